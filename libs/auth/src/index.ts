@@ -1,0 +1,45 @@
+import { SignJWT, jwtVerify, errors } from 'jose';
+import { Role, type Actor } from '@classconnect/contracts';
+
+const Issuer = 'classconnect-identity';
+const Audience = 'classconnect';
+
+export interface AccessClaims extends Actor {
+  email: string;
+  name: string;
+}
+
+/** Signs and checks short-lived access tokens (HS256 with a secret shared by identity-service and the gateway). */
+export class TokenService {
+  private readonly key: Uint8Array;
+
+  constructor(secret: string, private readonly ttlSeconds = 900) {
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  async issue(claims: AccessClaims): Promise<{ token: string; expiresAt: Date }> {
+    const expiresAt = new Date(Date.now() + this.ttlSeconds * 1000);
+    const token = await new SignJWT({ role: claims.role, email: claims.email, name: claims.name })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(claims.userId)
+      .setIssuer(Issuer)
+      .setAudience(Audience)
+      .setIssuedAt()
+      .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+      .sign(this.key);
+    return { token, expiresAt };
+  }
+
+  /** Returns the claims of a valid token, or null for anything expired, forged or malformed. */
+  async verify(token: string): Promise<AccessClaims | null> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, { issuer: Issuer, audience: Audience, algorithms: ['HS256'] });
+      const role = Role.safeParse(payload.role);
+      if (!payload.sub || !role.success) return null;
+      return { userId: payload.sub, role: role.data, email: String(payload.email ?? ''), name: String(payload.name ?? '') };
+    } catch (err) {
+      if (err instanceof errors.JOSEError) return null;
+      throw err;
+    }
+  }
+}

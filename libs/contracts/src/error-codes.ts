@@ -1,0 +1,86 @@
+/**
+ * Every error and rejection carries one of these codes and a sentence for people.
+ * A published code is never renamed or given a new meaning: add a new one beside it.
+ */
+export const ErrorCode = {
+  // request shape and identity
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
+  FORBIDDEN: 'FORBIDDEN',
+  IDENTITY_MISMATCH: 'IDENTITY_MISMATCH',
+  RATE_LIMITED: 'RATE_LIMITED',
+  // courses and sessions
+  COURSE_NOT_FOUND: 'COURSE_NOT_FOUND',
+  NOT_COURSE_TEACHER: 'NOT_COURSE_TEACHER',
+  SESSION_NOT_FOUND: 'SESSION_NOT_FOUND',
+  SESSION_ALREADY_OPEN: 'SESSION_ALREADY_OPEN',
+  SESSION_NOT_OPEN: 'SESSION_NOT_OPEN',
+  NOT_ENROLLED: 'NOT_ENROLLED',
+  ALREADY_CHECKED_IN: 'ALREADY_CHECKED_IN',
+  REPORT_NOT_READY: 'REPORT_NOT_READY',
+  // passkeys and challenges
+  NO_PASSKEY: 'NO_PASSKEY',
+  PASSKEY_REGISTRATION_FAILED: 'PASSKEY_REGISTRATION_FAILED',
+  UNKNOWN_CREDENTIAL: 'UNKNOWN_CREDENTIAL',
+  CHALLENGE_NOT_FOUND: 'CHALLENGE_NOT_FOUND',
+  CHALLENGE_MISMATCH: 'CHALLENGE_MISMATCH',
+  CHALLENGE_ALREADY_USED: 'CHALLENGE_ALREADY_USED',
+  ASSERTION_INVALID: 'ASSERTION_INVALID',
+  USER_NOT_VERIFIED: 'USER_NOT_VERIFIED',
+  COUNTER_REPLAY: 'COUNTER_REPLAY',
+  // position
+  OUTSIDE_GEOFENCE: 'OUTSIDE_GEOFENCE',
+  POSITION_TOO_INACCURATE: 'POSITION_TOO_INACCURATE',
+  // infrastructure
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  INTERNAL: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** The subset of codes a check-in verdict can carry as its rejection reason. */
+export const RejectionReasons = [
+  ErrorCode.SESSION_NOT_FOUND,
+  ErrorCode.SESSION_NOT_OPEN,
+  ErrorCode.NOT_ENROLLED,
+  ErrorCode.ALREADY_CHECKED_IN,
+  ErrorCode.NO_PASSKEY,
+  ErrorCode.UNKNOWN_CREDENTIAL,
+  ErrorCode.CHALLENGE_NOT_FOUND,
+  ErrorCode.CHALLENGE_MISMATCH,
+  ErrorCode.CHALLENGE_ALREADY_USED,
+  ErrorCode.ASSERTION_INVALID,
+  ErrorCode.USER_NOT_VERIFIED,
+  ErrorCode.COUNTER_REPLAY,
+  ErrorCode.OUTSIDE_GEOFENCE,
+  ErrorCode.POSITION_TOO_INACCURATE,
+] as const;
+export type RejectionReason = (typeof RejectionReasons)[number];
+
+/** The error every transport (socket ack, RPC reply, HTTP body) carries. */
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  /** Present on INTERNAL errors: the same id is in the log line that describes the failure. */
+  errorId?: string;
+  /** Present on VALIDATION_FAILED: which fields were wrong and why. */
+  issues?: { path: string; message: string }[];
+}
+
+/** A failure the domain expects. Thrown by services; each transport maps it to its own error shape. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues?: { path: string; message: string }[],
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+
+  toBody(): ErrorBody {
+    return this.issues ? { code: this.code, message: this.message, issues: this.issues } : { code: this.code, message: this.message };
+  }
+}
+
+export type Result<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };

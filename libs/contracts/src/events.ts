@@ -1,0 +1,123 @@
+/**
+ * Public attendance events: our own JSON schemas in a CloudEvents 1.0 envelope, on the JetStream
+ * stream ATTENDANCE. The subject is the event type without its `edu.classconnect.` prefix.
+ * A published type is never changed: a new version (`.v2`) is added beside it.
+ */
+import { z } from 'zod';
+import { RejectionReasons } from './error-codes.js';
+import { Id, IsoTime } from './primitives.js';
+
+export const EventSubjects = {
+  sessionOpened: 'attendance.session.opened.v1',
+  sessionClosed: 'attendance.session.closed.v1',
+  checkinVerified: 'attendance.checkin.verified.v1',
+  checkinRejected: 'attendance.checkin.rejected.v1',
+  markRecorded: 'attendance.mark.recorded.v1',
+  reportReady: 'attendance.report.ready.v1',
+} as const;
+export type EventSubject = (typeof EventSubjects)[keyof typeof EventSubjects];
+
+export const EventTypePrefix = 'edu.classconnect.';
+
+const Methods = z.array(z.enum(['passkey', 'geofence', 'qr']));
+
+export const SessionOpenedV1 = z.object({
+  sessionId: Id,
+  courseId: Id,
+  courseCode: z.string(),
+  courseTitle: z.string(),
+  teacherId: Id,
+  openedAt: IsoTime,
+  radiusM: z.number(),
+  /** Everyone enrolled when the session opened: the report's denominator. */
+  enrolledStudentIds: z.array(Id),
+});
+export const SessionClosedV1 = z.object({
+  sessionId: Id,
+  courseId: Id,
+  closedAt: IsoTime,
+  closedBy: Id,
+  /** Everyone marked present when the session closed: the report waits until it has each mark. */
+  presentStudentIds: z.array(Id),
+});
+export const CheckinVerifiedV1 = z.object({
+  submissionId: z.string(),
+  sessionId: Id,
+  courseId: Id,
+  studentId: Id,
+  distanceM: z.number(),
+  accuracyM: z.number(),
+  methods: Methods,
+  verifiedAt: IsoTime,
+});
+export const CheckinRejectedV1 = z.object({
+  submissionId: z.string(),
+  sessionId: Id,
+  courseId: Id.optional(),
+  studentId: Id,
+  reason: z.enum(RejectionReasons),
+  message: z.string(),
+  distanceM: z.number().optional(),
+  accuracyM: z.number().optional(),
+  rejectedAt: IsoTime,
+});
+export const MarkRecordedV1 = z.object({
+  sessionId: Id,
+  courseId: Id,
+  studentId: Id,
+  status: z.enum(['present']),
+  source: z.enum(['checkin']),
+  submissionId: z.string(),
+  distanceM: z.number(),
+  accuracyM: z.number(),
+  methods: Methods,
+  markedAt: IsoTime,
+});
+export const ReportReadyV1 = z.object({
+  sessionId: Id,
+  courseId: Id,
+  presentCount: z.number().int(),
+  absentCount: z.number().int(),
+  readyAt: IsoTime,
+});
+
+export const EventSchemas = {
+  [EventSubjects.sessionOpened]: SessionOpenedV1,
+  [EventSubjects.sessionClosed]: SessionClosedV1,
+  [EventSubjects.checkinVerified]: CheckinVerifiedV1,
+  [EventSubjects.checkinRejected]: CheckinRejectedV1,
+  [EventSubjects.markRecorded]: MarkRecordedV1,
+  [EventSubjects.reportReady]: ReportReadyV1,
+} as const satisfies Record<EventSubject, z.ZodType>;
+
+export type EventData<S extends EventSubject> = z.infer<(typeof EventSchemas)[S]>;
+
+/** CloudEvents 1.0, structured JSON mode. */
+export interface CloudEvent<S extends EventSubject = EventSubject> {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  type: string;
+  subject?: string;
+  time: string;
+  datacontenttype: 'application/json';
+  /** Extension attribute: the id that ties this event to the request that caused it. */
+  correlationid?: string;
+  data: EventData<S>;
+}
+
+export const CloudEventEnvelope = z.object({
+  specversion: z.literal('1.0'),
+  id: z.string().min(1),
+  source: z.string().min(1),
+  type: z.string().startsWith(EventTypePrefix),
+  subject: z.string().optional(),
+  time: IsoTime,
+  datacontenttype: z.literal('application/json'),
+  correlationid: z.string().optional(),
+  data: z.unknown(),
+});
+
+export function eventTypeOf(subject: EventSubject): string {
+  return EventTypePrefix + subject;
+}

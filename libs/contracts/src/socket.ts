@@ -1,0 +1,111 @@
+/**
+ * The Socket.IO protocol between clients (web, mobile) and the gateway. See docs/protocol.md.
+ * Every client event is answered with an ack: { ok: true, data } or { ok: false, error: { code, message } }.
+ * Event names are never renamed: a changed payload gets a new event name beside the old one.
+ */
+import { z } from 'zod';
+import type { RejectionReason } from './error-codes.js';
+import { Id, Position, RadiusM } from './primitives.js';
+import { AuthenticationResponse, RegistrationResponse } from './webauthn.js';
+import type * as M from './messages.js';
+
+export const ClientEvents = {
+  sessionStart: 'session:start',
+  sessionStop: 'session:stop',
+  sessionGet: 'session:get',
+  sessionsActive: 'sessions:active',
+  passkeyOptions: 'passkey:options',
+  passkeyRegister: 'passkey:register',
+  passkeyList: 'passkey:list',
+  checkinBegin: 'checkin:begin',
+  checkinSubmit: 'checkin:submit',
+  reportGet: 'report:get',
+  whoami: 'me:get',
+} as const;
+export type ClientEvent = (typeof ClientEvents)[keyof typeof ClientEvents];
+
+const Empty = z.object({}).strict();
+
+export const ClientPayloads = {
+  [ClientEvents.sessionStart]: z.object({ courseId: Id, position: Position, radiusM: RadiusM.default(100) }).strict(),
+  [ClientEvents.sessionStop]: z.object({ sessionId: Id }).strict(),
+  [ClientEvents.sessionGet]: z.object({ sessionId: Id }).strict(),
+  [ClientEvents.sessionsActive]: Empty,
+  [ClientEvents.passkeyOptions]: Empty,
+  [ClientEvents.passkeyRegister]: z
+    .object({ response: RegistrationResponse, deviceName: z.string().trim().min(1).max(64).optional() })
+    .strict(),
+  [ClientEvents.passkeyList]: Empty,
+  [ClientEvents.checkinBegin]: z.object({ sessionId: Id }).strict(),
+  [ClientEvents.checkinSubmit]: z
+    .object({
+      sessionId: Id,
+      assertion: AuthenticationResponse,
+      position: Position,
+      /** A UUID the client makes once per check-in attempt and reuses on every retry of it. */
+      idempotencyKey: z.string().uuid(),
+    })
+    .strict(),
+  [ClientEvents.reportGet]: z.object({ sessionId: Id }).strict(),
+  [ClientEvents.whoami]: Empty,
+} as const satisfies Record<ClientEvent, z.ZodType>;
+
+export type ClientPayload<E extends ClientEvent> = z.input<(typeof ClientPayloads)[E]>;
+
+export interface CheckinAccepted {
+  submissionId: string;
+  status: 'pending';
+}
+
+export interface ClientAckData {
+  [ClientEvents.sessionStart]: M.SessionView;
+  [ClientEvents.sessionStop]: M.SessionView;
+  [ClientEvents.sessionGet]: M.SessionDetailReply;
+  [ClientEvents.sessionsActive]: M.ActiveSessionsReply;
+  [ClientEvents.passkeyOptions]: M.RegistrationOptionsReply;
+  [ClientEvents.passkeyRegister]: M.VerifyRegistrationReply;
+  [ClientEvents.passkeyList]: M.PasskeysReply;
+  [ClientEvents.checkinBegin]: M.IssueChallengeReply;
+  [ClientEvents.checkinSubmit]: CheckinAccepted;
+  [ClientEvents.reportGet]: M.ReportReply;
+  [ClientEvents.whoami]: { user: M.UserSummary; courses: M.CourseSummary[] };
+}
+
+export const ServerEvents = {
+  sessionOpened: 'session:opened',
+  sessionClosed: 'session:closed',
+  rosterUpdate: 'roster:update',
+  checkinResult: 'checkin:result',
+  reportReady: 'report:ready',
+} as const;
+export type ServerEvent = (typeof ServerEvents)[keyof typeof ServerEvents];
+
+export interface RosterUpdate {
+  sessionId: string;
+  studentId: string;
+  name?: string;
+  state: 'present' | 'rejected';
+  reason?: RejectionReason;
+  message?: string;
+  distanceM?: number;
+  at: string;
+  presentCount?: number;
+}
+
+export interface CheckinResult {
+  submissionId: string;
+  sessionId: string;
+  verdict: 'accepted' | 'rejected';
+  reason?: RejectionReason;
+  message?: string;
+  distanceM?: number;
+  at: string;
+}
+
+export interface ServerPayloads {
+  [ServerEvents.sessionOpened]: M.SessionView;
+  [ServerEvents.sessionClosed]: { sessionId: string; courseId: string; closedAt: string };
+  [ServerEvents.rosterUpdate]: RosterUpdate;
+  [ServerEvents.checkinResult]: CheckinResult;
+  [ServerEvents.reportReady]: { sessionId: string; courseId: string; presentCount: number; absentCount: number };
+}

@@ -1,0 +1,92 @@
+/**
+ * NATS subjects. A published subject is never renamed: a new version is added beside it.
+ *
+ * - `cc.<service>.…` are request/reply commands on NATS core, served by queue groups.
+ * - `attendance.…v1` are facts on the JetStream stream ATTENDANCE (public, CloudEvents JSON).
+ * - `intake.checkin.v1` is the internal work queue CHECKIN_INTAKE (holds raw positions until decided).
+ */
+import type { z } from 'zod';
+import * as M from './messages.js';
+
+export const Rpc = {
+  identitySignIn: 'cc.identity.signin.v1',
+  identityCoursesOf: 'cc.identity.courses-of.v1',
+  identityCourse: 'cc.identity.course.v1',
+  identityRoster: 'cc.identity.roster.v1',
+  identityUsers: 'cc.identity.users.v1',
+  sessionStart: 'cc.session.start.v1',
+  sessionStop: 'cc.session.stop.v1',
+  sessionGet: 'cc.session.get.v1',
+  sessionActive: 'cc.session.active.v1',
+  sessionCheckinContext: 'cc.session.checkin-context.v1',
+  sessionRecordMark: 'cc.session.record-mark.v1',
+  passkeyRegistrationOptions: 'cc.verification.passkey-options.v1',
+  passkeyRegister: 'cc.verification.passkey-register.v1',
+  passkeyList: 'cc.verification.passkeys.v1',
+  checkinChallenge: 'cc.verification.challenge.v1',
+  reportGet: 'cc.report.get.v1',
+} as const;
+export type RpcSubject = (typeof Rpc)[keyof typeof Rpc];
+
+/** For each command: the schema its request is validated with, and the type of its reply. */
+export const RpcRequestSchemas = {
+  [Rpc.identitySignIn]: M.SignInRequest,
+  [Rpc.identityCoursesOf]: M.CoursesOfRequest,
+  [Rpc.identityCourse]: M.CourseRequest,
+  [Rpc.identityRoster]: M.CourseRequest,
+  [Rpc.identityUsers]: M.UsersRequest,
+  [Rpc.sessionStart]: M.StartSessionRequest,
+  [Rpc.sessionStop]: M.SessionRefRequest,
+  [Rpc.sessionGet]: M.SessionRefRequest,
+  [Rpc.sessionActive]: M.ActiveSessionsRequest,
+  [Rpc.sessionCheckinContext]: M.CheckinContextRequest,
+  [Rpc.sessionRecordMark]: M.RecordMarkRequest,
+  [Rpc.passkeyRegistrationOptions]: M.ActorRequest,
+  [Rpc.passkeyRegister]: M.VerifyRegistrationRequest,
+  [Rpc.passkeyList]: M.ActorRequest,
+  [Rpc.checkinChallenge]: M.IssueChallengeRequest,
+  [Rpc.reportGet]: M.SessionRefRequest,
+} as const satisfies Record<RpcSubject, z.ZodType>;
+
+export interface RpcReplies {
+  [Rpc.identitySignIn]: M.SignInReply;
+  [Rpc.identityCoursesOf]: M.CoursesOfReply;
+  [Rpc.identityCourse]: M.CourseReply;
+  [Rpc.identityRoster]: M.RosterReply;
+  [Rpc.identityUsers]: M.UsersReply;
+  [Rpc.sessionStart]: M.SessionView;
+  [Rpc.sessionStop]: M.SessionView;
+  [Rpc.sessionGet]: M.SessionDetailReply;
+  [Rpc.sessionActive]: M.ActiveSessionsReply;
+  [Rpc.sessionCheckinContext]: M.CheckinContextReply;
+  [Rpc.sessionRecordMark]: M.RecordMarkReply;
+  [Rpc.passkeyRegistrationOptions]: M.RegistrationOptionsReply;
+  [Rpc.passkeyRegister]: M.VerifyRegistrationReply;
+  [Rpc.passkeyList]: M.PasskeysReply;
+  [Rpc.checkinChallenge]: M.IssueChallengeReply;
+  [Rpc.reportGet]: M.ReportReply;
+}
+
+/** The request a caller builds (schema input: defaults may be left out). */
+export type RpcRequest<S extends RpcSubject> = z.input<(typeof RpcRequestSchemas)[S]>;
+/** The request a handler receives (validated, defaults applied). */
+export type RpcParsed<S extends RpcSubject> = z.output<(typeof RpcRequestSchemas)[S]>;
+export type RpcReply<S extends RpcSubject> = RpcReplies[S];
+
+/** Queue group names: one per service, so every instance of a service shares the load. */
+export const QueueGroup = {
+  identity: 'identity-service',
+  session: 'session-service',
+  verification: 'verification-service',
+  report: 'report-service',
+} as const;
+
+export const Streams = {
+  attendance: { name: 'ATTENDANCE', subjects: ['attendance.>'] },
+  intake: { name: 'CHECKIN_INTAKE', subjects: ['intake.>'] },
+} as const;
+
+export const IntakeSubject = 'intake.checkin.v1';
+
+/** Header carrying the correlation id from the socket event through every service. */
+export const CorrelationHeader = 'Cc-Correlation-Id';

@@ -1,0 +1,50 @@
+import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { connectNats } from './nats-connection.js';
+import { RpcClient, RpcServer } from './rpc.js';
+import { EventPublisher, ensureStreams } from './jetstream.js';
+
+export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
+
+export interface MessagingModuleOptions {
+  url: string;
+  /** Connection name, shown in NATS monitoring. */
+  name: string;
+  /** The service's queue group for the commands it serves. */
+  queue: string;
+  /** CloudEvents `source` of the events this service publishes, e.g. /classconnect/session-service */
+  source: string;
+}
+
+class NatsLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(NATS_CONNECTION) private readonly nc: NatsConnection) {}
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.nc.isClosed()) await this.nc.drain();
+  }
+}
+
+/** One NATS connection per process, with the RPC server/client and the event publisher built on it. */
+@Global()
+@Module({})
+export class MessagingModule {
+  static forRoot(opts: MessagingModuleOptions): DynamicModule {
+    return {
+      module: MessagingModule,
+      providers: [
+        {
+          provide: NATS_CONNECTION,
+          useFactory: async () => {
+            const nc = await connectNats(opts.url, opts.name);
+            await ensureStreams(nc);
+            return nc;
+          },
+        },
+        { provide: RpcServer, useFactory: (nc: NatsConnection) => new RpcServer(nc, opts.queue), inject: [NATS_CONNECTION] },
+        { provide: RpcClient, useFactory: (nc: NatsConnection) => new RpcClient(nc), inject: [NATS_CONNECTION] },
+        { provide: EventPublisher, useFactory: (nc: NatsConnection) => new EventPublisher(nc, opts.source), inject: [NATS_CONNECTION] },
+        NatsLifecycle,
+      ],
+      exports: [NATS_CONNECTION, RpcServer, RpcClient, EventPublisher],
+    };
+  }
+}

@@ -1,0 +1,127 @@
+import { headers as natsHeaders, NoRespondersError, TimeoutError, type NatsConnection, type Msg, type Subscription } from '@nats-io/transport-node';
+import {
+  CorrelationHeader,
+  DomainError,
+  ErrorCode,
+  RpcRequestSchemas,
+  parseOrThrow,
+  type ErrorBody,
+  type Result,
+  type RpcParsed,
+  type RpcReply,
+  type RpcRequest,
+  type RpcSubject,
+} from '@classconnect/contracts';
+import { createLogger, newCorrelationId, newErrorId, type Logger } from '@classconnect/observability';
+
+export interface RpcContext {
+  correlationId: string;
+}
+
+export type RpcHandler<S extends RpcSubject> = (request: RpcParsed<S>, ctx: RpcContext) => Promise<RpcReply<S>>;
+
+const encoder = new TextEncoder();
+
+/** Maps anything thrown by a handler to the error body a caller receives. Unknown errors are logged with an id. */
+export function toErrorBody(err: unknown, log: Logger, context: Record<string, unknown> = {}): ErrorBody {
+  if (err instanceof DomainError) return err.toBody();
+  const errorId = newErrorId();
+  log.error({ err, errorId, ...context }, 'unexpected error');
+  return { code: ErrorCode.INTERNAL, message: `Something went wrong on our side (error id ${errorId}).`, errorId };
+}
+
+/**
+ * Serves request/reply commands on NATS core. Each subject is subscribed in the service's queue
+ * group, so running more instances spreads the load. Requests are validated against the subject's
+ * schema before the handler sees them; replies are Result JSON.
+ */
+export class RpcServer {
+  private readonly subs: Subscription[] = [];
+  private readonly log: Logger;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly queue: string,
+  ) {
+    this.log = createLogger(`RpcServer:${queue}`);
+  }
+
+  handle<S extends RpcSubject>(subject: S, handler: RpcHandler<S>): void {
+    const schema = RpcRequestSchemas[subject];
+    const sub = this.nc.subscribe(subject, {
+      queue: this.queue,
+      callback: (err, msg) => {
+        if (err) {
+          this.log.error({ err, subject }, 'subscription error');
+          return;
+        }
+        void this.serve(msg, subject, schema, handler);
+      },
+    });
+    this.subs.push(sub);
+  }
+
+  private async serve<S extends RpcSubject>(msg: Msg, subject: S, schema: (typeof RpcRequestSchemas)[S], handler: RpcHandler<S>) {
+    const correlationId = msg.headers?.get(CorrelationHeader) || newCorrelationId();
+    let reply: Result<unknown>;
+    try {
+      let body: unknown;
+      try {
+        body = msg.json();
+      } catch {
+        throw new DomainError(ErrorCode.VALIDATION_FAILED, 'The request is not valid JSON.');
+      }
+      const request = parseOrThrow(schema, body) as RpcParsed<S>;
+      reply = { ok: true, data: await handler(request, { correlationId }) };
+    } catch (err) {
+      reply = { ok: false, error: toErrorBody(err, this.log, { subject, correlationId }) };
+    }
+    if (msg.reply) msg.respond(encoder.encode(JSON.stringify(reply)));
+  }
+
+  async close(): Promise<void> {
+    for (const sub of this.subs) sub.unsubscribe();
+    this.subs.length = 0;
+  }
+}
+
+/** Sends commands and returns their data, or throws the DomainError the service replied with. */
+export class RpcClient {
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly defaultTimeoutMs = 5_000,
+  ) {}
+
+  async request<S extends RpcSubject>(
+    subject: S,
+    request: RpcRequest<S>,
+    opts: { correlationId?: string; timeoutMs?: number } = {},
+  ): Promise<RpcReply<S>> {
+    const h = natsHeaders();
+    h.set(CorrelationHeader, opts.correlationId ?? newCorrelationId());
+    let msg: Msg;
+    try {
+      msg = await this.nc.request(subject, encoder.encode(JSON.stringify(request)), {
+        timeout: opts.timeoutMs ?? this.defaultTimeoutMs,
+        headers: h,
+      });
+    } catch (err) {
+      if (isUnavailable(err)) {
+        throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'A service needed for this is not available right now. Please try again in a moment.');
+      }
+      throw err;
+    }
+    const result = msg.json<Result<RpcReply<S>>>();
+    if (result.ok) return result.data;
+    throw new DomainError(result.error.code, result.error.message, result.error.issues);
+  }
+}
+
+/** True for the errors that mean "nobody answered": no responders, a time-out, a closed connection. */
+export function isUnavailable(err: unknown): boolean {
+  if (err instanceof NoRespondersError || err instanceof TimeoutError) return true;
+  const cause = (err as { cause?: unknown })?.cause;
+  if (cause instanceof NoRespondersError || cause instanceof TimeoutError) return true;
+  const name = (err as Error)?.name ?? '';
+  return /NoResponders|Timeout|ClosedConnection|Draining/.test(name);
+}

@@ -1,0 +1,82 @@
+import pg from 'pg';
+import { DataSource, type MigrationInterface } from 'typeorm';
+import { createLogger } from '@classconnect/observability';
+
+const log = createLogger('Persistence');
+
+export interface ServiceDataSourceOptions {
+  url: string;
+  /** The Postgres schema this service owns. No other service reads it. */
+  schema: string;
+  migrations: (new () => MigrationInterface)[];
+  poolSize?: number;
+}
+
+/** Creates the database named in the URL when it does not exist yet (the launcher and tests use this). */
+export async function ensureDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  if (!name) return;
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) {
+      try {
+        await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+        log.info({ database: name }, 'database created');
+      } catch (err) {
+        if ((err as { code?: string }).code !== '42P04') throw err; // created meanwhile by another process
+      }
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** A typeorm DataSource bound to the service's own schema, with its migrations. */
+export function createServiceDataSource(opts: ServiceDataSourceOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: opts.url,
+    schema: opts.schema,
+    migrations: opts.migrations,
+    migrationsTableName: `${opts.schema}_migrations`,
+    migrationsTransactionMode: 'each',
+    poolSize: opts.poolSize ?? 10,
+    logging: false,
+  });
+}
+
+/** Creates the database and schema if needed and applies pending migrations. Returns their names. */
+export async function migrate(opts: ServiceDataSourceOptions): Promise<string[]> {
+  await ensureDatabase(opts.url);
+  const ds = createServiceDataSource(opts);
+  await ds.initialize();
+  try {
+    await ds.query(`CREATE SCHEMA IF NOT EXISTS "${opts.schema}"`);
+    // Two services starting at once may race on the migrations table; an advisory lock orders them.
+    await ds.query('SELECT pg_advisory_lock(hashtext($1))', [opts.schema]);
+    try {
+      const applied = await ds.runMigrations({ transaction: 'each' });
+      return applied.map((m) => m.name);
+    } finally {
+      await ds.query('SELECT pg_advisory_unlock(hashtext($1))', [opts.schema]);
+    }
+  } finally {
+    await ds.destroy();
+  }
+}
+
+/** Reverts the last applied migration (for `down`). */
+export async function revertLast(opts: ServiceDataSourceOptions): Promise<void> {
+  const ds = createServiceDataSource(opts);
+  await ds.initialize();
+  try {
+    await ds.undoLastMigration({ transaction: 'each' });
+  } finally {
+    await ds.destroy();
+  }
+}

@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { DomainError, ErrorCode, EventSubjects, Rpc, Streams } from '@classconnect/contracts';
+import { EventPublisher, RpcClient, RpcServer, connectNats, ensureStreams, type NatsConnection } from '@classconnect/messaging';
+
+const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+
+describe('messaging over a real NATS server', () => {
+  let nc: NatsConnection;
+  beforeAll(async () => {
+    nc = await connectNats(NATS_URL, 'messaging-spec');
+    await ensureStreams(nc);
+  });
+  afterAll(async () => {
+    await nc.drain();
+  });
+
+  it('serves a command in a queue group, validates it, and maps domain errors', async () => {
+    const queue = `spec-${randomUUID()}`;
+    const server = new RpcServer(nc, queue);
+    const client = new RpcClient(nc, 2_000);
+    // A subject from the contract, served under a private queue by this spec only for the duration of the test.
+    server.handle(Rpc.identityCourse, async ({ courseId }) => {
+      if (courseId === '00000000-0000-4000-8000-000000000000') throw new DomainError(ErrorCode.COURSE_NOT_FOUND, 'No such course.');
+      return { id: courseId, code: 'X1', title: 'Test', teacherIds: [] };
+    });
+    const id = randomUUID();
+    try {
+      await expect(client.request(Rpc.identityCourse, { courseId: id })).resolves.toMatchObject({ id, code: 'X1' });
+      await expect(client.request(Rpc.identityCourse, { courseId: 'nope' })).rejects.toMatchObject({ code: ErrorCode.VALIDATION_FAILED });
+      await expect(client.request(Rpc.identityCourse, { courseId: '00000000-0000-4000-8000-000000000000' })).rejects.toMatchObject({
+        code: ErrorCode.COURSE_NOT_FOUND,
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('answers SERVICE_UNAVAILABLE when nobody serves a command', async () => {
+    const client = new RpcClient(nc, 500);
+    await expect(client.request(Rpc.reportGet, { actor: { userId: randomUUID(), role: 'teacher' }, sessionId: randomUUID() })).rejects.toMatchObject({
+      code: ErrorCode.SERVICE_UNAVAILABLE,
+    });
+  });
+
+  it('publishes a CloudEvent once per dedup key', async () => {
+    const publisher = new EventPublisher(nc, '/classconnect/spec');
+    const jsm = await jetstreamManager(nc);
+    const sessionId = randomUUID();
+    const before = (await jsm.streams.info(Streams.attendance.name)).state.messages;
+    const data = {
+      sessionId,
+      courseId: randomUUID(),
+      presentCount: 1,
+      absentCount: 2,
+      readyAt: new Date().toISOString(),
+    };
+    const event = await publisher.publish(EventSubjects.reportReady, data, { dedupKey: `spec-report:${sessionId}` });
+    await publisher.publish(EventSubjects.reportReady, data, { dedupKey: `spec-report:${sessionId}` });
+    const after = (await jsm.streams.info(Streams.attendance.name)).state.messages;
+    expect(after - before).toBe(1);
+    expect(event).toMatchObject({ specversion: '1.0', type: 'edu.classconnect.attendance.report.ready.v1', id: `spec-report:${sessionId}` });
+    const stored = await jetstream(nc).streams.get(Streams.attendance.name).then((s) => s.getMessage({ last_by_subj: EventSubjects.reportReady }));
+    expect(stored?.json()).toMatchObject({ data: { sessionId } });
+  });
+});
