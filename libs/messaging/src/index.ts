@@ -4,3 +4,4 @@ export * from './jetstream.js';
 export type { NatsConnection } from '@nats-io/transport-node';
 export type { JsMsg } from '@nats-io/jetstream';
 export * from './messaging.module.js';
+export * from './bootstrap.js';
