@@ -39,3 +39,14 @@ export function loadConfig<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEn
   const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
 }
+
+/** loadConfig for a process's main: on a bad variable, prints which one and exits with code 78 (EX_CONFIG). */
+export function loadConfigOrExit<T extends z.ZodType>(schema: T, processName: string): z.output<T> {
+  try {
+    return loadConfig(schema);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${processName}: ${err.message}\n`);
+    process.exit(78);
+  }
+}
