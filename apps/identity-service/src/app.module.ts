@@ -1,0 +1,23 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { QueueGroup } from '@classconnect/contracts';
+import { MessagingModule } from '@classconnect/messaging';
+import { AccountsModule } from './accounts/accounts.module.js';
+import { IDENTITY_CONFIG, ServiceName, type IdentityConfig } from './config.js';
+import { CoursesModule } from './courses/courses.module.js';
+import { DatabaseModule } from './database/database.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: IdentityConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        MessagingModule.forRoot({ url: config.NATS_URL, name: ServiceName, queue: QueueGroup.identity, source: `/classconnect/${ServiceName}` }),
+        DatabaseModule.forRoot(config.DATABASE_URL),
+        AccountsModule.forRoot({ tokenSecret: config.AUTH_TOKEN_SECRET, accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS }),
+        CoursesModule,
+      ],
+      providers: [{ provide: IDENTITY_CONFIG, useValue: config }],
+    };
+  }
+}

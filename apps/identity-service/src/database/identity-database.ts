@@ -1,0 +1,23 @@
+import { createServiceDataSource, migrate, type ServiceDataSourceOptions } from '@classconnect/persistence';
+import type { DataSource } from 'typeorm';
+import { CreateIdentitySchema1795305600000 } from './migrations/1795305600000-create-identity-schema.js';
+
+export const IdentitySchema = 'identity';
+
+/** Every migration of the identity schema, oldest first. */
+export const IdentityMigrations = [CreateIdentitySchema1795305600000];
+
+export function identityDataSourceOptions(url: string, poolSize?: number): ServiceDataSourceOptions {
+  return { url, schema: IdentitySchema, migrations: IdentityMigrations, ...(poolSize ? { poolSize } : {}) };
+}
+
+/** Creates the database and schema when missing and applies pending migrations. */
+export function migrateIdentity(url: string): Promise<string[]> {
+  return migrate(identityDataSourceOptions(url));
+}
+
+export async function openIdentityDataSource(url: string, poolSize?: number): Promise<DataSource> {
+  const ds = createServiceDataSource(identityDataSourceOptions(url, poolSize));
+  await ds.initialize();
+  return ds;
+}

@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { loadConfigOrExit } from '@classconnect/config';
+import { bootstrapService } from '@classconnect/messaging';
+import { createLogger } from '@classconnect/observability';
+import { AppModule } from './app.module.js';
+import { IdentityEnv, ServiceName } from './config.js';
+import { migrateIdentity } from './database/identity-database.js';
+
+const config = loadConfigOrExit(IdentityEnv, ServiceName);
+const log = createLogger(ServiceName);
+
+try {
+  // The local launcher relies on this; in Kubernetes a Job runs migrate.js first and this finds nothing to do.
+  const applied = await migrateIdentity(config.DATABASE_URL);
+  if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied');
+} catch (err) {
+  log.fatal({ err }, 'database migrations failed');
+  process.exit(1);
+}
+
+await bootstrapService(ServiceName, AppModule.forRoot(config));
