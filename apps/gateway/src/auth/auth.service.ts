@@ -1,0 +1,34 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { TokenService, type AccessClaims } from '@classconnect/auth';
+import { DomainError, ErrorCode, Rpc, type Actor, type SignInRequest, type SignInReply } from '@classconnect/contracts';
+import { RpcClient } from '@classconnect/messaging';
+
+/** Checks access tokens locally and relays sign-in to identity-service. */
+@Injectable()
+export class AuthService {
+  constructor(
+    @Inject(TokenService) private readonly tokens: TokenService,
+    @Inject(RpcClient) private readonly rpc: RpcClient,
+  ) {}
+
+  async signIn(request: SignInRequest, correlationId: string): Promise<SignInReply> {
+    return this.rpc.request(Rpc.identitySignIn, request, { correlationId });
+  }
+
+  /** The claims of a valid bearer token, or UNAUTHENTICATED. */
+  async authenticate(token: string | undefined | null): Promise<AccessClaims> {
+    if (!token) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'Sign in first: no access token was sent.');
+    const claims = await this.tokens.verify(token);
+    if (!claims) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'Your sign-in has expired or is not valid. Please sign in again.');
+    return claims;
+  }
+}
+
+export function actorOf(claims: AccessClaims): Actor {
+  return { userId: claims.userId, role: claims.role };
+}
+
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return match?.[1];
+}

@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import {
+  CheckinSubmission,
+  CorrelationHeader,
+  DomainError,
+  ErrorCode,
+  IntakeSubject,
+  type CheckinAccepted,
+  type ClientPayloads,
+  type ClientEvents,
+} from '@classconnect/contracts';
+import { NATS_CONNECTION, type NatsConnection } from '@classconnect/messaging';
+import type { z } from 'zod';
+
+type SubmitPayload = z.output<(typeof ClientPayloads)[typeof ClientEvents.checkinSubmit]>;
+
+/** The same student retrying the same attempt always gets the same submission id. */
+export function submissionIdOf(studentId: string, idempotencyKey: string): string {
+  return createHash('sha256').update(`${studentId}:${idempotencyKey}`).digest('base64url').slice(0, 22);
+}
+
+/**
+ * Hands a check-in to the durable intake queue. Once JetStream has stored it, the check-in
+ * survives any restart; verification-service decides it and the verdict comes back as an event.
+ */
+@Injectable()
+export class CheckinService {
+  private readonly js: JetStreamClient;
+
+  constructor(@Inject(NATS_CONNECTION) nc: NatsConnection) {
+    this.js = jetstream(nc);
+  }
+
+  async submit(studentId: string, payload: SubmitPayload, correlationId: string, connectionId: string): Promise<CheckinAccepted> {
+    const submissionId = submissionIdOf(studentId, payload.idempotencyKey);
+    const submission: CheckinSubmission = CheckinSubmission.parse({
+      submissionId,
+      sessionId: payload.sessionId,
+      studentId,
+      assertion: payload.assertion,
+      position: payload.position,
+      submittedAt: new Date().toISOString(),
+      connectionId,
+    });
+    const h = natsHeaders();
+    h.set(CorrelationHeader, correlationId);
+    try {
+      await this.js.publish(IntakeSubject, JSON.stringify(submission), { msgID: submissionId, headers: h, timeout: 5_000 });
+    } catch {
+      throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'Your check-in could not be queued right now. Please try again; it is safe to retry.');
+    }
+    return { submissionId, status: 'pending' };
+  }
+}

@@ -1,0 +1,61 @@
+import { Body, Controller, Get, Headers, Inject, Param, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { NATS_CONNECTION, RpcClient, type NatsConnection } from '@classconnect/messaging';
+import { Id, Rpc, SignInRequest, parseOrThrow } from '@classconnect/contracts';
+import { newCorrelationId } from '@classconnect/observability';
+import { AuthService, actorOf, bearerToken } from '../auth/auth.service.js';
+import { reportFileName, reportToCsv } from './report-csv.js';
+
+/** The small HTTP API: sign-in, report download, health. Everything live goes over Socket.IO. */
+@Controller()
+export class ApiController {
+  constructor(
+    @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(RpcClient) private readonly rpc: RpcClient,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+  ) {}
+
+  @Post('api/auth/sign-in')
+  signIn(@Body() body: unknown) {
+    return this.auth.signIn(parseOrThrow(SignInRequest, body, 'sign-in'), newCorrelationId());
+  }
+
+  @Get('api/sessions/:sessionId/report')
+  async report(@Param('sessionId') sessionId: string, @Headers('authorization') authorization?: string) {
+    const actor = actorOf(await this.auth.authenticate(bearerToken(authorization)));
+    return this.rpc.request(Rpc.reportGet, { actor, sessionId: parseOrThrow(Id, sessionId, 'session id') }, { correlationId: newCorrelationId() });
+  }
+
+  @Get('api/sessions/:sessionId/report.csv')
+  async reportCsv(@Param('sessionId') sessionId: string, @Res() res: Response, @Headers('authorization') authorization?: string) {
+    const report = await this.report(sessionId, authorization);
+    res
+      .status(200)
+      .setHeader('Content-Type', 'text/csv; charset=utf-8')
+      .setHeader('Content-Disposition', `attachment; filename="${reportFileName(report)}"`)
+      .send(reportToCsv(report));
+  }
+
+  @Get('health/live')
+  live() {
+    return { status: 'ok' };
+  }
+
+  @Get('health/ready')
+  ready(@Res() res: Response) {
+    const ok = !this.nc.isClosed();
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', nats: ok ? 'connected' : 'closed' });
+  }
+
+  @Get()
+  home(@Res() res: Response) {
+    res.type('html').send(HOME_PAGE);
+  }
+}
+
+const HOME_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>ClassConnect</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1d2330}code{background:#eef1f6;padding:.1rem .3rem;border-radius:4px}</style></head>
+<body><h1>ClassConnect is running</h1>
+<p>This gateway serves the Socket.IO protocol at <code>/socket.io</code> and a small HTTP API
+(<code>POST /api/auth/sign-in</code>, <code>GET /api/sessions/:id/report</code>, <code>…/report.csv</code>, <code>/health/ready</code>).</p>
+<p>The web client for teachers and students is not built yet; the protocol is described in <code>docs/protocol.md</code>.</p></body></html>`;

@@ -1,0 +1,51 @@
+import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError, ErrorCode, type ErrorBody } from '@classconnect/contracts';
+import { toErrorBody } from '@classconnect/messaging';
+import { createLogger } from '@classconnect/observability';
+
+const log = createLogger('HttpErrors');
+
+const StatusOf: Partial<Record<ErrorCode, number>> = {
+  [ErrorCode.VALIDATION_FAILED]: 400,
+  [ErrorCode.UNAUTHENTICATED]: 401,
+  [ErrorCode.INVALID_CREDENTIALS]: 401,
+  [ErrorCode.FORBIDDEN]: 403,
+  [ErrorCode.IDENTITY_MISMATCH]: 403,
+  [ErrorCode.NOT_COURSE_TEACHER]: 403,
+  [ErrorCode.NOT_ENROLLED]: 403,
+  [ErrorCode.COURSE_NOT_FOUND]: 404,
+  [ErrorCode.SESSION_NOT_FOUND]: 404,
+  [ErrorCode.SESSION_ALREADY_OPEN]: 409,
+  [ErrorCode.REPORT_NOT_READY]: 409,
+  [ErrorCode.RATE_LIMITED]: 429,
+  [ErrorCode.SERVICE_UNAVAILABLE]: 503,
+  [ErrorCode.INTERNAL]: 500,
+};
+
+export function httpStatusOf(code: ErrorCode): number {
+  return StatusOf[code] ?? 422;
+}
+
+/** Every HTTP error is `{ error: { code, message } }` with a status that matches the code. */
+@Catch()
+export class DomainErrorFilter implements ExceptionFilter {
+  catch(err: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    let body: ErrorBody;
+    let status: number;
+    if (err instanceof HttpException && !(err instanceof DomainError)) {
+      status = err.getStatus();
+      body = status === 404
+        ? { code: ErrorCode.VALIDATION_FAILED, message: 'There is no such address in the ClassConnect API.' }
+        : status === 400 || status === 413
+          ? { code: ErrorCode.VALIDATION_FAILED, message: 'The request body is not valid JSON or is too large.' }
+          : toErrorBody(err, log);
+      if (body.code === ErrorCode.INTERNAL) status = 500;
+    } else {
+      body = toErrorBody(err, log);
+      status = httpStatusOf(body.code);
+    }
+    res.status(status).json({ error: body });
+  }
+}

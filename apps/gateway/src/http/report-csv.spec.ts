@@ -1,0 +1,30 @@
+import { describe, expect, it } from '@jest/globals';
+import { reportFileName, reportToCsv } from './report-csv.js';
+
+describe('reportToCsv', () => {
+  const report = {
+    sessionId: 's',
+    courseId: 'c',
+    courseCode: 'CS 101',
+    courseTitle: 'Computing',
+    openedAt: '2026-11-22T08:00:00.000Z',
+    closedAt: '2026-11-22T09:00:00.000Z',
+    presentCount: 1,
+    absentCount: 1,
+    rows: [
+      { studentId: 'a', name: 'Ada, "the" first', email: 'a@x', status: 'present' as const, checkedInAt: '2026-11-22T08:01:00.000Z', distanceM: 12.4, accuracyM: 8, methods: ['passkey', 'geofence'] },
+      { studentId: 'b', name: '=HYPERLINK("x")', email: 'b@x', status: 'absent' as const, lastRejection: 'OUTSIDE_GEOFENCE' },
+    ],
+  };
+
+  it('writes a header, one line per student, quotes and neutralises formulas', () => {
+    const lines = reportToCsv(report).trimEnd().split('\r\n');
+    expect(lines[0]).toBe('student_id,name,email,status,checked_in_at,distance_m,accuracy_m,proven_by,last_rejection');
+    expect(lines[1]).toBe('a,"Ada, ""the"" first",a@x,present,2026-11-22T08:01:00.000Z,12,8,passkey+geofence,');
+    expect(lines[2]).toBe(`b,"'=HYPERLINK(""x"")",b@x,absent,,,,,OUTSIDE_GEOFENCE`);
+  });
+
+  it('names the file after the course and the day', () => {
+    expect(reportFileName(report)).toBe('attendance-CS_101-2026-11-22.csv');
+  });
+});

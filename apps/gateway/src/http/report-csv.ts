@@ -1,0 +1,36 @@
+import type { ReportReply } from '@classconnect/contracts';
+
+/** RFC 4180 field quoting; a leading =, +, - or @ is prefixed so spreadsheets never run it as a formula. */
+function field(value: unknown): string {
+  let s = value === undefined || value === null ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function reportToCsv(report: ReportReply): string {
+  const header = ['student_id', 'name', 'email', 'status', 'checked_in_at', 'distance_m', 'accuracy_m', 'proven_by', 'last_rejection'];
+  const lines = [header.join(',')];
+  for (const row of report.rows) {
+    lines.push(
+      [
+        row.studentId,
+        row.name,
+        row.email,
+        row.status,
+        row.checkedInAt,
+        row.distanceM === undefined ? '' : Math.round(row.distanceM),
+        row.accuracyM === undefined ? '' : Math.round(row.accuracyM),
+        row.methods?.join('+'),
+        row.lastRejection,
+      ]
+        .map(field)
+        .join(','),
+    );
+  }
+  return lines.join('\r\n') + '\r\n';
+}
+
+export function reportFileName(report: ReportReply): string {
+  const date = report.openedAt.slice(0, 10);
+  return `attendance-${report.courseCode.replace(/[^A-Za-z0-9_-]/g, '_')}-${date}.csv`;
+}

@@ -1,0 +1,22 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { loadConfigOrExit } from '@classconnect/config';
+import { createLogger } from '@classconnect/observability';
+import { GatewayEnv } from './config/gateway.config.js';
+import { GatewayModule } from './gateway.module.js';
+
+const log = createLogger('gateway');
+const config = loadConfigOrExit(GatewayEnv, 'gateway');
+
+try {
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forRoot(config), { logger: ['error', 'warn'] });
+  app.disable('x-powered-by');
+  app.useBodyParser('json', { limit: '64kb' });
+  app.enableShutdownHooks();
+  await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
+  log.info({ port: config.GATEWAY_PORT, pid: process.pid }, 'service ready');
+} catch (err) {
+  log.fatal({ err }, 'failed to start');
+  process.exit(1);
+}

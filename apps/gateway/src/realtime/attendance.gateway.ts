@@ -1,0 +1,165 @@
+import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+  type OnGatewayConnection,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
+import type { Server, Socket } from 'socket.io';
+import { ClientEvents, DomainError, ErrorCode, Rpc } from '@classconnect/contracts';
+import { RpcClient, toErrorBody } from '@classconnect/messaging';
+import { createLogger, newCorrelationId } from '@classconnect/observability';
+import { AuthService, actorOf } from '../auth/auth.service.js';
+import { CheckinService } from '../checkin/checkin.service.js';
+import { EventFanout } from './event-fanout.service.js';
+import { Rooms } from './rooms.js';
+import { requireRole, runClientEvent, userOf, type SocketUser } from './socket-handler.js';
+
+const log = createLogger('AttendanceGateway');
+const Teachers: ('teacher' | 'admin')[] = ['teacher', 'admin'];
+
+/**
+ * The Socket.IO edge. A connection needs a valid access token in the handshake (`auth.token`);
+ * each client event is validated, answered with an ack, and relayed to the owning service.
+ */
+@WebSocketGateway({ path: '/socket.io', serveClient: false, pingInterval: 20_000, pingTimeout: 20_000 })
+export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, OnApplicationBootstrap {
+  @WebSocketServer() private server!: Server;
+
+  constructor(
+    @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(RpcClient) private readonly rpc: RpcClient,
+    @Inject(CheckinService) private readonly checkins: CheckinService,
+    @Inject(EventFanout) private readonly fanout: EventFanout,
+  ) {}
+
+  afterInit(server: Server): void {
+    server.use((socket, next) => {
+      this.authenticate(socket).then(
+        () => next(),
+        (err) => {
+          const body = toErrorBody(err, log, { stage: 'handshake' });
+          next(Object.assign(new Error(body.message), { data: body }));
+        },
+      );
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.fanout.attach(this.server);
+  }
+
+  /** Verifies the token and learns the user's courses before the connection is accepted, so rooms are joined at once. */
+  private async authenticate(socket: Socket): Promise<void> {
+    const auth = socket.handshake.auth as { token?: unknown } | undefined;
+    const token = typeof auth?.token === 'string' ? auth.token : undefined;
+    const claims = await this.auth.authenticate(token);
+    const { courses } = await this.rpc.request(Rpc.identityCoursesOf, { userId: claims.userId }, { correlationId: newCorrelationId() });
+    const user: SocketUser = {
+      claims,
+      actor: actorOf(claims),
+      courseIds: {
+        teaching: courses.filter((c) => c.relation === 'teacher').map((c) => c.id),
+        enrolled: courses.filter((c) => c.relation === 'student').map((c) => c.id),
+      },
+    };
+    Object.assign(socket.data, user);
+  }
+
+  handleConnection(socket: Socket): void {
+    const { actor, courseIds } = userOf(socket);
+    if (!actor) return void socket.disconnect(true);
+    void socket.join([
+      Rooms.user(actor.userId),
+      ...courseIds.teaching.map(Rooms.teaching),
+      ...courseIds.enrolled.map(Rooms.enrolled),
+    ]);
+  }
+
+  @SubscribeMessage(ClientEvents.whoami)
+  whoami(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
+    return runClientEvent(s, ClientEvents.whoami, body, async ({}, { actor, correlationId }) => {
+      const { claims } = userOf(s);
+      const { courses } = await this.rpc.request(Rpc.identityCoursesOf, { userId: actor.userId }, { correlationId });
+      return { user: { id: claims.userId, email: claims.email, name: claims.name, role: claims.role }, courses };
+    });
+  }
+
+  @SubscribeMessage(ClientEvents.sessionStart)
+  startSession(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
+    return runClientEvent(s, ClientEvents.sessionStart, body, (req, { actor, correlationId }) => {
+      requireRole(actor, Teachers, 'start a session');
+      return this.rpc.request(Rpc.sessionStart, { actor, ...req }, { correlationId });
+    });
+  }
+
+  @SubscribeMessage(ClientEvents.sessionStop)
+  stopSession(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
+    return runClientEvent(s, ClientEvents.sessionStop, body, (req, { actor, correlationId }) => {
+      requireRole(actor, Teachers, 'stop a session');
+      return this.rpc.request(Rpc.sessionStop, { actor, ...req }, { correlationId });
+    });
+  }
+
+  @SubscribeMessage(ClientEvents.sessionGet)
+  getSession(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
+    return runClientEvent(s, ClientEvents.sessionGet, body, (req, { actor, correlationId }) =>
+      this.rpc.request(Rpc.sessionGet, { actor, ...req }, { correlationId }),
+    );
+  }
+
+  @SubscribeMessage(ClientEvents.sessionsActive)
+  activeSessions(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
+    return runClientEvent(s, ClientEvents.sessionsActive, body, (_req, { actor, correlationId }) =>
+      this.rpc.request(Rpc.sessionActive, { actor }, { correlationId }),
+    );
+  }
+
+  @SubscribeMessage(ClientEvents.passkeyOptions)
+  passkeyOptions(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
+    return runClientEvent(s, ClientEvents.passkeyOptions, body, (_req, { actor, correlationId }) =>
+      this.rpc.request(Rpc.passkeyRegistrationOptions, { actor }, { correlationId }),
+    );
+  }
+
+  @SubscribeMessage(ClientEvents.passkeyRegister)
+  registerPasskey(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
+    return runClientEvent(s, ClientEvents.passkeyRegister, body, (req, { actor, correlationId }) =>
+      this.rpc.request(Rpc.passkeyRegister, { actor, ...req }, { correlationId }),
+    );
+  }
+
+  @SubscribeMessage(ClientEvents.passkeyList)
+  listPasskeys(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
+    return runClientEvent(s, ClientEvents.passkeyList, body, (_req, { actor, correlationId }) =>
+      this.rpc.request(Rpc.passkeyList, { actor }, { correlationId }),
+    );
+  }
+
+  @SubscribeMessage(ClientEvents.checkinBegin)
+  beginCheckin(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
+    return runClientEvent(s, ClientEvents.checkinBegin, body, (req, { actor, correlationId }) => {
+      requireRole(actor, ['student'], 'check in');
+      return this.rpc.request(Rpc.checkinChallenge, { actor, ...req }, { correlationId });
+    });
+  }
+
+  @SubscribeMessage(ClientEvents.checkinSubmit)
+  submitCheckin(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
+    return runClientEvent(s, ClientEvents.checkinSubmit, body, (req, { actor, correlationId, socket }) => {
+      requireRole(actor, ['student'], 'check in');
+      return this.checkins.submit(actor.userId, req, correlationId, socket.id);
+    });
+  }
+
+  @SubscribeMessage(ClientEvents.reportGet)
+  getReport(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
+    return runClientEvent(s, ClientEvents.reportGet, body, (req, { actor, correlationId }) => {
+      if (actor.role === 'student') throw new DomainError(ErrorCode.FORBIDDEN, 'Only the course’s teachers can read a session report.');
+      return this.rpc.request(Rpc.reportGet, { actor, ...req }, { correlationId });
+    });
+  }
+}

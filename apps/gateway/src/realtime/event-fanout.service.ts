@@ -1,0 +1,137 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { Server } from 'socket.io';
+import type { Subscription } from '@nats-io/transport-node';
+import {
+  EventSchemas,
+  EventSubjects,
+  EventTypePrefix,
+  ServerEvents,
+  type CloudEvent,
+  type EventData,
+  type EventSubject,
+  type ServerPayloads,
+} from '@classconnect/contracts';
+import { NATS_CONNECTION, subscribeEvents, type NatsConnection } from '@classconnect/messaging';
+import { createLogger } from '@classconnect/observability';
+import { Rooms } from './rooms.js';
+
+const log = createLogger('EventFanout');
+
+/**
+ * Turns attendance facts into pushes to the right sockets. Every gateway instance subscribes to
+ * all events (core NATS, not a queue group) and emits to its own members of each room.
+ */
+@Injectable()
+export class EventFanout implements OnApplicationShutdown {
+  private sub?: Subscription;
+  private server?: Server;
+
+  constructor(@Inject(NATS_CONNECTION) private readonly nc: NatsConnection) {}
+
+  attach(server: Server): void {
+    this.server = server;
+    this.sub = subscribeEvents(this.nc, 'attendance.>', (event) => this.route(event));
+  }
+
+  onApplicationShutdown(): void {
+    this.sub?.unsubscribe();
+  }
+
+  private route(event: CloudEvent): void {
+    const subject = event.type.slice(EventTypePrefix.length) as EventSubject;
+    const schema = EventSchemas[subject];
+    if (!schema) return; // a newer event type this gateway does not push
+    const parsed = schema.safeParse(event.data);
+    if (!parsed.success) return void log.warn({ type: event.type }, 'event data does not match its schema');
+    switch (subject) {
+      case EventSubjects.sessionOpened:
+        return this.sessionOpened(parsed.data as EventData<typeof EventSubjects.sessionOpened>);
+      case EventSubjects.sessionClosed:
+        return this.sessionClosed(parsed.data as EventData<typeof EventSubjects.sessionClosed>);
+      case EventSubjects.checkinVerified:
+        return this.checkinVerified(parsed.data as EventData<typeof EventSubjects.checkinVerified>);
+      case EventSubjects.checkinRejected:
+        return this.checkinRejected(parsed.data as EventData<typeof EventSubjects.checkinRejected>);
+      case EventSubjects.reportReady:
+        return this.reportReady(parsed.data as EventData<typeof EventSubjects.reportReady>);
+      default:
+        return;
+    }
+  }
+
+  private emit<E extends keyof ServerPayloads>(rooms: string[], event: E, payload: ServerPayloads[E]): void {
+    this.server?.to(rooms).emit(event, payload);
+  }
+
+  private sessionOpened(e: EventData<typeof EventSubjects.sessionOpened>): void {
+    this.emit([Rooms.enrolled(e.courseId), Rooms.teaching(e.courseId)], ServerEvents.sessionOpened, {
+      sessionId: e.sessionId,
+      courseId: e.courseId,
+      courseCode: e.courseCode,
+      courseTitle: e.courseTitle,
+      teacherId: e.teacherId,
+      status: 'open',
+      openedAt: e.openedAt,
+      radiusM: e.radiusM,
+      enrolledCount: e.enrolledStudentIds.length,
+      presentCount: 0,
+    });
+  }
+
+  private sessionClosed(e: EventData<typeof EventSubjects.sessionClosed>): void {
+    this.emit([Rooms.enrolled(e.courseId), Rooms.teaching(e.courseId)], ServerEvents.sessionClosed, {
+      sessionId: e.sessionId,
+      courseId: e.courseId,
+      closedAt: e.closedAt,
+    });
+  }
+
+  private checkinVerified(e: EventData<typeof EventSubjects.checkinVerified>): void {
+    this.emit([Rooms.user(e.studentId)], ServerEvents.checkinResult, {
+      submissionId: e.submissionId,
+      sessionId: e.sessionId,
+      verdict: 'accepted',
+      distanceM: e.distanceM,
+      at: e.verifiedAt,
+    });
+    this.emit([Rooms.teaching(e.courseId)], ServerEvents.rosterUpdate, {
+      sessionId: e.sessionId,
+      studentId: e.studentId,
+      state: 'present',
+      distanceM: e.distanceM,
+      at: e.verifiedAt,
+    });
+  }
+
+  private checkinRejected(e: EventData<typeof EventSubjects.checkinRejected>): void {
+    this.emit([Rooms.user(e.studentId)], ServerEvents.checkinResult, {
+      submissionId: e.submissionId,
+      sessionId: e.sessionId,
+      verdict: 'rejected',
+      reason: e.reason,
+      message: e.message,
+      distanceM: e.distanceM,
+      at: e.rejectedAt,
+    });
+    if (e.courseId) {
+      this.emit([Rooms.teaching(e.courseId)], ServerEvents.rosterUpdate, {
+        sessionId: e.sessionId,
+        studentId: e.studentId,
+        state: 'rejected',
+        reason: e.reason,
+        message: e.message,
+        distanceM: e.distanceM,
+        at: e.rejectedAt,
+      });
+    }
+  }
+
+  private reportReady(e: EventData<typeof EventSubjects.reportReady>): void {
+    this.emit([Rooms.teaching(e.courseId)], ServerEvents.reportReady, {
+      sessionId: e.sessionId,
+      courseId: e.courseId,
+      presentCount: e.presentCount,
+      absentCount: e.absentCount,
+    });
+  }
+}
