@@ -1,0 +1,20 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { QueueGroup } from '@classconnect/contracts';
+import { MessagingModule } from '@classconnect/messaging';
+import { ServiceName, type SessionConfig } from './config.js';
+import { RedisModule } from './redis/redis.module.js';
+import { SessionsModule } from './sessions/sessions.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: SessionConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        MessagingModule.forRoot({ url: config.NATS_URL, name: ServiceName, queue: QueueGroup.session, source: `/classconnect/${ServiceName}` }),
+        RedisModule.forRoot({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX }),
+        SessionsModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,41 @@
+import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { createLogger } from '@classconnect/observability';
+
+/** The process's Redis client. */
+export const REDIS = Symbol('REDIS');
+/** The prefix of every key this service writes, e.g. `cc:`. */
+export const REDIS_KEY_PREFIX = Symbol('REDIS_KEY_PREFIX');
+
+const log = createLogger('Redis');
+
+export function connectRedis(url: string): Redis {
+  // Pinned rather than left to defaults: every reply shape the repository parses (HGETALL as an
+  // object, Lua tables as flat arrays) is the one RESP3 gives with the legacy mapping.
+  const redis = new Redis(url, { protocol: 3, replyMapping: 'legacy', maxRetriesPerRequest: 3, enableAutoPipelining: true });
+  redis.on('error', (err) => log.warn({ err: { message: err.message } }, 'Redis connection error'));
+  return redis;
+}
+
+class RedisLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  async onApplicationShutdown(): Promise<void> {
+    if (this.redis.status !== 'end') await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+@Module({})
+export class RedisModule {
+  static forRoot(opts: { url: string; keyPrefix: string }): DynamicModule {
+    return {
+      module: RedisModule,
+      global: true,
+      providers: [
+        { provide: REDIS, useFactory: () => connectRedis(opts.url) },
+        { provide: REDIS_KEY_PREFIX, useValue: opts.keyPrefix },
+        RedisLifecycle,
+      ],
+      exports: [REDIS, REDIS_KEY_PREFIX],
+    };
+  }
+}

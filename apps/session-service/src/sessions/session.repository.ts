@@ -1,0 +1,194 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { REDIS, REDIS_KEY_PREFIX } from '../redis/redis.module.js';
+import type {
+  CheckinFacts,
+  CloseOutcome,
+  CreateOutcome,
+  LiveRoster,
+  MarkOutcome,
+  NewSession,
+  SessionRecord,
+  SessionStore,
+  StoredMark,
+} from './session.model.js';
+import { closeSessionScript, createSessionScript, recordMarkScript } from './session.scripts.js';
+
+/** How long a closed session's keys are kept, for late readers and retried calls. */
+export const ClosedSessionTtlSeconds = 7 * 24 * 60 * 60;
+
+/**
+ * Redis layout (every key starts with REDIS_KEY_PREFIX):
+ *   session:<id>           hash   the session's fields
+ *   session:<id>:enrolled  set    student ids enrolled when it opened
+ *   session:<id>:names     hash   studentId → name, from the same roster snapshot
+ *   session:<id>:present   hash   studentId → StoredMark JSON
+ *   course:<courseId>:open string the course's open session id
+ */
+@Injectable()
+export class SessionRepository implements SessionStore {
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS_KEY_PREFIX) private readonly prefix: string,
+  ) {}
+
+  async create(s: NewSession): Promise<CreateOutcome> {
+    const fields = [
+      ['courseId', s.courseId],
+      ['courseCode', s.courseCode],
+      ['courseTitle', s.courseTitle],
+      ['teacherId', s.teacherId],
+      ['teacherIds', JSON.stringify(s.teacherIds)],
+      ['status', 'open'],
+      ['openedAt', s.openedAt],
+      ['latitude', String(s.fence.latitude)],
+      ['longitude', String(s.fence.longitude)],
+      ['radiusM', String(s.fence.radiusM)],
+      ['enrolledCount', String(s.students.length)],
+    ].flat();
+    const roster = s.students.flatMap((st) => [st.id, st.name]);
+    const reply = (await createSessionScript.run(
+      this.redis,
+      [this.courseOpenKey(s.courseId), this.sessionKey(s.sessionId), this.enrolledKey(s.sessionId), this.namesKey(s.sessionId)],
+      [s.sessionId, fields.length, ...fields, ...roster],
+    )) as string[];
+    switch (reply[0]) {
+      case 'OK':
+        return { created: true };
+      case 'SESSION_ALREADY_OPEN':
+        return { created: false, openSessionId: reply[1]! };
+      default:
+        throw new Error(`Unexpected reply from the create-session script: ${reply[0]}`);
+    }
+  }
+
+  async find(sessionId: string): Promise<SessionRecord | null> {
+    const [hash, presentCount] = await Promise.all([
+      this.redis.hgetall(this.sessionKey(sessionId)),
+      this.redis.hlen(this.presentKey(sessionId)),
+    ]);
+    return toRecord(sessionId, hash, presentCount);
+  }
+
+  async openSessionIds(courseIds: string[]): Promise<string[]> {
+    if (courseIds.length === 0) return [];
+    const ids = await this.redis.mget(...courseIds.map((id) => this.courseOpenKey(id)));
+    return ids.filter((id): id is string => typeof id === 'string');
+  }
+
+  enrolledIds(sessionId: string): Promise<string[]> {
+    return this.redis.smembers(this.enrolledKey(sessionId));
+  }
+
+  async isEnrolled(sessionId: string, studentId: string): Promise<boolean> {
+    return (await this.redis.sismember(this.enrolledKey(sessionId), studentId)) === 1;
+  }
+
+  async liveRoster(sessionId: string): Promise<LiveRoster> {
+    const [names, present] = await Promise.all([
+      this.redis.hgetall(this.namesKey(sessionId)),
+      this.redis.hgetall(this.presentKey(sessionId)),
+    ]);
+    return {
+      students: Object.entries(names).map(([id, name]) => ({ id, name })),
+      present: new Map(Object.entries(present).map(([id, json]) => [id, JSON.parse(json) as StoredMark])),
+    };
+  }
+
+  async checkinFacts(sessionId: string, studentId: string): Promise<CheckinFacts | null> {
+    const [session, enrolled, present] = await Promise.all([
+      this.find(sessionId),
+      this.redis.sismember(this.enrolledKey(sessionId), studentId),
+      this.redis.hexists(this.presentKey(sessionId), studentId),
+    ]);
+    if (!session) return null;
+    return { session, enrolled: enrolled === 1, alreadyPresent: present === 1 };
+  }
+
+  async close(sessionId: string, courseId: string, closedAt: string, closedBy: string): Promise<CloseOutcome> {
+    const reply = (await closeSessionScript.run(
+      this.redis,
+      [this.sessionKey(sessionId), this.presentKey(sessionId), this.enrolledKey(sessionId), this.namesKey(sessionId), this.courseOpenKey(courseId)],
+      [sessionId, closedAt, closedBy, ClosedSessionTtlSeconds],
+    )) as [string, string?, string?, string[]?];
+    switch (reply[0]) {
+      case 'CLOSED':
+      case 'ALREADY_CLOSED':
+        return {
+          kind: reply[0] === 'CLOSED' ? 'closed' : 'already-closed',
+          closedAt: reply[1] ?? closedAt,
+          closedBy: reply[2] ?? closedBy,
+          presentStudentIds: reply[3] ?? [],
+        };
+      case 'SESSION_NOT_FOUND':
+        return { kind: 'not-found' };
+      default:
+        throw new Error(`Unexpected reply from the close-session script: ${reply[0]}`);
+    }
+  }
+
+  async recordMark(sessionId: string, studentId: string, mark: StoredMark): Promise<MarkOutcome> {
+    const reply = (await recordMarkScript.run(
+      this.redis,
+      [this.sessionKey(sessionId), this.enrolledKey(sessionId), this.presentKey(sessionId)],
+      [studentId, mark.submissionId, JSON.stringify(mark)],
+    )) as [string, string?, string?];
+    switch (reply[0]) {
+      case 'RECORDED':
+      case 'RETRY':
+        return { kind: reply[0] === 'RECORDED' ? 'recorded' : 'retry', courseId: reply[1]!, mark: JSON.parse(reply[2]!) as StoredMark };
+      case 'ALREADY_PRESENT':
+        return { kind: 'already-present' };
+      case 'SESSION_NOT_FOUND':
+        return { kind: 'not-found' };
+      case 'SESSION_NOT_OPEN':
+        return { kind: 'not-open' };
+      case 'NOT_ENROLLED':
+        return { kind: 'not-enrolled' };
+      default:
+        throw new Error(`Unexpected reply from the record-mark script: ${reply[0]}`);
+    }
+  }
+
+  private sessionKey(id: string): string {
+    return `${this.prefix}session:${id}`;
+  }
+  private enrolledKey(id: string): string {
+    return `${this.prefix}session:${id}:enrolled`;
+  }
+  private namesKey(id: string): string {
+    return `${this.prefix}session:${id}:names`;
+  }
+  private presentKey(id: string): string {
+    return `${this.prefix}session:${id}:present`;
+  }
+  private courseOpenKey(courseId: string): string {
+    return `${this.prefix}course:${courseId}:open`;
+  }
+}
+
+/** Reads the session hash (HGETALL gives an object under RESP3 with the legacy mapping, and {} when missing). */
+function toRecord(sessionId: string, h: Record<string, string>, presentCount: number): SessionRecord | null {
+  if (!h.courseId || !h.status) return null;
+  return {
+    sessionId,
+    courseId: h.courseId,
+    courseCode: h.courseCode ?? '',
+    courseTitle: h.courseTitle ?? '',
+    teacherId: h.teacherId ?? '',
+    teacherIds: parseIds(h.teacherIds),
+    status: h.status === 'open' ? 'open' : 'closed',
+    openedAt: h.openedAt ?? '',
+    ...(h.closedAt ? { closedAt: h.closedAt } : {}),
+    ...(h.closedBy ? { closedBy: h.closedBy } : {}),
+    fence: { latitude: Number(h.latitude), longitude: Number(h.longitude), radiusM: Number(h.radiusM) },
+    enrolledCount: Number(h.enrolledCount ?? 0),
+    presentCount,
+  };
+}
+
+function parseIds(json: string | undefined): string[] {
+  if (!json) return [];
+  const value: unknown = JSON.parse(json);
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
