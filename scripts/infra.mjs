@@ -1,0 +1,224 @@
+// Brings up what ClassConnect needs: NATS with JetStream, Redis and PostgreSQL.
+//
+// For each of them: a URL given in the environment is used as it is; otherwise a server already
+// answering on the standard local port is reused; otherwise one is started from the system's
+// binaries with its data under the project (installing the Debian package first when it is
+// missing and we are allowed to). Only Node built-ins are used: this runs before `npm ci`.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, chownSync, writeFileSync, openSync } from 'node:fs';
+import net from 'node:net';
+import { join } from 'node:path';
+
+const say = (msg) => process.stderr.write(`[infra] ${msg}\n`);
+
+/** Connects to host:port and returns the first bytes the server sends (or '' if it sends none quickly). */
+function probe(host, port, { send, timeoutMs = 800 } = {}) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    let data = '';
+    const done = (result) => {
+      socket.destroy();
+      resolve(result);
+    };
+    socket.setTimeout(timeoutMs, () => done(data ? { ok: true, data } : { ok: true, data: '' }));
+    socket.on('connect', () => {
+      if (send) socket.write(send);
+    });
+    socket.on('data', (chunk) => {
+      data += chunk.toString();
+      if (data.includes('\n')) done({ ok: true, data });
+    });
+    socket.on('error', () => done({ ok: false, data: '' }));
+  });
+}
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+async function portIsFree(port) {
+  const { ok } = await probe('127.0.0.1', port, { timeoutMs: 300 });
+  return !ok;
+}
+
+async function waitFor(check, what, timeoutMs = 30_000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`${what} did not come up within ${timeoutMs / 1000} s`);
+}
+
+const isRoot = process.getuid?.() === 0;
+let aptUpdated = false;
+
+function findBinary(name, extraDirs = []) {
+  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/local/sbin', '/usr/bin', ...extraDirs];
+  for (const d of dirs) if (d && existsSync(join(d, name))) return join(d, name);
+  return null;
+}
+
+function postgresBinDir() {
+  const base = '/usr/lib/postgresql';
+  if (!existsSync(base)) return null;
+  const versions = readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+  return versions.length ? join(base, versions[0], 'bin') : null;
+}
+
+/** Installs Debian packages when we are root; otherwise says exactly what to run. */
+function aptInstall(packages, allowInstall) {
+  const command = `apt-get install -y ${packages.join(' ')}`;
+  if (!allowInstall || !isRoot) {
+    throw new Error(`${packages.join(', ')} ${packages.length > 1 ? 'are' : 'is'} not installed. Install with: sudo apt-get update && sudo ${command}`);
+  }
+  say(`installing ${packages.join(', ')} from Debian's packages…`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  if (!aptUpdated) {
+    const update = spawnSync('apt-get', ['update'], { stdio: 'inherit', env });
+    if (update.status !== 0) throw new Error('apt-get update failed');
+    aptUpdated = true;
+  }
+  const res = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...packages], { stdio: 'inherit', env });
+  if (res.status !== 0) throw new Error(`${command} failed`);
+}
+
+function startChild(name, cmd, args, { logDir, env, uid, gid } = {}) {
+  mkdirSync(logDir, { recursive: true });
+  const out = openSync(join(logDir, `${name}.log`), 'a');
+  const child = spawn(cmd, args, { stdio: ['ignore', out, out], env: { ...process.env, ...env }, uid, gid });
+  child.on('exit', (code, signal) => {
+    if (!child.stopping) say(`${name} exited (${signal ?? code}); see ${join(logDir, `${name}.log`)}`);
+  });
+  return child;
+}
+
+async function ensureNats({ dataDir, logDir, allowInstall, fresh, configured }) {
+  if (configured.NATS_URL) return { url: configured.NATS_URL, started: null };
+  if (!fresh) {
+    const { ok, data } = await probe('127.0.0.1', 4222);
+    if (ok && data.startsWith('INFO')) {
+      if (!/"jetstream"\s*:\s*true/.test(data)) throw new Error('A NATS server answers on 127.0.0.1:4222 but without JetStream. Start it with -js, or set NATS_URL.');
+      say('reusing NATS on 127.0.0.1:4222');
+      return { url: 'nats://127.0.0.1:4222', started: null };
+    }
+  }
+  let bin = findBinary('nats-server');
+  if (!bin) {
+    aptInstall(['nats-server'], allowInstall);
+    bin = findBinary('nats-server');
+  }
+  const port = !fresh && (await portIsFree(4222)) ? 4222 : await freePort();
+  const store = join(dataDir, 'nats');
+  mkdirSync(store, { recursive: true });
+  const child = startChild('nats', bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store], { logDir });
+  await waitFor(async () => (await probe('127.0.0.1', port)).data.startsWith('INFO'), 'NATS');
+  say(`started NATS with JetStream on 127.0.0.1:${port} (data in ${store})`);
+  return { url: `nats://127.0.0.1:${port}`, started: child };
+}
+
+async function ensureRedis({ dataDir, logDir, allowInstall, fresh, configured }) {
+  if (configured.REDIS_URL) return { url: configured.REDIS_URL, started: null };
+  if (!fresh) {
+    const { ok, data } = await probe('127.0.0.1', 6379, { send: 'PING\r\n' });
+    if (ok && /PONG|NOAUTH/.test(data)) {
+      say('reusing Redis on 127.0.0.1:6379');
+      return { url: 'redis://127.0.0.1:6379', started: null };
+    }
+  }
+  let bin = findBinary('redis-server');
+  if (!bin) {
+    aptInstall(['redis-server'], allowInstall);
+    bin = findBinary('redis-server');
+  }
+  const port = !fresh && (await portIsFree(6379)) ? 6379 : await freePort();
+  const dir = join(dataDir, 'redis');
+  mkdirSync(dir, { recursive: true });
+  // Append-only file, fsync every second: live sessions survive a Redis restart.
+  const args = ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--daemonize', 'no'];
+  const child = startChild('redis', bin, args, { logDir });
+  await waitFor(async () => /PONG/.test((await probe('127.0.0.1', port, { send: 'PING\r\n' })).data), 'Redis');
+  say(`started Redis on 127.0.0.1:${port} (data in ${dir})`);
+  return { url: `redis://127.0.0.1:${port}`, started: child };
+}
+
+async function ensurePostgres({ dataDir, logDir, allowInstall, database, configured }) {
+  if (configured.DATABASE_URL) return { url: configured.DATABASE_URL, started: null };
+  if ((await probe('127.0.0.1', 5432, { timeoutMs: 500 })).ok) {
+    say('reusing PostgreSQL on 127.0.0.1:5432');
+    return { url: `postgres://postgres@127.0.0.1:5432/${database}`, started: null };
+  }
+  let bin = postgresBinDir();
+  if (!bin) {
+    aptInstall(['postgresql'], allowInstall);
+    bin = postgresBinDir();
+  }
+  const dir = join(dataDir, 'postgres');
+  const port = (await portIsFree(5432)) ? 5432 : await freePort();
+  // PostgreSQL refuses to run as root: as root it runs as the `postgres` system user.
+  let ids = {};
+  if (isRoot) {
+    const id = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
+    const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
+    if (id.status !== 0) throw new Error('PostgreSQL cannot run as root and there is no `postgres` user; reinstall the postgresql package.');
+    ids = { uid: Number(id.stdout.trim()), gid: Number(gid.stdout.trim()) };
+  }
+  if (!existsSync(join(dir, 'PG_VERSION'))) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (isRoot) chownSync(dir, ids.uid, ids.gid);
+    const init = spawnSync(join(bin, 'initdb'), ['-D', dir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-instructions'], {
+      stdio: 'pipe',
+      encoding: 'utf8',
+      ...ids,
+    });
+    if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
+  }
+  if (isRoot) chownSync(dir, ids.uid, ids.gid);
+  const child = startChild('postgres', join(bin, 'postgres'), ['-D', dir, '-p', String(port), '-h', '127.0.0.1', '-k', dir], { logDir, ...ids });
+  await waitFor(async () => (await probe('127.0.0.1', port, { timeoutMs: 300 })).ok, 'PostgreSQL');
+  say(`started PostgreSQL on 127.0.0.1:${port} (data in ${dir})`);
+  return { url: `postgres://postgres@127.0.0.1:${port}/${database}`, started: child };
+}
+
+/**
+ * Returns { NATS_URL, REDIS_URL, DATABASE_URL, stop() }.
+ * `fresh` starts private NATS and Redis servers on free ports (tests use it for isolation).
+ * `configured` holds the URLs to use as they are (default: the environment's NATS_URL, REDIS_URL, DATABASE_URL).
+ */
+export async function ensureInfra({ dataDir, logDir = join(dataDir, 'logs'), allowInstall = true, fresh = false, database = 'classconnect', configured = process.env }) {
+  mkdirSync(dataDir, { recursive: true });
+  const missing = [];
+  if (!configured.NATS_URL && !findBinary('nats-server')) missing.push('nats-server');
+  if (!configured.REDIS_URL && !findBinary('redis-server')) missing.push('redis-server');
+  if (!configured.DATABASE_URL && !postgresBinDir() && !(await probe('127.0.0.1', 5432, { timeoutMs: 500 })).ok) missing.push('postgresql');
+  if (missing.length) aptInstall(missing, allowInstall);
+
+  const opts = { dataDir, logDir, allowInstall, fresh, configured };
+  const nats = await ensureNats(opts);
+  const redis = await ensureRedis(opts);
+  const pg = await ensurePostgres({ ...opts, database });
+  const children = [nats.started, redis.started, pg.started].filter(Boolean);
+  return {
+    NATS_URL: nats.url,
+    REDIS_URL: redis.url,
+    DATABASE_URL: pg.url,
+    async stop() {
+      for (const child of children.reverse()) {
+        child.stopping = true;
+        child.kill('SIGTERM');
+      }
+      await Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r)))));
+    },
+  };
+}
+
+export function writeJson(path, value) {
+  writeFileSync(path, JSON.stringify(value, null, 2));
+}

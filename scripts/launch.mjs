@@ -1,0 +1,129 @@
+// `npm start`: the whole of ClassConnect on this machine, from a fresh clone.
+// Installs what is missing, brings up NATS (JetStream), Redis and PostgreSQL (reusing configured or
+// running ones), migrates and seeds the demo university, starts the five services, keeps them
+// running (restarting one that crashes) and prints where to go. Ctrl-C stops everything it started.
+//   --smoke   start, check that a demo teacher can sign in, then stop (used by the tests)
+import { randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureInfra, freePort } from './infra.mjs';
+import { checkNode, ensureBuild, ensureDependencies } from './prepare.mjs';
+import { ServiceNames, restartService, root, startSystem } from './services.mjs';
+
+const smoke = process.argv.includes('--smoke');
+const dataDir = process.env.CLASSCONNECT_DATA_DIR ?? join(root, '.local');
+const logDir = join(dataDir, 'logs');
+
+function secrets() {
+  const file = join(dataDir, 'secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  const value = { AUTH_TOKEN_SECRET: randomBytes(32).toString('base64url') };
+  writeFileSync(file, JSON.stringify(value, null, 2), { mode: 0o600 });
+  return value;
+}
+
+function cli(args, env) {
+  const res = spawnSync(process.execPath, [join(root, 'dist/apps/identity-service/src/cli.js'), ...args], {
+    cwd: root,
+    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  });
+  if (res.status !== 0) throw new Error(`identity-service ${args.join(' ')} failed`);
+  return res.stdout;
+}
+
+const levels = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+function printLine(name, parsed, raw) {
+  if (!parsed) return process.stderr.write(`[${name}] ${raw}\n`);
+  if (parsed.level >= 40) process.stderr.write(`[${name}] ${levels[parsed.level]}: ${parsed.msg}${parsed.err ? ` — ${parsed.err.message}` : ''}\n`);
+}
+
+async function main() {
+  checkNode();
+  mkdirSync(dataDir, { recursive: true });
+  ensureDependencies();
+  ensureBuild();
+  const infra = await ensureInfra({ dataDir, logDir });
+  const port = Number(process.env.GATEWAY_PORT ?? (smoke ? await freePort() : 3000));
+  const origin = process.env.PUBLIC_ORIGIN ?? `http://localhost:${port}`;
+  const env = {
+    NATS_URL: infra.NATS_URL,
+    REDIS_URL: infra.REDIS_URL,
+    DATABASE_URL: infra.DATABASE_URL,
+    AUTH_TOKEN_SECRET: process.env.AUTH_TOKEN_SECRET ?? secrets().AUTH_TOKEN_SECRET,
+    GATEWAY_PORT: String(port),
+    WEBAUTHN_RP_ID: process.env.WEBAUTHN_RP_ID ?? new URL(origin).hostname,
+    WEBAUTHN_ORIGINS: process.env.WEBAUTHN_ORIGINS ?? origin,
+  };
+  process.stderr.write('[launcher] migrating and seeding the demo university…\n');
+  cli(['migrate'], env);
+  cli(['seed-demo'], env);
+
+  process.stderr.write('[launcher] starting the services…\n');
+  const system = await startSystem(env, { logDir, onLine: printLine });
+  let stopping = false;
+
+  const shutdown = async (code = 0) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write('\n[launcher] stopping…\n');
+    await system.stop();
+    await infra.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  // Keep every service running: one that dies is started again, with a growing pause.
+  for (const name of ServiceNames) {
+    const handle = system.services[name];
+    let backoff = 500;
+    const watch = () =>
+      handle.exited.then(async ({ code, signal }) => {
+        if (stopping) return;
+        process.stderr.write(`[launcher] ${name} stopped (${signal ?? code}); starting it again in ${backoff} ms\n`);
+        await new Promise((r) => setTimeout(r, backoff));
+        backoff = Math.min(backoff * 2, 10_000);
+        try {
+          await restartService(handle);
+          backoff = 500;
+        } catch (err) {
+          process.stderr.write(`[launcher] ${name} failed to start: ${err.message}\n`);
+        }
+        watch();
+      });
+    watch();
+  }
+
+  if (smoke) {
+    const res = await fetch(`http://127.0.0.1:${port}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'ada.teacher@demo.classconnect.test', password: 'demo-teacher-pass' }),
+    });
+    const body = await res.json();
+    const ok = res.status === 200 && typeof body.accessToken === 'string';
+    process.stdout.write(JSON.stringify({ smoke: ok ? 'ok' : 'failed', status: res.status, user: body.user?.email ?? null }) + '\n');
+    return shutdown(ok ? 0 : 1);
+  }
+
+  process.stdout.write(`
+  ClassConnect is running: ${origin}
+
+  Demo sign-ins (password after the colon):
+    admin    admin@demo.classconnect.test       : demo-admin-pass
+    teacher  ada.teacher@demo.classconnect.test : demo-teacher-pass   (CS101, MA201)
+    teacher  alan.teacher@demo.classconnect.test: demo-teacher-pass   (PH110)
+    students student01 … student60@demo.classconnect.test : demo-student-pass
+
+  NATS ${env.NATS_URL} · Redis ${env.REDIS_URL} · PostgreSQL ${env.DATABASE_URL.replace(/\/\/[^@]*@/, '//…@')}
+  Logs: ${logDir}    Stop: Ctrl-C
+`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`[launcher] ${err.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,52 @@
+// `npm test`: every test, from a fresh clone. Installs and builds when needed, starts private NATS
+// and Redis servers for this run (and PostgreSQL when none answers), then runs the three tiers:
+// unit specs, integration specs against the real servers, end-to-end specs that start the real
+// processes. Exits non-zero when anything fails.
+//   npm test -- unit|integration|e2e   runs one tier;   extra arguments go to Jest.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureInfra } from './infra.mjs';
+import { checkNode, ensureBuild, ensureDependencies } from './prepare.mjs';
+import { root } from './services.mjs';
+
+const tiers = ['unit', 'integration', 'e2e'];
+const args = process.argv.slice(2);
+const chosen = tiers.filter((t) => args.includes(t));
+const jestArgs = args.filter((a) => !tiers.includes(a));
+
+checkNode();
+ensureDependencies();
+ensureBuild();
+
+const dataDir = mkdtempSync(join(tmpdir(), 'classconnect-test-'));
+const infra = await ensureInfra({ dataDir, fresh: true, database: 'postgres' });
+const env = {
+  ...process.env,
+  NATS_URL: infra.NATS_URL,
+  REDIS_URL: infra.REDIS_URL,
+  DATABASE_URL: infra.DATABASE_URL,
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  CLASSCONNECT_TEST_DATA_DIR: dataDir,
+};
+
+let failed = false;
+const summary = [];
+for (const tier of chosen.length ? chosen : tiers) {
+  process.stderr.write(`\n===== ${tier} tests =====\n`);
+  const started = Date.now();
+  const res = spawnSync(
+    process.execPath,
+    ['--experimental-vm-modules', join(root, 'node_modules/jest/bin/jest.js'), '--selectProjects', tier, ...(tier === 'unit' ? [] : ['--runInBand']), ...jestArgs],
+    { cwd: root, env, stdio: 'inherit' },
+  );
+  const ok = res.status === 0;
+  failed ||= !ok;
+  summary.push(`${tier}: ${ok ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+await infra.stop();
+rmSync(dataDir, { recursive: true, force: true });
+process.stderr.write(`\n${summary.join('\n')}\n`);
+process.exit(failed ? 1 : 0);
