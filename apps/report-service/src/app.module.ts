@@ -1,0 +1,24 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { QueueGroup } from '@classconnect/contracts';
+import { MessagingModule } from '@classconnect/messaging';
+import type { ReportConfig } from './config.js';
+import { CoreModule } from './database/database.js';
+import { ProjectionModule } from './projection/projection.module.js';
+import { ReportsModule } from './reports/reports.module.js';
+
+export const ServiceName = 'report-service';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: ReportConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot(config),
+        MessagingModule.forRoot({ url: config.NATS_URL, name: ServiceName, queue: QueueGroup.report, source: `/classconnect/${ServiceName}` }),
+        ReportsModule,
+        ProjectionModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { BaseEnv, DatabaseEnv } from '@classconnect/config';
+
+const PositiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** report-service's environment, validated once at boot. */
+export const Env = BaseEnv.extend(DatabaseEnv.shape).extend({
+  /** Durable consumer name on ATTENDANCE. Tests use their own so they never steal the real one's messages. */
+  REPORT_CONSUMER_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, - or _').default('report'),
+  /** Where a newly created durable starts: `all` replays the whole stream (production), `new` only what comes next. */
+  REPORT_CONSUMER_DELIVER: z.enum(['all', 'new']).default('all'),
+  REPORT_BATCH_MAX: PositiveInt(256),
+  REPORT_BATCH_WAIT_MS: PositiveInt(20),
+  /** How long a closed session waits for the marks its close event lists before the report is built anyway. */
+  REPORT_MARK_WAIT_MS: PositiveInt(60_000),
+});
+export type ReportConfig = z.output<typeof Env>;
+
+export const REPORT_CONFIG = Symbol('REPORT_CONFIG');

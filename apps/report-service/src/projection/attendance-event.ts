@@ -1,0 +1,40 @@
+import { EventSchemas, EventSubjects, EventTypePrefix, type EventData, type EventSubject } from '@classconnect/contracts';
+import { decodeEvent } from '@classconnect/messaging';
+
+/** An attendance fact this service projects, with its data checked against the subject's schema. */
+export type AttendanceEvent =
+  | { kind: typeof EventSubjects.sessionOpened; data: EventData<typeof EventSubjects.sessionOpened> }
+  | { kind: typeof EventSubjects.sessionClosed; data: EventData<typeof EventSubjects.sessionClosed> }
+  | { kind: typeof EventSubjects.checkinVerified; data: EventData<typeof EventSubjects.checkinVerified> }
+  | { kind: typeof EventSubjects.checkinRejected; data: EventData<typeof EventSubjects.checkinRejected> }
+  | { kind: typeof EventSubjects.markRecorded; data: EventData<typeof EventSubjects.markRecorded> };
+
+const Projected = new Set<EventSubject>([
+  EventSubjects.sessionOpened,
+  EventSubjects.sessionClosed,
+  EventSubjects.checkinVerified,
+  EventSubjects.checkinRejected,
+  EventSubjects.markRecorded,
+]);
+
+export type DecodeResult =
+  | { ok: true; event: AttendanceEvent }
+  /** A type we do not project (report.ready, or a version newer than this code): skip it. */
+  | { ok: false; ignored: true; type: string }
+  /** Not a valid event at all: redelivering cannot help, so it is skipped with a warning. */
+  | { ok: false; ignored: false; error: string };
+
+/** Decodes a message of the ATTENDANCE stream into an event this service projects. */
+export function decodeAttendanceEvent(bytes: Uint8Array): DecodeResult {
+  let envelope;
+  try {
+    envelope = decodeEvent(bytes);
+  } catch (err) {
+    return { ok: false, ignored: false, error: `not a CloudEvent: ${(err as Error).message}` };
+  }
+  const subject = envelope.type.slice(EventTypePrefix.length) as EventSubject;
+  if (!Projected.has(subject)) return { ok: false, ignored: true, type: envelope.type };
+  const parsed = EventSchemas[subject].safeParse(envelope.data);
+  if (!parsed.success) return { ok: false, ignored: false, error: `invalid ${envelope.type} data: ${parsed.error.message}` };
+  return { ok: true, event: { kind: subject, data: parsed.data } as AttendanceEvent };
+}

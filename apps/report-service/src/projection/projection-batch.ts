@@ -1,0 +1,53 @@
+import { EventSubjects } from '@classconnect/contracts';
+import type { AttendanceEvent } from './attendance-event.js';
+
+type Of<K extends AttendanceEvent['kind']> = Extract<AttendanceEvent, { kind: K }>['data'];
+
+/** The projection's rows for one batch, each list keyed so a row appears once per statement. */
+export interface ProjectionBatch {
+  opened: Of<typeof EventSubjects.sessionOpened>[];
+  closed: Of<typeof EventSubjects.sessionClosed>[];
+  verified: Of<typeof EventSubjects.checkinVerified>[];
+  rejected: Of<typeof EventSubjects.checkinRejected>[];
+  marks: Of<typeof EventSubjects.markRecorded>[];
+}
+
+/** Groups events by what they write, keeping one event per row key (Postgres refuses to upsert a row twice in one statement). */
+export function toProjectionBatch(events: AttendanceEvent[]): ProjectionBatch {
+  const opened = new Map<string, ProjectionBatch['opened'][number]>();
+  const closed = new Map<string, ProjectionBatch['closed'][number]>();
+  const verified = new Map<string, ProjectionBatch['verified'][number]>();
+  const rejected = new Map<string, ProjectionBatch['rejected'][number]>();
+  const marks = new Map<string, ProjectionBatch['marks'][number]>();
+  for (const e of events) {
+    switch (e.kind) {
+      case EventSubjects.sessionOpened:
+        opened.set(e.data.sessionId, e.data);
+        break;
+      case EventSubjects.sessionClosed:
+        closed.set(e.data.sessionId, e.data);
+        break;
+      case EventSubjects.checkinVerified:
+        if (!rejected.has(e.data.submissionId)) verified.set(e.data.submissionId, e.data);
+        break;
+      case EventSubjects.checkinRejected:
+        if (!verified.has(e.data.submissionId)) rejected.set(e.data.submissionId, e.data);
+        break;
+      case EventSubjects.markRecorded:
+        if (!marks.has(`${e.data.sessionId}:${e.data.studentId}`)) marks.set(`${e.data.sessionId}:${e.data.studentId}`, e.data);
+        break;
+    }
+  }
+  return {
+    opened: [...opened.values()],
+    closed: [...closed.values()],
+    verified: [...verified.values()],
+    rejected: [...rejected.values()],
+    marks: [...marks.values()],
+  };
+}
+
+/** Writes a batch of projected events in one transaction. */
+export abstract class ProjectionStore {
+  abstract apply(batch: ProjectionBatch, seenAt: Date): Promise<void>;
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { ReportsModule } from '../reports/reports.module.js';
+import { ProjectionConsumer } from './projection.consumer.js';
+import { ProjectionRepository } from './projection.repository.js';
+import { ProjectionStore } from './projection-batch.js';
+import { ProjectionService } from './projection.service.js';
+
+@Module({
+  imports: [ReportsModule],
+  providers: [{ provide: ProjectionStore, useClass: ProjectionRepository }, ProjectionService, ProjectionConsumer],
+})
+export class ProjectionModule {}

@@ -1,0 +1,118 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ProjectionStore, type ProjectionBatch } from './projection-batch.js';
+
+/**
+ * Writes a batch of events in one transaction. Every statement is idempotent, and each event
+ * fills only its own columns, so events of a session may arrive in any order and more than once.
+ */
+@Injectable()
+export class ProjectionRepository extends ProjectionStore {
+  constructor(@Inject(DataSource) private readonly ds: DataSource) {
+    super();
+  }
+
+  async apply(batch: ProjectionBatch, seenAt: Date): Promise<void> {
+    await this.ds.transaction(async (tx) => {
+      if (batch.opened.length) await this.upsertOpened(tx, batch.opened);
+      if (batch.closed.length) await this.upsertClosed(tx, batch.closed, seenAt);
+      if (batch.verified.length || batch.rejected.length) await this.insertCheckins(tx, batch);
+      if (batch.marks.length) await this.insertMarks(tx, batch.marks);
+    });
+  }
+
+  private async upsertOpened(tx: EntityManager, events: ProjectionBatch['opened']): Promise<void> {
+    const rows = events.map((e) => ({
+      session_id: e.sessionId,
+      course_id: e.courseId,
+      course_code: e.courseCode,
+      course_title: e.courseTitle,
+      teacher_id: e.teacherId,
+      opened_at: e.openedAt,
+      radius_m: e.radiusM,
+      enrolled_ids: e.enrolledStudentIds,
+    }));
+    await tx.query(
+      `INSERT INTO report.sessions (session_id, course_id, course_code, course_title, teacher_id, opened_at, radius_m, enrolled_ids)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(session_id uuid, course_id uuid, course_code text, course_title text,
+         teacher_id uuid, opened_at timestamptz, radius_m double precision, enrolled_ids uuid[])
+       ON CONFLICT (session_id) DO UPDATE SET
+         course_id = EXCLUDED.course_id, course_code = EXCLUDED.course_code, course_title = EXCLUDED.course_title,
+         teacher_id = EXCLUDED.teacher_id, opened_at = EXCLUDED.opened_at, radius_m = EXCLUDED.radius_m,
+         enrolled_ids = EXCLUDED.enrolled_ids`,
+      [JSON.stringify(rows)],
+    );
+  }
+
+  private async upsertClosed(tx: EntityManager, events: ProjectionBatch['closed'], seenAt: Date): Promise<void> {
+    const rows = events.map((e) => ({
+      session_id: e.sessionId,
+      course_id: e.courseId,
+      closed_at: e.closedAt,
+      closed_by: e.closedBy,
+      present_ids: e.presentStudentIds,
+    }));
+    // close_seen_at keeps the first time the close was projected: the wait for late marks counts from it.
+    await tx.query(
+      `INSERT INTO report.sessions (session_id, course_id, closed_at, closed_by, present_ids, close_seen_at)
+       SELECT x.*, $2::timestamptz FROM jsonb_to_recordset($1::jsonb) AS x(session_id uuid, course_id uuid,
+         closed_at timestamptz, closed_by uuid, present_ids uuid[])
+       ON CONFLICT (session_id) DO UPDATE SET
+         closed_at = EXCLUDED.closed_at, closed_by = EXCLUDED.closed_by, present_ids = EXCLUDED.present_ids,
+         close_seen_at = COALESCE(report.sessions.close_seen_at, EXCLUDED.close_seen_at)`,
+      [JSON.stringify(rows), seenAt.toISOString()],
+    );
+  }
+
+  private async insertCheckins(tx: EntityManager, batch: ProjectionBatch): Promise<void> {
+    const rows = [
+      ...batch.verified.map((e) => ({
+        submission_id: e.submissionId,
+        session_id: e.sessionId,
+        student_id: e.studentId,
+        verdict: 'accepted',
+        reason: null,
+        distance_m: e.distanceM,
+        accuracy_m: e.accuracyM,
+        decided_at: e.verifiedAt,
+      })),
+      ...batch.rejected.map((e) => ({
+        submission_id: e.submissionId,
+        session_id: e.sessionId,
+        student_id: e.studentId,
+        verdict: 'rejected',
+        reason: e.reason,
+        distance_m: e.distanceM ?? null,
+        accuracy_m: e.accuracyM ?? null,
+        decided_at: e.rejectedAt,
+      })),
+    ];
+    await tx.query(
+      `INSERT INTO report.checkins (submission_id, session_id, student_id, verdict, reason, distance_m, accuracy_m, decided_at)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(submission_id text, session_id uuid, student_id uuid, verdict text,
+         reason text, distance_m double precision, accuracy_m double precision, decided_at timestamptz)
+       ON CONFLICT (submission_id) DO NOTHING`,
+      [JSON.stringify(rows)],
+    );
+  }
+
+  private async insertMarks(tx: EntityManager, events: ProjectionBatch['marks']): Promise<void> {
+    const rows = events.map((e) => ({
+      session_id: e.sessionId,
+      student_id: e.studentId,
+      submission_id: e.submissionId,
+      marked_at: e.markedAt,
+      distance_m: e.distanceM,
+      accuracy_m: e.accuracyM,
+      methods: e.methods,
+    }));
+    // A student is marked at most once per session: the first mark stands.
+    await tx.query(
+      `INSERT INTO report.marks (session_id, student_id, submission_id, marked_at, distance_m, accuracy_m, methods)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(session_id uuid, student_id uuid, submission_id text,
+         marked_at timestamptz, distance_m double precision, accuracy_m double precision, methods text[])
+       ON CONFLICT (session_id, student_id) DO NOTHING`,
+      [JSON.stringify(rows)],
+    );
+  }
+}

@@ -1,0 +1,33 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError, ErrorCode, type Actor, type ReportReply } from '@classconnect/contracts';
+import { ReportStore } from './report.ports.js';
+
+/** Serves stored reports to the people allowed to read them. */
+@Injectable()
+export class ReportQueryService {
+  constructor(@Inject(ReportStore) private readonly store: ReportStore) {}
+
+  async get(actor: Actor, sessionId: string): Promise<ReportReply> {
+    if (actor.role === 'student') throw new DomainError(ErrorCode.FORBIDDEN, 'Only the teacher of a session or an administrator can read its report.');
+    const session = await this.store.findSession(sessionId);
+    if (!session) throw new DomainError(ErrorCode.SESSION_NOT_FOUND, 'There is no such session.');
+    if (actor.role !== 'admin' && session.teacherId !== actor.userId) {
+      throw new DomainError(ErrorCode.NOT_COURSE_TEACHER, 'Only the teacher who ran this session can read its report.');
+    }
+    const report = await this.store.findReport(sessionId);
+    if (!report || !session.closedAt) {
+      throw new DomainError(ErrorCode.REPORT_NOT_READY, 'The report for this session is not ready yet. It is built when the session is stopped.');
+    }
+    return {
+      sessionId,
+      courseId: report.courseId,
+      courseCode: session.courseCode ?? '',
+      courseTitle: session.courseTitle ?? '',
+      openedAt: session.openedAt ?? '',
+      closedAt: session.closedAt,
+      presentCount: report.presentCount,
+      absentCount: report.absentCount,
+      rows: report.rows,
+    };
+  }
+}

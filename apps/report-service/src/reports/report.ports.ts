@@ -1,0 +1,68 @@
+import type { ReportRow, UserSummary } from '@classconnect/contracts';
+
+/** A session as the projection holds it. Fields from session.opened are missing until it arrives. */
+export interface SessionRecord {
+  sessionId: string;
+  courseId: string;
+  courseCode?: string;
+  courseTitle?: string;
+  teacherId?: string;
+  openedAt?: string;
+  closedAt?: string;
+  closedBy?: string;
+  enrolledIds?: string[];
+  presentIds?: string[];
+  /** When this service first projected the close event. */
+  closeSeenAt?: string;
+}
+
+export interface MarkRecord {
+  studentId: string;
+  submissionId: string;
+  markedAt: string;
+  distanceM: number;
+  accuracyM: number;
+  methods: string[];
+}
+
+export interface StoredReport {
+  sessionId: string;
+  courseId: string;
+  builtAt: string;
+  presentCount: number;
+  absentCount: number;
+  rows: ReportRow[];
+  publishedAt?: string;
+}
+
+/** What the report logic reads and writes (Postgres in production, an in-memory fake in unit specs). */
+export abstract class ReportStore {
+  abstract findSession(sessionId: string): Promise<SessionRecord | null>;
+  abstract marksOf(sessionId: string): Promise<MarkRecord[]>;
+  /** For each student of the session with a rejected check-in: the reason of the latest one. */
+  abstract lastRejectionsOf(sessionId: string): Promise<Map<string, string>>;
+  abstract findReport(sessionId: string): Promise<StoredReport | null>;
+  /** Stores the report unless one is already stored; returns the stored one either way. */
+  abstract saveReport(report: StoredReport): Promise<StoredReport>;
+  abstract markPublished(sessionId: string, at: Date): Promise<void>;
+}
+
+/** Names and emails of people, from identity-service. Throws when it cannot answer. */
+export abstract class UserDirectory {
+  abstract users(userIds: string[]): Promise<UserSummary[]>;
+}
+
+/** Announces a built report on the ATTENDANCE stream. */
+export abstract class ReadyPublisher {
+  abstract reportReady(report: StoredReport, correlationId?: string): Promise<void>;
+}
+
+export abstract class Clock {
+  abstract now(): Date;
+}
+
+export class SystemClock extends Clock {
+  now(): Date {
+    return new Date();
+  }
+}

@@ -1,0 +1,119 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { ReportRow } from '@classconnect/contracts';
+import { ReportStore, type MarkRecord, type SessionRecord, type StoredReport } from './report.ports.js';
+
+interface SessionRow {
+  session_id: string;
+  course_id: string;
+  course_code: string | null;
+  course_title: string | null;
+  teacher_id: string | null;
+  opened_at: Date | null;
+  closed_at: Date | null;
+  closed_by: string | null;
+  enrolled_ids: string[] | null;
+  present_ids: string[] | null;
+  close_seen_at: Date | null;
+}
+
+interface ReportTableRow {
+  session_id: string;
+  course_id: string;
+  built_at: Date;
+  present_count: number;
+  absent_count: number;
+  rows: ReportRow[];
+  published_at: Date | null;
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : undefined);
+
+/** Reads the projection and reads/writes built reports in the `report` schema. */
+@Injectable()
+export class ReportsRepository extends ReportStore {
+  constructor(@Inject(DataSource) private readonly ds: DataSource) {
+    super();
+  }
+
+  async findSession(sessionId: string): Promise<SessionRecord | null> {
+    const [row] = (await this.ds.query('SELECT * FROM report.sessions WHERE session_id = $1', [sessionId])) as SessionRow[];
+    if (!row) return null;
+    return dropUndefined({
+      sessionId: row.session_id,
+      courseId: row.course_id,
+      courseCode: row.course_code ?? undefined,
+      courseTitle: row.course_title ?? undefined,
+      teacherId: row.teacher_id ?? undefined,
+      openedAt: iso(row.opened_at),
+      closedAt: iso(row.closed_at),
+      closedBy: row.closed_by ?? undefined,
+      enrolledIds: row.enrolled_ids ?? undefined,
+      presentIds: row.present_ids ?? undefined,
+      closeSeenAt: iso(row.close_seen_at),
+    });
+  }
+
+  async marksOf(sessionId: string): Promise<MarkRecord[]> {
+    const rows = (await this.ds.query(
+      `SELECT student_id, submission_id, marked_at, distance_m, accuracy_m, methods
+         FROM report.marks WHERE session_id = $1 ORDER BY marked_at`,
+      [sessionId],
+    )) as { student_id: string; submission_id: string; marked_at: Date; distance_m: number; accuracy_m: number; methods: string[] }[];
+    return rows.map((r) => ({
+      studentId: r.student_id,
+      submissionId: r.submission_id,
+      markedAt: r.marked_at.toISOString(),
+      distanceM: r.distance_m,
+      accuracyM: r.accuracy_m,
+      methods: r.methods,
+    }));
+  }
+
+  async lastRejectionsOf(sessionId: string): Promise<Map<string, string>> {
+    const rows = (await this.ds.query(
+      `SELECT DISTINCT ON (student_id) student_id, reason
+         FROM report.checkins WHERE session_id = $1 AND verdict = 'rejected'
+        ORDER BY student_id, decided_at DESC, submission_id DESC`,
+      [sessionId],
+    )) as { student_id: string; reason: string }[];
+    return new Map(rows.map((r) => [r.student_id, r.reason]));
+  }
+
+  async findReport(sessionId: string): Promise<StoredReport | null> {
+    const [row] = (await this.ds.query('SELECT * FROM report.reports WHERE session_id = $1', [sessionId])) as ReportTableRow[];
+    return row ? toStoredReport(row) : null;
+  }
+
+  async saveReport(report: StoredReport): Promise<StoredReport> {
+    await this.ds.query(
+      `INSERT INTO report.reports (session_id, course_id, built_at, present_count, absent_count, rows)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb)
+       ON CONFLICT (session_id) DO NOTHING`,
+      [report.sessionId, report.courseId, report.builtAt, report.presentCount, report.absentCount, JSON.stringify(report.rows)],
+    );
+    const stored = await this.findReport(report.sessionId);
+    if (!stored) throw new Error(`report ${report.sessionId} vanished right after it was stored`);
+    return stored;
+  }
+
+  async markPublished(sessionId: string, at: Date): Promise<void> {
+    await this.ds.query('UPDATE report.reports SET published_at = $2 WHERE session_id = $1 AND published_at IS NULL', [sessionId, at.toISOString()]);
+  }
+}
+
+function toStoredReport(row: ReportTableRow): StoredReport {
+  return dropUndefined({
+    sessionId: row.session_id,
+    courseId: row.course_id,
+    builtAt: row.built_at.toISOString(),
+    presentCount: row.present_count,
+    absentCount: row.absent_count,
+    rows: row.rows,
+    publishedAt: iso(row.published_at),
+  });
+}
+
+function dropUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
