@@ -1,0 +1,125 @@
+/**
+ * socket.io-client helpers that speak the protocol of docs/protocol.md, as a mobile or web client would.
+ */
+import { randomUUID } from 'node:crypto';
+import { io, type Socket } from 'socket.io-client';
+import {
+  ClientEvents,
+  ServerEvents,
+  type CheckinResult,
+  type ClientAckData,
+  type ClientEvent,
+  type ClientPayload,
+  type Position,
+  type Result,
+  type ServerEvent,
+  type ServerPayloads,
+} from '@classconnect/contracts';
+import { SoftAuthenticator } from './soft-authenticator.js';
+
+export async function connectSocket(gatewayUrl: string, token: string | undefined): Promise<Socket> {
+  const socket = io(gatewayUrl, {
+    path: '/socket.io',
+    transports: ['websocket'],
+    auth: token === undefined ? {} : { token },
+    reconnection: false,
+    forceNew: true,
+    timeout: 20_000,
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', (err) => reject(err));
+  });
+  return socket;
+}
+
+/** Emits a client event and resolves with its ack. */
+export function request<E extends ClientEvent>(socket: Socket, event: E, payload?: ClientPayload<E> | unknown, timeoutMs = 20_000): Promise<Result<ClientAckData[E]>> {
+  return socket.timeout(timeoutMs).emitWithAck(event, payload) as Promise<Result<ClientAckData[E]>>;
+}
+
+/** Like request, but throws unless the ack is ok. */
+export async function requestOk<E extends ClientEvent>(socket: Socket, event: E, payload?: ClientPayload<E> | unknown): Promise<ClientAckData[E]> {
+  const result = await request(socket, event, payload);
+  if (!result.ok) throw new Error(`${event} failed: ${result.error.code} ${result.error.message}`);
+  return result.data;
+}
+
+/** Collects every push of one server event, to wait for or count later. */
+export class EventLog<E extends ServerEvent> {
+  readonly items: ServerPayloads[E][] = [];
+  private waiters: { match: (p: ServerPayloads[E]) => boolean; resolve: (p: ServerPayloads[E]) => void }[] = [];
+
+  constructor(socket: Socket, event: E) {
+    socket.on(event as string, (payload: ServerPayloads[E]) => {
+      this.items.push(payload);
+      this.waiters = this.waiters.filter((w) => (w.match(payload) ? (w.resolve(payload), false) : true));
+    });
+  }
+
+  waitFor(match: (p: ServerPayloads[E]) => boolean, timeoutMs = 30_000): Promise<ServerPayloads[E]> {
+    const found = this.items.find(match);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for an event (${this.items.length} seen)`)), timeoutMs);
+      this.waiters.push({
+        match,
+        resolve: (p) => {
+          clearTimeout(timer);
+          resolve(p);
+        },
+      });
+    });
+  }
+}
+
+/** A student with a phone: a socket, a passkey, a position. */
+export class StudentClient {
+  readonly results: EventLog<typeof ServerEvents.checkinResult>;
+  readonly opened: EventLog<typeof ServerEvents.sessionOpened>;
+
+  private constructor(
+    readonly socket: Socket,
+    readonly authenticator: SoftAuthenticator,
+    readonly origin: string,
+  ) {
+    this.results = new EventLog(socket, ServerEvents.checkinResult);
+    this.opened = new EventLog(socket, ServerEvents.sessionOpened);
+  }
+
+  static async connect(gatewayUrl: string, origin: string, token: string, opts: { userVerification?: boolean } = {}): Promise<StudentClient> {
+    const socket = await connectSocket(gatewayUrl, token);
+    return new StudentClient(socket, new SoftAuthenticator(opts), origin);
+  }
+
+  async registerPasskey(deviceName = 'Test phone'): Promise<string> {
+    const options = await requestOk(this.socket, ClientEvents.passkeyOptions, {});
+    const response = await this.authenticator.createCredential(options, { origin: this.origin });
+    const registered = await requestOk(this.socket, ClientEvents.passkeyRegister, { response, deviceName });
+    return registered.credentialId;
+  }
+
+  /** The whole check-in: challenge, signature, submit. Resolves with the submit ack (the verdict comes as an event). */
+  async submitCheckin(sessionId: string, position: Position, idempotencyKey: string = randomUUID()) {
+    const begin = await request(this.socket, ClientEvents.checkinBegin, { sessionId });
+    if (!begin.ok) return begin;
+    const assertion = await this.authenticator.getAssertion(begin.data.options, { origin: this.origin });
+    return request(this.socket, ClientEvents.checkinSubmit, { sessionId, assertion, position, idempotencyKey });
+  }
+
+  async checkIn(sessionId: string, position: Position): Promise<CheckinResult> {
+    const ack = await this.submitCheckin(sessionId, position);
+    if (!ack.ok) throw new Error(`check-in refused before submission: ${ack.error.code} ${ack.error.message}`);
+    const { submissionId } = ack.data as { submissionId: string };
+    return this.results.waitFor((r) => r.submissionId === submissionId);
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+/** A point `metres` north of `origin` (good enough for tests near the fence). */
+export function offsetNorth(origin: Position, metres: number, accuracy = 10): Position {
+  return { latitude: origin.latitude + metres / 111_320, longitude: origin.longitude, accuracy };
+}

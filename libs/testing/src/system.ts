@@ -1,0 +1,130 @@
+/**
+ * The whole system for end-to-end tests and the benchmark: private NATS and Redis servers started
+ * for this run, a throw-away Postgres database, and the five services as separate processes from
+ * the compiled build. Tests drive it only as a client would.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { ensureInfra, freePort, type Infra } from '../../../scripts/infra.mjs';
+import { restartService, root, startSystem, stopService, type RunningSystem, type ServiceName } from '../../../scripts/services.mjs';
+
+const run = promisify(execFile);
+
+export interface ClassFixture {
+  courseId: string;
+  courseCode: string;
+  teacher: { id: string; email: string; password: string };
+  students: { id: string; email: string; name: string; password: string }[];
+}
+
+export interface TestSystem {
+  gatewayUrl: string;
+  /** The origin a browser on this gateway reports (WebAuthn checks it). */
+  origin: string;
+  env: Record<string, string>;
+  logDir: string;
+  createClass(students: number): Promise<ClassFixture>;
+  signIn(email: string, password: string): Promise<string>;
+  kill(name: ServiceName, signal?: NodeJS.Signals): Promise<void>;
+  restart(name: ServiceName): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface TestSystemOptions {
+  /** Extra environment for every service. */
+  env?: Record<string, string>;
+  /** Keep the logs here (default: a temporary folder, removed on stop when the run passed). */
+  logDir?: string;
+}
+
+async function dropDatabase(baseUrl: string, name: string): Promise<void> {
+  const admin = new URL(baseUrl);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function startTestSystem(opts: TestSystemOptions = {}): Promise<TestSystem> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'classconnect-e2e-'));
+  const logDir = opts.logDir ?? join(dataDir, 'logs');
+  // Private NATS and Redis for this system; Postgres is shared, with a database of our own.
+  const infra: Infra = await ensureInfra({
+    dataDir,
+    logDir,
+    fresh: true,
+    database: 'postgres',
+    configured: { DATABASE_URL: process.env.DATABASE_URL },
+  });
+  const database = `classconnect_e2e_${randomBytes(4).toString('hex')}`;
+  const dbUrl = new URL(infra.DATABASE_URL);
+  dbUrl.pathname = `/${database}`;
+  const port = await freePort();
+  const origin = `http://localhost:${port}`;
+  const env: Record<string, string> = {
+    NATS_URL: infra.NATS_URL,
+    REDIS_URL: infra.REDIS_URL,
+    DATABASE_URL: dbUrl.toString(),
+    AUTH_TOKEN_SECRET: randomBytes(32).toString('base64url'),
+    GATEWAY_PORT: String(port),
+    GATEWAY_HOST: '127.0.0.1',
+    WEBAUTHN_RP_ID: 'localhost',
+    WEBAUTHN_ORIGINS: origin,
+    LOG_LEVEL: process.env.SERVICE_LOG_LEVEL ?? 'info',
+    ...opts.env,
+  };
+  let system: RunningSystem;
+  try {
+    system = await startSystem(env, { logDir });
+  } catch (err) {
+    await infra.stop();
+    throw err;
+  }
+  const gatewayUrl = `http://127.0.0.1:${port}`;
+
+  return {
+    gatewayUrl,
+    origin,
+    env,
+    logDir,
+    async createClass(students) {
+      const { stdout } = await run(
+        process.execPath,
+        [join(root, 'dist/apps/identity-service/src/cli.js'), 'create-class', '--students', String(students)],
+        { cwd: root, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 },
+      );
+      return JSON.parse(stdout.trim().split('\n').pop()!) as ClassFixture;
+    },
+    async signIn(email, password) {
+      const res = await fetch(`${gatewayUrl}/api/auth/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password }),
+      });
+      const body = (await res.json()) as { accessToken?: string; error?: { message: string } };
+      if (!res.ok || !body.accessToken) throw new Error(`sign-in of ${email} failed: ${res.status} ${body.error?.message}`);
+      return body.accessToken;
+    },
+    async kill(name, signal = 'SIGKILL') {
+      await stopService(system.services[name], signal);
+    },
+    async restart(name) {
+      await restartService(system.services[name]);
+    },
+    async stop() {
+      await system.stop();
+      await infra.stop();
+      await dropDatabase(infra.DATABASE_URL, database).catch(() => {});
+      if (!opts.logDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
