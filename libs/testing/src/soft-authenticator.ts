@@ -36,7 +36,8 @@ interface SoftCredential {
 
 export class SoftAuthenticator {
   private readonly credentials = new Map<string, SoftCredential>();
-  private readonly userVerification: boolean;
+  /** Whether the device verifies its user now; a test may switch it off after registration (a phone whose fingerprint reader fails). */
+  userVerification: boolean;
 
   constructor(opts: SoftAuthenticatorOptions = {}) {
     this.userVerification = opts.userVerification ?? true;
