@@ -143,7 +143,7 @@ describe('SessionService', () => {
   let courseId: string;
 
   const start = (actor: Actor = teacher) => service.start({ actor, courseId, position, radiusM: 50 });
-  const mark = (sessionId: string, studentId: string, submissionId = randomUUID()) =>
+  const mark = (sessionId: string, studentId: string, submissionId: string = randomUUID()) =>
     service.recordMark({
       sessionId,
       studentId,

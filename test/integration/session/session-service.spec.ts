@@ -1,0 +1,201 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import {
+  DomainError,
+  ErrorCode,
+  EventSubjects,
+  Rpc,
+  type Actor,
+  type CloudEvent,
+  type CourseReply,
+  type CourseSummary,
+  type RecordMarkReply,
+  type RosterReply,
+} from '@classconnect/contracts';
+import { loadConfig } from '@classconnect/config';
+import { RpcClient, RpcServer, connectNats, subscribeEvents, type NatsConnection } from '@classconnect/messaging';
+import { AppModule } from '../../../apps/session-service/src/app.module.js';
+import { SessionEnv } from '../../../apps/session-service/src/config.js';
+
+/**
+ * session-service started in-process against the real Redis and NATS, with a fake identity-service
+ * answering on NATS. Every id is a fresh uuid and every Redis key carries this run's own prefix.
+ */
+const env = { ...process.env, REDIS_KEY_PREFIX: `test-session-${randomUUID().slice(0, 8)}:` };
+const config = loadConfig(SessionEnv, env);
+
+const teacher: Actor = { userId: randomUUID(), role: 'teacher' };
+const otherTeacher: Actor = { userId: randomUUID(), role: 'teacher' };
+const courseId = randomUUID();
+const students = Array.from({ length: 100 }, (_, i) => ({
+  id: randomUUID(),
+  name: `Student ${String(i).padStart(3, '0')}`,
+  email: `s${i}@uni.test`,
+}));
+const position = { latitude: 45.764, longitude: 4.8357, accuracy: 12 };
+
+function serveFakeIdentity(nc: NatsConnection): RpcServer {
+  const courses = new Map<string, CourseReply>([[courseId, { id: courseId, code: 'PHY201', title: 'Waves', teacherIds: [teacher.userId] }]]);
+  const server = new RpcServer(nc, `spec-identity-${randomUUID()}`);
+  server.handle(Rpc.identityCourse, async ({ courseId: id }) => {
+    const course = courses.get(id);
+    if (!course) throw new DomainError(ErrorCode.COURSE_NOT_FOUND, 'There is no such course.');
+    return course;
+  });
+  server.handle(Rpc.identityRoster, async ({ courseId: id }): Promise<RosterReply> => ({ courseId: id, students: id === courseId ? students : [] }));
+  server.handle(Rpc.identityCoursesOf, async ({ userId }) => {
+    const mine: CourseSummary[] = [];
+    if (userId === teacher.userId) mine.push({ id: courseId, code: 'PHY201', title: 'Waves', relation: 'teacher' });
+    if (students.some((s) => s.id === userId)) mine.push({ id: courseId, code: 'PHY201', title: 'Waves', relation: 'student' });
+    return { courses: mine };
+  });
+  return server;
+}
+
+async function waitFor<T>(find: () => T | undefined, what: string, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = find();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('session-service against real Redis and NATS', () => {
+  let app: INestApplicationContext;
+  let nc: NatsConnection;
+  let redis: Redis;
+  let identity: RpcServer;
+  let client: RpcClient;
+  const events: CloudEvent[] = [];
+  let sessionId: string;
+
+  const eventFor = (type: string, id: string) => () =>
+    events.find((e) => e.type === `edu.classconnect.${type}` && (e.data as { sessionId?: string }).sessionId === id);
+  const recordMark = (studentId: string, submissionId: string) =>
+    client.request(Rpc.sessionRecordMark, {
+      sessionId,
+      studentId,
+      submissionId,
+      distanceM: 7,
+      accuracyM: 12,
+      methods: ['passkey', 'geofence'],
+      verifiedAt: new Date().toISOString(),
+    });
+
+  beforeAll(async () => {
+    nc = await connectNats(config.NATS_URL, 'session-service-spec');
+    redis = new Redis(config.REDIS_URL);
+    identity = serveFakeIdentity(nc);
+    client = new RpcClient(nc, 10_000);
+    subscribeEvents(nc, 'attendance.session.>', (e) => events.push(e));
+    await nc.flush();
+    app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
+    await app.init();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await identity?.close();
+    if (redis) {
+      const keys = await redis.keys(`${config.REDIS_KEY_PREFIX}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await redis.quit();
+    }
+    await nc?.drain();
+  });
+
+  it('starts a session and publishes the opened event', async () => {
+    const view = await client.request(Rpc.sessionStart, { actor: teacher, courseId, position, radiusM: 80 });
+    sessionId = view.sessionId;
+    expect(view).toMatchObject({ courseId, courseCode: 'PHY201', status: 'open', radiusM: 80, enrolledCount: 100, presentCount: 0 });
+    expect(JSON.stringify(view)).not.toMatch(/latitude|longitude/);
+    const opened = await waitFor(eventFor(EventSubjects.sessionOpened, sessionId), 'the opened event');
+    expect(opened.id).toBe(`session.opened:${sessionId}`);
+    expect(opened.subject).toBe(sessionId);
+    expect((opened.data as { enrolledStudentIds: string[] }).enrolledStudentIds.sort()).toEqual(students.map((s) => s.id).sort());
+    expect(await redis.get(`${config.REDIS_KEY_PREFIX}course:${courseId}:open`)).toBe(sessionId);
+  });
+
+  it('refuses a second start for the same course with SESSION_ALREADY_OPEN', async () => {
+    const again = client.request(Rpc.sessionStart, { actor: teacher, courseId, position });
+    await expect(again).rejects.toMatchObject({ code: ErrorCode.SESSION_ALREADY_OPEN });
+    await expect(again).rejects.toThrow(sessionId);
+  });
+
+  it('refuses a student starting a session with FORBIDDEN', async () => {
+    await expect(
+      client.request(Rpc.sessionStart, { actor: { userId: students[0]!.id, role: 'student' }, courseId, position }),
+    ).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+  });
+
+  it('gives the check-in context, fence included, to verification', async () => {
+    await expect(client.request(Rpc.sessionCheckinContext, { sessionId, studentId: students[0]!.id })).resolves.toEqual({
+      sessionId,
+      courseId,
+      status: 'open',
+      enrolled: true,
+      alreadyPresent: false,
+      fence: { latitude: 45.764, longitude: 4.8357, radiusM: 80 },
+    });
+  });
+
+  it('marks each of 100 students exactly once under 200 concurrent record-mark calls', async () => {
+    const calls = students.flatMap((s) => [recordMark(s.id, `a-${s.id}`), recordMark(s.id, `b-${s.id}`)]);
+    const replies: RecordMarkReply[] = await Promise.all(calls);
+    expect(replies.filter((r) => r.recorded && !r.alreadyPresent)).toHaveLength(100);
+    expect(replies.filter((r) => !r.recorded && r.alreadyPresent)).toHaveLength(100);
+    for (let i = 0; i < students.length; i++) {
+      expect([replies[2 * i]!.recorded, replies[2 * i + 1]!.recorded].filter(Boolean)).toHaveLength(1);
+    }
+    // A retry of the submission that won is still answered recorded.
+    const winner = replies[0]!.recorded ? `a-${students[0]!.id}` : `b-${students[0]!.id}`;
+    await expect(recordMark(students[0]!.id, winner)).resolves.toEqual({ recorded: true, alreadyPresent: false });
+  });
+
+  it('shows the teacher the live roster, and an enrolled student the view only', async () => {
+    const detail = await client.request(Rpc.sessionGet, { actor: teacher, sessionId });
+    expect(detail.presentCount).toBe(100);
+    expect(detail.roster).toHaveLength(100);
+    expect(detail.roster!.every((r) => r.state === 'present' && r.distanceM === 7)).toBe(true);
+    expect(detail.roster!.map((r) => r.name)).toEqual(students.map((s) => s.name));
+    const asStudent = await client.request(Rpc.sessionGet, { actor: { userId: students[1]!.id, role: 'student' }, sessionId });
+    expect(asStudent.roster).toBeUndefined();
+    const active = await client.request(Rpc.sessionActive, { actor: { userId: students[1]!.id, role: 'student' } });
+    expect(active.sessions.map((s) => s.sessionId)).toEqual([sessionId]);
+  });
+
+  it('refuses a teacher of another course stopping the session with NOT_COURSE_TEACHER', async () => {
+    await expect(client.request(Rpc.sessionStop, { actor: otherTeacher, sessionId })).rejects.toMatchObject({ code: ErrorCode.NOT_COURSE_TEACHER });
+  });
+
+  it('stops the session and publishes the closed event listing the 100 present', async () => {
+    const view = await client.request(Rpc.sessionStop, { actor: teacher, sessionId });
+    expect(view).toMatchObject({ status: 'closed', presentCount: 100 });
+    const closed = await waitFor(eventFor(EventSubjects.sessionClosed, sessionId), 'the closed event');
+    expect(closed.id).toBe(`session.closed:${sessionId}`);
+    expect((closed.data as { presentStudentIds: string[] }).presentStudentIds.sort()).toEqual(students.map((s) => s.id).sort());
+    expect(await redis.exists(`${config.REDIS_KEY_PREFIX}course:${courseId}:open`)).toBe(0);
+    const ttl = await redis.ttl(`${config.REDIS_KEY_PREFIX}session:${sessionId}`);
+    expect(ttl).toBeGreaterThan(6 * 24 * 3600);
+    expect(ttl).toBeLessThanOrEqual(7 * 24 * 3600);
+  });
+
+  it('refuses a mark after stop with SESSION_NOT_OPEN, and a second stop likewise', async () => {
+    await expect(recordMark(students[5]!.id, `c-${randomUUID()}`)).rejects.toMatchObject({ code: ErrorCode.SESSION_NOT_OPEN });
+    await expect(client.request(Rpc.sessionStop, { actor: teacher, sessionId })).rejects.toMatchObject({ code: ErrorCode.SESSION_NOT_OPEN });
+    const active = await client.request(Rpc.sessionActive, { actor: teacher });
+    expect(active.sessions).toEqual([]);
+  });
+
+  it('answers SESSION_NOT_FOUND for an unknown session', async () => {
+    await expect(client.request(Rpc.sessionGet, { actor: teacher, sessionId: randomUUID() })).rejects.toMatchObject({
+      code: ErrorCode.SESSION_NOT_FOUND,
+    });
+  });
+});
