@@ -1,0 +1,22 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { QueueGroup } from '@classconnect/contracts';
+import { MessagingModule } from '@classconnect/messaging';
+import { CheckinModule } from './checkin/checkin.module.js';
+import { ServiceName, type VerificationConfig } from './config.js';
+import { InfrastructureModule } from './infrastructure/infrastructure.module.js';
+import { PasskeysModule } from './passkeys/passkeys.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: VerificationConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        MessagingModule.forRoot({ url: config.NATS_URL, name: ServiceName, queue: QueueGroup.verification, source: `/classconnect/${ServiceName}` }),
+        InfrastructureModule.forRoot(config),
+        PasskeysModule,
+        CheckinModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError, ErrorCode, type Actor, type IssueChallengeReply } from '@classconnect/contracts';
+import { VERIFICATION_CONFIG, type VerificationConfig } from '../config.js';
+import { Clock } from '../infrastructure/clock.js';
+import { CredentialRepository } from '../passkeys/credential.repository.js';
+import { ChallengeRepository } from './challenge.repository.js';
+import { SessionPort } from './session.port.js';
+
+/** How long a student has from "check in" to a submitted assertion. */
+export const ChallengeTtlSeconds = 120;
+
+/** Issues check-in challenges (docs/architecture.md, step 2). */
+@Injectable()
+export class ChallengeService {
+  private readonly rpId: string;
+
+  constructor(
+    private readonly sessions: SessionPort,
+    private readonly credentials: CredentialRepository,
+    private readonly challenges: ChallengeRepository,
+    private readonly clock: Clock,
+    @Inject(VERIFICATION_CONFIG) config: Pick<VerificationConfig, 'WEBAUTHN_RP_ID'>,
+  ) {
+    this.rpId = config.WEBAUTHN_RP_ID;
+  }
+
+  async issue(actor: Actor, sessionId: string, correlationId?: string): Promise<IssueChallengeReply> {
+    if (actor.role !== 'student') throw new DomainError(ErrorCode.FORBIDDEN, 'Only students check in to a session.');
+    const studentId = actor.userId;
+
+    const context = await this.sessions.checkinContext(sessionId, studentId, correlationId);
+    if (context.status !== 'open') throw new DomainError(ErrorCode.SESSION_NOT_OPEN, 'This session is not open for check-in.');
+    if (!context.enrolled) throw new DomainError(ErrorCode.NOT_ENROLLED, 'You are not enrolled in this course.');
+    if (context.alreadyPresent) throw new DomainError(ErrorCode.ALREADY_CHECKED_IN, 'You are already checked in to this session.');
+
+    const passkeys = await this.credentials.listByUser(studentId);
+    if (passkeys.length === 0) {
+      throw new DomainError(ErrorCode.NO_PASSKEY, 'You have no passkey yet. Register one on this device, then check in.');
+    }
+
+    const challenge = randomBytes(32).toString('base64url');
+    await this.challenges.issue(challenge, { sessionId, studentId }, ChallengeTtlSeconds);
+    const expiresAt = new Date(this.clock.now().getTime() + ChallengeTtlSeconds * 1000);
+    return {
+      sessionId,
+      options: {
+        challenge,
+        rpId: this.rpId,
+        timeout: ChallengeTtlSeconds * 1000,
+        userVerification: 'required',
+        allowCredentials: passkeys.map((p) => ({ id: p.id, type: 'public-key' as const, ...(p.transports.length ? { transports: p.transports } : {}) })),
+      },
+      expiresAt: expiresAt.toISOString(),
+    };
+  }
+}

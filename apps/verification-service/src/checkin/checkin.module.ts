@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { PasskeysModule } from '../passkeys/passkeys.module.js';
+import { AssertionVerifier, LibraryAssertionVerifier } from './assertion-verifier.js';
+import { ChallengeRepository, RedisChallengeRepository } from './challenge.repository.js';
+import { ChallengeRpc } from './challenge.rpc.js';
+import { ChallengeService } from './challenge.service.js';
+import { IntakeConsumer } from './intake.consumer.js';
+import { NatsSessionPort, SessionPort } from './session.port.js';
+import { EventVerdictPublisher, VerdictPublisher } from './verdict.publisher.js';
+import { RedisVerdictRepository, VerdictRepository } from './verdict.repository.js';
+import { VerdictService } from './verdict.service.js';
+
+/** Check-in challenges and verdicts: steps 2 and 4 of a check-in. */
+@Module({
+  imports: [PasskeysModule],
+  providers: [
+    { provide: ChallengeRepository, useClass: RedisChallengeRepository },
+    { provide: VerdictRepository, useClass: RedisVerdictRepository },
+    { provide: AssertionVerifier, useClass: LibraryAssertionVerifier },
+    { provide: SessionPort, useClass: NatsSessionPort },
+    { provide: VerdictPublisher, useClass: EventVerdictPublisher },
+    ChallengeService,
+    ChallengeRpc,
+    VerdictService,
+    IntakeConsumer,
+  ],
+})
+export class CheckinModule {}

@@ -1,0 +1,74 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { CheckinSubmission, CorrelationHeader, IntakeSubject, Streams } from '@classconnect/contracts';
+import { DurableConsumer, NATS_CONNECTION, type JsMsg, type NatsConnection } from '@classconnect/messaging';
+import { createLogger } from '@classconnect/observability';
+import { VerdictService } from './verdict.service.js';
+
+export const IntakeConsumerName = 'verification';
+
+/**
+ * Consumes check-in submissions from the CHECKIN_INTAKE work queue. A message is acked once its
+ * verdict is stored and published (the ack also deletes the raw position); a thrown error means
+ * "try again later" and is only used for infrastructure failures.
+ */
+@Injectable()
+export class IntakeConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly log = createLogger('IntakeConsumer');
+  private consumer?: DurableConsumer;
+
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    private readonly verdicts: VerdictService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.consumer = new DurableConsumer(this.nc, {
+      stream: Streams.intake.name,
+      durable: IntakeConsumerName,
+      filterSubjects: [IntakeSubject],
+      concurrency: 64,
+      ackWaitMs: 30_000,
+    });
+    await this.consumer.start((msg) => this.onMessage(msg));
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+  }
+
+  async onMessage(msg: JsMsg): Promise<void> {
+    const correlationId = msg.headers?.get(CorrelationHeader) || undefined;
+    const submission = this.parse(msg);
+    if (!submission) return; // acked: a malformed message would be malformed on every redelivery too
+    const verdict = await this.verdicts.handle(submission, correlationId);
+    this.log.info(
+      {
+        correlationId,
+        submissionId: verdict.submissionId,
+        sessionId: verdict.sessionId,
+        studentId: verdict.studentId,
+        outcome: verdict.outcome,
+        ...(verdict.outcome === 'rejected' ? { reason: verdict.reason } : {}),
+        distanceM: verdict.distanceM,
+        deliveryCount: msg.info.deliveryCount,
+      },
+      'check-in decided',
+    );
+  }
+
+  private parse(msg: JsMsg): CheckinSubmission | null {
+    let body: unknown;
+    try {
+      body = msg.json();
+    } catch {
+      this.log.warn({ seq: msg.seq, subject: msg.subject }, 'dropped an intake message that is not JSON');
+      return null;
+    }
+    const result = CheckinSubmission.safeParse(body);
+    if (result.success) return result.data;
+    // Only the paths of the wrong fields: the message itself may hold a position.
+    const fields = result.error.issues.slice(0, 10).map((i) => i.path.map(String).join('.') || '(root)');
+    this.log.warn({ seq: msg.seq, subject: msg.subject, fields }, 'dropped an invalid check-in submission');
+    return null;
+  }
+}

@@ -1,0 +1,175 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError, ErrorCode, RejectionReasons, type CheckinSubmission, type RejectionReason } from '@classconnect/contracts';
+import { VERIFICATION_CONFIG, type VerificationConfig } from '../config.js';
+import { Clock } from '../infrastructure/clock.js';
+import { CredentialRepository } from '../passkeys/credential.repository.js';
+import { AssertionVerifier, challengeOf } from './assertion-verifier.js';
+import { ChallengeRepository, type ClaimResult } from './challenge.repository.js';
+import { checkGeofence } from './geofence.js';
+import { SessionPort } from './session.port.js';
+import type { RejectedVerdict, Verdict } from './verdict.js';
+import { VerdictPublisher } from './verdict.publisher.js';
+import { VerdictRepository } from './verdict.repository.js';
+
+type Rejection = Pick<RejectedVerdict, 'reason' | 'message' | 'courseId' | 'distanceM' | 'accuracyM'>;
+
+/** A decision, and the credential use to record once the decision is stored. */
+interface Decision {
+  verdict: Verdict;
+  credentialUse?: { id: string; counter: number };
+}
+
+const ClaimRejections: Record<Exclude<ClaimResult, 'claimed'>, Rejection> = {
+  not_found: {
+    reason: ErrorCode.CHALLENGE_NOT_FOUND,
+    message: 'This check-in request has expired or was never issued. Start the check-in again.',
+  },
+  mismatch: {
+    reason: ErrorCode.CHALLENGE_MISMATCH,
+    message: 'This check-in request was issued for another session or another student. Start the check-in again.',
+  },
+  already_used: {
+    reason: ErrorCode.CHALLENGE_ALREADY_USED,
+    message: 'This check-in request was already used. Start the check-in again if you still need to.',
+  },
+};
+
+/**
+ * Decides one check-in submission (docs/architecture.md, step 4). The order of the steps is what
+ * makes a crash at any point, followed by a redelivery, end in exactly one verdict:
+ * reuse a stored verdict → claim the challenge → verify the assertion → check the fence →
+ * record the mark → store the verdict → record the credential's use → publish.
+ * Infrastructure failures (SERVICE_UNAVAILABLE, Redis, Postgres) are thrown so the message is
+ * redelivered; every domain failure becomes a rejected verdict.
+ */
+@Injectable()
+export class VerdictService {
+  private readonly maxAccuracyM: number;
+
+  constructor(
+    private readonly verdicts: VerdictRepository,
+    private readonly challenges: ChallengeRepository,
+    private readonly credentials: CredentialRepository,
+    private readonly assertions: AssertionVerifier,
+    private readonly sessions: SessionPort,
+    private readonly publisher: VerdictPublisher,
+    private readonly clock: Clock,
+    @Inject(VERIFICATION_CONFIG) config: Pick<VerificationConfig, 'MAX_POSITION_ACCURACY_M'>,
+  ) {
+    this.maxAccuracyM = config.MAX_POSITION_ACCURACY_M;
+  }
+
+  async handle(submission: CheckinSubmission, correlationId?: string): Promise<Verdict> {
+    const verdict = (await this.verdicts.find(submission.submissionId)) ?? (await this.decideAndStore(submission, correlationId));
+    await this.publisher.publish(verdict, correlationId);
+    return verdict;
+  }
+
+  private async decideAndStore(submission: CheckinSubmission, correlationId?: string): Promise<Verdict> {
+    const { verdict, credentialUse } = await this.decide(submission, correlationId);
+    const stored = await this.verdicts.saveIfAbsent(verdict);
+    if (credentialUse) await this.credentials.recordUse(credentialUse.id, credentialUse.counter, this.clock.now());
+    return stored;
+  }
+
+  private async decide(s: CheckinSubmission, correlationId?: string): Promise<Decision> {
+    const reject = (r: Rejection): Decision => ({ verdict: this.rejected(s, r) });
+
+    const challenge = challengeOf(s.assertion.response.clientDataJSON);
+    if (!challenge) {
+      return reject({ reason: ErrorCode.ASSERTION_INVALID, message: 'The passkey answer does not say which check-in it is for. Start the check-in again.' });
+    }
+    const claim = await this.challenges.claim(challenge, { sessionId: s.sessionId, studentId: s.studentId }, s.submissionId);
+    if (claim !== 'claimed') return reject(ClaimRejections[claim]);
+
+    const credential = await this.credentials.findById(s.assertion.id);
+    if (!credential || credential.userId !== s.studentId) {
+      return reject({
+        reason: ErrorCode.UNKNOWN_CREDENTIAL,
+        message: 'This passkey is not registered to your account. Register a passkey on this device, then check in again.',
+      });
+    }
+    const assertion = await this.assertions.verify({ assertion: s.assertion, expectedChallenge: challenge, credential });
+    if (!assertion.ok) return reject({ reason: assertion.reason, message: assertion.message });
+    const credentialUse = { id: credential.id, counter: assertion.newCounter };
+    const rejectAfterAssertion = (r: Rejection): Decision => ({ verdict: this.rejected(s, r), credentialUse });
+
+    let context;
+    try {
+      context = await this.sessions.checkinContext(s.sessionId, s.studentId, correlationId);
+    } catch (err) {
+      return rejectAfterAssertion(asRejection(err));
+    }
+    // `alreadyPresent` is left to record-mark: after a crash, this very submission may be the one that marked the student.
+    if (context.status !== 'open') {
+      return rejectAfterAssertion({ reason: ErrorCode.SESSION_NOT_OPEN, message: 'This session is no longer open for check-in.', courseId: context.courseId });
+    }
+    if (!context.enrolled) {
+      return rejectAfterAssertion({ reason: ErrorCode.NOT_ENROLLED, message: 'You are not enrolled in this course.', courseId: context.courseId });
+    }
+
+    const fence = checkGeofence(s.position, context.fence, this.maxAccuracyM);
+    if (!fence.inside) {
+      const { reason, message, distanceM, accuracyM } = fence;
+      return rejectAfterAssertion({ reason, message, distanceM, accuracyM, courseId: context.courseId });
+    }
+
+    const verifiedAt = this.clock.now().toISOString();
+    const methods: ('passkey' | 'geofence')[] = ['passkey', 'geofence'];
+    let mark;
+    try {
+      mark = await this.sessions.recordMark(
+        { sessionId: s.sessionId, studentId: s.studentId, submissionId: s.submissionId, distanceM: fence.distanceM, accuracyM: fence.accuracyM, methods, verifiedAt },
+        correlationId,
+      );
+    } catch (err) {
+      return rejectAfterAssertion({ ...asRejection(err), courseId: context.courseId, distanceM: fence.distanceM, accuracyM: fence.accuracyM });
+    }
+    if (!mark.recorded) {
+      return rejectAfterAssertion({
+        reason: ErrorCode.ALREADY_CHECKED_IN,
+        message: 'You are already checked in to this session.',
+        courseId: context.courseId,
+        distanceM: fence.distanceM,
+        accuracyM: fence.accuracyM,
+      });
+    }
+    return {
+      verdict: {
+        outcome: 'verified',
+        submissionId: s.submissionId,
+        sessionId: s.sessionId,
+        studentId: s.studentId,
+        courseId: context.courseId,
+        distanceM: fence.distanceM,
+        accuracyM: fence.accuracyM,
+        methods,
+        at: verifiedAt,
+      },
+      credentialUse,
+    };
+  }
+
+  private rejected(s: CheckinSubmission, r: Rejection): RejectedVerdict {
+    return {
+      outcome: 'rejected',
+      submissionId: s.submissionId,
+      sessionId: s.sessionId,
+      studentId: s.studentId,
+      reason: r.reason,
+      message: r.message,
+      at: this.clock.now().toISOString(),
+      ...(r.courseId !== undefined ? { courseId: r.courseId } : {}),
+      ...(r.distanceM !== undefined ? { distanceM: r.distanceM } : {}),
+      ...(r.accuracyM !== undefined ? { accuracyM: r.accuracyM } : {}),
+    };
+  }
+}
+
+/** A domain answer from session-service that is a reason to reject; anything else (unavailable, internal) is rethrown for a redelivery. */
+function asRejection(err: unknown): Rejection {
+  if (err instanceof DomainError && (RejectionReasons as readonly string[]).includes(err.code)) {
+    return { reason: err.code as RejectionReason, message: err.message };
+  }
+  throw err;
+}

@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { loadConfigOrExit } from '@classconnect/config';
+import { bootstrapService } from '@classconnect/messaging';
+import { createLogger } from '@classconnect/observability';
+import { AppModule } from './app.module.js';
+import { ServiceName, VerificationEnv } from './config.js';
+import { migrateVerification } from './infrastructure/verification-database.js';
+
+const config = loadConfigOrExit(VerificationEnv, ServiceName);
+const log = createLogger(ServiceName);
+
+try {
+  // The local launcher relies on this; in Kubernetes a Job runs migrate.js first and this finds nothing to do.
+  const applied = await migrateVerification(config.DATABASE_URL);
+  if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied');
+} catch (err) {
+  log.fatal({ err }, 'database migrations failed');
+  process.exit(1);
+}
+
+await bootstrapService(ServiceName, AppModule.forRoot(config));
