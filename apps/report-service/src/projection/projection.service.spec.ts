@@ -1,0 +1,108 @@
+import { describe, expect, it } from '@jest/globals';
+import { EventSubjects, eventTypeOf, type EventData, type EventSubject } from '@classconnect/contracts';
+import { ReportService, type CloseOutcome } from '../reports/report.service.js';
+import { FakeClock } from '../reports/testing/fakes.js';
+import { ProjectionStore, toProjectionBatch, type ProjectionBatch } from './projection-batch.js';
+import { ProjectionService, type IncomingEvent } from './projection.service.js';
+
+const S1 = '10000000-0000-4000-8000-000000000001';
+const S2 = '10000000-0000-4000-8000-000000000002';
+const C = '20000000-0000-4000-8000-000000000001';
+const A = '40000000-0000-4000-8000-000000000001';
+const B = '40000000-0000-4000-8000-000000000002';
+const at = '2025-03-01T09:00:00.000Z';
+
+let seq = 0;
+function incoming(type: string, data: unknown, deliveryCount = 1): IncomingEvent {
+  const body = { specversion: '1.0', id: `e${++seq}`, source: '/spec', type, time: at, datacontenttype: 'application/json', data };
+  return { data: new TextEncoder().encode(JSON.stringify(body)), subject: type.replace('edu.classconnect.', ''), seq, deliveryCount };
+}
+const event = <S extends EventSubject>(subject: S, data: EventData<S>, deliveryCount?: number) => incoming(eventTypeOf(subject), data, deliveryCount);
+const closed = (sessionId: string, deliveryCount?: number) =>
+  event(EventSubjects.sessionClosed, { sessionId, courseId: C, closedAt: at, closedBy: C, presentStudentIds: [A] }, deliveryCount);
+const mark = (studentId: string) =>
+  event(EventSubjects.markRecorded, {
+    sessionId: S1,
+    courseId: C,
+    studentId,
+    status: 'present',
+    source: 'checkin',
+    submissionId: `sub-${studentId}`,
+    distanceM: 3,
+    accuracyM: 9,
+    methods: ['passkey', 'geofence'],
+    markedAt: at,
+  });
+
+class RecordingStore extends ProjectionStore {
+  batches: ProjectionBatch[] = [];
+  fail = false;
+  async apply(batch: ProjectionBatch) {
+    if (this.fail) throw new Error('database down');
+    this.batches.push(batch);
+  }
+}
+
+function serviceWith(onClosed: (sessionId: string) => Promise<CloseOutcome>) {
+  const store = new RecordingStore();
+  const reports = { onSessionClosed: onClosed } as unknown as ReportService;
+  return { store, service: new ProjectionService(store, reports, new FakeClock()) };
+}
+const built = async (): Promise<CloseOutcome> => ({ done: true, report: {} as never });
+
+describe('ProjectionService.handleBatch', () => {
+  it('writes a whole batch at once and acks events it does not project or cannot read', async () => {
+    const { store, service } = serviceWith(built);
+    const retry = await service.handleBatch([
+      mark(A),
+      incoming('edu.classconnect.attendance.checkin.teleported.v9', { anything: true }),
+      { data: new TextEncoder().encode('not json'), subject: 'attendance.x', seq: 99, deliveryCount: 1 },
+      incoming(eventTypeOf(EventSubjects.markRecorded), { sessionId: 'not-a-uuid' }),
+      mark(B),
+    ]);
+    expect(retry.size).toBe(0);
+    expect(store.batches).toHaveLength(1);
+    expect(store.batches[0]!.marks.map((m) => m.studentId)).toEqual([A, B]);
+  });
+
+  it('builds the report after the batch that closes a session is written, and redelivers the close while it must wait', async () => {
+    const order: string[] = [];
+    const { store, service } = serviceWith(async (sessionId) => {
+      order.push(`build ${sessionId} after ${store.batches.length} batch(es)`);
+      return sessionId === S1 ? { done: false, retryInMs: 500 } : built();
+    });
+    const retry = await service.handleBatch([mark(A), closed(S1), closed(S2), closed(S1)]);
+    expect(order.sort()).toEqual([`build ${S1} after 1 batch(es)`, `build ${S2} after 1 batch(es)`]);
+    expect([...retry]).toEqual([
+      [1, 500],
+      [3, 500],
+    ]);
+  });
+
+  it('retries only the close whose report failed, with a growing back-off', async () => {
+    const { service } = serviceWith(async (sessionId) => {
+      if (sessionId === S1) throw new Error('identity unavailable');
+      return built();
+    });
+    const first = await service.handleBatch([closed(S1, 1), closed(S2, 1)]);
+    const later = await service.handleBatch([closed(S1, 4)]);
+    expect([...first.keys()]).toEqual([0]);
+    expect(later.get(0)!).toBeGreaterThan(first.get(0)!);
+  });
+
+  it('throws when the batch cannot be written, so every message of it is redelivered', async () => {
+    const { store, service } = serviceWith(built);
+    store.fail = true;
+    await expect(service.handleBatch([mark(A), closed(S1)])).rejects.toThrow('database down');
+  });
+});
+
+describe('toProjectionBatch', () => {
+  it('keeps one row per key, so a batch holding a redelivered event still upserts each row once', () => {
+    const batch = toProjectionBatch([
+      { kind: EventSubjects.markRecorded, data: JSON.parse(new TextDecoder().decode(mark(A).data)).data },
+      { kind: EventSubjects.markRecorded, data: JSON.parse(new TextDecoder().decode(mark(A).data)).data },
+    ]);
+    expect(batch.marks).toHaveLength(1);
+  });
+});

@@ -1,0 +1,42 @@
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import { ErrorCode } from '@classconnect/contracts';
+import { ReportQueryService } from './report-query.service.js';
+import { FakeStore } from './testing/fakes.js';
+
+const S = '10000000-0000-4000-8000-000000000001';
+const C = '20000000-0000-4000-8000-000000000001';
+const teacher = { userId: '30000000-0000-4000-8000-000000000001', role: 'teacher' as const };
+
+describe('ReportQueryService.get', () => {
+  let store: FakeStore;
+  let service: ReportQueryService;
+  beforeEach(() => {
+    store = new FakeStore();
+    service = new ReportQueryService(store);
+    store.sessions.set(S, {
+      sessionId: S,
+      courseId: C,
+      teacherId: teacher.userId,
+      courseCode: 'CS101',
+      courseTitle: 'Intro',
+      openedAt: '2025-03-01T09:00:00.000Z',
+      closedAt: '2025-03-01T09:50:00.000Z',
+    });
+  });
+
+  it('refuses students, other teachers, unknown sessions and reports not built yet', async () => {
+    await expect(service.get({ userId: teacher.userId, role: 'student' }, S)).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+    await expect(service.get({ userId: '30000000-0000-4000-8000-000000000002', role: 'teacher' }, S)).rejects.toMatchObject({
+      code: ErrorCode.NOT_COURSE_TEACHER,
+    });
+    await expect(service.get(teacher, '10000000-0000-4000-8000-000000000009')).rejects.toMatchObject({ code: ErrorCode.SESSION_NOT_FOUND });
+    await expect(service.get(teacher, S)).rejects.toMatchObject({ code: ErrorCode.REPORT_NOT_READY });
+  });
+
+  it('serves the report to the session teacher and to an admin', async () => {
+    store.reports.set(S, { sessionId: S, courseId: C, builtAt: '2025-03-01T09:50:01.000Z', presentCount: 0, absentCount: 0, rows: [] });
+    const expected = { sessionId: S, courseId: C, courseCode: 'CS101', courseTitle: 'Intro', closedAt: '2025-03-01T09:50:00.000Z', rows: [] };
+    await expect(service.get(teacher, S)).resolves.toMatchObject(expected);
+    await expect(service.get({ userId: '50000000-0000-4000-8000-000000000001', role: 'admin' }, S)).resolves.toMatchObject(expected);
+  });
+});

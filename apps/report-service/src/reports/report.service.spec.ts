@@ -1,0 +1,96 @@
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import { ErrorCode } from '@classconnect/contracts';
+import type { MarkRecord, SessionRecord } from './report.ports.js';
+import { FakeClock, FakeDirectory, FakePublisher, FakeStore } from './testing/fakes.js';
+import { MarkRetryMs, ReportService } from './report.service.js';
+
+const S = '10000000-0000-4000-8000-000000000001';
+const C = '20000000-0000-4000-8000-000000000001';
+const T = '30000000-0000-4000-8000-000000000001';
+const students = ['a', 'b', 'c'].map((x, i) => ({ id: `40000000-0000-4000-8000-00000000000${i}`, name: `Student ${x.toUpperCase()}`, email: `${x}@uni.test`, role: 'student' as const }));
+const markOf = (studentId: string): MarkRecord => ({ studentId, submissionId: `s-${studentId}`, markedAt: '2025-03-01T09:05:00.000Z', distanceM: 5, accuracyM: 10, methods: ['passkey', 'geofence'] });
+
+describe('ReportService.onSessionClosed', () => {
+  let store: FakeStore;
+  let directory: FakeDirectory;
+  let publisher: FakePublisher;
+  let clock: FakeClock;
+  let service: ReportService;
+
+  beforeEach(() => {
+    store = new FakeStore();
+    directory = new FakeDirectory(students);
+    publisher = new FakePublisher();
+    clock = new FakeClock();
+    service = new ReportService(store, directory, publisher, clock, { REPORT_MARK_WAIT_MS: 60_000 });
+    store.sessions.set(S, {
+      sessionId: S,
+      courseId: C,
+      teacherId: T,
+      courseCode: 'CS101',
+      courseTitle: 'Intro',
+      openedAt: '2025-03-01T09:00:00.000Z',
+      closedAt: '2025-03-01T09:50:00.000Z',
+      enrolledIds: students.map((s) => s.id),
+      presentIds: [students[0]!.id, students[1]!.id],
+      closeSeenAt: clock.now().toISOString(),
+    });
+    store.marks.set(S, [markOf(students[0]!.id)]);
+  });
+
+  it('asks for redelivery shortly while a mark the close event lists is missing', async () => {
+    clock.advance(59_000);
+    await expect(service.onSessionClosed(S)).resolves.toEqual({ done: false, retryInMs: MarkRetryMs });
+    expect(store.reports.size).toBe(0);
+    expect(publisher.published).toHaveLength(0);
+    expect(directory.calls).toBe(0);
+  });
+
+  it('builds and announces the report as soon as every listed mark is there', async () => {
+    store.marks.get(S)!.push(markOf(students[1]!.id));
+    const outcome = await service.onSessionClosed(S);
+    expect(outcome).toMatchObject({ done: true, report: { presentCount: 2, absentCount: 1 } });
+    expect(publisher.published).toHaveLength(1);
+    expect(store.reports.get(S)?.publishedAt).toBeDefined();
+  });
+
+  it('builds with what it has after about a minute of waiting', async () => {
+    clock.advance(60_000);
+    const outcome = await service.onSessionClosed(S);
+    expect(outcome.done).toBe(true);
+    const rows = store.reports.get(S)!.rows;
+    expect(rows.filter((r) => r.status === 'present').map((r) => r.studentId).sort()).toEqual([students[0]!.id, students[1]!.id].sort());
+    expect(rows.find((r) => r.studentId === students[1]!.id)?.checkedInAt).toBeUndefined();
+  });
+
+  it('waits for session.opened when the close arrived first', async () => {
+    store.sessions.set(S, { ...store.sessions.get(S)!, openedAt: undefined, enrolledIds: undefined } as SessionRecord);
+    store.marks.get(S)!.push(markOf(students[1]!.id));
+    await expect(service.onSessionClosed(S)).resolves.toEqual({ done: false, retryInMs: MarkRetryMs });
+  });
+
+  it('throws when identity cannot name the students, so the close is retried', async () => {
+    store.marks.get(S)!.push(markOf(students[1]!.id));
+    directory.available = false;
+    await expect(service.onSessionClosed(S)).rejects.toMatchObject({ code: ErrorCode.SERVICE_UNAVAILABLE });
+    expect(store.reports.size).toBe(0);
+    directory.available = true;
+    await expect(service.onSessionClosed(S)).resolves.toMatchObject({ done: true });
+  });
+
+  it('builds and announces a report once, however often the close is redelivered', async () => {
+    store.marks.get(S)!.push(markOf(students[1]!.id));
+    const first = await service.onSessionClosed(S);
+    const second = await service.onSessionClosed(S);
+    expect(store.saves).toBe(1);
+    expect(publisher.published).toHaveLength(1);
+    expect(second).toEqual(first);
+  });
+
+  it('announces a stored report that was not announced yet (a crash between the two)', async () => {
+    store.reports.set(S, { sessionId: S, courseId: C, builtAt: clock.now().toISOString(), presentCount: 0, absentCount: 3, rows: [] });
+    await service.onSessionClosed(S);
+    expect(store.saves).toBe(0);
+    expect(publisher.published).toHaveLength(1);
+  });
+});
