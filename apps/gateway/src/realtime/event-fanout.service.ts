@@ -25,6 +25,11 @@ const log = createLogger('EventFanout');
 export class EventFanout implements OnApplicationShutdown {
   private sub?: Subscription;
   private server?: Server;
+  /**
+   * A publisher that retries after a crash sends the same event (same id) again. JetStream stores it
+   * once, but a core subscriber sees every copy, so recent ids are remembered and repeats dropped.
+   */
+  private readonly seen = new RecentIds(100_000);
 
   constructor(@Inject(NATS_CONNECTION) private readonly nc: NatsConnection) {}
 
@@ -38,6 +43,8 @@ export class EventFanout implements OnApplicationShutdown {
   }
 
   private route(event: CloudEvent): void {
+    if (this.seen.has(event.id)) return;
+    this.seen.add(event.id);
     const subject = event.type.slice(EventTypePrefix.length) as EventSubject;
     const schema = EventSchemas[subject];
     if (!schema) return; // a newer event type this gateway does not push
@@ -133,5 +140,21 @@ export class EventFanout implements OnApplicationShutdown {
       presentCount: e.presentCount,
       absentCount: e.absentCount,
     });
+  }
+}
+
+/** A bounded set of the most recently added ids. */
+export class RecentIds {
+  private readonly ids = new Set<string>();
+
+  constructor(private readonly capacity: number) {}
+
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+
+  add(id: string): void {
+    this.ids.add(id);
+    if (this.ids.size > this.capacity) this.ids.delete(this.ids.values().next().value as string);
   }
 }
