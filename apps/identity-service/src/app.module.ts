@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { QueueGroup } from '@classconnect/contracts';
 import { MessagingModule } from '@classconnect/messaging';
 import { AccountsModule } from './accounts/accounts.module.js';
-import { IDENTITY_CONFIG, ServiceName, type IdentityConfig } from './config.js';
+import { ServiceName, type IdentityConfig } from './config.js';
 import { CoursesModule } from './courses/courses.module.js';
 import { DatabaseModule } from './database/database.module.js';
 
@@ -17,7 +17,6 @@ export class AppModule {
         AccountsModule.forRoot({ tokenSecret: config.AUTH_TOKEN_SECRET, accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS }),
         CoursesModule,
       ],
-      providers: [{ provide: IDENTITY_CONFIG, useValue: config }],
     };
   }
 }

@@ -14,6 +14,4 @@ export type IdentityConfig = z.output<typeof IdentityEnv>;
 export const IdentityCliEnv = BaseEnv.extend(DatabaseEnv.shape);
 export type IdentityCliConfig = z.output<typeof IdentityCliEnv>;
 
-export const IDENTITY_CONFIG = Symbol('IDENTITY_CONFIG');
-
 export const ServiceName = 'identity-service';

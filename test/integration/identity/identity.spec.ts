@@ -1,0 +1,233 @@
+import 'reflect-metadata';
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { TokenService } from '@classconnect/auth';
+import { loadConfig } from '@classconnect/config';
+import { DomainError, ErrorCode, Rpc } from '@classconnect/contracts';
+import { RpcClient, connectNats, type NatsConnection } from '@classconnect/messaging';
+import { ensureDatabase, revertLast } from '@classconnect/persistence';
+import { AppModule } from '../../../apps/identity-service/src/app.module.js';
+import { IdentityEnv } from '../../../apps/identity-service/src/config.js';
+import { identityDataSourceOptions, migrateIdentity, openIdentityDataSource } from '../../../apps/identity-service/src/database/identity-database.js';
+import { runCli } from '../../../apps/identity-service/src/provisioning/cli-commands.js';
+import { DemoPasswords, demoStudentEmail } from '../../../apps/identity-service/src/provisioning/demo-university.js';
+import type { TestClass } from '../../../apps/identity-service/src/provisioning/test-class.js';
+
+const Secret = `identity-spec-secret-${randomUUID()}`;
+const databaseUrl = (() => {
+  const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/classconnect');
+  url.pathname = '/classconnect_it_identity';
+  return url.toString();
+})();
+const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, AUTH_TOKEN_SECRET: Secret };
+const compiledCli = resolve(import.meta.dirname, '../../../dist/apps/identity-service/src/cli.js');
+
+/** Runs a CLI command in-process, as `node dist/apps/identity-service/src/cli.js …` would. */
+async function cli(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, env, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out, err };
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<DomainError> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof DomainError) return err;
+    throw err;
+  }
+  throw new Error('expected the request to fail');
+}
+
+describe('identity-service against real Postgres and NATS', () => {
+  let app: INestApplicationContext;
+  let nc: NatsConnection;
+  let rpc: RpcClient;
+  let db: DataSource;
+  let klass: TestClass;
+
+  beforeAll(async () => {
+    // A fresh schema every run: migrate up, down, and up again, so both directions are exercised.
+    await ensureDatabase(databaseUrl);
+    db = await openIdentityDataSource(databaseUrl, 2);
+    await db.query('DROP SCHEMA IF EXISTS identity CASCADE');
+    await expect(migrateIdentity(databaseUrl)).resolves.toEqual(['CreateIdentitySchema1795305600000']);
+    await revertLast(identityDataSourceOptions(databaseUrl));
+    await expect(migrateIdentity(databaseUrl)).resolves.toEqual(['CreateIdentitySchema1795305600000']);
+
+    const seeded = await cli('seed-demo');
+    expect(seeded.code).toBe(0);
+    const created = await cli('create-class', '--students', '25');
+    expect(created.code).toBe(0);
+    expect(created.out).toHaveLength(1);
+    klass = JSON.parse(created.out[0]!) as TestClass;
+
+    app = await NestFactory.createApplicationContext(AppModule.forRoot(loadConfig(IdentityEnv, env)), { logger: ['error', 'warn'] });
+    await app.init();
+    nc = await connectNats(env.NATS_URL ?? 'nats://127.0.0.1:4222', 'identity-spec-client');
+    rpc = new RpcClient(nc, 5_000);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await nc?.drain();
+    await db?.destroy();
+  });
+
+  describe('create-class', () => {
+    it('prints one line of JSON describing a teacher, a course and the students, all sharing one password', () => {
+      expect(klass).toEqual({
+        courseId: expect.any(String),
+        courseCode: expect.any(String),
+        teacher: { id: expect.any(String), email: expect.any(String), password: expect.any(String) },
+        students: expect.any(Array),
+      });
+      expect(klass.students).toHaveLength(25);
+      for (const s of klass.students) {
+        expect(Object.keys(s).sort()).toEqual(['email', 'id', 'name', 'password']);
+        expect(s.password).toBe(klass.teacher.password);
+      }
+      expect(new Set(klass.students.map((s) => s.email)).size).toBe(25);
+    });
+
+    it('never collides with an earlier run', async () => {
+      const again = await cli('create-class', '--students', '2');
+      expect(again.code).toBe(0);
+      const other = JSON.parse(again.out[0]!) as TestClass;
+      expect(other.courseCode).not.toBe(klass.courseCode);
+      expect(other.students.map((s) => s.email)).not.toContain(klass.students[0]!.email);
+    });
+
+    // Runs when `npm run build` has been run: checks that stdout really carries nothing but the JSON line.
+    (existsSync(compiledCli) ? it : it.skip)('as the compiled CLI, writes only its JSON line to stdout', async () => {
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, [compiledCli, 'create-class', '--students', '3'], {
+        env: { ...env, LOG_LEVEL: 'info' },
+      });
+      const lines = stdout.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      const printed = JSON.parse(lines[0]!) as TestClass;
+      expect(printed.students).toHaveLength(3);
+      expect(stderr).toMatch(/Created .+ with 3 students/);
+    });
+
+    it('refuses a missing or bad --students without printing anything', async () => {
+      for (const args of [[], ['--students', '0'], ['--students', 'many']]) {
+        const run = await cli('create-class', ...args);
+        expect(run.code).toBe(64);
+        expect(run.out).toEqual([]);
+        expect(run.err.join('\n')).toMatch(/students/);
+      }
+    });
+  });
+
+  describe(Rpc.identitySignIn, () => {
+    it('signs a student in and issues a token the gateway can verify', async () => {
+      const student = klass.students[3]!;
+      const reply = await rpc.request(Rpc.identitySignIn, { email: student.email, password: student.password });
+      expect(reply.user).toEqual({ id: student.id, email: student.email, name: student.name, role: 'student' });
+      const claims = await new TokenService(Secret).verify(reply.accessToken);
+      expect(claims).toEqual({ userId: student.id, role: 'student', email: student.email, name: student.name });
+      expect(Date.parse(reply.expiresAt)).toBeGreaterThan(Date.now() + 14 * 60_000);
+    });
+
+    it('accepts the email in any letter case', async () => {
+      const reply = await rpc.request(Rpc.identitySignIn, { email: 'Ada.Teacher@Demo.ClassConnect.test', password: DemoPasswords.teacher });
+      expect(reply.user).toMatchObject({ email: 'ada.teacher@demo.classconnect.test', role: 'teacher', name: 'Ada Lovelace' });
+    });
+
+    it('gives a wrong password, an unknown email and a disabled account the same error', async () => {
+      const student = klass.students[0]!;
+      await db.query('UPDATE identity.users SET disabled = true WHERE id = $1', [klass.students[1]!.id]);
+      const wrong = await failureOf(rpc.request(Rpc.identitySignIn, { email: student.email, password: 'not-the-password' }));
+      const unknown = await failureOf(rpc.request(Rpc.identitySignIn, { email: `nobody-${randomUUID()}@uni.test`, password: 'whatever' }));
+      const disabled = await failureOf(rpc.request(Rpc.identitySignIn, { email: klass.students[1]!.email, password: student.password }));
+      expect(wrong.code).toBe(ErrorCode.INVALID_CREDENTIALS);
+      expect(unknown.toBody()).toEqual(wrong.toBody());
+      expect(disabled.toBody()).toEqual(wrong.toBody());
+    });
+
+    it('rejects a malformed request with VALIDATION_FAILED', async () => {
+      const error = await failureOf(rpc.request(Rpc.identitySignIn, { email: 'not-an-email', password: 'x' }));
+      expect(error.code).toBe(ErrorCode.VALIDATION_FAILED);
+    });
+  });
+
+  describe(Rpc.identityCoursesOf, () => {
+    it("lists the courses a teacher teaches and a student is enrolled in, each with the user's relation", async () => {
+      const ada = await rpc.request(Rpc.identitySignIn, { email: 'ada.teacher@demo.classconnect.test', password: DemoPasswords.teacher });
+      const adaCourses = await rpc.request(Rpc.identityCoursesOf, { userId: ada.user.id });
+      expect(adaCourses.courses.map((c) => [c.code, c.relation])).toEqual([
+        ['CS101', 'teacher'],
+        ['MA201', 'teacher'],
+      ]);
+
+      const student = await rpc.request(Rpc.identitySignIn, { email: demoStudentEmail(25), password: DemoPasswords.student });
+      const studentCourses = await rpc.request(Rpc.identityCoursesOf, { userId: student.user.id });
+      expect(studentCourses.courses.map((c) => [c.code, c.relation])).toEqual([
+        ['CS101', 'student'],
+        ['MA201', 'student'],
+        ['PH110', 'student'],
+      ]);
+      expect(studentCourses.courses[0]).toEqual({ id: expect.any(String), code: 'CS101', title: 'Introduction to Computing', relation: 'student' });
+    });
+
+    it('returns no courses for someone in none', async () => {
+      await expect(rpc.request(Rpc.identityCoursesOf, { userId: randomUUID() })).resolves.toEqual({ courses: [] });
+    });
+  });
+
+  describe(Rpc.identityCourse, () => {
+    it('returns the course with its teachers, or COURSE_NOT_FOUND', async () => {
+      await expect(rpc.request(Rpc.identityCourse, { courseId: klass.courseId })).resolves.toEqual({
+        id: klass.courseId,
+        code: klass.courseCode,
+        title: expect.any(String),
+        teacherIds: [klass.teacher.id],
+      });
+      const missing = await failureOf(rpc.request(Rpc.identityCourse, { courseId: randomUUID() }));
+      expect(missing.code).toBe(ErrorCode.COURSE_NOT_FOUND);
+    });
+  });
+
+  describe(Rpc.identityRoster, () => {
+    it('lists every enrolled student with name and email, sorted by name', async () => {
+      const roster = await rpc.request(Rpc.identityRoster, { courseId: klass.courseId });
+      expect(roster.courseId).toBe(klass.courseId);
+      expect(roster.students).toHaveLength(25);
+      const expected = klass.students
+        .map(({ id, name, email }) => ({ id, name, email }))
+        .sort((a, b) => (a.name === b.name ? 0 : a.name < b.name ? -1 : 1));
+      expect(roster.students.map((s) => s.name)).toEqual(expected.map((s) => s.name));
+      expect(new Set(roster.students.map((s) => s.id))).toEqual(new Set(expected.map((s) => s.id)));
+      expect(roster.students[0]).toEqual(expected[0]);
+    });
+
+    it('answers COURSE_NOT_FOUND for a course that does not exist', async () => {
+      const missing = await failureOf(rpc.request(Rpc.identityRoster, { courseId: randomUUID() }));
+      expect(missing.code).toBe(ErrorCode.COURSE_NOT_FOUND);
+    });
+  });
+
+  describe(Rpc.identityUsers, () => {
+    it('looks up many users at once and leaves unknown ids out', async () => {
+      const wanted = klass.students.slice(0, 3);
+      const reply = await rpc.request(Rpc.identityUsers, { userIds: [...wanted.map((s) => s.id), randomUUID(), klass.teacher.id] });
+      const byId = new Map(reply.users.map((u) => [u.id, u]));
+      expect(reply.users).toHaveLength(4);
+      for (const s of wanted) expect(byId.get(s.id)).toEqual({ id: s.id, email: s.email, name: s.name, role: 'student' });
+      expect(byId.get(klass.teacher.id)).toMatchObject({ email: klass.teacher.email, role: 'teacher' });
+    });
+
+    it('answers an empty list with no users', async () => {
+      await expect(rpc.request(Rpc.identityUsers, { userIds: [] })).resolves.toEqual({ users: [] });
+    });
+  });
+});
