@@ -38,7 +38,7 @@ export interface TestSystem {
 export interface TestSystemOptions {
   /** Extra environment for every service. */
   env?: Record<string, string>;
-  /** Keep the logs here (default: a temporary folder, removed on stop when the run passed). */
+  /** Where the services' logs go (default: test-artifacts/logs/<time>-<id> in the project, kept for reading after a failure). */
   logDir?: string;
 }
 
@@ -56,7 +56,7 @@ async function dropDatabase(baseUrl: string, name: string): Promise<void> {
 
 export async function startTestSystem(opts: TestSystemOptions = {}): Promise<TestSystem> {
   const dataDir = mkdtempSync(join(tmpdir(), 'classconnect-e2e-'));
-  const logDir = opts.logDir ?? join(dataDir, 'logs');
+  const logDir = opts.logDir ?? join(root, 'test-artifacts', 'logs', `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(2).toString('hex')}`);
   // Private NATS and Redis for this system; Postgres is shared, with a database of our own.
   const infra: Infra = await ensureInfra({
     dataDir,
@@ -124,7 +124,7 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
       await system.stop();
       await infra.stop();
       await dropDatabase(infra.DATABASE_URL, database).catch(() => {});
-      if (!opts.logDir) rmSync(dataDir, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
