@@ -56,6 +56,16 @@ function serveFakeIdentity(nc: NatsConnection): RpcServer {
   return server;
 }
 
+/** Requests go to whichever instance of the queue group answers: another session-service on this NATS would take some. */
+async function assertNoOtherSessionService(nc: NatsConnection): Promise<void> {
+  const probe = new RpcClient(nc, 300);
+  const answered = await probe.request(Rpc.sessionCheckinContext, { sessionId: randomUUID(), studentId: randomUUID() }).then(
+    () => true,
+    (err: unknown) => (err as DomainError).code !== ErrorCode.SERVICE_UNAVAILABLE,
+  );
+  if (answered) throw new Error(`Something already serves session commands on ${config.NATS_URL}; stop it, or point NATS_URL at a private server.`);
+}
+
 async function waitFor<T>(find: () => T | undefined, what: string, timeoutMs = 5_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -90,6 +100,7 @@ describe('session-service against real Redis and NATS', () => {
 
   beforeAll(async () => {
     nc = await connectNats(config.NATS_URL, 'session-service-spec');
+    await assertNoOtherSessionService(nc);
     redis = new Redis(config.REDIS_URL);
     identity = serveFakeIdentity(nc);
     client = new RpcClient(nc, 10_000);

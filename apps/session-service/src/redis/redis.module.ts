@@ -1,5 +1,6 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
+import { DomainError, ErrorCode } from '@classconnect/contracts';
 import { createLogger } from '@classconnect/observability';
 
 /** The process's Redis client. */
@@ -17,6 +18,23 @@ export function connectRedis(url: string): Redis {
   return redis;
 }
 
+/** True for the failures that mean Redis could not be reached, as opposed to a bug. */
+export function isRedisUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  return err.name === 'MaxRetriesPerRequestError' || /^(Connection is closed|Stream isn't writeable|LOADING|ECONNREFUSED)/.test(err.message);
+}
+
+/** Runs a Redis operation; an unreachable Redis becomes SERVICE_UNAVAILABLE for the caller. */
+export async function redisCall<T>(op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (err) {
+    if (!isRedisUnavailable(err)) throw err;
+    log.warn({ err: { name: (err as Error).name, message: (err as Error).message } }, 'Redis unavailable');
+    throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'Live sessions are unavailable right now. Please try again in a moment.');
+  }
+}
+
 class RedisLifecycle implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
   async onApplicationShutdown(): Promise<void> {
@@ -31,7 +49,14 @@ export class RedisModule {
       module: RedisModule,
       global: true,
       providers: [
-        { provide: REDIS, useFactory: () => connectRedis(opts.url) },
+        {
+          provide: REDIS,
+          useFactory: async () => {
+            const redis = connectRedis(opts.url);
+            await redis.ping(); // so that `service ready` means Redis answers too
+            return redis;
+          },
+        },
         { provide: REDIS_KEY_PREFIX, useValue: opts.keyPrefix },
         RedisLifecycle,
       ],

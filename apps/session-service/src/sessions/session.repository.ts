@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { REDIS, REDIS_KEY_PREFIX } from '../redis/redis.module.js';
+import type { LuaScript } from '../redis/lua-script.js';
+import { REDIS, REDIS_KEY_PREFIX, redisCall } from '../redis/redis.module.js';
 import type {
   CheckinFacts,
   CloseOutcome,
@@ -47,8 +48,8 @@ export class SessionRepository implements SessionStore {
       ['enrolledCount', String(s.students.length)],
     ].flat();
     const roster = s.students.flatMap((st) => [st.id, st.name]);
-    const reply = (await createSessionScript.run(
-      this.redis,
+    const reply = (await this.run(
+      createSessionScript,
       [this.courseOpenKey(s.courseId), this.sessionKey(s.sessionId), this.enrolledKey(s.sessionId), this.namesKey(s.sessionId)],
       [s.sessionId, fields.length, ...fields, ...roster],
     )) as string[];
@@ -63,32 +64,30 @@ export class SessionRepository implements SessionStore {
   }
 
   async find(sessionId: string): Promise<SessionRecord | null> {
-    const [hash, presentCount] = await Promise.all([
-      this.redis.hgetall(this.sessionKey(sessionId)),
-      this.redis.hlen(this.presentKey(sessionId)),
-    ]);
+    const [hash, presentCount] = await redisCall(() =>
+      Promise.all([this.redis.hgetall(this.sessionKey(sessionId)), this.redis.hlen(this.presentKey(sessionId))]),
+    );
     return toRecord(sessionId, hash, presentCount);
   }
 
   async openSessionIds(courseIds: string[]): Promise<string[]> {
     if (courseIds.length === 0) return [];
-    const ids = await this.redis.mget(...courseIds.map((id) => this.courseOpenKey(id)));
+    const ids = await redisCall(() => this.redis.mget(...courseIds.map((id) => this.courseOpenKey(id))));
     return ids.filter((id): id is string => typeof id === 'string');
   }
 
   enrolledIds(sessionId: string): Promise<string[]> {
-    return this.redis.smembers(this.enrolledKey(sessionId));
+    return redisCall(() => this.redis.smembers(this.enrolledKey(sessionId)));
   }
 
   async isEnrolled(sessionId: string, studentId: string): Promise<boolean> {
-    return (await this.redis.sismember(this.enrolledKey(sessionId), studentId)) === 1;
+    return (await redisCall(() => this.redis.sismember(this.enrolledKey(sessionId), studentId))) === 1;
   }
 
   async liveRoster(sessionId: string): Promise<LiveRoster> {
-    const [names, present] = await Promise.all([
-      this.redis.hgetall(this.namesKey(sessionId)),
-      this.redis.hgetall(this.presentKey(sessionId)),
-    ]);
+    const [names, present] = await redisCall(() =>
+      Promise.all([this.redis.hgetall(this.namesKey(sessionId)), this.redis.hgetall(this.presentKey(sessionId))]),
+    );
     return {
       students: Object.entries(names).map(([id, name]) => ({ id, name })),
       present: new Map(Object.entries(present).map(([id, json]) => [id, JSON.parse(json) as StoredMark])),
@@ -98,16 +97,16 @@ export class SessionRepository implements SessionStore {
   async checkinFacts(sessionId: string, studentId: string): Promise<CheckinFacts | null> {
     const [session, enrolled, present] = await Promise.all([
       this.find(sessionId),
-      this.redis.sismember(this.enrolledKey(sessionId), studentId),
-      this.redis.hexists(this.presentKey(sessionId), studentId),
+      redisCall(() => this.redis.sismember(this.enrolledKey(sessionId), studentId)),
+      redisCall(() => this.redis.hexists(this.presentKey(sessionId), studentId)),
     ]);
     if (!session) return null;
     return { session, enrolled: enrolled === 1, alreadyPresent: present === 1 };
   }
 
   async close(sessionId: string, courseId: string, closedAt: string, closedBy: string): Promise<CloseOutcome> {
-    const reply = (await closeSessionScript.run(
-      this.redis,
+    const reply = (await this.run(
+      closeSessionScript,
       [this.sessionKey(sessionId), this.presentKey(sessionId), this.enrolledKey(sessionId), this.namesKey(sessionId), this.courseOpenKey(courseId)],
       [sessionId, closedAt, closedBy, ClosedSessionTtlSeconds],
     )) as [string, string?, string?, string[]?];
@@ -128,8 +127,8 @@ export class SessionRepository implements SessionStore {
   }
 
   async recordMark(sessionId: string, studentId: string, mark: StoredMark): Promise<MarkOutcome> {
-    const reply = (await recordMarkScript.run(
-      this.redis,
+    const reply = (await this.run(
+      recordMarkScript,
       [this.sessionKey(sessionId), this.enrolledKey(sessionId), this.presentKey(sessionId)],
       [studentId, mark.submissionId, JSON.stringify(mark)],
     )) as [string, string?, string?];
@@ -148,6 +147,10 @@ export class SessionRepository implements SessionStore {
       default:
         throw new Error(`Unexpected reply from the record-mark script: ${reply[0]}`);
     }
+  }
+
+  private run(script: LuaScript, keys: string[], args: (string | number)[]): Promise<unknown> {
+    return redisCall(() => script.run(this.redis, keys, args));
   }
 
   private sessionKey(id: string): string {
