@@ -1,0 +1,256 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import { jetstreamManager } from '@nats-io/jetstream';
+import pg from 'pg';
+import {
+  ErrorCode,
+  EventSubjects,
+  Rpc,
+  Streams,
+  type Actor,
+  type CloudEvent,
+  type EventData,
+  type EventSubject,
+  type UserSummary,
+} from '@classconnect/contracts';
+import { loadConfig } from '@classconnect/config';
+import { EventPublisher, RpcClient, RpcServer, connectNats, sleep, subscribeEvents, type NatsConnection } from '@classconnect/messaging';
+import { ensureDatabase, migrate, revertLast } from '@classconnect/persistence';
+import { AppModule } from '../../../apps/report-service/src/app.module.js';
+import { Env } from '../../../apps/report-service/src/config.js';
+import { reportDataSourceOptions } from '../../../apps/report-service/src/database/database.js';
+
+/**
+ * report-service started in-process against the real Postgres (a throw-away database) and NATS,
+ * with a fake identity-service answering on NATS. The durable consumer has this run's own name and
+ * starts at new messages, so the shared ATTENDANCE stream's history is left alone; every id is a
+ * fresh uuid, so other tests' events on the stream are just more sessions in the projection.
+ */
+const run = randomUUID().slice(0, 8);
+const databaseUrl = (() => {
+  const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/classconnect');
+  url.pathname = '/classconnect_it_report';
+  return url.toString();
+})();
+const config = loadConfig(Env, {
+  ...process.env,
+  DATABASE_URL: databaseUrl,
+  REPORT_CONSUMER_NAME: `report-it-${run}`,
+  REPORT_CONSUMER_DELIVER: 'new',
+});
+
+const teacher: Actor = { userId: randomUUID(), role: 'teacher' };
+const otherTeacher: Actor = { userId: randomUUID(), role: 'teacher' };
+const admin: Actor = { userId: randomUUID(), role: 'admin' };
+const courseId = randomUUID();
+const sessionId = randomUUID();
+// Names deliberately out of id order, so sorting by name is visible.
+const students: UserSummary[] = ['Eve', 'Dan', 'Cat', 'Bea', 'Al'].map((name) => ({
+  id: randomUUID(),
+  name: `${name} Example`,
+  email: `${name.toLowerCase()}-${run}@uni.test`,
+  role: 'student',
+}));
+const [eve, dan, cat, bea, al] = students as [UserSummary, UserSummary, UserSummary, UserSummary, UserSummary];
+const present = [eve, cat, al];
+const now = () => new Date().toISOString();
+
+function serveFakeIdentity(nc: NatsConnection): RpcServer {
+  const server = new RpcServer(nc, `spec-identity-${run}`);
+  server.handle(Rpc.identityUsers, async ({ userIds }) => ({ users: students.filter((s) => userIds.includes(s.id)) }));
+  return server;
+}
+
+interface Published {
+  subject: EventSubject;
+  data: unknown;
+}
+
+describe('report-service', () => {
+  let nc: NatsConnection;
+  let app: INestApplicationContext;
+  let identity: RpcServer;
+  let rpc: RpcClient;
+  let publisher: EventPublisher;
+  let db: pg.Client;
+  const ready: CloudEvent<typeof EventSubjects.reportReady>[] = [];
+  const history: Published[] = [];
+
+  async function publish<S extends EventSubject>(subject: S, data: EventData<S>, dedupKey: string): Promise<void> {
+    history.push({ subject, data });
+    await publisher.publish(subject, data, { dedupKey, about: (data as { sessionId: string }).sessionId });
+  }
+
+  async function readyFor(id: string, timeoutMs = 15_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = ready.find((e) => e.data.sessionId === id);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no report.ready for ${id}`);
+      await sleep(25);
+    }
+  }
+
+  async function count(sql: string): Promise<number> {
+    const { rows } = await db.query(sql, [sessionId]);
+    return Number(rows[0].n);
+  }
+
+  beforeAll(async () => {
+    await ensureDatabase(databaseUrl);
+    db = new pg.Client({ connectionString: databaseUrl });
+    await db.connect();
+    await db.query('DROP SCHEMA IF EXISTS report CASCADE');
+    // Up, down and up again: the migrations can be reverted and re-applied.
+    await migrate(reportDataSourceOptions(databaseUrl));
+    await revertLast(reportDataSourceOptions(databaseUrl));
+    expect((await db.query(`SELECT to_regclass('report.marks') AS t`)).rows[0].t).toBeNull();
+    await migrate(reportDataSourceOptions(databaseUrl));
+
+    nc = await connectNats(config.NATS_URL, 'report-service-spec');
+    identity = serveFakeIdentity(nc);
+    rpc = new RpcClient(nc, 5_000);
+    publisher = new EventPublisher(nc, '/classconnect/spec');
+    subscribeEvents(nc, EventSubjects.reportReady, (e) => ready.push(e as CloudEvent<typeof EventSubjects.reportReady>));
+
+    app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
+    await app.init();
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await identity?.close();
+    const jsm = nc && (await jetstreamManager(nc));
+    await jsm?.consumers.delete(Streams.attendance.name, config.REPORT_CONSUMER_NAME).catch(() => undefined);
+    await nc?.drain();
+    await db?.end();
+  });
+
+  it('builds the report once every mark the close lists has arrived, even a mark published after the close', async () => {
+    const openedAt = now();
+    await publish(
+      EventSubjects.sessionOpened,
+      {
+        sessionId,
+        courseId,
+        courseCode: 'MTH110',
+        courseTitle: 'Calculus',
+        teacherId: teacher.userId,
+        openedAt,
+        radiusM: 80,
+        enrolledStudentIds: students.map((s) => s.id),
+      },
+      `opened:${sessionId}`,
+    );
+    const markOf = (s: UserSummary, i: number): EventData<typeof EventSubjects.markRecorded> => ({
+      sessionId,
+      courseId,
+      studentId: s.id,
+      status: 'present',
+      source: 'checkin',
+      submissionId: `sub-${run}-${i}`,
+      distanceM: 10 + i,
+      accuracyM: 5 + i,
+      methods: ['passkey', 'geofence'],
+      markedAt: now(),
+    });
+    for (const [i, s] of present.entries()) {
+      await publish(
+        EventSubjects.checkinVerified,
+        { submissionId: `sub-${run}-${i}`, sessionId, courseId, studentId: s.id, distanceM: 10 + i, accuracyM: 5 + i, methods: ['passkey', 'geofence'], verifiedAt: now() },
+        `verdict:sub-${run}-${i}`,
+      );
+    }
+    await publish(
+      EventSubjects.checkinRejected,
+      { submissionId: `sub-${run}-r`, sessionId, courseId, studentId: bea.id, reason: 'OUTSIDE_GEOFENCE', message: 'You are too far from the room.', distanceM: 900, accuracyM: 20, rejectedAt: now() },
+      `verdict:sub-${run}-r`,
+    );
+    await publish(EventSubjects.markRecorded, markOf(eve, 0), `mark:${sessionId}:${eve.id}`);
+    await publish(EventSubjects.markRecorded, markOf(cat, 1), `mark:${sessionId}:${cat.id}`);
+    await publish(
+      EventSubjects.sessionClosed,
+      { sessionId, courseId, closedAt: now(), closedBy: teacher.userId, presentStudentIds: present.map((s) => s.id) },
+      `closed:${sessionId}`,
+    );
+    await sleep(300);
+    expect(ready.find((e) => e.data.sessionId === sessionId)).toBeUndefined();
+    const lateMarkAt = Date.now();
+    await publish(EventSubjects.markRecorded, markOf(al, 2), `mark:${sessionId}:${al.id}`);
+
+    const event = await readyFor(sessionId);
+    expect(Date.parse(event.time)).toBeGreaterThanOrEqual(lateMarkAt);
+    expect(event).toMatchObject({ id: `report.ready:${sessionId}`, subject: sessionId, data: { sessionId, courseId, presentCount: 3, absentCount: 2 } });
+
+    const report = await rpc.request(Rpc.reportGet, { actor: teacher, sessionId });
+    expect(report).toMatchObject({ sessionId, courseId, courseCode: 'MTH110', courseTitle: 'Calculus', openedAt, presentCount: 3, absentCount: 2 });
+    expect(report.rows.map((r) => r.name)).toEqual(['Al Example', 'Bea Example', 'Cat Example', 'Dan Example', 'Eve Example']);
+    const row = (s: UserSummary) => report.rows.find((r) => r.studentId === s.id);
+    expect(row(al)).toMatchObject({ status: 'present', email: al.email, distanceM: 12, accuracyM: 7, methods: ['passkey', 'geofence'] });
+    expect(row(al)?.checkedInAt).toBeDefined();
+    expect(row(eve)).toMatchObject({ status: 'present', distanceM: 10 });
+    expect(row(bea)).toEqual({ studentId: bea.id, name: 'Bea Example', email: bea.email, status: 'absent', lastRejection: 'OUTSIDE_GEOFENCE' });
+    expect(row(dan)).toEqual({ studentId: dan.id, name: 'Dan Example', email: dan.email, status: 'absent' });
+  }, 30_000);
+
+  it('changes nothing when the same events arrive again, under the same or new dedup keys', async () => {
+    const before = await rpc.request(Rpc.reportGet, { actor: admin, sessionId });
+    const repeat = [...history];
+    for (const [i, e] of repeat.entries()) await publisher.publish(e.subject, e.data as never, { dedupKey: `again-${run}-${i}` });
+    for (const [i, e] of repeat.entries()) await publisher.publish(e.subject, e.data as never, { dedupKey: `again-${run}-${i}` });
+
+    // A sentinel session published after the repeats: once its report is ready, the repeats were handled.
+    // Its close is published before its opening, which the report must wait for.
+    const sentinel = randomUUID();
+    await publisher.publish(
+      EventSubjects.sessionClosed,
+      { sessionId: sentinel, courseId, closedAt: now(), closedBy: teacher.userId, presentStudentIds: [] },
+      { dedupKey: `closed:${sentinel}` },
+    );
+    await sleep(200);
+    await publisher.publish(
+      EventSubjects.sessionOpened,
+      { sessionId: sentinel, courseId, courseCode: 'MTH110', courseTitle: 'Calculus', teacherId: teacher.userId, openedAt: now(), radiusM: 80, enrolledStudentIds: [dan.id] },
+      { dedupKey: `opened:${sentinel}` },
+    );
+    expect((await readyFor(sentinel)).data).toMatchObject({ presentCount: 0, absentCount: 1 });
+
+    await expect(rpc.request(Rpc.reportGet, { actor: admin, sessionId })).resolves.toEqual(before);
+    expect(ready.filter((e) => e.data.sessionId === sessionId)).toHaveLength(1);
+    expect(await count('SELECT count(*) AS n FROM report.marks WHERE session_id = $1')).toBe(3);
+    expect(await count('SELECT count(*) AS n FROM report.checkins WHERE session_id = $1')).toBe(4);
+    expect(await count('SELECT count(*) AS n FROM report.reports WHERE session_id = $1')).toBe(1);
+    expect(await count('SELECT count(*) AS n FROM report.sessions WHERE session_id = $1')).toBe(1);
+  }, 30_000);
+
+  it('serves a report only to its teacher or an admin', async () => {
+    await expect(rpc.request(Rpc.reportGet, { actor: admin, sessionId })).resolves.toMatchObject({ presentCount: 3 });
+    await expect(rpc.request(Rpc.reportGet, { actor: { userId: al.id, role: 'student' }, sessionId })).rejects.toMatchObject({
+      code: ErrorCode.FORBIDDEN,
+    });
+    await expect(rpc.request(Rpc.reportGet, { actor: otherTeacher, sessionId })).rejects.toMatchObject({ code: ErrorCode.NOT_COURSE_TEACHER });
+    await expect(rpc.request(Rpc.reportGet, { actor: teacher, sessionId: randomUUID() })).rejects.toMatchObject({ code: ErrorCode.SESSION_NOT_FOUND });
+    await expect(rpc.request(Rpc.reportGet, { actor: teacher, sessionId: 'not-a-uuid' })).rejects.toMatchObject({ code: ErrorCode.VALIDATION_FAILED });
+
+    const open = randomUUID();
+    await publisher.publish(
+      EventSubjects.sessionOpened,
+      { sessionId: open, courseId, courseCode: 'MTH110', courseTitle: 'Calculus', teacherId: teacher.userId, openedAt: now(), radiusM: 80, enrolledStudentIds: [] },
+      { dedupKey: `opened:${open}` },
+    );
+    const deadline = Date.now() + 10_000;
+    let code: string | undefined;
+    while (Date.now() < deadline) {
+      code = await rpc.request(Rpc.reportGet, { actor: teacher, sessionId: open }).then(
+        () => 'served',
+        (err: { code: string }) => err.code,
+      );
+      if (code !== ErrorCode.SESSION_NOT_FOUND) break;
+      await sleep(50);
+    }
+    expect(code).toBe(ErrorCode.REPORT_NOT_READY);
+  }, 30_000);
+});
