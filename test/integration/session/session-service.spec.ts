@@ -36,17 +36,22 @@ const students = Array.from({ length: 100 }, (_, i) => ({
   name: `Student ${String(i).padStart(3, '0')}`,
   email: `s${i}@uni.test`,
 }));
+const bigCourseId = randomUUID();
+const bigRoster = Array.from({ length: 2_501 }, (_, i) => ({ id: randomUUID(), name: `Big ${String(i).padStart(4, '0')}`, email: `b${i}@uni.test` }));
 const position = { latitude: 45.764, longitude: 4.8357, accuracy: 12 };
 
 function serveFakeIdentity(nc: NatsConnection): RpcServer {
-  const courses = new Map<string, CourseReply>([[courseId, { id: courseId, code: 'PHY201', title: 'Waves', teacherIds: [teacher.userId] }]]);
+  const courses = new Map<string, CourseReply>([
+    [courseId, { id: courseId, code: 'PHY201', title: 'Waves', teacherIds: [teacher.userId] }],
+    [bigCourseId, { id: bigCourseId, code: 'ECO100', title: 'Economics for everyone', teacherIds: [teacher.userId] }],
+  ]);
   const server = new RpcServer(nc, `spec-identity-${randomUUID()}`);
   server.handle(Rpc.identityCourse, async ({ courseId: id }) => {
     const course = courses.get(id);
     if (!course) throw new DomainError(ErrorCode.COURSE_NOT_FOUND, 'There is no such course.');
     return course;
   });
-  server.handle(Rpc.identityRoster, async ({ courseId: id }): Promise<RosterReply> => ({ courseId: id, students: id === courseId ? students : [] }));
+  server.handle(Rpc.identityRoster, async ({ courseId: id }): Promise<RosterReply> => ({ courseId: id, students: id === courseId ? students : id === bigCourseId ? bigRoster : [] }));
   server.handle(Rpc.identityCoursesOf, async ({ userId }) => {
     const mine: CourseSummary[] = [];
     if (userId === teacher.userId) mine.push({ id: courseId, code: 'PHY201', title: 'Waves', relation: 'teacher' });
@@ -202,6 +207,16 @@ describe('session-service against real Redis and NATS', () => {
     await expect(client.request(Rpc.sessionStop, { actor: teacher, sessionId })).rejects.toMatchObject({ code: ErrorCode.SESSION_NOT_OPEN });
     const active = await client.request(Rpc.sessionActive, { actor: teacher });
     expect(active.sessions).toEqual([]);
+  });
+
+  it('snapshots a roster of thousands of students in one start', async () => {
+    const view = await client.request(Rpc.sessionStart, { actor: teacher, courseId: bigCourseId, position });
+    expect(view.enrolledCount).toBe(2_501);
+    const last = bigRoster.at(-1)!;
+    await expect(client.request(Rpc.sessionCheckinContext, { sessionId: view.sessionId, studentId: last.id })).resolves.toMatchObject({ enrolled: true });
+    const detail = await client.request(Rpc.sessionGet, { actor: teacher, sessionId: view.sessionId });
+    expect(detail.roster?.map((r) => r.name)).toEqual(bigRoster.map((s) => s.name));
+    await client.request(Rpc.sessionStop, { actor: teacher, sessionId: view.sessionId });
   });
 
   it('answers SESSION_NOT_FOUND for an unknown session', async () => {

@@ -189,6 +189,11 @@ describe('SessionService', () => {
       expect(events.published).toHaveLength(0);
     });
 
+    it('counts a student listed twice in the roster once', async () => {
+      identity.rosters.set(courseId, { courseId, students: [alice, bob, alice] });
+      await expect(start()).resolves.toMatchObject({ enrolledCount: 2 });
+    });
+
     it('lets an admin start any course', async () => {
       await expect(start(admin)).resolves.toMatchObject({ status: 'open', teacherId: admin.userId });
     });

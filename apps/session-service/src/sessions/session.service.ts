@@ -62,7 +62,7 @@ export class SessionService {
       teacherIds: course.teacherIds,
       openedAt: this.now().toISOString(),
       fence: { latitude: req.position.latitude, longitude: req.position.longitude, radiusM: req.radiusM },
-      students: roster.students.map((s) => ({ id: s.id, name: s.name })),
+      students: [...new Map(roster.students.map((s) => [s.id, { id: s.id, name: s.name }])).values()],
     });
     if (!outcome.created) {
       // The earlier start may have crashed between its write and its publish: publishing again
