@@ -1,4 +1,4 @@
-import { EventSchemas, EventSubjects, EventTypePrefix, type EventData, type EventSubject } from '@classconnect/contracts';
+import { EventSchemas, EventSubjects, eventTypeOf, type EventData, type EventSubject } from '@classconnect/contracts';
 import { decodeEvent } from '@classconnect/messaging';
 
 /** An attendance fact this service projects, with its data checked against the subject's schema. */
@@ -19,22 +19,26 @@ const Projected = new Set<EventSubject>([
 
 export type DecodeResult =
   | { ok: true; event: AttendanceEvent }
-  /** A type we do not project (report.ready, or a version newer than this code): skip it. */
+  /** A subject we do not project (report.ready, or a version newer than this code): skip it. */
   | { ok: false; ignored: true; type: string }
   /** Not a valid event at all: redelivering cannot help, so it is skipped with a warning. */
   | { ok: false; ignored: false; error: string };
 
-/** Decodes a message of the ATTENDANCE stream into an event this service projects. */
-export function decodeAttendanceEvent(bytes: Uint8Array): DecodeResult {
+/**
+ * Decodes a message of the ATTENDANCE stream into an event this service projects. The subject
+ * picks the schema; the CloudEvent's type must agree with it.
+ */
+export function decodeAttendanceEvent(subject: string, bytes: Uint8Array): DecodeResult {
+  if (!Projected.has(subject as EventSubject)) return { ok: false, ignored: true, type: subject };
+  const kind = subject as AttendanceEvent['kind'];
   let envelope;
   try {
     envelope = decodeEvent(bytes);
   } catch (err) {
     return { ok: false, ignored: false, error: `not a CloudEvent: ${(err as Error).message}` };
   }
-  const subject = envelope.type.slice(EventTypePrefix.length) as EventSubject;
-  if (!Projected.has(subject)) return { ok: false, ignored: true, type: envelope.type };
-  const parsed = EventSchemas[subject].safeParse(envelope.data);
+  if (envelope.type !== eventTypeOf(kind)) return { ok: false, ignored: false, error: `type ${envelope.type} does not match subject ${subject}` };
+  const parsed = EventSchemas[kind].safeParse(envelope.data);
   if (!parsed.success) return { ok: false, ignored: false, error: `invalid ${envelope.type} data: ${parsed.error.message}` };
-  return { ok: true, event: { kind: subject, data: parsed.data } as AttendanceEvent };
+  return { ok: true, event: { kind, data: parsed.data } as AttendanceEvent };
 }

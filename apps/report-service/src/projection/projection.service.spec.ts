@@ -58,6 +58,7 @@ describe('ProjectionService.handleBatch', () => {
       incoming('edu.classconnect.attendance.checkin.teleported.v9', { anything: true }),
       { data: new TextEncoder().encode('not json'), subject: 'attendance.x', seq: 99, deliveryCount: 1 },
       incoming(eventTypeOf(EventSubjects.markRecorded), { sessionId: 'not-a-uuid' }),
+      { ...mark(B), subject: EventSubjects.sessionOpened },
       mark(B),
     ]);
     expect(retry.size).toBe(0);

@@ -34,9 +34,9 @@ export class ProjectionService {
     const events: AttendanceEvent[] = [];
     const closes = new Map<string, number[]>();
     items.forEach((item, index) => {
-      const decoded = decodeAttendanceEvent(item.data);
+      const decoded = decodeAttendanceEvent(item.subject, item.data);
       if (!decoded.ok) {
-        if (decoded.ignored) this.log.debug({ subject: item.subject, type: decoded.type }, 'ignored an event type this version does not project');
+        if (decoded.ignored) this.log.debug({ subject: item.subject }, 'ignored an event this version does not project');
         else this.log.warn({ subject: item.subject, seq: item.seq, error: decoded.error }, 'skipped an invalid event');
         return;
       }
