@@ -1,0 +1,268 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import {
+  DomainError,
+  ErrorCode,
+  IntakeSubject,
+  Rpc,
+  Streams,
+  type Actor,
+  type AuthenticationResponse,
+  type CheckinContextReply,
+  type CheckinSubmission,
+  type CloudEvent,
+  type RecordMarkRequest,
+} from '@classconnect/contracts';
+import { loadConfig } from '@classconnect/config';
+import { RpcClient, RpcServer, connectNats, subscribeEvents, type NatsConnection } from '@classconnect/messaging';
+import { SoftAuthenticator } from '@classconnect/testing';
+import { AppModule } from '../../../apps/verification-service/src/app.module.js';
+import { VerificationEnv } from '../../../apps/verification-service/src/config.js';
+import {
+  migrateVerification,
+  revertLastVerificationMigration,
+} from '../../../apps/verification-service/src/infrastructure/verification-database.js';
+
+/**
+ * verification-service started in-process against the real Redis, Postgres (a throw-away database)
+ * and NATS, with a fake session-service answering on NATS. Every Redis key carries this run's prefix.
+ */
+const prefix = `test-verification-${randomUUID().slice(0, 8)}:`;
+const databaseUrl = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/classconnect');
+databaseUrl.pathname = '/classconnect_it_verification';
+const config = loadConfig(VerificationEnv, {
+  ...process.env,
+  DATABASE_URL: databaseUrl.toString(),
+  REDIS_KEY_PREFIX: prefix,
+  WEBAUTHN_RP_ID: 'localhost',
+  WEBAUTHN_ORIGINS: 'http://localhost:3000',
+});
+const origin = 'http://localhost:3000';
+
+jest.setTimeout(30_000);
+const fence = { latitude: 45.764, longitude: 4.8357, radiusM: 80 };
+const metresNorth = (m: number) => fence.latitude + m / 111_195;
+
+/** The part of session-service verification talks to, held in memory. */
+class FakeSessionService {
+  readonly sessions = new Map<string, { courseId: string; status: 'open' | 'closed'; enrolled: Set<string>; present: Map<string, string> }>();
+  readonly marks: RecordMarkRequest[] = [];
+
+  open(students: string[]): string {
+    const sessionId = randomUUID();
+    this.sessions.set(sessionId, { courseId: randomUUID(), status: 'open', enrolled: new Set(students), present: new Map() });
+    return sessionId;
+  }
+
+  serve(nc: NatsConnection): RpcServer {
+    const server = new RpcServer(nc, `spec-session-${randomUUID()}`);
+    server.handle(Rpc.sessionCheckinContext, async ({ sessionId, studentId }): Promise<CheckinContextReply> => {
+      const s = this.find(sessionId);
+      return { sessionId, courseId: s.courseId, status: s.status, enrolled: s.enrolled.has(studentId), alreadyPresent: s.present.has(studentId), fence };
+    });
+    server.handle(Rpc.sessionRecordMark, async (req) => {
+      const s = this.find(req.sessionId);
+      this.marks.push(req);
+      if (s.status !== 'open') throw new DomainError(ErrorCode.SESSION_NOT_OPEN, 'The session is closed.');
+      const by = s.present.get(req.studentId);
+      if (by && by !== req.submissionId) return { recorded: false, alreadyPresent: true };
+      s.present.set(req.studentId, req.submissionId);
+      return { recorded: true, alreadyPresent: false };
+    });
+    return server;
+  }
+
+  private find(sessionId: string) {
+    const s = this.sessions.get(sessionId);
+    if (!s) throw new DomainError(ErrorCode.SESSION_NOT_FOUND, 'There is no such session.');
+    return s;
+  }
+}
+
+async function waitFor<T>(find: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = find();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('verification-service against real Redis, Postgres and NATS', () => {
+  let app: INestApplicationContext;
+  let nc: NatsConnection;
+  let redis: Redis;
+  let client: RpcClient;
+  let sessionServer: RpcServer;
+  const session = new FakeSessionService();
+  const events: CloudEvent[] = [];
+
+  const student: Actor = { userId: randomUUID(), role: 'student' };
+  const authenticator = new SoftAuthenticator();
+
+  const eventFor = (submissionId: string) => () => events.find((e) => (e.data as { submissionId?: string }).submissionId === submissionId);
+
+  async function submit(sessionId: string, assertion: AuthenticationResponse, position: CheckinSubmission['position']): Promise<string> {
+    const submissionId = randomUUID().replaceAll('-', '').slice(0, 22);
+    const submission: CheckinSubmission = { submissionId, sessionId, studentId: student.userId, assertion, position, submittedAt: new Date().toISOString() };
+    await jetstream(nc).publish(IntakeSubject, JSON.stringify(submission), { msgID: submissionId });
+    return submissionId;
+  }
+
+  async function signChallenge(sessionId: string): Promise<AuthenticationResponse> {
+    const { options } = await client.request(Rpc.checkinChallenge, { actor: student, sessionId });
+    return authenticator.getAssertion(options, { origin });
+  }
+
+  beforeAll(async () => {
+    // Up, down and up again: the migration must revert cleanly.
+    await migrateVerification(config.DATABASE_URL);
+    await revertLastVerificationMigration(config.DATABASE_URL);
+    await migrateVerification(config.DATABASE_URL);
+
+    nc = await connectNats(config.NATS_URL, 'verification-spec');
+    redis = new Redis(config.REDIS_URL);
+    client = new RpcClient(nc, 5_000);
+    sessionServer = session.serve(nc);
+    subscribeEvents(nc, 'attendance.checkin.>', (e) => events.push(e));
+    app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: false });
+    await app.init();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await sessionServer?.close();
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+    await nc?.drain();
+  });
+
+  it('registers a passkey through the real WebAuthn ceremony, once per challenge', async () => {
+    const options = await client.request(Rpc.passkeyRegistrationOptions, { actor: student });
+    expect(options).toMatchObject({
+      rp: { id: 'localhost' },
+      authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
+      excludeCredentials: [],
+    });
+    expect(options.pubKeyCredParams[0]).toEqual({ type: 'public-key', alg: -7 });
+    expect(await redis.ttl(`${prefix}regchal:${student.userId}`)).toBeGreaterThan(250);
+
+    const response = await authenticator.createCredential(options, { origin });
+    const registered = await client.request(Rpc.passkeyRegister, { actor: student, response, deviceName: 'Ada’s phone' });
+    expect(registered).toMatchObject({ credentialId: response.id, deviceName: 'Ada’s phone' });
+
+    // The challenge was consumed: the same response cannot be registered again.
+    await expect(client.request(Rpc.passkeyRegister, { actor: student, response })).rejects.toMatchObject({
+      code: ErrorCode.PASSKEY_REGISTRATION_FAILED,
+    });
+    const { passkeys } = await client.request(Rpc.passkeyList, { actor: student });
+    expect(passkeys).toEqual([expect.objectContaining({ credentialId: response.id, deviceName: 'Ada’s phone' })]);
+
+    const again = await client.request(Rpc.passkeyRegistrationOptions, { actor: student });
+    expect(again.excludeCredentials).toEqual([expect.objectContaining({ id: response.id })]);
+  });
+
+  it('refuses a registration signed for another origin', async () => {
+    const other: Actor = { userId: randomUUID(), role: 'student' };
+    const options = await client.request(Rpc.passkeyRegistrationOptions, { actor: other });
+    const response = await new SoftAuthenticator().createCredential(options, { origin: 'https://phish.example' });
+    await expect(client.request(Rpc.passkeyRegister, { actor: other, response })).rejects.toMatchObject({
+      code: ErrorCode.PASSKEY_REGISTRATION_FAILED,
+      message: expect.stringMatching(/website/),
+    });
+  });
+
+  it('issues a challenge only to an enrolled student with a passkey in an open session', async () => {
+    const sessionId = session.open([student.userId]);
+    const reply = await client.request(Rpc.checkinChallenge, { actor: student, sessionId });
+    expect(reply.options).toMatchObject({ rpId: 'localhost', userVerification: 'required', allowCredentials: [expect.objectContaining({ id: authenticator.credentialIds[0] })] });
+    expect(new Date(reply.expiresAt).getTime()).toBeGreaterThan(Date.now() + 100_000);
+    const stored = JSON.parse((await redis.get(`${prefix}chal:${reply.options.challenge}`))!);
+    expect(stored).toEqual({ sessionId, studentId: student.userId });
+    expect(await redis.ttl(`${prefix}chal:${reply.options.challenge}`)).toBeGreaterThan(100);
+
+    await expect(client.request(Rpc.checkinChallenge, { actor: { userId: randomUUID(), role: 'teacher' }, sessionId })).rejects.toMatchObject({
+      code: ErrorCode.FORBIDDEN,
+    });
+    const stranger: Actor = { userId: randomUUID(), role: 'student' };
+    await expect(client.request(Rpc.checkinChallenge, { actor: stranger, sessionId })).rejects.toMatchObject({ code: ErrorCode.NOT_ENROLLED });
+    session.sessions.get(sessionId)!.enrolled.add(stranger.userId);
+    await expect(client.request(Rpc.checkinChallenge, { actor: stranger, sessionId })).rejects.toMatchObject({ code: ErrorCode.NO_PASSKEY });
+    await expect(client.request(Rpc.checkinChallenge, { actor: student, sessionId: randomUUID() })).rejects.toMatchObject({
+      code: ErrorCode.SESSION_NOT_FOUND,
+    });
+    session.sessions.get(sessionId)!.status = 'closed';
+    await expect(client.request(Rpc.checkinChallenge, { actor: student, sessionId })).rejects.toMatchObject({ code: ErrorCode.SESSION_NOT_OPEN });
+  });
+
+  it('verifies a check-in submitted to the intake stream and publishes the verified event', async () => {
+    const sessionId = session.open([student.userId]);
+    const assertion = await signChallenge(sessionId);
+    const submissionId = await submit(sessionId, assertion, { latitude: metresNorth(30), longitude: fence.longitude, accuracy: 10 });
+
+    const event = await waitFor(eventFor(submissionId), 'the verdict event');
+    expect(event).toMatchObject({
+      type: 'edu.classconnect.attendance.checkin.verified.v1',
+      id: `verdict:${submissionId}`,
+      subject: sessionId,
+      data: { submissionId, sessionId, studentId: student.userId, courseId: session.sessions.get(sessionId)!.courseId, accuracyM: 10, methods: ['passkey', 'geofence'] },
+    });
+    expect((event.data as { distanceM: number }).distanceM).toBeCloseTo(30, 0);
+    expect(JSON.stringify(event)).not.toMatch(/latitude|longitude/);
+    expect(session.marks.filter((m) => m.submissionId === submissionId)).toHaveLength(1);
+    expect(JSON.parse((await redis.get(`${prefix}verdict:${submissionId}`))!)).toMatchObject({ outcome: 'verified' });
+
+    const db = new pg.Client({ connectionString: config.DATABASE_URL });
+    await db.connect();
+    try {
+      const { rows } = await db.query('SELECT counter, last_used_at FROM verification.credentials WHERE id = $1', [assertion.id]);
+      expect(rows[0]).toMatchObject({ counter: '1', last_used_at: expect.any(Date) });
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('rejects a check-in from outside the fence, saying how far', async () => {
+    const sessionId = session.open([student.userId]);
+    const submissionId = await submit(sessionId, await signChallenge(sessionId), { latitude: metresNorth(300), longitude: fence.longitude, accuracy: 10 });
+    const event = await waitFor(eventFor(submissionId), 'the verdict event');
+    expect(event).toMatchObject({
+      type: 'edu.classconnect.attendance.checkin.rejected.v1',
+      data: { submissionId, reason: ErrorCode.OUTSIDE_GEOFENCE, message: expect.stringMatching(/about 300 m.*Move closer/) },
+    });
+    expect(session.sessions.get(sessionId)!.present.size).toBe(0);
+  });
+
+  it('rejects a replayed assertion as CHALLENGE_ALREADY_USED and leaves the first verdict alone', async () => {
+    const sessionId = session.open([student.userId]);
+    const assertion = await signChallenge(sessionId);
+    const inside = { latitude: metresNorth(5), longitude: fence.longitude, accuracy: 8 };
+    const first = await submit(sessionId, assertion, inside);
+    await waitFor(eventFor(first), 'the first verdict');
+    const replay = await submit(sessionId, assertion, inside);
+    const event = await waitFor(eventFor(replay), 'the replay verdict');
+    expect(event).toMatchObject({ type: 'edu.classconnect.attendance.checkin.rejected.v1', data: { reason: ErrorCode.CHALLENGE_ALREADY_USED } });
+    expect(eventFor(first)()).toMatchObject({ type: 'edu.classconnect.attendance.checkin.verified.v1' });
+    expect(session.sessions.get(sessionId)!.present.get(student.userId)).toBe(first);
+  });
+
+  it('acks (drops) a malformed intake message instead of redelivering it', async () => {
+    const ack = await jetstream(nc).publish(IntakeSubject, JSON.stringify({ submissionId: 'x', position: { latitude: 1 } }), { msgID: randomUUID() });
+    const jsm = await jetstreamManager(nc);
+    // A work-queue stream deletes a message once it is acked.
+    const gone = async () => (await jsm.streams.getMessage(Streams.intake.name, { seq: ack.seq }).catch(() => null)) === null;
+    const deadline = Date.now() + 10_000;
+    while (!(await gone())) {
+      if (Date.now() > deadline) throw new Error('the malformed message was never acked');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  });
+});
