@@ -12,6 +12,8 @@ import { checkNode, ensureBuild, ensureDependencies } from './prepare.mjs';
 import { root } from './services.mjs';
 
 const tiers = ['unit', 'integration', 'e2e'];
+// Jest 30 reads testTimeout only as a global option, so each tier gets its own on the command line.
+const TimeoutMs = { unit: 10_000, integration: 60_000, e2e: 300_000 };
 const args = process.argv.slice(2);
 const chosen = tiers.filter((t) => args.includes(t));
 const jestArgs = args.filter((a) => !tiers.includes(a));
@@ -46,6 +48,7 @@ for (const tier of chosen.length ? chosen : tiers) {
       '--selectProjects',
       tier,
       ...(tier === 'unit' ? [] : ['--runInBand']),
+      `--testTimeout=${TimeoutMs[tier]}`,
       '--json',
       `--outputFile=${resultFile}`,
       ...jestArgs,

@@ -15,7 +15,7 @@ export class GatewayModule {
   static forRoot(config: GatewayConfig): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [MessagingModule.forRoot({ url: config.NATS_URL, name: 'gateway', queue: 'gateway', source: '/classconnect/gateway' })],
+      imports: [MessagingModule.forRoot({ url: config.NATS_URL, name: 'gateway', queue: 'gateway', source: '/classconnect/gateway', rpcTimeoutMs: config.RPC_TIMEOUT_MS })],
       controllers: [ApiController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },

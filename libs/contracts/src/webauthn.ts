@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { Base64Url } from './primitives.js';
 
+/** Some browsers and libraries send null for an absent optional field; treat it as absent. */
+const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
+
 /** What the browser's navigator.credentials.create() returns, serialised as JSON (WebAuthn L3 toJSON). */
 export const RegistrationResponse = z
   .object({
@@ -17,7 +20,7 @@ export const RegistrationResponse = z
         publicKeyAlgorithm: z.number().int().optional(),
       })
       .strict(),
-    authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
+    authenticatorAttachment: optional(z.enum(['platform', 'cross-platform'])),
     clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
   })
   .strict();
@@ -34,10 +37,10 @@ export const AuthenticationResponse = z
         clientDataJSON: Base64Url(4_096),
         authenticatorData: Base64Url(8_192),
         signature: Base64Url(1_024),
-        userHandle: Base64Url(512).optional(),
+        userHandle: optional(Base64Url(512)),
       })
       .strict(),
-    authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
+    authenticatorAttachment: optional(z.enum(['platform', 'cross-platform'])),
     clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
   })
   .strict();

@@ -14,6 +14,10 @@ export interface MessagingModuleOptions {
   queue: string;
   /** CloudEvents `source` of the events this service publishes, e.g. /classconnect/session-service */
   source: string;
+  /** How long a command may take before the caller gets SERVICE_UNAVAILABLE (default 5 s). */
+  rpcTimeoutMs?: number;
+  /** Replicas of the JetStream streams (1 on one machine, 3 on a production cluster). */
+  streamReplicas?: number;
 }
 
 class NatsLifecycle implements OnApplicationShutdown {
@@ -35,12 +39,12 @@ export class MessagingModule {
           provide: NATS_CONNECTION,
           useFactory: async () => {
             const nc = await connectNats(opts.url, opts.name);
-            await ensureStreams(nc);
+            await ensureStreams(nc, opts.streamReplicas ?? Number(process.env.NATS_STREAM_REPLICAS ?? 1));
             return nc;
           },
         },
         { provide: RpcServer, useFactory: (nc: NatsConnection) => new RpcServer(nc, opts.queue), inject: [NATS_CONNECTION] },
-        { provide: RpcClient, useFactory: (nc: NatsConnection) => new RpcClient(nc), inject: [NATS_CONNECTION] },
+        { provide: RpcClient, useFactory: (nc: NatsConnection) => new RpcClient(nc, opts.rpcTimeoutMs), inject: [NATS_CONNECTION] },
         { provide: EventPublisher, useFactory: (nc: NatsConnection) => new EventPublisher(nc, opts.source), inject: [NATS_CONNECTION] },
         NatsLifecycle,
       ],

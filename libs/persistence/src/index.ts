@@ -28,7 +28,9 @@ export async function ensureDatabase(url: string): Promise<void> {
         await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
         log.info({ database: name }, 'database created');
       } catch (err) {
-        if ((err as { code?: string }).code !== '42P04') throw err; // created meanwhile by another process
+        // 42P04: exists; 23505: another process created it at the same moment.
+        const code = (err as { code?: string }).code;
+        if (code !== '42P04' && code !== '23505') throw err;
       }
     }
   } finally {

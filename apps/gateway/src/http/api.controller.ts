@@ -1,6 +1,6 @@
-import { Body, Controller, Get, Headers, Inject, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { NATS_CONNECTION, RpcClient, type NatsConnection } from '@classconnect/messaging';
+import { NATS_CONNECTION, RpcClient, sleep, type NatsConnection } from '@classconnect/messaging';
 import { Id, Rpc, SignInRequest, parseOrThrow } from '@classconnect/contracts';
 import { newCorrelationId } from '@classconnect/observability';
 import { AuthService, actorOf, bearerToken } from '../auth/auth.service.js';
@@ -16,6 +16,7 @@ export class ApiController {
   ) {}
 
   @Post('api/auth/sign-in')
+  @HttpCode(200)
   signIn(@Body() body: unknown) {
     return this.auth.signIn(parseOrThrow(SignInRequest, body, 'sign-in'), newCorrelationId());
   }
@@ -42,9 +43,10 @@ export class ApiController {
   }
 
   @Get('health/ready')
-  ready(@Res() res: Response) {
-    const ok = !this.nc.isClosed();
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', nats: ok ? 'connected' : 'closed' });
+  async ready(@Res() res: Response) {
+    // Ready when NATS answers a round trip now (a reconnecting connection is not closed, but not usable either).
+    const ok = !this.nc.isClosed() && (await Promise.race([this.nc.rtt().then(() => true, () => false), sleep(1_000).then(() => false)]));
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', nats: ok ? 'connected' : 'unreachable' });
   }
 
   @Get()

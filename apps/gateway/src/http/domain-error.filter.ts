@@ -14,6 +14,7 @@ const StatusOf: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.IDENTITY_MISMATCH]: 403,
   [ErrorCode.NOT_COURSE_TEACHER]: 403,
   [ErrorCode.NOT_ENROLLED]: 403,
+  [ErrorCode.NOT_FOUND]: 404,
   [ErrorCode.COURSE_NOT_FOUND]: 404,
   [ErrorCode.SESSION_NOT_FOUND]: 404,
   [ErrorCode.SESSION_ALREADY_OPEN]: 409,
@@ -37,7 +38,7 @@ export class DomainErrorFilter implements ExceptionFilter {
     if (err instanceof HttpException && !(err instanceof DomainError)) {
       status = err.getStatus();
       body = status === 404
-        ? { code: ErrorCode.VALIDATION_FAILED, message: 'There is no such address in the ClassConnect API.' }
+        ? { code: ErrorCode.NOT_FOUND, message: 'There is no such address in the ClassConnect API.' }
         : status === 400 || status === 413
           ? { code: ErrorCode.VALIDATION_FAILED, message: 'The request body is not valid JSON or is too large.' }
           : toErrorBody(err, log);

@@ -120,7 +120,8 @@ export class EventFanout implements OnApplicationShutdown {
       distanceM: e.distanceM,
       at: e.rejectedAt,
     });
-    if (e.courseId) {
+    // A racing second attempt of a student already present changes nothing on the teacher's roster.
+    if (e.courseId && e.reason !== 'ALREADY_CHECKED_IN') {
       this.emit([Rooms.teaching(e.courseId)], ServerEvents.rosterUpdate, {
         sessionId: e.sessionId,
         studentId: e.studentId,
