@@ -3,6 +3,7 @@ export interface Infra {
   REDIS_URL: string;
   DATABASE_URL: string;
   stop(): Promise<void>;
+  pids(): Record<string, number>;
 }
 export function ensureInfra(opts: {
   dataDir: string;

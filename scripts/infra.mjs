@@ -206,6 +206,11 @@ export async function ensureInfra({ dataDir, logDir = join(dataDir, 'logs'), all
   const pg = await ensurePostgres({ ...opts, database });
   const children = [nats.started, redis.started, pg.started].filter(Boolean);
   return {
+    pids: () => ({
+      ...(nats.started ? { nats: nats.started.pid } : {}),
+      ...(redis.started ? { redis: redis.started.pid } : {}),
+      ...(pg.started ? { postgres: pg.started.pid } : {}),
+    }),
     NATS_URL: nats.url,
     REDIS_URL: redis.url,
     DATABASE_URL: pg.url,

@@ -1,16 +1,23 @@
 import { z } from 'zod';
 import { Base64Url } from './primitives.js';
 
-/** Some browsers and libraries send null for an absent optional field; treat it as absent. */
-const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
+/** Some browsers and libraries send null for an absent optional field: such fields are treated as absent. */
+function withoutNulls(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null));
+}
 
 /** What the browser's navigator.credentials.create() returns, serialised as JSON (WebAuthn L3 toJSON). */
-export const RegistrationResponse = z
+export const RegistrationResponse = z.preprocess(
+  withoutNulls,
+  z
   .object({
     id: Base64Url(1_024),
     rawId: Base64Url(1_024),
     type: z.literal('public-key'),
-    response: z
+    response: z.preprocess(
+      withoutNulls,
+      z
       .object({
         clientDataJSON: Base64Url(4_096),
         attestationObject: Base64Url(16_384),
@@ -20,30 +27,38 @@ export const RegistrationResponse = z
         publicKeyAlgorithm: z.number().int().optional(),
       })
       .strict(),
-    authenticatorAttachment: optional(z.enum(['platform', 'cross-platform'])),
+    ),
+    authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
     clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
   })
-  .strict();
+  .strict(),
+);
 export type RegistrationResponse = z.infer<typeof RegistrationResponse>;
 
 /** What navigator.credentials.get() returns, serialised as JSON. */
-export const AuthenticationResponse = z
+export const AuthenticationResponse = z.preprocess(
+  withoutNulls,
+  z
   .object({
     id: Base64Url(1_024),
     rawId: Base64Url(1_024),
     type: z.literal('public-key'),
-    response: z
+    response: z.preprocess(
+      withoutNulls,
+      z
       .object({
         clientDataJSON: Base64Url(4_096),
         authenticatorData: Base64Url(8_192),
         signature: Base64Url(1_024),
-        userHandle: optional(Base64Url(512)),
+        userHandle: Base64Url(512).optional(),
       })
       .strict(),
-    authenticatorAttachment: optional(z.enum(['platform', 'cross-platform'])),
+    ),
+    authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
     clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
   })
-  .strict();
+  .strict(),
+);
 export type AuthenticationResponse = z.infer<typeof AuthenticationResponse>;
 
 /** Options handed to navigator.credentials.create(); shapes follow the WebAuthn JSON forms. */

@@ -10,8 +10,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { ensureInfra, freePort, type Infra } from '../../../scripts/infra.mjs';
-import { restartService, root, startSystem, stopService, type RunningSystem, type ServiceName } from '../../../scripts/services.mjs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Infra } from '../../../scripts/infra.mjs';
+import type { RunningSystem, ServiceName } from '../../../scripts/services.mjs';
+
+/** The project's root, found from this file whether it runs from source (tests) or from dist (benchmark). */
+function projectRoot(): string {
+  let dir = import.meta.dirname;
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && JSON.parse(readFileSync(pkg, 'utf8')).name === 'classconnect') return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error('cannot find the ClassConnect project root');
+    dir = up;
+  }
+}
+const root = projectRoot();
+const { ensureInfra, freePort } = (await import(pathToFileURL(join(root, 'scripts/infra.mjs')).href)) as typeof import('../../../scripts/infra.mjs');
+const { restartService, startSystem, stopService } = (await import(pathToFileURL(join(root, 'scripts/services.mjs')).href)) as typeof import('../../../scripts/services.mjs');
 
 const run = promisify(execFile);
 
@@ -31,6 +49,8 @@ export interface TestSystem {
   createClass(students: number): Promise<ClassFixture>;
   signIn(email: string, password: string): Promise<string>;
   kill(name: ServiceName, signal?: NodeJS.Signals): Promise<void>;
+  /** Process ids of the five services and of the servers started for this system (for CPU and memory readings). */
+  pids(): Record<string, number>;
   restart(name: ServiceName): Promise<void>;
   stop(): Promise<void>;
 }
@@ -113,6 +133,11 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
       const body = (await res.json()) as { accessToken?: string; error?: { message: string } };
       if (!res.ok || !body.accessToken) throw new Error(`sign-in of ${email} failed: ${res.status} ${body.error?.message}`);
       return body.accessToken;
+    },
+    pids() {
+      const out: Record<string, number> = {};
+      for (const [name, handle] of Object.entries(system.services)) if (handle.child.pid) out[name] = handle.child.pid;
+      return { ...out, ...infra.pids?.() };
     },
     async kill(name, signal = 'SIGKILL') {
       await stopService(system.services[name], signal);
