@@ -15,6 +15,7 @@ import { SoftAuthenticator } from '@classconnect/testing';
 import { Clock } from '../infrastructure/clock.js';
 import { CredentialRepository, type NewCredential, type StoredCredential } from '../passkeys/credential.repository.js';
 import { LibraryAssertionVerifier } from './assertion-verifier.js';
+import { FastAssertionVerifier } from './fast-assertion-verifier.js';
 import { ChallengeRepository, type ChallengeOwner, type ClaimResult } from './challenge.repository.js';
 import { SessionPort } from './session.port.js';
 import type { Verdict } from './verdict.js';
@@ -138,7 +139,10 @@ async function registerPasskey(authenticator: SoftAuthenticator, userId: string,
   return id;
 }
 
-describe('VerdictService', () => {
+describe.each([
+  ['the library', LibraryAssertionVerifier],
+  ['the fast path', FastAssertionVerifier],
+])('VerdictService with %s verifying assertions', (_name, Verifier) => {
   let verdicts: MemoryVerdicts;
   let challenges: MemoryChallenges;
   let credentials: MemoryCredentials;
@@ -158,7 +162,7 @@ describe('VerdictService', () => {
     credentials = new MemoryCredentials();
     session = new FakeSession(sessionId, studentId);
     publisher = new RecordingPublisher();
-    service = new VerdictService(verdicts, challenges, credentials, new LibraryAssertionVerifier(config), session, publisher, new FixedClock(), config);
+    service = new VerdictService(verdicts, challenges, credentials, new Verifier(config), session, publisher, new FixedClock(), config);
     authenticator = new SoftAuthenticator();
     credentialId = await registerPasskey(authenticator, studentId, credentials);
   });

@@ -82,24 +82,28 @@ export class VerdictService {
     const claim = await this.challenges.claim(challenge, { sessionId: s.sessionId, studentId: s.studentId }, s.submissionId);
     if (claim !== 'claimed') return reject(ClaimRejections[claim]);
 
+    // The session's context first: every later verdict names the course, so the teacher's live roster shows it.
+    let context;
+    try {
+      context = await this.sessions.checkinContext(s.sessionId, s.studentId, correlationId);
+    } catch (err) {
+      return reject(asRejection(err));
+    }
+    const courseId = context.courseId;
+
     const credential = await this.credentials.findById(s.assertion.id);
     if (!credential || credential.userId !== s.studentId) {
       return reject({
         reason: ErrorCode.UNKNOWN_CREDENTIAL,
         message: 'This passkey is not registered to your account. Register a passkey on this device, then check in again.',
+        courseId,
       });
     }
     const assertion = await this.assertions.verify({ assertion: s.assertion, expectedChallenge: challenge, credential });
-    if (!assertion.ok) return reject({ reason: assertion.reason, message: assertion.message });
+    if (!assertion.ok) return reject({ reason: assertion.reason, message: assertion.message, courseId });
     const credentialUse = { id: credential.id, counter: assertion.newCounter };
     const rejectAfterAssertion = (r: Rejection): Decision => ({ verdict: this.rejected(s, r), credentialUse });
 
-    let context;
-    try {
-      context = await this.sessions.checkinContext(s.sessionId, s.studentId, correlationId);
-    } catch (err) {
-      return rejectAfterAssertion(asRejection(err));
-    }
     // `alreadyPresent` is left to record-mark: after a crash, this very submission may be the one that marked the student.
     if (context.status !== 'open') {
       return rejectAfterAssertion({ reason: ErrorCode.SESSION_NOT_OPEN, message: 'This session is no longer open for check-in.', courseId: context.courseId });
