@@ -23,6 +23,8 @@ import { loadConfig } from '@classconnect/config';
 import { RpcClient, RpcServer, connectNats, subscribeEvents, type NatsConnection } from '@classconnect/messaging';
 import { SoftAuthenticator } from '@classconnect/testing';
 import { AppModule } from '../../../apps/verification-service/src/app.module.js';
+import { ChallengeRepository } from '../../../apps/verification-service/src/checkin/challenge.repository.js';
+import { VerdictRepository } from '../../../apps/verification-service/src/checkin/verdict.repository.js';
 import { VerificationEnv } from '../../../apps/verification-service/src/config.js';
 import {
   migrateVerification,
@@ -252,6 +254,32 @@ describe('verification-service against real Redis, Postgres and NATS', () => {
     expect(event).toMatchObject({ type: 'edu.classconnect.attendance.checkin.rejected.v1', data: { reason: ErrorCode.CHALLENGE_ALREADY_USED } });
     expect(eventFor(first)()).toMatchObject({ type: 'edu.classconnect.attendance.checkin.verified.v1' });
     expect(session.sessions.get(sessionId)!.present.get(student.userId)).toBe(first);
+  });
+
+  it('claims a challenge atomically in Redis: once per submission, kept alive once claimed', async () => {
+    const challenges = app.get(ChallengeRepository);
+    const owner = { sessionId: randomUUID(), studentId: randomUUID() };
+    const challenge = `spec-${randomUUID()}`;
+    await challenges.issue(challenge, owner, 120);
+    await expect(challenges.claim(challenge, { ...owner, studentId: randomUUID() }, 'sub-a')).resolves.toBe('mismatch');
+    await expect(challenges.claim(challenge, owner, 'sub-a')).resolves.toBe('claimed');
+    await expect(challenges.claim(challenge, owner, 'sub-a')).resolves.toBe('claimed');
+    await expect(challenges.claim(challenge, owner, 'sub-b')).resolves.toBe('already_used');
+    await expect(challenges.claim('never-issued', owner, 'sub-a')).resolves.toBe('not_found');
+    // A claimed challenge outlives its 120 s so a redelivery after a crash still finds its own claim.
+    expect(await redis.ttl(`${prefix}chal:${challenge}`)).toBeGreaterThan(500);
+    expect(JSON.parse((await redis.get(`${prefix}chal:${challenge}`))!)).toEqual({ ...owner, claimedBy: 'sub-a' });
+  });
+
+  it('stores a verdict once: the first one wins', async () => {
+    const verdicts = app.get(VerdictRepository);
+    const base = { submissionId: `spec-${randomUUID()}`, sessionId: randomUUID(), studentId: randomUUID(), at: new Date().toISOString() };
+    const first = { ...base, outcome: 'rejected' as const, reason: ErrorCode.OUTSIDE_GEOFENCE, message: 'Too far.' };
+    await expect(verdicts.saveIfAbsent(first)).resolves.toEqual(first);
+    const second = { ...base, outcome: 'verified' as const, courseId: randomUUID(), distanceM: 1, accuracyM: 1, methods: ['passkey' as const] };
+    await expect(verdicts.saveIfAbsent(second)).resolves.toEqual(first);
+    await expect(verdicts.find(base.submissionId)).resolves.toEqual(first);
+    expect(await redis.ttl(`${prefix}verdict:${base.submissionId}`)).toBeGreaterThan(86_000);
   });
 
   it('acks (drops) a malformed intake message instead of redelivering it', async () => {
