@@ -49,6 +49,8 @@ for (const tier of chosen.length ? chosen : tiers) {
       tier,
       ...(tier === 'unit' ? [] : ['--runInBand']),
       `--testTimeout=${TimeoutMs[tier]}`,
+      // Client libraries (socket.io-client reconnect timers, pg pools) can keep Jest's worker alive after the last test.
+      '--forceExit',
       '--json',
       `--outputFile=${resultFile}`,
       ...jestArgs,

@@ -50,7 +50,10 @@ export class EventLog<E extends ServerEvent> {
   readonly items: ServerPayloads[E][] = [];
   private waiters: { match: (p: ServerPayloads[E]) => boolean; resolve: (p: ServerPayloads[E]) => void }[] = [];
 
-  constructor(socket: Socket, event: E) {
+  constructor(
+    socket: Socket,
+    private readonly event: E,
+  ) {
     socket.on(event as string, (payload: ServerPayloads[E]) => {
       this.items.push(payload);
       this.waiters = this.waiters.filter((w) => (w.match(payload) ? (w.resolve(payload), false) : true));
@@ -61,7 +64,7 @@ export class EventLog<E extends ServerEvent> {
     const found = this.items.find(match);
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for an event (${this.items.length} seen)`)), timeoutMs);
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for a matching ${this.event} push (${this.items.length} seen)`)), timeoutMs);
       this.waiters.push({
         match,
         resolve: (p) => {

@@ -27,7 +27,8 @@ export class IntakeConsumer implements OnApplicationBootstrap, BeforeApplication
       durable: IntakeConsumerName,
       filterSubjects: [IntakeSubject],
       concurrency: 64,
-      ackWaitMs: 30_000,
+      // A check-in whose decider died is handed to another instance after this long.
+      ackWaitMs: 10_000,
     });
     await this.consumer.start((msg) => this.onMessage(msg));
   }
