@@ -13,7 +13,7 @@ export function mainOf(name) {
 }
 
 /**
- * Starts one service. Resolves `ready` when it logs `service ready`; rejects if it exits first.
+ * Starts one service. Resolves `ready` when it says it serves; rejects if it exits first.
  * onLine(name, parsedJsonOrNull, rawLine) sees every line it prints.
  */
 export function startService(name, env, { logDir, onLine } = {}) {
@@ -29,7 +29,7 @@ function launch(handle) {
   const child = spawn(process.execPath, ['--enable-source-maps', mainOf(name)], {
     cwd: root,
     env: { ...process.env, ...env, SERVICE_NAME: name },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   handle.child = child;
   let markReady;
@@ -39,6 +39,10 @@ function launch(handle) {
     failReady = rej;
   });
   handle.ready.catch(() => {});
+  // The service sends { type: 'ready' } over IPC once it serves (and logs `service ready`).
+  child.on('message', (m) => {
+    if (m?.type === 'ready') markReady();
+  });
   handle.exited = new Promise((res) => child.once('exit', (code, signal) => res({ code, signal })));
   const tail = [];
   for (const stream of [child.stdout, child.stderr]) {
@@ -52,7 +56,6 @@ function launch(handle) {
       } catch {
         /* not a JSON log line */
       }
-      if (parsed?.msg === 'service ready') markReady();
       onLine?.(name, parsed, line);
     });
   }

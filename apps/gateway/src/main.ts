@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfigOrExit } from '@classconnect/config';
+import { announceReady } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
 import { GatewayEnv } from './config/gateway.config.js';
 import { GatewayModule } from './gateway.module.js';
@@ -15,7 +16,8 @@ try {
   app.useBodyParser('json', { limit: '64kb' });
   app.enableShutdownHooks();
   await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
-  log.info({ port: config.GATEWAY_PORT, pid: process.pid }, 'service ready');
+  log.info({ port: config.GATEWAY_PORT }, 'listening');
+  announceReady(log);
 } catch (err) {
   log.fatal({ err }, 'failed to start');
   process.exit(1);
