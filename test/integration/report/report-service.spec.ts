@@ -61,6 +61,7 @@ const now = () => new Date().toISOString();
 function serveFakeIdentity(nc: NatsConnection): RpcServer {
   const server = new RpcServer(nc, `spec-identity-${run}`);
   server.handle(Rpc.identityUsers, async ({ userIds }) => ({ users: students.filter((s) => userIds.includes(s.id)) }));
+  server.handle(Rpc.identityCourse, async ({ courseId: id }) => ({ id, code: 'CS101', title: 'Computing', teacherIds: [teacher.userId] }));
   return server;
 }
 

@@ -20,4 +20,9 @@ export class IdentityUserDirectory extends UserDirectory {
     }
     return found;
   }
+
+  async teachersOf(courseId: string): Promise<string[]> {
+    const course = await this.rpc.request(Rpc.identityCourse, { courseId });
+    return course.teacherIds;
+  }
 }

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { ErrorCode } from '@classconnect/contracts';
 import { ReportQueryService } from './report-query.service.js';
-import { FakeStore } from './testing/fakes.js';
+import { FakeDirectory, FakeStore } from './testing/fakes.js';
 
 const S = '10000000-0000-4000-8000-000000000001';
 const C = '20000000-0000-4000-8000-000000000001';
@@ -9,10 +9,12 @@ const teacher = { userId: '30000000-0000-4000-8000-000000000001', role: 'teacher
 
 describe('ReportQueryService.get', () => {
   let store: FakeStore;
+  let directory: FakeDirectory;
   let service: ReportQueryService;
   beforeEach(() => {
     store = new FakeStore();
-    service = new ReportQueryService(store);
+    directory = new FakeDirectory([]);
+    service = new ReportQueryService(store, directory);
     store.sessions.set(S, {
       sessionId: S,
       courseId: C,
@@ -31,6 +33,15 @@ describe('ReportQueryService.get', () => {
     });
     await expect(service.get(teacher, '10000000-0000-4000-8000-000000000009')).rejects.toMatchObject({ code: ErrorCode.SESSION_NOT_FOUND });
     await expect(service.get(teacher, S)).rejects.toMatchObject({ code: ErrorCode.REPORT_NOT_READY });
+  });
+
+  it('serves the report to a co-teacher of the course, but not after they stop teaching it', async () => {
+    store.reports.set(S, { sessionId: S, courseId: C, builtAt: '2025-03-01T09:50:01.000Z', presentCount: 0, absentCount: 0, rows: [] });
+    const coTeacher = { userId: '30000000-0000-4000-8000-000000000003', role: 'teacher' as const };
+    directory.teachers.set(C, [teacher.userId, coTeacher.userId]);
+    await expect(service.get(coTeacher, S)).resolves.toMatchObject({ sessionId: S });
+    directory.teachers.set(C, [teacher.userId]);
+    await expect(service.get(coTeacher, S)).rejects.toMatchObject({ code: ErrorCode.NOT_COURSE_TEACHER });
   });
 
   it('serves the report to the session teacher and to an admin', async () => {

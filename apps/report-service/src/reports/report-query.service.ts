@@ -1,18 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode, type Actor, type ReportReply } from '@classconnect/contracts';
-import { ReportStore } from './report.ports.js';
+import { ReportStore, UserDirectory } from './report.ports.js';
 
 /** Serves stored reports to the people allowed to read them. */
 @Injectable()
 export class ReportQueryService {
-  constructor(@Inject(ReportStore) private readonly store: ReportStore) {}
+  constructor(
+    @Inject(ReportStore) private readonly store: ReportStore,
+    @Inject(UserDirectory) private readonly directory: UserDirectory,
+  ) {}
 
   async get(actor: Actor, sessionId: string): Promise<ReportReply> {
-    if (actor.role === 'student') throw new DomainError(ErrorCode.FORBIDDEN, 'Only the teacher of a session or an administrator can read its report.');
+    if (actor.role === 'student') throw new DomainError(ErrorCode.FORBIDDEN, 'Only the course’s teachers and administrators can read a session report.');
     const session = await this.store.findSession(sessionId);
     if (!session) throw new DomainError(ErrorCode.SESSION_NOT_FOUND, 'There is no such session.');
-    if (actor.role !== 'admin' && session.teacherId !== actor.userId) {
-      throw new DomainError(ErrorCode.NOT_COURSE_TEACHER, 'Only the teacher who ran this session can read its report.');
+    if (actor.role !== 'admin' && session.teacherId !== actor.userId && !(await this.directory.teachersOf(session.courseId)).includes(actor.userId)) {
+      throw new DomainError(ErrorCode.NOT_COURSE_TEACHER, 'Only the course’s teachers and administrators can read this report.');
     }
     const report = await this.store.findReport(sessionId);
     if (!report || !session.closedAt) {

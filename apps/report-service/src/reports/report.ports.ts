@@ -50,6 +50,8 @@ export abstract class ReportStore {
 /** Names and emails of people, from identity-service. Throws when it cannot answer. */
 export abstract class UserDirectory {
   abstract users(userIds: string[]): Promise<UserSummary[]>;
+  /** Everyone who teaches the course now (a co-teacher may read the reports of a colleague's sessions). */
+  abstract teachersOf(courseId: string): Promise<string[]>;
 }
 
 /** Announces a built report on the ATTENDANCE stream. */

@@ -37,10 +37,16 @@ export class FakeDirectory extends UserDirectory {
   constructor(private readonly known: UserSummary[]) {
     super();
   }
+  /** courseId → teacher ids, for permission checks. */
+  readonly teachers = new Map<string, string[]>();
   async users(ids: string[]) {
     this.calls++;
     if (!this.available) throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'identity is down');
     return this.known.filter((u) => ids.includes(u.id));
+  }
+  async teachersOf(courseId: string) {
+    if (!this.available) throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'identity is down');
+    return this.teachers.get(courseId) ?? [];
   }
 }
 
