@@ -33,8 +33,10 @@ export function ensureDependencies() {
   const marker = join(root, 'node_modules', '.package-lock.json');
   const lock = join(root, 'package-lock.json');
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
-  say('installing npm dependencies (npm ci)…');
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+  // `npm install` rather than `npm ci`: npm 11 leaves other platforms' optional packages (SWC's
+  // native builds) out of the lock file, and `npm ci` then refuses it as out of sync.
+  say('installing npm dependencies…');
+  run('npm', ['install', '--no-audit', '--no-fund']);
 }
 
 export function ensureBuild({ force = false } = {}) {
