@@ -82,3 +82,30 @@ export async function revertLast(opts: ServiceDataSourceOptions): Promise<void> 
     await ds.destroy();
   }
 }
+
+export { LuaScript } from './lua-script.js';
+
+/**
+ * The body of every service's `migrate.js`: `up` (default) applies pending migrations, `down`
+ * reverts the last one; then the process exits. Run as its own step, e.g. a Kubernetes Job.
+ */
+export async function runMigrationCli(service: string, options: ServiceDataSourceOptions, argv = process.argv.slice(2)): Promise<never> {
+  const cliLog = createLogger(`${service}:migrate`);
+  const direction = argv[0] ?? 'up';
+  try {
+    if (direction === 'up') {
+      const applied = await migrate(options);
+      cliLog.info({ migrations: applied }, applied.length ? 'migrations applied' : 'schema is up to date');
+    } else if (direction === 'down') {
+      await revertLast(options);
+      cliLog.info('reverted the last migration');
+    } else {
+      process.stderr.write(`usage: migrate.js [up|down]\n`);
+      process.exit(64);
+    }
+  } catch (err) {
+    cliLog.fatal({ err }, 'migration failed');
+    process.exit(1);
+  }
+  process.exit(0);
+}

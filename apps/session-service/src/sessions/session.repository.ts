@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import type { LuaScript } from '../redis/lua-script.js';
+import type { LuaScript } from '@classconnect/persistence';
 import { REDIS, REDIS_KEY_PREFIX, redisCall } from '../redis/redis.module.js';
 import type {
   CheckinFacts,

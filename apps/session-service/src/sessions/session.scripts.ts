@@ -1,4 +1,4 @@
-import { LuaScript } from '../redis/lua-script.js';
+import { LuaScript } from '@classconnect/persistence';
 
 /*
  * Every script replies with a flat Lua table whose first element is an outcome word, e.g.

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { REDIS } from '../infrastructure/infrastructure.module.js';
-import { LuaScript, REDIS_KEYS, type RedisKeys } from '../infrastructure/redis-keys.js';
+import { LuaScript } from '@classconnect/persistence';
+import { REDIS_KEYS, type RedisKeys } from '../infrastructure/redis-keys.js';
 
 export interface ChallengeOwner {
   sessionId: string;
