@@ -200,6 +200,8 @@ describe('session-service against real Redis and NATS', () => {
     const ttl = await redis.ttl(`${config.REDIS_KEY_PREFIX}session:${sessionId}`);
     expect(ttl).toBeGreaterThan(6 * 24 * 3600);
     expect(ttl).toBeLessThanOrEqual(7 * 24 * 3600);
+    // The teacher's position is dropped at close; the radius stays for the record.
+    expect(await redis.hmget(`${config.REDIS_KEY_PREFIX}session:${sessionId}`, 'latitude', 'longitude', 'radiusM')).toEqual([null, null, '80']);
   });
 
   it('refuses a mark after stop with SESSION_NOT_OPEN, and a second stop likewise', async () => {

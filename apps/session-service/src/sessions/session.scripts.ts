@@ -33,7 +33,7 @@ return {'OK'}
 `);
 
 /**
- * Closes an open session: status, closedAt, closedBy, frees the course, sets the keys to expire.
+ * Closes an open session: status, closedAt, closedBy, drops the fence's centre, frees the course, sets the keys to expire.
  * KEYS: session hash, present hash, enrolled set, names hash, course open key.
  * ARGV: sessionId, closedAt, closedBy, seconds to keep the closed session.
  * Replies {'CLOSED' | 'ALREADY_CLOSED', closedAt, closedBy, {presentIds}} or {'SESSION_NOT_FOUND'}.
@@ -43,6 +43,8 @@ local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return {'SESSION_NOT_FOUND'} end
 if status == 'open' then
   redis.call('HSET', KEYS[1], 'status', 'closed', 'closedAt', ARGV[2], 'closedBy', ARGV[3])
+  -- The fence's centre is the teacher's position: no longer needed once check-in is over.
+  redis.call('HDEL', KEYS[1], 'latitude', 'longitude')
   if redis.call('GET', KEYS[5]) == ARGV[1] then redis.call('DEL', KEYS[5]) end
   for i = 1, 4 do redis.call('EXPIRE', KEYS[i], ARGV[4]) end
   return {'CLOSED', ARGV[2], ARGV[3], redis.call('HKEYS', KEYS[2])}
