@@ -106,20 +106,26 @@ function rssKb(pid) {
   const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(m[1]);
 }
-/** Every process of the system: the five services, the servers started for it, and PostgreSQL's processes. */
+/** Every process of the system by name: the five services, the servers started for it, and PostgreSQL's processes. */
 function serverPids(sys) {
-  const pids = new Set(Object.values(sys.pids()));
+  const named = Object.entries(sys.pids()).map(([name, pid]) => [name, pid]);
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') pids.add(Number(entry));
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') named.push(['postgres', Number(entry)]);
     } catch {
       /* gone */
     }
   }
-  return [...pids];
+  return named;
 }
-const totalCpu = (pids) => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+/** CPU seconds so far, per process name. */
+function cpuByName(named) {
+  const out = {};
+  for (const [name, pid] of named) out[name] = (out[name] ?? 0) + cpuSeconds(pid);
+  return out;
+}
+const sumValues = (o) => Object.values(o).reduce((a, b) => a + b, 0);
 
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -157,7 +163,7 @@ async function runSystem() {
     say(`paced: ${N} check-ins spread over one second…`);
     let session = await testing.requestOk(teacher, ClientEvents.sessionStart, { courseId: cls.courseId, position: room, radiusM: 100 });
     const pids = serverPids(sys);
-    const cpuBefore = totalCpu(pids);
+    const cpuBefore = cpuByName(pids);
     const latencies = [];
     let rejected = 0;
     const pacedStart = performance.now();
@@ -173,7 +179,9 @@ async function runSystem() {
     }));
     const pacedMs = performance.now() - pacedStart;
     await sleep(1_000); // let the projection finish its share of the work before reading CPU
-    const cpuPerCheckin = (totalCpu(pids) - cpuBefore) / N;
+    const cpuAfter = cpuByName(pids);
+    const cpuMsPerCheckinByProcess = Object.fromEntries(Object.keys(cpuAfter).map((k) => [k, ((cpuAfter[k] - (cpuBefore[k] ?? 0)) * 1000) / N]));
+    const cpuPerCheckin = (sumValues(cpuAfter) - sumValues(cpuBefore)) / N;
     await testing.requestOk(teacher, ClientEvents.sessionStop, { sessionId: session.sessionId });
     await reportReady.waitFor((r) => r.sessionId === session.sessionId, 120_000);
     latencies.sort((a, b) => a - b);
@@ -209,6 +217,7 @@ async function runSystem() {
         p99Ms: percentile(latencies, 99),
         maxMs: latencies[latencies.length - 1],
         cpuMsPerCheckin: cpuPerCheckin * 1000,
+        cpuMsPerCheckinByProcess,
       },
       burst: {
         checkinsPerSecondToVerdict: N / ((lastVerdict - burstStart) / 1000),
@@ -255,7 +264,10 @@ const lines = [
   '',
   'system',
   `  paced: ${N} in 1 s, wall ${f(system.paced.wallMs, 0)} ms; submit→result p50 ${f(system.paced.p50Ms)} ms, p95 ${f(system.paced.p95Ms)} ms, p99 ${f(system.paced.p99Ms)} ms, max ${f(system.paced.maxMs)} ms`,
-  `  CPU per check-in (all server processes)  ${f(system.paced.cpuMsPerCheckin, 3)} ms`,
+  `  CPU per check-in (all server processes)  ${f(system.paced.cpuMsPerCheckin, 3)} ms: ${Object.entries(system.paced.cpuMsPerCheckinByProcess)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${f(v, 2)}`)
+    .join(', ')}`,
   `  burst: ${f(system.burst.checkinsPerSecondToVerdict, 0)} check-ins/s to verdict, ${f(system.burst.checkinsPerSecondToReport, 0)} /s through the report`,
   `  gateway RSS ${system.gateway.rssBeforeKb} → ${system.gateway.rssAfterKb} KB with ${N} idle sockets: ${f(system.gateway.kbPerIdleSocket, 2)} KB each`,
   `  rejected ${system.rejected} (expected 0); present in the last report ${system.presentInReport}/${N}`,
