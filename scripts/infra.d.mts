@@ -14,3 +14,4 @@ export function ensureInfra(opts: {
   configured?: Record<string, string | undefined>;
 }): Promise<Infra>;
 export function freePort(): Promise<number>;
+export function ensureChromium(opts?: { allowInstall?: boolean }): string;

@@ -90,6 +90,18 @@ function aptInstall(packages, allowInstall) {
   if (res.status !== 0) throw new Error(`${command} failed`);
 }
 
+/**
+ * The browser the web client's end-to-end tests drive: Debian's Chromium at /usr/bin/chromium
+ * (installed when missing and we may; no browser is ever downloaded). Returns its path.
+ */
+export function ensureChromium({ allowInstall = true } = {}) {
+  const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (existsSync(path)) return path;
+  aptInstall(['chromium'], allowInstall);
+  if (!existsSync(path)) throw new Error(`chromium was installed but ${path} is missing; set CHROMIUM_PATH`);
+  return path;
+}
+
 function startChild(name, cmd, args, { logDir, env, uid, gid } = {}) {
   mkdirSync(logDir, { recursive: true });
   const out = openSync(join(logDir, `${name}.log`), 'a');

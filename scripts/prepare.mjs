@@ -24,7 +24,7 @@ function newestMtime(dir) {
     if (entry.name === 'node_modules' || entry.name === 'dist') continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
-    else if (entry.name.endsWith('.ts') || entry.name.endsWith('.json')) newest = Math.max(newest, statSync(path).mtimeMs);
+    else if (/\.(ts|tsx|json|css|html|svg|png|webmanifest|js)$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
   }
   return newest;
 }
@@ -42,8 +42,9 @@ export function ensureDependencies() {
 export function ensureBuild({ force = false } = {}) {
   const stamp = join(root, 'dist', '.build-stamp');
   const sources = Math.max(newestMtime(join(root, 'apps')), newestMtime(join(root, 'libs')), statSync(join(root, 'tsconfig.json')).mtimeMs);
-  if (!force && existsSync(stamp) && statSync(stamp).mtimeMs >= sources) return;
-  say('building (tsc)…');
+  // dist/web too: a clone built before the web client existed must build it.
+  if (!force && existsSync(stamp) && existsSync(join(root, 'dist', 'web', 'index.html')) && statSync(stamp).mtimeMs >= sources) return;
+  say('building (tsc, vite)…');
   run('npm', ['run', '--silent', 'build']);
   writeFileSync(stamp, new Date().toISOString());
 }

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureInfra } from './infra.mjs';
+import { ensureChromium, ensureInfra } from './infra.mjs';
 import { checkNode, ensureBuild, ensureDependencies } from './prepare.mjs';
 import { root } from './services.mjs';
 
@@ -21,6 +21,8 @@ const jestArgs = args.filter((a) => !tiers.includes(a));
 checkNode();
 ensureDependencies();
 ensureBuild();
+// The web client's end-to-end specs drive a real Chromium: Debian's package, installed when missing.
+const chromium = chosen.length === 0 || chosen.includes('e2e') ? ensureChromium() : undefined;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'classconnect-test-'));
 const infra = await ensureInfra({ dataDir, fresh: true, database: 'postgres' });
@@ -31,6 +33,7 @@ const env = {
   DATABASE_URL: infra.DATABASE_URL,
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   CLASSCONNECT_TEST_DATA_DIR: dataDir,
+  ...(chromium ? { CHROMIUM_PATH: chromium } : {}),
 };
 
 let failed = false;

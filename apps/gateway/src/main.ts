@@ -6,6 +6,7 @@ import { announceReady } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
 import { GatewayEnv } from './config/gateway.config.js';
 import { GatewayModule } from './gateway.module.js';
+import { mountWebClient } from './http/web-client.js';
 
 const log = createLogger('gateway');
 const config = loadConfigOrExit(GatewayEnv, 'gateway');
@@ -15,6 +16,7 @@ try {
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: '64kb' });
   app.enableShutdownHooks();
+  if (!mountWebClient(app)) log.warn('the web client is not built (dist/web is missing): serving a placeholder page at /');
   await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
   log.info({ port: config.GATEWAY_PORT }, 'listening');
   announceReady(log);

@@ -1,0 +1,74 @@
+/** The small HTTP part of the protocol (sign-in, CSV download) and the stored sign-in. */
+import type { ErrorBody, SignInReply, UserSummary } from '@classconnect/contracts';
+
+const StorageKey = 'classconnect.auth';
+
+export interface Auth {
+  accessToken: string;
+  expiresAt: string;
+  user: UserSummary;
+}
+
+/** The sign-in lives in sessionStorage: it ends with the tab, and never outlives its token. */
+export function loadAuth(): Auth | null {
+  try {
+    const raw = sessionStorage.getItem(StorageKey);
+    if (!raw) return null;
+    const auth = JSON.parse(raw) as Auth;
+    return Date.parse(auth.expiresAt) > Date.now() ? auth : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveAuth(auth: Auth | null): void {
+  if (auth) sessionStorage.setItem(StorageKey, JSON.stringify(auth));
+  else sessionStorage.removeItem(StorageKey);
+}
+
+export class ApiError extends Error {
+  constructor(readonly body: ErrorBody) {
+    super(body.message);
+  }
+}
+
+async function errorOf(res: Response): Promise<ApiError> {
+  try {
+    const body = (await res.json()) as { error?: ErrorBody };
+    if (body.error) return new ApiError(body.error);
+  } catch {
+    // not JSON: fall through
+  }
+  return new ApiError({ code: res.status >= 500 ? 'SERVICE_UNAVAILABLE' : 'INTERNAL', message: `HTTP ${res.status}` });
+}
+
+export async function signIn(email: string, password: string): Promise<Auth> {
+  let res: Response;
+  try {
+    res = await fetch('/api/auth/sign-in', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+  } catch {
+    throw new ApiError({ code: 'SERVICE_UNAVAILABLE', message: 'network error' });
+  }
+  if (!res.ok) throw await errorOf(res);
+  const reply = (await res.json()) as SignInReply;
+  return { accessToken: reply.accessToken, expiresAt: reply.expiresAt, user: reply.user };
+}
+
+/** Fetches the report as CSV with the bearer token and hands it to the browser as a download. */
+export async function downloadReportCsv(token: string, sessionId: string): Promise<void> {
+  const res = await fetch(`/api/sessions/${encodeURIComponent(sessionId)}/report.csv`, { headers: { authorization: `Bearer ${token}` } });
+  if (!res.ok) throw await errorOf(res);
+  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `attendance-${sessionId}.csv`;
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

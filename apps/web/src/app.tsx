@@ -1,0 +1,79 @@
+import { useEffect, useState } from 'react';
+import { loadAuth, saveAuth, type Auth } from './api.js';
+import { t } from './i18n.js';
+import { Live, type ConnectionState } from './live.js';
+import { SignIn } from './sign-in.js';
+import { StudentHome } from './student.js';
+import { TeacherHome } from './teacher.js';
+
+export function App() {
+  const [auth, setAuth] = useState<Auth | null>(() => loadAuth());
+  const [live, setLive] = useState<Live | null>(null);
+  const [conn, setConn] = useState<ConnectionState>('connecting');
+
+  const signOut = () => {
+    saveAuth(null);
+    setAuth(null);
+  };
+
+  useEffect(() => {
+    if (!auth) return;
+    const l = new Live(auth.accessToken, signOut);
+    const off = l.onState(setConn);
+    setLive(l);
+    return () => {
+      off();
+      l.close();
+      setLive(null);
+    };
+  }, [auth]);
+
+  if (!auth) {
+    return (
+      <SignIn
+        onSignedIn={(a) => {
+          saveAuth(a);
+          setAuth(a);
+        }}
+      />
+    );
+  }
+  const role = auth.user.role;
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <div className="brand">
+          <img src="/icon.svg" alt="" width="28" height="28" />
+          <span>{t('appName')}</span>
+        </div>
+        <ConnectionBadge state={conn} />
+        <div className="who">
+          <span className="who-name">{auth.user.name}</span>
+          <span className="who-role">{t(role === 'teacher' ? 'roleTeacher' : role === 'student' ? 'roleStudent' : 'roleAdmin')}</span>
+        </div>
+        <button type="button" className="link-button" onClick={signOut}>
+          {t('signOut')}
+        </button>
+      </header>
+      <main id="main">
+        {!live ? (
+          <p className="muted">{t('loading')}</p>
+        ) : role === 'student' ? (
+          <StudentHome live={live} auth={auth} />
+        ) : (
+          <TeacherHome live={live} auth={auth} />
+        )}
+      </main>
+    </div>
+  );
+}
+
+function ConnectionBadge({ state }: { state: ConnectionState }) {
+  const label = state === 'online' ? t('connOnline') : state === 'connecting' ? t('connConnecting') : t('connOffline');
+  return (
+    <span className={`conn conn-${state}`} role="status" aria-live="polite" data-testid="connection">
+      <span className="dot" aria-hidden="true" />
+      {label}
+    </span>
+  );
+}

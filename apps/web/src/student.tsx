@@ -1,0 +1,298 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { CheckinResult, CourseSummary, ErrorBody, SessionView } from '@classconnect/contracts';
+import type { Auth } from './api.js';
+import { LocationError, currentPosition } from './geo.js';
+import { errorText, formatTime, t } from './i18n.js';
+import type { Live } from './live.js';
+import { ErrorAlert } from './ui.js';
+import { createPasskey, passkeysSupported, signChallenge } from './webauthn.js';
+
+type Step =
+  | { kind: 'idle' }
+  | { kind: 'busy'; label: 'stepPasskey' | 'stepLocation' | 'stepSending' | 'stepChecking' | 'waitingNetwork' }
+  | { kind: 'accepted'; at: string }
+  | { kind: 'rejected'; code: string; distanceM?: number }
+  | { kind: 'problem'; text: string };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function StudentHome({ live }: { live: Live; auth: Auth }) {
+  const [passkeyCount, setPasskeyCount] = useState<number | null>(null);
+  const [courses, setCourses] = useState<CourseSummary[] | null>(null);
+  const [sessions, setSessions] = useState<Map<string, SessionView>>(new Map());
+  const [steps, setSteps] = useState<Map<string, Step>>(new Map());
+  const results = useRef(new Map<string, CheckinResult>());
+  const resultWaiters = useRef(new Map<string, (r: CheckinResult) => void>());
+
+  const setStep = useCallback((sessionId: string, step: Step) => setSteps((m) => new Map(m).set(sessionId, step)), []);
+
+  useEffect(() => {
+    const offResult = live.on('checkin:result', (r) => {
+      results.current.set(r.submissionId, r);
+      resultWaiters.current.get(r.submissionId)?.(r);
+    });
+    const offOpened = live.on('session:opened', (s) => {
+      setSessions((m) => new Map(m).set(s.sessionId, s));
+      setSteps((m) => (m.has(s.sessionId) ? m : new Map(m).set(s.sessionId, { kind: 'idle' })));
+      navigator.vibrate?.([200, 100, 200]);
+    });
+    const offClosed = live.on('session:closed', (c) => {
+      setSessions((m) => {
+        const s = m.get(c.sessionId);
+        return s ? new Map(m).set(c.sessionId, { ...s, status: 'closed', closedAt: c.closedAt }) : m;
+      });
+    });
+    const offConnect = live.onConnect(async () => {
+      const [pk, me, active] = await Promise.all([live.request('passkey:list', {}), live.request('me:get', {}), live.request('sessions:active', {})]);
+      if (pk.ok) setPasskeyCount(pk.data.passkeys.length);
+      if (me.ok) setCourses(me.data.courses.filter((c) => c.relation === 'student'));
+      if (active.ok) {
+        setSessions((m) => {
+          const next = new Map(m);
+          for (const s of active.data.sessions) next.set(s.sessionId, s);
+          return next;
+        });
+      }
+    });
+    return () => {
+      offResult();
+      offOpened();
+      offClosed();
+      offConnect();
+    };
+  }, [live]);
+
+  /** Waits for the verdict of `submissionId` (it may already have arrived), at most `ms`. */
+  const waitForResult = useCallback((submissionId: string, ms: number): Promise<CheckinResult | null> => {
+    const known = results.current.get(submissionId);
+    if (known) return Promise.resolve(known);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        resultWaiters.current.delete(submissionId);
+        resolve(null);
+      }, ms);
+      resultWaiters.current.set(submissionId, (r) => {
+        clearTimeout(timer);
+        resultWaiters.current.delete(submissionId);
+        resolve(r);
+      });
+    });
+  }, []);
+
+  async function checkIn(session: SessionView) {
+    const id = session.sessionId;
+    setStep(id, { kind: 'busy', label: 'stepPasskey' });
+    const begin = await live.request('checkin:begin', { sessionId: id });
+    if (!begin.ok) {
+      if (begin.error.code === 'ALREADY_CHECKED_IN') return setStep(id, { kind: 'accepted', at: new Date().toISOString() });
+      if (begin.error.code === 'NO_PASSKEY') {
+        setPasskeyCount(0);
+        return setStep(id, { kind: 'idle' });
+      }
+      return setStep(id, { kind: 'rejected', code: begin.error.code });
+    }
+    // The position is looked up while the person confirms with their passkey.
+    const position = currentPosition();
+    position.catch(() => {});
+    let assertion: Record<string, unknown>;
+    try {
+      assertion = await signChallenge(begin.data.options);
+    } catch (err) {
+      const name = err instanceof DOMException ? err.name : '';
+      return setStep(id, name === 'NotAllowedError' || name === 'AbortError' ? { kind: 'problem', text: t('passkeyCancelled') } : { kind: 'rejected', code: 'ASSERTION_INVALID' });
+    }
+    setStep(id, { kind: 'busy', label: 'stepLocation' });
+    let where;
+    try {
+      where = await position;
+    } catch (err) {
+      return setStep(id, { kind: 'problem', text: t(err instanceof LocationError && err.kind === 'denied' ? 'locationDenied' : 'locationUnavailable') });
+    }
+    // One attempt = one idempotency key: every resend of this payload (after a drop or a busy server) is the same check-in.
+    const payload = { sessionId: id, assertion, position: where, idempotencyKey: crypto.randomUUID() } as const;
+    let submissionId: string | null = null;
+    for (let attempt = 0; submissionId === null; attempt++) {
+      if (live.state !== 'online') {
+        setStep(id, { kind: 'busy', label: 'waitingNetwork' });
+        await live.whenOnline();
+      }
+      setStep(id, { kind: 'busy', label: 'stepSending' });
+      const res = await live.request('checkin:submit', payload as never);
+      if (res.ok) submissionId = res.data.submissionId;
+      else if (res.error.code === 'SERVICE_UNAVAILABLE' && attempt < 12) await sleep(Math.min(8_000, 500 * 2 ** attempt));
+      else return setStep(id, { kind: 'rejected', code: res.error.code });
+    }
+    setStep(id, { kind: 'busy', label: 'stepChecking' });
+    const result = await waitForResult(submissionId, 15_000);
+    if (result) {
+      return setStep(id, result.verdict === 'accepted' ? { kind: 'accepted', at: result.at } : { kind: 'rejected', code: result.reason ?? 'INTERNAL', distanceM: result.distanceM });
+    }
+    // No verdict pushed (it may have been sent while we were offline): ask whether we are marked.
+    const probe = await live.request('checkin:begin', { sessionId: id });
+    if (!probe.ok && probe.error.code === 'ALREADY_CHECKED_IN') return setStep(id, { kind: 'accepted', at: new Date().toISOString() });
+    setStep(id, { kind: 'problem', text: `${t('unconfirmedTitle')}. ${t('unconfirmedBody')}` });
+  }
+
+  if (passkeyCount === null) return <p className="muted">{t('loading')}</p>;
+  if (passkeyCount === 0) return <PasskeySetup live={live} onDone={() => setPasskeyCount(1)} />;
+
+  const visible = [...sessions.values()].filter((s) => s.status === 'open' || steps.get(s.sessionId)?.kind === 'accepted');
+  return (
+    <div className="stack">
+      {visible.length === 0 ? (
+        <section className="panel calm" aria-live="polite">
+          <p>{t('noActive')}</p>
+        </section>
+      ) : (
+        visible.map((s) => <CheckinCard key={s.sessionId} session={s} step={steps.get(s.sessionId) ?? { kind: 'idle' }} onCheckIn={() => checkIn(s)} />)
+      )}
+      <section aria-labelledby="my-courses">
+        <h2 id="my-courses">{t('myCourses')}</h2>
+        {courses === null ? (
+          <p className="muted">{t('loading')}</p>
+        ) : (
+          <ul className="course-list compact">
+            {courses.map((c) => (
+              <li key={c.id} className="course-card">
+                <div className="course-name">
+                  <span className="course-code">{c.code}</span>
+                  <span className="course-title">{c.title}</span>
+                </div>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function CheckinCard({ session, step, onCheckIn }: { session: SessionView; step: Step; onCheckIn: () => void }) {
+  const course = `${session.courseCode} · ${session.courseTitle}`;
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  // Move focus to the outcome so screen readers and keyboards land on it.
+  useEffect(() => {
+    if (step.kind === 'accepted' || step.kind === 'rejected' || step.kind === 'problem') headingRef.current?.focus();
+  }, [step.kind]);
+
+  if (step.kind === 'accepted') {
+    return (
+      <section className="result result-ok" aria-live="polite" data-testid="checkin-result" data-verdict="accepted">
+        <div className="result-icon" aria-hidden="true">
+          ✓
+        </div>
+        <h1 tabIndex={-1} ref={headingRef}>
+          {t('acceptedTitle')}
+        </h1>
+        <p>{t('acceptedBody', { course, time: formatTime(step.at) })}</p>
+      </section>
+    );
+  }
+  const closed = session.status === 'closed';
+  if (step.kind === 'rejected' || step.kind === 'problem') {
+    const text = step.kind === 'rejected' ? errorText(step.code, { distance: step.distanceM, radius: session.radiusM }) : null;
+    return (
+      <section className="result result-bad" aria-live="polite" data-testid="checkin-result" data-verdict="rejected" data-reason={step.kind === 'rejected' ? step.code : ''}>
+        <div className="result-icon" aria-hidden="true">
+          !
+        </div>
+        <h1 tabIndex={-1} ref={headingRef}>
+          {t('rejectedTitle')}
+        </h1>
+        <p className="result-course">{course}</p>
+        {text ? (
+          <>
+            <p className="result-problem">{text.problem}</p>
+            <p className="result-todo">{text.todo}</p>
+          </>
+        ) : (
+          <p className="result-problem">{step.kind === 'problem' ? step.text : ''}</p>
+        )}
+        {closed ? (
+          <p>{t('sessionEnded')}</p>
+        ) : (
+          <button type="button" className="button button-primary button-block button-big" onClick={onCheckIn}>
+            {t('retry')}
+          </button>
+        )}
+      </section>
+    );
+  }
+  const busy = step.kind === 'busy';
+  return (
+    <section className="checkin" aria-labelledby={`s-${session.sessionId}`} data-testid="checkin-card">
+      <p className="eyebrow">
+        <span className="pulse" aria-hidden="true" /> {t('sessionOpen', { course: session.courseCode })}
+      </p>
+      <h1 id={`s-${session.sessionId}`}>{session.courseTitle}</h1>
+      <button type="button" className="button button-primary button-block button-big" onClick={onCheckIn} disabled={busy} aria-label={t('checkInFor', { course })}>
+        {busy ? t(step.label) : t('checkIn')}
+      </button>
+      <p className="muted" role="status">
+        {busy ? t(step.label) : ''}
+      </p>
+    </section>
+  );
+}
+
+function PasskeySetup({ live, onDone }: { live: Live; onDone: () => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ErrorBody | string | null>(null);
+
+  async function setUp() {
+    setBusy(true);
+    setError(null);
+    try {
+      const options = await live.request('passkey:options', {});
+      if (!options.ok) throw options.error;
+      let response;
+      try {
+        response = await createPasskey(options.data);
+      } catch (err) {
+        const name = err instanceof DOMException ? err.name : '';
+        if (name === 'InvalidStateError') {
+          setError(t('setupAlready'));
+          return onDone();
+        }
+        throw name === 'NotAllowedError' || name === 'AbortError' ? t('setupCancelled') : err;
+      }
+      const res = await live.request('passkey:register', { response: response as never, deviceName: deviceName() });
+      if (!res.ok) throw res.error;
+      onDone();
+    } catch (err) {
+      setError(typeof err === 'string' || (err && typeof err === 'object' && 'code' in err) ? (err as ErrorBody | string) : t('setupCancelled'));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="setup stack" aria-labelledby="setup-title">
+      <div className="setup-icon" aria-hidden="true">
+        <svg viewBox="0 0 48 48" width="56" height="56">
+          <circle cx="17" cy="20" r="9" fill="none" stroke="currentColor" strokeWidth="3.5" />
+          <path d="M24 23h18v6h-4v5h-5v-5h-9z" fill="currentColor" />
+        </svg>
+      </div>
+      <h1 id="setup-title">{t('setupTitle')}</h1>
+      <p>{t('setupIntro')}</p>
+      <ul className="points">
+        <li>{t('setupPoint1')}</li>
+        <li>{t('setupPoint2')}</li>
+        <li>{t('setupPoint3')}</li>
+      </ul>
+      <ErrorAlert error={passkeysSupported() ? error : t('setupUnsupported')} />
+      <button type="button" className="button button-primary button-block button-big" onClick={setUp} disabled={busy || !passkeysSupported()}>
+        {busy ? t('setupWorking') : t('setupButton')}
+      </button>
+    </section>
+  );
+}
+
+/** A name the student will recognise in a future list of passkeys. */
+function deviceName(): string {
+  const ua = navigator.userAgent;
+  const os = /Android/.test(ua) ? 'Android' : /iPhone|iPad/.test(ua) ? 'iOS' : /Mac OS X/.test(ua) ? 'macOS' : /Windows/.test(ua) ? 'Windows' : /Linux/.test(ua) ? 'Linux' : 'device';
+  const browser = /Edg\//.test(ua) ? 'Edge' : /Chrome\//.test(ua) ? 'Chrome' : /Firefox\//.test(ua) ? 'Firefox' : /Safari\//.test(ua) ? 'Safari' : 'browser';
+  return `${browser} on ${os}`;
+}
