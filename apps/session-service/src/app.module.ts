@@ -13,7 +13,7 @@ export class AppModule {
       imports: [
         MessagingModule.forRoot({ url: config.NATS_URL, name: ServiceName, queue: QueueGroup.session, source: `/classconnect/${ServiceName}` }),
         RedisModule.forRoot({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX }),
-        SessionsModule,
+        SessionsModule.forRoot({ maxSessionSeconds: config.SESSION_MAX_LENGTH_SECONDS, sweepIntervalMs: config.SESSION_SWEEP_INTERVAL_MS }),
       ],
     };
   }

@@ -19,6 +19,8 @@ export const ErrorCode = {
   NOT_ENROLLED: 'NOT_ENROLLED',
   ALREADY_CHECKED_IN: 'ALREADY_CHECKED_IN',
   REPORT_NOT_READY: 'REPORT_NOT_READY',
+  /** The session is still open, but its check-in window (windowMinutes, or the maximum session length) has passed. */
+  CHECKIN_WINDOW_CLOSED: 'CHECKIN_WINDOW_CLOSED',
   // passkeys and challenges
   NO_PASSKEY: 'NO_PASSKEY',
   PASSKEY_REGISTRATION_FAILED: 'PASSKEY_REGISTRATION_FAILED',
@@ -43,6 +45,7 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export const RejectionReasons = [
   ErrorCode.SESSION_NOT_FOUND,
   ErrorCode.SESSION_NOT_OPEN,
+  ErrorCode.CHECKIN_WINDOW_CLOSED,
   ErrorCode.NOT_ENROLLED,
   ErrorCode.ALREADY_CHECKED_IN,
   ErrorCode.NO_PASSKEY,

@@ -14,12 +14,24 @@ export const EventSubjects = {
   checkinRejected: 'attendance.checkin.rejected.v1',
   markRecorded: 'attendance.mark.recorded.v1',
   reportReady: 'attendance.report.ready.v1',
+  /** Like mark.recorded.v1, with status present | late. Published beside v1 (v2 first), for the same check-in. */
+  markRecordedV2: 'attendance.mark.recorded.v2',
+  /** A teacher (or admin) set a student's status by hand. */
+  markChanged: 'attendance.mark.changed.v1',
+  /** A report already announced as ready changed (a mark changed by hand after the session closed). */
+  reportUpdated: 'attendance.report.updated.v1',
 } as const;
 export type EventSubject = (typeof EventSubjects)[keyof typeof EventSubjects];
 
 export const EventTypePrefix = 'edu.classconnect.';
 
 const Methods = z.array(z.enum(['passkey', 'geofence', 'qr']));
+
+/** A student's attendance in a session. A check-in gives present or late; a teacher may set any of them. */
+export const AttendanceStatus = z.enum(['present', 'late', 'excused', 'absent']);
+export type AttendanceStatus = z.infer<typeof AttendanceStatus>;
+/** The closedBy of a session that closed itself (it reached the maximum session length): the nil UUID. */
+export const SystemActorId = '00000000-0000-0000-0000-000000000000';
 
 export const SessionOpenedV1 = z.object({
   sessionId: Id,
@@ -36,9 +48,12 @@ export const SessionClosedV1 = z.object({
   sessionId: Id,
   courseId: Id,
   closedAt: IsoTime,
+  /** Who pressed Stop; the nil UUID (SystemActorId) when the session closed itself. */
   closedBy: Id,
   /** Everyone marked present when the session closed: the report waits until it has each mark. */
   presentStudentIds: z.array(Id),
+  /** Added later, optional: why it closed. Absent on events from before it was added (they were all `stopped`). */
+  closeReason: z.enum(['stopped', 'max-length']).optional(),
 });
 export const CheckinVerifiedV1 = z.object({
   submissionId: z.string(),
@@ -73,6 +88,38 @@ export const MarkRecordedV1 = z.object({
   methods: Methods,
   markedAt: IsoTime,
 });
+export const MarkRecordedV2 = MarkRecordedV1.extend({
+  /** `late` when the check-in was verified more than the session's lateAfterMinutes after it opened. */
+  status: z.enum(['present', 'late']),
+});
+
+export const MarkChangedV1 = z.object({
+  sessionId: Id,
+  courseId: Id,
+  studentId: Id,
+  status: AttendanceStatus,
+  /** The status before this change: from the previous change, else the check-in (present/late), else absent. */
+  previousStatus: AttendanceStatus,
+  reason: z.string().min(1).max(500),
+  changedBy: Id,
+  changedAt: IsoTime,
+  /** 1, 2, 3, … per (session, student): the highest is the current status. */
+  sequence: z.number().int().positive(),
+});
+
+export const ReportUpdatedV1 = z.object({
+  sessionId: Id,
+  courseId: Id,
+  /** Students in the room: present + late. */
+  presentCount: z.number().int(),
+  /** Students not in the room: absent + excused. */
+  absentCount: z.number().int(),
+  counts: z.object({ present: z.number().int(), late: z.number().int(), excused: z.number().int(), absent: z.number().int() }),
+  /** 1 for the first update after report.ready, then 2, 3, … */
+  revision: z.number().int().positive(),
+  updatedAt: IsoTime,
+});
+
 export const ReportReadyV1 = z.object({
   sessionId: Id,
   courseId: Id,
@@ -88,6 +135,9 @@ export const EventSchemas = {
   [EventSubjects.checkinRejected]: CheckinRejectedV1,
   [EventSubjects.markRecorded]: MarkRecordedV1,
   [EventSubjects.reportReady]: ReportReadyV1,
+  [EventSubjects.markRecordedV2]: MarkRecordedV2,
+  [EventSubjects.markChanged]: MarkChangedV1,
+  [EventSubjects.reportUpdated]: ReportUpdatedV1,
 } as const satisfies Record<EventSubject, z.ZodType>;
 
 export type EventData<S extends EventSubject> = z.infer<(typeof EventSchemas)[S]>;

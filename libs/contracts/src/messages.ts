@@ -3,8 +3,10 @@
  * Every request carries the actor the gateway authenticated; services check permissions again.
  */
 import { z } from 'zod';
+import { AttendanceStatus } from './events.js';
 import { Actor, Id, IsoTime, Position, RadiusM, Role } from './primitives.js';
 import { AuthenticationResponse, RegistrationResponse, type AuthenticationOptions, type RegistrationOptions } from './webauthn.js';
+import type { CheckinResult } from './socket.js';
 
 // ---------- identity-service ----------
 export const SignInRequest = z
@@ -49,6 +51,8 @@ export interface UsersReply {
 }
 
 // ---------- session-service ----------
+export const LateAfterMinutes = z.number().int().min(0).max(240);
+export const WindowMinutes = z.number().int().min(1).max(600);
 export const StartSessionRequest = z
   .object({
     actor: Actor,
@@ -56,6 +60,10 @@ export const StartSessionRequest = z
     /** The fence's centre: the teacher's device position. */
     position: Position,
     radiusM: RadiusM.default(100),
+    /** A check-in verified more than this many minutes after the start is marked late. */
+    lateAfterMinutes: LateAfterMinutes.default(10),
+    /** Check-ins are accepted for this many minutes after the start (default: until Stop or the maximum session length). */
+    windowMinutes: WindowMinutes.optional(),
   })
   .strict();
 export type StartSessionRequest = z.infer<typeof StartSessionRequest>;
@@ -72,7 +80,14 @@ export interface SessionView {
   closedAt?: string;
   radiusM: number;
   enrolledCount: number;
+  /** Students with an accepted check-in (manual marks are not counted here: see the roster and the report). */
   presentCount: number;
+  /** A check-in verified later than this many minutes after openedAt is marked late. */
+  lateAfterMinutes?: number;
+  /** When check-ins stop being accepted (the window, or the maximum session length, whichever is first). */
+  checkinClosesAt?: string;
+  /** When the session closes itself if nobody stops it (the maximum session length). */
+  autoCloseAt?: string;
 }
 
 export const SessionRefRequest = z.object({ actor: Actor, sessionId: Id }).strict();
@@ -87,9 +102,23 @@ export interface ActiveSessionsReply {
 export interface RosterEntry {
   studentId: string;
   name: string;
+  /** Whether the student checked in (proof of presence). */
   state: 'present' | 'absent';
   markedAt?: string;
   distanceM?: number;
+  /** The current status: a teacher's change if any, else the check-in's (present / late), else absent. */
+  status?: AttendanceStatus;
+  /** The latest change by hand, when there is one. */
+  override?: MarkOverride;
+}
+
+/** A status set by hand, kept beside the check-in's own proof. */
+export interface MarkOverride {
+  status: AttendanceStatus;
+  reason: string;
+  /** The user id of the teacher or admin who set it. */
+  by: string;
+  at: string;
 }
 export interface SessionDetailReply extends SessionView {
   roster?: RosterEntry[];
@@ -104,6 +133,8 @@ export interface CheckinContextReply {
   enrolled: boolean;
   alreadyPresent: boolean;
   fence: { latitude: number; longitude: number; radiusM: number };
+  /** True while the session is open but its check-in window has passed. */
+  windowClosed?: boolean;
 }
 
 /** Internal: record a verified student as present. Idempotent on (sessionId, studentId). */
@@ -124,6 +155,30 @@ export interface RecordMarkReply {
   recorded: boolean;
   /** When recorded is false: the student was already marked by another submission. */
   alreadyPresent: boolean;
+  /** When recorded: the mark's status (late after the session's threshold). */
+  status?: 'present' | 'late';
+}
+
+/** A teacher or admin sets a student's status by hand, during the session or after it (while its live state is kept: 7 days). */
+export const MarkAttendanceRequest = z
+  .object({
+    actor: Actor,
+    sessionId: Id,
+    studentId: Id,
+    status: AttendanceStatus,
+    reason: z.string().trim().min(1).max(500),
+  })
+  .strict();
+export type MarkAttendanceRequest = z.infer<typeof MarkAttendanceRequest>;
+export interface MarkChangeReply {
+  sessionId: string;
+  studentId: string;
+  status: AttendanceStatus;
+  previousStatus: AttendanceStatus;
+  reason: string;
+  changedBy: string;
+  changedAt: string;
+  sequence: number;
 }
 
 // ---------- verification-service ----------
@@ -173,13 +228,19 @@ export interface ReportRow {
   studentId: string;
   name: string;
   email: string;
-  status: 'present' | 'absent';
+  /** present / absent, and since manual marking also late / excused. */
+  status: AttendanceStatus;
+  /** The original proof of an accepted check-in, kept when a teacher changes the status. */
   checkedInAt?: string;
   distanceM?: number;
   accuracyM?: number;
   methods?: string[];
   /** The last rejection's reason, for students who tried and were refused. */
   lastRejection?: string;
+  /** The status the check-in gave (present / late), when there was one and a teacher changed it. */
+  checkinStatus?: 'present' | 'late';
+  /** The latest change by hand, with its reason: the row's status is this one's. */
+  override?: MarkOverride;
 }
 export interface ReportReply {
   sessionId: string;
@@ -188,7 +249,13 @@ export interface ReportReply {
   courseTitle: string;
   openedAt: string;
   closedAt: string;
+  /** present + late */
   presentCount: number;
+  /** absent + excused */
   absentCount: number;
+  /** How many rows have each status. */
+  counts?: Record<AttendanceStatus, number>;
+  /** 0 as first built; +1 for each change by hand applied after that. */
+  revision?: number;
   rows: ReportRow[];
 }

@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import type { RejectionReason } from './error-codes.js';
+import { AttendanceStatus } from './events.js';
+import { LateAfterMinutes, WindowMinutes } from './messages.js';
 import { Id, Position, RadiusM } from './primitives.js';
 import { AuthenticationResponse, RegistrationResponse } from './webauthn.js';
 import type * as M from './messages.js';
@@ -21,13 +23,22 @@ export const ClientEvents = {
   checkinSubmit: 'checkin:submit',
   reportGet: 'report:get',
   whoami: 'me:get',
+  attendanceMark: 'attendance:mark',
 } as const;
 export type ClientEvent = (typeof ClientEvents)[keyof typeof ClientEvents];
 
 const Empty = z.object({}).strict();
 
 export const ClientPayloads = {
-  [ClientEvents.sessionStart]: z.object({ courseId: Id, position: Position, radiusM: RadiusM.default(100) }).strict(),
+  [ClientEvents.sessionStart]: z
+    .object({
+      courseId: Id,
+      position: Position,
+      radiusM: RadiusM.default(100),
+      lateAfterMinutes: LateAfterMinutes.default(10),
+      windowMinutes: WindowMinutes.optional(),
+    })
+    .strict(),
   [ClientEvents.sessionStop]: z.object({ sessionId: Id }).strict(),
   [ClientEvents.sessionGet]: z.object({ sessionId: Id }).strict(),
   [ClientEvents.sessionsActive]: Empty,
@@ -48,6 +59,10 @@ export const ClientPayloads = {
     .strict(),
   [ClientEvents.reportGet]: z.object({ sessionId: Id }).strict(),
   [ClientEvents.whoami]: Empty,
+  /** The student is the target, not the actor: hence `targetStudentId` (a `studentId` field is refused as IDENTITY_MISMATCH everywhere). */
+  [ClientEvents.attendanceMark]: z
+    .object({ sessionId: Id, targetStudentId: Id, status: AttendanceStatus, reason: z.string().trim().min(1).max(500) })
+    .strict(),
 } as const satisfies Record<ClientEvent, z.ZodType>;
 
 export type ClientPayload<E extends ClientEvent> = z.input<(typeof ClientPayloads)[E]>;
@@ -69,6 +84,7 @@ export interface ClientAckData {
   [ClientEvents.checkinSubmit]: CheckinAccepted;
   [ClientEvents.reportGet]: M.ReportReply;
   [ClientEvents.whoami]: { user: M.UserSummary; courses: M.CourseSummary[] };
+  [ClientEvents.attendanceMark]: M.MarkChangeReply;
 }
 
 export const ServerEvents = {
@@ -77,6 +93,8 @@ export const ServerEvents = {
   rosterUpdate: 'roster:update',
   checkinResult: 'checkin:result',
   reportReady: 'report:ready',
+  markChanged: 'mark:changed',
+  reportUpdated: 'report:updated',
 } as const;
 export type ServerEvent = (typeof ServerEvents)[keyof typeof ServerEvents];
 
@@ -108,4 +126,15 @@ export interface ServerPayloads {
   [ServerEvents.rosterUpdate]: RosterUpdate;
   [ServerEvents.checkinResult]: CheckinResult;
   [ServerEvents.reportReady]: { sessionId: string; courseId: string; presentCount: number; absentCount: number };
+  /** To the course's teachers: a status set by hand. */
+  [ServerEvents.markChanged]: M.MarkChangeReply & { courseId: string };
+  /** To the course's teachers: a built report changed; fetch it again. */
+  [ServerEvents.reportUpdated]: {
+    sessionId: string;
+    courseId: string;
+    presentCount: number;
+    absentCount: number;
+    counts: Record<AttendanceStatus, number>;
+    revision: number;
+  };
 }

@@ -20,6 +20,7 @@ export const Rpc = {
   sessionActive: 'cc.session.active.v1',
   sessionCheckinContext: 'cc.session.checkin-context.v1',
   sessionRecordMark: 'cc.session.record-mark.v1',
+  sessionMark: 'cc.session.mark.v1',
   passkeyRegistrationOptions: 'cc.verification.passkey-options.v1',
   passkeyRegister: 'cc.verification.passkey-register.v1',
   passkeyList: 'cc.verification.passkeys.v1',
@@ -41,6 +42,7 @@ export const RpcRequestSchemas = {
   [Rpc.sessionActive]: M.ActiveSessionsRequest,
   [Rpc.sessionCheckinContext]: M.CheckinContextRequest,
   [Rpc.sessionRecordMark]: M.RecordMarkRequest,
+  [Rpc.sessionMark]: M.MarkAttendanceRequest,
   [Rpc.passkeyRegistrationOptions]: M.ActorRequest,
   [Rpc.passkeyRegister]: M.VerifyRegistrationRequest,
   [Rpc.passkeyList]: M.ActorRequest,
@@ -60,6 +62,7 @@ export interface RpcReplies {
   [Rpc.sessionActive]: M.ActiveSessionsReply;
   [Rpc.sessionCheckinContext]: M.CheckinContextReply;
   [Rpc.sessionRecordMark]: M.RecordMarkReply;
+  [Rpc.sessionMark]: M.MarkChangeReply;
   [Rpc.passkeyRegistrationOptions]: M.RegistrationOptionsReply;
   [Rpc.passkeyRegister]: M.VerifyRegistrationReply;
   [Rpc.passkeyList]: M.PasskeysReply;

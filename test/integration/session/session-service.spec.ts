@@ -9,6 +9,7 @@ import {
   ErrorCode,
   EventSubjects,
   Rpc,
+  SystemActorId,
   type Actor,
   type CloudEvent,
   type CourseReply,
@@ -25,7 +26,7 @@ import { SessionEnv } from '../../../apps/session-service/src/config.js';
  * session-service started in-process against the real Redis and NATS, with a fake identity-service
  * answering on NATS. Every id is a fresh uuid and every Redis key carries this run's own prefix.
  */
-const env = { ...process.env, REDIS_KEY_PREFIX: `test-session-${randomUUID().slice(0, 8)}:` };
+const env = { ...process.env, REDIS_KEY_PREFIX: `test-session-${randomUUID().slice(0, 8)}:`, SESSION_SWEEP_INTERVAL_MS: '200' };
 const config = loadConfig(SessionEnv, env);
 
 const teacher: Actor = { userId: randomUUID(), role: 'teacher' };
@@ -39,11 +40,15 @@ const students = Array.from({ length: 100 }, (_, i) => ({
 const bigCourseId = randomUUID();
 const bigRoster = Array.from({ length: 2_501 }, (_, i) => ({ id: randomUUID(), name: `Big ${String(i).padStart(4, '0')}`, email: `b${i}@uni.test` }));
 const position = { latitude: 45.764, longitude: 4.8357, accuracy: 12 };
+/** A small course for the late, window and automatic-close specs. */
+const rulesCourseId = randomUUID();
+const rulesRoster = students.slice(0, 3);
 
 function serveFakeIdentity(nc: NatsConnection): RpcServer {
   const courses = new Map<string, CourseReply>([
     [courseId, { id: courseId, code: 'PHY201', title: 'Waves', teacherIds: [teacher.userId] }],
     [bigCourseId, { id: bigCourseId, code: 'ECO100', title: 'Economics for everyone', teacherIds: [teacher.userId] }],
+    [rulesCourseId, { id: rulesCourseId, code: 'LAW300', title: 'Rules', teacherIds: [teacher.userId] }],
   ]);
   const server = new RpcServer(nc, `spec-identity-${randomUUID()}`);
   server.handle(Rpc.identityCourse, async ({ courseId: id }) => {
@@ -51,7 +56,7 @@ function serveFakeIdentity(nc: NatsConnection): RpcServer {
     if (!course) throw new DomainError(ErrorCode.COURSE_NOT_FOUND, 'There is no such course.');
     return course;
   });
-  server.handle(Rpc.identityRoster, async ({ courseId: id }): Promise<RosterReply> => ({ courseId: id, students: id === courseId ? students : id === bigCourseId ? bigRoster : [] }));
+  server.handle(Rpc.identityRoster, async ({ courseId: id }): Promise<RosterReply> => ({ courseId: id, students: id === courseId ? students : id === bigCourseId ? bigRoster : id === rulesCourseId ? rulesRoster : [] }));
   server.handle(Rpc.identityCoursesOf, async ({ userId }) => {
     const mine: CourseSummary[] = [];
     if (userId === teacher.userId) mine.push({ id: courseId, code: 'PHY201', title: 'Waves', relation: 'teacher' });
@@ -89,6 +94,7 @@ describe('session-service against real Redis and NATS', () => {
   let client: RpcClient;
   const events: CloudEvent[] = [];
   let sessionId: string;
+  let rulesSessionId: string;
 
   const eventFor = (type: string, id: string) => () =>
     events.find((e) => e.type === `edu.classconnect.${type}` && (e.data as { sessionId?: string }).sessionId === id);
@@ -110,6 +116,7 @@ describe('session-service against real Redis and NATS', () => {
     identity = serveFakeIdentity(nc);
     client = new RpcClient(nc, 10_000);
     subscribeEvents(nc, 'attendance.session.>', (e) => events.push(e));
+    subscribeEvents(nc, 'attendance.mark.>', (e) => events.push(e));
     await nc.flush();
     app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
     await app.init();
@@ -171,7 +178,11 @@ describe('session-service against real Redis and NATS', () => {
     }
     // A retry of the submission that won is still answered recorded.
     const winner = replies[0]!.recorded ? `a-${students[0]!.id}` : `b-${students[0]!.id}`;
-    await expect(recordMark(students[0]!.id, winner)).resolves.toEqual({ recorded: true, alreadyPresent: false });
+    await expect(recordMark(students[0]!.id, winner)).resolves.toEqual({ recorded: true, alreadyPresent: false, status: 'present' });
+    // Each check-in is published as mark.recorded v2 (with its status) and v1.
+    const v2 = await waitFor(eventFor(EventSubjects.markRecordedV2, sessionId), 'a mark.recorded.v2 event');
+    expect(v2.id).toMatch(new RegExp(`^mark\\.v2:${sessionId}:`));
+    expect(v2.data).toMatchObject({ status: 'present', source: 'checkin' });
   });
 
   it('shows the teacher the live roster, and an enrolled student the view only', async () => {
@@ -209,6 +220,71 @@ describe('session-service against real Redis and NATS', () => {
     await expect(client.request(Rpc.sessionStop, { actor: teacher, sessionId })).rejects.toMatchObject({ code: ErrorCode.SESSION_NOT_OPEN });
     const active = await client.request(Rpc.sessionActive, { actor: teacher });
     expect(active.sessions).toEqual([]);
+  });
+
+  it('lets the teacher change a mark after stop, numbering each change and keeping it only as long as the session', async () => {
+    const student = students[7]!.id;
+    const first = await client.request(Rpc.sessionMark, { actor: teacher, sessionId, studentId: student, status: 'excused', reason: 'Jury duty' });
+    expect(first).toMatchObject({ status: 'excused', previousStatus: 'present', sequence: 1, changedBy: teacher.userId });
+    const second = await client.request(Rpc.sessionMark, { actor: teacher, sessionId, studentId: student, status: 'absent', reason: 'No proof of jury duty' });
+    expect(second).toMatchObject({ status: 'absent', previousStatus: 'excused', sequence: 2 });
+    const changes = await waitFor(() => {
+      const found = events.filter((e) => e.type === `edu.classconnect.${EventSubjects.markChanged}` && (e.data as { studentId: string }).studentId === student);
+      return found.length === 2 ? found : undefined;
+    }, 'both change events');
+    expect(changes.map((e) => e.id).sort()).toEqual([`mark.changed:${sessionId}:${student}:1`, `mark.changed:${sessionId}:${student}:2`]);
+    expect(changes.find((e) => e.id.endsWith(':2'))!.data).toMatchObject({ courseId, reason: 'No proof of jury duty', previousStatus: 'excused' });
+    const ttl = await redis.ttl(`${config.REDIS_KEY_PREFIX}session:${sessionId}:overrides`);
+    expect(ttl).toBeGreaterThan(6 * 24 * 3600);
+    expect(ttl).toBeLessThanOrEqual(7 * 24 * 3600);
+    const entry = (await client.request(Rpc.sessionGet, { actor: teacher, sessionId })).roster!.find((r) => r.studentId === student);
+    expect(entry).toMatchObject({ state: 'present', distanceM: 7, status: 'absent', override: { status: 'absent', reason: 'No proof of jury duty', by: teacher.userId } });
+  });
+
+  it('refuses a manual mark from a student, another course’s teacher, or for someone not enrolled', async () => {
+    const mark = (actor: Actor, studentId: string) => client.request(Rpc.sessionMark, { actor, sessionId, studentId, status: 'present', reason: 'x' });
+    await expect(mark({ userId: students[0]!.id, role: 'student' }, students[0]!.id)).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+    await expect(mark(otherTeacher, students[0]!.id)).rejects.toMatchObject({ code: ErrorCode.NOT_COURSE_TEACHER });
+    await expect(mark(teacher, randomUUID())).rejects.toMatchObject({ code: ErrorCode.NOT_ENROLLED });
+    await expect(client.request(Rpc.sessionMark, { actor: teacher, sessionId, studentId: students[0]!.id, status: 'gone', reason: '' } as never)).rejects.toMatchObject({
+      code: ErrorCode.VALIDATION_FAILED,
+    });
+  });
+
+  it('marks a check-in late after the threshold and refuses check-ins verified after the window', async () => {
+    const view = await client.request(Rpc.sessionStart, { actor: teacher, courseId: rulesCourseId, position, lateAfterMinutes: 0, windowMinutes: 1 });
+    rulesSessionId = view.sessionId;
+    expect(Date.parse(view.checkinClosesAt!) - Date.parse(view.openedAt)).toBe(60_000);
+    const mark = (studentId: string, verifiedAt: Date) =>
+      client.request(Rpc.sessionRecordMark, {
+        sessionId: view.sessionId,
+        studentId,
+        submissionId: `w-${studentId}`,
+        distanceM: 3,
+        accuracyM: 5,
+        methods: ['passkey', 'geofence'],
+        verifiedAt: verifiedAt.toISOString(),
+      });
+    await expect(mark(rulesRoster[0]!.id, new Date(Date.parse(view.openedAt) + 1))).resolves.toMatchObject({ recorded: true, status: 'late' });
+    await expect(mark(rulesRoster[1]!.id, new Date(Date.parse(view.openedAt) + 61_000))).rejects.toMatchObject({ code: ErrorCode.CHECKIN_WINDOW_CLOSED });
+    // The window passing (moved into the past here rather than waited for) shows in the check-in context.
+    await redis.hset(`${config.REDIS_KEY_PREFIX}session:${view.sessionId}`, 'checkinClosesAt', new Date(Date.now() - 1_000).toISOString());
+    await expect(client.request(Rpc.sessionCheckinContext, { sessionId: view.sessionId, studentId: rulesRoster[2]!.id })).resolves.toMatchObject({
+      status: 'open',
+      windowClosed: true,
+    });
+  });
+
+  it('closes a session past its maximum length by itself, as the system', async () => {
+    const view = await client.request(Rpc.sessionGet, { actor: teacher, sessionId: rulesSessionId });
+    const schedule = `${config.REDIS_KEY_PREFIX}sessions:autoclose`;
+    expect(Number(await redis.zscore(schedule, view.sessionId))).toBe(Date.parse(view.autoCloseAt!));
+    await redis.zadd(schedule, 0, view.sessionId); // as if its maximum length had passed
+    const closed = await waitFor(eventFor(EventSubjects.sessionClosed, view.sessionId), 'the automatic close');
+    expect(closed.data).toMatchObject({ closedBy: SystemActorId, closeReason: 'max-length', presentStudentIds: [rulesRoster[0]!.id] });
+    expect(await redis.zscore(schedule, view.sessionId)).toBeNull();
+    await expect(client.request(Rpc.sessionGet, { actor: teacher, sessionId: view.sessionId })).resolves.toMatchObject({ status: 'closed' });
+    expect(await redis.exists(`${config.REDIS_KEY_PREFIX}course:${rulesCourseId}:open`)).toBe(0);
   });
 
   it('snapshots a roster of thousands of students in one start', async () => {

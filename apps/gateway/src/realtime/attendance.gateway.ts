@@ -155,6 +155,14 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
     });
   }
 
+  @SubscribeMessage(ClientEvents.attendanceMark)
+  markAttendance(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
+    return runClientEvent(s, ClientEvents.attendanceMark, body, ({ targetStudentId, ...req }, { actor, correlationId }) => {
+      requireRole(actor, Teachers, 'mark attendance by hand');
+      return this.rpc.request(Rpc.sessionMark, { actor, ...req, studentId: targetStudentId }, { correlationId });
+    });
+  }
+
   @SubscribeMessage(ClientEvents.reportGet)
   getReport(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
     return runClientEvent(s, ClientEvents.reportGet, body, (req, { actor, correlationId }) => {

@@ -61,6 +61,10 @@ export class EventFanout implements OnApplicationShutdown {
         return this.checkinRejected(parsed.data as EventData<typeof EventSubjects.checkinRejected>);
       case EventSubjects.reportReady:
         return this.reportReady(parsed.data as EventData<typeof EventSubjects.reportReady>);
+      case EventSubjects.markChanged:
+        return this.markChanged(parsed.data as EventData<typeof EventSubjects.markChanged>);
+      case EventSubjects.reportUpdated:
+        return this.reportUpdated(parsed.data as EventData<typeof EventSubjects.reportUpdated>);
       default:
         return;
     }
@@ -132,6 +136,32 @@ export class EventFanout implements OnApplicationShutdown {
         at: e.rejectedAt,
       });
     }
+  }
+
+  /** A status set by hand: to every teacher of the course, so each screen shows the same roster. */
+  private markChanged(e: EventData<typeof EventSubjects.markChanged>): void {
+    this.emit([Rooms.teaching(e.courseId)], ServerEvents.markChanged, {
+      sessionId: e.sessionId,
+      courseId: e.courseId,
+      studentId: e.studentId,
+      status: e.status,
+      previousStatus: e.previousStatus,
+      reason: e.reason,
+      changedBy: e.changedBy,
+      changedAt: e.changedAt,
+      sequence: e.sequence,
+    });
+  }
+
+  private reportUpdated(e: EventData<typeof EventSubjects.reportUpdated>): void {
+    this.emit([Rooms.teaching(e.courseId)], ServerEvents.reportUpdated, {
+      sessionId: e.sessionId,
+      courseId: e.courseId,
+      presentCount: e.presentCount,
+      absentCount: e.absentCount,
+      counts: e.counts,
+      revision: e.revision,
+    });
   }
 
   private reportReady(e: EventData<typeof EventSubjects.reportReady>): void {

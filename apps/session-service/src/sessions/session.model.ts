@@ -1,3 +1,5 @@
+import type { AttendanceStatus } from '@classconnect/contracts';
+
 /** The live state of a session, as the store holds it. */
 export interface SessionRecord {
   sessionId: string;
@@ -11,10 +13,16 @@ export interface SessionRecord {
   openedAt: string;
   closedAt?: string;
   closedBy?: string;
+  closeReason?: 'stopped' | 'max-length';
   /** The fence's centre is for the check-in decision only: never sent to a client. */
   fence: { latitude: number; longitude: number; radiusM: number };
   enrolledCount: number;
   presentCount: number;
+  /** 10 for sessions opened before this setting existed. */
+  lateAfterMinutes: number;
+  /** Absent on sessions opened before the window existed: they accept check-ins until Stop. */
+  checkinClosesAt?: string;
+  autoCloseAt?: string;
 }
 
 export interface NewSession {
@@ -26,6 +34,10 @@ export interface NewSession {
   teacherIds: string[];
   openedAt: string;
   fence: { latitude: number; longitude: number; radiusM: number };
+  lateAfterMinutes: number;
+  checkinClosesAt: string;
+  /** When the sweep closes the session if nobody stopped it. */
+  autoCloseAt: string;
   /** The roster snapshot: who may check in, and their names for the live roster. */
   students: { id: string; name: string }[];
 }
@@ -37,22 +49,51 @@ export interface StoredMark {
   distanceM: number;
   accuracyM: number;
   methods: ('passkey' | 'geofence' | 'qr')[];
+  /** Absent on marks recorded before statuses existed: they read as present. */
+  status?: 'present' | 'late';
 }
+
+/** A status set by hand. The latest one per student is the student's status. */
+export interface StoredOverride {
+  status: AttendanceStatus;
+  previousStatus: AttendanceStatus;
+  reason: string;
+  by: string;
+  at: string;
+  /** 1, 2, 3, … per (session, student). */
+  sequence: number;
+}
+
+export interface MarkChange {
+  status: AttendanceStatus;
+  reason: string;
+  by: string;
+  at: string;
+}
+
+export type ChangeOutcome = { kind: 'changed'; courseId: string; override: StoredOverride } | { kind: 'not-found' | 'not-enrolled' };
 
 export type CreateOutcome = { created: true } | { created: false; openSessionId: string };
 
 export type CloseOutcome =
-  | { kind: 'closed' | 'already-closed'; closedAt: string; closedBy: string; presentStudentIds: string[] }
+  | {
+      kind: 'closed' | 'already-closed';
+      closedAt: string;
+      closedBy: string;
+      closeReason: 'stopped' | 'max-length';
+      presentStudentIds: string[];
+    }
   | { kind: 'not-found' };
 
 export type MarkOutcome =
   | { kind: 'recorded' | 'retry'; courseId: string; mark: StoredMark }
-  | { kind: 'already-present' | 'not-found' | 'not-open' | 'not-enrolled' };
+  | { kind: 'already-present' | 'not-found' | 'not-open' | 'not-enrolled' | 'window-closed' };
 
 export interface LiveRoster {
   /** Every enrolled student with their name. */
   students: { id: string; name: string }[];
   present: Map<string, StoredMark>;
+  overrides: Map<string, StoredOverride>;
 }
 
 export interface CheckinFacts {
@@ -72,8 +113,17 @@ export interface SessionStore {
   isEnrolled(sessionId: string, studentId: string): Promise<boolean>;
   liveRoster(sessionId: string): Promise<LiveRoster>;
   checkinFacts(sessionId: string, studentId: string): Promise<CheckinFacts | null>;
-  /** Atomically: closes an open session and frees its course. */
-  close(sessionId: string, courseId: string, closedAt: string, closedBy: string): Promise<CloseOutcome>;
-  /** Atomically: marks an enrolled student of an open session present, at most once. */
-  recordMark(sessionId: string, studentId: string, mark: StoredMark): Promise<MarkOutcome>;
+  /** Atomically: closes an open session, frees its course and drops it from the auto-close schedule. */
+  close(sessionId: string, courseId: string, closedAt: string, closedBy: string, reason: 'stopped' | 'max-length'): Promise<CloseOutcome>;
+  /**
+   * Atomically: marks an enrolled student of an open session present, at most once. `windowClosed`
+   * refuses a new mark (a retry of the submission that marked the student is still answered).
+   */
+  recordMark(sessionId: string, studentId: string, mark: StoredMark, opts: { windowClosed: boolean }): Promise<MarkOutcome>;
+  /** Atomically: sets an enrolled student's status by hand (open or closed session), numbering the change. */
+  changeMark(sessionId: string, studentId: string, change: MarkChange): Promise<ChangeOutcome>;
+  /** Up to `limit` sessions whose autoCloseAt is at or before `now`. */
+  dueForAutoClose(now: Date, limit: number): Promise<string[]>;
+  /** Drops a session from the auto-close schedule (it is gone or already closed). */
+  forgetAutoClose(sessionId: string): Promise<void>;
 }

@@ -3,17 +3,20 @@ import type { Redis } from 'ioredis';
 import type { LuaScript } from '@classconnect/persistence';
 import { REDIS, REDIS_KEY_PREFIX, redisCall } from '../redis/redis.module.js';
 import type {
+  ChangeOutcome,
   CheckinFacts,
   CloseOutcome,
   CreateOutcome,
   LiveRoster,
+  MarkChange,
   MarkOutcome,
   NewSession,
   SessionRecord,
   SessionStore,
   StoredMark,
+  StoredOverride,
 } from './session.model.js';
-import { closeSessionScript, createSessionScript, recordMarkScript } from './session.scripts.js';
+import { changeMarkScript, closeSessionScript, createSessionScript, recordMarkScript } from './session.scripts.js';
 
 /** How long a closed session's keys are kept, for late readers and retried calls. */
 export const ClosedSessionTtlSeconds = 7 * 24 * 60 * 60;
@@ -24,7 +27,9 @@ export const ClosedSessionTtlSeconds = 7 * 24 * 60 * 60;
  *   session:<id>:enrolled  set    student ids enrolled when it opened
  *   session:<id>:names     hash   studentId → name, from the same roster snapshot
  *   session:<id>:present   hash   studentId → StoredMark JSON
+ *   session:<id>:overrides hash   studentId → StoredOverride JSON (the latest change by hand)
  *   course:<courseId>:open string the course's open session id
+ *   sessions:autoclose     zset   open session ids scored by their autoCloseAt (epoch ms), for the sweep
  */
 @Injectable()
 export class SessionRepository implements SessionStore {
@@ -46,12 +51,15 @@ export class SessionRepository implements SessionStore {
       ['longitude', String(s.fence.longitude)],
       ['radiusM', String(s.fence.radiusM)],
       ['enrolledCount', String(s.students.length)],
+      ['lateAfterMinutes', String(s.lateAfterMinutes)],
+      ['checkinClosesAt', s.checkinClosesAt],
+      ['autoCloseAt', s.autoCloseAt],
     ].flat();
     const roster = s.students.flatMap((st) => [st.id, st.name]);
     const reply = (await this.run(
       createSessionScript,
-      [this.courseOpenKey(s.courseId), this.sessionKey(s.sessionId), this.enrolledKey(s.sessionId), this.namesKey(s.sessionId)],
-      [s.sessionId, fields.length, ...fields, ...roster],
+      [this.courseOpenKey(s.courseId), this.sessionKey(s.sessionId), this.enrolledKey(s.sessionId), this.namesKey(s.sessionId), this.autoCloseKey()],
+      [s.sessionId, fields.length, Date.parse(s.autoCloseAt), ...fields, ...roster],
     )) as string[];
     switch (reply[0]) {
       case 'OK':
@@ -85,12 +93,17 @@ export class SessionRepository implements SessionStore {
   }
 
   async liveRoster(sessionId: string): Promise<LiveRoster> {
-    const [names, present] = await redisCall(() =>
-      Promise.all([this.redis.hgetall(this.namesKey(sessionId)), this.redis.hgetall(this.presentKey(sessionId))]),
+    const [names, present, overrides] = await redisCall(() =>
+      Promise.all([
+        this.redis.hgetall(this.namesKey(sessionId)),
+        this.redis.hgetall(this.presentKey(sessionId)),
+        this.redis.hgetall(this.overridesKey(sessionId)),
+      ]),
     );
     return {
       students: Object.entries(names).map(([id, name]) => ({ id, name })),
       present: new Map(Object.entries(present).map(([id, json]) => [id, JSON.parse(json) as StoredMark])),
+      overrides: new Map(Object.entries(overrides).map(([id, json]) => [id, JSON.parse(json) as StoredOverride])),
     };
   }
 
@@ -104,12 +117,20 @@ export class SessionRepository implements SessionStore {
     return { session, enrolled: enrolled === 1, alreadyPresent: present === 1 };
   }
 
-  async close(sessionId: string, courseId: string, closedAt: string, closedBy: string): Promise<CloseOutcome> {
+  async close(sessionId: string, courseId: string, closedAt: string, closedBy: string, reason: 'stopped' | 'max-length'): Promise<CloseOutcome> {
     const reply = (await this.run(
       closeSessionScript,
-      [this.sessionKey(sessionId), this.presentKey(sessionId), this.enrolledKey(sessionId), this.namesKey(sessionId), this.courseOpenKey(courseId)],
-      [sessionId, closedAt, closedBy, ClosedSessionTtlSeconds],
-    )) as [string, string?, string?, string[]?];
+      [
+        this.sessionKey(sessionId),
+        this.presentKey(sessionId),
+        this.enrolledKey(sessionId),
+        this.namesKey(sessionId),
+        this.courseOpenKey(courseId),
+        this.overridesKey(sessionId),
+        this.autoCloseKey(),
+      ],
+      [sessionId, closedAt, closedBy, ClosedSessionTtlSeconds, reason],
+    )) as [string, string?, string?, string[]?, string?];
     switch (reply[0]) {
       case 'CLOSED':
       case 'ALREADY_CLOSED':
@@ -117,6 +138,7 @@ export class SessionRepository implements SessionStore {
           kind: reply[0] === 'CLOSED' ? 'closed' : 'already-closed',
           closedAt: reply[1] ?? closedAt,
           closedBy: reply[2] ?? closedBy,
+          closeReason: reply[4] === 'max-length' ? 'max-length' : 'stopped',
           presentStudentIds: reply[3] ?? [],
         };
       case 'SESSION_NOT_FOUND':
@@ -126,11 +148,11 @@ export class SessionRepository implements SessionStore {
     }
   }
 
-  async recordMark(sessionId: string, studentId: string, mark: StoredMark): Promise<MarkOutcome> {
+  async recordMark(sessionId: string, studentId: string, mark: StoredMark, opts: { windowClosed: boolean }): Promise<MarkOutcome> {
     const reply = (await this.run(
       recordMarkScript,
       [this.sessionKey(sessionId), this.enrolledKey(sessionId), this.presentKey(sessionId)],
-      [studentId, mark.submissionId, JSON.stringify(mark)],
+      [studentId, mark.submissionId, JSON.stringify(mark), opts.windowClosed ? '1' : '0'],
     )) as [string, string?, string?];
     switch (reply[0]) {
       case 'RECORDED':
@@ -144,9 +166,37 @@ export class SessionRepository implements SessionStore {
         return { kind: 'not-open' };
       case 'NOT_ENROLLED':
         return { kind: 'not-enrolled' };
+      case 'WINDOW_CLOSED':
+        return { kind: 'window-closed' };
       default:
         throw new Error(`Unexpected reply from the record-mark script: ${reply[0]}`);
     }
+  }
+
+  async changeMark(sessionId: string, studentId: string, change: MarkChange): Promise<ChangeOutcome> {
+    const reply = (await this.run(
+      changeMarkScript,
+      [this.sessionKey(sessionId), this.enrolledKey(sessionId), this.presentKey(sessionId), this.overridesKey(sessionId)],
+      [studentId, change.status, change.reason, change.by, change.at],
+    )) as [string, string?, string?];
+    switch (reply[0]) {
+      case 'CHANGED':
+        return { kind: 'changed', courseId: reply[1]!, override: JSON.parse(reply[2]!) as StoredOverride };
+      case 'SESSION_NOT_FOUND':
+        return { kind: 'not-found' };
+      case 'NOT_ENROLLED':
+        return { kind: 'not-enrolled' };
+      default:
+        throw new Error(`Unexpected reply from the change-mark script: ${reply[0]}`);
+    }
+  }
+
+  dueForAutoClose(now: Date, limit: number): Promise<string[]> {
+    return redisCall(() => this.redis.zrangebyscore(this.autoCloseKey(), '-inf', now.getTime(), 'LIMIT', 0, limit));
+  }
+
+  async forgetAutoClose(sessionId: string): Promise<void> {
+    await redisCall(() => this.redis.zrem(this.autoCloseKey(), sessionId));
   }
 
   private run(script: LuaScript, keys: string[], args: (string | number)[]): Promise<unknown> {
@@ -164,6 +214,12 @@ export class SessionRepository implements SessionStore {
   }
   private presentKey(id: string): string {
     return `${this.prefix}session:${id}:present`;
+  }
+  private overridesKey(id: string): string {
+    return `${this.prefix}session:${id}:overrides`;
+  }
+  private autoCloseKey(): string {
+    return `${this.prefix}sessions:autoclose`;
   }
   private courseOpenKey(courseId: string): string {
     return `${this.prefix}course:${courseId}:open`;
@@ -184,9 +240,13 @@ function toRecord(sessionId: string, h: Record<string, string>, presentCount: nu
     openedAt: h.openedAt ?? '',
     ...(h.closedAt ? { closedAt: h.closedAt } : {}),
     ...(h.closedBy ? { closedBy: h.closedBy } : {}),
+    ...(h.closeReason === 'stopped' || h.closeReason === 'max-length' ? { closeReason: h.closeReason } : {}),
     fence: { latitude: Number(h.latitude), longitude: Number(h.longitude), radiusM: Number(h.radiusM) },
     enrolledCount: Number(h.enrolledCount ?? 0),
     presentCount,
+    lateAfterMinutes: h.lateAfterMinutes === undefined ? 10 : Number(h.lateAfterMinutes),
+    ...(h.checkinClosesAt ? { checkinClosesAt: h.checkinClosesAt } : {}),
+    ...(h.autoCloseAt ? { autoCloseAt: h.autoCloseAt } : {}),
   };
 }
 

@@ -18,5 +18,6 @@ export class SessionRpc implements OnApplicationBootstrap {
     this.rpc.handle(Rpc.sessionActive, (req, ctx) => this.sessions.active(req, ctx.correlationId));
     this.rpc.handle(Rpc.sessionCheckinContext, (req) => this.sessions.checkinContext(req));
     this.rpc.handle(Rpc.sessionRecordMark, (req, ctx) => this.sessions.recordMark(req, ctx.correlationId));
+    this.rpc.handle(Rpc.sessionMark, (req, ctx) => this.sessions.changeMark(req, ctx.correlationId));
   }
 }

@@ -7,10 +7,10 @@ import { LuaScript } from '@classconnect/persistence';
  */
 
 /**
- * Opens a session unless the course already has one.
- * KEYS: course open key, session hash, enrolled set, names hash.
- * ARGV: sessionId, number of hash arguments n, n hash arguments (field, value, ...),
- *       then the roster as (studentId, name) pairs.
+ * Opens a session unless the course already has one, and schedules its automatic close.
+ * KEYS: course open key, session hash, enrolled set, names hash, auto-close schedule (sorted set).
+ * ARGV: sessionId, number of hash arguments n, auto-close time in epoch ms,
+ *       n hash arguments (field, value, ...), then the roster as (studentId, name) pairs.
  */
 export const createSessionScript = new LuaScript(`
 local open = redis.call('GET', KEYS[1])
@@ -18,8 +18,9 @@ if open then return {'SESSION_ALREADY_OPEN', open} end
 if redis.call('EXISTS', KEYS[2]) == 1 then return {'SESSION_EXISTS'} end
 redis.call('SET', KEYS[1], ARGV[1])
 local n = tonumber(ARGV[2])
-redis.call('HSET', KEYS[2], unpack(ARGV, 3, 2 + n))
-local i = 3 + n
+redis.call('HSET', KEYS[2], unpack(ARGV, 4, 3 + n))
+redis.call('ZADD', KEYS[5], ARGV[3], ARGV[1])
+local i = 4 + n
 while i <= #ARGV do
   -- in chunks: unpack() of a very large roster would overflow Lua's stack
   local last = math.min(i + 999, #ARGV)
@@ -33,30 +34,37 @@ return {'OK'}
 `);
 
 /**
- * Closes an open session: status, closedAt, closedBy, drops the fence's centre, frees the course, sets the keys to expire.
- * KEYS: session hash, present hash, enrolled set, names hash, course open key.
- * ARGV: sessionId, closedAt, closedBy, seconds to keep the closed session.
- * Replies {'CLOSED' | 'ALREADY_CLOSED', closedAt, closedBy, {presentIds}} or {'SESSION_NOT_FOUND'}.
+ * Closes an open session: status, closedAt, closedBy, closeReason, drops the fence's centre, frees
+ * the course, leaves the auto-close schedule, sets the keys to expire.
+ * KEYS: session hash, present hash, enrolled set, names hash, course open key, overrides hash, auto-close schedule.
+ * ARGV: sessionId, closedAt, closedBy, seconds to keep the closed session, closeReason.
+ * Replies {'CLOSED' | 'ALREADY_CLOSED', closedAt, closedBy, {presentIds}, closeReason} or {'SESSION_NOT_FOUND'}.
  */
 export const closeSessionScript = new LuaScript(`
 local status = redis.call('HGET', KEYS[1], 'status')
-if not status then return {'SESSION_NOT_FOUND'} end
+if not status then
+  redis.call('ZREM', KEYS[7], ARGV[1])
+  return {'SESSION_NOT_FOUND'}
+end
 if status == 'open' then
-  redis.call('HSET', KEYS[1], 'status', 'closed', 'closedAt', ARGV[2], 'closedBy', ARGV[3])
+  redis.call('HSET', KEYS[1], 'status', 'closed', 'closedAt', ARGV[2], 'closedBy', ARGV[3], 'closeReason', ARGV[5])
   -- The fence's centre is the teacher's position: no longer needed once check-in is over.
   redis.call('HDEL', KEYS[1], 'latitude', 'longitude')
   if redis.call('GET', KEYS[5]) == ARGV[1] then redis.call('DEL', KEYS[5]) end
+  redis.call('ZREM', KEYS[7], ARGV[1])
   for i = 1, 4 do redis.call('EXPIRE', KEYS[i], ARGV[4]) end
-  return {'CLOSED', ARGV[2], ARGV[3], redis.call('HKEYS', KEYS[2])}
+  redis.call('EXPIRE', KEYS[6], ARGV[4])
+  return {'CLOSED', ARGV[2], ARGV[3], redis.call('HKEYS', KEYS[2]), ARGV[5]}
 end
-local closed = redis.call('HMGET', KEYS[1], 'closedAt', 'closedBy')
-return {'ALREADY_CLOSED', closed[1], closed[2], redis.call('HKEYS', KEYS[2])}
+redis.call('ZREM', KEYS[7], ARGV[1])
+local closed = redis.call('HMGET', KEYS[1], 'closedAt', 'closedBy', 'closeReason')
+return {'ALREADY_CLOSED', closed[1], closed[2], redis.call('HKEYS', KEYS[2]), closed[3] or 'stopped'}
 `);
 
 /**
  * Marks a student present, at most once per session.
  * KEYS: session hash, enrolled set, present hash.
- * ARGV: studentId, submissionId, the mark as JSON.
+ * ARGV: studentId, submissionId, the mark as JSON, '1' when the check-in window has passed.
  * A retry of the submission that marked the student is answered RETRY even after the session
  * closed, so the caller can still publish the mark event it may have missed.
  */
@@ -68,6 +76,37 @@ if existing and cjson.decode(existing).submissionId == ARGV[2] then return {'RET
 if s[1] ~= 'open' then return {'SESSION_NOT_OPEN'} end
 if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then return {'NOT_ENROLLED'} end
 if existing then return {'ALREADY_PRESENT'} end
+if ARGV[4] == '1' then return {'WINDOW_CLOSED'} end
 redis.call('HSET', KEYS[3], ARGV[1], ARGV[3])
 return {'RECORDED', s[2], ARGV[3]}
+`);
+
+/**
+ * Sets a student's status by hand, in an open or a closed session. The change is numbered per
+ * student; its previous status is the last change's, else the check-in's, else absent.
+ * KEYS: session hash, enrolled set, present hash, overrides hash.
+ * ARGV: studentId, status, reason, by, at.
+ * Replies {'CHANGED', courseId, the stored change as JSON} or {'SESSION_NOT_FOUND' | 'NOT_ENROLLED'}.
+ */
+export const changeMarkScript = new LuaScript(`
+local s = redis.call('HMGET', KEYS[1], 'status', 'courseId')
+if not s[1] then return {'SESSION_NOT_FOUND'} end
+if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then return {'NOT_ENROLLED'} end
+local previous = 'absent'
+local sequence = 1
+local last = redis.call('HGET', KEYS[4], ARGV[1])
+if last then
+  local o = cjson.decode(last)
+  previous = o.status
+  sequence = o.sequence + 1
+else
+  local mark = redis.call('HGET', KEYS[3], ARGV[1])
+  if mark then previous = cjson.decode(mark).status or 'present' end
+end
+local change = cjson.encode({status = ARGV[2], previousStatus = previous, reason = ARGV[3], by = ARGV[4], at = ARGV[5], sequence = sequence})
+redis.call('HSET', KEYS[4], ARGV[1], change)
+-- A closed session's keys expire together: the change follows the session hash.
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl > 0 then redis.call('PEXPIRE', KEYS[4], ttl) end
+return {'CHANGED', s[2], change}
 `);

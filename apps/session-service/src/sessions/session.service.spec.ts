@@ -1,23 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { DomainError, ErrorCode, EventSubjects, type Actor, type CourseReply, type CourseSummary, type RosterReply } from '@classconnect/contracts';
+import { DomainError, ErrorCode, EventSubjects, SystemActorId, type Actor, type CourseReply, type CourseSummary, type RosterReply } from '@classconnect/contracts';
 import type { IdentityPort } from './identity.port.js';
 import type {
+  ChangeOutcome,
   CheckinFacts,
   CloseOutcome,
   CreateOutcome,
   LiveRoster,
+  MarkChange,
   MarkOutcome,
   NewSession,
   SessionRecord,
   SessionStore,
   StoredMark,
+  StoredOverride,
 } from './session.model.js';
 import { SessionService, type EventSink } from './session.service.js';
 
 /** Holds sessions in memory with the same rules the Lua scripts enforce. */
 class InMemorySessionStore implements SessionStore {
-  readonly sessions = new Map<string, Omit<SessionRecord, 'presentCount'> & { names: Map<string, string>; present: Map<string, StoredMark> }>();
+  readonly sessions = new Map<
+    string,
+    Omit<SessionRecord, 'presentCount'> & { names: Map<string, string>; present: Map<string, StoredMark>; overrides: Map<string, StoredOverride> }
+  >();
+  readonly autoClose = new Map<string, number>();
   readonly openByCourse = new Map<string, string>();
 
   async create(s: NewSession): Promise<CreateOutcome> {
@@ -31,13 +38,15 @@ class InMemorySessionStore implements SessionStore {
       enrolledCount: students.length,
       names: new Map(students.map((st) => [st.id, st.name])),
       present: new Map(),
+      overrides: new Map(),
     });
+    this.autoClose.set(s.sessionId, Date.parse(s.autoCloseAt));
     return { created: true };
   }
   async find(id: string): Promise<SessionRecord | null> {
     const s = this.sessions.get(id);
     if (!s) return null;
-    const { names: _n, present, ...rest } = s;
+    const { names: _n, present, overrides: _o, ...rest } = s;
     return { ...rest, presentCount: present.size };
   }
   async openSessionIds(courseIds: string[]): Promise<string[]> {
@@ -51,7 +60,7 @@ class InMemorySessionStore implements SessionStore {
   }
   async liveRoster(id: string): Promise<LiveRoster> {
     const s = this.sessions.get(id)!;
-    return { students: [...s.names].map(([sid, name]) => ({ id: sid, name })), present: new Map(s.present) };
+    return { students: [...s.names].map(([sid, name]) => ({ id: sid, name })), present: new Map(s.present), overrides: new Map(s.overrides) };
   }
   async checkinFacts(id: string, studentId: string): Promise<CheckinFacts | null> {
     const session = await this.find(id);
@@ -59,16 +68,35 @@ class InMemorySessionStore implements SessionStore {
     const s = this.sessions.get(id)!;
     return { session, enrolled: s.names.has(studentId), alreadyPresent: s.present.has(studentId) };
   }
-  async close(id: string, courseId: string, closedAt: string, closedBy: string): Promise<CloseOutcome> {
+  async close(id: string, courseId: string, closedAt: string, closedBy: string, closeReason: 'stopped' | 'max-length'): Promise<CloseOutcome> {
     const s = this.sessions.get(id);
+    this.autoClose.delete(id);
     if (!s) return { kind: 'not-found' };
     const presentStudentIds = [...s.present.keys()];
-    if (s.status === 'closed') return { kind: 'already-closed', closedAt: s.closedAt!, closedBy: s.closedBy!, presentStudentIds };
-    Object.assign(s, { status: 'closed', closedAt, closedBy });
+    if (s.status === 'closed') {
+      return { kind: 'already-closed', closedAt: s.closedAt!, closedBy: s.closedBy!, closeReason: s.closeReason!, presentStudentIds };
+    }
+    Object.assign(s, { status: 'closed', closedAt, closedBy, closeReason });
     if (this.openByCourse.get(courseId) === id) this.openByCourse.delete(courseId);
-    return { kind: 'closed', closedAt, closedBy, presentStudentIds };
+    return { kind: 'closed', closedAt, closedBy, closeReason, presentStudentIds };
   }
-  async recordMark(id: string, studentId: string, mark: StoredMark): Promise<MarkOutcome> {
+  async changeMark(id: string, studentId: string, change: MarkChange): Promise<ChangeOutcome> {
+    const s = this.sessions.get(id);
+    if (!s) return { kind: 'not-found' };
+    if (!s.names.has(studentId)) return { kind: 'not-enrolled' };
+    const last = s.overrides.get(studentId);
+    const previousStatus = last?.status ?? s.present.get(studentId)?.status ?? (s.present.has(studentId) ? 'present' : 'absent');
+    const override = { ...change, previousStatus, sequence: (last?.sequence ?? 0) + 1 };
+    s.overrides.set(studentId, override);
+    return { kind: 'changed', courseId: s.courseId, override };
+  }
+  async dueForAutoClose(now: Date, limit: number): Promise<string[]> {
+    return [...this.autoClose].filter(([, at]) => at <= now.getTime()).slice(0, limit).map(([id]) => id);
+  }
+  async forgetAutoClose(id: string): Promise<void> {
+    this.autoClose.delete(id);
+  }
+  async recordMark(id: string, studentId: string, mark: StoredMark, opts: { windowClosed: boolean }): Promise<MarkOutcome> {
     const s = this.sessions.get(id);
     if (!s) return { kind: 'not-found' };
     const existing = s.present.get(studentId);
@@ -76,6 +104,7 @@ class InMemorySessionStore implements SessionStore {
     if (s.status !== 'open') return { kind: 'not-open' };
     if (!s.names.has(studentId)) return { kind: 'not-enrolled' };
     if (existing) return { kind: 'already-present' };
+    if (opts.windowClosed) return { kind: 'window-closed' };
     s.present.set(studentId, mark);
     return { kind: 'recorded', courseId: s.courseId, mark };
   }
@@ -142,8 +171,10 @@ describe('SessionService', () => {
   let service: SessionService;
   let courseId: string;
 
-  const start = (actor: Actor = teacher) => service.start({ actor, courseId, position, radiusM: 50 });
-  const mark = (sessionId: string, studentId: string, submissionId: string = randomUUID()) =>
+  let now: Date;
+  const start = (actor: Actor = teacher, options: { lateAfterMinutes?: number; windowMinutes?: number } = {}) =>
+    service.start({ actor, courseId, position, radiusM: 50, lateAfterMinutes: 10, ...options });
+  const mark = (sessionId: string, studentId: string, submissionId: string = randomUUID(), verifiedAt = now.toISOString()) =>
     service.recordMark({
       sessionId,
       studentId,
@@ -151,14 +182,16 @@ describe('SessionService', () => {
       distanceM: 12.5,
       accuracyM: 8,
       methods: ['passkey', 'geofence'],
-      verifiedAt: new Date().toISOString(),
+      verifiedAt,
     });
+  const minutesAfterStart = (m: number) => new Date(Date.parse('2030-01-15T09:00:00.000Z') + m * 60_000);
 
   beforeEach(() => {
     store = new InMemorySessionStore();
     identity = new FakeIdentity();
     events = new FakeEvents();
-    service = new SessionService(store, identity, events, { now: () => new Date('2030-01-15T09:00:00.000Z') });
+    now = minutesAfterStart(0);
+    service = new SessionService(store, identity, events, { now: () => now, maxSessionSeconds: 3 * 60 * 60 });
     courseId = randomUUID();
     identity.courses.set(courseId, { id: courseId, code: 'CS101', title: 'Algorithms', teacherIds: [teacher.userId] });
     identity.rosters.set(courseId, { courseId, students: [carol, alice, bob] });
@@ -181,7 +214,7 @@ describe('SessionService', () => {
     });
 
     it('passes COURSE_NOT_FOUND through', async () => {
-      await rejectsWith(service.start({ actor: teacher, courseId: randomUUID(), position, radiusM: 50 }), ErrorCode.COURSE_NOT_FOUND);
+      await rejectsWith(service.start({ actor: teacher, courseId: randomUUID(), position, radiusM: 50, lateAfterMinutes: 10 }), ErrorCode.COURSE_NOT_FOUND);
     });
 
     it('refuses a teacher of another course with NOT_COURSE_TEACHER', async () => {
@@ -321,7 +354,7 @@ describe('SessionService', () => {
   describe('recordMark', () => {
     it('records once and publishes the mark event', async () => {
       const { sessionId } = await start();
-      await expect(mark(sessionId, alice.id, 'sub-1')).resolves.toEqual({ recorded: true, alreadyPresent: false });
+      await expect(mark(sessionId, alice.id, 'sub-1')).resolves.toEqual({ recorded: true, alreadyPresent: false, status: 'present' });
       const [recorded] = events.of(EventSubjects.markRecorded);
       expect(recorded).toMatchObject({
         dedupKey: `mark:${sessionId}:${alice.id}`,
@@ -333,7 +366,7 @@ describe('SessionService', () => {
       const { sessionId } = await start();
       events.failNext = true; // written, then the publish fails
       await expect(mark(sessionId, alice.id, 'sub-1')).rejects.toThrow('NATS is down');
-      await expect(mark(sessionId, alice.id, 'sub-1')).resolves.toEqual({ recorded: true, alreadyPresent: false });
+      await expect(mark(sessionId, alice.id, 'sub-1')).resolves.toEqual({ recorded: true, alreadyPresent: false, status: 'present' });
       expect(events.of(EventSubjects.markRecorded)).toHaveLength(1);
     });
 
@@ -354,6 +387,136 @@ describe('SessionService', () => {
       await service.stop({ actor: teacher, sessionId });
       await rejectsWith(mark(sessionId, alice.id), ErrorCode.SESSION_NOT_OPEN);
       await rejectsWith(mark(randomUUID(), alice.id), ErrorCode.SESSION_NOT_FOUND);
+    });
+  });
+  describe('late threshold', () => {
+    it('marks a check-in verified within lateAfterMinutes present and one after it late, in both mark events', async () => {
+      const { sessionId } = await start(teacher, { lateAfterMinutes: 5 });
+      await expect(mark(sessionId, alice.id, 'a', minutesAfterStart(5).toISOString())).resolves.toMatchObject({ recorded: true, status: 'present' });
+      await expect(mark(sessionId, bob.id, 'b', new Date(minutesAfterStart(5).getTime() + 1).toISOString())).resolves.toMatchObject({ status: 'late' });
+      expect(events.of(EventSubjects.markRecordedV2).map((e) => [e.data.studentId, e.data.status, e.dedupKey])).toEqual([
+        [alice.id, 'present', `mark.v2:${sessionId}:${alice.id}`],
+        [bob.id, 'late', `mark.v2:${sessionId}:${bob.id}`],
+      ]);
+      // v1 only knows present: a late check-in is still a check-in.
+      expect(events.of(EventSubjects.markRecorded).map((e) => e.data.status)).toEqual(['present', 'present']);
+      // v2 is published first, so a consumer that sees v1 has already seen v2.
+      expect(events.published.filter((e) => e.subject.startsWith('attendance.mark')).map((e) => e.subject)).toEqual([
+        EventSubjects.markRecordedV2,
+        EventSubjects.markRecorded,
+        EventSubjects.markRecordedV2,
+        EventSubjects.markRecorded,
+      ]);
+    });
+
+    it('marks every check-in after the start late with a threshold of 0, and shows the status in the roster', async () => {
+      const { sessionId } = await start(teacher, { lateAfterMinutes: 0 });
+      await mark(sessionId, alice.id, 'a', new Date(now.getTime() + 1_000).toISOString());
+      const detail = await service.get({ actor: teacher, sessionId });
+      expect(detail.lateAfterMinutes).toBe(0);
+      expect(detail.roster?.find((r) => r.studentId === alice.id)).toMatchObject({ state: 'present', status: 'late' });
+      expect(detail.roster?.find((r) => r.studentId === bob.id)).toMatchObject({ state: 'absent', status: 'absent' });
+    });
+  });
+
+  describe('check-in window', () => {
+    it('closes after windowMinutes: the context says so and record-mark refuses with CHECKIN_WINDOW_CLOSED', async () => {
+      const view = await start(teacher, { windowMinutes: 15 });
+      expect(view.checkinClosesAt).toBe(minutesAfterStart(15).toISOString());
+      expect(view.autoCloseAt).toBe(minutesAfterStart(180).toISOString());
+      now = minutesAfterStart(15);
+      await expect(service.checkinContext({ sessionId: view.sessionId, studentId: alice.id })).resolves.not.toHaveProperty('windowClosed');
+      await expect(mark(view.sessionId, alice.id, 'a')).resolves.toMatchObject({ recorded: true });
+      now = new Date(minutesAfterStart(15).getTime() + 1);
+      await expect(service.checkinContext({ sessionId: view.sessionId, studentId: bob.id })).resolves.toMatchObject({ status: 'open', windowClosed: true });
+      await rejectsWith(mark(view.sessionId, bob.id, 'b'), ErrorCode.CHECKIN_WINDOW_CLOSED);
+      // A retry of the submission that marked Alice is still answered.
+      await expect(mark(view.sessionId, alice.id, 'a', now.toISOString())).resolves.toMatchObject({ recorded: true });
+    });
+
+    it('ends at the maximum session length when no window (or a longer one) is given', async () => {
+      await expect(start(teacher, { windowMinutes: 600 })).resolves.toMatchObject({ checkinClosesAt: minutesAfterStart(180).toISOString() });
+    });
+  });
+
+  describe('closeOverdue', () => {
+    it('closes a session left open past the maximum length, as the system, and publishes session.closed', async () => {
+      const { sessionId } = await start();
+      await mark(sessionId, alice.id, 'a');
+      now = minutesAfterStart(179);
+      await expect(service.closeOverdue()).resolves.toEqual([]);
+      now = minutesAfterStart(180);
+      await expect(service.closeOverdue()).resolves.toEqual([sessionId]);
+      const [closed] = events.of(EventSubjects.sessionClosed);
+      expect(closed).toMatchObject({
+        dedupKey: `session.closed:${sessionId}`,
+        data: { sessionId, closedBy: SystemActorId, closeReason: 'max-length', presentStudentIds: [alice.id] },
+      });
+      expect((await service.get({ actor: teacher, sessionId })).status).toBe('closed');
+      // The course is free again, and the next sweep has nothing to do.
+      await expect(service.closeOverdue()).resolves.toEqual([]);
+      await expect(start()).resolves.toMatchObject({ status: 'open' });
+    });
+
+    it('leaves sessions stopped in time alone', async () => {
+      const { sessionId } = await start();
+      await service.stop({ actor: teacher, sessionId });
+      expect(events.of(EventSubjects.sessionClosed)[0]?.data).toMatchObject({ closedBy: teacher.userId, closeReason: 'stopped' });
+      now = minutesAfterStart(500);
+      await expect(service.closeOverdue()).resolves.toEqual([]);
+      expect(events.of(EventSubjects.sessionClosed)).toHaveLength(1);
+    });
+  });
+
+  describe('changeMark', () => {
+    const change = (sessionId: string, actor: Actor, studentId: string, status: 'present' | 'late' | 'excused' | 'absent', reason = 'Doctor’s note') =>
+      service.changeMark({ actor, sessionId, studentId, status, reason });
+
+    it('refuses students (FORBIDDEN), other teachers (NOT_COURSE_TEACHER), students not enrolled and unknown sessions', async () => {
+      const { sessionId } = await start();
+      await rejectsWith(change(sessionId, studentActor(alice), alice.id, 'present'), ErrorCode.FORBIDDEN);
+      await rejectsWith(change(sessionId, otherTeacher, alice.id, 'present'), ErrorCode.NOT_COURSE_TEACHER);
+      await rejectsWith(change(sessionId, teacher, randomUUID(), 'present'), ErrorCode.NOT_ENROLLED);
+      await rejectsWith(change(randomUUID(), teacher, alice.id, 'present'), ErrorCode.SESSION_NOT_FOUND);
+      expect(events.of(EventSubjects.markChanged)).toHaveLength(0);
+    });
+
+    it('numbers each change, chains previous statuses from the check-in, and publishes each under its own key', async () => {
+      const { sessionId } = await start(teacher, { lateAfterMinutes: 0 });
+      await mark(sessionId, alice.id, 'a', minutesAfterStart(2).toISOString());
+      now = minutesAfterStart(3);
+      await expect(change(sessionId, teacher, alice.id, 'present', 'Bus strike')).resolves.toEqual({
+        sessionId,
+        studentId: alice.id,
+        status: 'present',
+        previousStatus: 'late',
+        reason: 'Bus strike',
+        changedBy: teacher.userId,
+        changedAt: now.toISOString(),
+        sequence: 1,
+      });
+      await service.stop({ actor: teacher, sessionId });
+      now = minutesAfterStart(90);
+      await expect(change(sessionId, admin, alice.id, 'excused', 'Left for the hospital')).resolves.toMatchObject({ previousStatus: 'present', sequence: 2 });
+      await expect(change(sessionId, teacher, bob.id, 'excused')).resolves.toMatchObject({ previousStatus: 'absent', sequence: 1 });
+      expect(events.of(EventSubjects.markChanged).map((e) => [e.dedupKey, e.data.courseId, e.data.status])).toEqual([
+        [`mark.changed:${sessionId}:${alice.id}:1`, courseId, 'present'],
+        [`mark.changed:${sessionId}:${alice.id}:2`, courseId, 'excused'],
+        [`mark.changed:${sessionId}:${bob.id}:1`, courseId, 'excused'],
+      ]);
+    });
+
+    it('lets the teacher’s latest change win over the check-in, keeping the check-in’s proof in the roster', async () => {
+      const { sessionId } = await start();
+      await change(sessionId, teacher, alice.id, 'absent', 'Marked before she arrived');
+      await mark(sessionId, alice.id, 'a');
+      const entry = (await service.get({ actor: teacher, sessionId })).roster?.find((r) => r.studentId === alice.id);
+      expect(entry).toMatchObject({
+        state: 'present',
+        distanceM: 12.5,
+        status: 'absent',
+        override: { status: 'absent', reason: 'Marked before she arrived', by: teacher.userId },
+      });
     });
   });
 });

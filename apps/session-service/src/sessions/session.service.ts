@@ -5,9 +5,11 @@ import {
   ErrorCode,
   EventSubjects,
   Rpc,
+  SystemActorId,
   type Actor,
   type ActiveSessionsReply,
   type CheckinContextReply,
+  type MarkChangeReply,
   type RecordMarkReply,
   type RosterEntry,
   type RpcParsed,
@@ -15,6 +17,8 @@ import {
   type SessionView,
 } from '@classconnect/contracts';
 import { EventPublisher } from '@classconnect/messaging';
+import { createLogger } from '@classconnect/observability';
+import { checkinClosesAt, checkinStatus, currentStatus, isWindowClosed } from './attendance-rules.js';
 import { IDENTITY_PORT, type IdentityPort } from './identity.port.js';
 import type { SessionRecord, SessionStore, StoredMark } from './session.model.js';
 import { SessionRepository } from './session.repository.js';
@@ -22,17 +26,24 @@ import { SessionRepository } from './session.repository.js';
 /** The part of EventPublisher this service uses, so tests can pass a fake. */
 export type EventSink = Pick<EventPublisher, 'publish'>;
 
-/** A clock and an id source, replaceable in tests. */
+/** A clock, an id source and the session limits, replaceable in tests. */
 export interface SessionServiceDeps {
   now?: () => Date;
   newId?: () => string;
+  /** A session nobody stops closes itself this long after it opened (default 4 hours). */
+  maxSessionSeconds?: number;
 }
+
+/** How many overdue sessions one sweep closes at most (the next sweep takes the rest). */
+export const AutoCloseBatch = 100;
 
 /** Opens and closes sessions and records who is present. The only writer of live session state. */
 @Injectable()
 export class SessionService {
   private readonly now: () => Date;
   private readonly newId: () => string;
+  private readonly maxSessionSeconds: number;
+  private readonly log = createLogger(SessionService.name);
 
   constructor(
     @Inject(SessionRepository) private readonly store: SessionStore,
@@ -42,6 +53,7 @@ export class SessionService {
   ) {
     this.now = deps.now ?? (() => new Date());
     this.newId = deps.newId ?? randomUUID;
+    this.maxSessionSeconds = deps.maxSessionSeconds ?? 4 * 60 * 60;
   }
 
   async start(req: RpcParsed<typeof Rpc.sessionStart>, correlationId?: string): Promise<SessionView> {
@@ -53,6 +65,7 @@ export class SessionService {
     }
     const roster = await this.identity.roster(courseId, correlationId);
     const sessionId = this.newId();
+    const openedAt = this.now();
     const outcome = await this.store.create({
       sessionId,
       courseId,
@@ -60,8 +73,11 @@ export class SessionService {
       courseTitle: course.title,
       teacherId: actor.userId,
       teacherIds: course.teacherIds,
-      openedAt: this.now().toISOString(),
+      openedAt: openedAt.toISOString(),
       fence: { latitude: req.position.latitude, longitude: req.position.longitude, radiusM: req.radiusM },
+      lateAfterMinutes: req.lateAfterMinutes,
+      checkinClosesAt: checkinClosesAt(openedAt, req.windowMinutes, this.maxSessionSeconds).toISOString(),
+      autoCloseAt: new Date(openedAt.getTime() + this.maxSessionSeconds * 1000).toISOString(),
       students: [...new Map(roster.students.map((s) => [s.id, { id: s.id, name: s.name }])).values()],
     });
     if (!outcome.created) {
@@ -86,24 +102,36 @@ export class SessionService {
     if (!isTeacherOf(actor, session)) {
       throw new DomainError(ErrorCode.NOT_COURSE_TEACHER, `You do not teach ${session.courseCode}, so you cannot stop its session.`);
     }
-    const outcome = await this.store.close(sessionId, session.courseId, this.now().toISOString(), actor.userId);
-    if (outcome.kind === 'not-found') throw notFound();
-    // Also when it was closed before: a stop that crashed after its write is repaired by a retry.
-    await this.events.publish(
-      EventSubjects.sessionClosed,
-      {
-        sessionId,
-        courseId: session.courseId,
-        closedAt: outcome.closedAt,
-        closedBy: outcome.closedBy,
-        presentStudentIds: outcome.presentStudentIds,
-      },
-      { dedupKey: `session.closed:${sessionId}`, about: sessionId, correlationId },
-    );
-    if (outcome.kind === 'already-closed') {
+    const outcome = await this.closeAndPublish(session, actor.userId, 'stopped', correlationId);
+    if (outcome === 'already-closed') {
       throw new DomainError(ErrorCode.SESSION_NOT_OPEN, `This session of ${session.courseCode} was already stopped.`);
     }
     return toView(await this.mustFind(sessionId));
+  }
+
+  /**
+   * One sweep: closes every open session past its autoCloseAt, as if its teacher had pressed Stop.
+   * Every instance sweeps; the close script is atomic and the event's dedup key is the session's,
+   * so two instances closing the same session at once still close it once and announce it once.
+   * Returns the ids this sweep found due.
+   */
+  async closeOverdue(correlationId?: string): Promise<string[]> {
+    const due = await this.store.dueForAutoClose(this.now(), AutoCloseBatch);
+    for (const sessionId of due) {
+      try {
+        const session = await this.store.find(sessionId);
+        if (!session) {
+          await this.store.forgetAutoClose(sessionId);
+          continue;
+        }
+        await this.closeAndPublish(session, SystemActorId, 'max-length', correlationId);
+        this.log.info({ sessionId, courseId: session.courseId, openedAt: session.openedAt }, 'session reached its maximum length and closed itself');
+      } catch (err) {
+        // Left in the schedule: the next sweep tries again.
+        this.log.warn({ err, sessionId }, 'could not close an overdue session; will retry');
+      }
+    }
+    return due;
   }
 
   async get(req: RpcParsed<typeof Rpc.sessionGet>): Promise<SessionDetailReply> {
@@ -132,43 +160,52 @@ export class SessionService {
       enrolled: facts.enrolled,
       alreadyPresent: facts.alreadyPresent,
       fence: { ...session.fence },
+      ...(session.status === 'open' && isWindowClosed(session.checkinClosesAt, this.now()) ? { windowClosed: true } : {}),
     };
   }
 
   async recordMark(req: RpcParsed<typeof Rpc.sessionRecordMark>, correlationId?: string): Promise<RecordMarkReply> {
     const { sessionId, studentId } = req;
+    const session = await this.store.find(sessionId);
+    if (!session) throw notFound();
+    // Both rules read the time verification decided at, so a check-in is judged by when it was proven.
     const mark: StoredMark = {
       submissionId: req.submissionId,
       markedAt: this.now().toISOString(),
       distanceM: req.distanceM,
       accuracyM: req.accuracyM,
       methods: req.methods,
+      status: checkinStatus(session.openedAt, session.lateAfterMinutes, req.verifiedAt),
     };
-    const outcome = await this.store.recordMark(sessionId, studentId, mark);
+    const windowClosed = isWindowClosed(session.checkinClosesAt, req.verifiedAt);
+    const outcome = await this.store.recordMark(sessionId, studentId, mark, { windowClosed });
     switch (outcome.kind) {
       case 'recorded':
       case 'retry': {
         // Published before replying, also on a retry: a crash between the write and the publish
-        // is repaired by the caller's retry, and JetStream drops the duplicate.
+        // is repaired by the caller's retry, and JetStream drops the duplicate. v2 (with late) goes
+        // first, so any consumer that sees v1 finds v2 earlier in the stream.
         const stored = outcome.mark;
-        await this.events.publish(
-          EventSubjects.markRecorded,
-          {
-            sessionId,
-            courseId: outcome.courseId,
-            studentId,
-            status: 'present',
-            source: 'checkin',
-            submissionId: stored.submissionId,
-            distanceM: stored.distanceM,
-            accuracyM: stored.accuracyM,
-            methods: stored.methods,
-            markedAt: stored.markedAt,
-          },
-          { dedupKey: `mark:${sessionId}:${studentId}`, about: sessionId, correlationId },
-        );
-        return { recorded: true, alreadyPresent: false };
+        const status = stored.status ?? 'present';
+        const fact = {
+          sessionId,
+          courseId: outcome.courseId,
+          studentId,
+          source: 'checkin' as const,
+          submissionId: stored.submissionId,
+          distanceM: stored.distanceM,
+          accuracyM: stored.accuracyM,
+          methods: stored.methods,
+          markedAt: stored.markedAt,
+        };
+        const opts = { about: sessionId, correlationId };
+        await this.events.publish(EventSubjects.markRecordedV2, { ...fact, status }, { ...opts, dedupKey: `mark.v2:${sessionId}:${studentId}` });
+        // v1 knows only present: a late check-in is still a check-in, which is what v1 subscribers count.
+        await this.events.publish(EventSubjects.markRecorded, { ...fact, status: 'present' }, { ...opts, dedupKey: `mark:${sessionId}:${studentId}` });
+        return { recorded: true, alreadyPresent: false, status };
       }
+      case 'window-closed':
+        throw new DomainError(ErrorCode.CHECKIN_WINDOW_CLOSED, 'The check-in time for this session is over; ask your teacher to mark you.');
       case 'already-present':
         return { recorded: false, alreadyPresent: true };
       case 'not-found':
@@ -180,14 +217,81 @@ export class SessionService {
     }
   }
 
+  /**
+   * A teacher of the course (as it was when the session opened) or an admin sets a student's
+   * status by hand, with a reason, while the session is open or after it closed (as long as its
+   * live state is kept: 7 days). Each change is numbered and published; the check-in's proof stays.
+   */
+  async changeMark(req: RpcParsed<typeof Rpc.sessionMark>, correlationId?: string): Promise<MarkChangeReply> {
+    const { actor, sessionId, studentId } = req;
+    if (actor.role === 'student') throw new DomainError(ErrorCode.FORBIDDEN, 'Only a teacher of the course can mark attendance by hand.');
+    const session = await this.mustFind(sessionId);
+    if (!isTeacherOf(actor, session)) {
+      throw new DomainError(ErrorCode.NOT_COURSE_TEACHER, `You do not teach ${session.courseCode}, so you cannot mark attendance in its session.`);
+    }
+    const changedAt = this.now().toISOString();
+    const outcome = await this.store.changeMark(sessionId, studentId, { status: req.status, reason: req.reason, by: actor.userId, at: changedAt });
+    if (outcome.kind !== 'changed') {
+      if (outcome.kind === 'not-found') throw notFound();
+      throw new DomainError(ErrorCode.NOT_ENROLLED, 'This student was not enrolled in the course when the session opened.');
+    }
+    const o = outcome.override;
+    const change: MarkChangeReply = {
+      sessionId,
+      studentId,
+      status: o.status,
+      previousStatus: o.previousStatus,
+      reason: o.reason,
+      changedBy: o.by,
+      changedAt: o.at,
+      sequence: o.sequence,
+    };
+    // A publish that fails after the write leaves the change in Redis only; the teacher's retry
+    // makes a new change (the next sequence) that carries the same status to the report.
+    await this.events.publish(
+      EventSubjects.markChanged,
+      { ...change, courseId: outcome.courseId },
+      { dedupKey: `mark.changed:${sessionId}:${studentId}:${o.sequence}`, about: sessionId, correlationId },
+    );
+    return change;
+  }
+
+  private async closeAndPublish(
+    session: SessionRecord,
+    closedBy: string,
+    reason: 'stopped' | 'max-length',
+    correlationId?: string,
+  ): Promise<'closed' | 'already-closed'> {
+    const { sessionId } = session;
+    const outcome = await this.store.close(sessionId, session.courseId, this.now().toISOString(), closedBy, reason);
+    if (outcome.kind === 'not-found') throw notFound();
+    // Also when it was closed before: a stop that crashed after its write is repaired by a retry.
+    await this.events.publish(
+      EventSubjects.sessionClosed,
+      {
+        sessionId,
+        courseId: session.courseId,
+        closedAt: outcome.closedAt,
+        closedBy: outcome.closedBy,
+        presentStudentIds: outcome.presentStudentIds,
+        closeReason: outcome.closeReason,
+      },
+      { dedupKey: `session.closed:${sessionId}`, about: sessionId, correlationId },
+    );
+    return outcome.kind;
+  }
+
   private async roster(sessionId: string): Promise<RosterEntry[]> {
-    const { students, present } = await this.store.liveRoster(sessionId);
+    const { students, present, overrides } = await this.store.liveRoster(sessionId);
     return students
       .map(({ id, name }): RosterEntry => {
         const mark = present.get(id);
+        const o = overrides.get(id);
+        const status = currentStatus(mark, o);
+        const override = o ? { override: { status: o.status, reason: o.reason, by: o.by, at: o.at } } : {};
         return mark
-          ? { studentId: id, name, state: 'present', markedAt: mark.markedAt, distanceM: mark.distanceM }
-          : { studentId: id, name, state: 'absent' };
+          ? { studentId: id, name, state: 'present', markedAt: mark.markedAt, distanceM: mark.distanceM, status, ...override }
+          : { studentId: id, name, state: 'absent', status, ...override };
       })
       .sort((a, b) => a.name.localeCompare(b.name) || a.studentId.localeCompare(b.studentId));
   }
@@ -239,5 +343,8 @@ export function toView(s: SessionRecord): SessionView {
     radiusM: s.fence.radiusM,
     enrolledCount: s.enrolledCount,
     presentCount: s.presentCount,
+    lateAfterMinutes: s.lateAfterMinutes,
+    ...(s.checkinClosesAt ? { checkinClosesAt: s.checkinClosesAt } : {}),
+    ...(s.autoCloseAt ? { autoCloseAt: s.autoCloseAt } : {}),
   };
 }

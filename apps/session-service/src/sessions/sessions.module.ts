@@ -1,21 +1,35 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { EventPublisher } from '@classconnect/messaging';
 import { IDENTITY_PORT, NatsIdentityPort, type IdentityPort } from './identity.port.js';
+import { SessionSweeper, SWEEP_INTERVAL_MS } from './session-sweeper.js';
 import { SessionRepository } from './session.repository.js';
 import { SessionRpc } from './session.rpc.js';
 import { SessionService } from './session.service.js';
 
-/** Live sessions: start, stop, who is present. Needs the Redis and messaging modules (both global). */
-@Module({
-  providers: [
-    SessionRepository,
-    { provide: IDENTITY_PORT, useClass: NatsIdentityPort },
-    {
-      provide: SessionService,
-      useFactory: (store: SessionRepository, identity: IdentityPort, events: EventPublisher) => new SessionService(store, identity, events),
-      inject: [SessionRepository, IDENTITY_PORT, EventPublisher],
-    },
-    SessionRpc,
-  ],
-})
-export class SessionsModule {}
+export interface SessionsOptions {
+  maxSessionSeconds: number;
+  sweepIntervalMs: number;
+}
+
+/** Live sessions: start, stop, who is present, marks by hand, the automatic close. Needs the Redis and messaging modules (both global). */
+@Module({})
+export class SessionsModule {
+  static forRoot(opts: SessionsOptions): DynamicModule {
+    return {
+      module: SessionsModule,
+      providers: [
+        SessionRepository,
+        { provide: IDENTITY_PORT, useClass: NatsIdentityPort },
+        {
+          provide: SessionService,
+          useFactory: (store: SessionRepository, identity: IdentityPort, events: EventPublisher) =>
+            new SessionService(store, identity, events, { maxSessionSeconds: opts.maxSessionSeconds }),
+          inject: [SessionRepository, IDENTITY_PORT, EventPublisher],
+        },
+        { provide: SWEEP_INTERVAL_MS, useValue: opts.sweepIntervalMs },
+        SessionRpc,
+        SessionSweeper,
+      ],
+    };
+  }
+}

@@ -33,6 +33,9 @@ export class ChallengeService {
     if (context.status !== 'open') throw new DomainError(ErrorCode.SESSION_NOT_OPEN, 'This session is not open for check-in.');
     if (!context.enrolled) throw new DomainError(ErrorCode.NOT_ENROLLED, 'You are not enrolled in this course.');
     if (context.alreadyPresent) throw new DomainError(ErrorCode.ALREADY_CHECKED_IN, 'You are already checked in to this session.');
+    if (context.windowClosed) {
+      throw new DomainError(ErrorCode.CHECKIN_WINDOW_CLOSED, 'The check-in time for this session is over; ask your teacher to mark you.');
+    }
 
     const passkeys = await this.credentials.listByUser(studentId);
     if (passkeys.length === 0) {

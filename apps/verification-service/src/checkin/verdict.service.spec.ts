@@ -311,6 +311,17 @@ describe.each([
       session.markReply = new DomainError(ErrorCode.SESSION_NOT_OPEN, 'The session is closed.');
       await expectRejected(await submission(), ErrorCode.SESSION_NOT_OPEN);
     });
+
+    it('CHECKIN_WINDOW_CLOSED when the session is open but its check-in window has passed', async () => {
+      session.context = { ...(session.context as CheckinContextReply), windowClosed: true };
+      await expectRejected(await submission(), ErrorCode.CHECKIN_WINDOW_CLOSED);
+      expect(session.marks).toHaveLength(0);
+    });
+
+    it('CHECKIN_WINDOW_CLOSED when record-mark finds the window closed (it passed during the check)', async () => {
+      session.markReply = new DomainError(ErrorCode.CHECKIN_WINDOW_CLOSED, 'The check-in time is over.');
+      await expectRejected(await submission(), ErrorCode.CHECKIN_WINDOW_CLOSED);
+    });
   });
 
   describe('redelivery', () => {

@@ -111,6 +111,13 @@ export class VerdictService {
     if (!context.enrolled) {
       return rejectAfterAssertion({ reason: ErrorCode.NOT_ENROLLED, message: 'You are not enrolled in this course.', courseId: context.courseId });
     }
+    if (context.windowClosed) {
+      return rejectAfterAssertion({
+        reason: ErrorCode.CHECKIN_WINDOW_CLOSED,
+        message: 'The check-in time for this session is over; ask your teacher to mark you.',
+        courseId: context.courseId,
+      });
+    }
 
     const fence = checkGeofence(s.position, context.fence, this.maxAccuracyM);
     if (!fence.inside) {
