@@ -93,7 +93,6 @@ const en = {
   sessionEnded: 'This session has ended.',
   locationDenied: 'Location is turned off for this site. Allow location in your browser settings, then try again.',
   locationUnavailable: 'Your phone could not find its position. Turn on location (precise), then try again.',
-  passkeyCancelled: 'The check-in was cancelled on your phone. Tap “Try again” when you are ready.',
   myCourses: 'My courses',
   installHint: 'Tip: add ClassConnect to your home screen from the browser menu.',
 } as const;
@@ -179,7 +178,6 @@ const fr: Record<Key, string> = {
   sessionEnded: 'Cet appel est terminé.',
   locationDenied: 'La localisation est désactivée pour ce site. Autorisez-la dans les réglages du navigateur, puis réessayez.',
   locationUnavailable: 'Le téléphone ne trouve pas sa position. Activez la localisation précise, puis réessayez.',
-  passkeyCancelled: 'La vérification a été annulée sur le téléphone. Touchez « Réessayer » quand vous êtes prêt·e.',
   myCourses: 'Mes cours',
   installHint: 'Astuce : ajoutez ClassConnect à l’écran d’accueil depuis le menu du navigateur.',
 };
@@ -233,7 +231,7 @@ const errorsEn: ErrorDictionary = {
   ASSERTION_INVALID: { problem: 'Your passkey could not be verified.', todo: 'Tap “Try again”. If it keeps failing, set up your passkey again.', short: 'passkey not valid' },
   USER_NOT_VERIFIED: {
     problem: 'Your phone did not confirm it is you.',
-    todo: 'Your phone must verify you with your fingerprint, face or PIN. Turn on a screen lock, then try again.',
+    todo: 'Your phone must verify you with your fingerprint, face or PIN. If it has no screen lock, turn one on. Then tap “Try again”.',
     short: 'phone did not verify the student (no fingerprint, face or PIN)',
   },
   COUNTER_REPLAY: { problem: 'Your passkey looks copied or replayed.', todo: 'Try once more; if it repeats, set up your passkey again.', short: 'passkey replayed' },
@@ -269,7 +267,7 @@ const errorsFr: ErrorDictionary = {
   ASSERTION_INVALID: { problem: 'Votre clé d’accès n’a pas pu être vérifiée.', todo: 'Réessayez. Si cela se répète, recréez votre clé d’accès.', short: 'clé d’accès non valide' },
   USER_NOT_VERIFIED: {
     problem: 'Votre téléphone n’a pas confirmé que c’est vous.',
-    todo: 'Le téléphone doit vous reconnaître par empreinte, visage ou code. Activez un verrouillage d’écran, puis réessayez.',
+    todo: 'Le téléphone doit vous reconnaître par empreinte, visage ou code. S’il n’a pas de verrouillage d’écran, activez-en un. Puis touchez « Réessayer ».',
     short: 'le téléphone n’a pas vérifié l’étudiant·e (ni empreinte, ni visage, ni code)',
   },
   COUNTER_REPLAY: { problem: 'Votre clé d’accès semble copiée ou rejouée.', todo: 'Réessayez une fois ; si cela se répète, recréez votre clé d’accès.', short: 'clé d’accès rejouée' },

@@ -98,8 +98,10 @@ export function StudentHome({ live }: { live: Live; auth: Auth }) {
     try {
       assertion = await signChallenge(begin.data.options);
     } catch (err) {
+      // NotAllowedError: the person cancelled, or the phone could not verify them (no fingerprint, face or
+      // PIN set up): browsers do not say which, and both are fixed the same way.
       const name = err instanceof DOMException ? err.name : '';
-      return setStep(id, name === 'NotAllowedError' || name === 'AbortError' ? { kind: 'problem', text: t('passkeyCancelled') } : { kind: 'rejected', code: 'ASSERTION_INVALID' });
+      return setStep(id, { kind: 'rejected', code: name === 'NotAllowedError' || name === 'AbortError' ? 'USER_NOT_VERIFIED' : 'ASSERTION_INVALID' });
     }
     setStep(id, { kind: 'busy', label: 'stepLocation' });
     let where;
@@ -136,7 +138,9 @@ export function StudentHome({ live }: { live: Live; auth: Auth }) {
   if (passkeyCount === null) return <p className="muted">{t('loading')}</p>;
   if (passkeyCount === 0) return <PasskeySetup live={live} onDone={() => setPasskeyCount(1)} />;
 
-  const visible = [...sessions.values()].filter((s) => s.status === 'open' || steps.get(s.sessionId)?.kind === 'accepted');
+  // A closed session stays on screen for a student who tried it: the result, or that it has ended.
+  const tried = (id: string) => ['accepted', 'rejected', 'problem'].includes(steps.get(id)?.kind ?? 'idle');
+  const visible = [...sessions.values()].filter((s) => s.status === 'open' || tried(s.sessionId));
   return (
     <div className="stack">
       {visible.length === 0 ? (
