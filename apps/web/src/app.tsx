@@ -44,11 +44,14 @@ export function App() {
       <header className="topbar">
         <div className="brand">
           <img src="/icon.svg" alt="" width="28" height="28" />
-          <span>{t('appName')}</span>
+          <span className="brand-text">{t('appName')}</span>
         </div>
         <ConnectionBadge state={conn} />
         <div className="who">
           <span className="who-name">{auth.user.name}</span>
+          <span className="who-first" aria-hidden="true">
+            {auth.user.name.split(' ')[0]}
+          </span>
           <span className="who-role">{t(role === 'teacher' ? 'roleTeacher' : role === 'student' ? 'roleStudent' : 'roleAdmin')}</span>
         </div>
         <button type="button" className="link-button" onClick={signOut}>
