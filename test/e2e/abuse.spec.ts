@@ -66,6 +66,9 @@ describe('abuse and bad input', () => {
     const [a, b] = await Promise.all([requestOk(s.socket, ClientEvents.checkinSubmit, payload), requestOk(s.socket, ClientEvents.checkinSubmit, payload)]);
     expect(a.submissionId).toBe(b.submissionId);
     expect(await s.results.waitFor((r) => r.submissionId === a.submissionId)).toMatchObject({ verdict: 'accepted' });
+    // A retry after the verdict (say, after a lost connection) gets the verdict in its ack, and nothing new happens.
+    const late = await requestOk(s.socket, ClientEvents.checkinSubmit, payload);
+    expect(late).toMatchObject({ submissionId: a.submissionId, status: 'decided', result: { verdict: 'accepted', submissionId: a.submissionId } });
   });
 
   it('refuses a second check-in by a student already present', async () => {

@@ -206,6 +206,12 @@ export interface IssueChallengeReply {
   expiresAt: string;
 }
 
+/** Internal (gateway → verification): the verdict already given to one of this student's submissions, if any. */
+export const VerdictLookupRequest = z.object({ studentId: Id, submissionId: z.string().min(1).max(128) }).strict();
+export interface VerdictLookupReply {
+  result: CheckinResult | null;
+}
+
 /**
  * A check-in as the gateway durably submits it (JetStream work queue CHECKIN_INTAKE).
  * It holds the raw position, so it lives only until verification has decided.

@@ -69,7 +69,12 @@ export type ClientPayload<E extends ClientEvent> = z.input<(typeof ClientPayload
 
 export interface CheckinAccepted {
   submissionId: string;
-  status: 'pending';
+  /**
+   * 'pending': queued, the verdict comes as a checkin:result push. 'decided': this submission was
+   * already decided (a retry after a lost connection): `result` holds the verdict, and no push follows.
+   */
+  status: 'pending' | 'decided';
+  result?: CheckinResult;
 }
 
 export interface ClientAckData {

@@ -25,6 +25,7 @@ export const Rpc = {
   passkeyRegister: 'cc.verification.passkey-register.v1',
   passkeyList: 'cc.verification.passkeys.v1',
   checkinChallenge: 'cc.verification.challenge.v1',
+  checkinVerdict: 'cc.verification.verdict.v1',
   reportGet: 'cc.report.get.v1',
 } as const;
 export type RpcSubject = (typeof Rpc)[keyof typeof Rpc];
@@ -47,6 +48,7 @@ export const RpcRequestSchemas = {
   [Rpc.passkeyRegister]: M.VerifyRegistrationRequest,
   [Rpc.passkeyList]: M.ActorRequest,
   [Rpc.checkinChallenge]: M.IssueChallengeRequest,
+  [Rpc.checkinVerdict]: M.VerdictLookupRequest,
   [Rpc.reportGet]: M.SessionRefRequest,
 } as const satisfies Record<RpcSubject, z.ZodType>;
 
@@ -67,6 +69,7 @@ export interface RpcReplies {
   [Rpc.passkeyRegister]: M.VerifyRegistrationReply;
   [Rpc.passkeyList]: M.PasskeysReply;
   [Rpc.checkinChallenge]: M.IssueChallengeReply;
+  [Rpc.checkinVerdict]: M.VerdictLookupReply;
   [Rpc.reportGet]: M.ReportReply;
 }
 

@@ -8,11 +8,12 @@ import {
   DomainError,
   ErrorCode,
   IntakeSubject,
+  Rpc,
   type CheckinAccepted,
   type ClientPayloads,
   type ClientEvents,
 } from '@classconnect/contracts';
-import { NATS_CONNECTION, type NatsConnection } from '@classconnect/messaging';
+import { NATS_CONNECTION, RpcClient, type NatsConnection } from '@classconnect/messaging';
 import type { z } from 'zod';
 
 type SubmitPayload = z.output<(typeof ClientPayloads)[typeof ClientEvents.checkinSubmit]>;
@@ -30,7 +31,10 @@ export function submissionIdOf(studentId: string, idempotencyKey: string): strin
 export class CheckinService {
   private readonly js: JetStreamClient;
 
-  constructor(@Inject(NATS_CONNECTION) nc: NatsConnection) {
+  constructor(
+    @Inject(NATS_CONNECTION) nc: NatsConnection,
+    @Inject(RpcClient) private readonly rpc: RpcClient,
+  ) {
     this.js = jetstream(nc);
   }
 
@@ -47,10 +51,17 @@ export class CheckinService {
     });
     const h = natsHeaders();
     h.set(CorrelationHeader, correlationId);
+    let duplicate: boolean;
     try {
-      await this.js.publish(IntakeSubject, JSON.stringify(submission), { msgID: submissionId, headers: h, timeout: 5_000 });
+      ({ duplicate } = await this.js.publish(IntakeSubject, JSON.stringify(submission), { msgID: submissionId, headers: h, timeout: 5_000 }));
     } catch {
       throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'Your check-in could not be queued right now. Please try again; it is safe to retry.');
+    }
+    // A retry of a submission already queued: if it was decided meanwhile, its push may have been
+    // missed (the retry usually follows a lost connection), so the verdict comes back in the ack.
+    if (duplicate) {
+      const decided = await this.rpc.request(Rpc.checkinVerdict, { studentId, submissionId }, { correlationId }).catch(() => ({ result: null }));
+      if (decided.result) return { submissionId, status: 'decided', result: decided.result };
     }
     return { submissionId, status: 'pending' };
   }

@@ -3,6 +3,7 @@ import { PasskeysModule } from '../passkeys/passkeys.module.js';
 import { AssertionVerifier } from './assertion-verifier.js';
 import { ChallengeRepository, RedisChallengeRepository } from './challenge.repository.js';
 import { ChallengeRpc } from './challenge.rpc.js';
+import { VerdictRpc } from './verdict.rpc.js';
 import { ChallengeService } from './challenge.service.js';
 import { FastAssertionVerifier } from './fast-assertion-verifier.js';
 import { IntakeConsumer } from './intake.consumer.js';
@@ -23,6 +24,7 @@ import { VerdictService } from './verdict.service.js';
     { provide: VerdictPublisher, useClass: EventVerdictPublisher },
     ChallengeService,
     ChallengeRpc,
+    VerdictRpc,
     VerdictService,
     IntakeConsumer,
   ],

@@ -1,4 +1,4 @@
-import type { RejectionReason } from '@classconnect/contracts';
+import type { CheckinResult, RejectionReason } from '@classconnect/contracts';
 
 export type CheckinMethod = 'passkey' | 'geofence' | 'qr';
 
@@ -32,3 +32,17 @@ export interface RejectedVerdict extends VerdictBase {
  * and is kept a day so a redelivered submission gets the same answer.
  */
 export type Verdict = VerifiedVerdict | RejectedVerdict;
+
+/** The verdict as its student sees it; null when there is none or it belongs to someone else. */
+export function toCheckinResult(verdict: Verdict | null, studentId: string): CheckinResult | null {
+  if (!verdict || verdict.studentId !== studentId) return null;
+  const base = { submissionId: verdict.submissionId, sessionId: verdict.sessionId, at: verdict.at };
+  if (verdict.outcome === 'verified') return { ...base, verdict: 'accepted', distanceM: verdict.distanceM };
+  return {
+    ...base,
+    verdict: 'rejected',
+    reason: verdict.reason,
+    message: verdict.message,
+    ...(verdict.distanceM !== undefined ? { distanceM: verdict.distanceM } : {}),
+  };
+}
