@@ -138,6 +138,14 @@ describe('the web client in Chromium', () => {
     await noUv.cdp.send('WebAuthn.setUserVerified', { authenticatorId: noUv.authenticatorId, isUserVerified: false });
   });
 
+  it('shows when the connection drops and reconnects by itself', async () => {
+    const badge = phones[0]!.page.getByTestId('connection');
+    await sys.kill('gateway', 'SIGTERM');
+    await badge.filter({ hasText: 'Offline — reconnecting' }).waitFor();
+    await sys.restart('gateway');
+    for (const phone of phones) await phone.page.getByTestId('connection').filter({ hasText: /^(Connected|Connecté)$/ }).waitFor({ timeout: 30_000 });
+  });
+
   it('lets the teacher start with one click and prompts every student at once', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB', geolocation: room, permissions: ['geolocation'] });
     await context.grantPermissions(['geolocation'], { origin: sys.origin });
