@@ -4,30 +4,26 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ClientEvents, ErrorCode, ServerEvents, type Position, type ReportReply } from '@classconnect/contracts';
-import { EventLog, StudentClient, connectSocket, offsetNorth, requestOk, startTestSystem, type ClassFixture, type TestSystem } from '@classconnect/testing';
+import { EventLog, offsetNorth, requestOk, seatClass, startTestSystem, type ClassFixture, type Classroom, type StudentClient, type TestSystem } from '@classconnect/testing';
 import type { Socket } from 'socket.io-client';
 
 const room: Position = { latitude: 48.8462, longitude: 2.3447, accuracy: 12 };
 
 describe('a lecture checking in', () => {
   let sys: TestSystem;
+  let seated: Classroom;
   let cls: ClassFixture;
   let teacher: Socket;
-  let students: StudentClient[] = [];
+  let students: StudentClient[];
 
   beforeAll(async () => {
     sys = await startTestSystem();
-    cls = await sys.createClass(40);
-    teacher = await connectSocket(sys.gatewayUrl, await sys.signIn(cls.teacher.email, cls.teacher.password));
-    students = await Promise.all(
-      cls.students.map(async (s) => StudentClient.connect(sys.gatewayUrl, sys.origin, await sys.signIn(s.email, s.password))),
-    );
-    await Promise.all(students.map((s) => s.registerPasskey()));
+    seated = await seatClass(sys, 40);
+    ({ cls, teacher, students } = seated);
   });
 
   afterAll(async () => {
-    teacher?.close();
-    students.forEach((s) => s.close());
+    seated?.close();
     await sys?.stop();
   });
 

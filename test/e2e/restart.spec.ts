@@ -5,34 +5,32 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ClientEvents, ErrorCode, ServerEvents, type Position } from '@classconnect/contracts';
-import { EventLog, StudentClient, connectSocket, offsetNorth, requestOk, startTestSystem, type ClassFixture, type TestSystem } from '@classconnect/testing';
+import { EventLog, offsetNorth, requestOk, seatClass, startTestSystem, type ClassFixture, type Classroom, type StudentClient, type TestSystem } from '@classconnect/testing';
 import type { Socket } from 'socket.io-client';
 
-const room: Position = { latitude: 52.2053, longitude: 0.1218, accuracy: 8 };
+const lectureHall: Position = { latitude: 52.2053, longitude: 0.1218, accuracy: 8 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('verification-service killed during a burst of check-ins', () => {
   let sys: TestSystem;
+  let room: Classroom;
   let cls: ClassFixture;
   let teacher: Socket;
-  let students: StudentClient[] = [];
+  let students: StudentClient[];
 
   beforeAll(async () => {
     sys = await startTestSystem();
-    cls = await sys.createClass(80);
-    teacher = await connectSocket(sys.gatewayUrl, await sys.signIn(cls.teacher.email, cls.teacher.password));
-    students = await Promise.all(cls.students.map(async (s) => StudentClient.connect(sys.gatewayUrl, sys.origin, await sys.signIn(s.email, s.password))));
-    await Promise.all(students.map((s) => s.registerPasskey()));
+    room = await seatClass(sys, 80);
+    ({ cls, teacher, students } = room);
   });
 
   afterAll(async () => {
-    teacher?.close();
-    students.forEach((s) => s.close());
+    room?.close();
     await sys?.stop();
   });
 
   it('loses nothing and decides each check-in once', async () => {
-    const session = await requestOk(teacher, ClientEvents.sessionStart, { courseId: cls.courseId, position: room, radiusM: 80 });
+    const session = await requestOk(teacher, ClientEvents.sessionStart, { courseId: cls.courseId, position: lectureHall, radiusM: 80 });
     const ready = new EventLog(teacher, ServerEvents.reportReady);
 
     // Half the class takes its challenge first, so their submissions land while the service is down.
@@ -46,7 +44,7 @@ describe('verification-service killed during a burst of check-ins', () => {
       const ack = await requestOk(s.socket, ClientEvents.checkinSubmit, {
         sessionId: session.sessionId,
         assertion,
-        position: offsetNorth(room, 10),
+        position: offsetNorth(lectureHall, 10),
         idempotencyKey: crypto.randomUUID(),
       });
       submissions.push({ student: s, submissionId: ack.submissionId });
@@ -62,7 +60,7 @@ describe('verification-service killed during a burst of check-ins', () => {
     const restarted = sleep(1_000).then(() => sys.restart('verification-service'));
     const submitLate = late.map(async (s) => {
       for (;;) {
-        const ack = await s.submitCheckin(session.sessionId, offsetNorth(room, 20));
+        const ack = await s.submitCheckin(session.sessionId, offsetNorth(lectureHall, 20));
         if (ack.ok) return void submissions.push({ student: s, submissionId: (ack.data as { submissionId: string }).submissionId });
         expect(ack.error.code).toBe(ErrorCode.SERVICE_UNAVAILABLE);
         await sleep(200);

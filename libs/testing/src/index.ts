@@ -2,3 +2,4 @@ export * from './cbor.js';
 export * from './soft-authenticator.js';
 export * from './system.js';
 export * from './clients.js';
+export * from './classroom.js';
