@@ -120,12 +120,24 @@ export function StudentHome({ live }: { live: Live; auth: Auth }) {
       }
       setStep(id, { kind: 'busy', label: 'stepSending' });
       const res = await live.request('checkin:submit', payload as never);
-      if (res.ok) submissionId = res.data.submissionId;
+      if (res.ok) {
+        submissionId = res.data.submissionId;
+        // A resend of an attempt that was already decided carries its verdict in the ack (no push follows).
+        if (res.data.status === 'decided' && res.data.result) results.current.set(submissionId, res.data.result);
+      }
       else if (res.error.code === 'SERVICE_UNAVAILABLE' && attempt < 12) await sleep(Math.min(8_000, 500 * 2 ** attempt));
       else return setStep(id, { kind: 'rejected', code: res.error.code });
     }
     setStep(id, { kind: 'busy', label: 'stepChecking' });
-    const result = await waitForResult(submissionId, 15_000);
+    let result = await waitForResult(submissionId, 15_000);
+    if (!result) {
+      // The push may have been lost in a dropped connection: resend the same attempt (same key), which
+      // answers with the verdict if it was decided, then wait a little more.
+      await live.whenOnline();
+      const again = await live.request('checkin:submit', payload as never);
+      if (again.ok && again.data.status === 'decided' && again.data.result) result = again.data.result;
+      else result = await waitForResult(submissionId, 10_000);
+    }
     if (result) {
       return setStep(id, result.verdict === 'accepted' ? { kind: 'accepted', at: result.at } : { kind: 'rejected', code: result.reason ?? 'INTERNAL', distanceM: result.distanceM });
     }
