@@ -78,6 +78,7 @@ describe('report-service', () => {
   let publisher: EventPublisher;
   let db: pg.Client;
   const ready: CloudEvent<typeof EventSubjects.reportReady>[] = [];
+  const updated: CloudEvent<typeof EventSubjects.reportUpdated>[] = [];
   const history: Published[] = [];
 
   async function publish<S extends EventSubject>(subject: S, data: EventData<S>, dedupKey: string): Promise<void> {
@@ -108,6 +109,8 @@ describe('report-service', () => {
     // Up, down and up again: the migrations can be reverted and re-applied.
     await migrate(reportDataSourceOptions(databaseUrl));
     await revertLast(reportDataSourceOptions(databaseUrl));
+    expect((await db.query(`SELECT to_regclass('report.mark_changes') AS t`)).rows[0].t).toBeNull();
+    await revertLast(reportDataSourceOptions(databaseUrl));
     expect((await db.query(`SELECT to_regclass('report.marks') AS t`)).rows[0].t).toBeNull();
     await migrate(reportDataSourceOptions(databaseUrl));
 
@@ -116,6 +119,7 @@ describe('report-service', () => {
     rpc = new RpcClient(nc, 5_000);
     publisher = new EventPublisher(nc, '/classconnect/spec');
     subscribeEvents(nc, EventSubjects.reportReady, (e) => ready.push(e as CloudEvent<typeof EventSubjects.reportReady>));
+    subscribeEvents(nc, EventSubjects.reportUpdated, (e) => updated.push(e as CloudEvent<typeof EventSubjects.reportUpdated>));
 
     app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
     await app.init();
@@ -253,5 +257,98 @@ describe('report-service', () => {
       await sleep(50);
     }
     expect(code).toBe(ErrorCode.REPORT_NOT_READY);
+  }, 30_000);
+
+  it('updates a built report with changes by hand, keeping the check-in proof and every change', async () => {
+    const change = (student: UserSummary, sequence: number, status: 'present' | 'late' | 'excused' | 'absent', previousStatus: typeof status, reason: string) =>
+      publish(
+        EventSubjects.markChanged,
+        { sessionId, courseId, studentId: student.id, status, previousStatus, reason, changedBy: teacher.userId, changedAt: now(), sequence },
+        `mark.changed:${sessionId}:${student.id}:${sequence}`,
+      );
+    const updateNumber = async (revision: number) => {
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const found = updated.find((e) => e.data.sessionId === sessionId && e.data.revision === revision);
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`no report.updated revision ${revision}`);
+        await sleep(25);
+      }
+    };
+    await change(eve, 1, 'absent', 'present', 'Left after the register');
+    await change(dan, 1, 'excused', 'absent', 'Medical certificate');
+    // Both changes may land in one batch (one revision) or two.
+    const deadline = Date.now() + 15_000;
+    let report = await rpc.request(Rpc.reportGet, { actor: teacher, sessionId });
+    while (report.counts?.excused !== 1 || report.counts?.present !== 2) {
+      if (Date.now() > deadline) throw new Error(`the report was not updated: ${JSON.stringify(report.counts)}`);
+      await sleep(50);
+      report = await rpc.request(Rpc.reportGet, { actor: teacher, sessionId });
+    }
+    const revision = report.revision!;
+    expect(revision).toBeGreaterThanOrEqual(1);
+    expect((await updateNumber(revision)).data).toMatchObject({ presentCount: 2, absentCount: 3, counts: { present: 2, late: 0, excused: 1, absent: 2 } });
+    expect(report).toMatchObject({ presentCount: 2, absentCount: 3 });
+    const row = (s: UserSummary) => report.rows.find((r) => r.studentId === s.id);
+    expect(row(eve)).toMatchObject({
+      status: 'absent',
+      checkinStatus: 'present',
+      distanceM: 10,
+      methods: ['passkey', 'geofence'],
+      override: { status: 'absent', reason: 'Left after the register', by: teacher.userId },
+    });
+    expect(row(eve)?.checkedInAt).toBeDefined();
+    expect(row(dan)).toMatchObject({ status: 'excused', override: { reason: 'Medical certificate' } });
+
+    // A second change of the same student wins; the first stays in the audit table.
+    await change(eve, 2, 'present', 'absent', 'She came back');
+    const next = await updateNumber(revision + 1);
+    expect(next.id).toBe(`report.updated:${sessionId}:${revision + 1}`);
+    report = await rpc.request(Rpc.reportGet, { actor: teacher, sessionId });
+    expect(row(eve)).toBeDefined();
+    expect(report.rows.find((r) => r.studentId === eve.id)).toMatchObject({ status: 'present', override: { reason: 'She came back' } });
+    const { rows: audit } = await db.query(
+      'SELECT sequence, status, previous_status, reason, changed_by FROM report.mark_changes WHERE session_id = $1 AND student_id = $2 ORDER BY sequence',
+      [sessionId, eve.id],
+    );
+    expect(audit).toEqual([
+      { sequence: 1, status: 'absent', previous_status: 'present', reason: 'Left after the register', changed_by: teacher.userId },
+      { sequence: 2, status: 'present', previous_status: 'absent', reason: 'She came back', changed_by: teacher.userId },
+    ]);
+  }, 30_000);
+
+  it('reports a check-in late from mark.recorded.v2, whichever of v1 and v2 arrives', async () => {
+    const late = randomUUID();
+    await publisher.publish(
+      EventSubjects.sessionOpened,
+      { sessionId: late, courseId, courseCode: 'MTH110', courseTitle: 'Calculus', teacherId: teacher.userId, openedAt: now(), radiusM: 80, enrolledStudentIds: [al.id, bea.id] },
+      { dedupKey: `opened:${late}` },
+    );
+    const fact = (s: UserSummary) => ({
+      sessionId: late,
+      courseId,
+      studentId: s.id,
+      source: 'checkin' as const,
+      submissionId: `late-${s.id}`,
+      distanceM: 4,
+      accuracyM: 6,
+      methods: ['passkey' as const, 'geofence' as const],
+      markedAt: now(),
+    });
+    await publisher.publish(EventSubjects.markRecordedV2, { ...fact(al), status: 'late' }, { dedupKey: `mark.v2:${late}:${al.id}` });
+    await publisher.publish(EventSubjects.markRecorded, { ...fact(al), status: 'present' }, { dedupKey: `mark:${late}:${al.id}` });
+    // v1 first, then v2 (a v2 retried later): v2 still sets the status.
+    await publisher.publish(EventSubjects.markRecorded, { ...fact(bea), status: 'present' }, { dedupKey: `mark:${late}:${bea.id}` });
+    await sleep(200);
+    await publisher.publish(EventSubjects.markRecordedV2, { ...fact(bea), status: 'late' }, { dedupKey: `mark.v2:${late}:${bea.id}` });
+    await publisher.publish(
+      EventSubjects.sessionClosed,
+      { sessionId: late, courseId, closedAt: now(), closedBy: '00000000-0000-0000-0000-000000000000', presentStudentIds: [al.id, bea.id], closeReason: 'max-length' },
+      { dedupKey: `closed:${late}` },
+    );
+    expect((await readyFor(late)).data).toMatchObject({ presentCount: 2, absentCount: 0 });
+    const report = await rpc.request(Rpc.reportGet, { actor: teacher, sessionId: late });
+    expect(report.counts).toEqual({ present: 0, late: 2, excused: 0, absent: 0 });
+    expect(report.rows.map((r) => r.status)).toEqual(['late', 'late']);
   }, 30_000);
 });

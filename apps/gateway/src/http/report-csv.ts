@@ -8,7 +8,22 @@ function field(value: unknown): string {
 }
 
 export function reportToCsv(report: ReportReply): string {
-  const header = ['student_id', 'name', 'email', 'status', 'checked_in_at', 'distance_m', 'accuracy_m', 'proven_by', 'last_rejection'];
+  // Columns are only ever added at the end, so spreadsheets and scripts reading by position keep working.
+  const header = [
+    'student_id',
+    'name',
+    'email',
+    'status',
+    'checked_in_at',
+    'distance_m',
+    'accuracy_m',
+    'proven_by',
+    'last_rejection',
+    'checkin_status',
+    'changed_reason',
+    'changed_by',
+    'changed_at',
+  ];
   const lines = [header.join(',')];
   for (const row of report.rows) {
     lines.push(
@@ -22,6 +37,11 @@ export function reportToCsv(report: ReportReply): string {
         row.accuracyM === undefined ? '' : Math.round(row.accuracyM),
         row.methods?.join('+'),
         row.lastRejection,
+        // What the check-in itself gave (present / late), also when a teacher changed the status.
+        row.checkinStatus ?? (row.checkedInAt ? row.status : undefined),
+        row.override?.reason,
+        row.override?.by,
+        row.override?.at,
       ]
         .map(field)
         .join(','),

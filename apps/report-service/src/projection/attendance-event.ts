@@ -7,7 +7,9 @@ export type AttendanceEvent =
   | { kind: typeof EventSubjects.sessionClosed; data: EventData<typeof EventSubjects.sessionClosed> }
   | { kind: typeof EventSubjects.checkinVerified; data: EventData<typeof EventSubjects.checkinVerified> }
   | { kind: typeof EventSubjects.checkinRejected; data: EventData<typeof EventSubjects.checkinRejected> }
-  | { kind: typeof EventSubjects.markRecorded; data: EventData<typeof EventSubjects.markRecorded> };
+  | { kind: typeof EventSubjects.markRecorded; data: EventData<typeof EventSubjects.markRecorded> }
+  | { kind: typeof EventSubjects.markRecordedV2; data: EventData<typeof EventSubjects.markRecordedV2> }
+  | { kind: typeof EventSubjects.markChanged; data: EventData<typeof EventSubjects.markChanged> };
 
 const Projected = new Set<EventSubject>([
   EventSubjects.sessionOpened,
@@ -15,6 +17,8 @@ const Projected = new Set<EventSubject>([
   EventSubjects.checkinVerified,
   EventSubjects.checkinRejected,
   EventSubjects.markRecorded,
+  EventSubjects.markRecordedV2,
+  EventSubjects.markChanged,
 ]);
 
 export type DecodeResult =

@@ -9,7 +9,12 @@ export interface ProjectionBatch {
   closed: Of<typeof EventSubjects.sessionClosed>[];
   verified: Of<typeof EventSubjects.checkinVerified>[];
   rejected: Of<typeof EventSubjects.checkinRejected>[];
+  /** Check-ins from mark.recorded.v1: inserted only when no mark of the student is there yet. */
   marks: Of<typeof EventSubjects.markRecorded>[];
+  /** Check-ins from mark.recorded.v2: inserted, or set the status of the v1 row of the same check-in. */
+  marksV2: Of<typeof EventSubjects.markRecordedV2>[];
+  /** Changes by hand, each kept (the audit). */
+  changes: Of<typeof EventSubjects.markChanged>[];
 }
 
 /** Groups events by what they write, keeping one event per row key (Postgres refuses to upsert a row twice in one statement). */
@@ -19,6 +24,8 @@ export function toProjectionBatch(events: AttendanceEvent[]): ProjectionBatch {
   const verified = new Map<string, ProjectionBatch['verified'][number]>();
   const rejected = new Map<string, ProjectionBatch['rejected'][number]>();
   const marks = new Map<string, ProjectionBatch['marks'][number]>();
+  const marksV2 = new Map<string, ProjectionBatch['marksV2'][number]>();
+  const changes = new Map<string, ProjectionBatch['changes'][number]>();
   for (const e of events) {
     switch (e.kind) {
       case EventSubjects.sessionOpened:
@@ -36,6 +43,12 @@ export function toProjectionBatch(events: AttendanceEvent[]): ProjectionBatch {
       case EventSubjects.markRecorded:
         if (!marks.has(`${e.data.sessionId}:${e.data.studentId}`)) marks.set(`${e.data.sessionId}:${e.data.studentId}`, e.data);
         break;
+      case EventSubjects.markRecordedV2:
+        if (!marksV2.has(`${e.data.sessionId}:${e.data.studentId}`)) marksV2.set(`${e.data.sessionId}:${e.data.studentId}`, e.data);
+        break;
+      case EventSubjects.markChanged:
+        changes.set(`${e.data.sessionId}:${e.data.studentId}:${e.data.sequence}`, e.data);
+        break;
     }
   }
   return {
@@ -44,6 +57,8 @@ export function toProjectionBatch(events: AttendanceEvent[]): ProjectionBatch {
     verified: [...verified.values()],
     rejected: [...rejected.values()],
     marks: [...marks.values()],
+    marksV2: [...marksV2.values()],
+    changes: [...changes.values()],
   };
 }
 

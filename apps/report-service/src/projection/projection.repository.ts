@@ -17,7 +17,10 @@ export class ProjectionRepository extends ProjectionStore {
       if (batch.opened.length) await this.upsertOpened(tx, batch.opened);
       if (batch.closed.length) await this.upsertClosed(tx, batch.closed, seenAt);
       if (batch.verified.length || batch.rejected.length) await this.insertCheckins(tx, batch);
+      // v2 first: within one batch its status is written, and the v1 row of the same check-in then finds it there.
+      if (batch.marksV2.length) await this.upsertMarksV2(tx, batch.marksV2);
       if (batch.marks.length) await this.insertMarks(tx, batch.marks);
+      if (batch.changes.length) await this.insertChanges(tx, batch.changes);
     });
   }
 
@@ -92,6 +95,49 @@ export class ProjectionRepository extends ProjectionStore {
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(submission_id text, session_id uuid, student_id uuid, verdict text,
          reason text, distance_m double precision, accuracy_m double precision, decided_at timestamptz)
        ON CONFLICT (submission_id) DO NOTHING`,
+      [JSON.stringify(rows)],
+    );
+  }
+
+  private async upsertMarksV2(tx: EntityManager, events: ProjectionBatch['marksV2']): Promise<void> {
+    const rows = events.map((e) => ({
+      session_id: e.sessionId,
+      student_id: e.studentId,
+      submission_id: e.submissionId,
+      marked_at: e.markedAt,
+      distance_m: e.distanceM,
+      accuracy_m: e.accuracyM,
+      methods: e.methods,
+      status: e.status,
+    }));
+    // The same check-in as its v1 event: only the status is v2's to add.
+    await tx.query(
+      `INSERT INTO report.marks (session_id, student_id, submission_id, marked_at, distance_m, accuracy_m, methods, status)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(session_id uuid, student_id uuid, submission_id text,
+         marked_at timestamptz, distance_m double precision, accuracy_m double precision, methods text[], status text)
+       ON CONFLICT (session_id, student_id) DO UPDATE SET status = EXCLUDED.status
+         WHERE report.marks.submission_id = EXCLUDED.submission_id`,
+      [JSON.stringify(rows)],
+    );
+  }
+
+  private async insertChanges(tx: EntityManager, events: ProjectionBatch['changes']): Promise<void> {
+    const rows = events.map((e) => ({
+      session_id: e.sessionId,
+      student_id: e.studentId,
+      sequence: e.sequence,
+      course_id: e.courseId,
+      status: e.status,
+      previous_status: e.previousStatus,
+      reason: e.reason,
+      changed_by: e.changedBy,
+      changed_at: e.changedAt,
+    }));
+    await tx.query(
+      `INSERT INTO report.mark_changes (session_id, student_id, sequence, course_id, status, previous_status, reason, changed_by, changed_at)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(session_id uuid, student_id uuid, sequence integer, course_id uuid,
+         status text, previous_status text, reason text, changed_by uuid, changed_at timestamptz)
+       ON CONFLICT (session_id, student_id, sequence) DO NOTHING`,
       [JSON.stringify(rows)],
     );
   }

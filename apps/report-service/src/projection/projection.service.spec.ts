@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { EventSubjects, eventTypeOf, type EventData, type EventSubject } from '@classconnect/contracts';
-import { ReportService, type CloseOutcome } from '../reports/report.service.js';
+import { ReportService, type ChangeOutcome, type CloseOutcome } from '../reports/report.service.js';
 import { FakeClock } from '../reports/testing/fakes.js';
 import { ProjectionStore, toProjectionBatch, type ProjectionBatch } from './projection-batch.js';
 import { ProjectionService, type IncomingEvent } from './projection.service.js';
@@ -43,9 +43,22 @@ class RecordingStore extends ProjectionStore {
   }
 }
 
-function serviceWith(onClosed: (sessionId: string) => Promise<CloseOutcome>) {
+const changed = (sessionId: string, studentId: string, sequence: number) =>
+  event(EventSubjects.markChanged, {
+    sessionId,
+    courseId: C,
+    studentId,
+    status: 'excused',
+    previousStatus: 'absent',
+    reason: 'Sick note',
+    changedBy: C,
+    changedAt: at,
+    sequence,
+  });
+
+function serviceWith(onClosed: (sessionId: string) => Promise<CloseOutcome>, onChanged: (sessionId: string) => Promise<ChangeOutcome> = async () => ({ done: true })) {
   const store = new RecordingStore();
-  const reports = { onSessionClosed: onClosed } as unknown as ReportService;
+  const reports = { onSessionClosed: onClosed, onMarksChanged: onChanged } as unknown as ReportService;
   return { store, service: new ProjectionService(store, reports, new FakeClock()) };
 }
 const built = async (): Promise<CloseOutcome> => ({ done: true, report: {} as never });
@@ -95,6 +108,36 @@ describe('ProjectionService.handleBatch', () => {
     const { store, service } = serviceWith(built);
     store.fail = true;
     await expect(service.handleBatch([mark(A), closed(S1)])).rejects.toThrow('database down');
+  });
+});
+
+describe('ProjectionService.handleBatch with changes by hand', () => {
+  it('writes every change, then brings each touched report up to date after the closes of the batch', async () => {
+    const order: string[] = [];
+    const { store, service } = serviceWith(
+      async (sessionId) => {
+        order.push(`close ${sessionId}`);
+        return built();
+      },
+      async (sessionId) => {
+        order.push(`changed ${sessionId}`);
+        return sessionId === S2 ? { done: false, retryInMs: 500 } : { done: true };
+      },
+    );
+    const retry = await service.handleBatch([changed(S1, A, 1), changed(S1, A, 2), closed(S1), changed(S2, B, 1)]);
+    expect(store.batches[0]!.changes.map((c) => c.sequence)).toEqual([1, 2, 1]);
+    expect(order).toEqual([`close ${S1}`, `changed ${S1}`, `changed ${S2}`]);
+    expect([...retry]).toEqual([[3, 500]]);
+  });
+
+  it('keeps the v2 mark with its status beside the v1 one of the same check-in', () => {
+    const v2 = { ...JSON.parse(new TextDecoder().decode(mark(A).data)).data, status: 'late' };
+    const batch = toProjectionBatch([
+      { kind: EventSubjects.markRecordedV2, data: v2 },
+      { kind: EventSubjects.markRecorded, data: JSON.parse(new TextDecoder().decode(mark(A).data)).data },
+    ]);
+    expect(batch.marksV2.map((m) => m.status)).toEqual(['late']);
+    expect(batch.marks).toHaveLength(1);
   });
 });
 

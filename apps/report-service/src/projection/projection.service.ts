@@ -33,6 +33,7 @@ export class ProjectionService {
   async handleBatch(items: IncomingEvent[]): Promise<Map<number, number>> {
     const events: AttendanceEvent[] = [];
     const closes = new Map<string, number[]>();
+    const changes = new Map<string, number[]>();
     items.forEach((item, index) => {
       const decoded = decodeAttendanceEvent(item.subject, item.data);
       if (!decoded.ok) {
@@ -45,6 +46,10 @@ export class ProjectionService {
         const sessionId = decoded.event.data.sessionId;
         closes.set(sessionId, [...(closes.get(sessionId) ?? []), index]);
       }
+      if (decoded.event.kind === EventSubjects.markChanged) {
+        const sessionId = decoded.event.data.sessionId;
+        changes.set(sessionId, [...(changes.get(sessionId) ?? []), index]);
+      }
     });
     if (events.length > 0) await this.store.apply(toProjectionBatch(events), this.clock.now());
 
@@ -55,7 +60,27 @@ export class ProjectionService {
         if (delay !== undefined) for (const i of indexes) retry.set(i, delay);
       }),
     );
+    // Changes by hand after the reports of this batch's closes were tried: a change and the close
+    // of its session in one batch then finds the report built.
+    await Promise.all(
+      [...changes].map(async ([sessionId, indexes]) => {
+        const delay = await this.updateDelay(sessionId, indexes.map((i) => items[i]!));
+        if (delay !== undefined) for (const i of indexes) retry.set(i, delay);
+      }),
+    );
     return retry;
+  }
+
+  /** Brings a built report up to date with changes by hand; returns when to try again, or undefined when done. */
+  private async updateDelay(sessionId: string, changes: IncomingEvent[]): Promise<number | undefined> {
+    try {
+      const outcome = await this.reports.onMarksChanged(sessionId, changes[0]?.correlationId);
+      return outcome.done ? undefined : outcome.retryInMs;
+    } catch (err) {
+      const deliveries = Math.max(...changes.map((c) => c.deliveryCount));
+      this.log.error({ err, sessionId, deliveryCount: deliveries }, 'could not update the report yet; will retry');
+      return Math.min(500 * 2 ** Math.min(deliveries, 5), 15_000);
+    }
   }
 
   /** Tries to build a closed session's report; returns when to try again, or undefined when done. */

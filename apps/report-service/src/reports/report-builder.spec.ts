@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { buildReport } from './report-builder.js';
+import { buildReport, countStatuses } from './report-builder.js';
 import type { MarkRecord } from './report.ports.js';
 
 const ids = {
@@ -70,5 +70,56 @@ describe('buildReport', () => {
     const report = buildReport({ enrolledIds: [ids.ada], presentIds: [stranger], marks: [mark(stranger)], lastRejections: new Map(), users });
     expect(report.rows).toHaveLength(2);
     expect(report.rows.find((r) => r.studentId === stranger)).toMatchObject({ status: 'present', name: 'Unknown student', email: '' });
+  });
+  it('shows a late check-in as late, counted among those in the room', () => {
+    const report = buildReport({
+      enrolledIds: [ids.ada, ids.bob],
+      presentIds: [ids.ada],
+      marks: [{ ...mark(ids.ada), status: 'late' }],
+      lastRejections: new Map(),
+      users,
+    });
+    expect(report.rows[0]).toMatchObject({ studentId: ids.ada, status: 'late', checkedInAt: '2025-03-01T09:01:00.000Z' });
+    expect(report).toMatchObject({ presentCount: 1, absentCount: 1 });
+    expect(countStatuses(report.rows)).toEqual({ present: 0, late: 1, excused: 0, absent: 1 });
+  });
+
+  it('lets the latest change by hand set the status, with its reason, and keeps the check-in’s proof beside it', () => {
+    const by = '00000000-0000-4000-8000-0000000000aa';
+    const report = buildReport({
+      enrolledIds: [ids.ada, ids.bob, ids.cyd],
+      presentIds: [ids.ada],
+      marks: [{ ...mark(ids.ada), status: 'late' }],
+      lastRejections: new Map([[ids.bob, 'OUTSIDE_GEOFENCE']]),
+      users,
+      overrides: new Map([
+        [ids.ada, { studentId: ids.ada, status: 'present', reason: 'Train delayed', changedBy: by, changedAt: '2025-03-01T09:30:00.000Z', sequence: 2 }],
+        [ids.bob, { studentId: ids.bob, status: 'excused', reason: 'Sick note', changedBy: by, changedAt: '2025-03-01T10:00:00.000Z', sequence: 1 }],
+      ]),
+    });
+    expect(report.rows).toEqual([
+      {
+        studentId: ids.ada,
+        name: 'Ada Lovelace',
+        email: 'ada@uni.test',
+        status: 'present',
+        checkinStatus: 'late',
+        checkedInAt: '2025-03-01T09:01:00.000Z',
+        distanceM: 12.5,
+        accuracyM: 8,
+        methods: ['passkey', 'geofence'],
+        override: { status: 'present', reason: 'Train delayed', by, at: '2025-03-01T09:30:00.000Z' },
+      },
+      {
+        studentId: ids.bob,
+        name: 'bob Brown',
+        email: 'bob@uni.test',
+        status: 'excused',
+        lastRejection: 'OUTSIDE_GEOFENCE',
+        override: { status: 'excused', reason: 'Sick note', by, at: '2025-03-01T10:00:00.000Z' },
+      },
+      { studentId: ids.cyd, name: 'Cyd Charisse', email: 'cyd@uni.test', status: 'absent' },
+    ]);
+    expect(report).toMatchObject({ presentCount: 1, absentCount: 2 });
   });
 });

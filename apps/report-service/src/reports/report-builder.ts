@@ -1,5 +1,5 @@
-import type { ReportRow, UserSummary } from '@classconnect/contracts';
-import type { MarkRecord } from './report.ports.js';
+import type { AttendanceStatus, ReportRow, UserSummary } from '@classconnect/contracts';
+import type { MarkRecord, OverrideRecord } from './report.ports.js';
 
 export interface ReportInput {
   /** Everyone enrolled when the session opened. */
@@ -9,11 +9,15 @@ export interface ReportInput {
   marks: MarkRecord[];
   lastRejections: Map<string, string>;
   users: UserSummary[];
+  /** Each student's latest change by hand (none when left out). */
+  overrides?: Map<string, OverrideRecord>;
 }
 
 export interface BuiltReport {
   rows: ReportRow[];
+  /** present + late: in the room. */
   presentCount: number;
+  /** absent + excused: not in the room. */
   absentCount: number;
 }
 
@@ -23,9 +27,11 @@ export function studentsOf(input: Pick<ReportInput, 'enrolledIds' | 'presentIds'
 }
 
 /**
- * One row per student, sorted by name: present with how the mark was proven, or absent with the
- * reason of their last refused attempt, if any. A student the close event lists as present is
- * present even when their mark never reached us (the report was built after the wait ran out).
+ * One row per student, sorted by name: present or late with how the mark was proven, or absent
+ * with the reason of their last refused attempt, if any. A student the close event lists as
+ * present is present even when their mark never reached us (the report was built after the wait
+ * ran out). A teacher's latest change by hand sets the row's status and is shown with its reason,
+ * beside the check-in's own proof, which stays.
  */
 export function buildReport(input: ReportInput): BuiltReport {
   const marks = new Map(input.marks.map((m) => [m.studentId, m]));
@@ -33,25 +39,41 @@ export function buildReport(input: ReportInput): BuiltReport {
   const users = new Map(input.users.map((u) => [u.id, u]));
   const rows = studentsOf(input).map((studentId): ReportRow => {
     const user = users.get(studentId);
-    const person = { studentId, name: user?.name ?? 'Unknown student', email: user?.email ?? '' };
-    const mark = marks.get(studentId);
-    if (mark) {
-      return {
-        ...person,
-        status: 'present',
-        checkedInAt: mark.markedAt,
-        distanceM: mark.distanceM,
-        accuracyM: mark.accuracyM,
-        methods: mark.methods,
-      };
-    }
-    if (present.has(studentId)) return { ...person, status: 'present' };
-    const lastRejection = input.lastRejections.get(studentId);
-    return lastRejection ? { ...person, status: 'absent', lastRejection } : { ...person, status: 'absent' };
+    const row = checkinRow({ studentId, name: user?.name ?? 'Unknown student', email: user?.email ?? '' }, marks.get(studentId), present.has(studentId), input.lastRejections.get(studentId));
+    const override = input.overrides?.get(studentId);
+    if (!override) return row;
+    return {
+      ...row,
+      status: override.status,
+      ...(row.checkedInAt ? { checkinStatus: row.status as 'present' | 'late' } : {}),
+      override: { status: override.status, reason: override.reason, by: override.changedBy, at: override.changedAt },
+    };
   });
   rows.sort(byName);
-  const presentCount = rows.filter((r) => r.status === 'present').length;
-  return { rows, presentCount, absentCount: rows.length - presentCount };
+  const counts = countStatuses(rows);
+  return { rows, presentCount: counts.present + counts.late, absentCount: counts.absent + counts.excused };
+}
+
+/** How many rows have each status. */
+export function countStatuses(rows: Pick<ReportRow, 'status'>[]): Record<AttendanceStatus, number> {
+  const counts: Record<AttendanceStatus, number> = { present: 0, late: 0, excused: 0, absent: 0 };
+  for (const r of rows) counts[r.status]++;
+  return counts;
+}
+
+function checkinRow(person: Pick<ReportRow, 'studentId' | 'name' | 'email'>, mark: MarkRecord | undefined, listedPresent: boolean, lastRejection: string | undefined): ReportRow {
+  if (mark) {
+    return {
+      ...person,
+      status: mark.status ?? 'present',
+      checkedInAt: mark.markedAt,
+      distanceM: mark.distanceM,
+      accuracyM: mark.accuracyM,
+      methods: mark.methods,
+    };
+  }
+  if (listedPresent) return { ...person, status: 'present' };
+  return lastRejection ? { ...person, status: 'absent', lastRejection } : { ...person, status: 'absent' };
 }
 
 function byName(a: ReportRow, b: ReportRow): number {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode, type Actor, type ReportReply } from '@classconnect/contracts';
+import { countStatuses } from './report-builder.js';
 import { ReportStore, UserDirectory } from './report.ports.js';
 
 /** Serves stored reports to the people allowed to read them. */
@@ -30,6 +31,8 @@ export class ReportQueryService {
       closedAt: session.closedAt,
       presentCount: report.presentCount,
       absentCount: report.absentCount,
+      counts: countStatuses(report.rows),
+      revision: report.revision ?? 0,
       rows: report.rows,
     };
   }

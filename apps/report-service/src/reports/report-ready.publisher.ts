@@ -1,9 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventSubjects } from '@classconnect/contracts';
 import { EventPublisher } from '@classconnect/messaging';
+import { countStatuses } from './report-builder.js';
 import { ReadyPublisher, type StoredReport } from './report.ports.js';
 
-/** Publishes attendance.report.ready.v1, once per session (the dedup key is the session's). */
+/**
+ * Publishes attendance.report.ready.v1, once per session (the dedup key is the session's), and
+ * attendance.report.updated.v1 once per revision of a report changed after it was ready.
+ */
 @Injectable()
 export class ReportReadyPublisher extends ReadyPublisher {
   constructor(@Inject(EventPublisher) private readonly events: EventPublisher) {
@@ -21,6 +25,23 @@ export class ReportReadyPublisher extends ReadyPublisher {
         readyAt: report.builtAt,
       },
       { dedupKey: `report.ready:${report.sessionId}`, about: report.sessionId, ...(correlationId ? { correlationId } : {}) },
+    );
+  }
+
+  async reportUpdated(report: StoredReport, correlationId?: string): Promise<void> {
+    const revision = report.revision ?? 0;
+    await this.events.publish(
+      EventSubjects.reportUpdated,
+      {
+        sessionId: report.sessionId,
+        courseId: report.courseId,
+        presentCount: report.presentCount,
+        absentCount: report.absentCount,
+        counts: countStatuses(report.rows),
+        revision,
+        updatedAt: new Date().toISOString(),
+      },
+      { dedupKey: `report.updated:${report.sessionId}:${revision}`, about: report.sessionId, ...(correlationId ? { correlationId } : {}) },
     );
   }
 }

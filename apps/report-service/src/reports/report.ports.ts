@@ -1,4 +1,4 @@
-import type { ReportRow, UserSummary } from '@classconnect/contracts';
+import type { AttendanceStatus, ReportRow, UserSummary } from '@classconnect/contracts';
 
 /** A session as the projection holds it. Fields from session.opened are missing until it arrives. */
 export interface SessionRecord {
@@ -23,6 +23,18 @@ export interface MarkRecord {
   distanceM: number;
   accuracyM: number;
   methods: string[];
+  /** From mark.recorded.v2; marks known only from v1 are present. */
+  status?: 'present' | 'late';
+}
+
+/** A student's latest change by hand (the one with the highest sequence). */
+export interface OverrideRecord {
+  studentId: string;
+  status: AttendanceStatus;
+  reason: string;
+  changedBy: string;
+  changedAt: string;
+  sequence: number;
 }
 
 export interface StoredReport {
@@ -33,6 +45,16 @@ export interface StoredReport {
   absentCount: number;
   rows: ReportRow[];
   publishedAt?: string;
+  /** 0 as built; +1 for each update after a change by hand. */
+  revision?: number;
+  /** The last revision announced with report.updated (0: none). */
+  publishedRevision?: number;
+}
+
+export interface ReportUpdate {
+  rows: ReportRow[];
+  presentCount: number;
+  absentCount: number;
 }
 
 /** What the report logic reads and writes (Postgres in production, an in-memory fake in unit specs). */
@@ -41,10 +63,15 @@ export abstract class ReportStore {
   abstract marksOf(sessionId: string): Promise<MarkRecord[]>;
   /** For each student of the session with a rejected check-in: the reason of the latest one. */
   abstract lastRejectionsOf(sessionId: string): Promise<Map<string, string>>;
+  /** Each student's latest change by hand in the session. */
+  abstract overridesOf(sessionId: string): Promise<Map<string, OverrideRecord>>;
   abstract findReport(sessionId: string): Promise<StoredReport | null>;
   /** Stores the report unless one is already stored; returns the stored one either way. */
   abstract saveReport(report: StoredReport): Promise<StoredReport>;
   abstract markPublished(sessionId: string, at: Date): Promise<void>;
+  /** Replaces a stored report's rows if its revision is still `fromRevision`; false when another writer got there first. */
+  abstract updateReport(sessionId: string, fromRevision: number, update: ReportUpdate): Promise<boolean>;
+  abstract markUpdatePublished(sessionId: string, revision: number): Promise<void>;
 }
 
 /** Names and emails of people, from identity-service. Throws when it cannot answer. */
@@ -57,6 +84,8 @@ export abstract class UserDirectory {
 /** Announces a built report on the ATTENDANCE stream. */
 export abstract class ReadyPublisher {
   abstract reportReady(report: StoredReport, correlationId?: string): Promise<void>;
+  /** Announces a revision of a report that changed after it was ready. */
+  abstract reportUpdated(report: StoredReport, correlationId?: string): Promise<void>;
 }
 
 export abstract class Clock {

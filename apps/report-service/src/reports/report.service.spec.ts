@@ -94,3 +94,80 @@ describe('ReportService.onSessionClosed', () => {
     expect(publisher.published).toHaveLength(1);
   });
 });
+
+describe('ReportService.onMarksChanged', () => {
+  let store: FakeStore;
+  let publisher: FakePublisher;
+  let service: ReportService;
+  const teacherId = '30000000-0000-4000-8000-000000000001';
+  const change = (studentId: string, sequence: number, status: 'present' | 'late' | 'excused' | 'absent', reason: string) =>
+    store.overrides.set(S, new Map([...(store.overrides.get(S) ?? []), [studentId, { studentId, status, reason, changedBy: teacherId, changedAt: '2025-03-01T10:05:00.000Z', sequence }]]));
+
+  beforeEach(() => {
+    store = new FakeStore();
+    publisher = new FakePublisher();
+    const clock = new FakeClock();
+    service = new ReportService(store, new FakeDirectory(students), publisher, clock, { REPORT_MARK_WAIT_MS: 60_000 });
+    store.sessions.set(S, {
+      sessionId: S,
+      courseId: C,
+      teacherId: T,
+      openedAt: '2025-03-01T09:00:00.000Z',
+      enrolledIds: students.map((s) => s.id),
+      presentIds: [students[0]!.id],
+      closeSeenAt: clock.now().toISOString(),
+    });
+    store.marks.set(S, [markOf(students[0]!.id)]);
+  });
+
+  it('does nothing before the session closes: the report will read the change when it is built', async () => {
+    change(students[1]!.id, 1, 'excused', 'Sick');
+    await expect(service.onMarksChanged(S)).resolves.toEqual({ done: true });
+    expect(store.reports.size).toBe(0);
+  });
+
+  it('asks again shortly while the closed session’s report is being built', async () => {
+    store.sessions.set(S, { ...store.sessions.get(S)!, closedAt: '2025-03-01T09:50:00.000Z' });
+    await expect(service.onMarksChanged(S)).resolves.toEqual({ done: false, retryInMs: MarkRetryMs });
+  });
+
+  it('builds the report with the change when the session closes after it', async () => {
+    change(students[1]!.id, 1, 'excused', 'Sick');
+    store.sessions.set(S, { ...store.sessions.get(S)!, closedAt: '2025-03-01T09:50:00.000Z' });
+    const outcome = await service.onSessionClosed(S);
+    expect(outcome.done && outcome.report.rows.find((r) => r.studentId === students[1]!.id)).toMatchObject({ status: 'excused', override: { reason: 'Sick' } });
+  });
+
+  it('updates a built report under the next revision, announces it once, and ignores a redelivery', async () => {
+    store.sessions.set(S, { ...store.sessions.get(S)!, closedAt: '2025-03-01T09:50:00.000Z' });
+    await service.onSessionClosed(S);
+    change(students[0]!.id, 1, 'absent', 'Left after ten minutes');
+    await expect(service.onMarksChanged(S)).resolves.toEqual({ done: true });
+    const updated = store.reports.get(S)!;
+    expect(updated).toMatchObject({ revision: 1, publishedRevision: 1, presentCount: 0, absentCount: 3 });
+    expect(updated.rows.find((r) => r.studentId === students[0]!.id)).toMatchObject({
+      status: 'absent',
+      checkinStatus: 'present',
+      checkedInAt: '2025-03-01T09:05:00.000Z',
+      override: { status: 'absent', reason: 'Left after ten minutes', by: teacherId },
+    });
+    expect(publisher.updates.map((r) => r.revision)).toEqual([1]);
+    await service.onMarksChanged(S);
+    expect(store.reports.get(S)!.revision).toBe(1);
+    expect(publisher.updates).toHaveLength(1);
+    // A later change makes revision 2.
+    change(students[2]!.id, 1, 'late', 'Came at 9:40');
+    await service.onMarksChanged(S);
+    expect(publisher.updates.map((r) => r.revision)).toEqual([1, 2]);
+  });
+
+  it('recomputes when another instance updated the report first', async () => {
+    store.sessions.set(S, { ...store.sessions.get(S)!, closedAt: '2025-03-01T09:50:00.000Z' });
+    await service.onSessionClosed(S);
+    change(students[1]!.id, 1, 'excused', 'Sick');
+    store.loseNextUpdate = true;
+    await service.onMarksChanged(S);
+    expect(store.reports.get(S)!.revision).toBe(2);
+    expect(publisher.updates.map((r) => r.revision)).toEqual([2]);
+  });
+});

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ReportRow } from '@classconnect/contracts';
-import { ReportStore, type MarkRecord, type SessionRecord, type StoredReport } from './report.ports.js';
+import { ReportStore, type MarkRecord, type OverrideRecord, type ReportUpdate, type SessionRecord, type StoredReport } from './report.ports.js';
 
 interface SessionRow {
   session_id: string;
@@ -25,6 +25,8 @@ interface ReportTableRow {
   absent_count: number;
   rows: ReportRow[];
   published_at: Date | null;
+  revision: number;
+  published_revision: number;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : undefined);
@@ -56,10 +58,10 @@ export class ReportsRepository extends ReportStore {
 
   async marksOf(sessionId: string): Promise<MarkRecord[]> {
     const rows = (await this.ds.query(
-      `SELECT student_id, submission_id, marked_at, distance_m, accuracy_m, methods
+      `SELECT student_id, submission_id, marked_at, distance_m, accuracy_m, methods, status
          FROM report.marks WHERE session_id = $1 ORDER BY marked_at`,
       [sessionId],
-    )) as { student_id: string; submission_id: string; marked_at: Date; distance_m: number; accuracy_m: number; methods: string[] }[];
+    )) as { student_id: string; submission_id: string; marked_at: Date; distance_m: number; accuracy_m: number; methods: string[]; status: 'present' | 'late' }[];
     return rows.map((r) => ({
       studentId: r.student_id,
       submissionId: r.submission_id,
@@ -67,7 +69,23 @@ export class ReportsRepository extends ReportStore {
       distanceM: r.distance_m,
       accuracyM: r.accuracy_m,
       methods: r.methods,
+      status: r.status,
     }));
+  }
+
+  async overridesOf(sessionId: string): Promise<Map<string, OverrideRecord>> {
+    const rows = (await this.ds.query(
+      `SELECT DISTINCT ON (student_id) student_id, status, reason, changed_by, changed_at, sequence
+         FROM report.mark_changes WHERE session_id = $1
+        ORDER BY student_id, sequence DESC`,
+      [sessionId],
+    )) as { student_id: string; status: OverrideRecord['status']; reason: string; changed_by: string; changed_at: Date; sequence: number }[];
+    return new Map(
+      rows.map((r) => [
+        r.student_id,
+        { studentId: r.student_id, status: r.status, reason: r.reason, changedBy: r.changed_by, changedAt: r.changed_at.toISOString(), sequence: r.sequence },
+      ]),
+    );
   }
 
   async lastRejectionsOf(sessionId: string): Promise<Map<string, string>> {
@@ -100,6 +118,19 @@ export class ReportsRepository extends ReportStore {
   async markPublished(sessionId: string, at: Date): Promise<void> {
     await this.ds.query('UPDATE report.reports SET published_at = $2 WHERE session_id = $1 AND published_at IS NULL', [sessionId, at.toISOString()]);
   }
+
+  async updateReport(sessionId: string, fromRevision: number, update: ReportUpdate): Promise<boolean> {
+    const [, affected] = (await this.ds.query(
+      `UPDATE report.reports SET rows = $3::jsonb, present_count = $4, absent_count = $5, revision = revision + 1
+        WHERE session_id = $1 AND revision = $2`,
+      [sessionId, fromRevision, JSON.stringify(update.rows), update.presentCount, update.absentCount],
+    )) as [unknown, number];
+    return affected === 1;
+  }
+
+  async markUpdatePublished(sessionId: string, revision: number): Promise<void> {
+    await this.ds.query('UPDATE report.reports SET published_revision = GREATEST(published_revision, $2) WHERE session_id = $1', [sessionId, revision]);
+  }
 }
 
 function toStoredReport(row: ReportTableRow): StoredReport {
@@ -111,6 +142,8 @@ function toStoredReport(row: ReportTableRow): StoredReport {
     absentCount: row.absent_count,
     rows: row.rows,
     publishedAt: iso(row.published_at),
+    revision: row.revision,
+    publishedRevision: row.published_revision,
   });
 }
 

@@ -1,4 +1,5 @@
 import { CreateReportSchema1767225600000 } from './1767225600000-create-report-schema.js';
+import { AddStatusesAndChanges1795392000000 } from './1795392000000-add-statuses-and-changes.js';
 
 /** Every migration of the `report` schema, oldest first. */
-export const ReportMigrations = [CreateReportSchema1767225600000];
+export const ReportMigrations = [CreateReportSchema1767225600000, AddStatusesAndChanges1795392000000];

@@ -1,5 +1,15 @@
 import { DomainError, ErrorCode, type UserSummary } from '@classconnect/contracts';
-import { Clock, ReadyPublisher, ReportStore, UserDirectory, type MarkRecord, type SessionRecord, type StoredReport } from '../report.ports.js';
+import {
+  Clock,
+  ReadyPublisher,
+  ReportStore,
+  UserDirectory,
+  type MarkRecord,
+  type OverrideRecord,
+  type ReportUpdate,
+  type SessionRecord,
+  type StoredReport,
+} from '../report.ports.js';
 
 /** In-memory stand-ins for the report logic's ports, for unit specs. */
 export class FakeStore extends ReportStore {
@@ -7,7 +17,10 @@ export class FakeStore extends ReportStore {
   marks = new Map<string, MarkRecord[]>();
   rejections = new Map<string, Map<string, string>>();
   reports = new Map<string, StoredReport>();
+  overrides = new Map<string, Map<string, OverrideRecord>>();
   saves = 0;
+  /** Makes the next updateReport lose its race, as if another instance had updated first. */
+  loseNextUpdate = false;
   async findSession(id: string) {
     return this.sessions.get(id) ?? null;
   }
@@ -28,6 +41,24 @@ export class FakeStore extends ReportStore {
   async markPublished(id: string, at: Date) {
     const r = this.reports.get(id);
     if (r && !r.publishedAt) this.reports.set(id, { ...r, publishedAt: at.toISOString() });
+  }
+  async overridesOf(id: string) {
+    return this.overrides.get(id) ?? new Map();
+  }
+  async updateReport(id: string, fromRevision: number, update: ReportUpdate) {
+    const r = this.reports.get(id);
+    if (this.loseNextUpdate) {
+      this.loseNextUpdate = false;
+      if (r) this.reports.set(id, { ...r, revision: (r.revision ?? 0) + 1 });
+      return false;
+    }
+    if (!r || (r.revision ?? 0) !== fromRevision) return false;
+    this.reports.set(id, { ...r, ...update, revision: fromRevision + 1 });
+    return true;
+  }
+  async markUpdatePublished(id: string, revision: number) {
+    const r = this.reports.get(id);
+    if (r) this.reports.set(id, { ...r, publishedRevision: Math.max(r.publishedRevision ?? 0, revision) });
   }
 }
 
@@ -52,8 +83,12 @@ export class FakeDirectory extends UserDirectory {
 
 export class FakePublisher extends ReadyPublisher {
   published: StoredReport[] = [];
+  updates: StoredReport[] = [];
   async reportReady(report: StoredReport) {
     this.published.push(report);
+  }
+  async reportUpdated(report: StoredReport) {
+    this.updates.push(report);
   }
 }
 
