@@ -167,12 +167,22 @@ describe('abuse and bad input', () => {
         // Events without fields accept {} only: anything else is malformed too.
         if (emptyOk.has(event) && typeof payload === 'object' && payload !== null && !Array.isArray(payload) && Object.keys(payload).length === 0) continue;
         for (const socket of [teacher, students[3]!.socket]) {
-          const res = await request(socket, event, payload);
+          const res = await requestWithinLimits(socket, event, payload);
           expect({ event, payload, res }).toMatchObject({ res: { ok: false, error: { code: ErrorCode.VALIDATION_FAILED } } });
           if (!res.ok) expect(res.error.message.length).toBeGreaterThan(10);
         }
       }
     }
+  });
+
+  it('answers a flood of events with RATE_LIMITED, and serves the client again once it slows down', async () => {
+    const flood = await Promise.all(Array.from({ length: 80 }, () => request(students[4]!.socket, ClientEvents.sessionsActive, {})));
+    const limited = flood.filter((r) => !r.ok && r.error.code === ErrorCode.RATE_LIMITED);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(flood.filter((r) => r.ok).length).toBeGreaterThan(0);
+    if (!limited[0]!.ok) expect(limited[0]!.error.message).toMatch(/wait \d+ seconds? and try again/);
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(await request(students[4]!.socket, ClientEvents.sessionsActive, {})).toMatchObject({ ok: true });
   });
 
   it('ends with a report that none of the above changed', async () => {
@@ -191,3 +201,12 @@ describe('abuse and bad input', () => {
     });
   });
 });
+
+/** Sends like a well-behaved client: when told RATE_LIMITED, waits and sends again. */
+async function requestWithinLimits(socket: Socket, event: ClientEvent, payload: unknown) {
+  for (;;) {
+    const res = await request(socket, event, payload);
+    if (res.ok || res.error.code !== ErrorCode.RATE_LIMITED) return res;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

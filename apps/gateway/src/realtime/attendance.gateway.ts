@@ -1,4 +1,4 @@
-import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -9,12 +9,13 @@ import {
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
-import { ClientEvents, DomainError, ErrorCode, Rpc } from '@classconnect/contracts';
+import { ClientEvents, DomainError, ErrorCode, Rpc, type ClientEvent } from '@classconnect/contracts';
 import { RpcClient, toErrorBody } from '@classconnect/messaging';
 import { createLogger, newCorrelationId } from '@classconnect/observability';
 import { AuthService, actorOf } from '../auth/auth.service.js';
 import { CheckinService } from '../checkin/checkin.service.js';
 import { EventFanout } from './event-fanout.service.js';
+import { RateLimiter } from './rate-limiter.js';
 import { Rooms } from './rooms.js';
 import { requireRole, runClientEvent, userOf, type SocketUser } from './socket-handler.js';
 
@@ -26,8 +27,10 @@ const Teachers: ('teacher' | 'admin')[] = ['teacher', 'admin'];
  * each client event is validated, answered with an ack, and relayed to the owning service.
  */
 @WebSocketGateway({ path: '/socket.io', serveClient: false, pingInterval: 20_000, pingTimeout: 20_000 })
-export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, OnApplicationBootstrap {
+export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, OnApplicationBootstrap, OnApplicationShutdown {
   @WebSocketServer() private server!: Server;
+  private readonly limiter = new RateLimiter();
+  private readonly sweeper = setInterval(() => this.limiter.sweep(), 60_000).unref();
 
   constructor(
     @Inject(AuthService) private readonly auth: AuthService,
@@ -46,6 +49,10 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
         },
       );
     });
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.sweeper);
   }
 
   onApplicationBootstrap(): void {
@@ -77,6 +84,18 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
       ...courseIds.teaching.map(Rooms.teaching),
       ...courseIds.enrolled.map(Rooms.enrolled),
     ]);
+    // Every incoming event first spends from the connection's and the user's budgets; over budget,
+    // the event is answered RATE_LIMITED and goes no further.
+    socket.use((packet, next) => {
+      try {
+        this.limiter.check(packet[0] as ClientEvent, actor.userId, socket.id);
+        next();
+      } catch (err) {
+        const ack = packet[packet.length - 1];
+        if (typeof ack === 'function') ack({ ok: false, error: toErrorBody(err, log) });
+      }
+    });
+    socket.once('disconnect', () => this.limiter.forgetConnection(socket.id));
   }
 
   @SubscribeMessage(ClientEvents.whoami)
