@@ -312,15 +312,17 @@ describe.each([
       await expectRejected(await submission(), ErrorCode.SESSION_NOT_OPEN);
     });
 
-    it('CHECKIN_WINDOW_CLOSED when the session is open but its check-in window has passed', async () => {
+    it('SESSION_NOT_OPEN, saying the check-in time is over, when the session is open but its window has passed', async () => {
       session.context = { ...(session.context as CheckinContextReply), windowClosed: true };
-      await expectRejected(await submission(), ErrorCode.CHECKIN_WINDOW_CLOSED);
+      const v = await expectRejected(await submission(), ErrorCode.SESSION_NOT_OPEN);
+      expect(v.outcome === 'rejected' && v.message).toMatch(/check-in time for this session is over/);
       expect(session.marks).toHaveLength(0);
     });
 
-    it('CHECKIN_WINDOW_CLOSED when record-mark finds the window closed (it passed during the check)', async () => {
+    it('SESSION_NOT_OPEN, saying the check-in time is over, when record-mark answers CHECKIN_WINDOW_CLOSED', async () => {
       session.markReply = new DomainError(ErrorCode.CHECKIN_WINDOW_CLOSED, 'The check-in time is over.');
-      await expectRejected(await submission(), ErrorCode.CHECKIN_WINDOW_CLOSED);
+      const v = await expectRejected(await submission(), ErrorCode.SESSION_NOT_OPEN);
+      expect(v.outcome === 'rejected' && v.message).toMatch(/check-in time for this session is over/);
     });
   });
 

@@ -111,13 +111,7 @@ export class VerdictService {
     if (!context.enrolled) {
       return rejectAfterAssertion({ reason: ErrorCode.NOT_ENROLLED, message: 'You are not enrolled in this course.', courseId: context.courseId });
     }
-    if (context.windowClosed) {
-      return rejectAfterAssertion({
-        reason: ErrorCode.CHECKIN_WINDOW_CLOSED,
-        message: 'The check-in time for this session is over; ask your teacher to mark you.',
-        courseId: context.courseId,
-      });
-    }
+    if (context.windowClosed) return rejectAfterAssertion({ ...WindowClosed, courseId: context.courseId });
 
     const fence = checkGeofence(s.position, context.fence, this.maxAccuracyM);
     if (!fence.inside) {
@@ -177,8 +171,18 @@ export class VerdictService {
   }
 }
 
+/**
+ * A check-in after the session's window: the verdict events (v1) know no CHECKIN_WINDOW_CLOSED
+ * reason, so it is SESSION_NOT_OPEN ("not open for check-in") with a sentence that says why.
+ */
+const WindowClosed = {
+  reason: ErrorCode.SESSION_NOT_OPEN,
+  message: 'The check-in time for this session is over; ask your teacher to mark you.',
+} as const satisfies Rejection;
+
 /** A domain answer from session-service that is a reason to reject; anything else (unavailable, internal) is rethrown for a redelivery. */
 function asRejection(err: unknown): Rejection {
+  if (err instanceof DomainError && err.code === ErrorCode.CHECKIN_WINDOW_CLOSED) return { ...WindowClosed };
   if (err instanceof DomainError && (RejectionReasons as readonly string[]).includes(err.code)) {
     return { reason: err.code as RejectionReason, message: err.message };
   }
