@@ -3,6 +3,7 @@ import { QueueGroup } from '@classconnect/contracts';
 import { MessagingModule } from '@classconnect/messaging';
 import type { ReportConfig } from './config.js';
 import { CoreModule } from './database/database.js';
+import { HistoryModule } from './history/history.module.js';
 import { ProjectionModule } from './projection/projection.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 
@@ -17,6 +18,7 @@ export class AppModule {
         CoreModule.forRoot(config),
         MessagingModule.forRoot({ url: config.NATS_URL, name: ServiceName, queue: QueueGroup.report, source: `/classconnect/${ServiceName}` }),
         ReportsModule,
+        HistoryModule,
         ProjectionModule,
       ],
     };

@@ -265,3 +265,77 @@ export interface ReportReply {
   revision?: number;
   rows: ReportRow[];
 }
+
+// ---------- report-service: history ----------
+/**
+ * Attendance rate of a student in a course: (present + late) / the closed sessions of the course
+ * whose report lists the student (they were enrolled when the session opened, or checked in).
+ * Excused counts as not attended. null when no such session exists yet.
+ */
+export type AttendanceRate = number | null;
+
+export const CourseHistoryRequest = z.object({ actor: Actor, courseId: Id }).strict();
+export type CourseHistoryRequest = z.infer<typeof CourseHistoryRequest>;
+
+/** One closed session of a course, as its built report stands now (marks by hand after Stop included). */
+export interface HistorySession {
+  sessionId: string;
+  /** Absent when the report was built without the session's open event. */
+  openedAt?: string;
+  closedAt: string;
+  /** Rows of the report per status. */
+  counts: Record<AttendanceStatus, number>;
+  /** Rows in the report: the students enrolled when it opened (plus anyone marked present). */
+  listed: number;
+}
+
+/** One student's attendance over a course's closed sessions. */
+export interface StudentHistory {
+  studentId: string;
+  name: string;
+  email: string;
+  /** Enrolled in the course now (false: listed in past reports only). */
+  enrolled: boolean;
+  /** Closed sessions whose report lists the student: the rate's denominator. */
+  sessions: number;
+  counts: Record<AttendanceStatus, number>;
+  rate: AttendanceRate;
+}
+
+export interface CourseHistoryReply {
+  courseId: string;
+  courseCode: string;
+  courseTitle: string;
+  /** Every closed session with a built report, newest first. */
+  sessions: HistorySession[];
+  /** Students enrolled now and anyone listed in a past report, sorted by name. */
+  students: StudentHistory[];
+}
+
+export const MyHistoryRequest = z.object({ actor: Actor }).strict();
+export type MyHistoryRequest = z.infer<typeof MyHistoryRequest>;
+
+/** A closed session of one of the student's courses, with the student's own status in it. */
+export interface MySessionEntry {
+  sessionId: string;
+  openedAt?: string;
+  closedAt: string;
+  status: AttendanceStatus;
+  /** true when a teacher set this status by hand. */
+  changedByHand: boolean;
+}
+
+export interface MyCourseHistory {
+  courseId: string;
+  courseCode: string;
+  courseTitle: string;
+  /** Newest first; only sessions whose report lists the student. */
+  sessions: MySessionEntry[];
+  counts: Record<AttendanceStatus, number>;
+  rate: AttendanceRate;
+}
+
+export interface MyHistoryReply {
+  /** The courses the user attends now (as identity-service says), in its order. */
+  courses: MyCourseHistory[];
+}

@@ -24,6 +24,8 @@ export const ClientEvents = {
   reportGet: 'report:get',
   whoami: 'me:get',
   attendanceMark: 'attendance:mark',
+  historyCourse: 'history:course',
+  historyMine: 'history:mine',
 } as const;
 export type ClientEvent = (typeof ClientEvents)[keyof typeof ClientEvents];
 
@@ -63,6 +65,8 @@ export const ClientPayloads = {
   [ClientEvents.attendanceMark]: z
     .object({ sessionId: Id, targetStudentId: Id, status: AttendanceStatus, reason: z.string().trim().min(1).max(500) })
     .strict(),
+  [ClientEvents.historyCourse]: z.object({ courseId: Id }).strict(),
+  [ClientEvents.historyMine]: Empty,
 } as const satisfies Record<ClientEvent, z.ZodType>;
 
 export type ClientPayload<E extends ClientEvent> = z.input<(typeof ClientPayloads)[E]>;
@@ -90,6 +94,8 @@ export interface ClientAckData {
   [ClientEvents.reportGet]: M.ReportReply;
   [ClientEvents.whoami]: { user: M.UserSummary; courses: M.CourseSummary[] };
   [ClientEvents.attendanceMark]: M.MarkChangeReply;
+  [ClientEvents.historyCourse]: M.CourseHistoryReply;
+  [ClientEvents.historyMine]: M.MyHistoryReply;
 }
 
 export const ServerEvents = {

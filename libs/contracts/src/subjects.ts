@@ -27,6 +27,8 @@ export const Rpc = {
   checkinChallenge: 'cc.verification.challenge.v1',
   checkinVerdict: 'cc.verification.verdict.v1',
   reportGet: 'cc.report.get.v1',
+  reportCourseHistory: 'cc.report.course-history.v1',
+  reportMyHistory: 'cc.report.my-history.v1',
 } as const;
 export type RpcSubject = (typeof Rpc)[keyof typeof Rpc];
 
@@ -50,6 +52,8 @@ export const RpcRequestSchemas = {
   [Rpc.checkinChallenge]: M.IssueChallengeRequest,
   [Rpc.checkinVerdict]: M.VerdictLookupRequest,
   [Rpc.reportGet]: M.SessionRefRequest,
+  [Rpc.reportCourseHistory]: M.CourseHistoryRequest,
+  [Rpc.reportMyHistory]: M.MyHistoryRequest,
 } as const satisfies Record<RpcSubject, z.ZodType>;
 
 export interface RpcReplies {
@@ -71,6 +75,8 @@ export interface RpcReplies {
   [Rpc.checkinChallenge]: M.IssueChallengeReply;
   [Rpc.checkinVerdict]: M.VerdictLookupReply;
   [Rpc.reportGet]: M.ReportReply;
+  [Rpc.reportCourseHistory]: M.CourseHistoryReply;
+  [Rpc.reportMyHistory]: M.MyHistoryReply;
 }
 
 /** The request a caller builds (schema input: defaults may be left out). */

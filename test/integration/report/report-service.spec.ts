@@ -109,6 +109,8 @@ describe('report-service', () => {
     // Up, down and up again: the migrations can be reverted and re-applied.
     await migrate(reportDataSourceOptions(databaseUrl));
     await revertLast(reportDataSourceOptions(databaseUrl));
+    expect((await db.query(`SELECT to_regclass('report.reports_rows_idx') AS t`)).rows[0].t).toBeNull();
+    await revertLast(reportDataSourceOptions(databaseUrl));
     expect((await db.query(`SELECT to_regclass('report.mark_changes') AS t`)).rows[0].t).toBeNull();
     await revertLast(reportDataSourceOptions(databaseUrl));
     expect((await db.query(`SELECT to_regclass('report.marks') AS t`)).rows[0].t).toBeNull();

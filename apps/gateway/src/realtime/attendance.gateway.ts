@@ -189,4 +189,19 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
       return this.rpc.request(Rpc.reportGet, { actor, ...req }, { correlationId });
     });
   }
+
+  @SubscribeMessage(ClientEvents.historyCourse)
+  courseHistory(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
+    return runClientEvent(s, ClientEvents.historyCourse, body, (req, { actor, correlationId }) => {
+      requireRole(actor, Teachers, 'read a course’s attendance history');
+      return this.rpc.request(Rpc.reportCourseHistory, { actor, ...req }, { correlationId });
+    });
+  }
+
+  @SubscribeMessage(ClientEvents.historyMine)
+  myHistory(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
+    return runClientEvent(s, ClientEvents.historyMine, body, (_req, { actor, correlationId }) =>
+      this.rpc.request(Rpc.reportMyHistory, { actor }, { correlationId }),
+    );
+  }
 }
