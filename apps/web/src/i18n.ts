@@ -95,6 +95,45 @@ const en = {
   locationUnavailable: 'Your phone could not find its position. Turn on location (precise), then try again.',
   myCourses: 'My courses',
   installHint: 'Tip: add ClassConnect to your home screen from the browser menu.',
+  // statuses, marks by hand, history
+  statusLate: 'Late',
+  statusExcused: 'Excused',
+  changeStatus: 'Change',
+  changeStatusFor: 'Change the status of {name}',
+  markTitle: 'Change the status of {name}',
+  markStatus: 'New status',
+  markReason: 'Reason',
+  markReasonHint: 'Kept in the report beside what the check-in proved.',
+  markSave: 'Save',
+  markSaving: 'Saving…',
+  markCancel: 'Cancel',
+  markReasonNeeded: 'Write a reason for the change.',
+  markSaved: '{name}: {status}.',
+  changedByHand: 'Set by hand: “{reason}”',
+  changedByAt: 'Set by hand at {time}: “{reason}”',
+  checkinGave: 'Check-in said: {status}',
+  history: 'History',
+  historyFor: 'Attendance history of {course}',
+  historyTitle: 'Attendance history',
+  historySessions: 'Sessions ({n})',
+  historyStudents: 'Students ({n})',
+  historyNoSessions: 'No session of this course has been closed yet.',
+  historyRateNote: 'Attendance = present or late, out of the sessions held while the student was enrolled. Excused counts as not attended.',
+  colDate: 'Date',
+  colSessions: 'Sessions',
+  colRate: 'Attendance',
+  openReport: 'Open report',
+  openReportOf: 'Open report of {date}',
+  formerStudent: 'no longer enrolled',
+  noRate: 'no session yet',
+  backToHistory: 'Back to the history',
+  myHistory: 'My attendance',
+  myHistoryOpen: 'See my attendance',
+  myHistoryNone: 'No session of this course has been closed yet.',
+  myRate: 'Attendance: {rate}',
+  myAttended: '{attended} of {n} sessions attended',
+  setByTeacher: 'set by your teacher',
+  backHome: 'Back',
 } as const;
 
 type Key = keyof typeof en;
@@ -180,6 +219,44 @@ const fr: Record<Key, string> = {
   locationUnavailable: 'Le téléphone ne trouve pas sa position. Activez la localisation précise, puis réessayez.',
   myCourses: 'Mes cours',
   installHint: 'Astuce : ajoutez ClassConnect à l’écran d’accueil depuis le menu du navigateur.',
+  statusLate: 'En retard',
+  statusExcused: 'Excusé·e',
+  changeStatus: 'Modifier',
+  changeStatusFor: 'Modifier le statut de {name}',
+  markTitle: 'Modifier le statut de {name}',
+  markStatus: 'Nouveau statut',
+  markReason: 'Motif',
+  markReasonHint: 'Conservé dans le rapport, à côté de ce que la présence a prouvé.',
+  markSave: 'Enregistrer',
+  markSaving: 'Enregistrement…',
+  markCancel: 'Annuler',
+  markReasonNeeded: 'Indiquez le motif de la modification.',
+  markSaved: '{name} : {status}.',
+  changedByHand: 'Modifié à la main : « {reason} »',
+  changedByAt: 'Modifié à la main à {time} : « {reason} »',
+  checkinGave: 'Présence signalée : {status}',
+  history: 'Historique',
+  historyFor: 'Historique des présences de {course}',
+  historyTitle: 'Historique des présences',
+  historySessions: 'Séances ({n})',
+  historyStudents: 'Étudiants ({n})',
+  historyNoSessions: 'Aucune séance de ce cours n’a encore été close.',
+  historyRateNote: 'Assiduité = présent·e ou en retard, sur les séances tenues pendant l’inscription. Excusé·e compte comme non présent·e.',
+  colDate: 'Date',
+  colSessions: 'Séances',
+  colRate: 'Assiduité',
+  openReport: 'Voir le rapport',
+  openReportOf: 'Voir le rapport du {date}',
+  formerStudent: 'plus inscrit·e',
+  noRate: 'aucune séance',
+  backToHistory: 'Retour à l’historique',
+  myHistory: 'Mes présences',
+  myHistoryOpen: 'Voir mes présences',
+  myHistoryNone: 'Aucune séance de ce cours n’a encore été close.',
+  myRate: 'Assiduité : {rate}',
+  myAttended: 'présent·e à {attended} séance(s) sur {n}',
+  setByTeacher: 'indiqué par votre enseignant·e',
+  backHome: 'Retour',
 };
 
 const dictionaries: Record<Lang, Record<Key, string>> = { en, fr };
@@ -294,4 +371,22 @@ export function errorText(code: string, vars: { distance?: number; radius?: numb
 export function formatTime(iso: string | undefined, language: Lang = lang): string {
   if (!iso) return '';
   return new Date(iso).toLocaleTimeString(language === 'fr' ? 'fr-FR' : 'en-GB', { hour: '2-digit', minute: '2-digit' });
+}
+
+export function formatDate(iso: string | undefined, language: Lang = lang): string {
+  if (!iso) return '';
+  return new Date(iso).toLocaleDateString(language === 'fr' ? 'fr-FR' : 'en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+}
+
+/** An attendance rate (0 … 1) as a whole percentage; '' when there is none. */
+export function formatRate(rate: number | null, language: Lang = lang): string {
+  if (rate === null) return '';
+  return new Intl.NumberFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { style: 'percent', maximumFractionDigits: 0 }).format(rate);
+}
+
+const statusKeys = { present: 'statusPresent', late: 'statusLate', excused: 'statusExcused', absent: 'statusAbsent' } as const;
+
+/** The word for an attendance status. */
+export function statusText(status: 'present' | 'late' | 'excused' | 'absent', language: Lang = lang): string {
+  return t(statusKeys[status], undefined, language);
 }

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CheckinResult, CourseSummary, ErrorBody, SessionView } from '@classconnect/contracts';
 import type { Auth } from './api.js';
 import { LocationError, currentPosition } from './geo.js';
+import { MyHistory } from './history.js';
 import { errorText, formatTime, t } from './i18n.js';
 import type { Live } from './live.js';
 import { ErrorAlert } from './ui.js';
@@ -21,6 +22,7 @@ export function StudentHome({ live }: { live: Live; auth: Auth }) {
   const [courses, setCourses] = useState<CourseSummary[] | null>(null);
   const [sessions, setSessions] = useState<Map<string, SessionView>>(new Map());
   const [steps, setSteps] = useState<Map<string, Step>>(new Map());
+  const [view, setView] = useState<'home' | 'history'>('home');
   const results = useRef(new Map<string, CheckinResult>());
   const resultWaiters = useRef(new Map<string, (r: CheckinResult) => void>());
 
@@ -156,29 +158,38 @@ export function StudentHome({ live }: { live: Live; auth: Auth }) {
   return (
     <div className="stack">
       {visible.length === 0 ? (
-        <section className="panel calm" aria-live="polite">
+        view === 'home' && <section className="panel calm" aria-live="polite">
           <p>{t('noActive')}</p>
         </section>
       ) : (
         visible.map((s) => <CheckinCard key={s.sessionId} session={s} step={steps.get(s.sessionId) ?? { kind: 'idle' }} onCheckIn={() => checkIn(s)} />)
       )}
-      <section aria-labelledby="my-courses">
-        <h2 id="my-courses">{t('myCourses')}</h2>
-        {courses === null ? (
-          <p className="muted">{t('loading')}</p>
-        ) : (
-          <ul className="course-list compact">
-            {courses.map((c) => (
-              <li key={c.id} className="course-card">
-                <div className="course-name">
-                  <span className="course-code">{c.code}</span>
-                  <span className="course-title">{c.title}</span>
-                </div>
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+      {view === 'history' ? (
+        <MyHistory live={live} onBack={() => setView('home')} />
+      ) : (
+        <section aria-labelledby="my-courses">
+          <div className="section-head">
+            <h2 id="my-courses">{t('myCourses')}</h2>
+            <button type="button" className="button button-secondary button-small" onClick={() => setView('history')}>
+              {t('myHistoryOpen')}
+            </button>
+          </div>
+          {courses === null ? (
+            <p className="muted">{t('loading')}</p>
+          ) : (
+            <ul className="course-list compact">
+              {courses.map((c) => (
+                <li key={c.id} className="course-card">
+                  <div className="course-name">
+                    <span className="course-code">{c.code}</span>
+                    <span className="course-title">{c.title}</span>
+                  </div>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
     </div>
   );
 }

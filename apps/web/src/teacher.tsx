@@ -1,12 +1,22 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { CourseSummary, ErrorBody, ReportReply, RosterEntry, RosterUpdate, SessionView } from '@classconnect/contracts';
-import { downloadReportCsv, ApiError, type Auth } from './api.js';
+import type { AttendanceStatus, CourseSummary, ErrorBody, MarkChangeReply, MarkOverride, RosterEntry, RosterUpdate, SessionView } from '@classconnect/contracts';
+import type { Auth } from './api.js';
 import { LocationError, currentPosition } from './geo.js';
-import { errorText, formatTime, t } from './i18n.js';
+import { CourseHistory } from './history.js';
+import { errorText, formatTime, statusText, t } from './i18n.js';
 import type { Live } from './live.js';
-import { ErrorAlert } from './ui.js';
+import { MarkEditor } from './mark-editor.js';
+import { ErrorAlert, StatusBadge, Tile } from './ui.js';
+import { Report } from './report.js';
 
-type Phase = { kind: 'courses' } | { kind: 'live'; session: SessionView } | { kind: 'report'; session: SessionView };
+/** What the report screen needs to know about its session before the report arrives. */
+type ReportTarget = Pick<SessionView, 'sessionId' | 'courseCode' | 'courseTitle'>;
+
+type Phase =
+  | { kind: 'courses' }
+  | { kind: 'live'; session: SessionView }
+  | { kind: 'report'; session: ReportTarget; from?: CourseSummary }
+  | { kind: 'history'; course: CourseSummary };
 
 const Radii = [30, 50, 100, 150, 200, 300, 500];
 
@@ -34,7 +44,27 @@ export function TeacherHome({ live, auth }: { live: Live; auth: Auth }) {
     return <LiveSession live={live} session={phase.session} onStopped={(s) => setPhase({ kind: 'report', session: s })} />;
   }
   if (phase.kind === 'report') {
-    return <Report live={live} auth={auth} session={phase.session} onBack={() => setPhase({ kind: 'courses' })} />;
+    const from = phase.from;
+    return (
+      <Report
+        live={live}
+        auth={auth}
+        session={phase.session}
+        backLabel={from ? t('backToHistory') : t('back')}
+        onBack={() => setPhase(from ? { kind: 'history', course: from } : { kind: 'courses' })}
+      />
+    );
+  }
+  if (phase.kind === 'history') {
+    const course = phase.course;
+    return (
+      <CourseHistory
+        live={live}
+        course={course}
+        onOpenReport={(s) => setPhase({ kind: 'report', session: { sessionId: s.sessionId, courseCode: course.code, courseTitle: course.title }, from: course })}
+        onBack={() => setPhase({ kind: 'courses' })}
+      />
+    );
   }
   return (
     <CourseList
@@ -42,6 +72,7 @@ export function TeacherHome({ live, auth }: { live: Live; auth: Auth }) {
       courses={courses}
       error={error}
       onError={setError}
+      onHistory={(course) => setPhase({ kind: 'history', course })}
       onStarted={(session) => {
         setError(null);
         setPhase({ kind: 'live', session });
@@ -56,8 +87,9 @@ function CourseList(props: {
   error: ErrorBody | string | null;
   onError: (e: ErrorBody | string | null) => void;
   onStarted: (s: SessionView) => void;
+  onHistory: (c: CourseSummary) => void;
 }) {
-  const { live, courses, error, onError, onStarted } = props;
+  const { live, courses, error, onError, onStarted, onHistory } = props;
   const [radius, setRadius] = useState(100);
   const [starting, setStarting] = useState<string | null>(null);
 
@@ -110,15 +142,25 @@ function CourseList(props: {
                 <span className="course-code">{c.code}</span>
                 <span className="course-title">{c.title}</span>
               </div>
-              <button
-                type="button"
-                className="button button-primary"
-                onClick={() => start(c)}
-                disabled={starting !== null}
-                aria-label={t('startFor', { course: `${c.code} ${c.title}` })}
-              >
-                {starting === c.id ? t('starting') : t('start')}
-              </button>
+              <div className="course-actions">
+                <button
+                  type="button"
+                  className="button button-secondary"
+                  onClick={() => onHistory(c)}
+                  aria-label={t('historyFor', { course: `${c.code} ${c.title}` })}
+                >
+                  {t('history')}
+                </button>
+                <button
+                  type="button"
+                  className="button button-primary"
+                  onClick={() => start(c)}
+                  disabled={starting !== null}
+                  aria-label={t('startFor', { course: `${c.code} ${c.title}` })}
+                >
+                  {starting === c.id ? t('starting') : t('start')}
+                </button>
+              </div>
             </li>
           ))}
         </ul>
@@ -127,12 +169,21 @@ function CourseList(props: {
   );
 }
 
-type RowState = { name: string; state: 'present' | 'absent' | 'rejected'; at?: string; distanceM?: number; reason?: string };
+type RowState = {
+  name: string;
+  state: 'present' | 'absent' | 'rejected';
+  at?: string;
+  distanceM?: number;
+  reason?: string;
+  /** The status as session:get gave it; a change by hand wins over any check-in. */
+  status?: AttendanceStatus;
+  override?: MarkOverride;
+};
 
 /** The roster as the teacher sees it: session:get's snapshot, then every push applied in order (present is never downgraded). */
 function fold(base: RosterEntry[], updates: RosterUpdate[]): Map<string, RowState> {
   const rows = new Map<string, RowState>();
-  for (const e of base) rows.set(e.studentId, { name: e.name, state: e.state, at: e.markedAt, distanceM: e.distanceM });
+  for (const e of base) rows.set(e.studentId, { name: e.name, state: e.state, at: e.markedAt, distanceM: e.distanceM, status: e.status, override: e.override });
   for (const u of updates) {
     const row = rows.get(u.studentId) ?? { name: u.name ?? '—', state: 'absent' as const };
     if (row.state === 'present') continue;
@@ -146,6 +197,8 @@ function LiveSession({ live, session, onStopped }: { live: Live; session: Sessio
   const [updates, setUpdates] = useState<RosterUpdate[]>([]);
   const [stopping, setStopping] = useState(false);
   const [error, setError] = useState<ErrorBody | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
+  const [saved, setSaved] = useState('');
   const stoppedRef = useRef(false);
 
   const finish = useCallback(
@@ -164,16 +217,22 @@ function LiveSession({ live, session, onStopped }: { live: Live; session: Sessio
     const offClosed = live.on('session:closed', (c) => {
       if (c.sessionId === session.sessionId) finish({ ...session, status: 'closed', closedAt: c.closedAt });
     });
-    const offConnect = live.onConnect(async () => {
+    const refresh = async () => {
       const res = await live.request('session:get', { sessionId: session.sessionId });
       if (res.ok) {
         setBase(res.data.roster ?? []);
         if (res.data.status === 'closed') finish(res.data);
       } else setError(res.error);
+    };
+    // A status set by hand (here or on a colleague's screen): the roster snapshot carries it.
+    const offMark = live.on('mark:changed', (m) => {
+      if (m.sessionId === session.sessionId) void refresh();
     });
+    const offConnect = live.onConnect(refresh);
     return () => {
       offUpdate();
       offClosed();
+      offMark();
       offConnect();
     };
   }, [live, session, finish]);
@@ -220,7 +279,7 @@ function LiveSession({ live, session, onStopped }: { live: Live; session: Sessio
       ) : (
         <ul className="roster" aria-live="polite" data-testid="roster">
           {rows.map(([id, r]) => (
-            <li key={id} className={`roster-row state-${r.state}`} data-state={r.state}>
+            <li key={id} className={`roster-row state-${r.state}`} data-state={r.state} data-status={r.override?.status ?? ''}>
               <span className="state-icon" aria-hidden="true">
                 {r.state === 'present' ? '✓' : r.state === 'rejected' ? '!' : ''}
               </span>
@@ -231,129 +290,55 @@ function LiveSession({ live, session, onStopped }: { live: Live; session: Sessio
                   : r.state === 'rejected'
                     ? t('stateRefused', { reason: errorText(r.reason ?? 'INTERNAL').short }) + (r.distanceM === undefined ? '' : ` · ${t('distance', { n: Math.round(r.distanceM) })}`)
                     : t('stateAbsent')}
+                {r.override && (
+                  <span className="override">
+                    <StatusBadge status={r.override.status} /> {t('changedByHand', { reason: r.override.reason })}
+                  </span>
+                )}
               </span>
+              <button
+                type="button"
+                className="button button-secondary button-small"
+                aria-expanded={editing === id}
+                aria-label={t('changeStatusFor', { name: r.name })}
+                onClick={() => setEditing(editing === id ? null : id)}
+              >
+                {t('changeStatus')}
+              </button>
+              {editing === id && (
+                <div className="roster-editor">
+                  <MarkEditor
+                    live={live}
+                    sessionId={session.sessionId}
+                    student={{ id, name: r.name }}
+                    current={r.override?.status ?? r.status ?? (r.state === 'present' ? 'present' : 'absent')}
+                    onCancel={() => setEditing(null)}
+                    onSaved={(change) => {
+                      setEditing(null);
+                      setSaved(t('markSaved', { name: r.name, status: statusText(change.status) }));
+                      setBase((b) => applyChange(b, change));
+                    }}
+                  />
+                </div>
+              )}
             </li>
           ))}
         </ul>
       )}
+      <p className="visually-hidden" role="status">
+        {saved}
+      </p>
     </section>
   );
 }
 
-function Tile({ kind, label, value, total }: { kind: string; label: string; value: number; total: number }) {
+/** Shows a change by hand at once, before the mark:changed push brings the roster snapshot again. */
+function applyChange(base: RosterEntry[] | null, change: MarkChangeReply): RosterEntry[] | null {
   return (
-    <div className={`tile tile-${kind}`} data-testid={`count-${kind}`}>
-      <span className="tile-value">{value}</span>
-      <span className="tile-label">
-        {label}
-        <span className="visually-hidden"> / {total}</span>
-      </span>
-    </div>
-  );
-}
-
-function Report({ live, auth, session, onBack }: { live: Live; auth: Auth; session: SessionView; onBack: () => void }) {
-  const [report, setReport] = useState<ReportReply | null>(null);
-  const [error, setError] = useState<ErrorBody | null>(null);
-  const [downloadError, setDownloadError] = useState<ErrorBody | null>(null);
-
-  useEffect(() => {
-    let cancelled = false;
-    let wake: (() => void) | undefined;
-    const offReady = live.on('report:ready', (r) => {
-      if (r.sessionId === session.sessionId) wake?.();
-    });
-    (async () => {
-      // The report is built when the session closes: fetch it at once, and again on report:ready (or every 2 s).
-      for (let attempt = 0; attempt < 60 && !cancelled; attempt++) {
-        const res = await live.request('report:get', { sessionId: session.sessionId });
-        if (cancelled) return;
-        if (res.ok) return setReport(res.data);
-        if (res.error.code !== 'REPORT_NOT_READY' && res.error.code !== 'SESSION_NOT_FOUND' && res.error.code !== 'SERVICE_UNAVAILABLE') return setError(res.error);
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, 2_000);
-        });
-      }
-    })();
-    return () => {
-      cancelled = true;
-      offReady();
-    };
-  }, [live, session.sessionId]);
-
-  async function download() {
-    setDownloadError(null);
-    try {
-      await downloadReportCsv(auth.accessToken, session.sessionId);
-    } catch (err) {
-      setDownloadError(err instanceof ApiError ? err.body : { code: 'INTERNAL', message: String(err) });
-    }
-  }
-
-  return (
-    <section aria-labelledby="report-title" className="stack">
-      <div className="live-head">
-        <div>
-          <p className="eyebrow">{t('reportTitle')}</p>
-          <h1 id="report-title">
-            {session.courseCode} · {session.courseTitle}
-          </h1>
-          {report && <p className="muted">{`${formatTime(report.openedAt)} – ${formatTime(report.closedAt)}`}</p>}
-        </div>
-        {report && (
-          <button type="button" className="button button-primary" onClick={download}>
-            {t('downloadCsv')}
-          </button>
-        )}
-      </div>
-      <ErrorAlert error={error ?? downloadError} />
-      {!report ? (
-        !error && (
-          <p className="muted" role="status">
-            {t('reportPreparing')}
-          </p>
-        )
-      ) : (
-        <>
-          <div className="tiles tiles-2">
-            <Tile kind="present" label={t('statusPresent')} value={report.presentCount} total={report.rows.length} />
-            <Tile kind="absent" label={t('statusAbsent')} value={report.absentCount} total={report.rows.length} />
-          </div>
-          <div className="table-wrap">
-            <table className="report" data-testid="report">
-              <caption className="visually-hidden">{t('reportSummary', { present: report.presentCount, absent: report.absentCount })}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('colName')}</th>
-                  <th scope="col">{t('colStatus')}</th>
-                  <th scope="col">{t('colTime')}</th>
-                  <th scope="col">{t('colDistance')}</th>
-                  <th scope="col">{t('colNote')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.rows.map((r) => (
-                  <tr key={r.studentId} className={`status-${r.status}`}>
-                    <th scope="row">{r.name}</th>
-                    <td>
-                      <span className={`badge badge-${r.status}`}>{r.status === 'present' ? t('statusPresent') : t('statusAbsent')}</span>
-                    </td>
-                    <td>{formatTime(r.checkedInAt)}</td>
-                    <td>{r.distanceM === undefined ? '' : t('metres', { n: Math.round(r.distanceM) })}</td>
-                    <td>{r.lastRejection ? t('lastTry', { reason: errorText(r.lastRejection).short }) : ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </>
-      )}
-      <div>
-        <button type="button" className="button button-secondary" onClick={onBack}>
-          {t('back')}
-        </button>
-      </div>
-    </section>
+    base?.map((e) =>
+      e.studentId === change.studentId
+        ? { ...e, status: change.status, override: { status: change.status, reason: change.reason, by: change.changedBy, at: change.changedAt } }
+        : e,
+    ) ?? null
   );
 }

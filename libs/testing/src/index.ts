@@ -3,3 +3,4 @@ export * from './soft-authenticator.js';
 export * from './system.js';
 export * from './clients.js';
 export * from './classroom.js';
+export * from './browser.js';

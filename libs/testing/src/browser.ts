@@ -1,0 +1,96 @@
+/**
+ * The web client in a real browser for end-to-end specs: Debian's Chromium driven by
+ * playwright-core, laptops and phones (with a virtual passkey authenticator and a position),
+ * screenshots to test-artifacts/screenshots/ and axe-core checks of each screen.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
+import type { Position } from '@classconnect/contracts';
+
+export const screenshotDir = join(process.cwd(), 'test-artifacts', 'screenshots');
+
+let axeSource: string | undefined;
+
+/** Debian's Chromium (CHROMIUM_PATH, else /usr/bin/chromium), headless. */
+export async function launchChromium(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  mkdirSync(screenshotDir, { recursive: true });
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export interface AxeViolation {
+  id: string;
+  impact?: string;
+  help: string;
+  nodes: string[];
+}
+
+/** Runs axe-core in the page and returns the serious and critical violations of this screen. */
+export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]> {
+  axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact?: string; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)) }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** Saves a full-page screenshot as test-artifacts/screenshots/<name>.png and returns the screen's serious axe violations. */
+export async function snapScreen(page: Page, name: string): Promise<AxeViolation[]> {
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true, animations: 'disabled' });
+  return seriousA11yViolations(page);
+}
+
+/** Signs in through the sign-in screen and waits until the live channel is connected. */
+export async function signInPage(page: Page, origin: string, email: string, password: string): Promise<void> {
+  await page.goto(origin);
+  await page.getByLabel(/email|e-mail/i).fill(email);
+  await page.getByLabel(/password|mot de passe/i).fill(password);
+  await page.getByRole('button', { name: /sign in|se connecter/i }).click();
+  await page.getByTestId('connection').filter({ hasText: /^(Connected|Connecté)$/ }).waitFor();
+}
+
+export interface Phone {
+  name: string;
+  context: BrowserContext;
+  page: Page;
+  cdp: CDPSession;
+  authenticatorId: string;
+}
+
+/** A 360 px phone at `position`, with a platform passkey authenticator that verifies its owner. */
+export async function openPhone(browser: Browser, origin: string, name: string, position: Position, locale = 'en-GB'): Promise<Phone> {
+  const context = await browser.newContext({
+    viewport: { width: 360, height: 760 },
+    deviceScaleFactor: 1,
+    isMobile: true,
+    hasTouch: true,
+    locale,
+    geolocation: position,
+    permissions: ['geolocation'],
+  });
+  await context.grantPermissions(['geolocation'], { origin });
+  await context.setGeolocation(position);
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable', { enableUI: false });
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  });
+  return { name, context, page, cdp, authenticatorId };
+}
+
+/** A laptop browser (1280×800) at `position`. */
+export async function openLaptop(browser: Browser, origin: string, position: Position, locale = 'en-GB'): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale, geolocation: position, permissions: ['geolocation'] });
+  await context.grantPermissions(['geolocation'], { origin });
+  return context.newPage();
+}
