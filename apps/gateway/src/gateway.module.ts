@@ -4,6 +4,7 @@ import { TokenService } from '@classconnect/auth';
 import { MessagingModule } from '@classconnect/messaging';
 import { AuthService } from './auth/auth.service.js';
 import { CheckinService } from './checkin/checkin.service.js';
+import { QrCodeService } from './checkin/qr-code.service.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config.js';
 import { ApiController } from './http/api.controller.js';
 import { DomainErrorFilter } from './http/domain-error.filter.js';
@@ -23,6 +24,7 @@ export class GatewayModule {
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         AuthService,
         CheckinService,
+        QrCodeService,
         EventFanout,
         AttendanceGateway,
       ],

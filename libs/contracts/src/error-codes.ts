@@ -34,6 +34,17 @@ export const ErrorCode = {
   // position
   OUTSIDE_GEOFENCE: 'OUTSIDE_GEOFENCE',
   POSITION_TOO_INACCURATE: 'POSITION_TOO_INACCURATE',
+  // rotating QR codes
+  /** The session requires the code shown on the teacher's screen, and the check-in carried none. */
+  QR_REQUIRED: 'QR_REQUIRED',
+  /** The code was this session's, but from an older step than the current or the previous one. */
+  QR_EXPIRED: 'QR_EXPIRED',
+  /** The code belongs to another session. */
+  QR_WRONG_SESSION: 'QR_WRONG_SESSION',
+  /** The code is not one this session ever showed. */
+  QR_INVALID: 'QR_INVALID',
+  /** session:qr for a session that does not use QR codes. */
+  QR_NOT_ENABLED: 'QR_NOT_ENABLED',
   // infrastructure
   NOT_FOUND: 'NOT_FOUND',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
@@ -64,6 +75,20 @@ export const RejectionReasons = [
   ErrorCode.POSITION_TOO_INACCURATE,
 ] as const;
 export type RejectionReason = (typeof RejectionReasons)[number];
+
+/**
+ * The reasons of attendance.checkin.rejected.v2 (and of a student's checkin:result): v1's, plus the
+ * rotating QR code's and RATE_LIMITED (too many wrong codes in a minute). A new code here needs v3.
+ */
+export const RejectionReasonsV2 = [
+  ...RejectionReasons,
+  ErrorCode.QR_REQUIRED,
+  ErrorCode.QR_EXPIRED,
+  ErrorCode.QR_WRONG_SESSION,
+  ErrorCode.QR_INVALID,
+  ErrorCode.RATE_LIMITED,
+] as const;
+export type RejectionReasonV2 = (typeof RejectionReasonsV2)[number];
 
 /** The error every transport (socket ack, RPC reply, HTTP body) carries. */
 export interface ErrorBody {

@@ -4,7 +4,7 @@
  * A published type is never changed: a new version (`.v2`) is added beside it.
  */
 import { z } from 'zod';
-import { RejectionReasons } from './error-codes.js';
+import { RejectionReasons, RejectionReasonsV2, type RejectionReason, type RejectionReasonV2 } from './error-codes.js';
 import { Id, IsoTime } from './primitives.js';
 
 export const EventSubjects = {
@@ -20,6 +20,11 @@ export const EventSubjects = {
   markChanged: 'attendance.mark.changed.v1',
   /** A report already announced as ready changed (a mark changed by hand after the session closed). */
   reportUpdated: 'attendance.report.updated.v1',
+  /**
+   * Like checkin.rejected.v1, with the rotating QR code's reasons. Published for every rejection,
+   * beside v1 (v2 first); v1 carries the nearest v1 reason (QrReasonInV1).
+   */
+  checkinRejectedV2: 'attendance.checkin.rejected.v2',
 } as const;
 export type EventSubject = (typeof EventSubjects)[keyof typeof EventSubjects];
 
@@ -43,6 +48,8 @@ export const SessionOpenedV1 = z.object({
   radiusM: z.number(),
   /** Everyone enrolled when the session opened: the report's denominator. */
   enrolledStudentIds: z.array(Id),
+  /** Added later, optional: present when the session uses rotating QR codes. */
+  qr: z.object({ mode: z.enum(['offered', 'required']), stepSeconds: z.number().int() }).optional(),
 });
 export const SessionClosedV1 = z.object({
   sessionId: Id,
@@ -76,6 +83,26 @@ export const CheckinRejectedV1 = z.object({
   accuracyM: z.number().optional(),
   rejectedAt: IsoTime,
 });
+export const CheckinRejectedV2 = CheckinRejectedV1.extend({ reason: z.enum(RejectionReasonsV2) });
+
+/**
+ * What checkin.rejected.v1 says for a v2-only reason (its `message` still says what happened):
+ * a code that expired or was never shown is like a challenge not found, another session's is like
+ * a challenge issued for another session.
+ */
+export const QrReasonInV1 = {
+  QR_REQUIRED: 'CHALLENGE_NOT_FOUND',
+  QR_EXPIRED: 'CHALLENGE_NOT_FOUND',
+  QR_INVALID: 'CHALLENGE_NOT_FOUND',
+  RATE_LIMITED: 'CHALLENGE_NOT_FOUND',
+  QR_WRONG_SESSION: 'CHALLENGE_MISMATCH',
+} as const satisfies Record<Exclude<RejectionReasonV2, RejectionReason>, RejectionReason>;
+
+/** The reason checkin.rejected.v1 carries for a v2 reason. */
+export function rejectionReasonV1(reason: RejectionReasonV2): RejectionReason {
+  return (RejectionReasons as readonly string[]).includes(reason) ? (reason as RejectionReason) : QrReasonInV1[reason as keyof typeof QrReasonInV1];
+}
+
 export const MarkRecordedV1 = z.object({
   sessionId: Id,
   courseId: Id,
@@ -138,6 +165,7 @@ export const EventSchemas = {
   [EventSubjects.markRecordedV2]: MarkRecordedV2,
   [EventSubjects.markChanged]: MarkChangedV1,
   [EventSubjects.reportUpdated]: ReportUpdatedV1,
+  [EventSubjects.checkinRejectedV2]: CheckinRejectedV2,
 } as const satisfies Record<EventSubject, z.ZodType>;
 
 export type EventData<S extends EventSubject> = z.infer<(typeof EventSchemas)[S]>;

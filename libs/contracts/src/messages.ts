@@ -53,6 +53,25 @@ export interface UsersReply {
 // ---------- session-service ----------
 export const LateAfterMinutes = z.number().int().min(0).max(240);
 export const WindowMinutes = z.number().int().min(1).max(600);
+
+/** Rotating QR codes: off, offered (a scanned code is checked and counted as proof), or required. */
+export const QrMode = z.enum(['off', 'offered', 'required']);
+export type QrMode = z.infer<typeof QrMode>;
+export const QrOptions = z
+  .object({
+    mode: QrMode,
+    /** How long each code is shown; a code is accepted during its own step and the next one. */
+    stepSeconds: z.number().int().min(5).max(30).default(10),
+  })
+  .strict();
+export type QrOptions = z.infer<typeof QrOptions>;
+/** What a student sends: the token from the QR code's URL, or the 6-character short code typed by hand. */
+export const QrCodeInput = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_.\- ]+$/, 'must be the code from the QR code or the short code');
 export const StartSessionRequest = z
   .object({
     actor: Actor,
@@ -64,6 +83,8 @@ export const StartSessionRequest = z
     lateAfterMinutes: LateAfterMinutes.default(10),
     /** Check-ins are accepted for this many minutes after the start (default: until Stop or the maximum session length). */
     windowMinutes: WindowMinutes.optional(),
+    /** Rotating QR codes for this session (default: off). */
+    qr: QrOptions.optional(),
   })
   .strict();
 export type StartSessionRequest = z.infer<typeof StartSessionRequest>;
@@ -88,6 +109,8 @@ export interface SessionView {
   checkinClosesAt?: string;
   /** When the session closes itself if nobody stops it (the maximum session length). */
   autoCloseAt?: string;
+  /** Present when the session uses rotating QR codes (mode offered or required). */
+  qr?: { mode: 'offered' | 'required'; stepSeconds: number };
 }
 
 export const SessionRefRequest = z.object({ actor: Actor, sessionId: Id }).strict();
@@ -135,6 +158,33 @@ export interface CheckinContextReply {
   fence: { latitude: number; longitude: number; radiusM: number };
   /** True while the session is open but its check-in window has passed. */
   windowClosed?: boolean;
+  /** Present when the session uses rotating QR codes. */
+  qrMode?: 'offered' | 'required';
+}
+
+/** The code the teacher's screen shows now. The secret it is made from never leaves session-service. */
+export const QrCodeRequest = z.object({ actor: Actor, sessionId: Id }).strict();
+export type QrCodeRequest = z.infer<typeof QrCodeRequest>;
+export interface QrCodeReply {
+  sessionId: string;
+  mode: 'offered' | 'required';
+  /** Goes into the QR code's URL. */
+  token: string;
+  /** 6 characters (no 0, O, 1 or I) to type when a camera fails; same rotation as the token. */
+  shortCode: string;
+  stepSeconds: number;
+  /** When the next code replaces this one (this one is still accepted for one more step). */
+  expiresAt: string;
+}
+
+/**
+ * Internal (verification → session): is this code valid for this session at `at` (when the gateway
+ * queued the check-in)? Failed attempts count against the student (a few per minute per session).
+ */
+export const VerifyQrRequest = z.object({ sessionId: Id, studentId: Id, code: QrCodeInput, at: IsoTime }).strict();
+export type VerifyQrRequest = z.infer<typeof VerifyQrRequest>;
+export interface VerifyQrReply {
+  result: 'valid' | 'expired' | 'wrong-session' | 'invalid' | 'throttled' | 'not-enabled';
 }
 
 /** Internal: record a verified student as present. Idempotent on (sessionId, studentId). */
@@ -225,6 +275,8 @@ export const CheckinSubmission = z
     position: Position,
     submittedAt: IsoTime,
     connectionId: z.string().max(128).optional(),
+    /** The rotating QR code's token or short code, when the student gave one. */
+    qr: QrCodeInput.optional(),
   })
   .strict();
 export type CheckinSubmission = z.infer<typeof CheckinSubmission>;

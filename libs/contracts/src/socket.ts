@@ -4,9 +4,9 @@
  * Event names are never renamed: a changed payload gets a new event name beside the old one.
  */
 import { z } from 'zod';
-import type { RejectionReason } from './error-codes.js';
+import type { RejectionReasonV2 } from './error-codes.js';
 import { AttendanceStatus } from './events.js';
-import { LateAfterMinutes, WindowMinutes } from './messages.js';
+import { LateAfterMinutes, QrCodeInput, QrOptions, WindowMinutes } from './messages.js';
 import { Id, Position, RadiusM } from './primitives.js';
 import { AuthenticationResponse, RegistrationResponse } from './webauthn.js';
 import type * as M from './messages.js';
@@ -26,6 +26,7 @@ export const ClientEvents = {
   attendanceMark: 'attendance:mark',
   historyCourse: 'history:course',
   historyMine: 'history:mine',
+  sessionQr: 'session:qr',
 } as const;
 export type ClientEvent = (typeof ClientEvents)[keyof typeof ClientEvents];
 
@@ -39,6 +40,7 @@ export const ClientPayloads = {
       radiusM: RadiusM.default(100),
       lateAfterMinutes: LateAfterMinutes.default(10),
       windowMinutes: WindowMinutes.optional(),
+      qr: QrOptions.optional(),
     })
     .strict(),
   [ClientEvents.sessionStop]: z.object({ sessionId: Id }).strict(),
@@ -57,6 +59,8 @@ export const ClientPayloads = {
       position: Position,
       /** A UUID the client makes once per check-in attempt and reuses on every retry of it. */
       idempotencyKey: z.string().uuid(),
+      /** The rotating QR code's token (from the scanned URL) or its short code; required when the session's QR mode is required. */
+      qr: QrCodeInput.optional(),
     })
     .strict(),
   [ClientEvents.reportGet]: z.object({ sessionId: Id }).strict(),
@@ -67,6 +71,7 @@ export const ClientPayloads = {
     .strict(),
   [ClientEvents.historyCourse]: z.object({ courseId: Id }).strict(),
   [ClientEvents.historyMine]: Empty,
+  [ClientEvents.sessionQr]: z.object({ sessionId: Id }).strict(),
 } as const satisfies Record<ClientEvent, z.ZodType>;
 
 export type ClientPayload<E extends ClientEvent> = z.input<(typeof ClientPayloads)[E]>;
@@ -96,6 +101,13 @@ export interface ClientAckData {
   [ClientEvents.attendanceMark]: M.MarkChangeReply;
   [ClientEvents.historyCourse]: M.CourseHistoryReply;
   [ClientEvents.historyMine]: M.MyHistoryReply;
+  [ClientEvents.sessionQr]: QrCodeView;
+}
+
+/** The code to show now: the QR code encodes `url`; `shortCode` is shown beside it. Ask again at `expiresAt`. */
+export interface QrCodeView extends M.QrCodeReply {
+  /** `<public origin>/checkin?session=<sessionId>&qr=<token>`: opens the student's check-in with the code filled in. */
+  url: string;
 }
 
 export const ServerEvents = {
@@ -114,7 +126,7 @@ export interface RosterUpdate {
   studentId: string;
   name?: string;
   state: 'present' | 'rejected';
-  reason?: RejectionReason;
+  reason?: RejectionReasonV2;
   message?: string;
   distanceM?: number;
   at: string;
@@ -125,7 +137,7 @@ export interface CheckinResult {
   submissionId: string;
   sessionId: string;
   verdict: 'accepted' | 'rejected';
-  reason?: RejectionReason;
+  reason?: RejectionReasonV2;
   message?: string;
   distanceM?: number;
   at: string;

@@ -21,6 +21,8 @@ export const Rpc = {
   sessionCheckinContext: 'cc.session.checkin-context.v1',
   sessionRecordMark: 'cc.session.record-mark.v1',
   sessionMark: 'cc.session.mark.v1',
+  sessionQr: 'cc.session.qr.v1',
+  sessionVerifyQr: 'cc.session.verify-qr.v1',
   passkeyRegistrationOptions: 'cc.verification.passkey-options.v1',
   passkeyRegister: 'cc.verification.passkey-register.v1',
   passkeyList: 'cc.verification.passkeys.v1',
@@ -46,6 +48,8 @@ export const RpcRequestSchemas = {
   [Rpc.sessionCheckinContext]: M.CheckinContextRequest,
   [Rpc.sessionRecordMark]: M.RecordMarkRequest,
   [Rpc.sessionMark]: M.MarkAttendanceRequest,
+  [Rpc.sessionQr]: M.QrCodeRequest,
+  [Rpc.sessionVerifyQr]: M.VerifyQrRequest,
   [Rpc.passkeyRegistrationOptions]: M.ActorRequest,
   [Rpc.passkeyRegister]: M.VerifyRegistrationRequest,
   [Rpc.passkeyList]: M.ActorRequest,
@@ -69,6 +73,8 @@ export interface RpcReplies {
   [Rpc.sessionCheckinContext]: M.CheckinContextReply;
   [Rpc.sessionRecordMark]: M.RecordMarkReply;
   [Rpc.sessionMark]: M.MarkChangeReply;
+  [Rpc.sessionQr]: M.QrCodeReply;
+  [Rpc.sessionVerifyQr]: M.VerifyQrReply;
   [Rpc.passkeyRegistrationOptions]: M.RegistrationOptionsReply;
   [Rpc.passkeyRegister]: M.VerifyRegistrationReply;
   [Rpc.passkeyList]: M.PasskeysReply;

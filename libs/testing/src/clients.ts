@@ -103,15 +103,16 @@ export class StudentClient {
   }
 
   /** The whole check-in: challenge, signature, submit. Resolves with the submit ack (the verdict comes as an event). */
-  async submitCheckin(sessionId: string, position: Position, idempotencyKey: string = randomUUID()) {
+  async submitCheckin(sessionId: string, position: Position, idempotencyKey: string = randomUUID(), extra: { qr?: string } = {}) {
     const begin = await request(this.socket, ClientEvents.checkinBegin, { sessionId });
     if (!begin.ok) return begin;
     const assertion = await this.authenticator.getAssertion(begin.data.options, { origin: this.origin });
-    return request(this.socket, ClientEvents.checkinSubmit, { sessionId, assertion, position, idempotencyKey });
+    return request(this.socket, ClientEvents.checkinSubmit, { sessionId, assertion, position, idempotencyKey, ...extra });
   }
 
-  async checkIn(sessionId: string, position: Position): Promise<CheckinResult> {
-    const ack = await this.submitCheckin(sessionId, position);
+  /** `extra.qr`: the rotating QR code's token or short code. */
+  async checkIn(sessionId: string, position: Position, extra: { qr?: string } = {}): Promise<CheckinResult> {
+    const ack = await this.submitCheckin(sessionId, position, randomUUID(), extra);
     if (!ack.ok) throw new Error(`check-in refused before submission: ${ack.error.code} ${ack.error.message}`);
     const { submissionId } = ack.data as { submissionId: string };
     return this.results.waitFor((r) => r.submissionId === submissionId);

@@ -109,7 +109,9 @@ describe('verification-service against real Redis, Postgres and NATS', () => {
   const student: Actor = { userId: randomUUID(), role: 'student' };
   const authenticator = new SoftAuthenticator();
 
-  const eventFor = (submissionId: string) => () => events.find((e) => (e.data as { submissionId?: string }).submissionId === submissionId);
+  /** The v1 verdict event of a submission (a rejection also has a v2 twin, published just before it). */
+  const eventFor = (submissionId: string, version = 'v1') => () =>
+    events.find((e) => (e.data as { submissionId?: string }).submissionId === submissionId && e.type.endsWith(`.${version}`));
 
   async function submit(sessionId: string, assertion: AuthenticationResponse, position: CheckinSubmission['position']): Promise<string> {
     const submissionId = randomUUID().replaceAll('-', '').slice(0, 22);
@@ -239,6 +241,10 @@ describe('verification-service against real Redis, Postgres and NATS', () => {
     expect(event).toMatchObject({
       type: 'edu.classconnect.attendance.checkin.rejected.v1',
       data: { submissionId, reason: ErrorCode.OUTSIDE_GEOFENCE, message: expect.stringMatching(/about 300 m.*Move closer/) },
+    });
+    expect(eventFor(submissionId, 'v2')()).toMatchObject({
+      type: 'edu.classconnect.attendance.checkin.rejected.v2',
+      data: { submissionId, reason: ErrorCode.OUTSIDE_GEOFENCE },
     });
     expect(session.sessions.get(sessionId)!.present.size).toBe(0);
   });

@@ -48,6 +48,7 @@ export class CheckinService {
       position: payload.position,
       submittedAt: new Date().toISOString(),
       connectionId,
+      ...(payload.qr !== undefined ? { qr: payload.qr } : {}),
     });
     const h = natsHeaders();
     h.set(CorrelationHeader, correlationId);

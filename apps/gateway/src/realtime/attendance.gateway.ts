@@ -14,6 +14,7 @@ import { RpcClient, toErrorBody } from '@classconnect/messaging';
 import { createLogger, newCorrelationId } from '@classconnect/observability';
 import { AuthService, actorOf } from '../auth/auth.service.js';
 import { CheckinService } from '../checkin/checkin.service.js';
+import { QrCodeService } from '../checkin/qr-code.service.js';
 import { EventFanout } from './event-fanout.service.js';
 import { RateLimiter } from './rate-limiter.js';
 import { Rooms } from './rooms.js';
@@ -37,6 +38,7 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
     @Inject(RpcClient) private readonly rpc: RpcClient,
     @Inject(CheckinService) private readonly checkins: CheckinService,
     @Inject(EventFanout) private readonly fanout: EventFanout,
+    @Inject(QrCodeService) private readonly qrCodes: QrCodeService,
   ) {}
 
   afterInit(server: Server): void {
@@ -171,6 +173,14 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
     return runClientEvent(s, ClientEvents.checkinSubmit, body, (req, { actor, correlationId, socket }) => {
       requireRole(actor, ['student'], 'check in');
       return this.checkins.submit(actor.userId, req, correlationId, socket.id);
+    });
+  }
+
+  @SubscribeMessage(ClientEvents.sessionQr)
+  showQr(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
+    return runClientEvent(s, ClientEvents.sessionQr, body, (req, { actor, correlationId }) => {
+      requireRole(actor, Teachers, 'show a session’s QR code');
+      return this.qrCodes.current(actor, req.sessionId, correlationId);
     });
   }
 

@@ -30,6 +30,8 @@ export class EventFanout implements OnApplicationShutdown {
    * once, but a core subscriber sees every copy, so recent ids are remembered and repeats dropped.
    */
   private readonly seen = new RecentIds(100_000);
+  /** Rejections pushed from checkin.rejected.v2: their v1 twin (published right after) is not pushed again. */
+  private readonly rejectedV2 = new RecentIds(100_000);
 
   constructor(@Inject(NATS_CONNECTION) private readonly nc: NatsConnection) {}
 
@@ -57,8 +59,16 @@ export class EventFanout implements OnApplicationShutdown {
         return this.sessionClosed(parsed.data as EventData<typeof EventSubjects.sessionClosed>);
       case EventSubjects.checkinVerified:
         return this.checkinVerified(parsed.data as EventData<typeof EventSubjects.checkinVerified>);
-      case EventSubjects.checkinRejected:
-        return this.checkinRejected(parsed.data as EventData<typeof EventSubjects.checkinRejected>);
+      case EventSubjects.checkinRejectedV2: {
+        const data = parsed.data as EventData<typeof EventSubjects.checkinRejectedV2>;
+        this.rejectedV2.add(data.submissionId);
+        return this.checkinRejected(data);
+      }
+      case EventSubjects.checkinRejected: {
+        // A publisher from before v2 sends v1 only: push it. Otherwise v2 (with the QR code's reasons) came first.
+        const data = parsed.data as EventData<typeof EventSubjects.checkinRejected>;
+        return this.rejectedV2.has(data.submissionId) ? undefined : this.checkinRejected(data);
+      }
       case EventSubjects.reportReady:
         return this.reportReady(parsed.data as EventData<typeof EventSubjects.reportReady>);
       case EventSubjects.markChanged:
@@ -86,6 +96,7 @@ export class EventFanout implements OnApplicationShutdown {
       radiusM: e.radiusM,
       enrolledCount: e.enrolledStudentIds.length,
       presentCount: 0,
+      ...(e.qr ? { qr: e.qr } : {}),
     });
   }
 
@@ -114,7 +125,7 @@ export class EventFanout implements OnApplicationShutdown {
     });
   }
 
-  private checkinRejected(e: EventData<typeof EventSubjects.checkinRejected>): void {
+  private checkinRejected(e: EventData<typeof EventSubjects.checkinRejectedV2>): void {
     this.emit([Rooms.user(e.studentId)], ServerEvents.checkinResult, {
       submissionId: e.submissionId,
       sessionId: e.sessionId,

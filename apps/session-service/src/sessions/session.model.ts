@@ -23,6 +23,13 @@ export interface SessionRecord {
   /** Absent on sessions opened before the window existed: they accept check-ins until Stop. */
   checkinClosesAt?: string;
   autoCloseAt?: string;
+  /** Rotating QR codes, when the session uses them. The secret is not part of the record: see QrStore. */
+  qr?: SessionQr;
+}
+
+export interface SessionQr {
+  mode: 'offered' | 'required';
+  stepSeconds: number;
 }
 
 export interface NewSession {
@@ -40,6 +47,8 @@ export interface NewSession {
   autoCloseAt: string;
   /** The roster snapshot: who may check in, and their names for the live roster. */
   students: { id: string; name: string }[];
+  /** Rotating QR codes: the options and the session's secret (32 random bytes, dropped at close). */
+  qr?: SessionQr & { secret: Buffer };
 }
 
 /** What is kept of a student's accepted check-in. Never the position itself. */

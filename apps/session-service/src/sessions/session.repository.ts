@@ -16,6 +16,8 @@ import type {
   StoredMark,
   StoredOverride,
 } from './session.model.js';
+import { qrTagKey } from '../qr/qr.repository.js';
+import { sessionTag } from '../qr/qr-code.js';
 import { changeMarkScript, closeSessionScript, createSessionScript, recordMarkScript } from './session.scripts.js';
 
 /** How long a closed session's keys are kept, for late readers and retried calls. */
@@ -30,6 +32,8 @@ export const ClosedSessionTtlSeconds = 7 * 24 * 60 * 60;
  *   session:<id>:overrides hash   studentId → StoredOverride JSON (the latest change by hand)
  *   course:<courseId>:open string the course's open session id
  *   sessions:autoclose     zset   open session ids scored by their autoCloseAt (epoch ms), for the sweep
+ * The session hash holds the QR options (qrMode, qrStepSeconds) and, while open, the QR secret
+ * (qrSecret, base64); the QR keys (tag index, failed attempts) are described in qr/qr.repository.ts.
  */
 @Injectable()
 export class SessionRepository implements SessionStore {
@@ -54,6 +58,13 @@ export class SessionRepository implements SessionStore {
       ['lateAfterMinutes', String(s.lateAfterMinutes)],
       ['checkinClosesAt', s.checkinClosesAt],
       ['autoCloseAt', s.autoCloseAt],
+      ...(s.qr
+        ? [
+            ['qrMode', s.qr.mode],
+            ['qrStepSeconds', String(s.qr.stepSeconds)],
+            ['qrSecret', s.qr.secret.toString('base64')],
+          ]
+        : []),
     ].flat();
     const roster = s.students.flatMap((st) => [st.id, st.name]);
     const reply = (await this.run(
@@ -63,6 +74,7 @@ export class SessionRepository implements SessionStore {
     )) as string[];
     switch (reply[0]) {
       case 'OK':
+        if (s.qr) await this.rememberQrTag(s.sessionId, s.autoCloseAt);
         return { created: true };
       case 'SESSION_ALREADY_OPEN':
         return { created: false, openSessionId: reply[1]! };
@@ -199,6 +211,12 @@ export class SessionRepository implements SessionStore {
     await redisCall(() => this.redis.zrem(this.autoCloseKey(), sessionId));
   }
 
+  /** The QR tag index (see qr/qr.repository.ts): kept a day past the session's maximum length. */
+  private async rememberQrTag(sessionId: string, autoCloseAt: string): Promise<void> {
+    const ttl = Math.max(60, Math.ceil((Date.parse(autoCloseAt) - Date.now()) / 1000) + 24 * 60 * 60);
+    await redisCall(() => this.redis.set(qrTagKey(this.prefix, sessionTag(sessionId)), sessionId, 'EX', ttl));
+  }
+
   private run(script: LuaScript, keys: string[], args: (string | number)[]): Promise<unknown> {
     return redisCall(() => script.run(this.redis, keys, args));
   }
@@ -247,6 +265,7 @@ function toRecord(sessionId: string, h: Record<string, string>, presentCount: nu
     lateAfterMinutes: h.lateAfterMinutes === undefined ? 10 : Number(h.lateAfterMinutes),
     ...(h.checkinClosesAt ? { checkinClosesAt: h.checkinClosesAt } : {}),
     ...(h.autoCloseAt ? { autoCloseAt: h.autoCloseAt } : {}),
+    ...(h.qrMode === 'offered' || h.qrMode === 'required' ? { qr: { mode: h.qrMode, stepSeconds: Number(h.qrStepSeconds ?? 10) } } : {}),
   };
 }
 

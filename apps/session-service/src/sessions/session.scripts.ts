@@ -34,7 +34,7 @@ return {'OK'}
 `);
 
 /**
- * Closes an open session: status, closedAt, closedBy, closeReason, drops the fence's centre, frees
+ * Closes an open session: status, closedAt, closedBy, closeReason, drops the fence's centre and the QR secret, frees
  * the course, leaves the auto-close schedule, sets the keys to expire.
  * KEYS: session hash, present hash, enrolled set, names hash, course open key, overrides hash, auto-close schedule.
  * ARGV: sessionId, closedAt, closedBy, seconds to keep the closed session, closeReason.
@@ -48,8 +48,8 @@ if not status then
 end
 if status == 'open' then
   redis.call('HSET', KEYS[1], 'status', 'closed', 'closedAt', ARGV[2], 'closedBy', ARGV[3], 'closeReason', ARGV[5])
-  -- The fence's centre is the teacher's position: no longer needed once check-in is over.
-  redis.call('HDEL', KEYS[1], 'latitude', 'longitude')
+  -- The fence's centre is the teacher's position, and the QR secret makes codes: neither is needed once check-in is over.
+  redis.call('HDEL', KEYS[1], 'latitude', 'longitude', 'qrSecret')
   if redis.call('GET', KEYS[5]) == ARGV[1] then redis.call('DEL', KEYS[5]) end
   redis.call('ZREM', KEYS[7], ARGV[1])
   for i = 1, 4 do redis.call('EXPIRE', KEYS[i], ARGV[4]) end

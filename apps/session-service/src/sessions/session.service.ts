@@ -19,6 +19,7 @@ import {
 import { EventPublisher } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
 import { checkinClosesAt, checkinStatus, currentStatus, isWindowClosed } from './attendance-rules.js';
+import { newQrSecret } from '../qr/qr-code.js';
 import { IDENTITY_PORT, type IdentityPort } from './identity.port.js';
 import type { SessionRecord, SessionStore, StoredMark } from './session.model.js';
 import { SessionRepository } from './session.repository.js';
@@ -79,6 +80,7 @@ export class SessionService {
       checkinClosesAt: checkinClosesAt(openedAt, req.windowMinutes, this.maxSessionSeconds).toISOString(),
       autoCloseAt: new Date(openedAt.getTime() + this.maxSessionSeconds * 1000).toISOString(),
       students: [...new Map(roster.students.map((s) => [s.id, { id: s.id, name: s.name }])).values()],
+      ...(req.qr && req.qr.mode !== 'off' ? { qr: { mode: req.qr.mode, stepSeconds: req.qr.stepSeconds, secret: newQrSecret() } } : {}),
     });
     if (!outcome.created) {
       // The earlier start may have crashed between its write and its publish: publishing again
@@ -161,6 +163,7 @@ export class SessionService {
       alreadyPresent: facts.alreadyPresent,
       fence: { ...session.fence },
       ...(session.status === 'open' && isWindowClosed(session.checkinClosesAt, this.now()) ? { windowClosed: true } : {}),
+      ...(session.qr ? { qrMode: session.qr.mode } : {}),
     };
   }
 
@@ -309,6 +312,7 @@ export class SessionService {
         openedAt: session.openedAt,
         radiusM: session.fence.radiusM,
         enrolledStudentIds,
+        ...(session.qr ? { qr: { mode: session.qr.mode, stepSeconds: session.qr.stepSeconds } } : {}),
       },
       { dedupKey: `session.opened:${session.sessionId}`, about: session.sessionId, correlationId },
     );
@@ -321,11 +325,11 @@ export class SessionService {
   }
 }
 
-function isTeacherOf(actor: Actor, session: SessionRecord): boolean {
+export function isTeacherOf(actor: Actor, session: SessionRecord): boolean {
   return actor.role === 'admin' || (actor.role === 'teacher' && session.teacherIds.includes(actor.userId));
 }
 
-function notFound(): DomainError {
+export function notFound(): DomainError {
   return new DomainError(ErrorCode.SESSION_NOT_FOUND, 'There is no such session. It may have ended more than a week ago.');
 }
 
@@ -346,5 +350,6 @@ export function toView(s: SessionRecord): SessionView {
     lateAfterMinutes: s.lateAfterMinutes,
     ...(s.checkinClosesAt ? { checkinClosesAt: s.checkinClosesAt } : {}),
     ...(s.autoCloseAt ? { autoCloseAt: s.autoCloseAt } : {}),
+    ...(s.qr ? { qr: { mode: s.qr.mode, stepSeconds: s.qr.stepSeconds } } : {}),
   };
 }

@@ -1,5 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { EventPublisher } from '@classconnect/messaging';
+import { QrRepository } from '../qr/qr.repository.js';
+import { QrRpc } from '../qr/qr.rpc.js';
+import { QrService } from '../qr/qr.service.js';
 import { IDENTITY_PORT, NatsIdentityPort, type IdentityPort } from './identity.port.js';
 import { SessionSweeper, SWEEP_INTERVAL_MS } from './session-sweeper.js';
 import { SessionRepository } from './session.repository.js';
@@ -11,7 +14,7 @@ export interface SessionsOptions {
   sweepIntervalMs: number;
 }
 
-/** Live sessions: start, stop, who is present, marks by hand, the automatic close. Needs the Redis and messaging modules (both global). */
+/** Live sessions: start, stop, who is present, marks by hand, the automatic close, rotating QR codes. Needs the Redis and messaging modules (both global). */
 @Module({})
 export class SessionsModule {
   static forRoot(opts: SessionsOptions): DynamicModule {
@@ -29,6 +32,9 @@ export class SessionsModule {
         { provide: SWEEP_INTERVAL_MS, useValue: opts.sweepIntervalMs },
         SessionRpc,
         SessionSweeper,
+        QrRepository,
+        { provide: QrService, useFactory: (store: SessionRepository, qr: QrRepository) => new QrService(store, qr), inject: [SessionRepository, QrRepository] },
+        QrRpc,
       ],
     };
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EventSubjects } from '@classconnect/contracts';
+import { EventSubjects, rejectionReasonV1 } from '@classconnect/contracts';
 import { EventPublisher } from '@classconnect/messaging';
 import type { Verdict } from './verdict.js';
 
@@ -32,21 +32,20 @@ export class EventVerdictPublisher extends VerdictPublisher {
         opts,
       );
     } else {
-      await this.events.publish(
-        EventSubjects.checkinRejected,
-        {
-          submissionId: v.submissionId,
-          sessionId: v.sessionId,
-          studentId: v.studentId,
-          reason: v.reason,
-          message: v.message,
-          rejectedAt: v.at,
-          ...(v.courseId !== undefined ? { courseId: v.courseId } : {}),
-          ...(v.distanceM !== undefined ? { distanceM: v.distanceM } : {}),
-          ...(v.accuracyM !== undefined ? { accuracyM: v.accuracyM } : {}),
-        },
-        opts,
-      );
+      const fact = {
+        submissionId: v.submissionId,
+        sessionId: v.sessionId,
+        studentId: v.studentId,
+        message: v.message,
+        rejectedAt: v.at,
+        ...(v.courseId !== undefined ? { courseId: v.courseId } : {}),
+        ...(v.distanceM !== undefined ? { distanceM: v.distanceM } : {}),
+        ...(v.accuracyM !== undefined ? { accuracyM: v.accuracyM } : {}),
+      };
+      // v2 (every reason, the QR code's included) first, so a consumer that sees v1 finds v2 earlier
+      // in the stream; v1 carries the nearest reason it knows, and the same sentence.
+      await this.events.publish(EventSubjects.checkinRejectedV2, { ...fact, reason: v.reason }, { ...opts, dedupKey: `verdict.v2:${v.submissionId}` });
+      await this.events.publish(EventSubjects.checkinRejected, { ...fact, reason: rejectionReasonV1(v.reason) }, opts);
     }
   }
 }

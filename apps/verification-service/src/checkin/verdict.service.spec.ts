@@ -10,6 +10,8 @@ import {
   type RecordMarkReply,
   type RecordMarkRequest,
   type RegistrationOptions,
+  type VerifyQrReply,
+  type VerifyQrRequest,
 } from '@classconnect/contracts';
 import { SoftAuthenticator } from '@classconnect/testing';
 import { Clock } from '../infrastructure/clock.js';
@@ -96,6 +98,13 @@ class FakeSession extends SessionPort {
     this.marks.push(request);
     if (this.markReply instanceof Error) throw this.markReply;
     return this.markReply;
+  }
+  qrReply: VerifyQrReply | Error = { result: 'valid' };
+  readonly qrChecks: VerifyQrRequest[] = [];
+  async verifyQr(request: VerifyQrRequest) {
+    this.qrChecks.push(request);
+    if (this.qrReply instanceof Error) throw this.qrReply;
+    return this.qrReply;
   }
 }
 
@@ -323,6 +332,58 @@ describe.each([
       session.markReply = new DomainError(ErrorCode.CHECKIN_WINDOW_CLOSED, 'The check-in time is over.');
       const v = await expectRejected(await submission(), ErrorCode.SESSION_NOT_OPEN);
       expect(v.outcome === 'rejected' && v.message).toMatch(/check-in time for this session is over/);
+    });
+  });
+
+  describe('rotating QR codes', () => {
+    const withQr = (mode: 'offered' | 'required') => {
+      session.context = { ...(session.context as CheckinContextReply), qrMode: mode };
+    };
+
+    it('ignores a code when the session does not use QR codes', async () => {
+      const v = await service.handle({ ...(await submission()), qr: 'ABCDEF' });
+      expect(v).toMatchObject({ outcome: 'verified', methods: ['passkey', 'geofence'] });
+      expect(session.qrChecks).toHaveLength(0);
+    });
+
+    it('QR_REQUIRED when the session requires a code and none came, without asking session-service', async () => {
+      withQr('required');
+      await expectRejected(await submission(), ErrorCode.QR_REQUIRED);
+      expect(session.qrChecks).toHaveLength(0);
+      expect(session.marks).toHaveLength(0);
+    });
+
+    it('accepts without a code when QR codes are only offered', async () => {
+      withQr('offered');
+      await expect(service.handle(await submission())).resolves.toMatchObject({ outcome: 'verified', methods: ['passkey', 'geofence'] });
+    });
+
+    it('asks session-service about the code as of when it was submitted, and counts qr among the methods', async () => {
+      withQr('required');
+      const s = { ...(await submission()), qr: 'abc.1.AAAAAAAAAAAAAAAA', submittedAt: '2026-03-02T08:59:58.000Z' };
+      const v = await service.handle(s);
+      expect(v).toMatchObject({ outcome: 'verified', methods: ['passkey', 'geofence', 'qr'] });
+      expect(session.qrChecks).toEqual([{ sessionId, studentId, code: s.qr, at: s.submittedAt }]);
+      expect(session.marks[0]?.methods).toEqual(['passkey', 'geofence', 'qr']);
+    });
+
+    it.each([
+      ['expired', ErrorCode.QR_EXPIRED],
+      ['wrong-session', ErrorCode.QR_WRONG_SESSION],
+      ['invalid', ErrorCode.QR_INVALID],
+      ['throttled', ErrorCode.RATE_LIMITED],
+    ] as const)('a code session-service finds %s is refused as %s', async (result, reason) => {
+      withQr('offered');
+      session.qrReply = { result };
+      await expectRejected({ ...(await submission()), qr: 'ABCDEF' }, reason);
+      expect(session.marks).toHaveLength(0);
+    });
+
+    it('throws (for a redelivery) when session-service cannot be asked', async () => {
+      withQr('required');
+      session.qrReply = new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'down');
+      await expect(service.handle({ ...(await submission()), qr: 'ABCDEF' })).rejects.toMatchObject({ code: ErrorCode.SERVICE_UNAVAILABLE });
+      expect(verdicts.byId.size).toBe(0);
     });
   });
 

@@ -1,5 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode, RejectionReasons, type CheckinSubmission, type RejectionReason } from '@classconnect/contracts';
+import {
+  DomainError,
+  ErrorCode,
+  RejectionReasons,
+  type CheckinContextReply,
+  type CheckinSubmission,
+  type RejectionReason,
+  type VerifyQrReply,
+} from '@classconnect/contracts';
 import { VERIFICATION_CONFIG, type VerificationConfig } from '../config.js';
 import { Clock } from '../infrastructure/clock.js';
 import { CredentialRepository } from '../passkeys/credential.repository.js';
@@ -7,7 +15,7 @@ import { AssertionVerifier, challengeOf } from './assertion-verifier.js';
 import { ChallengeRepository, type ClaimResult } from './challenge.repository.js';
 import { checkGeofence } from './geofence.js';
 import { SessionPort } from './session.port.js';
-import type { RejectedVerdict, Verdict } from './verdict.js';
+import type { CheckinMethod, RejectedVerdict, Verdict } from './verdict.js';
 import { VerdictPublisher } from './verdict.publisher.js';
 import { VerdictRepository } from './verdict.repository.js';
 
@@ -119,8 +127,17 @@ export class VerdictService {
       return rejectAfterAssertion({ reason, message, distanceM, accuracyM, courseId: context.courseId });
     }
 
+    const methods: CheckinMethod[] = ['passkey', 'geofence'];
+    let qr: Rejection | 'checked' | 'not-checked';
+    try {
+      qr = await this.checkQr(s, context, correlationId);
+    } catch (err) {
+      return rejectAfterAssertion({ ...asRejection(err), courseId: context.courseId });
+    }
+    if (typeof qr === 'object') return rejectAfterAssertion({ ...qr, courseId: context.courseId, distanceM: fence.distanceM, accuracyM: fence.accuracyM });
+    if (qr === 'checked') methods.push('qr');
+
     const verifiedAt = this.clock.now().toISOString();
-    const methods: ('passkey' | 'geofence')[] = ['passkey', 'geofence'];
     let mark;
     try {
       mark = await this.sessions.recordMark(
@@ -155,6 +172,21 @@ export class VerdictService {
     };
   }
 
+  /**
+   * The rotating QR code, when the session uses one: required and missing is refused here; a code
+   * given is judged by session-service (it holds the secret) as of when the gateway queued the
+   * check-in, so a redelivery after a crash reaches the same verdict. A code sent to a session
+   * without QR codes is ignored.
+   */
+  private async checkQr(s: CheckinSubmission, context: CheckinContextReply, correlationId?: string): Promise<Rejection | 'checked' | 'not-checked'> {
+    if (!context.qrMode) return 'not-checked';
+    if (!s.qr) return context.qrMode === 'required' ? { ...QrRejections.required } : 'not-checked';
+    const { result } = await this.sessions.verifyQr({ sessionId: s.sessionId, studentId: s.studentId, code: s.qr, at: s.submittedAt }, correlationId);
+    if (result === 'valid') return 'checked';
+    if (result === 'not-enabled') return 'not-checked';
+    return { ...QrRejections[result] };
+  }
+
   private rejected(s: CheckinSubmission, r: Rejection): RejectedVerdict {
     return {
       outcome: 'rejected',
@@ -170,6 +202,30 @@ export class VerdictService {
     };
   }
 }
+
+/** What a student is told when the QR code did not prove presence. */
+const QrRejections: Record<'required' | Exclude<VerifyQrReply['result'], 'valid' | 'not-enabled'>, Rejection> = {
+  required: {
+    reason: ErrorCode.QR_REQUIRED,
+    message: 'This session needs the code shown on the teacher’s screen. Scan the QR code, or type the 6-character code beside it.',
+  },
+  expired: {
+    reason: ErrorCode.QR_EXPIRED,
+    message: 'That code has already changed on the teacher’s screen. Scan the QR code again, or type the code shown now.',
+  },
+  'wrong-session': {
+    reason: ErrorCode.QR_WRONG_SESSION,
+    message: 'That QR code belongs to another session. Scan the code shown in your room.',
+  },
+  invalid: {
+    reason: ErrorCode.QR_INVALID,
+    message: 'That code is not the one on the teacher’s screen. Check it and try again.',
+  },
+  throttled: {
+    reason: ErrorCode.RATE_LIMITED,
+    message: 'Too many wrong codes. Wait a minute, then scan the QR code again.',
+  },
+};
 
 /**
  * A check-in after the session's window: the verdict events (v1) know no CHECKIN_WINDOW_CLOSED

@@ -1,4 +1,4 @@
-import type { CheckinResult, RejectionReason } from '@classconnect/contracts';
+import type { CheckinResult, RejectionReasonV2 } from '@classconnect/contracts';
 
 export type CheckinMethod = 'passkey' | 'geofence' | 'qr';
 
@@ -20,7 +20,8 @@ export interface VerifiedVerdict extends VerdictBase {
 
 export interface RejectedVerdict extends VerdictBase {
   outcome: 'rejected';
-  reason: RejectionReason;
+  /** A v2 reason: the QR code's reasons go out as they are on checkin.rejected.v2 and mapped on v1. */
+  reason: RejectionReasonV2;
   message: string;
   courseId?: string;
   distanceM?: number;
