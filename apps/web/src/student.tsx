@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { CheckinResult, CourseSummary, ErrorBody, SessionView } from '@classconnect/contracts';
 import type { Auth } from './api.js';
 import { LocationError, currentPosition } from './geo.js';
 import { MyHistory } from './history.js';
 import { errorText, formatTime, t } from './i18n.js';
 import type { Live } from './live.js';
+import { QrCodeField, takeQrLink } from './qr-entry.js';
 import { ErrorAlert } from './ui.js';
 import { createPasskey, passkeysSupported, signChallenge } from './webauthn.js';
 
@@ -23,6 +24,10 @@ export function StudentHome({ live }: { live: Live; auth: Auth }) {
   const [sessions, setSessions] = useState<Map<string, SessionView>>(new Map());
   const [steps, setSteps] = useState<Map<string, Step>>(new Map());
   const [view, setView] = useState<'home' | 'history'>('home');
+  // The rotating QR code per session: scanned (the link the phone's camera opened) or typed.
+  const [link] = useState(() => takeQrLink());
+  const [codes, setCodes] = useState<Map<string, { code: string; scanned: boolean }>>(() => new Map(link ? [[link.sessionId, { code: link.token, scanned: true }]] : []));
+  const autoStarted = useRef(false);
   const results = useRef(new Map<string, CheckinResult>());
   const resultWaiters = useRef(new Map<string, (r: CheckinResult) => void>());
 
@@ -113,7 +118,8 @@ export function StudentHome({ live }: { live: Live; auth: Auth }) {
       return setStep(id, { kind: 'problem', text: t(err instanceof LocationError && err.kind === 'denied' ? 'locationDenied' : 'locationUnavailable') });
     }
     // One attempt = one idempotency key: every resend of this payload (after a drop or a busy server) is the same check-in.
-    const payload = { sessionId: id, assertion, position: where, idempotencyKey: crypto.randomUUID() } as const;
+    const qr = codes.get(id)?.code.trim();
+    const payload = { sessionId: id, assertion, position: where, idempotencyKey: crypto.randomUUID(), ...(qr ? { qr } : {}) } as const;
     let submissionId: string | null = null;
     for (let attempt = 0; submissionId === null; attempt++) {
       if (live.state !== 'online') {
@@ -140,6 +146,14 @@ export function StudentHome({ live }: { live: Live; auth: Auth }) {
       if (again.ok && again.data.status === 'decided' && again.data.result) result = again.data.result;
       else result = await waitForResult(submissionId, 10_000);
     }
+    // A refused code is stale or wrong: the field asks for a fresh one before the retry.
+    if (result?.reason && (result.reason.startsWith('QR_') || result.reason === 'RATE_LIMITED')) {
+      setCodes((m) => {
+        const next = new Map(m);
+        next.delete(id);
+        return next;
+      });
+    }
     if (result) {
       return setStep(id, result.verdict === 'accepted' ? { kind: 'accepted', at: result.at } : { kind: 'rejected', code: result.reason ?? 'INTERNAL', distanceM: result.distanceM });
     }
@@ -148,6 +162,15 @@ export function StudentHome({ live }: { live: Live; auth: Auth }) {
     if (!probe.ok && probe.error.code === 'ALREADY_CHECKED_IN') return setStep(id, { kind: 'accepted', at: new Date().toISOString() });
     setStep(id, { kind: 'problem', text: `${t('unconfirmedTitle')}. ${t('unconfirmedBody')}` });
   }
+
+  // Opened from a QR code: check in to that session at once (a retry is one tap away if the phone needs a gesture).
+  useEffect(() => {
+    if (!link || autoStarted.current || !passkeyCount) return;
+    const session = sessions.get(link.sessionId);
+    if (session?.status !== 'open' || (steps.get(link.sessionId)?.kind ?? 'idle') !== 'idle') return;
+    autoStarted.current = true;
+    void checkIn(session);
+  });
 
   if (passkeyCount === null) return <p className="muted">{t('loading')}</p>;
   if (passkeyCount === 0) return <PasskeySetup live={live} onDone={() => setPasskeyCount(1)} />;
@@ -162,7 +185,21 @@ export function StudentHome({ live }: { live: Live; auth: Auth }) {
           <p>{t('noActive')}</p>
         </section>
       ) : (
-        visible.map((s) => <CheckinCard key={s.sessionId} session={s} step={steps.get(s.sessionId) ?? { kind: 'idle' }} onCheckIn={() => checkIn(s)} />)
+        visible.map((s) => {
+          const entry = codes.get(s.sessionId);
+          const qrField = (
+            <QrCodeField
+              session={s}
+              code={entry?.code ?? ''}
+              scanned={entry?.scanned ?? false}
+              onCode={(code, scanned) => setCodes((m) => new Map(m).set(s.sessionId, { code, scanned }))}
+            />
+          );
+          const needsCode = s.qr?.mode === 'required' && !entry?.code.trim();
+          return (
+            <CheckinCard key={s.sessionId} session={s} step={steps.get(s.sessionId) ?? { kind: 'idle' }} onCheckIn={() => checkIn(s)} qrField={qrField} needsCode={needsCode} />
+          );
+        })
       )}
       {view === 'history' ? (
         <MyHistory live={live} onBack={() => setView('home')} />
@@ -194,7 +231,8 @@ export function StudentHome({ live }: { live: Live; auth: Auth }) {
   );
 }
 
-function CheckinCard({ session, step, onCheckIn }: { session: SessionView; step: Step; onCheckIn: () => void }) {
+function CheckinCard(props: { session: SessionView; step: Step; onCheckIn: () => void; qrField?: ReactNode; needsCode?: boolean }) {
+  const { session, step, onCheckIn, qrField, needsCode = false } = props;
   const course = `${session.courseCode} · ${session.courseTitle}`;
   const headingRef = useRef<HTMLHeadingElement>(null);
   // Move focus to the outcome so screen readers and keyboards land on it.
@@ -238,9 +276,12 @@ function CheckinCard({ session, step, onCheckIn }: { session: SessionView; step:
         {closed ? (
           <p>{t('sessionEnded')}</p>
         ) : (
-          <button type="button" className="button button-primary button-block button-big" onClick={onCheckIn}>
-            {t('retry')}
-          </button>
+          <>
+            {qrField}
+            <button type="button" className="button button-primary button-block button-big" onClick={onCheckIn} disabled={needsCode}>
+              {t('retry')}
+            </button>
+          </>
         )}
       </section>
     );
@@ -252,7 +293,8 @@ function CheckinCard({ session, step, onCheckIn }: { session: SessionView; step:
         <span className="pulse" aria-hidden="true" /> {t('sessionOpen', { course: session.courseCode })}
       </p>
       <h1 id={`s-${session.sessionId}`}>{session.courseTitle}</h1>
-      <button type="button" className="button button-primary button-block button-big" onClick={onCheckIn} disabled={busy} aria-label={t('checkInFor', { course })}>
+      {!busy && qrField}
+      <button type="button" className="button button-primary button-block button-big" onClick={onCheckIn} disabled={busy || needsCode} aria-label={t('checkInFor', { course })}>
         {busy ? t(step.label) : t('checkIn')}
       </button>
       <p className="muted" role="status">

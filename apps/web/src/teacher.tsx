@@ -8,6 +8,8 @@ import type { Live } from './live.js';
 import { MarkEditor } from './mark-editor.js';
 import { ErrorAlert, StatusBadge, Tile } from './ui.js';
 import { Report } from './report.js';
+import { QrOptionsField } from './qr-options.js';
+import { QrScreen } from './qr-view.js';
 
 /** What the report screen needs to know about its session before the report arrives. */
 type ReportTarget = Pick<SessionView, 'sessionId' | 'courseCode' | 'courseTitle'>;
@@ -91,6 +93,7 @@ function CourseList(props: {
 }) {
   const { live, courses, error, onError, onStarted, onHistory } = props;
   const [radius, setRadius] = useState(100);
+  const [qrMode, setQrMode] = useState<'off' | 'offered' | 'required'>('off');
   const [starting, setStarting] = useState<string | null>(null);
 
   async function start(course: CourseSummary) {
@@ -98,7 +101,7 @@ function CourseList(props: {
     onError(null);
     try {
       const position = await currentPosition();
-      const res = await live.request('session:start', { courseId: course.id, position, radiusM: radius });
+      const res = await live.request('session:start', { courseId: course.id, position, radiusM: radius, ...(qrMode === 'off' ? {} : { qr: { mode: qrMode } }) });
       if (res.ok) return onStarted(res.data);
       if (res.error.code === 'SESSION_ALREADY_OPEN') {
         const active = await live.request('sessions:active', {});
@@ -128,6 +131,7 @@ function CourseList(props: {
         <p id="radius-hint" className="hint">
           {t('radiusHint')}
         </p>
+        <QrOptionsField value={qrMode} onChange={setQrMode} />
       </div>
       <ErrorAlert error={error} />
       {courses === null ? (
@@ -198,6 +202,8 @@ function LiveSession({ live, session, onStopped }: { live: Live; session: Sessio
   const [stopping, setStopping] = useState(false);
   const [error, setError] = useState<ErrorBody | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
+  const [showQr, setShowQr] = useState(false);
+  const qrButton = useRef<HTMLButtonElement>(null);
   const [saved, setSaved] = useState('');
   const stoppedRef = useRef(false);
 
@@ -263,10 +269,27 @@ function LiveSession({ live, session, onStopped }: { live: Live; session: Sessio
           </h1>
           <p className="muted">{t('openedAt', { time: formatTime(session.openedAt), radius: session.radiusM })}</p>
         </div>
-        <button type="button" className="button button-stop" onClick={stop} disabled={stopping}>
-          {stopping ? t('stopping') : t('stop')}
-        </button>
+        <div className="live-actions">
+          {session.qr && (
+            <button type="button" ref={qrButton} className="button button-primary" onClick={() => setShowQr(true)}>
+              {t('qrShow')}
+            </button>
+          )}
+          <button type="button" className="button button-stop" onClick={stop} disabled={stopping}>
+            {stopping ? t('stopping') : t('stop')}
+          </button>
+        </div>
       </div>
+      {showQr && (
+        <QrScreen
+          live={live}
+          session={session}
+          onClose={() => {
+            setShowQr(false);
+            setTimeout(() => qrButton.current?.focus());
+          }}
+        />
+      )}
       <ErrorAlert error={error} />
       <div className="tiles" role="group" aria-label={t('rosterTitle', { n: rows.length })}>
         <Tile kind="present" label={t('present')} value={counts.present} total={rows.length} />

@@ -1,0 +1,142 @@
+/**
+ * The rotating QR code in a real browser (Debian's Chromium, as in web-client.spec.ts): the teacher
+ * starts a session that requires the code and puts it on screen; one student opens the QR code's URL
+ * on their phone (signing in and setting up a passkey on the way) and is checked in by it; another
+ * types the short code. Screens are checked with axe-core and saved to test-artifacts/screenshots/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { offsetNorth, startTestSystem, type ClassFixture, type TestSystem } from '@classconnect/testing';
+import type { Position } from '@classconnect/contracts';
+
+const room: Position = { latitude: 45.764, longitude: 4.8357, accuracy: 12 };
+const shots = join(process.cwd(), 'test-artifacts', 'screenshots');
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+async function checkAccessibility(page: Page, screen: string): Promise<void> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact?: string; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)) }));
+  });
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect({ screen, serious }).toEqual({ screen, serious: [] });
+}
+
+async function snap(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true, animations: 'disabled' });
+  await checkAccessibility(page, name);
+}
+
+async function signInHere(page: Page, email: string, password: string): Promise<void> {
+  await page.getByLabel(/email|e-mail/i).fill(email);
+  await page.getByLabel(/password|mot de passe/i).fill(password);
+  await page.getByRole('button', { name: /sign in|se connecter/i }).click();
+  await page.getByTestId('connection').filter({ hasText: /^(Connected|Connecté)$/ }).waitFor();
+}
+
+describe('the rotating QR code in Chromium', () => {
+  let sys: TestSystem;
+  let cls: ClassFixture;
+  let browser: Browser;
+  let teacher: Page;
+
+  async function openPhone(position: Position): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 360, height: 760 }, isMobile: true, hasTouch: true, locale: 'en-GB', geolocation: position, permissions: ['geolocation'] });
+    await context.grantPermissions(['geolocation'], { origin: sys.origin });
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable', { enableUI: false });
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    });
+    return page;
+  }
+
+  beforeAll(async () => {
+    mkdirSync(shots, { recursive: true });
+    sys = await startTestSystem();
+    cls = await sys.createClass(2);
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await sys?.stop();
+  });
+
+  it('lets the teacher start a session that requires the QR code and show it full screen', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB', geolocation: room, permissions: ['geolocation'] });
+    await context.grantPermissions(['geolocation'], { origin: sys.origin });
+    teacher = await context.newPage();
+    await teacher.goto(sys.origin);
+    await signInHere(teacher, cls.teacher.email, cls.teacher.password);
+    await teacher.getByLabel('QR code on your screen').selectOption('required');
+    await snap(teacher, 'teacher-qr-01-start-options');
+    await teacher.getByRole('button', { name: /^Start attendance for / }).click();
+    await teacher.getByText('Attendance is open').waitFor();
+
+    await teacher.getByRole('button', { name: 'Show QR code' }).click();
+    const screen = teacher.getByRole('dialog', { name: /Scan to check in/ });
+    await screen.waitFor();
+    await teacher.getByTestId('qr-image').waitFor();
+    await expect(teacher.getByTestId('qr-short-code').textContent()).resolves.toMatch(/^[2-9A-HJ-NP-Z]{6}$/);
+    const url = await teacher.getByTestId('qr-image').getAttribute('data-url');
+    expect(url).toMatch(new RegExp(`^${sys.origin}/checkin\\?session=[0-9a-f-]{36}&qr=`));
+    // The QR code fills most of the screen's height: readable from the back of a hall.
+    const box = (await teacher.getByTestId('qr-image').boundingBox())!;
+    expect(box.height).toBeGreaterThan(500);
+    await snap(teacher, 'teacher-qr-02-full-screen');
+  });
+
+  it('checks in a student who opens the QR code’s link on their phone, signing in and setting up a passkey on the way', async () => {
+    const phone = await openPhone(offsetNorth(room, 10));
+    const url = (await teacher.getByTestId('qr-image').getAttribute('data-url'))!;
+    await phone.goto(url);
+    await phone.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await signInHere(phone, cls.students[0]!.email, cls.students[0]!.password);
+    await phone.getByRole('button', { name: /Set up my passkey/ }).click();
+    const result = phone.getByTestId('checkin-result');
+    await result.waitFor({ timeout: 20_000 });
+    await expect(result.getAttribute('data-verdict')).resolves.toBe('accepted');
+    expect(new URL(phone.url()).pathname).toBe('/');
+    await snap(phone, 'student-qr-01-checked-in-by-link');
+  });
+
+  it('asks another student for the code, and checks them in with the short code typed by hand', async () => {
+    const phone = await openPhone(offsetNorth(room, 15));
+    await phone.goto(sys.origin);
+    await signInHere(phone, cls.students[1]!.email, cls.students[1]!.password);
+    await phone.getByRole('button', { name: /Set up my passkey/ }).click();
+    await phone.getByTestId('checkin-card').waitFor();
+    await phone.getByText('This class needs the code on the teacher’s screen.').waitFor();
+    const checkIn = phone.getByRole('button', { name: /^Check in to / });
+    await expect(checkIn.isDisabled()).resolves.toBe(true);
+    await snap(phone, 'student-qr-02-code-needed');
+
+    const shortCode = (await teacher.getByTestId('qr-short-code').textContent())!;
+    await phone.getByLabel('Code on the teacher’s screen').fill(shortCode.toLowerCase());
+    await checkIn.click();
+    const result = phone.getByTestId('checkin-result');
+    await result.waitFor();
+    await expect(result.getAttribute('data-verdict')).resolves.toBe('accepted');
+  });
+
+  it('shows a new code each step, and closes with Escape onto the live roster', async () => {
+    const first = await teacher.getByTestId('qr-short-code').textContent();
+    await teacher.getByTestId('qr-short-code').filter({ hasNotText: first! }).waitFor({ timeout: 15_000 });
+    await teacher.keyboard.press('Escape');
+    await teacher.getByTestId('qr-screen').waitFor({ state: 'detached' });
+    await teacher.getByTestId('count-present').locator('.tile-value').filter({ hasText: '2' }).waitFor();
+    await expect(teacher.getByRole('button', { name: 'Show QR code' }).evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await snap(teacher, 'teacher-qr-03-roster');
+  });
+});
