@@ -7,6 +7,7 @@ export type AttendanceEvent =
   | { kind: typeof EventSubjects.sessionClosed; data: EventData<typeof EventSubjects.sessionClosed> }
   | { kind: typeof EventSubjects.checkinVerified; data: EventData<typeof EventSubjects.checkinVerified> }
   | { kind: typeof EventSubjects.checkinRejected; data: EventData<typeof EventSubjects.checkinRejected> }
+  | { kind: typeof EventSubjects.checkinRejectedV2; data: EventData<typeof EventSubjects.checkinRejectedV2> }
   | { kind: typeof EventSubjects.markRecorded; data: EventData<typeof EventSubjects.markRecorded> }
   | { kind: typeof EventSubjects.markRecordedV2; data: EventData<typeof EventSubjects.markRecordedV2> }
   | { kind: typeof EventSubjects.markChanged; data: EventData<typeof EventSubjects.markChanged> };
@@ -16,6 +17,7 @@ const Projected = new Set<EventSubject>([
   EventSubjects.sessionClosed,
   EventSubjects.checkinVerified,
   EventSubjects.checkinRejected,
+  EventSubjects.checkinRejectedV2,
   EventSubjects.markRecorded,
   EventSubjects.markRecordedV2,
   EventSubjects.markChanged,

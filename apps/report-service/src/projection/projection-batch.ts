@@ -8,7 +8,8 @@ export interface ProjectionBatch {
   opened: Of<typeof EventSubjects.sessionOpened>[];
   closed: Of<typeof EventSubjects.sessionClosed>[];
   verified: Of<typeof EventSubjects.checkinVerified>[];
-  rejected: Of<typeof EventSubjects.checkinRejected>[];
+  /** From checkin.rejected.v2 (published first, with the exact reason) or v1: the first one seen is kept. */
+  rejected: (Of<typeof EventSubjects.checkinRejected> | Of<typeof EventSubjects.checkinRejectedV2>)[];
   /** Check-ins from mark.recorded.v1: inserted only when no mark of the student is there yet. */
   marks: Of<typeof EventSubjects.markRecorded>[];
   /** Check-ins from mark.recorded.v2: inserted, or set the status of the v1 row of the same check-in. */
@@ -38,7 +39,8 @@ export function toProjectionBatch(events: AttendanceEvent[]): ProjectionBatch {
         if (!rejected.has(e.data.submissionId)) verified.set(e.data.submissionId, e.data);
         break;
       case EventSubjects.checkinRejected:
-        if (!verified.has(e.data.submissionId)) rejected.set(e.data.submissionId, e.data);
+      case EventSubjects.checkinRejectedV2:
+        if (!verified.has(e.data.submissionId) && !rejected.has(e.data.submissionId)) rejected.set(e.data.submissionId, e.data);
         break;
       case EventSubjects.markRecorded:
         if (!marks.has(`${e.data.sessionId}:${e.data.studentId}`)) marks.set(`${e.data.sessionId}:${e.data.studentId}`, e.data);

@@ -149,4 +149,13 @@ describe('toProjectionBatch', () => {
     ]);
     expect(batch.marks).toHaveLength(1);
   });
+
+  it('keeps the exact reason of checkin.rejected.v2 over the nearest old one of its v1 copy', () => {
+    const rejection = { submissionId: 'sub-q', sessionId: S1, courseId: C, studentId: A, message: 'That code has expired.', rejectedAt: at };
+    const batch = toProjectionBatch([
+      { kind: EventSubjects.checkinRejectedV2, data: { ...rejection, reason: 'QR_EXPIRED' } },
+      { kind: EventSubjects.checkinRejected, data: { ...rejection, reason: 'CHALLENGE_NOT_FOUND' } },
+    ]);
+    expect(batch.rejected.map((r) => r.reason)).toEqual(['QR_EXPIRED']);
+  });
 });
