@@ -5,49 +5,23 @@
  * geolocation. Every screen is checked with axe-core and saved to test-artifacts/screenshots/.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
-import { offsetNorth, startTestSystem, type ClassFixture, type TestSystem } from '@classconnect/testing';
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import {
+  launchChromium,
+  offsetNorth,
+  openPhone as openPhoneIn,
+  signInPage,
+  snapAccessible,
+  startTestSystem,
+  type ClassFixture,
+  type Phone,
+  type TestSystem,
+} from '@classconnect/testing';
 import type { Position } from '@classconnect/contracts';
 
 const room: Position = { latitude: 48.8462, longitude: 2.3447, accuracy: 12 };
-const shots = join(process.cwd(), 'test-artifacts', 'screenshots');
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-interface Phone {
-  name: string;
-  context: BrowserContext;
-  page: Page;
-  cdp: CDPSession;
-  authenticatorId: string;
-}
-
-/** axe-core in the page: no serious or critical violation on this screen. */
-async function checkAccessibility(page: Page, screen: string): Promise<void> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact?: string; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)) }));
-  });
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect({ screen, serious }).toEqual({ screen, serious: [] });
-}
-
-async function snap(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true, animations: 'disabled' });
-  await checkAccessibility(page, name);
-}
-
-async function signIn(page: Page, origin: string, email: string, password: string): Promise<void> {
-  await page.goto(origin);
-  await page.getByLabel(/email|e-mail/i).fill(email);
-  await page.getByLabel(/password|mot de passe/i).fill(password);
-  await page.getByRole('button', { name: /sign in|se connecter/i }).click();
-  await page.getByTestId('connection').filter({ hasText: /^(Connected|Connecté)$/ }).waitFor();
-}
+const snap = snapAccessible;
 
 describe('the web client in Chromium', () => {
   let sys: TestSystem;
@@ -58,37 +32,15 @@ describe('the web client in Chromium', () => {
   let sessionStartedAt = 0;
 
   async function openPhone(name: string, position: Position, locale = 'en-GB'): Promise<Phone> {
-    const context = await browser.newContext({
-      viewport: { width: 360, height: 760 },
-      deviceScaleFactor: 1,
-      isMobile: true,
-      hasTouch: true,
-      locale,
-      geolocation: position,
-      permissions: ['geolocation'],
-    });
-    await context.grantPermissions(['geolocation'], { origin: sys.origin });
-    await context.setGeolocation(position);
-    const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable', { enableUI: false });
-    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-    });
-    const phone = { name, context, page, cdp, authenticatorId };
+    const phone = await openPhoneIn(browser, sys.origin, name, position, locale);
     phones.push(phone);
     return phone;
   }
 
   beforeAll(async () => {
-    mkdirSync(shots, { recursive: true });
     sys = await startTestSystem();
     cls = await sys.createClass(5);
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -123,7 +75,7 @@ describe('the web client in Chromium', () => {
     await snap(inside1.page, 'student-01-sign-in');
 
     for (const [i, phone] of students.entries()) {
-      await signIn(phone.page, sys.origin, cls.students[i]!.email, cls.students[i]!.password);
+      await signInPage(phone.page, sys.origin, cls.students[i]!.email, cls.students[i]!.password);
       await phone.page.getByRole('heading', { name: /Set up check-in on this phone|Activer la présence/ }).waitFor();
       if (i === 0) await snap(phone.page, 'student-02-passkey-setup');
       await phone.page.getByRole('button', { name: /Set up my passkey|Créer ma clé/ }).click();
@@ -150,7 +102,7 @@ describe('the web client in Chromium', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB', geolocation: room, permissions: ['geolocation'] });
     await context.grantPermissions(['geolocation'], { origin: sys.origin });
     teacher = await context.newPage();
-    await signIn(teacher, sys.origin, cls.teacher.email, cls.teacher.password);
+    await signInPage(teacher, sys.origin, cls.teacher.email, cls.teacher.password);
     await teacher.getByRole('heading', { name: 'Your courses' }).waitFor();
     await teacher.getByLabel('Check-in area (radius)').selectOption('100');
     await snap(teacher, 'teacher-01-courses');

@@ -5,39 +5,21 @@
  * types the short code. Screens are checked with axe-core and saved to test-artifacts/screenshots/.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { offsetNorth, startTestSystem, type ClassFixture, type TestSystem } from '@classconnect/testing';
+import type { Browser, Page } from 'playwright-core';
+import {
+  fillSignIn,
+  launchChromium,
+  offsetNorth,
+  openPhone as openPhoneIn,
+  snapAccessible,
+  startTestSystem,
+  type ClassFixture,
+  type TestSystem,
+} from '@classconnect/testing';
 import type { Position } from '@classconnect/contracts';
 
 const room: Position = { latitude: 45.764, longitude: 4.8357, accuracy: 12 };
-const shots = join(process.cwd(), 'test-artifacts', 'screenshots');
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-async function checkAccessibility(page: Page, screen: string): Promise<void> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact?: string; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)) }));
-  });
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect({ screen, serious }).toEqual({ screen, serious: [] });
-}
-
-async function snap(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true, animations: 'disabled' });
-  await checkAccessibility(page, name);
-}
-
-async function signInHere(page: Page, email: string, password: string): Promise<void> {
-  await page.getByLabel(/email|e-mail/i).fill(email);
-  await page.getByLabel(/password|mot de passe/i).fill(password);
-  await page.getByRole('button', { name: /sign in|se connecter/i }).click();
-  await page.getByTestId('connection').filter({ hasText: /^(Connected|Connecté)$/ }).waitFor();
-}
+const snap = snapAccessible;
 
 describe('the rotating QR code in Chromium', () => {
   let sys: TestSystem;
@@ -46,26 +28,13 @@ describe('the rotating QR code in Chromium', () => {
   let teacher: Page;
 
   async function openPhone(position: Position): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 360, height: 760 }, isMobile: true, hasTouch: true, locale: 'en-GB', geolocation: position, permissions: ['geolocation'] });
-    await context.grantPermissions(['geolocation'], { origin: sys.origin });
-    const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable', { enableUI: false });
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-    });
-    return page;
+    return (await openPhoneIn(browser, sys.origin, 'qr-phone', position)).page;
   }
 
   beforeAll(async () => {
-    mkdirSync(shots, { recursive: true });
     sys = await startTestSystem();
     cls = await sys.createClass(2);
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -78,7 +47,7 @@ describe('the rotating QR code in Chromium', () => {
     await context.grantPermissions(['geolocation'], { origin: sys.origin });
     teacher = await context.newPage();
     await teacher.goto(sys.origin);
-    await signInHere(teacher, cls.teacher.email, cls.teacher.password);
+    await fillSignIn(teacher, cls.teacher.email, cls.teacher.password);
     await teacher.getByLabel('QR code on your screen').selectOption('required');
     await snap(teacher, 'teacher-qr-01-start-options');
     await teacher.getByRole('button', { name: /^Start attendance for / }).click();
@@ -102,7 +71,7 @@ describe('the rotating QR code in Chromium', () => {
     const url = (await teacher.getByTestId('qr-image').getAttribute('data-url'))!;
     await phone.goto(url);
     await phone.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await signInHere(phone, cls.students[0]!.email, cls.students[0]!.password);
+    await fillSignIn(phone, cls.students[0]!.email, cls.students[0]!.password);
     await phone.getByRole('button', { name: /Set up my passkey/ }).click();
     const result = phone.getByTestId('checkin-result');
     await result.waitFor({ timeout: 20_000 });
@@ -114,7 +83,7 @@ describe('the rotating QR code in Chromium', () => {
   it('asks another student for the code, and checks them in with the short code typed by hand', async () => {
     const phone = await openPhone(offsetNorth(room, 15));
     await phone.goto(sys.origin);
-    await signInHere(phone, cls.students[1]!.email, cls.students[1]!.password);
+    await fillSignIn(phone, cls.students[1]!.email, cls.students[1]!.password);
     await phone.getByRole('button', { name: /Set up my passkey/ }).click();
     await phone.getByTestId('checkin-card').waitFor();
     await phone.getByText('This class needs the code on the teacher’s screen.').waitFor();

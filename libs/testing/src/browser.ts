@@ -49,9 +49,20 @@ export async function snapScreen(page: Page, name: string): Promise<AxeViolation
   return seriousA11yViolations(page);
 }
 
+/** Like snapScreen, but fails (naming the screen and each violation) when axe finds a serious or critical one. */
+export async function snapAccessible(page: Page, name: string): Promise<void> {
+  const serious = await snapScreen(page, name);
+  if (serious.length) throw new Error(`accessibility violations on ${name}: ${JSON.stringify(serious, null, 2)}`);
+}
+
 /** Signs in through the sign-in screen and waits until the live channel is connected. */
 export async function signInPage(page: Page, origin: string, email: string, password: string): Promise<void> {
   await page.goto(origin);
+  await fillSignIn(page, email, password);
+}
+
+/** Fills the sign-in form already on screen and waits until the live channel is connected. */
+export async function fillSignIn(page: Page, email: string, password: string): Promise<void> {
   await page.getByLabel(/email|e-mail/i).fill(email);
   await page.getByLabel(/password|mot de passe/i).fill(password);
   await page.getByRole('button', { name: /sign in|se connecter/i }).click();
