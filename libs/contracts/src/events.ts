@@ -1,6 +1,6 @@
 /**
  * Public attendance events: our own JSON schemas in a CloudEvents 1.0 envelope, on the JetStream
- * stream ATTENDANCE. The subject is the event type without its `edu.classconnect.` prefix.
+ * streams ATTENDANCE (attendance.>) and DIRECTORY (directory.>). The subject is the event type without its `edu.classconnect.` prefix.
  * A published type is never changed: a new version (`.v2`) is added beside it.
  */
 import { z } from 'zod';
@@ -25,6 +25,11 @@ export const EventSubjects = {
    * beside v1 (v2 first); v1 carries the nearest v1 reason (QrReasonInV1).
    */
   checkinRejectedV2: 'attendance.checkin.rejected.v2',
+  // Directory facts, on the stream DIRECTORY (identity-service publishes them).
+  /** A student joined or left a course (by hand, by a roster import, or by an admin). */
+  enrollmentChanged: 'directory.enrollment.changed.v1',
+  /** An account was disabled or enabled again. A disabled account's sockets are ended at once. */
+  accountStatusChanged: 'directory.account.status-changed.v1',
 } as const;
 export type EventSubject = (typeof EventSubjects)[keyof typeof EventSubjects];
 
@@ -155,6 +160,24 @@ export const ReportReadyV1 = z.object({
   readyAt: IsoTime,
 });
 
+export const EnrollmentChangedV1 = z.object({
+  courseId: Id,
+  studentId: Id,
+  change: z.enum(['added', 'removed']),
+  /** How it happened: one change by hand, or a line of a roster import. */
+  via: z.enum(['manual', 'import']),
+  /** Who made the change (an admin or one of the course's teachers). */
+  changedBy: Id,
+  changedAt: IsoTime,
+});
+
+export const AccountStatusChangedV1 = z.object({
+  userId: Id,
+  disabled: z.boolean(),
+  changedBy: Id,
+  changedAt: IsoTime,
+});
+
 export const EventSchemas = {
   [EventSubjects.sessionOpened]: SessionOpenedV1,
   [EventSubjects.sessionClosed]: SessionClosedV1,
@@ -166,6 +189,8 @@ export const EventSchemas = {
   [EventSubjects.markChanged]: MarkChangedV1,
   [EventSubjects.reportUpdated]: ReportUpdatedV1,
   [EventSubjects.checkinRejectedV2]: CheckinRejectedV2,
+  [EventSubjects.enrollmentChanged]: EnrollmentChangedV1,
+  [EventSubjects.accountStatusChanged]: AccountStatusChangedV1,
 } as const satisfies Record<EventSubject, z.ZodType>;
 
 export type EventData<S extends EventSubject> = z.infer<(typeof EventSchemas)[S]>;

@@ -6,3 +6,4 @@ export * from './subjects.js';
 export * from './events.js';
 export * from './socket.js';
 export * from './validation.js';
+export * from './permissions.js';

@@ -102,6 +102,7 @@ export const QueueGroup = {
 export const Streams = {
   attendance: { name: 'ATTENDANCE', subjects: ['attendance.>'] },
   intake: { name: 'CHECKIN_INTAKE', subjects: ['intake.>'] },
+  directory: { name: 'DIRECTORY', subjects: ['directory.>'] },
 } as const;
 
 export const IntakeSubject = 'intake.checkin.v1';

@@ -43,6 +43,16 @@ export async function ensureStreams(nc: NatsConnection, replicas = 1): Promise<v
       duplicate_window: 10 * 60 * 1_000_000_000,
     },
     {
+      // Facts about people, courses and enrollments, so other services' views stay current. Public too.
+      name: Streams.directory.name,
+      subjects: [...Streams.directory.subjects],
+      retention: RetentionPolicy.Limits,
+      storage: StorageType.File,
+      num_replicas: replicas,
+      max_age: 400 * DAY_NS,
+      duplicate_window: 10 * 60 * 1_000_000_000,
+    },
+    {
       // Check-ins waiting for a verdict. Holds raw positions, so each is removed once acked.
       name: Streams.intake.name,
       subjects: [...Streams.intake.subjects],
