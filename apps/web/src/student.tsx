@@ -294,8 +294,8 @@ function CheckinCard(props: { session: SessionView; step: Step; onCheckIn: () =>
       </p>
       <h1 id={`s-${session.sessionId}`}>{session.courseTitle}</h1>
       {!busy && qrField}
-      <button type="button" className="button button-primary button-block button-big" onClick={onCheckIn} disabled={busy || needsCode} aria-label={t('checkInFor', { course })}>
-        {busy ? t(step.label) : t('checkIn')}
+      <button type="button" className="button button-primary button-block button-big" onClick={onCheckIn} disabled={busy || needsCode} aria-label={busy ? undefined : t('checkInFor', { course })}>
+        {!busy ? t('checkIn') : step.label === 'waitingNetwork' ? t('waitingNetworkShort') : t(step.label)}
       </button>
       <p className="muted" role="status">
         {busy ? t(step.label) : ''}
