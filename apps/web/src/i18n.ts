@@ -155,6 +155,43 @@ const en = {
   qrScanHelp: 'Point the camera at the QR code on the teacher’s screen.',
   qrScanCancel: 'Stop the camera',
   qrScanUnavailable: 'This browser cannot read QR codes itself: use your phone’s camera app, or type the code.',
+  // device binding, own records, spreadsheet (helper C1)
+  passkeysOpen: 'My passkeys',
+  passkeysTitle: 'My passkeys',
+  passkeysIntro: 'Each device you check in with has its own passkey. Your first one works at once; a passkey added on another device works once one of your teachers approves it.',
+  passkeysNone: 'You have no passkey yet.',
+  deviceApproved: 'Approved',
+  devicePending: 'Waiting for approval',
+  deviceDenied: 'Refused',
+  deviceAddedOn: 'Added {when}',
+  deviceLastUsed: 'last used {when}',
+  deviceNeverUsed: 'not used yet',
+  deviceWaitingShort: 'Waiting for your teacher’s approval before it can check in.',
+  deviceAddIntro: 'Using a new phone or laptop? Add a passkey on this device.',
+  deviceAddThis: 'Add this device',
+  deviceAlreadyHere: 'This device already has your passkey.',
+  deviceWaiting: 'Passkey added. It is waiting for your teacher’s approval: until then, check in with the device you set up first.',
+  deviceAdded: 'Passkey added: you can check in with this device.',
+  deviceNowApproved: 'Your teacher approved your new device: you can check in with it.',
+  deviceNowDenied: 'Your teacher refused your new device. Check in with the device you set up first.',
+  deviceRemove: 'Remove',
+  deviceRemoveNamed: 'Remove the passkey “{name}”',
+  deviceRemoveConfirm: 'Remove “{name}”? You will no longer check in with it. Your attendance history stays.',
+  deviceRemoveYes: 'Yes, remove it',
+  deviceRemoved: '“{name}” was removed. Your attendance history is unchanged.',
+  cancel: 'Cancel',
+  approvalsTitle: 'Devices waiting for approval ({n})',
+  approvalsIntro: 'A student added a passkey on a new device. Approve it only if the student asked you to.',
+  approvalsDevice: '“{device}”, added {when}',
+  approve: 'Approve',
+  deny: 'Refuse',
+  approveNamed: 'Approve {name}’s device “{device}”',
+  denyNamed: 'Refuse {name}’s device “{device}”',
+  downloadXlsx: 'Download spreadsheet',
+  recordsTitle: 'Download my records',
+  recordsIntro: 'Every session of every course with your status, times, how presence was proven, and changes made by teachers.',
+  recordsCsv: 'Download CSV',
+  recordsJson: 'Download JSON',
 } as const;
 
 type Key = keyof typeof en;
@@ -299,6 +336,43 @@ const fr: Record<Key, string> = {
   qrScanHelp: 'Visez le QR code affiché sur l’écran de l’enseignant·e.',
   qrScanCancel: 'Arrêter l’appareil photo',
   qrScanUnavailable: 'Ce navigateur ne lit pas les QR codes : utilisez l’appareil photo du téléphone, ou saisissez le code.',
+  // device binding, own records, spreadsheet (helper C1)
+  passkeysOpen: 'Mes clés d’accès',
+  passkeysTitle: 'Mes clés d’accès',
+  passkeysIntro: 'Chaque appareil avec lequel vous pointez a sa propre clé d’accès. La première fonctionne tout de suite ; une clé ajoutée sur un autre appareil fonctionne dès qu’un·e de vos enseignant·es l’a approuvée.',
+  passkeysNone: 'Vous n’avez pas encore de clé d’accès.',
+  deviceApproved: 'Approuvée',
+  devicePending: 'En attente d’approbation',
+  deviceDenied: 'Refusée',
+  deviceAddedOn: 'Ajoutée le {when}',
+  deviceLastUsed: 'utilisée le {when}',
+  deviceNeverUsed: 'pas encore utilisée',
+  deviceWaitingShort: 'En attente de l’approbation de votre enseignant·e avant de pouvoir pointer.',
+  deviceAddIntro: 'Nouveau téléphone ou ordinateur ? Ajoutez une clé d’accès sur cet appareil.',
+  deviceAddThis: 'Ajouter cet appareil',
+  deviceAlreadyHere: 'Cet appareil a déjà votre clé d’accès.',
+  deviceWaiting: 'Clé d’accès ajoutée. Elle attend l’approbation de votre enseignant·e : d’ici là, pointez avec l’appareil configuré en premier.',
+  deviceAdded: 'Clé d’accès ajoutée : vous pouvez pointer avec cet appareil.',
+  deviceNowApproved: 'Votre enseignant·e a approuvé votre nouvel appareil : vous pouvez pointer avec.',
+  deviceNowDenied: 'Votre enseignant·e a refusé votre nouvel appareil. Pointez avec l’appareil configuré en premier.',
+  deviceRemove: 'Supprimer',
+  deviceRemoveNamed: 'Supprimer la clé d’accès « {name} »',
+  deviceRemoveConfirm: 'Supprimer « {name} » ? Vous ne pourrez plus pointer avec. Votre historique de présence est conservé.',
+  deviceRemoveYes: 'Oui, supprimer',
+  deviceRemoved: '« {name} » a été supprimée. Votre historique de présence est inchangé.',
+  cancel: 'Annuler',
+  approvalsTitle: 'Appareils en attente d’approbation ({n})',
+  approvalsIntro: 'Un·e étudiant·e a ajouté une clé d’accès sur un nouvel appareil. Approuvez-la seulement si l’étudiant·e vous l’a demandé.',
+  approvalsDevice: '« {device} », ajoutée le {when}',
+  approve: 'Approuver',
+  deny: 'Refuser',
+  approveNamed: 'Approuver l’appareil « {device} » de {name}',
+  denyNamed: 'Refuser l’appareil « {device} » de {name}',
+  downloadXlsx: 'Télécharger le tableur',
+  recordsTitle: 'Télécharger mes données',
+  recordsIntro: 'Chaque séance de chaque cours avec votre statut, les heures, la preuve de présence et les changements faits par les enseignant·es.',
+  recordsCsv: 'Télécharger en CSV',
+  recordsJson: 'Télécharger en JSON',
 };
 
 const dictionaries: Record<Lang, Record<Key, string>> = { en, fr };
@@ -364,6 +438,12 @@ const errorsEn: ErrorDictionary = {
   NOT_FOUND: { problem: 'The app asked for something that does not exist.', todo: 'Reload the page.', short: 'not found' },
   SERVICE_UNAVAILABLE: { problem: 'ClassConnect is busy or briefly unreachable.', todo: 'Wait a few seconds and try again.', short: 'service busy' },
   INTERNAL: { problem: 'Something went wrong on our side.', todo: 'Try again in a moment.', short: 'server error' },
+  // device binding (helper C1)
+  DEVICE_NOT_APPROVED: {
+    problem: 'This device’s passkey is not approved yet.',
+    todo: 'Ask one of your teachers to approve it, or check in with the device you set up first.',
+    short: 'device not approved',
+  },
 };
 
 const errorsFr: ErrorDictionary = {
@@ -405,6 +485,12 @@ const errorsFr: ErrorDictionary = {
   NOT_FOUND: { problem: 'L’application a demandé quelque chose qui n’existe pas.', todo: 'Rechargez la page.', short: 'introuvable' },
   SERVICE_UNAVAILABLE: { problem: 'ClassConnect est occupé ou brièvement injoignable.', todo: 'Patientez quelques secondes et réessayez.', short: 'service occupé' },
   INTERNAL: { problem: 'Un problème est survenu de notre côté.', todo: 'Réessayez dans un instant.', short: 'erreur du serveur' },
+  // device binding (helper C1)
+  DEVICE_NOT_APPROVED: {
+    problem: 'La clé d’accès de cet appareil n’est pas encore approuvée.',
+    todo: 'Demandez à un·e de vos enseignant·es de l’approuver, ou pointez avec l’appareil configuré en premier.',
+    short: 'appareil non approuvé',
+  },
 };
 
 const errorDictionaries: Record<Lang, ErrorDictionary> = { en: errorsEn, fr: errorsFr };
