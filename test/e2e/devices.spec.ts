@@ -159,7 +159,9 @@ describe('device binding with approval (policy approval, the default)', () => {
     const assertion = await phone.authenticator.getAssertion({ ...begin.options, allowCredentials: [] }, { origin: sys.origin });
     const ack = await requestOk(phone.socket, ClientEvents.checkinSubmit, { sessionId: third.sessionId, assertion, position: offsetNorth(room, 3), idempotencyKey: randomUUID() });
     await expect(phone.results.waitFor((r) => r.submissionId === ack.submissionId)).resolves.toMatchObject({ reason: ErrorCode.UNKNOWN_CREDENTIAL });
+    const ready = new EventLog(teacher, ServerEvents.reportReady);
     await requestOk(teacher, ClientEvents.sessionStop, { sessionId: third.sessionId });
+    await ready.waitFor((r) => r.sessionId === third.sessionId);
   });
 
   it('does not let removing and re-adding bypass approval', async () => {
@@ -183,7 +185,9 @@ describe('device binding with approval (policy approval, the default)', () => {
         ok: false,
         error: { code: ErrorCode.NOT_FOUND, message: expect.stringMatching(/already refused/) },
       });
+      const ready = new EventLog(teacher, ServerEvents.reportReady);
       await requestOk(teacher, ClientEvents.sessionStop, { sessionId: s.sessionId });
+      await ready.waitFor((r) => r.sessionId === s.sessionId);
     } finally {
       fresh.close();
     }

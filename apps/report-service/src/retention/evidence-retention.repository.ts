@@ -20,7 +20,8 @@ export class PostgresEvidenceStore extends EvidenceStore {
   async removeEvidence(cutoff: Date, at: Date, limit: number): Promise<string[]> {
     return this.ds.transaction(async (tx) => {
       // SKIP LOCKED: two instances sweeping at once take different reports; each report is done once.
-      const done = (await tx.query(
+      // TypeORM answers an UPDATE (also one in a WITH) with [rows, affected].
+      const [done] = (await tx.query(
         `WITH due AS (
            SELECT r.session_id FROM report.reports r JOIN report.sessions s ON s.session_id = r.session_id
             WHERE r.evidence_removed_at IS NULL AND s.closed_at IS NOT NULL AND s.closed_at <= $1
@@ -30,7 +31,7 @@ export class PostgresEvidenceStore extends EvidenceStore {
            FROM due WHERE r.session_id = due.session_id
          RETURNING r.session_id`,
         [cutoff.toISOString(), limit, at.toISOString()],
-      )) as { session_id: string }[];
+      )) as [{ session_id: string }[], number];
       const ids = done.map((d) => d.session_id);
       if (ids.length === 0) return ids;
       // The projection rows keep the status and the time; a replayed event never brings the rest back (inserts do nothing on conflict).

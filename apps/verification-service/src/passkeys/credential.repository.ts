@@ -101,8 +101,9 @@ export class PostgresCredentialRepository extends CredentialRepository {
   }
 
   async remove(id: string, userId: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query('DELETE FROM verification.credentials WHERE id = $1 AND user_id = $2 RETURNING id', [id, userId]);
-    return rows.length > 0;
+    // TypeORM answers an UPDATE or DELETE with [rows, affected].
+    const [, affected] = (await this.db.query('DELETE FROM verification.credentials WHERE id = $1 AND user_id = $2', [id, userId])) as [unknown, number];
+    return affected > 0;
   }
 
   async listPending(userIds?: string[]): Promise<StoredCredential[]> {
@@ -116,11 +117,12 @@ export class PostgresCredentialRepository extends CredentialRepository {
   }
 
   async decide(id: string, status: 'approved' | 'denied', by: string, at: Date): Promise<StoredCredential | null> {
-    const updated: CredentialRow[] = await this.db.query(
+    // TypeORM answers an UPDATE with [rows, affected].
+    const [updated] = (await this.db.query(
       `UPDATE verification.credentials SET status = $2, decided_by = $3, decided_at = $4
         WHERE id = $1 AND status = 'pending' RETURNING ${Columns}`,
       [id, status, by, at],
-    );
+    )) as [CredentialRow[], number];
     return updated[0] ? toCredential(updated[0]) : this.findById(id);
   }
 
