@@ -159,9 +159,9 @@ describe('device binding with approval (policy approval, the default)', () => {
     const assertion = await phone.authenticator.getAssertion({ ...begin.options, allowCredentials: [] }, { origin: sys.origin });
     const ack = await requestOk(phone.socket, ClientEvents.checkinSubmit, { sessionId: third.sessionId, assertion, position: offsetNorth(room, 3), idempotencyKey: randomUUID() });
     await expect(phone.results.waitFor((r) => r.submissionId === ack.submissionId)).resolves.toMatchObject({ reason: ErrorCode.UNKNOWN_CREDENTIAL });
-    const ready = new EventLog(teacher, ServerEvents.reportReady);
+    const thirdReady = new EventLog(teacher, ServerEvents.reportReady);
     await requestOk(teacher, ClientEvents.sessionStop, { sessionId: third.sessionId });
-    await ready.waitFor((r) => r.sessionId === third.sessionId);
+    await thirdReady.waitFor((r) => r.sessionId === third.sessionId);
   });
 
   it('does not let removing and re-adding bypass approval', async () => {
