@@ -104,7 +104,8 @@ describe('device binding in the web client', () => {
     await snap(second.page, 'devices-06-remove-confirmation');
     await confirm.getByRole('button', { name: 'Yes, remove it' }).click();
     await second.page.getByTestId('passkeys-notice').filter({ hasText: 'Your attendance history is unchanged.' }).waitFor();
-    await expect(second.page.getByTestId('passkey').count()).resolves.toBe(1);
+    await second.page.getByTestId('passkey').nth(1).waitFor({ state: 'detached' });
+    await expect(second.page.getByTestId('passkey').getAttribute('data-status')).resolves.toBe('approved');
 
     await second.page.getByRole('button', { name: 'Back' }).click();
     await second.page.getByRole('button', { name: 'See my attendance' }).click();

@@ -11,6 +11,23 @@ import { createPasskey, passkeysSupported } from './webauthn.js';
 import './devices.css';
 
 type Passkey = PasskeysReply['passkeys'][number];
+
+/** The passkeys added from this browser, so the list can say which one is "this device". */
+const HereKey = 'classconnect.passkeys-here';
+function passkeysHere(): string[] {
+  try {
+    return JSON.parse(localStorage.getItem(HereKey) ?? '[]') as string[];
+  } catch {
+    return [];
+  }
+}
+function rememberHere(credentialId: string): void {
+  try {
+    localStorage.setItem(HereKey, JSON.stringify([...passkeysHere(), credentialId].slice(-10)));
+  } catch {
+    // private mode: the list just does not say which one is here
+  }
+}
 const when = (iso: string) => `${formatDate(iso)} ${formatTime(iso)}`;
 
 function StatusTag({ status }: { status: Passkey['status'] }) {
@@ -35,8 +52,9 @@ export function MyPasskeys({ live, deviceName, onBack }: { live: Live; deviceNam
   useEffect(() => {
     const offConnect = live.onConnect(() => void load());
     const offDecided = live.on('device:decided', (d) => {
-      setNotice({ kind: d.status === 'approved' ? 'ok' : 'info', text: t(d.status === 'approved' ? 'deviceNowApproved' : 'deviceNowDenied') });
-      void load();
+      void load().then(() =>
+        setNotice({ kind: d.status === 'approved' ? 'ok' : 'info', text: t(d.status === 'approved' ? 'deviceNowApproved' : 'deviceNowDenied') }),
+      );
     });
     return () => {
       offConnect();
@@ -61,8 +79,9 @@ export function MyPasskeys({ live, deviceName, onBack }: { live: Live; deviceNam
       }
       const res = await live.request('passkey:register', { response: response as never, deviceName: deviceName() });
       if (!res.ok) throw res.error;
-      setNotice(res.data.status === 'pending' ? { kind: 'info', text: t('deviceWaiting') } : { kind: 'ok', text: t('deviceAdded') });
+      rememberHere(res.data.credentialId);
       await load();
+      setNotice(res.data.status === 'pending' ? { kind: 'info', text: t('deviceWaiting') } : { kind: 'ok', text: t('deviceAdded') });
     } catch (err) {
       setError(typeof err === 'string' || (err && typeof err === 'object' && 'code' in err) ? (err as ErrorBody | string) : t('setupCancelled'));
     } finally {
@@ -77,8 +96,8 @@ export function MyPasskeys({ live, deviceName, onBack }: { live: Live; deviceNam
     setBusy(false);
     setConfirming(null);
     if (!res.ok) return setError(res.error);
-    setNotice({ kind: 'ok', text: t('deviceRemoved', { name: p.deviceName }) });
     await load();
+    setNotice({ kind: 'ok', text: t('deviceRemoved', { name: p.deviceName }) });
   }
 
   return (
@@ -100,7 +119,15 @@ export function MyPasskeys({ live, deviceName, onBack }: { live: Live; deviceNam
           {passkeys.map((p) => (
             <li key={p.credentialId} className="panel device-card" data-testid="passkey" data-status={p.status ?? 'approved'}>
               <div className="device-main">
-                <span className="device-name">{p.deviceName}</span>
+                <span className="device-name">
+                  {p.deviceName}
+                  {passkeysHere().includes(p.credentialId) && (
+                    <>
+                      {' '}
+                      <span className="badge badge-here">{t('deviceThisOne')}</span>
+                    </>
+                  )}
+                </span>
                 <span className="device-meta">
                   {t('deviceAddedOn', { when: when(p.createdAt) })}
                   {' · '}

@@ -192,6 +192,7 @@ const en = {
   recordsIntro: 'Every session of every course with your status, times, how presence was proven, and changes made by teachers.',
   recordsCsv: 'Download CSV',
   recordsJson: 'Download JSON',
+  deviceThisOne: 'this device',
 } as const;
 
 type Key = keyof typeof en;
@@ -373,6 +374,7 @@ const fr: Record<Key, string> = {
   recordsIntro: 'Chaque séance de chaque cours avec votre statut, les heures, la preuve de présence et les changements faits par les enseignant·es.',
   recordsCsv: 'Télécharger en CSV',
   recordsJson: 'Télécharger en JSON',
+  deviceThisOne: 'cet appareil',
 };
 
 const dictionaries: Record<Lang, Record<Key, string>> = { en, fr };
