@@ -206,10 +206,7 @@ export function StudentHome({ live, auth }: { live: Live; auth: Auth }) {
       {view === 'passkeys' ? (
         <MyPasskeys live={live} deviceName={deviceName} onBack={() => setView('home')} />
       ) : view === 'history' ? (
-        <>
-          <MyHistory live={live} onBack={() => setView('home')} />
-          <RecordsDownload token={auth.accessToken} />
-        </>
+        <MyHistory live={live} onBack={() => setView('home')} extra={<RecordsDownload token={auth.accessToken} />} />
       ) : (
         <section aria-labelledby="my-courses">
           <div className="section-head">
