@@ -21,7 +21,7 @@ function passkeysHere(): string[] {
     return [];
   }
 }
-function rememberHere(credentialId: string): void {
+export function rememberHere(credentialId: string): void {
   try {
     localStorage.setItem(HereKey, JSON.stringify([...passkeysHere(), credentialId].slice(-10)));
   } catch {

@@ -8,7 +8,7 @@ import type { Live } from './live.js';
 import { QrCodeField, takeQrLink } from './qr-entry.js';
 import { ErrorAlert } from './ui.js';
 import { createPasskey, passkeysSupported, signChallenge } from './webauthn.js';
-import { MyPasskeys } from './devices.js';
+import { MyPasskeys, rememberHere } from './devices.js';
 import { RecordsDownload } from './downloads-ui.js';
 
 type Step =
@@ -336,6 +336,7 @@ function PasskeySetup({ live, onDone }: { live: Live; onDone: () => void }) {
       }
       const res = await live.request('passkey:register', { response: response as never, deviceName: deviceName() });
       if (!res.ok) throw res.error;
+      rememberHere(res.data.credentialId);
       onDone();
     } catch (err) {
       setError(typeof err === 'string' || (err && typeof err === 'object' && 'code' in err) ? (err as ErrorBody | string) : t('setupCancelled'));
