@@ -10,6 +10,10 @@ import { ApiController } from './http/api.controller.js';
 import { DomainErrorFilter } from './http/domain-error.filter.js';
 import { AttendanceGateway } from './realtime/attendance.gateway.js';
 import { EventFanout } from './realtime/event-fanout.service.js';
+// device binding, own records and spreadsheet downloads
+import { DeviceFanout } from './devices/device-fanout.service.js';
+import { DevicesGateway } from './devices/devices.gateway.js';
+import { DownloadsController } from './downloads/downloads.controller.js';
 
 @Module({})
 export class GatewayModule {
@@ -17,7 +21,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [MessagingModule.forRoot({ url: config.NATS_URL, name: 'gateway', queue: 'gateway', source: '/classconnect/gateway', rpcTimeoutMs: config.RPC_TIMEOUT_MS })],
-      controllers: [ApiController],
+      controllers: [ApiController, DownloadsController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: TokenService, useFactory: () => new TokenService(config.AUTH_TOKEN_SECRET) },
@@ -27,6 +31,8 @@ export class GatewayModule {
         QrCodeService,
         EventFanout,
         AttendanceGateway,
+        DeviceFanout,
+        DevicesGateway,
       ],
     };
   }

@@ -6,6 +6,8 @@ import { CoreModule } from './database/database.js';
 import { HistoryModule } from './history/history.module.js';
 import { ProjectionModule } from './projection/projection.module.js';
 import { ReportsModule } from './reports/reports.module.js';
+import { RecordsModule } from './records/records.module.js';
+import { RetentionModule } from './retention/retention.module.js';
 
 export const ServiceName = 'report-service';
 
@@ -20,6 +22,8 @@ export class AppModule {
         ReportsModule,
         HistoryModule,
         ProjectionModule,
+        RecordsModule,
+        RetentionModule,
       ],
     };
   }

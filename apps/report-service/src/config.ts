@@ -13,6 +13,10 @@ export const Env = BaseEnv.extend(DatabaseEnv.shape).extend({
   REPORT_BATCH_WAIT_MS: PositiveInt(20),
   /** How long a closed session waits for the marks its close event lists before the report is built anyway. */
   REPORT_MARK_WAIT_MS: PositiveInt(60_000),
+  /** Days after a session closes before its detailed check-in evidence is removed (statuses stay). 0: at the next sweep. */
+  EVIDENCE_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(365),
+  /** How often each instance looks for sessions past the retention period. */
+  EVIDENCE_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(3_600_000),
 });
 export type ReportConfig = z.output<typeof Env>;
 

@@ -10,6 +10,11 @@ export const VerificationEnv = BaseEnv.extend(RedisEnv.shape)
     REDIS_KEY_PREFIX: z.string().min(1).max(64).default('cc:'),
     /** A position whose 95% confidence radius is wider than this (metres) cannot prove presence. */
     MAX_POSITION_ACCURACY_M: z.coerce.number().positive().max(100_000).default(100),
+    /**
+     * A student's passkeys after the first: `approval` (default) stores them pending until one of the
+     * student's teachers or an admin approves; `allow` approves them at once.
+     */
+    NEW_DEVICE_POLICY: z.enum(['approval', 'allow']).default('approval'),
   });
 export type VerificationConfig = z.output<typeof VerificationEnv>;
 

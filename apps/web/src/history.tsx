@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import type { CourseHistoryReply, CourseSummary, ErrorBody, HistorySession, MyHistoryReply } from '@classconnect/contracts';
 import { formatDate, formatRate, formatTime, t } from './i18n.js';
 import type { Live } from './live.js';
@@ -139,7 +139,8 @@ export function CourseHistory(props: { live: Live; course: CourseSummary; onOpen
 }
 
 /** A student's own attendance: each closed session of each of their courses, and the rate per course. */
-export function MyHistory({ live, onBack }: { live: Live; onBack: () => void }) {
+/** `extra`: shown under the courses, above Back (the records download). */
+export function MyHistory({ live, onBack, extra }: { live: Live; onBack: () => void; extra?: ReactNode }) {
   const load = useCallback(() => live.request('history:mine', {}), [live]);
   const { data, error } = useHistory<MyHistoryReply>(live, load);
 
@@ -186,6 +187,7 @@ export function MyHistory({ live, onBack }: { live: Live; onBack: () => void }) 
           );
         })
       )}
+      {extra}
       <div>
         <button type="button" className="button button-secondary" onClick={onBack}>
           {t('backHome')}

@@ -1,6 +1,7 @@
 import { Fragment, useCallback, useEffect, useState } from 'react';
 import type { AttendanceStatus, ErrorBody, MarkChangeReply, ReportReply, ReportRow, SessionView } from '@classconnect/contracts';
 import { ApiError, downloadReportCsv, type Auth } from './api.js';
+import { ReportXlsxButton } from './downloads-ui.js';
 import { errorText, formatTime, statusText, t } from './i18n.js';
 import type { Live } from './live.js';
 import { MarkEditor } from './mark-editor.js';
@@ -93,9 +94,12 @@ export function Report(props: { live: Live; auth: Auth; session: Pick<SessionVie
           {report && <p className="muted">{`${formatTime(report.openedAt)} – ${formatTime(report.closedAt)}`}</p>}
         </div>
         {report && (
-          <button type="button" className="button button-primary" onClick={download}>
-            {t('downloadCsv')}
-          </button>
+          <span className="course-actions">
+            <button type="button" className="button button-primary" onClick={download}>
+              {t('downloadCsv')}
+            </button>
+            <ReportXlsxButton token={auth.accessToken} sessionId={session.sessionId} />
+          </span>
         )}
       </div>
       <ErrorAlert error={error ?? downloadError} />

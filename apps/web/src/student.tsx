@@ -8,6 +8,8 @@ import type { Live } from './live.js';
 import { QrCodeField, takeQrLink } from './qr-entry.js';
 import { ErrorAlert } from './ui.js';
 import { createPasskey, passkeysSupported, signChallenge } from './webauthn.js';
+import { MyPasskeys, rememberHere } from './devices.js';
+import { RecordsDownload } from './downloads-ui.js';
 
 type Step =
   | { kind: 'idle' }
@@ -18,12 +20,12 @@ type Step =
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function StudentHome({ live }: { live: Live; auth: Auth }) {
+export function StudentHome({ live, auth }: { live: Live; auth: Auth }) {
   const [passkeyCount, setPasskeyCount] = useState<number | null>(null);
   const [courses, setCourses] = useState<CourseSummary[] | null>(null);
   const [sessions, setSessions] = useState<Map<string, SessionView>>(new Map());
   const [steps, setSteps] = useState<Map<string, Step>>(new Map());
-  const [view, setView] = useState<'home' | 'history'>('home');
+  const [view, setView] = useState<'home' | 'history' | 'passkeys'>('home');
   // The rotating QR code per session: scanned (the link the phone's camera opened) or typed.
   const [link] = useState(() => takeQrLink());
   const [codes, setCodes] = useState<Map<string, { code: string; scanned: boolean }>>(() => new Map(link ? [[link.sessionId, { code: link.token, scanned: true }]] : []));
@@ -201,15 +203,22 @@ export function StudentHome({ live }: { live: Live; auth: Auth }) {
           );
         })
       )}
-      {view === 'history' ? (
-        <MyHistory live={live} onBack={() => setView('home')} />
+      {view === 'passkeys' ? (
+        <MyPasskeys live={live} deviceName={deviceName} onBack={() => setView('home')} />
+      ) : view === 'history' ? (
+        <MyHistory live={live} onBack={() => setView('home')} extra={<RecordsDownload token={auth.accessToken} />} />
       ) : (
         <section aria-labelledby="my-courses">
           <div className="section-head">
             <h2 id="my-courses">{t('myCourses')}</h2>
-            <button type="button" className="button button-secondary button-small" onClick={() => setView('history')}>
-              {t('myHistoryOpen')}
-            </button>
+            <span className="course-actions">
+              <button type="button" className="button button-secondary button-small" onClick={() => setView('history')}>
+                {t('myHistoryOpen')}
+              </button>
+              <button type="button" className="button button-secondary button-small" onClick={() => setView('passkeys')}>
+                {t('passkeysOpen')}
+              </button>
+            </span>
           </div>
           {courses === null ? (
             <p className="muted">{t('loading')}</p>
@@ -327,6 +336,7 @@ function PasskeySetup({ live, onDone }: { live: Live; onDone: () => void }) {
       }
       const res = await live.request('passkey:register', { response: response as never, deviceName: deviceName() });
       if (!res.ok) throw res.error;
+      rememberHere(res.data.credentialId);
       onDone();
     } catch (err) {
       setError(typeof err === 'string' || (err && typeof err === 'object' && 'code' in err) ? (err as ErrorBody | string) : t('setupCancelled'));

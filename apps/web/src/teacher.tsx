@@ -3,6 +3,7 @@ import type { AttendanceStatus, CourseSummary, ErrorBody, MarkChangeReply, MarkO
 import type { Auth } from './api.js';
 import { LocationError, currentPosition } from './geo.js';
 import { CourseHistory } from './history.js';
+import { PendingDevicesPanel } from './devices.js';
 import { errorText, formatTime, statusText, t } from './i18n.js';
 import type { Live } from './live.js';
 import { MarkEditor } from './mark-editor.js';
@@ -69,7 +70,9 @@ export function TeacherHome({ live, auth }: { live: Live; auth: Auth }) {
     );
   }
   return (
-    <CourseList
+    <>
+      <PendingDevicesPanel live={live} />
+      <CourseList
       live={live}
       courses={courses}
       error={error}
@@ -79,7 +82,8 @@ export function TeacherHome({ live, auth }: { live: Live; auth: Auth }) {
         setError(null);
         setPhase({ kind: 'live', session });
       }}
-    />
+      />
+    </>
   );
 }
 

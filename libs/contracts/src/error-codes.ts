@@ -49,6 +49,9 @@ export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL: 'INTERNAL',
+  // device binding (new passkeys wait for approval)
+  /** The passkey is waiting for a teacher's or an admin's approval, or was refused: it cannot check in. */
+  DEVICE_NOT_APPROVED: 'DEVICE_NOT_APPROVED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -87,6 +90,8 @@ export const RejectionReasonsV2 = [
   ErrorCode.QR_WRONG_SESSION,
   ErrorCode.QR_INVALID,
   ErrorCode.RATE_LIMITED,
+  // device binding: a passkey not (yet) approved
+  ErrorCode.DEVICE_NOT_APPROVED,
 ] as const;
 export type RejectionReasonV2 = (typeof RejectionReasonsV2)[number];
 

@@ -30,6 +30,11 @@ export const EventSubjects = {
   enrollmentChanged: 'directory.enrollment.changed.v1',
   /** An account was disabled or enabled again. A disabled account's sockets are ended at once. */
   accountStatusChanged: 'directory.account.status-changed.v1',
+  // Device binding (verification-service publishes them, on DIRECTORY).
+  /** A student added a passkey that must be approved before it can check in. */
+  deviceApprovalRequested: 'directory.device.approval-requested.v1',
+  /** A teacher or an admin approved or refused a student's new passkey. */
+  deviceDecided: 'directory.device.decided.v1',
 } as const;
 export type EventSubject = (typeof EventSubjects)[keyof typeof EventSubjects];
 
@@ -101,6 +106,8 @@ export const QrReasonInV1 = {
   QR_INVALID: 'CHALLENGE_NOT_FOUND',
   RATE_LIMITED: 'CHALLENGE_NOT_FOUND',
   QR_WRONG_SESSION: 'CHALLENGE_MISMATCH',
+  // device binding: a passkey that may not check in yet reads, in v1, like one that is not registered
+  DEVICE_NOT_APPROVED: 'UNKNOWN_CREDENTIAL',
 } as const satisfies Record<Exclude<RejectionReasonV2, RejectionReason>, RejectionReason>;
 
 /** The reason checkin.rejected.v1 carries for a v2 reason. */
@@ -178,6 +185,27 @@ export const AccountStatusChangedV1 = z.object({
   changedAt: IsoTime,
 });
 
+// Device binding
+export const DeviceApprovalRequestedV1 = z.object({
+  credentialId: z.string().min(1).max(1024),
+  studentId: Id,
+  deviceName: z.string(),
+  requestedAt: IsoTime,
+  /** The courses the student attends: their teachers may approve (and are told live). */
+  courseIds: z.array(Id),
+});
+
+export const DeviceDecidedV1 = z.object({
+  credentialId: z.string().min(1).max(1024),
+  studentId: Id,
+  decision: z.enum(['approved', 'denied']),
+  deviceName: z.string(),
+  /** The teacher or admin who decided. */
+  changedBy: Id,
+  changedAt: IsoTime,
+  courseIds: z.array(Id),
+});
+
 export const EventSchemas = {
   [EventSubjects.sessionOpened]: SessionOpenedV1,
   [EventSubjects.sessionClosed]: SessionClosedV1,
@@ -191,6 +219,8 @@ export const EventSchemas = {
   [EventSubjects.checkinRejectedV2]: CheckinRejectedV2,
   [EventSubjects.enrollmentChanged]: EnrollmentChangedV1,
   [EventSubjects.accountStatusChanged]: AccountStatusChangedV1,
+  [EventSubjects.deviceApprovalRequested]: DeviceApprovalRequestedV1,
+  [EventSubjects.deviceDecided]: DeviceDecidedV1,
 } as const satisfies Record<EventSubject, z.ZodType>;
 
 export type EventData<S extends EventSubject> = z.infer<(typeof EventSchemas)[S]>;

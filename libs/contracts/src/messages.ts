@@ -243,9 +243,12 @@ export interface VerifyRegistrationReply {
   credentialId: string;
   deviceName: string;
   createdAt: string;
+  /** Added later: `pending` when the passkey waits for a teacher's approval before it can check in. */
+  status?: PasskeyStatus;
 }
 export interface PasskeysReply {
-  passkeys: { credentialId: string; deviceName: string; createdAt: string; lastUsedAt?: string }[];
+  /** `status` added later (absent from older services: approved). */
+  passkeys: { credentialId: string; deviceName: string; createdAt: string; lastUsedAt?: string; status?: PasskeyStatus }[];
 }
 
 export const IssueChallengeRequest = z.object({ actor: Actor, sessionId: Id }).strict();
@@ -316,6 +319,9 @@ export interface ReportReply {
   /** 0 as first built; +1 for each change by hand applied after that. */
   revision?: number;
   rows: ReportRow[];
+  /** Present once the retention period removed the detailed evidence (distances, methods, rejections): statuses and changes stay. */
+  evidenceRemoved?: true;
+  evidenceRemovedAt?: string;
 }
 
 // ---------- report-service: history ----------
@@ -390,4 +396,76 @@ export interface MyCourseHistory {
 export interface MyHistoryReply {
   /** The courses the user attends now (as identity-service says), in its order. */
   courses: MyCourseHistory[];
+}
+
+// ---------- device binding and own records (verification-service, report-service) ----------
+/** A passkey's standing: only `approved` ones check in. */
+export type PasskeyStatus = 'approved' | 'pending' | 'denied';
+/** A WebAuthn credential id (base64url). */
+export const CredentialId = z
+  .string()
+  .min(1)
+  .max(1024)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be a passkey id (base64url)');
+
+export const PasskeyRefRequest = z.object({ actor: Actor, credentialId: CredentialId }).strict();
+export type PasskeyRefRequest = z.infer<typeof PasskeyRefRequest>;
+export interface PasskeyRemovedReply {
+  credentialId: string;
+  removed: true;
+}
+
+export const DeviceDecisionRequest = z.object({ actor: Actor, credentialId: CredentialId, decision: z.enum(['approved', 'denied']) }).strict();
+export type DeviceDecisionRequest = z.infer<typeof DeviceDecisionRequest>;
+
+/** A student's passkey waiting for approval, as a teacher or an admin sees it. */
+export interface PendingDevice {
+  credentialId: string;
+  studentId: string;
+  studentName: string;
+  studentEmail: string;
+  deviceName: string;
+  requestedAt: string;
+  /** Codes of the courses through which the asker may decide (a teacher's own courses the student attends). */
+  courseCodes: string[];
+}
+export interface PendingDevicesReply {
+  devices: PendingDevice[];
+}
+export interface DeviceDecisionReply {
+  credentialId: string;
+  studentId: string;
+  status: 'approved' | 'denied';
+  decidedBy: string;
+  decidedAt: string;
+}
+
+export const MyRecordsRequest = z.object({ actor: Actor }).strict();
+export type MyRecordsRequest = z.infer<typeof MyRecordsRequest>;
+/** One closed session as the student's own record: status, times, proof (while kept), changes by hand. */
+export interface MyRecord {
+  courseId: string;
+  courseCode: string;
+  courseTitle: string;
+  sessionId: string;
+  openedAt?: string;
+  closedAt: string;
+  status: AttendanceStatus;
+  checkedInAt?: string;
+  /** What the check-in gave, when a teacher changed the status afterwards. */
+  checkinStatus?: 'present' | 'late';
+  /** How presence was proven; absent once the evidence was removed (evidenceRemoved). */
+  methods?: string[];
+  distanceM?: number;
+  accuracyM?: number;
+  lastRejection?: string;
+  override?: MarkOverride;
+  /** The detailed evidence of this session was removed after the retention period: only the status remains. */
+  evidenceRemoved: boolean;
+}
+export interface MyRecordsReply {
+  studentId: string;
+  generatedAt: string;
+  /** Every closed session whose report lists the student, newest first. */
+  records: MyRecord[];
 }

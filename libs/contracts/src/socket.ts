@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { RejectionReasonV2 } from './error-codes.js';
 import { AttendanceStatus } from './events.js';
-import { LateAfterMinutes, QrCodeInput, QrOptions, WindowMinutes } from './messages.js';
+import { CredentialId, LateAfterMinutes, QrCodeInput, QrOptions, WindowMinutes } from './messages.js';
 import { Id, Position, RadiusM } from './primitives.js';
 import { AuthenticationResponse, RegistrationResponse } from './webauthn.js';
 import type * as M from './messages.js';
@@ -27,6 +27,11 @@ export const ClientEvents = {
   historyCourse: 'history:course',
   historyMine: 'history:mine',
   sessionQr: 'session:qr',
+  // device binding
+  passkeyRemove: 'passkey:remove',
+  devicesPending: 'device:pending',
+  deviceApprove: 'device:approve',
+  deviceDeny: 'device:deny',
 } as const;
 export type ClientEvent = (typeof ClientEvents)[keyof typeof ClientEvents];
 
@@ -72,6 +77,11 @@ export const ClientPayloads = {
   [ClientEvents.historyCourse]: z.object({ courseId: Id }).strict(),
   [ClientEvents.historyMine]: Empty,
   [ClientEvents.sessionQr]: z.object({ sessionId: Id }).strict(),
+  // device binding
+  [ClientEvents.passkeyRemove]: z.object({ credentialId: CredentialId }).strict(),
+  [ClientEvents.devicesPending]: Empty,
+  [ClientEvents.deviceApprove]: z.object({ credentialId: CredentialId }).strict(),
+  [ClientEvents.deviceDeny]: z.object({ credentialId: CredentialId }).strict(),
 } as const satisfies Record<ClientEvent, z.ZodType>;
 
 export type ClientPayload<E extends ClientEvent> = z.input<(typeof ClientPayloads)[E]>;
@@ -102,6 +112,11 @@ export interface ClientAckData {
   [ClientEvents.historyCourse]: M.CourseHistoryReply;
   [ClientEvents.historyMine]: M.MyHistoryReply;
   [ClientEvents.sessionQr]: QrCodeView;
+  // device binding
+  [ClientEvents.passkeyRemove]: M.PasskeyRemovedReply;
+  [ClientEvents.devicesPending]: M.PendingDevicesReply;
+  [ClientEvents.deviceApprove]: M.DeviceDecisionReply;
+  [ClientEvents.deviceDeny]: M.DeviceDecisionReply;
 }
 
 /** The code to show now: the QR code encodes `url`; `shortCode` is shown beside it. Ask again at `expiresAt`. */
@@ -118,6 +133,9 @@ export const ServerEvents = {
   reportReady: 'report:ready',
   markChanged: 'mark:changed',
   reportUpdated: 'report:updated',
+  // device binding
+  deviceApprovalRequested: 'device:approval-requested',
+  deviceDecided: 'device:decided',
 } as const;
 export type ServerEvent = (typeof ServerEvents)[keyof typeof ServerEvents];
 
@@ -160,4 +178,9 @@ export interface ServerPayloads {
     counts: Record<AttendanceStatus, number>;
     revision: number;
   };
+  // device binding
+  /** To the student's course teachers and to admins: a new passkey waits for approval (ask device:pending for the names). */
+  [ServerEvents.deviceApprovalRequested]: { credentialId: string; studentId: string; deviceName: string; requestedAt: string };
+  /** To the student's course teachers, admins, and the student: a new passkey was approved or refused. */
+  [ServerEvents.deviceDecided]: { credentialId: string; studentId: string; status: 'approved' | 'denied'; decidedBy: string; decidedAt: string };
 }

@@ -31,6 +31,11 @@ export const Rpc = {
   reportGet: 'cc.report.get.v1',
   reportCourseHistory: 'cc.report.course-history.v1',
   reportMyHistory: 'cc.report.my-history.v1',
+  // device binding and own records
+  passkeyRemove: 'cc.verification.passkey-remove.v1',
+  devicesPending: 'cc.verification.devices-pending.v1',
+  deviceDecide: 'cc.verification.device-decide.v1',
+  reportMyRecords: 'cc.report.my-records.v1',
 } as const;
 export type RpcSubject = (typeof Rpc)[keyof typeof Rpc];
 
@@ -58,6 +63,11 @@ export const RpcRequestSchemas = {
   [Rpc.reportGet]: M.SessionRefRequest,
   [Rpc.reportCourseHistory]: M.CourseHistoryRequest,
   [Rpc.reportMyHistory]: M.MyHistoryRequest,
+  // device binding and own records
+  [Rpc.passkeyRemove]: M.PasskeyRefRequest,
+  [Rpc.devicesPending]: M.ActorRequest,
+  [Rpc.deviceDecide]: M.DeviceDecisionRequest,
+  [Rpc.reportMyRecords]: M.MyRecordsRequest,
 } as const satisfies Record<RpcSubject, z.ZodType>;
 
 export interface RpcReplies {
@@ -83,6 +93,11 @@ export interface RpcReplies {
   [Rpc.reportGet]: M.ReportReply;
   [Rpc.reportCourseHistory]: M.CourseHistoryReply;
   [Rpc.reportMyHistory]: M.MyHistoryReply;
+  // device binding and own records
+  [Rpc.passkeyRemove]: M.PasskeyRemovedReply;
+  [Rpc.devicesPending]: M.PendingDevicesReply;
+  [Rpc.deviceDecide]: M.DeviceDecisionReply;
+  [Rpc.reportMyRecords]: M.MyRecordsReply;
 }
 
 /** The request a caller builds (schema input: defaults may be left out). */

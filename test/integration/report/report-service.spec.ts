@@ -108,6 +108,9 @@ describe('report-service', () => {
     await db.query('DROP SCHEMA IF EXISTS report CASCADE');
     // Up, down and up again: the migrations can be reverted and re-applied.
     await migrate(reportDataSourceOptions(databaseUrl));
+    // Evidence retention (the latest): its column goes, and marks without evidence get neutral values back.
+    await revertLast(reportDataSourceOptions(databaseUrl));
+    expect((await db.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_schema = 'report' AND column_name = 'evidence_removed_at'`)).rows[0].n).toBe(0);
     await revertLast(reportDataSourceOptions(databaseUrl));
     expect((await db.query(`SELECT to_regclass('report.reports_rows_idx') AS t`)).rows[0].t).toBeNull();
     await revertLast(reportDataSourceOptions(databaseUrl));

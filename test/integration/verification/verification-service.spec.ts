@@ -299,4 +299,48 @@ describe('verification-service against real Redis, Postgres and NATS', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
   });
+  it('binds a student’s first passkey; a later one waits, the binding outlives removal, and a decision is stored once (Postgres)', async () => {
+    // identity-service, as far as approval needs it: the student attends no course, so only an admin decides.
+    const identity = new RpcServer(nc, `spec-identity-${randomUUID()}`);
+    identity.handle(Rpc.identityCoursesOf, async () => ({ courses: [] }));
+    identity.handle(Rpc.identityUsers, async () => ({ users: [] }));
+    const directoryEvents: CloudEvent[] = [];
+    const sub = subscribeEvents(nc, 'directory.device.>', (e) => directoryEvents.push(e));
+    try {
+      const newcomer: Actor = { userId: randomUUID(), role: 'student' };
+      const register = async (device: SoftAuthenticator) =>
+        client.request(Rpc.passkeyRegister, {
+          actor: newcomer,
+          response: await device.createCredential(await client.request(Rpc.passkeyRegistrationOptions, { actor: newcomer }), { origin }),
+          deviceName: 'Device',
+        });
+      const first = await register(new SoftAuthenticator());
+      expect(first.status).toBe('approved');
+      const second = await register(new SoftAuthenticator());
+      expect(second.status).toBe('pending');
+      await waitFor(() => directoryEvents.find((e) => e.type.endsWith('device.approval-requested.v1')), 'the approval request event');
+
+      // Removing every passkey does not unbind the account.
+      for (const id of [first.credentialId, second.credentialId]) {
+        await expect(client.request(Rpc.passkeyRemove, { actor: newcomer, credentialId: id })).resolves.toEqual({ credentialId: id, removed: true });
+      }
+      await expect(client.request(Rpc.passkeyRemove, { actor: newcomer, credentialId: first.credentialId })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+      const third = await register(new SoftAuthenticator());
+      expect(third.status).toBe('pending');
+
+      const admin: Actor = { userId: randomUUID(), role: 'admin' };
+      const pending = await client.request(Rpc.devicesPending, { actor: admin });
+      expect(pending.devices.filter((d) => d.studentId === newcomer.userId).map((d) => d.credentialId)).toEqual([third.credentialId]);
+      const decided = await client.request(Rpc.deviceDecide, { actor: admin, credentialId: third.credentialId, decision: 'approved' });
+      expect(decided).toMatchObject({ status: 'approved', decidedBy: admin.userId });
+      await expect(client.request(Rpc.deviceDecide, { actor: admin, credentialId: third.credentialId, decision: 'denied' })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+      const { passkeys } = await client.request(Rpc.passkeyList, { actor: newcomer });
+      expect(passkeys).toEqual([expect.objectContaining({ credentialId: third.credentialId, status: 'approved' })]);
+      const event = await waitFor(() => directoryEvents.find((e) => e.type.endsWith('device.decided.v1')), 'the decision event');
+      expect(event.data).toMatchObject({ credentialId: third.credentialId, decision: 'approved', changedBy: admin.userId, courseIds: [] });
+    } finally {
+      sub.unsubscribe();
+      await identity.close();
+    }
+  });
 });

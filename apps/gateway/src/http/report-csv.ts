@@ -1,7 +1,7 @@
 import type { ReportReply } from '@classconnect/contracts';
 
 /** RFC 4180 field quoting; a leading =, +, - or @ is prefixed so spreadsheets never run it as a formula. */
-function field(value: unknown): string {
+export function field(value: unknown): string {
   let s = value === undefined || value === null ? '' : String(value);
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;

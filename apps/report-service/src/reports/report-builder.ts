@@ -67,9 +67,9 @@ function checkinRow(person: Pick<ReportRow, 'studentId' | 'name' | 'email'>, mar
       ...person,
       status: mark.status ?? 'present',
       checkedInAt: mark.markedAt,
-      distanceM: mark.distanceM,
-      accuracyM: mark.accuracyM,
-      methods: mark.methods,
+      ...(mark.distanceM !== undefined ? { distanceM: mark.distanceM } : {}),
+      ...(mark.accuracyM !== undefined ? { accuracyM: mark.accuracyM } : {}),
+      ...(mark.methods !== undefined ? { methods: mark.methods } : {}),
     };
   }
   if (listedPresent) return { ...person, status: 'present' };

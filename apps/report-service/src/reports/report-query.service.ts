@@ -34,6 +34,7 @@ export class ReportQueryService {
       counts: countStatuses(report.rows),
       revision: report.revision ?? 0,
       rows: report.rows,
+      ...(report.evidenceRemovedAt ? { evidenceRemoved: true as const, evidenceRemovedAt: report.evidenceRemovedAt } : {}),
     };
   }
 }

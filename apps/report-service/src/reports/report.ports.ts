@@ -20,9 +20,10 @@ export interface MarkRecord {
   studentId: string;
   submissionId: string;
   markedAt: string;
-  distanceM: number;
-  accuracyM: number;
-  methods: string[];
+  /** The evidence: absent once removed after the retention period. */
+  distanceM?: number;
+  accuracyM?: number;
+  methods?: string[];
   /** From mark.recorded.v2; marks known only from v1 are present. */
   status?: 'present' | 'late';
 }
@@ -49,6 +50,8 @@ export interface StoredReport {
   revision?: number;
   /** The last revision announced with report.updated (0: none). */
   publishedRevision?: number;
+  /** When the retention period removed the detailed evidence. */
+  evidenceRemovedAt?: string;
 }
 
 export interface ReportUpdate {

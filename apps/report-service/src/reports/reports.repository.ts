@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ReportRow } from '@classconnect/contracts';
+import { withoutEvidenceSql } from '../retention/evidence.sql.js';
 import { ReportStore, type MarkRecord, type OverrideRecord, type ReportUpdate, type SessionRecord, type StoredReport } from './report.ports.js';
 
 interface SessionRow {
@@ -27,6 +28,7 @@ interface ReportTableRow {
   published_at: Date | null;
   revision: number;
   published_revision: number;
+  evidence_removed_at?: Date | null;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : undefined);
@@ -61,14 +63,15 @@ export class ReportsRepository extends ReportStore {
       `SELECT student_id, submission_id, marked_at, distance_m, accuracy_m, methods, status
          FROM report.marks WHERE session_id = $1 ORDER BY marked_at`,
       [sessionId],
-    )) as { student_id: string; submission_id: string; marked_at: Date; distance_m: number; accuracy_m: number; methods: string[]; status: 'present' | 'late' }[];
+    )) as { student_id: string; submission_id: string; marked_at: Date; distance_m: number | null; accuracy_m: number | null; methods: string[] | null; status: 'present' | 'late' }[];
+    // Evidence removed after the retention period reads as absent (null columns), never as 0.
     return rows.map((r) => ({
       studentId: r.student_id,
       submissionId: r.submission_id,
       markedAt: r.marked_at.toISOString(),
-      distanceM: r.distance_m,
-      accuracyM: r.accuracy_m,
-      methods: r.methods,
+      ...(r.distance_m !== null ? { distanceM: r.distance_m } : {}),
+      ...(r.accuracy_m !== null ? { accuracyM: r.accuracy_m } : {}),
+      ...(r.methods !== null ? { methods: r.methods } : {}),
       status: r.status,
     }));
   }
@@ -91,7 +94,7 @@ export class ReportsRepository extends ReportStore {
   async lastRejectionsOf(sessionId: string): Promise<Map<string, string>> {
     const rows = (await this.ds.query(
       `SELECT DISTINCT ON (student_id) student_id, reason
-         FROM report.checkins WHERE session_id = $1 AND verdict = 'rejected'
+         FROM report.checkins WHERE session_id = $1 AND verdict = 'rejected' AND reason IS NOT NULL
         ORDER BY student_id, decided_at DESC, submission_id DESC`,
       [sessionId],
     )) as { student_id: string; reason: string }[];
@@ -121,7 +124,10 @@ export class ReportsRepository extends ReportStore {
 
   async updateReport(sessionId: string, fromRevision: number, update: ReportUpdate): Promise<boolean> {
     const [, affected] = (await this.ds.query(
-      `UPDATE report.reports SET rows = $3::jsonb, present_count = $4, absent_count = $5, revision = revision + 1
+      // A rebuild that read the projection just before the evidence sweep must not bring the evidence back.
+      `UPDATE report.reports
+          SET rows = CASE WHEN evidence_removed_at IS NULL THEN $3::jsonb ELSE ${withoutEvidenceSql('$3::jsonb')} END,
+              present_count = $4, absent_count = $5, revision = revision + 1
         WHERE session_id = $1 AND revision = $2`,
       [sessionId, fromRevision, JSON.stringify(update.rows), update.presentCount, update.absentCount],
     )) as [unknown, number];
@@ -144,6 +150,7 @@ function toStoredReport(row: ReportTableRow): StoredReport {
     publishedAt: iso(row.published_at),
     revision: row.revision,
     publishedRevision: row.published_revision,
+    evidenceRemovedAt: iso(row.evidence_removed_at ?? null),
   });
 }
 

@@ -7,6 +7,14 @@ import { CredentialRepository } from '../passkeys/credential.repository.js';
 import { ChallengeRepository } from './challenge.repository.js';
 import { SessionPort } from './session.port.js';
 
+/** What a student is told when the passkey they hold may not check in. */
+export const DeviceNotApproved = {
+  pending:
+    'This device’s passkey is waiting for approval. Ask one of your course’s teachers (or an administrator) to approve it in ClassConnect, or check in with the device you set up first.',
+  denied:
+    'Your teacher refused this device’s passkey. Check in with the device you set up first, or ask your teacher or an administrator about this device.',
+} as const;
+
 /** How long a student has from "check in" to a submitted assertion. */
 export const ChallengeTtlSeconds = 120;
 
@@ -40,6 +48,11 @@ export class ChallengeService {
     const passkeys = await this.credentials.listByUser(studentId);
     if (passkeys.length === 0) {
       throw new DomainError(ErrorCode.NO_PASSKEY, 'You have no passkey yet. Register one on this device, then check in.');
+    }
+    // Device binding: with no approved passkey at all there is nothing to sign with yet. (With one, every
+    // passkey is offered, so a device still waiting is told so by the verdict rather than by a silent browser.)
+    if (!passkeys.some((p) => p.status === 'approved')) {
+      throw new DomainError(ErrorCode.DEVICE_NOT_APPROVED, DeviceNotApproved.pending);
     }
 
     const challenge = randomBytes(32).toString('base64url');

@@ -48,7 +48,7 @@ function ed25519Credential(): { credential: StoredCredential; privateKey: KeyObj
 }
 
 function credentialOf(id: string, cose: Uint8Array, counter: number): StoredCredential {
-  return { id, userId: '00000000-0000-4000-8000-000000000001', publicKey: new Uint8Array(cose), counter, transports: [], deviceName: 'x', createdAt: new Date() };
+  return { id, userId: '00000000-0000-4000-8000-000000000001', publicKey: new Uint8Array(cose), counter, transports: [], deviceName: 'x', createdAt: new Date(), status: 'approved' };
 }
 
 interface Build {

@@ -15,7 +15,7 @@ import {
 } from '@classconnect/contracts';
 import { SoftAuthenticator } from '@classconnect/testing';
 import { Clock } from '../infrastructure/clock.js';
-import { CredentialRepository, type NewCredential, type StoredCredential } from '../passkeys/credential.repository.js';
+import { MemoryCredentials } from '../passkeys/testing/memory-credentials.js';
 import { LibraryAssertionVerifier } from './assertion-verifier.js';
 import { FastAssertionVerifier } from './fast-assertion-verifier.js';
 import { ChallengeRepository, type ChallengeOwner, type ClaimResult } from './challenge.repository.js';
@@ -56,26 +56,6 @@ class MemoryChallenges extends ChallengeRepository {
     if (c.claimedBy && c.claimedBy !== submissionId) return 'already_used';
     c.claimedBy = submissionId;
     return 'claimed';
-  }
-}
-
-class MemoryCredentials extends CredentialRepository {
-  readonly byId = new Map<string, StoredCredential>();
-  async findById(id: string) {
-    return this.byId.get(id) ?? null;
-  }
-  async listByUser(userId: string) {
-    return [...this.byId.values()].filter((c) => c.userId === userId);
-  }
-  async insert(c: NewCredential) {
-    const stored = { ...c, createdAt: new Date() };
-    this.byId.set(c.id, stored);
-    return stored;
-  }
-  async recordUse(id: string, counter: number, at: Date) {
-    const c = this.byId.get(id)!;
-    c.counter = Math.max(c.counter, counter);
-    c.lastUsedAt = at;
   }
 }
 
@@ -243,6 +223,18 @@ describe.each([
     it('UNKNOWN_CREDENTIAL when the passkey belongs to another user', async () => {
       credentials.byId.get(credentialId)!.userId = randomUUID();
       await expectRejected(await submission(), ErrorCode.UNKNOWN_CREDENTIAL);
+    });
+
+    it('DEVICE_NOT_APPROVED when the passkey waits for approval, or was refused: nobody is marked', async () => {
+      credentials.byId.get(credentialId)!.status = 'pending';
+      const pending = await expectRejected(await submission(), ErrorCode.DEVICE_NOT_APPROVED);
+      expect(pending.outcome === 'rejected' && pending.message).toMatch(/waiting for approval.*teachers/);
+      expect(pending).toMatchObject({ courseId: (session.context as CheckinContextReply).courseId });
+      credentials.byId.get(credentialId)!.status = 'denied';
+      publisher.published.length = 0;
+      const denied = await expectRejected(await submission(), ErrorCode.DEVICE_NOT_APPROVED);
+      expect(denied.outcome === 'rejected' && denied.message).toMatch(/refused/);
+      expect(session.marks).toHaveLength(0);
     });
 
     it('UNKNOWN_CREDENTIAL when the passkey is not registered at all', async () => {

@@ -13,6 +13,7 @@ import { Clock } from '../infrastructure/clock.js';
 import { CredentialRepository } from '../passkeys/credential.repository.js';
 import { AssertionVerifier, challengeOf } from './assertion-verifier.js';
 import { ChallengeRepository, type ClaimResult } from './challenge.repository.js';
+import { DeviceNotApproved } from './challenge.service.js';
 import { checkGeofence } from './geofence.js';
 import { SessionPort } from './session.port.js';
 import type { CheckinMethod, RejectedVerdict, Verdict } from './verdict.js';
@@ -111,6 +112,15 @@ export class VerdictService {
     if (!assertion.ok) return reject({ reason: assertion.reason, message: assertion.message, courseId });
     const credentialUse = { id: credential.id, counter: assertion.newCounter };
     const rejectAfterAssertion = (r: Rejection): Decision => ({ verdict: this.rejected(s, r), credentialUse });
+
+    // Device binding: a passkey waiting for approval (or refused) proves who signed, not that the device is allowed.
+    if (credential.status !== 'approved') {
+      return rejectAfterAssertion({
+        reason: ErrorCode.DEVICE_NOT_APPROVED,
+        message: credential.status === 'denied' ? DeviceNotApproved.denied : DeviceNotApproved.pending,
+        courseId,
+      });
+    }
 
     // `alreadyPresent` is left to record-mark: after a crash, this very submission may be the one that marked the student.
     if (context.status !== 'open') {

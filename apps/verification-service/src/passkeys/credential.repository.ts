@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
+export type CredentialStatus = 'approved' | 'pending' | 'denied';
+
 export interface StoredCredential {
   id: string;
   userId: string;
@@ -10,16 +12,31 @@ export interface StoredCredential {
   deviceName: string;
   createdAt: Date;
   lastUsedAt?: Date;
+  /** Only approved passkeys check in. */
+  status: CredentialStatus;
+  decidedBy?: string;
+  decidedAt?: Date;
 }
 
-export type NewCredential = Omit<StoredCredential, 'createdAt' | 'lastUsedAt'>;
+export type NewCredential = Omit<StoredCredential, 'createdAt' | 'lastUsedAt' | 'status' | 'decidedBy' | 'decidedAt'>;
 
 /** Registered passkeys. An abstract class so services can be tested with an in-memory fake. */
 export abstract class CredentialRepository {
   abstract findById(id: string): Promise<StoredCredential | null>;
   abstract listByUser(userId: string): Promise<StoredCredential[]>;
-  /** Stores a new credential; returns null when that credential id is already registered. */
-  abstract insert(credential: NewCredential): Promise<StoredCredential | null>;
+  /**
+   * Stores a new credential and binds its owner to a device, in one transaction. The owner's first
+   * credential ever (no earlier binding, even of a passkey since removed) is approved; a later one
+   * is approved only when `laterNeedsApproval` is false, else pending. Returns null when that
+   * credential id is already registered (nothing changes then).
+   */
+  abstract insert(credential: NewCredential, laterNeedsApproval?: boolean): Promise<StoredCredential | null>;
+  /** Deletes one of the user's credentials; false when the user has no credential with that id. */
+  abstract remove(id: string, userId: string): Promise<boolean>;
+  /** Every pending credential, oldest first; only those of `userIds` when given. */
+  abstract listPending(userIds?: string[]): Promise<StoredCredential[]>;
+  /** Sets a pending credential's status; returns the credential as it stands after (null when unknown). */
+  abstract decide(id: string, status: 'approved' | 'denied', by: string, at: Date): Promise<StoredCredential | null>;
   /** Records a successful use: the counter only ever grows. */
   abstract recordUse(id: string, counter: number, at: Date): Promise<void>;
 }
@@ -33,9 +50,12 @@ interface CredentialRow {
   device_name: string;
   created_at: Date;
   last_used_at: Date | null;
+  status: CredentialStatus;
+  decided_by: string | null;
+  decided_at: Date | null;
 }
 
-const Columns = 'id, user_id, public_key, counter, transports, device_name, created_at, last_used_at';
+const Columns = 'id, user_id, public_key, counter, transports, device_name, created_at, last_used_at, status, decided_by, decided_at';
 
 @Injectable()
 export class PostgresCredentialRepository extends CredentialRepository {
@@ -56,15 +76,54 @@ export class PostgresCredentialRepository extends CredentialRepository {
     return rows.map(toCredential);
   }
 
-  async insert(c: NewCredential): Promise<StoredCredential | null> {
-    const rows: CredentialRow[] = await this.db.query(
-      `INSERT INTO verification.credentials (id, user_id, public_key, counter, transports, device_name)
-       VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (id) DO NOTHING
-       RETURNING ${Columns}`,
-      [c.id, c.userId, Buffer.from(c.publicKey), c.counter, c.transports, c.deviceName],
-    );
-    return rows[0] ? toCredential(rows[0]) : null;
+  async insert(c: NewCredential, laterNeedsApproval = false): Promise<StoredCredential | null> {
+    return this.db.transaction(async (tx) => {
+      // The binding row is the memory that this user already had a device, even after removing it.
+      const bound: unknown[] = await tx.query(
+        'INSERT INTO verification.device_bindings (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING RETURNING user_id',
+        [c.userId],
+      );
+      const status: CredentialStatus = bound.length > 0 || !laterNeedsApproval ? 'approved' : 'pending';
+      const rows: CredentialRow[] = await tx.query(
+        `INSERT INTO verification.credentials (id, user_id, public_key, counter, transports, device_name, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (id) DO NOTHING
+         RETURNING ${Columns}`,
+        [c.id, c.userId, Buffer.from(c.publicKey), c.counter, c.transports, c.deviceName, status],
+      );
+      if (!rows[0]) {
+        // Already registered: undo the binding this attempt may have made.
+        if (bound.length > 0) await tx.query('DELETE FROM verification.device_bindings WHERE user_id = $1', [c.userId]);
+        return null;
+      }
+      return toCredential(rows[0]);
+    });
+  }
+
+  async remove(id: string, userId: string): Promise<boolean> {
+    // TypeORM answers an UPDATE or DELETE with [rows, affected].
+    const [, affected] = (await this.db.query('DELETE FROM verification.credentials WHERE id = $1 AND user_id = $2', [id, userId])) as [unknown, number];
+    return affected > 0;
+  }
+
+  async listPending(userIds?: string[]): Promise<StoredCredential[]> {
+    const rows: CredentialRow[] = userIds
+      ? await this.db.query(
+          `SELECT ${Columns} FROM verification.credentials WHERE status = 'pending' AND user_id = ANY($1::uuid[]) ORDER BY created_at, id`,
+          [userIds],
+        )
+      : await this.db.query(`SELECT ${Columns} FROM verification.credentials WHERE status = 'pending' ORDER BY created_at, id`);
+    return rows.map(toCredential);
+  }
+
+  async decide(id: string, status: 'approved' | 'denied', by: string, at: Date): Promise<StoredCredential | null> {
+    // TypeORM answers an UPDATE with [rows, affected].
+    const [updated] = (await this.db.query(
+      `UPDATE verification.credentials SET status = $2, decided_by = $3, decided_at = $4
+        WHERE id = $1 AND status = 'pending' RETURNING ${Columns}`,
+      [id, status, by, at],
+    )) as [CredentialRow[], number];
+    return updated[0] ? toCredential(updated[0]) : this.findById(id);
   }
 
   async recordUse(id: string, counter: number, at: Date): Promise<void> {
@@ -85,5 +144,8 @@ function toCredential(row: CredentialRow): StoredCredential {
     deviceName: row.device_name,
     createdAt: row.created_at,
     ...(row.last_used_at ? { lastUsedAt: row.last_used_at } : {}),
+    status: row.status ?? 'approved',
+    ...(row.decided_by ? { decidedBy: row.decided_by } : {}),
+    ...(row.decided_at ? { decidedAt: row.decided_at } : {}),
   };
 }

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { AccountDirectory, NatsAccountDirectory } from './account-directory.js';
+import { CourseDirectory, NatsCourseDirectory } from './course-directory.js';
 import { CredentialRepository, PostgresCredentialRepository } from './credential.repository.js';
+import { DeviceApprovalService } from './device-approval.service.js';
+import { DeviceEvents, JetStreamDeviceEvents } from './device.events.js';
 import { PasskeysRpc } from './passkeys.rpc.js';
 import { PasskeysService } from './passkeys.service.js';
 import { RedisRegistrationChallengeRepository, RegistrationChallengeRepository } from './registration-challenge.repository.js';
@@ -11,7 +14,10 @@ import { RedisRegistrationChallengeRepository, RegistrationChallengeRepository }
     { provide: CredentialRepository, useClass: PostgresCredentialRepository },
     { provide: RegistrationChallengeRepository, useClass: RedisRegistrationChallengeRepository },
     { provide: AccountDirectory, useClass: NatsAccountDirectory },
+    { provide: CourseDirectory, useClass: NatsCourseDirectory },
+    { provide: DeviceEvents, useClass: JetStreamDeviceEvents },
     PasskeysService,
+    DeviceApprovalService,
     PasskeysRpc,
   ],
   exports: [CredentialRepository],

@@ -3,7 +3,9 @@ import { generateRegistrationOptions, verifyRegistrationResponse, type Registrat
 import {
   DomainError,
   ErrorCode,
+  authorize,
   type Actor,
+  type PasskeyRemovedReply,
   type PasskeysReply,
   type RegistrationOptionsReply,
   type RegistrationResponse,
@@ -12,7 +14,9 @@ import {
 import { createLogger } from '@classconnect/observability';
 import { VERIFICATION_CONFIG, type VerificationConfig } from '../config.js';
 import { AccountDirectory } from './account-directory.js';
+import { CourseDirectory } from './course-directory.js';
 import { CredentialRepository } from './credential.repository.js';
+import { DeviceEvents } from './device.events.js';
 import { RegistrationChallengeRepository } from './registration-challenge.repository.js';
 
 /** How long a registration ceremony may take. */
@@ -29,7 +33,10 @@ export class PasskeysService {
     private readonly credentials: CredentialRepository,
     private readonly challenges: RegistrationChallengeRepository,
     private readonly directory: AccountDirectory,
-    @Inject(VERIFICATION_CONFIG) private readonly config: Pick<VerificationConfig, 'WEBAUTHN_RP_ID' | 'WEBAUTHN_RP_NAME' | 'WEBAUTHN_ORIGINS'>,
+    @Inject(VERIFICATION_CONFIG)
+    private readonly config: Pick<VerificationConfig, 'WEBAUTHN_RP_ID' | 'WEBAUTHN_RP_NAME' | 'WEBAUTHN_ORIGINS' | 'NEW_DEVICE_POLICY'>,
+    private readonly courses: CourseDirectory,
+    private readonly deviceEvents: DeviceEvents,
   ) {}
 
   async registrationOptions(actor: Actor): Promise<RegistrationOptionsReply> {
@@ -52,7 +59,7 @@ export class PasskeysService {
     return options as RegistrationOptionsReply;
   }
 
-  async register(actor: Actor, response: RegistrationResponse, deviceName?: string): Promise<VerifyRegistrationReply> {
+  async register(actor: Actor, response: RegistrationResponse, deviceName?: string, correlationId?: string): Promise<VerifyRegistrationReply> {
     const expectedChallenge = await this.challenges.take(actor.userId);
     if (!expectedChallenge) {
       throw new DomainError(
@@ -61,19 +68,48 @@ export class PasskeysService {
       );
     }
     const info = await this.verify(response, expectedChallenge);
-    const stored = await this.credentials.insert({
-      id: info.credential.id,
-      userId: actor.userId,
-      publicKey: info.credential.publicKey,
-      counter: info.credential.counter,
-      transports: response.response.transports ?? [],
-      deviceName: deviceName ?? defaultDeviceName(response),
-    });
+    // Device binding: a student's first passkey is approved; a later one waits for a teacher (policy `approval`).
+    const laterNeedsApproval = actor.role === 'student' && this.config.NEW_DEVICE_POLICY === 'approval';
+    const stored = await this.credentials.insert(
+      {
+        id: info.credential.id,
+        userId: actor.userId,
+        publicKey: info.credential.publicKey,
+        counter: info.credential.counter,
+        transports: response.response.transports ?? [],
+        deviceName: deviceName ?? defaultDeviceName(response),
+      },
+      laterNeedsApproval,
+    );
     if (!stored) {
       throw new DomainError(ErrorCode.PASSKEY_REGISTRATION_FAILED, 'This passkey is already registered. You can use it to check in.');
     }
-    this.log.info({ userId: actor.userId, credentialId: stored.id }, 'passkey registered');
-    return { credentialId: stored.id, deviceName: stored.deviceName, createdAt: stored.createdAt.toISOString() };
+    this.log.info({ userId: actor.userId, credentialId: stored.id, status: stored.status }, 'passkey registered');
+    if (stored.status === 'pending') {
+      // The student's teachers are told live; without identity-service the request still waits in their list.
+      const courseIds = await this.courses.coursesOf(actor.userId, correlationId).then(
+        (cs) => cs.filter((c) => c.relation === 'student').map((c) => c.id),
+        (err: unknown) => {
+          this.log.warn({ err, userId: actor.userId }, 'courses unknown: approval request announced to admins only');
+          return [];
+        },
+      );
+      await this.deviceEvents.approvalRequested(
+        { credentialId: stored.id, studentId: actor.userId, deviceName: stored.deviceName, requestedAt: stored.createdAt.toISOString(), courseIds },
+        correlationId,
+      );
+    }
+    return { credentialId: stored.id, deviceName: stored.deviceName, createdAt: stored.createdAt.toISOString(), status: stored.status };
+  }
+
+  /** Removes one of the actor's own passkeys. Attendance already recorded with it stays (reports keep their proof). */
+  async remove(actor: Actor, credentialId: string): Promise<PasskeyRemovedReply> {
+    authorize(actor, 'passkey.manage-own');
+    if (!(await this.credentials.remove(credentialId, actor.userId))) {
+      throw new DomainError(ErrorCode.NOT_FOUND, 'You have no passkey with this id: it may already have been removed.');
+    }
+    this.log.info({ userId: actor.userId, credentialId }, 'passkey removed');
+    return { credentialId, removed: true };
   }
 
   async list(actor: Actor): Promise<PasskeysReply> {
@@ -84,6 +120,7 @@ export class PasskeysService {
         deviceName: p.deviceName,
         createdAt: p.createdAt.toISOString(),
         ...(p.lastUsedAt ? { lastUsedAt: p.lastUsedAt.toISOString() } : {}),
+        status: p.status,
       })),
     };
   }
