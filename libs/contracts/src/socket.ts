@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { RejectionReasonV2 } from './error-codes.js';
-import { AttendanceStatus } from './events.js';
+import { AttendanceStatus, type CheckinFlag } from './events.js';
 import { LateAfterMinutes, QrCodeInput, QrOptions, WindowMinutes } from './messages.js';
 import { Id, Position, RadiusM } from './primitives.js';
 import { AuthenticationResponse, RegistrationResponse } from './webauthn.js';
@@ -118,6 +118,8 @@ export const ServerEvents = {
   reportReady: 'report:ready',
   markChanged: 'mark:changed',
   reportUpdated: 'report:updated',
+  // Check-in flags
+  checkinFlagged: 'checkin:flagged',
 } as const;
 export type ServerEvent = (typeof ServerEvents)[keyof typeof ServerEvents];
 
@@ -160,4 +162,6 @@ export interface ServerPayloads {
     counts: Record<AttendanceStatus, number>;
     revision: number;
   };
+  /** To the course's teachers: flags found on an accepted check-in (also later, on an earlier check-in). */
+  [ServerEvents.checkinFlagged]: { sessionId: string; courseId: string; studentId: string; submissionId: string; flags: CheckinFlag[]; flaggedAt: string };
 }

@@ -31,6 +31,8 @@ export const Rpc = {
   reportGet: 'cc.report.get.v1',
   reportCourseHistory: 'cc.report.course-history.v1',
   reportMyHistory: 'cc.report.my-history.v1',
+  // Check-in flags
+  sessionFenceDistance: 'cc.session.fence-distance.v1',
 } as const;
 export type RpcSubject = (typeof Rpc)[keyof typeof Rpc];
 
@@ -58,6 +60,7 @@ export const RpcRequestSchemas = {
   [Rpc.reportGet]: M.SessionRefRequest,
   [Rpc.reportCourseHistory]: M.CourseHistoryRequest,
   [Rpc.reportMyHistory]: M.MyHistoryRequest,
+  [Rpc.sessionFenceDistance]: M.FenceDistanceRequest,
 } as const satisfies Record<RpcSubject, z.ZodType>;
 
 export interface RpcReplies {
@@ -83,6 +86,7 @@ export interface RpcReplies {
   [Rpc.reportGet]: M.ReportReply;
   [Rpc.reportCourseHistory]: M.CourseHistoryReply;
   [Rpc.reportMyHistory]: M.MyHistoryReply;
+  [Rpc.sessionFenceDistance]: M.FenceDistanceReply;
 }
 
 /** The request a caller builds (schema input: defaults may be left out). */
