@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode, type Actor, type ReportReply } from '@classconnect/contracts';
+import { DomainError, ErrorCode, type Actor, type CheckinFlag, type ReportReply, type ReportRow } from '@classconnect/contracts';
 import { countStatuses } from './report-builder.js';
 import { ReportStore, UserDirectory } from './report.ports.js';
 
@@ -33,7 +33,16 @@ export class ReportQueryService {
       absentCount: report.absentCount,
       counts: countStatuses(report.rows),
       revision: report.revision ?? 0,
-      rows: report.rows,
+      rows: withFlags(report.rows, await this.store.flagsOf(sessionId)),
     };
   }
+}
+
+/**
+ * Check-in flags are read with the report, not stored in it: a flag found after the report was
+ * built (events of one session may arrive in any order) shows at once, without a new revision.
+ */
+function withFlags(rows: ReportRow[], flags: Map<string, CheckinFlag[]>): ReportRow[] {
+  if (flags.size === 0) return rows;
+  return rows.map((r) => (flags.has(r.studentId) ? { ...r, flags: flags.get(r.studentId)! } : r));
 }
