@@ -3,6 +3,7 @@ import type { AttendanceStatus, ErrorBody, MarkChangeReply, ReportReply, ReportR
 import { ApiError, downloadReportCsv, type Auth } from './api.js';
 import { errorText, formatTime, statusText, t } from './i18n.js';
 import type { Live } from './live.js';
+import { FlagBadges } from './flags.js';
 import { MarkEditor } from './mark-editor.js';
 import { ErrorAlert, StatusBadge, Tile } from './ui.js';
 
@@ -145,6 +146,7 @@ export function Report(props: { live: Live; auth: Auth; session: Pick<SessionVie
                         )}
                         {r.override && r.checkinStatus && <span className="note-line">{t('checkinGave', { status: statusText(r.checkinStatus) })}</span>}
                         {r.lastRejection && <span className="note-line">{t('lastTry', { reason: errorText(r.lastRejection).short })}</span>}
+                        <FlagBadges flags={r.flags} />
                       </td>
                       <td className="actions">
                         <button

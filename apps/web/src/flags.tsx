@@ -1,0 +1,64 @@
+/**
+ * Check-in flags: signs a teacher should look at on an accepted check-in. They never refuse anyone;
+ * each badge opens (keyboard and screen reader too: a native <details>) to say what it means.
+ */
+import { useEffect, useState } from 'react';
+import type { CheckinFlag, CheckinFlagCode } from '@classconnect/contracts';
+import { lang, t } from './i18n.js';
+import type { Live } from './live.js';
+import './flags.css';
+
+const labels: Record<CheckinFlagCode, { label: Parameters<typeof t>[0]; help: Parameters<typeof t>[0] }> = {
+  ACCURACY_ZERO: { label: 'flagAccuracyZero', help: 'flagAccuracyZeroHelp' },
+  IDENTICAL_POSITION: { label: 'flagIdenticalPosition', help: 'flagIdenticalPositionHelp' },
+  IMPOSSIBLE_TRAVEL: { label: 'flagImpossibleTravel', help: 'flagImpossibleTravelHelp' },
+  SHARED_DEVICE: { label: 'flagSharedDevice', help: 'flagSharedDeviceHelp' },
+  CONCURRENT_USE: { label: 'flagConcurrentUse', help: 'flagConcurrentUseHelp' },
+};
+
+/** One badge per flag; nothing when there are none. */
+export function FlagBadges({ flags }: { flags: CheckinFlag[] | undefined }) {
+  if (!flags?.length) return null;
+  return (
+    <div className="flags" data-testid="flags">
+      {flags.map((f) => {
+        const known = labels[f.code];
+        return (
+          <details key={f.code} className="flag" data-flag={f.code}>
+            <summary className="flag-badge" title={known ? t(known.help) : f.detail}>
+              <span aria-hidden="true">⚑ </span>
+              {known ? t(known.label) : f.code}
+              <span className="visually-hidden"> ({t('flagWhat')})</span>
+            </summary>
+            <span className="flag-help">
+              {known ? t(known.help) : ''} {lang === 'en' || !known ? f.detail : ''} {t('flagDecide')}
+            </span>
+          </details>
+        );
+      })}
+    </div>
+  );
+}
+
+/**
+ * The flags pushed for a session while this screen is open (checkin:flagged), by student: one
+ * entry per code, the first sentence kept. The report holds every flag, also after a reload.
+ */
+export function useSessionFlags(live: Live, sessionId: string): Map<string, CheckinFlag[]> {
+  const [flags, setFlags] = useState<Map<string, CheckinFlag[]>>(() => new Map());
+  useEffect(
+    () =>
+      live.on('checkin:flagged', (e) => {
+        if (e.sessionId !== sessionId) return;
+        setFlags((current) => {
+          const next = new Map(current);
+          const mine = [...(next.get(e.studentId) ?? [])];
+          for (const f of e.flags) if (!mine.some((m) => m.code === f.code)) mine.push(f);
+          next.set(e.studentId, mine);
+          return next;
+        });
+      }),
+    [live, sessionId],
+  );
+  return flags;
+}
