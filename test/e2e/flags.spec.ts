@@ -73,7 +73,7 @@ describe('check-in flags', () => {
     }
     // A subscribing system: reads the flag events from the ATTENDANCE stream.
     nc = await connectNats(sys.env.NATS_URL!, 'flags-e2e');
-    const consumer = await jetstream(nc).consumers.get(Streams.attendance.name, { filter_subjects: [EventSubjects.checkinFlagged] });
+    const consumer = await jetstream(nc).consumers.get(Streams.attendance.name, { filter_subjects: EventSubjects.checkinFlagged });
     const messages = await consumer.consume();
     stopStream = () => void messages.stop();
     void (async () => {
