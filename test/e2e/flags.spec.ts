@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { jetstream } from '@nats-io/jetstream';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { Socket } from 'socket.io-client';
 import { ClientEvents, EventSubjects, ServerEvents, Streams, type CheckinResult, type CloudEvent, type Position, type SessionView } from '@classconnect/contracts';
@@ -188,5 +189,36 @@ describe('check-in flags', () => {
     expect(flagged(idOf(3), 'SHARED_DEVICE') && flagged(idOf(4), 'SHARED_DEVICE')).toBe(true);
     expect(travel().map((e) => (e.data as { sessionId: string }).sessionId).sort()).toEqual([sessionA.sessionId, sessionB.sessionId].sort());
     expect(JSON.stringify(events)).not.toMatch(coordinatePattern);
+  });
+});
+
+describe('check-in flags: what is kept', () => {
+  it('deletes a session’s flag state (its HMAC key and digests) when the session closes', async () => {
+    const sys = await startTestSystem();
+    const seated = await seatClass(sys, 2);
+    const redis = new Redis(sys.env.REDIS_URL!);
+    try {
+      const session = await requestOk(seated.teacher, ClientEvents.sessionStart, { courseId: seated.cls.courseId, position: roomA, radiusM: 100 });
+      const same = offsetNorth(roomA, 12);
+      for (const s of seated.students) await s.checkIn(session.sessionId, same);
+      const flagKeys = () => redis.keys(`cc:flags:*:${session.sessionId}`);
+      // While open: a key and digests, and no coordinate among them.
+      const open = await flagKeys();
+      expect(open.sort()).toEqual([`cc:flags:dev:${session.sessionId}`, `cc:flags:key:${session.sessionId}`, `cc:flags:pos:${session.sessionId}`, `cc:flags:use:${session.sessionId}`]);
+      const stored = JSON.stringify(await Promise.all(open.filter((k) => !k.includes(':key:')).map((k) => redis.hgetall(k))));
+      expect(stored).not.toMatch(coordinatePattern);
+      expect(stored).not.toMatch(/test-device-/);
+      await requestOk(seated.teacher, ClientEvents.sessionStop, { sessionId: session.sessionId });
+      let left = await flagKeys();
+      for (let i = 0; i < 300 && left.length > 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        left = await flagKeys();
+      }
+      expect(left).toEqual([]);
+    } finally {
+      redis.disconnect();
+      seated.close();
+      await sys.stop();
+    }
   });
 });
