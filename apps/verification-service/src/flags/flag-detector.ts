@@ -114,8 +114,9 @@ export class FlagDetector {
     try {
       reply = await this.fences.between(s.sessionId, previous.sessionId, correlationId);
     } catch (err) {
-      if (err instanceof DomainError) return null; // a session session-service no longer knows
-      throw err;
+      // Best effort: a flag never holds up a verdict. (The session may be gone, or session-service busy.)
+      log.warn({ sessionId: s.sessionId, otherSessionId: previous.sessionId, code: err instanceof DomainError ? err.code : 'INTERNAL' }, 'could not compare two check-ins for impossible travel');
+      return null;
     }
     if (!reply.known || reply.distanceM === undefined) return null;
     const distanceM = travelDistanceM(reply.distanceM, reply.radiiM ?? 0);
