@@ -50,4 +50,14 @@ describe('ReportQueryService.get', () => {
     await expect(service.get(teacher, S)).resolves.toMatchObject(expected);
     await expect(service.get({ userId: '50000000-0000-4000-8000-000000000001', role: 'admin' }, S)).resolves.toMatchObject(expected);
   });
+
+  it('shows each student’s check-in flags on their row, also flags found after the report was built', async () => {
+    const row = { studentId: '40000000-0000-4000-8000-000000000001', name: 'Ada', email: 'a@x', status: 'present' as const };
+    const other = { ...row, studentId: '40000000-0000-4000-8000-000000000002', name: 'Bob' };
+    store.reports.set(S, { sessionId: S, courseId: C, builtAt: '2025-03-01T09:50:01.000Z', presentCount: 2, absentCount: 0, rows: [row, other] });
+    store.flags.set(S, new Map([[row.studentId, [{ code: 'ACCURACY_ZERO', detail: 'Accuracy 0.' }]]]));
+    const report = await service.get(teacher, S);
+    expect(report.rows[0]).toEqual({ ...row, flags: [{ code: 'ACCURACY_ZERO', detail: 'Accuracy 0.' }] });
+    expect(report.rows[1]).toEqual(other);
+  });
 });
