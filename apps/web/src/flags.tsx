@@ -31,7 +31,8 @@ export function FlagBadges({ flags }: { flags: CheckinFlag[] | undefined }) {
               <span className="visually-hidden"> ({t('flagWhat')})</span>
             </summary>
             <span className="flag-help">
-              {known ? t(known.help) : ''} {lang === 'en' || !known ? f.detail : ''} {t('flagDecide')}
+              {/* The server's sentence is the most precise (how many students, how far), but in English only. */}
+              {lang === 'en' || !known ? f.detail : t(known.help)} {t('flagDecide')}
             </span>
           </details>
         );
