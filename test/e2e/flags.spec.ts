@@ -18,6 +18,7 @@ import {
   StudentClient,
   connectSocket,
   offsetNorth,
+  request,
   requestOk,
   seatClass,
   startTestSystem,
@@ -135,6 +136,22 @@ describe('check-in flags', () => {
 
   it('does not flag an ordinary check-in', async () => {
     accepted(await a.students[5]!.checkIn(sessionA.sessionId, offsetNorth(roomA, 40)));
+  });
+
+  it('gives the course’s teachers the flags found so far with flags:get, and nobody else', async () => {
+    // Read from report-service's projection of the stream, which follows at its own pace.
+    let codes = new Map<string, string[]>();
+    for (let i = 0; i < 300 && !(codes.has(idOf(0)) && codes.has(idOf(3))); i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 100));
+      const live = await requestOk(a.teacher, ClientEvents.flagsGet, { sessionId: sessionA.sessionId });
+      codes = new Map(live.students.map((s) => [s.studentId, s.flags.map((f) => f.code)]));
+    }
+    expect(codes.get(idOf(0))).toEqual(['ACCURACY_ZERO']);
+    expect(codes.get(idOf(3))).toEqual(['SHARED_DEVICE']);
+    expect(codes.has(idOf(5))).toBe(false);
+    await expect(request(a.students[0]!.socket, ClientEvents.flagsGet, { sessionId: sessionA.sessionId })).resolves.toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    await expect(request(b.teacher, ClientEvents.flagsGet, { sessionId: sessionA.sessionId })).resolves.toMatchObject({ ok: false, error: { code: 'NOT_COURSE_TEACHER' } });
+    await expect(request(a.teacher, ClientEvents.flagsGet, { sessionId: 'nope' })).resolves.toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
   });
 
   it('shows every flag in the report and in its CSV, and nothing on the others', async () => {

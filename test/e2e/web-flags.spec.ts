@@ -56,6 +56,11 @@ describe('check-in flags in the web client', () => {
     await expect(rowOf(2).getAttribute('data-state')).resolves.toBe('present');
     await snap(teacher, 'flags-01-live-roster');
 
+    // A reload keeps them: the roster reads the flags found so far.
+    await teacher.reload();
+    await rowOf(2).locator('[data-flag=ACCURACY_ZERO]').waitFor();
+    await rowOf(0).locator('[data-flag=IDENTICAL_POSITION]').waitFor();
+
     await rowOf(2).getByText('Accuracy 0').click();
     const help = rowOf(2).locator('.flag-help');
     await help.waitFor();

@@ -42,24 +42,31 @@ export function FlagBadges({ flags }: { flags: CheckinFlag[] | undefined }) {
 }
 
 /**
- * The flags pushed for a session while this screen is open (checkin:flagged), by student: one
- * entry per code, the first sentence kept. The report holds every flag, also after a reload.
+ * A session's flags by student, for the live roster: those found so far (flags:get, read again
+ * after every reconnect), then each checkin:flagged push. One entry per code, the first sentence kept.
  */
 export function useSessionFlags(live: Live, sessionId: string): Map<string, CheckinFlag[]> {
   const [flags, setFlags] = useState<Map<string, CheckinFlag[]>>(() => new Map());
-  useEffect(
-    () =>
-      live.on('checkin:flagged', (e) => {
-        if (e.sessionId !== sessionId) return;
-        setFlags((current) => {
-          const next = new Map(current);
-          const mine = [...(next.get(e.studentId) ?? [])];
-          for (const f of e.flags) if (!mine.some((m) => m.code === f.code)) mine.push(f);
-          next.set(e.studentId, mine);
-          return next;
-        });
-      }),
-    [live, sessionId],
-  );
+  useEffect(() => {
+    const merge = (studentId: string, found: CheckinFlag[]) =>
+      setFlags((current) => {
+        const mine = [...(current.get(studentId) ?? [])];
+        for (const f of found) if (!mine.some((m) => m.code === f.code)) mine.push(f);
+        return new Map(current).set(studentId, mine);
+      });
+    const offPush = live.on('checkin:flagged', (e) => {
+      if (e.sessionId === sessionId) merge(e.studentId, e.flags);
+    });
+    const offConnect = live.onConnect(() => {
+      void live.request('flags:get', { sessionId }).then((res) => {
+        // Not there yet (the session's first events not projected): the pushes still come.
+        if (res.ok) for (const s of res.data.students) merge(s.studentId, s.flags);
+      });
+    });
+    return () => {
+      offPush();
+      offConnect();
+    };
+  }, [live, sessionId]);
   return flags;
 }

@@ -417,3 +417,9 @@ export interface FenceDistanceReply {
   /** The two fences' radii added up, in metres. */
   radiiM?: number;
 }
+
+/** Check-in flags found so far in a session (live, before the report), for its teachers and administrators. */
+export interface SessionFlagsReply {
+  sessionId: string;
+  students: { studentId: string; flags: CheckinFlag[] }[];
+}

@@ -27,6 +27,8 @@ export const ClientEvents = {
   historyCourse: 'history:course',
   historyMine: 'history:mine',
   sessionQr: 'session:qr',
+  // Check-in flags
+  flagsGet: 'flags:get',
 } as const;
 export type ClientEvent = (typeof ClientEvents)[keyof typeof ClientEvents];
 
@@ -72,6 +74,7 @@ export const ClientPayloads = {
   [ClientEvents.historyCourse]: z.object({ courseId: Id }).strict(),
   [ClientEvents.historyMine]: Empty,
   [ClientEvents.sessionQr]: z.object({ sessionId: Id }).strict(),
+  [ClientEvents.flagsGet]: z.object({ sessionId: Id }).strict(),
 } as const satisfies Record<ClientEvent, z.ZodType>;
 
 export type ClientPayload<E extends ClientEvent> = z.input<(typeof ClientPayloads)[E]>;
@@ -102,6 +105,8 @@ export interface ClientAckData {
   [ClientEvents.historyCourse]: M.CourseHistoryReply;
   [ClientEvents.historyMine]: M.MyHistoryReply;
   [ClientEvents.sessionQr]: QrCodeView;
+  /** Check-in flags found so far in the session (the live roster reads them after a reload). */
+  [ClientEvents.flagsGet]: M.SessionFlagsReply;
 }
 
 /** The code to show now: the QR code encodes `url`; `shortCode` is shown beside it. Ask again at `expiresAt`. */

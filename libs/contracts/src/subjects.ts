@@ -33,6 +33,7 @@ export const Rpc = {
   reportMyHistory: 'cc.report.my-history.v1',
   // Check-in flags
   sessionFenceDistance: 'cc.session.fence-distance.v1',
+  reportSessionFlags: 'cc.report.session-flags.v1',
 } as const;
 export type RpcSubject = (typeof Rpc)[keyof typeof Rpc];
 
@@ -61,6 +62,7 @@ export const RpcRequestSchemas = {
   [Rpc.reportCourseHistory]: M.CourseHistoryRequest,
   [Rpc.reportMyHistory]: M.MyHistoryRequest,
   [Rpc.sessionFenceDistance]: M.FenceDistanceRequest,
+  [Rpc.reportSessionFlags]: M.SessionRefRequest,
 } as const satisfies Record<RpcSubject, z.ZodType>;
 
 export interface RpcReplies {
@@ -87,6 +89,7 @@ export interface RpcReplies {
   [Rpc.reportCourseHistory]: M.CourseHistoryReply;
   [Rpc.reportMyHistory]: M.MyHistoryReply;
   [Rpc.sessionFenceDistance]: M.FenceDistanceReply;
+  [Rpc.reportSessionFlags]: M.SessionFlagsReply;
 }
 
 /** The request a caller builds (schema input: defaults may be left out). */

@@ -60,4 +60,14 @@ describe('ReportQueryService.get', () => {
     expect(report.rows[0]).toEqual({ ...row, flags: [{ code: 'ACCURACY_ZERO', detail: 'Accuracy 0.' }] });
     expect(report.rows[1]).toEqual(other);
   });
+
+  it('serves a session’s flags so far to its teachers, not to students or other teachers', async () => {
+    store.flags.set(S, new Map([['40000000-0000-4000-8000-000000000001', [{ code: 'SHARED_DEVICE', detail: 'Same device.' }]]]));
+    await expect(service.flags(teacher, S)).resolves.toEqual({
+      sessionId: S,
+      students: [{ studentId: '40000000-0000-4000-8000-000000000001', flags: [{ code: 'SHARED_DEVICE', detail: 'Same device.' }] }],
+    });
+    await expect(service.flags({ userId: teacher.userId, role: 'student' }, S)).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+    await expect(service.flags({ userId: '30000000-0000-4000-8000-000000000002', role: 'teacher' }, S)).rejects.toMatchObject({ code: ErrorCode.NOT_COURSE_TEACHER });
+  });
 });
