@@ -120,6 +120,9 @@ redis.call('EXPIRE', KEYS[1], ARGV[3])
 return cjson.encode(list)
 `);
 
+/** How many sessions' keys an instance keeps in memory. */
+const KeyCacheSize = 10_000;
+
 /** cjson encodes an empty table as {}: read it as an empty list. */
 const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
 const strip = (s: Sighting & { by?: string }): Sighting => ({ studentId: s.studentId, submissionId: s.submissionId, at: s.at });
@@ -127,6 +130,7 @@ const strip = (s: Sighting & { by?: string }): Sighting => ({ studentId: s.stude
 @Injectable()
 export class RedisFlagStateRepository extends FlagStateRepository {
   private readonly ttlSeconds: number;
+  private readonly keyCache = new Map<string, Buffer>();
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -138,11 +142,18 @@ export class RedisFlagStateRepository extends FlagStateRepository {
   }
 
   async sessionKey(sessionId: string): Promise<Buffer> {
+    const cached = this.keyCache.get(sessionId);
+    if (cached) return cached;
     const key = this.keys.flagSessionKey(sessionId);
+    // SET NX then GET: every instance ends up with the one key the first instance set.
     await this.redis.set(key, randomBytes(32).toString('base64'), 'EX', this.ttlSeconds, 'NX');
     const stored = await this.redis.get(key);
     if (!stored) throw new Error(`the flag key of session ${sessionId} vanished right after it was set`);
-    return Buffer.from(stored, 'base64');
+    const value = Buffer.from(stored, 'base64');
+    // A session's key never changes while it is open (a closed session accepts no check-in), so each instance keeps the recent ones.
+    if (this.keyCache.size >= KeyCacheSize) this.keyCache.delete(this.keyCache.keys().next().value as string);
+    this.keyCache.set(sessionId, value);
+    return value;
   }
 
   sightPosition(sessionId: string, digest: string, sighting: Sighting): Promise<SightingOutcome> {
@@ -170,6 +181,7 @@ export class RedisFlagStateRepository extends FlagStateRepository {
   }
 
   async forgetSession(sessionId: string): Promise<void> {
+    this.keyCache.delete(sessionId);
     await this.redis.del(
       this.keys.flagSessionKey(sessionId),
       this.keys.flagPositions(sessionId),
