@@ -108,6 +108,9 @@ describe('report-service', () => {
     await db.query('DROP SCHEMA IF EXISTS report CASCADE');
     // Up, down and up again: the migrations can be reverted and re-applied.
     await migrate(reportDataSourceOptions(databaseUrl));
+    // Check-in flags
+    await revertLast(reportDataSourceOptions(databaseUrl));
+    expect((await db.query(`SELECT to_regclass('report.checkin_flags') AS t`)).rows[0].t).toBeNull();
     await revertLast(reportDataSourceOptions(databaseUrl));
     expect((await db.query(`SELECT to_regclass('report.reports_rows_idx') AS t`)).rows[0].t).toBeNull();
     await revertLast(reportDataSourceOptions(databaseUrl));
