@@ -134,6 +134,15 @@ describe('check-in flags', () => {
     expect(inA.flags[0]!.detail).toMatch(/later/);
   });
 
+  it('flags a check-in CONCURRENT_USE when the same account began one on another device moments before', async () => {
+    const other = await connectSocket(sys.gatewayUrl, await sys.signIn(a.cls.students[6]!.email, a.cls.students[6]!.password), { deviceId: `friends-phone-${randomUUID()}` });
+    extraSockets.push(other);
+    await requestOk(other, ClientEvents.checkinBegin, { sessionId: sessionA.sessionId });
+    accepted(await a.students[6]!.checkIn(sessionA.sessionId, offsetNorth(roomA, 44)));
+    const push = await pushed(flagsA, idOf(6), 'CONCURRENT_USE');
+    expect(push.flags.map((f) => f.code)).toEqual(['CONCURRENT_USE']);
+  });
+
   it('does not flag an ordinary check-in', async () => {
     accepted(await a.students[5]!.checkIn(sessionA.sessionId, offsetNorth(roomA, 40)));
   });
@@ -167,10 +176,10 @@ describe('check-in flags', () => {
     expect(codesOf(3)).toEqual(['SHARED_DEVICE']);
     expect(codesOf(4)).toEqual(['SHARED_DEVICE']);
     expect(codesOf(7)).toEqual(['IMPOSSIBLE_TRAVEL']);
+    expect(codesOf(6)).toEqual(['CONCURRENT_USE']);
     expect(codesOf(5)).toEqual([]);
-    expect(codesOf(6)).toEqual([]);
     // Flagged, and still present: the teacher decides.
-    for (const i of [0, 1, 2, 3, 4, 7]) expect(report.rows.find((r) => r.studentId === idOf(i))?.status).toBe('present');
+    for (const i of [0, 1, 2, 3, 4, 6, 7]) expect(report.rows.find((r) => r.studentId === idOf(i))?.status).toBe('present');
 
     const res = await fetch(`${sys.gatewayUrl}/api/sessions/${sessionA.sessionId}/report.csv`, { headers: { authorization: `Bearer ${teacherTokenA}` } });
     expect(res.status).toBe(200);
