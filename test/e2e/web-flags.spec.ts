@@ -80,4 +80,18 @@ describe('check-in flags in the web client', () => {
     await expect(rowOf(0).locator('.flag-help').textContent()).resolves.toMatch(/same coordinates as another student/);
     await snap(teacher, 'flags-03-report');
   });
+
+  it('explains the badges in French to a French browser', async () => {
+    const fr = await openLaptop(browser, sys.origin, room, 'fr-FR');
+    await signInPage(fr, sys.origin, klass.cls.teacher.email, klass.cls.teacher.password);
+    await fr.getByRole('button', { name: /^Historique des présences de / }).click();
+    await fr.getByRole('button', { name: /^Voir le rapport du / }).first().click();
+    const table = fr.getByTestId('report');
+    await table.waitFor();
+    const row = table.locator(`tr[data-student="${student(2).id}"]`);
+    await row.getByText('Précision 0').click();
+    await expect(row.locator('.flag-help').textContent()).resolves.toMatch(/parfaitement exacte \(0 m\).*c’est vous qui décidez/);
+    await snap(fr, 'flags-04-report-fr');
+    await fr.close();
+  });
 });
