@@ -46,8 +46,9 @@ describe('after a session, no coordinates remain anywhere', () => {
       const begin = await requestOk(s.socket, ClientEvents.checkinBegin, { sessionId: session.sessionId });
       const assertion = await s.authenticator.getAssertion(begin.options, { origin: s.origin });
       signatures.push(assertion.response.signature);
-      // Three inside, one far outside: both kinds of verdict are stored.
-      const position = offsetNorth(room, i === 3 ? 700 : 5 + i * 7);
+      // Three inside, one far outside: both kinds of verdict are stored. The first two at exactly
+      // the same coordinates: their check-ins are flagged (IDENTICAL_POSITION), and flags keep none either.
+      const position = offsetNorth(room, i === 3 ? 700 : i === 1 ? 5 : 5 + i * 7);
       const ack = await requestOk(s.socket, ClientEvents.checkinSubmit, { sessionId: session.sessionId, assertion, position, idempotencyKey: randomUUID() });
       await s.results.waitFor((r) => r.submissionId === ack.submissionId);
     }

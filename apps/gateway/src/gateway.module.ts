@@ -7,6 +7,7 @@ import { CheckinService } from './checkin/checkin.service.js';
 import { QrCodeService } from './checkin/qr-code.service.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config.js';
 import { ApiController } from './http/api.controller.js';
+import { FlagsGateway } from './flags/flags.gateway.js';
 import { DomainErrorFilter } from './http/domain-error.filter.js';
 import { AttendanceGateway } from './realtime/attendance.gateway.js';
 import { EventFanout } from './realtime/event-fanout.service.js';
@@ -33,6 +34,8 @@ export class GatewayModule {
         AttendanceGateway,
         DeviceFanout,
         DevicesGateway,
+        // Check-in flags
+        FlagsGateway,
       ],
     };
   }

@@ -194,6 +194,19 @@ const en = {
   recordsCsv: 'Download CSV',
   recordsJson: 'Download JSON',
   deviceThisOne: 'this device',
+  // Check-in flags
+  flagAccuracyZero: 'Accuracy 0',
+  flagAccuracyZeroHelp: 'The phone reported its position as perfectly exact (0 m). Real phones never do; location-faking apps often do.',
+  flagIdenticalPosition: 'Same position',
+  flagIdenticalPositionHelp: 'Exactly the same coordinates as another student, to the last digit. Real phones almost never agree that closely.',
+  flagImpossibleTravel: 'Impossible travel',
+  flagImpossibleTravelHelp: 'Also checked in to another class too far away for the time between the two check-ins.',
+  flagSharedDevice: 'Shared device',
+  flagSharedDeviceHelp: 'Another student checked in to this class from the same device within a minute.',
+  flagConcurrentUse: 'Used on two devices',
+  flagConcurrentUseHelp: 'This student’s account was used on another device at the same time.',
+  flagWhat: 'what does this mean?',
+  flagDecide: 'A flag does not refuse the check-in: you decide.',
 } as const;
 
 type Key = keyof typeof en;
@@ -377,6 +390,19 @@ const fr: Record<Key, string> = {
   recordsCsv: 'Télécharger en CSV',
   recordsJson: 'Télécharger en JSON',
   deviceThisOne: 'cet appareil',
+  // Check-in flags
+  flagAccuracyZero: 'Précision 0',
+  flagAccuracyZeroHelp: 'Le téléphone a donné sa position comme parfaitement exacte (0 m). Un vrai téléphone ne le fait jamais ; les applis qui falsifient la position, souvent.',
+  flagIdenticalPosition: 'Même position',
+  flagIdenticalPositionHelp: 'Exactement les mêmes coordonnées qu’un·e autre étudiant·e, au dernier chiffre près. Deux vrais téléphones ne s’accordent presque jamais à ce point.',
+  flagImpossibleTravel: 'Trajet impossible',
+  flagImpossibleTravelHelp: 'A aussi pointé dans un autre cours, trop loin pour le temps écoulé entre les deux.',
+  flagSharedDevice: 'Appareil partagé',
+  flagSharedDeviceHelp: 'Un·e autre étudiant·e a pointé dans ce cours depuis le même appareil, à moins d’une minute d’intervalle.',
+  flagConcurrentUse: 'Compte sur deux appareils',
+  flagConcurrentUseHelp: 'Le compte de cet·te étudiant·e a été utilisé sur un autre appareil au même moment.',
+  flagWhat: 'qu’est-ce que cela veut dire ?',
+  flagDecide: 'Un signalement ne refuse pas la présence : c’est vous qui décidez.',
 };
 
 const dictionaries: Record<Lang, Record<Key, string>> = { en, fr };

@@ -4,6 +4,7 @@
  * (busy identity-service) is retried here with back-off, an expired sign-in signs out.
  */
 import { io, type Socket } from 'socket.io-client';
+import { deviceId } from './device-id.js';
 import type { ClientAckData, ClientEvent, ClientPayload, ErrorBody, Result, ServerEvent, ServerPayloads } from '@classconnect/contracts';
 
 export type ConnectionState = 'connecting' | 'online' | 'offline';
@@ -17,7 +18,7 @@ export class Live {
   private retries = 0;
 
   constructor(token: string, onUnauthenticated: () => void) {
-    this.socket = io(location.origin, { path: '/socket.io', transports: ['websocket'], auth: { token } });
+    this.socket = io(location.origin, { path: '/socket.io', transports: ['websocket'], auth: { token, deviceId: deviceId() } });
     this.socket.on('connect', () => {
       this.retries = 0;
       this.setState('online');

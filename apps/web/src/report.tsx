@@ -4,6 +4,7 @@ import { ApiError, downloadReportCsv, type Auth } from './api.js';
 import { ReportXlsxButton } from './downloads-ui.js';
 import { errorText, formatTime, statusText, t } from './i18n.js';
 import type { Live } from './live.js';
+import { FlagBadges } from './flags.js';
 import { MarkEditor } from './mark-editor.js';
 import { ErrorAlert, StatusBadge, Tile } from './ui.js';
 
@@ -149,6 +150,7 @@ export function Report(props: { live: Live; auth: Auth; session: Pick<SessionVie
                         )}
                         {r.override && r.checkinStatus && <span className="note-line">{t('checkinGave', { status: statusText(r.checkinStatus) })}</span>}
                         {r.lastRejection && <span className="note-line">{t('lastTry', { reason: errorText(r.lastRejection).short })}</span>}
+                        <FlagBadges flags={r.flags} />
                       </td>
                       <td className="actions">
                         <button

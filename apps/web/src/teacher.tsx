@@ -6,6 +6,7 @@ import { CourseHistory } from './history.js';
 import { PendingDevicesPanel } from './devices.js';
 import { errorText, formatTime, statusText, t } from './i18n.js';
 import type { Live } from './live.js';
+import { FlagBadges, useSessionFlags } from './flags.js';
 import { MarkEditor } from './mark-editor.js';
 import { ErrorAlert, StatusBadge, Tile } from './ui.js';
 import { Report } from './report.js';
@@ -210,6 +211,7 @@ function LiveSession({ live, session, onStopped }: { live: Live; session: Sessio
   const qrButton = useRef<HTMLButtonElement>(null);
   const [saved, setSaved] = useState('');
   const stoppedRef = useRef(false);
+  const flags = useSessionFlags(live, session.sessionId);
 
   const finish = useCallback(
     (s: SessionView) => {
@@ -332,6 +334,7 @@ function LiveSession({ live, session, onStopped }: { live: Live; session: Sessio
               >
                 {t('changeStatus')}
               </button>
+              <FlagBadges flags={flags.get(id)} />
               {editing === id && (
                 <div className="roster-editor">
                   <MarkEditor

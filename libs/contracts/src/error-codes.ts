@@ -58,8 +58,8 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 /**
  * The subset of codes a check-in verdict can carry as its rejection reason. attendance.checkin.rejected.v1
  * promises this list: a new code here needs a new event version. (A check-in refused because its
- * window passed is therefore SESSION_NOT_OPEN in a verdict, with a sentence saying so; the
- * challenge's ack says CHECKIN_WINDOW_CLOSED.)
+ * window passed is therefore SESSION_NOT_OPEN in v1, with a sentence saying so; v2, the student's
+ * checkin:result and the challenge's ack say CHECKIN_WINDOW_CLOSED.)
  */
 export const RejectionReasons = [
   ErrorCode.SESSION_NOT_FOUND,
@@ -81,7 +81,8 @@ export type RejectionReason = (typeof RejectionReasons)[number];
 
 /**
  * The reasons of attendance.checkin.rejected.v2 (and of a student's checkin:result): v1's, plus the
- * rotating QR code's and RATE_LIMITED (too many wrong codes in a minute). A new code here needs v3.
+ * rotating QR code's, RATE_LIMITED (too many wrong codes in a minute) and CHECKIN_WINDOW_CLOSED (the
+ * session's check-in window had passed; added while v2 was new, within the same issue). A new code here needs v3.
  */
 export const RejectionReasonsV2 = [
   ...RejectionReasons,
@@ -92,6 +93,8 @@ export const RejectionReasonsV2 = [
   ErrorCode.RATE_LIMITED,
   // device binding: a passkey not (yet) approved
   ErrorCode.DEVICE_NOT_APPROVED,
+  // Check-in flags: a check-in whose window had passed says so in v2 (v1 says SESSION_NOT_OPEN).
+  ErrorCode.CHECKIN_WINDOW_CLOSED,
 ] as const;
 export type RejectionReasonV2 = (typeof RejectionReasonsV2)[number];
 

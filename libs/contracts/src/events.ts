@@ -35,6 +35,9 @@ export const EventSubjects = {
   deviceApprovalRequested: 'directory.device.approval-requested.v1',
   /** A teacher or an admin approved or refused a student's new passkey. */
   deviceDecided: 'directory.device.decided.v1',
+  // Check-in flags (anti-cheating signals; a teacher decides)
+  /** An accepted check-in shows a sign a teacher should look at. A flag never rejects by itself. */
+  checkinFlagged: 'attendance.checkin.flagged.v1',
 } as const;
 export type EventSubject = (typeof EventSubjects)[keyof typeof EventSubjects];
 
@@ -108,6 +111,8 @@ export const QrReasonInV1 = {
   QR_WRONG_SESSION: 'CHALLENGE_MISMATCH',
   // device binding: a passkey that may not check in yet reads, in v1, like one that is not registered
   DEVICE_NOT_APPROVED: 'UNKNOWN_CREDENTIAL',
+  // Check-in flags feature: the window-closed verdict keeps v1's SESSION_NOT_OPEN.
+  CHECKIN_WINDOW_CLOSED: 'SESSION_NOT_OPEN',
 } as const satisfies Record<Exclude<RejectionReasonV2, RejectionReason>, RejectionReason>;
 
 /** The reason checkin.rejected.v1 carries for a v2 reason. */
@@ -206,6 +211,35 @@ export const DeviceDecidedV1 = z.object({
   courseIds: z.array(Id),
 });
 
+// ---------- check-in flags ----------
+/**
+ * Signs that an accepted check-in may not be what it seems. A new code needs a new event version.
+ * - ACCURACY_ZERO: the position was reported with an accuracy of exactly 0 m (spoofing tools do that; devices do not).
+ * - IDENTICAL_POSITION: exactly the same coordinates as another student of the session.
+ * - IMPOSSIBLE_TRAVEL: the student's previous check-in, in another session, was too far away for the time between them.
+ * - SHARED_DEVICE: another student of the session checked in from the same device within seconds.
+ * - CONCURRENT_USE: the account was used from another device within seconds of this check-in.
+ */
+export const CheckinFlagCodes = ['ACCURACY_ZERO', 'IDENTICAL_POSITION', 'IMPOSSIBLE_TRAVEL', 'SHARED_DEVICE', 'CONCURRENT_USE'] as const;
+export const CheckinFlagCode = z.enum(CheckinFlagCodes);
+export type CheckinFlagCode = z.infer<typeof CheckinFlagCode>;
+/** One flag: a code and a sentence for the teacher. Never a coordinate. */
+export const CheckinFlag = z.object({ code: CheckinFlagCode, detail: z.string().min(1).max(500) });
+export type CheckinFlag = z.infer<typeof CheckinFlag>;
+/**
+ * Flags found for one accepted check-in. A flag found later (a second student at the same
+ * coordinates) flags the earlier check-in with an event of its own: consumers keep the union per
+ * (submissionId, code).
+ */
+export const CheckinFlaggedV1 = z.object({
+  sessionId: Id,
+  courseId: Id,
+  studentId: Id,
+  submissionId: z.string(),
+  flags: z.array(CheckinFlag).min(1),
+  flaggedAt: IsoTime,
+});
+
 export const EventSchemas = {
   [EventSubjects.sessionOpened]: SessionOpenedV1,
   [EventSubjects.sessionClosed]: SessionClosedV1,
@@ -221,6 +255,7 @@ export const EventSchemas = {
   [EventSubjects.accountStatusChanged]: AccountStatusChangedV1,
   [EventSubjects.deviceApprovalRequested]: DeviceApprovalRequestedV1,
   [EventSubjects.deviceDecided]: DeviceDecidedV1,
+  [EventSubjects.checkinFlagged]: CheckinFlaggedV1,
 } as const satisfies Record<EventSubject, z.ZodType>;
 
 export type EventData<S extends EventSubject> = z.infer<(typeof EventSchemas)[S]>;

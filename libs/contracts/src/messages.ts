@@ -3,7 +3,7 @@
  * Every request carries the actor the gateway authenticated; services check permissions again.
  */
 import { z } from 'zod';
-import { AttendanceStatus } from './events.js';
+import { AttendanceStatus, type CheckinFlag } from './events.js';
 import { Actor, Id, IsoTime, Position, RadiusM, Role } from './primitives.js';
 import { AuthenticationResponse, RegistrationResponse, type AuthenticationOptions, type RegistrationOptions } from './webauthn.js';
 import type { CheckinResult } from './socket.js';
@@ -251,7 +251,14 @@ export interface PasskeysReply {
   passkeys: { credentialId: string; deviceName: string; createdAt: string; lastUsedAt?: string; status?: PasskeyStatus }[];
 }
 
-export const IssueChallengeRequest = z.object({ actor: Actor, sessionId: Id }).strict();
+export const IssueChallengeRequest = z
+  .object({
+    actor: Actor,
+    sessionId: Id,
+    /** Check-in flags: the gateway's keyed hash of the connection's client signals (never the signals themselves). */
+    deviceFingerprint: z.string().min(1).max(64).optional(),
+  })
+  .strict();
 export type IssueChallengeRequest = z.infer<typeof IssueChallengeRequest>;
 export interface IssueChallengeReply {
   sessionId: string;
@@ -280,6 +287,8 @@ export const CheckinSubmission = z
     connectionId: z.string().max(128).optional(),
     /** The rotating QR code's token or short code, when the student gave one. */
     qr: QrCodeInput.optional(),
+    /** Check-in flags: the gateway's keyed hash of the connection's client signals (device id, else IP and user agent). */
+    deviceFingerprint: z.string().min(1).max(64).optional(),
   })
   .strict();
 export type CheckinSubmission = z.infer<typeof CheckinSubmission>;
@@ -302,6 +311,8 @@ export interface ReportRow {
   checkinStatus?: 'present' | 'late';
   /** The latest change by hand, with its reason: the row's status is this one's. */
   override?: MarkOverride;
+  /** Check-in flags on the student's accepted check-in (signals for the teacher; they reject nothing). */
+  flags?: CheckinFlag[];
 }
 export interface ReportReply {
   sessionId: string;
@@ -468,4 +479,25 @@ export interface MyRecordsReply {
   generatedAt: string;
   /** Every closed session whose report lists the student, newest first. */
   records: MyRecord[];
+}
+
+// ---------- check-in flags ----------
+/**
+ * Internal (verification → session): how far apart the fence centres of two sessions are. Only
+ * while both are open (a closed session's centre is gone): otherwise `known` is false.
+ */
+export const FenceDistanceRequest = z.object({ sessionId: Id, otherSessionId: Id }).strict();
+export type FenceDistanceRequest = z.infer<typeof FenceDistanceRequest>;
+export interface FenceDistanceReply {
+  known: boolean;
+  /** Between the two centres, in metres. */
+  distanceM?: number;
+  /** The two fences' radii added up, in metres. */
+  radiiM?: number;
+}
+
+/** Check-in flags found so far in a session (live, before the report), for its teachers and administrators. */
+export interface SessionFlagsReply {
+  sessionId: string;
+  students: { studentId: string; flags: CheckinFlag[] }[];
 }

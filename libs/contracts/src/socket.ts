@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { RejectionReasonV2 } from './error-codes.js';
-import { AttendanceStatus } from './events.js';
+import { AttendanceStatus, type CheckinFlag } from './events.js';
 import { CredentialId, LateAfterMinutes, QrCodeInput, QrOptions, WindowMinutes } from './messages.js';
 import { Id, Position, RadiusM } from './primitives.js';
 import { AuthenticationResponse, RegistrationResponse } from './webauthn.js';
@@ -32,6 +32,8 @@ export const ClientEvents = {
   devicesPending: 'device:pending',
   deviceApprove: 'device:approve',
   deviceDeny: 'device:deny',
+  // Check-in flags
+  flagsGet: 'flags:get',
 } as const;
 export type ClientEvent = (typeof ClientEvents)[keyof typeof ClientEvents];
 
@@ -82,6 +84,7 @@ export const ClientPayloads = {
   [ClientEvents.devicesPending]: Empty,
   [ClientEvents.deviceApprove]: z.object({ credentialId: CredentialId }).strict(),
   [ClientEvents.deviceDeny]: z.object({ credentialId: CredentialId }).strict(),
+  [ClientEvents.flagsGet]: z.object({ sessionId: Id }).strict(),
 } as const satisfies Record<ClientEvent, z.ZodType>;
 
 export type ClientPayload<E extends ClientEvent> = z.input<(typeof ClientPayloads)[E]>;
@@ -117,6 +120,8 @@ export interface ClientAckData {
   [ClientEvents.devicesPending]: M.PendingDevicesReply;
   [ClientEvents.deviceApprove]: M.DeviceDecisionReply;
   [ClientEvents.deviceDeny]: M.DeviceDecisionReply;
+  /** Check-in flags found so far in the session (the live roster reads them after a reload). */
+  [ClientEvents.flagsGet]: M.SessionFlagsReply;
 }
 
 /** The code to show now: the QR code encodes `url`; `shortCode` is shown beside it. Ask again at `expiresAt`. */
@@ -136,6 +141,8 @@ export const ServerEvents = {
   // device binding
   deviceApprovalRequested: 'device:approval-requested',
   deviceDecided: 'device:decided',
+  // Check-in flags
+  checkinFlagged: 'checkin:flagged',
 } as const;
 export type ServerEvent = (typeof ServerEvents)[keyof typeof ServerEvents];
 
@@ -183,4 +190,6 @@ export interface ServerPayloads {
   [ServerEvents.deviceApprovalRequested]: { credentialId: string; studentId: string; deviceName: string; requestedAt: string };
   /** To the student's course teachers, admins, and the student: a new passkey was approved or refused. */
   [ServerEvents.deviceDecided]: { credentialId: string; studentId: string; status: 'approved' | 'denied'; decidedBy: string; decidedAt: string };
+  /** To the course's teachers: flags found on an accepted check-in (also later, on an earlier check-in). */
+  [ServerEvents.checkinFlagged]: { sessionId: string; courseId: string; studentId: string; submissionId: string; flags: CheckinFlag[]; flaggedAt: string };
 }

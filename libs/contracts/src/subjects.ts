@@ -36,6 +36,9 @@ export const Rpc = {
   devicesPending: 'cc.verification.devices-pending.v1',
   deviceDecide: 'cc.verification.device-decide.v1',
   reportMyRecords: 'cc.report.my-records.v1',
+  // Check-in flags
+  sessionFenceDistance: 'cc.session.fence-distance.v1',
+  reportSessionFlags: 'cc.report.session-flags.v1',
 } as const;
 export type RpcSubject = (typeof Rpc)[keyof typeof Rpc];
 
@@ -68,6 +71,8 @@ export const RpcRequestSchemas = {
   [Rpc.devicesPending]: M.ActorRequest,
   [Rpc.deviceDecide]: M.DeviceDecisionRequest,
   [Rpc.reportMyRecords]: M.MyRecordsRequest,
+  [Rpc.sessionFenceDistance]: M.FenceDistanceRequest,
+  [Rpc.reportSessionFlags]: M.SessionRefRequest,
 } as const satisfies Record<RpcSubject, z.ZodType>;
 
 export interface RpcReplies {
@@ -98,6 +103,8 @@ export interface RpcReplies {
   [Rpc.devicesPending]: M.PendingDevicesReply;
   [Rpc.deviceDecide]: M.DeviceDecisionReply;
   [Rpc.reportMyRecords]: M.MyRecordsReply;
+  [Rpc.sessionFenceDistance]: M.FenceDistanceReply;
+  [Rpc.reportSessionFlags]: M.SessionFlagsReply;
 }
 
 /** The request a caller builds (schema input: defaults may be left out). */

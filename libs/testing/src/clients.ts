@@ -17,11 +17,12 @@ import {
 } from '@classconnect/contracts';
 import { SoftAuthenticator } from './soft-authenticator.js';
 
-export async function connectSocket(gatewayUrl: string, token: string | undefined): Promise<Socket> {
+/** `extraAuth`: more handshake fields, e.g. the check-in flags' `deviceId`. */
+export async function connectSocket(gatewayUrl: string, token: string | undefined, extraAuth: { deviceId?: string } = {}): Promise<Socket> {
   const socket = io(gatewayUrl, {
     path: '/socket.io',
     transports: ['websocket'],
-    auth: token === undefined ? {} : { token },
+    auth: token === undefined ? { ...extraAuth } : { token, ...extraAuth },
     reconnection: false,
     forceNew: true,
     timeout: 20_000,
@@ -90,8 +91,13 @@ export class StudentClient {
     this.opened = new EventLog(socket, ServerEvents.sessionOpened);
   }
 
-  static async connect(gatewayUrl: string, origin: string, token: string, opts: { userVerification?: boolean } = {}): Promise<StudentClient> {
-    const socket = await connectSocket(gatewayUrl, token);
+  /**
+   * `opts.deviceId`: the device id sent in the handshake, as the web client keeps one in
+   * localStorage. By default each student gets their own, as if on their own phone (every test
+   * client shares one IP and user agent, which would otherwise look like one shared device).
+   */
+  static async connect(gatewayUrl: string, origin: string, token: string, opts: { userVerification?: boolean; deviceId?: string } = {}): Promise<StudentClient> {
+    const socket = await connectSocket(gatewayUrl, token, { deviceId: opts.deviceId ?? `test-device-${randomUUID()}` });
     return new StudentClient(socket, new SoftAuthenticator(opts), origin);
   }
 

@@ -38,7 +38,8 @@ export class CheckinService {
     this.js = jetstream(nc);
   }
 
-  async submit(studentId: string, payload: SubmitPayload, correlationId: string, connectionId: string): Promise<CheckinAccepted> {
+  /** `deviceFingerprint`: the connection's hash for the check-in flags (never the client signals themselves). */
+  async submit(studentId: string, payload: SubmitPayload, correlationId: string, connectionId: string, deviceFingerprint?: string): Promise<CheckinAccepted> {
     const submissionId = submissionIdOf(studentId, payload.idempotencyKey);
     const submission: CheckinSubmission = CheckinSubmission.parse({
       submissionId,
@@ -49,6 +50,7 @@ export class CheckinService {
       submittedAt: new Date().toISOString(),
       connectionId,
       ...(payload.qr !== undefined ? { qr: payload.qr } : {}),
+      ...(deviceFingerprint !== undefined ? { deviceFingerprint } : {}),
     });
     const h = natsHeaders();
     h.set(CorrelationHeader, correlationId);

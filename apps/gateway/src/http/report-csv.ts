@@ -23,6 +23,8 @@ export function reportToCsv(report: ReportReply): string {
     'changed_reason',
     'changed_by',
     'changed_at',
+    // Check-in flags: codes joined with +
+    'flags',
   ];
   const lines = [header.join(',')];
   for (const row of report.rows) {
@@ -42,6 +44,7 @@ export function reportToCsv(report: ReportReply): string {
         row.override?.reason,
         row.override?.by,
         row.override?.at,
+        row.flags?.map((f) => f.code).join('+'),
       ]
         .map(field)
         .join(','),

@@ -15,6 +15,8 @@ import { createLogger, newCorrelationId } from '@classconnect/observability';
 import { AuthService, actorOf } from '../auth/auth.service.js';
 import { CheckinService } from '../checkin/checkin.service.js';
 import { QrCodeService } from '../checkin/qr-code.service.js';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
+import { deviceFingerprintOf } from '../flags/device-fingerprint.js';
 import { EventFanout } from './event-fanout.service.js';
 import { RateLimiter } from './rate-limiter.js';
 import { Rooms } from './rooms.js';
@@ -39,6 +41,7 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
     @Inject(CheckinService) private readonly checkins: CheckinService,
     @Inject(EventFanout) private readonly fanout: EventFanout,
     @Inject(QrCodeService) private readonly qrCodes: QrCodeService,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   afterInit(server: Server): void {
@@ -74,6 +77,7 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
         teaching: courses.filter((c) => c.relation === 'teacher').map((c) => c.id),
         enrolled: courses.filter((c) => c.relation === 'student').map((c) => c.id),
       },
+      deviceFingerprint: deviceFingerprintOf(socket.handshake, this.config.AUTH_TOKEN_SECRET),
     };
     Object.assign(socket.data, user);
   }
@@ -164,7 +168,8 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
   beginCheckin(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
     return runClientEvent(s, ClientEvents.checkinBegin, body, (req, { actor, correlationId }) => {
       requireRole(actor, ['student'], 'check in');
-      return this.rpc.request(Rpc.checkinChallenge, { actor, ...req }, { correlationId });
+      const { deviceFingerprint } = userOf(s);
+      return this.rpc.request(Rpc.checkinChallenge, { actor, ...req, ...(deviceFingerprint ? { deviceFingerprint } : {}) }, { correlationId });
     });
   }
 
@@ -172,7 +177,7 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
   submitCheckin(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
     return runClientEvent(s, ClientEvents.checkinSubmit, body, (req, { actor, correlationId, socket }) => {
       requireRole(actor, ['student'], 'check in');
-      return this.checkins.submit(actor.userId, req, correlationId, socket.id);
+      return this.checkins.submit(actor.userId, req, correlationId, socket.id, userOf(socket).deviceFingerprint);
     });
   }
 

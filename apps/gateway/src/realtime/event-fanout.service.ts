@@ -75,6 +75,9 @@ export class EventFanout implements OnApplicationShutdown {
         return this.markChanged(parsed.data as EventData<typeof EventSubjects.markChanged>);
       case EventSubjects.reportUpdated:
         return this.reportUpdated(parsed.data as EventData<typeof EventSubjects.reportUpdated>);
+      // Check-in flags
+      case EventSubjects.checkinFlagged:
+        return this.checkinFlagged(parsed.data as EventData<typeof EventSubjects.checkinFlagged>);
       default:
         return;
     }
@@ -172,6 +175,18 @@ export class EventFanout implements OnApplicationShutdown {
       absentCount: e.absentCount,
       counts: e.counts,
       revision: e.revision,
+    });
+  }
+
+  /** Flags on a check-in: to the course's teachers only (never to the student or the class). */
+  private checkinFlagged(e: EventData<typeof EventSubjects.checkinFlagged>): void {
+    this.emit([Rooms.teaching(e.courseId)], ServerEvents.checkinFlagged, {
+      sessionId: e.sessionId,
+      courseId: e.courseId,
+      studentId: e.studentId,
+      submissionId: e.submissionId,
+      flags: e.flags.map((f) => ({ code: f.code, detail: f.detail })),
+      flaggedAt: e.flaggedAt,
     });
   }
 

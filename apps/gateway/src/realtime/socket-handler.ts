@@ -21,6 +21,8 @@ export interface SocketUser {
   claims: AccessClaims;
   actor: Actor;
   courseIds: { teaching: string[]; enrolled: string[] };
+  /** Check-in flags: the keyed hash of the connection's client signals (flags/device-fingerprint.ts). */
+  deviceFingerprint?: string;
 }
 
 export function userOf(socket: Socket): SocketUser {

@@ -10,7 +10,8 @@ export type AttendanceEvent =
   | { kind: typeof EventSubjects.checkinRejectedV2; data: EventData<typeof EventSubjects.checkinRejectedV2> }
   | { kind: typeof EventSubjects.markRecorded; data: EventData<typeof EventSubjects.markRecorded> }
   | { kind: typeof EventSubjects.markRecordedV2; data: EventData<typeof EventSubjects.markRecordedV2> }
-  | { kind: typeof EventSubjects.markChanged; data: EventData<typeof EventSubjects.markChanged> };
+  | { kind: typeof EventSubjects.markChanged; data: EventData<typeof EventSubjects.markChanged> }
+  | { kind: typeof EventSubjects.checkinFlagged; data: EventData<typeof EventSubjects.checkinFlagged> };
 
 const Projected = new Set<EventSubject>([
   EventSubjects.sessionOpened,
@@ -21,6 +22,7 @@ const Projected = new Set<EventSubject>([
   EventSubjects.markRecorded,
   EventSubjects.markRecordedV2,
   EventSubjects.markChanged,
+  EventSubjects.checkinFlagged,
 ]);
 
 export type DecodeResult =

@@ -16,6 +16,18 @@ export interface ProjectionBatch {
   marksV2: Of<typeof EventSubjects.markRecordedV2>[];
   /** Changes by hand, each kept (the audit). */
   changes: Of<typeof EventSubjects.markChanged>[];
+  /** Check-in flags, one per (submission, code): the first one seen is kept. */
+  flags?: FlagRow[];
+}
+
+export interface FlagRow {
+  submissionId: string;
+  code: string;
+  sessionId: string;
+  courseId: string;
+  studentId: string;
+  detail: string;
+  flaggedAt: string;
 }
 
 /** Groups events by what they write, keeping one event per row key (Postgres refuses to upsert a row twice in one statement). */
@@ -27,6 +39,7 @@ export function toProjectionBatch(events: AttendanceEvent[]): ProjectionBatch {
   const marks = new Map<string, ProjectionBatch['marks'][number]>();
   const marksV2 = new Map<string, ProjectionBatch['marksV2'][number]>();
   const changes = new Map<string, ProjectionBatch['changes'][number]>();
+  const flags = new Map<string, FlagRow>();
   for (const e of events) {
     switch (e.kind) {
       case EventSubjects.sessionOpened:
@@ -51,6 +64,15 @@ export function toProjectionBatch(events: AttendanceEvent[]): ProjectionBatch {
       case EventSubjects.markChanged:
         changes.set(`${e.data.sessionId}:${e.data.studentId}:${e.data.sequence}`, e.data);
         break;
+      case EventSubjects.checkinFlagged:
+        for (const f of e.data.flags) {
+          const key = `${e.data.submissionId}:${f.code}`;
+          if (!flags.has(key)) {
+            const { sessionId, courseId, studentId, submissionId, flaggedAt } = e.data;
+            flags.set(key, { submissionId, code: f.code, sessionId, courseId, studentId, detail: f.detail, flaggedAt });
+          }
+        }
+        break;
     }
   }
   return {
@@ -61,6 +83,7 @@ export function toProjectionBatch(events: AttendanceEvent[]): ProjectionBatch {
     marks: [...marks.values()],
     marksV2: [...marksV2.values()],
     changes: [...changes.values()],
+    ...(flags.size ? { flags: [...flags.values()] } : {}),
   };
 }
 

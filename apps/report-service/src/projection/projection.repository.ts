@@ -21,6 +21,7 @@ export class ProjectionRepository extends ProjectionStore {
       if (batch.marksV2.length) await this.upsertMarksV2(tx, batch.marksV2);
       if (batch.marks.length) await this.insertMarks(tx, batch.marks);
       if (batch.changes.length) await this.insertChanges(tx, batch.changes);
+      if (batch.flags?.length) await this.insertFlags(tx, batch.flags);
     });
   }
 
@@ -118,6 +119,17 @@ export class ProjectionRepository extends ProjectionStore {
        ON CONFLICT (session_id, student_id) DO UPDATE SET status = EXCLUDED.status
          WHERE report.marks.submission_id = EXCLUDED.submission_id`,
       [JSON.stringify(rows)],
+    );
+  }
+
+  /** Check-in flags: a flag already projected for the check-in keeps its first sentence. */
+  private async insertFlags(tx: EntityManager, rows: NonNullable<ProjectionBatch['flags']>): Promise<void> {
+    await tx.query(
+      `INSERT INTO report.checkin_flags (submission_id, code, session_id, course_id, student_id, detail, flagged_at)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(submission_id text, code text, session_id uuid, course_id uuid,
+         student_id uuid, detail text, flagged_at timestamptz)
+       ON CONFLICT (submission_id, code) DO NOTHING`,
+      [JSON.stringify(rows.map((r) => ({ submission_id: r.submissionId, code: r.code, session_id: r.sessionId, course_id: r.courseId, student_id: r.studentId, detail: r.detail, flagged_at: r.flaggedAt })))],
     );
   }
 

@@ -158,4 +158,16 @@ describe('toProjectionBatch', () => {
     ]);
     expect(batch.rejected.map((r) => r.reason)).toEqual(['QR_EXPIRED']);
   });
+
+  it('keeps one flag per (check-in, code), the first sentence seen', () => {
+    const base = { sessionId: S1, courseId: C, studentId: A, submissionId: 'sub-f', flaggedAt: at };
+    const batch = toProjectionBatch([
+      { kind: EventSubjects.checkinFlagged, data: { ...base, flags: [{ code: 'IDENTICAL_POSITION', detail: 'first' }] } },
+      { kind: EventSubjects.checkinFlagged, data: { ...base, flags: [{ code: 'IDENTICAL_POSITION', detail: 'again' }, { code: 'SHARED_DEVICE', detail: 'device' }] } },
+    ]);
+    expect(batch.flags?.map((f) => [f.code, f.detail])).toEqual([
+      ['IDENTICAL_POSITION', 'first'],
+      ['SHARED_DEVICE', 'device'],
+    ]);
+  });
 });

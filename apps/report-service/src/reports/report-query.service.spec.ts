@@ -50,4 +50,24 @@ describe('ReportQueryService.get', () => {
     await expect(service.get(teacher, S)).resolves.toMatchObject(expected);
     await expect(service.get({ userId: '50000000-0000-4000-8000-000000000001', role: 'admin' }, S)).resolves.toMatchObject(expected);
   });
+
+  it('shows each student’s check-in flags on their row, also flags found after the report was built', async () => {
+    const row = { studentId: '40000000-0000-4000-8000-000000000001', name: 'Ada', email: 'a@x', status: 'present' as const };
+    const other = { ...row, studentId: '40000000-0000-4000-8000-000000000002', name: 'Bob' };
+    store.reports.set(S, { sessionId: S, courseId: C, builtAt: '2025-03-01T09:50:01.000Z', presentCount: 2, absentCount: 0, rows: [row, other] });
+    store.flags.set(S, new Map([[row.studentId, [{ code: 'ACCURACY_ZERO', detail: 'Accuracy 0.' }]]]));
+    const report = await service.get(teacher, S);
+    expect(report.rows[0]).toEqual({ ...row, flags: [{ code: 'ACCURACY_ZERO', detail: 'Accuracy 0.' }] });
+    expect(report.rows[1]).toEqual(other);
+  });
+
+  it('serves a session’s flags so far to its teachers, not to students or other teachers', async () => {
+    store.flags.set(S, new Map([['40000000-0000-4000-8000-000000000001', [{ code: 'SHARED_DEVICE', detail: 'Same device.' }]]]));
+    await expect(service.flags(teacher, S)).resolves.toEqual({
+      sessionId: S,
+      students: [{ studentId: '40000000-0000-4000-8000-000000000001', flags: [{ code: 'SHARED_DEVICE', detail: 'Same device.' }] }],
+    });
+    await expect(service.flags({ userId: teacher.userId, role: 'student' }, S)).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+    await expect(service.flags({ userId: '30000000-0000-4000-8000-000000000002', role: 'teacher' }, S)).rejects.toMatchObject({ code: ErrorCode.NOT_COURSE_TEACHER });
+  });
 });

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode, type Actor, type ReportReply } from '@classconnect/contracts';
+import { DomainError, ErrorCode, type Actor, type CheckinFlag, type ReportReply, type ReportRow, type SessionFlagsReply } from '@classconnect/contracts';
 import { countStatuses } from './report-builder.js';
 import { ReportStore, UserDirectory } from './report.ports.js';
 
@@ -12,12 +12,7 @@ export class ReportQueryService {
   ) {}
 
   async get(actor: Actor, sessionId: string): Promise<ReportReply> {
-    if (actor.role === 'student') throw new DomainError(ErrorCode.FORBIDDEN, 'Only the course’s teachers and administrators can read a session report.');
-    const session = await this.store.findSession(sessionId);
-    if (!session) throw new DomainError(ErrorCode.SESSION_NOT_FOUND, 'There is no such session.');
-    if (actor.role !== 'admin' && session.teacherId !== actor.userId && !(await this.directory.teachersOf(session.courseId)).includes(actor.userId)) {
-      throw new DomainError(ErrorCode.NOT_COURSE_TEACHER, 'Only the course’s teachers and administrators can read this report.');
-    }
+    const session = await this.readableSession(actor, sessionId);
     const report = await this.store.findReport(sessionId);
     if (!report || !session.closedAt) {
       throw new DomainError(ErrorCode.REPORT_NOT_READY, 'The report for this session is not ready yet. It is built when the session is stopped.');
@@ -33,8 +28,35 @@ export class ReportQueryService {
       absentCount: report.absentCount,
       counts: countStatuses(report.rows),
       revision: report.revision ?? 0,
-      rows: report.rows,
+      rows: withFlags(report.rows, await this.store.flagsOf(sessionId)),
       ...(report.evidenceRemovedAt ? { evidenceRemoved: true as const, evidenceRemovedAt: report.evidenceRemovedAt } : {}),
     };
   }
+
+  /** Check-in flags found so far in a session, open or closed (the live roster reads them after a reload). */
+  async flags(actor: Actor, sessionId: string): Promise<SessionFlagsReply> {
+    await this.readableSession(actor, sessionId);
+    const flags = await this.store.flagsOf(sessionId);
+    return { sessionId, students: [...flags].map(([studentId, list]) => ({ studentId, flags: list })) };
+  }
+
+  /** The session, when the actor may read its report: an administrator, or one of the course's teachers. */
+  private async readableSession(actor: Actor, sessionId: string) {
+    if (actor.role === 'student') throw new DomainError(ErrorCode.FORBIDDEN, 'Only the course’s teachers and administrators can read a session report.');
+    const session = await this.store.findSession(sessionId);
+    if (!session) throw new DomainError(ErrorCode.SESSION_NOT_FOUND, 'There is no such session.');
+    if (actor.role !== 'admin' && session.teacherId !== actor.userId && !(await this.directory.teachersOf(session.courseId)).includes(actor.userId)) {
+      throw new DomainError(ErrorCode.NOT_COURSE_TEACHER, 'Only the course’s teachers and administrators can read this report.');
+    }
+    return session;
+  }
+}
+
+/**
+ * Check-in flags are read with the report, not stored in it: a flag found after the report was
+ * built (events of one session may arrive in any order) shows at once, without a new revision.
+ */
+function withFlags(rows: ReportRow[], flags: Map<string, CheckinFlag[]>): ReportRow[] {
+  if (flags.size === 0) return rows;
+  return rows.map((r) => (flags.has(r.studentId) ? { ...r, flags: flags.get(r.studentId)! } : r));
 }

@@ -1,4 +1,4 @@
-import type { AttendanceStatus, ReportRow, UserSummary } from '@classconnect/contracts';
+import type { AttendanceStatus, CheckinFlag, ReportRow, UserSummary } from '@classconnect/contracts';
 
 /** A session as the projection holds it. Fields from session.opened are missing until it arrives. */
 export interface SessionRecord {
@@ -75,6 +75,8 @@ export abstract class ReportStore {
   /** Replaces a stored report's rows if its revision is still `fromRevision`; false when another writer got there first. */
   abstract updateReport(sessionId: string, fromRevision: number, update: ReportUpdate): Promise<boolean>;
   abstract markUpdatePublished(sessionId: string, revision: number): Promise<void>;
+  /** Check-in flags: each flagged student's flags in the session, oldest first. */
+  abstract flagsOf(sessionId: string): Promise<Map<string, CheckinFlag[]>>;
 }
 
 /** Names and emails of people, from identity-service. Throws when it cannot answer. */

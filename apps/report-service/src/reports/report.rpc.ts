@@ -12,5 +12,7 @@ export class ReportRpc implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     this.rpc.handle(Rpc.reportGet, ({ actor, sessionId }) => this.reports.get(actor, sessionId));
+    // Check-in flags
+    this.rpc.handle(Rpc.reportSessionFlags, ({ actor, sessionId }) => this.reports.flags(actor, sessionId));
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { ReportRow } from '@classconnect/contracts';
+import type { CheckinFlag, ReportRow } from '@classconnect/contracts';
 import { withoutEvidenceSql } from '../retention/evidence.sql.js';
 import { ReportStore, type MarkRecord, type OverrideRecord, type ReportUpdate, type SessionRecord, type StoredReport } from './report.ports.js';
 
@@ -132,6 +132,21 @@ export class ReportsRepository extends ReportStore {
       [sessionId, fromRevision, JSON.stringify(update.rows), update.presentCount, update.absentCount],
     )) as [unknown, number];
     return affected === 1;
+  }
+
+  async flagsOf(sessionId: string): Promise<Map<string, CheckinFlag[]>> {
+    const rows = (await this.ds.query(
+      `SELECT student_id, code, detail FROM report.checkin_flags WHERE session_id = $1 ORDER BY flagged_at, code`,
+      [sessionId],
+    )) as { student_id: string; code: CheckinFlag['code']; detail: string }[];
+    const byStudent = new Map<string, CheckinFlag[]>();
+    for (const r of rows) {
+      const flags = byStudent.get(r.student_id) ?? [];
+      // One flag per code: a student has one accepted check-in per session.
+      if (!flags.some((f) => f.code === r.code)) flags.push({ code: r.code, detail: r.detail });
+      byStudent.set(r.student_id, flags);
+    }
+    return byStudent;
   }
 
   async markUpdatePublished(sessionId: string, revision: number): Promise<void> {

@@ -37,6 +37,8 @@ export class PostgresEvidenceStore extends EvidenceStore {
       // The projection rows keep the status and the time; a replayed event never brings the rest back (inserts do nothing on conflict).
       await tx.query('UPDATE report.marks SET distance_m = NULL, accuracy_m = NULL, methods = NULL WHERE session_id = ANY($1::uuid[])', [ids]);
       await tx.query('UPDATE report.checkins SET reason = NULL, distance_m = NULL, accuracy_m = NULL WHERE session_id = ANY($1::uuid[])', [ids]);
+      // Flags are evidence too (they are added to the rows when a report is read).
+      await tx.query('DELETE FROM report.checkin_flags WHERE session_id = ANY($1::uuid[])', [ids]);
       return ids;
     });
   }

@@ -1,5 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { EventPublisher } from '@classconnect/messaging';
+import { FenceDistanceRpc } from '../fences/fence-distance.rpc.js';
+import { FenceDistanceService } from '../fences/fence-distance.service.js';
 import { QrRepository } from '../qr/qr.repository.js';
 import { QrRpc } from '../qr/qr.rpc.js';
 import { QrService } from '../qr/qr.service.js';
@@ -35,6 +37,9 @@ export class SessionsModule {
         QrRepository,
         { provide: QrService, useFactory: (store: SessionRepository, qr: QrRepository) => new QrService(store, qr), inject: [SessionRepository, QrRepository] },
         QrRpc,
+        // Check-in flags: the distance between two open sessions' fences.
+        { provide: FenceDistanceService, useFactory: (store: SessionRepository) => new FenceDistanceService(store), inject: [SessionRepository] },
+        FenceDistanceRpc,
       ],
     };
   }

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DomainError, ErrorCode, type Actor, type IssueChallengeReply } from '@classconnect/contracts';
 import { VERIFICATION_CONFIG, type VerificationConfig } from '../config.js';
 import { Clock } from '../infrastructure/clock.js';
 import { CredentialRepository } from '../passkeys/credential.repository.js';
 import { ChallengeRepository } from './challenge.repository.js';
 import { SessionPort } from './session.port.js';
+import { FlagDetector } from '../flags/flag-detector.js';
 
 /** What a student is told when the passkey they hold may not check in. */
 export const DeviceNotApproved = {
@@ -29,16 +30,21 @@ export class ChallengeService {
     private readonly challenges: ChallengeRepository,
     private readonly clock: Clock,
     @Inject(VERIFICATION_CONFIG) config: Pick<VerificationConfig, 'WEBAUTHN_RP_ID'>,
+    /** Check-in flags: remembers which device began a check-in (none when left out). */
+    @Optional() private readonly flagDetector?: FlagDetector,
   ) {
     this.rpId = config.WEBAUTHN_RP_ID;
   }
 
-  async issue(actor: Actor, sessionId: string, correlationId?: string): Promise<IssueChallengeReply> {
+  /** `deviceFingerprint`: the gateway's hash of the connection's client signals, for the check-in flags. */
+  async issue(actor: Actor, sessionId: string, correlationId?: string, deviceFingerprint?: string): Promise<IssueChallengeReply> {
     if (actor.role !== 'student') throw new DomainError(ErrorCode.FORBIDDEN, 'Only students check in to a session.');
     const studentId = actor.userId;
 
     const context = await this.sessions.checkinContext(sessionId, studentId, correlationId);
     if (context.status !== 'open') throw new DomainError(ErrorCode.SESSION_NOT_OPEN, 'This session is not open for check-in.');
+    // A begin is a use of the account, even one refused below: two devices at once get the check-in flagged.
+    if (context.enrolled) await this.flagDetector?.noteBegin(sessionId, studentId, deviceFingerprint);
     if (!context.enrolled) throw new DomainError(ErrorCode.NOT_ENROLLED, 'You are not enrolled in this course.');
     if (context.alreadyPresent) throw new DomainError(ErrorCode.ALREADY_CHECKED_IN, 'You are already checked in to this session.');
     if (context.windowClosed) {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { FlagsModule } from '../flags/flags.module.js';
 import { PasskeysModule } from '../passkeys/passkeys.module.js';
 import { AssertionVerifier } from './assertion-verifier.js';
 import { ChallengeRepository, RedisChallengeRepository } from './challenge.repository.js';
@@ -14,7 +15,7 @@ import { VerdictService } from './verdict.service.js';
 
 /** Check-in challenges and verdicts: steps 2 and 4 of a check-in. */
 @Module({
-  imports: [PasskeysModule],
+  imports: [PasskeysModule, FlagsModule],
   providers: [
     { provide: ChallengeRepository, useClass: RedisChallengeRepository },
     { provide: VerdictRepository, useClass: RedisVerdictRepository },

@@ -31,6 +31,16 @@ export class EventVerdictPublisher extends VerdictPublisher {
         },
         opts,
       );
+      // Check-in flags: this check-in's, then those it brought on earlier check-ins.
+      const notices = [...(v.flags?.length ? [{ sessionId: v.sessionId, courseId: v.courseId, studentId: v.studentId, submissionId: v.submissionId, flags: v.flags }] : []), ...(v.earlierFlags ?? [])];
+      for (const n of notices) {
+        const codes = n.flags.map((f) => f.code).sort().join('+');
+        await this.events.publish(
+          EventSubjects.checkinFlagged,
+          { sessionId: n.sessionId, courseId: n.courseId, studentId: n.studentId, submissionId: n.submissionId, flags: n.flags, flaggedAt: v.at },
+          { dedupKey: `flagged:${n.submissionId}:${codes}:${v.submissionId}`, about: n.sessionId, ...(correlationId ? { correlationId } : {}) },
+        );
+      }
     } else {
       const fact = {
         submissionId: v.submissionId,

@@ -4,6 +4,7 @@ import { generateRegistrationOptions, verifyRegistrationResponse, type Registrat
 import {
   DomainError,
   ErrorCode,
+  rejectionReasonV1,
   type AuthenticationOptions,
   type CheckinContextReply,
   type CheckinSubmission,
@@ -313,16 +314,17 @@ describe.each([
       await expectRejected(await submission(), ErrorCode.SESSION_NOT_OPEN);
     });
 
-    it('SESSION_NOT_OPEN, saying the check-in time is over, when the session is open but its window has passed', async () => {
+    it('CHECKIN_WINDOW_CLOSED (v1: SESSION_NOT_OPEN), saying the check-in time is over, when the session is open but its window has passed', async () => {
       session.context = { ...(session.context as CheckinContextReply), windowClosed: true };
-      const v = await expectRejected(await submission(), ErrorCode.SESSION_NOT_OPEN);
+      const v = await expectRejected(await submission(), ErrorCode.CHECKIN_WINDOW_CLOSED);
+      expect(rejectionReasonV1(ErrorCode.CHECKIN_WINDOW_CLOSED)).toBe(ErrorCode.SESSION_NOT_OPEN);
       expect(v.outcome === 'rejected' && v.message).toMatch(/check-in time for this session is over/);
       expect(session.marks).toHaveLength(0);
     });
 
-    it('SESSION_NOT_OPEN, saying the check-in time is over, when record-mark answers CHECKIN_WINDOW_CLOSED', async () => {
+    it('CHECKIN_WINDOW_CLOSED, saying the check-in time is over, when record-mark answers CHECKIN_WINDOW_CLOSED', async () => {
       session.markReply = new DomainError(ErrorCode.CHECKIN_WINDOW_CLOSED, 'The check-in time is over.');
-      const v = await expectRejected(await submission(), ErrorCode.SESSION_NOT_OPEN);
+      const v = await expectRejected(await submission(), ErrorCode.CHECKIN_WINDOW_CLOSED);
       expect(v.outcome === 'rejected' && v.message).toMatch(/check-in time for this session is over/);
     });
   });

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   DomainError,
   ErrorCode,
@@ -19,6 +19,7 @@ import { SessionPort } from './session.port.js';
 import type { CheckinMethod, RejectedVerdict, Verdict } from './verdict.js';
 import { VerdictPublisher } from './verdict.publisher.js';
 import { VerdictRepository } from './verdict.repository.js';
+import { FlagDetector } from '../flags/flag-detector.js';
 
 type Rejection = Pick<RejectedVerdict, 'reason' | 'message' | 'courseId' | 'distanceM' | 'accuracyM'>;
 
@@ -64,6 +65,8 @@ export class VerdictService {
     private readonly publisher: VerdictPublisher,
     private readonly clock: Clock,
     @Inject(VERIFICATION_CONFIG) config: Pick<VerificationConfig, 'MAX_POSITION_ACCURACY_M'>,
+    /** Check-in flags (none when left out). */
+    @Optional() private readonly flagDetector?: FlagDetector,
   ) {
     this.maxAccuracyM = config.MAX_POSITION_ACCURACY_M;
   }
@@ -166,6 +169,8 @@ export class VerdictService {
         accuracyM: fence.accuracyM,
       });
     }
+    // Flags never reject: they go with the accepted verdict, for the teacher to judge.
+    const detection = this.flagDetector ? await this.flagDetector.detect(s, context.courseId, correlationId) : { flags: [], earlier: [] };
     return {
       verdict: {
         outcome: 'verified',
@@ -177,6 +182,8 @@ export class VerdictService {
         accuracyM: fence.accuracyM,
         methods,
         at: verifiedAt,
+        ...(detection.flags.length ? { flags: detection.flags } : {}),
+        ...(detection.earlier.length ? { earlierFlags: detection.earlier } : {}),
       },
       credentialUse,
     };
@@ -238,11 +245,11 @@ const QrRejections: Record<'required' | Exclude<VerifyQrReply['result'], 'valid'
 };
 
 /**
- * A check-in after the session's window: the verdict events (v1) know no CHECKIN_WINDOW_CLOSED
- * reason, so it is SESSION_NOT_OPEN ("not open for check-in") with a sentence that says why.
+ * A check-in after the session's window: CHECKIN_WINDOW_CLOSED in checkin.rejected.v2 and the
+ * student's result; v1 knows no such reason and says SESSION_NOT_OPEN (rejectionReasonV1).
  */
 const WindowClosed = {
-  reason: ErrorCode.SESSION_NOT_OPEN,
+  reason: ErrorCode.CHECKIN_WINDOW_CLOSED,
   message: 'The check-in time for this session is over; ask your teacher to mark you.',
 } as const satisfies Rejection;
 

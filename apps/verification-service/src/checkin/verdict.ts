@@ -1,4 +1,5 @@
-import type { CheckinResult, RejectionReasonV2 } from '@classconnect/contracts';
+import type { CheckinFlag, CheckinResult, RejectionReasonV2 } from '@classconnect/contracts';
+import type { FlagNotice } from '../flags/flag-detector.js';
 
 export type CheckinMethod = 'passkey' | 'geofence' | 'qr';
 
@@ -16,6 +17,10 @@ export interface VerifiedVerdict extends VerdictBase {
   distanceM: number;
   accuracyM: number;
   methods: CheckinMethod[];
+  /** Check-in flags found for this check-in (signals for the teacher; the verdict stands). */
+  flags?: CheckinFlag[];
+  /** Flags this check-in brought on earlier check-ins (published with the verdict, each as its own event). */
+  earlierFlags?: FlagNotice[];
 }
 
 export interface RejectedVerdict extends VerdictBase {

@@ -13,6 +13,27 @@ export class RedisKeys {
   verdict(submissionId: string): string {
     return `${this.prefix}verdict:${submissionId}`;
   }
+
+  // Check-in flags: per-session state (deleted when the session closes) and each student's last check-in.
+  flagSessionKey(sessionId: string): string {
+    return `${this.prefix}flags:key:${sessionId}`;
+  }
+
+  flagPositions(sessionId: string): string {
+    return `${this.prefix}flags:pos:${sessionId}`;
+  }
+
+  flagDevices(sessionId: string): string {
+    return `${this.prefix}flags:dev:${sessionId}`;
+  }
+
+  flagAccountUses(sessionId: string): string {
+    return `${this.prefix}flags:use:${sessionId}`;
+  }
+
+  flagLastCheckin(studentId: string): string {
+    return `${this.prefix}flags:last:${studentId}`;
+  }
 }
 
 export const REDIS_KEYS = Symbol('REDIS_KEYS');

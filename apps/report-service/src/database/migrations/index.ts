@@ -2,6 +2,7 @@ import { CreateReportSchema1767225600000 } from './1767225600000-create-report-s
 import { AddStatusesAndChanges1795392000000 } from './1795392000000-add-statuses-and-changes.js';
 import { IndexReportsForHistory1795478400000 } from './1795478400000-index-reports-for-history.js';
 import { EvidenceRetention1796300000001 } from './1796300000001-evidence-retention.js';
+import { AddCheckinFlags1796400000000 } from './1796400000000-add-checkin-flags.js';
 
 /** Every migration of the `report` schema, oldest first. */
-export const ReportMigrations = [CreateReportSchema1767225600000, AddStatusesAndChanges1795392000000, IndexReportsForHistory1795478400000, EvidenceRetention1796300000001];
+export const ReportMigrations = [CreateReportSchema1767225600000, AddStatusesAndChanges1795392000000, IndexReportsForHistory1795478400000, EvidenceRetention1796300000001, AddCheckinFlags1796400000000];

@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode, type UserSummary } from '@classconnect/contracts';
+import { DomainError, ErrorCode, type CheckinFlag, type UserSummary } from '@classconnect/contracts';
 import {
   Clock,
   ReadyPublisher,
@@ -55,6 +55,10 @@ export class FakeStore extends ReportStore {
     if (!r || (r.revision ?? 0) !== fromRevision) return false;
     this.reports.set(id, { ...r, ...update, revision: fromRevision + 1 });
     return true;
+  }
+  flags = new Map<string, Map<string, CheckinFlag[]>>();
+  async flagsOf(id: string) {
+    return this.flags.get(id) ?? new Map<string, CheckinFlag[]>();
   }
   async markUpdatePublished(id: string, revision: number) {
     const r = this.reports.get(id);

@@ -1,0 +1,49 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { EventSubjects, SessionClosedV1, Streams } from '@classconnect/contracts';
+import { DurableConsumer, NATS_CONNECTION, decodeEvent, type JsMsg, type NatsConnection } from '@classconnect/messaging';
+import { createLogger } from '@classconnect/observability';
+import { FlagStateRepository } from './flag-state.repository.js';
+
+export const FlagCleanerConsumerName = 'verification-flags';
+
+/**
+ * Deletes a session's flag state (its HMAC key and digests) when the session closes: a durable
+ * consumer of session.closed, so a close seen while this service was down is handled on restart.
+ * The state's TTL is the fallback.
+ */
+@Injectable()
+export class FlagStateCleaner implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly log = createLogger('FlagStateCleaner');
+  private consumer?: DurableConsumer;
+
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    private readonly state: FlagStateRepository,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.consumer = new DurableConsumer(this.nc, {
+      stream: Streams.attendance.name,
+      durable: FlagCleanerConsumerName,
+      filterSubjects: [EventSubjects.sessionClosed],
+      concurrency: 4,
+      deliverPolicy: 'new',
+    });
+    await this.consumer.start((msg) => this.onMessage(msg));
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+  }
+
+  async onMessage(msg: JsMsg): Promise<void> {
+    let sessionId: string;
+    try {
+      sessionId = SessionClosedV1.parse(decodeEvent(msg.data).data).sessionId;
+    } catch {
+      this.log.warn({ seq: msg.seq }, 'skipped a session.closed event that does not match its schema');
+      return;
+    }
+    await this.state.forgetSession(sessionId);
+  }
+}

@@ -1,0 +1,192 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { LuaScript } from '@classconnect/persistence';
+import { VERIFICATION_CONFIG, type VerificationConfig } from '../config.js';
+import { REDIS } from '../infrastructure/infrastructure.module.js';
+import { REDIS_KEYS, type RedisKeys } from '../infrastructure/redis-keys.js';
+
+/** One accepted check-in seen with a digest (of a position or a device). `at`: epoch milliseconds. */
+export interface Sighting {
+  studentId: string;
+  submissionId: string;
+  at: number;
+}
+
+export interface SightingOutcome {
+  /** Other students' check-ins with the same digest (within the window, when there is one). */
+  others: Sighting[];
+  /** Those of `others` this check-in is the first to flag: each gets a flag event of its own. */
+  newlyFlagged: Sighting[];
+}
+
+/** A student's accepted check-in, remembered (without any position) to compare with the next. */
+export interface CheckinStop {
+  sessionId: string;
+  courseId: string;
+  submissionId: string;
+  at: number;
+}
+
+/** A device (its digest) this account used in a session: at check-in begin, or for an accepted check-in. */
+export interface AccountUse {
+  device: string;
+  at: number;
+  submissionId?: string;
+}
+
+/**
+ * The flags' state. It never holds a coordinate or a client signal: positions and devices are
+ * kept as HMACs under a random per-session key, and all of a session's state goes when it closes.
+ * Every write is idempotent for a redelivered submission, so a check-in decided twice gets the same flags.
+ */
+export abstract class FlagStateRepository {
+  /** The session's random HMAC key (made on first use). */
+  abstract sessionKey(sessionId: string): Promise<Buffer>;
+  /** Records an exact-position digest; others are every other student with the same digest. */
+  abstract sightPosition(sessionId: string, digest: string, sighting: Sighting): Promise<SightingOutcome>;
+  /** Records a device digest; others are other students with it within `windowMs`. */
+  abstract sightDevice(sessionId: string, digest: string, sighting: Sighting, windowMs: number): Promise<SightingOutcome>;
+  /** Remembers the student's latest accepted check-in; returns the one before it (null when none is known). */
+  abstract recordStop(studentId: string, stop: CheckinStop): Promise<CheckinStop | null>;
+  /** Records a use of the account in the session; returns every use recorded (this one included). */
+  abstract recordUse(sessionId: string, studentId: string, use: AccountUse): Promise<AccountUse[]>;
+  /** Deletes the session's key and digests (at close). */
+  abstract forgetSession(sessionId: string): Promise<void>;
+}
+
+/**
+ * KEYS[1] a hash of digest → JSON list of sightings. ARGV: digest, sighting JSON, window ms (0: no
+ * window), TTL seconds. A sighting flagged once remembers who flagged it (`by`), so it is flagged
+ * once, and a redelivery of that same check-in finds the same ones to flag again.
+ */
+const SightScript = new LuaScript(`
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+local list = raw and cjson.decode(raw) or {}
+local me = cjson.decode(ARGV[2])
+local window = tonumber(ARGV[3])
+local mine = nil
+for _, e in ipairs(list) do
+  if e.submissionId == me.submissionId then mine = e end
+end
+if not mine then
+  mine = me
+  table.insert(list, me)
+end
+local others = {}
+local newly = {}
+for _, e in ipairs(list) do
+  if e.studentId ~= mine.studentId and (window == 0 or math.abs(e.at - mine.at) <= window) then
+    table.insert(others, e)
+    if e.by == nil then e.by = mine.submissionId end
+    if e.by == mine.submissionId then table.insert(newly, e) end
+  end
+end
+if #others > 0 and mine.by == nil then mine.by = mine.submissionId end
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(list))
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+return cjson.encode({ others = others, newly = newly })
+`);
+
+/** KEYS[1] the student's {last, prev}. ARGV: stop JSON, TTL seconds. Returns the stop before this one. */
+const StopScript = new LuaScript(`
+local raw = redis.call('GET', KEYS[1])
+local state = raw and cjson.decode(raw) or {}
+local me = cjson.decode(ARGV[1])
+if not (state.last and state.last.submissionId == me.submissionId) then
+  state.prev = state.last
+  state.last = me
+  redis.call('SET', KEYS[1], cjson.encode(state), 'EX', ARGV[2])
+end
+if state.prev then return cjson.encode(state.prev) end
+return false
+`);
+
+/** KEYS[1] a hash of studentId → JSON list of uses. ARGV: studentId, use JSON, TTL seconds. Keeps the 20 latest. */
+const UseScript = new LuaScript(`
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+local list = raw and cjson.decode(raw) or {}
+local me = cjson.decode(ARGV[2])
+local seen = false
+if me.submissionId then
+  for _, e in ipairs(list) do
+    if e.submissionId == me.submissionId then seen = true end
+  end
+end
+if not seen then table.insert(list, me) end
+while #list > 20 do table.remove(list, 1) end
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(list))
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return cjson.encode(list)
+`);
+
+/** How many sessions' keys an instance keeps in memory. */
+const KeyCacheSize = 10_000;
+
+/** cjson encodes an empty table as {}: read it as an empty list. */
+const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
+const strip = (s: Sighting & { by?: string }): Sighting => ({ studentId: s.studentId, submissionId: s.submissionId, at: s.at });
+
+@Injectable()
+export class RedisFlagStateRepository extends FlagStateRepository {
+  private readonly ttlSeconds: number;
+  private readonly keyCache = new Map<string, Buffer>();
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS_KEYS) private readonly keys: RedisKeys,
+    @Inject(VERIFICATION_CONFIG) config: Pick<VerificationConfig, 'FLAG_STATE_TTL_SECONDS'>,
+  ) {
+    super();
+    this.ttlSeconds = config.FLAG_STATE_TTL_SECONDS;
+  }
+
+  async sessionKey(sessionId: string): Promise<Buffer> {
+    const cached = this.keyCache.get(sessionId);
+    if (cached) return cached;
+    const key = this.keys.flagSessionKey(sessionId);
+    // SET NX then GET: every instance ends up with the one key the first instance set.
+    await this.redis.set(key, randomBytes(32).toString('base64'), 'EX', this.ttlSeconds, 'NX');
+    const stored = await this.redis.get(key);
+    if (!stored) throw new Error(`the flag key of session ${sessionId} vanished right after it was set`);
+    const value = Buffer.from(stored, 'base64');
+    // A session's key never changes while it is open (a closed session accepts no check-in), so each instance keeps the recent ones.
+    if (this.keyCache.size >= KeyCacheSize) this.keyCache.delete(this.keyCache.keys().next().value as string);
+    this.keyCache.set(sessionId, value);
+    return value;
+  }
+
+  sightPosition(sessionId: string, digest: string, sighting: Sighting): Promise<SightingOutcome> {
+    return this.sight(this.keys.flagPositions(sessionId), digest, sighting, 0);
+  }
+
+  sightDevice(sessionId: string, digest: string, sighting: Sighting, windowMs: number): Promise<SightingOutcome> {
+    return this.sight(this.keys.flagDevices(sessionId), digest, sighting, windowMs);
+  }
+
+  private async sight(key: string, digest: string, sighting: Sighting, windowMs: number): Promise<SightingOutcome> {
+    const raw = (await SightScript.run(this.redis, [key], [digest, JSON.stringify(sighting), windowMs, this.ttlSeconds])) as string;
+    const parsed = JSON.parse(raw) as { others?: unknown; newly?: unknown };
+    return { others: list<Sighting>(parsed.others).map(strip), newlyFlagged: list<Sighting>(parsed.newly).map(strip) };
+  }
+
+  async recordStop(studentId: string, stop: CheckinStop): Promise<CheckinStop | null> {
+    const raw = (await StopScript.run(this.redis, [this.keys.flagLastCheckin(studentId)], [JSON.stringify(stop), this.ttlSeconds])) as string | null;
+    return raw ? (JSON.parse(raw) as CheckinStop) : null;
+  }
+
+  async recordUse(sessionId: string, studentId: string, use: AccountUse): Promise<AccountUse[]> {
+    const raw = (await UseScript.run(this.redis, [this.keys.flagAccountUses(sessionId)], [studentId, JSON.stringify(use), this.ttlSeconds])) as string;
+    return list<AccountUse>(JSON.parse(raw));
+  }
+
+  async forgetSession(sessionId: string): Promise<void> {
+    this.keyCache.delete(sessionId);
+    await this.redis.del(
+      this.keys.flagSessionKey(sessionId),
+      this.keys.flagPositions(sessionId),
+      this.keys.flagDevices(sessionId),
+      this.keys.flagAccountUses(sessionId),
+    );
+  }
+}

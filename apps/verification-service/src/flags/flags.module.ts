@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { FenceDistancePort, NatsFenceDistancePort } from './fence-distance.port.js';
+import { FlagDetector } from './flag-detector.js';
+import { FlagStateCleaner } from './flag-state.cleaner.js';
+import { FlagStateRepository, RedisFlagStateRepository } from './flag-state.repository.js';
+
+/** Check-in flags: signals for the teacher about accepted check-ins (they never reject). */
+@Module({
+  providers: [
+    { provide: FlagStateRepository, useClass: RedisFlagStateRepository },
+    { provide: FenceDistancePort, useClass: NatsFenceDistancePort },
+    FlagDetector,
+    FlagStateCleaner,
+  ],
+  exports: [FlagDetector],
+})
+export class FlagsModule {}
