@@ -9,7 +9,7 @@ import { AttendanceStatus } from './events.js';
 import { LateAfterMinutes, QrCodeInput, QrOptions, WindowMinutes } from './messages.js';
 import { Id, Position, RadiusM } from './primitives.js';
 import { AuthenticationResponse, RegistrationResponse } from './webauthn.js';
-import type * as M from './messages.js';
+import * as M from './messages.js';
 
 export const ClientEvents = {
   sessionStart: 'session:start',
@@ -27,6 +27,15 @@ export const ClientEvents = {
   historyCourse: 'history:course',
   historyMine: 'history:mine',
   sessionQr: 'session:qr',
+  // People and courses administration, audit log (apps/gateway/src/admin)
+  userCreate: 'user:create',
+  userList: 'user:list',
+  userUpdate: 'user:update',
+  courseCreate: 'course:create',
+  courseUpdate: 'course:update',
+  courseTeachersSet: 'course:teachers:set',
+  courseList: 'course:list',
+  auditList: 'audit:list',
 } as const;
 export type ClientEvent = (typeof ClientEvents)[keyof typeof ClientEvents];
 
@@ -72,6 +81,15 @@ export const ClientPayloads = {
   [ClientEvents.historyCourse]: z.object({ courseId: Id }).strict(),
   [ClientEvents.historyMine]: Empty,
   [ClientEvents.sessionQr]: z.object({ sessionId: Id }).strict(),
+  // People and courses administration, audit log
+  [ClientEvents.userCreate]: M.CreateUserRequest.omit({ actor: true }),
+  [ClientEvents.userList]: M.ListUsersRequest.omit({ actor: true }),
+  [ClientEvents.userUpdate]: M.UpdateUserRequest.omit({ actor: true }),
+  [ClientEvents.courseCreate]: M.CreateCourseRequest.omit({ actor: true }),
+  [ClientEvents.courseUpdate]: M.UpdateCourseRequest.omit({ actor: true }),
+  [ClientEvents.courseTeachersSet]: M.SetCourseTeachersRequest.omit({ actor: true }),
+  [ClientEvents.courseList]: Empty,
+  [ClientEvents.auditList]: M.ListAuditRequest.omit({ actor: true }),
 } as const satisfies Record<ClientEvent, z.ZodType>;
 
 export type ClientPayload<E extends ClientEvent> = z.input<(typeof ClientPayloads)[E]>;
@@ -102,6 +120,15 @@ export interface ClientAckData {
   [ClientEvents.historyCourse]: M.CourseHistoryReply;
   [ClientEvents.historyMine]: M.MyHistoryReply;
   [ClientEvents.sessionQr]: QrCodeView;
+  // People and courses administration, audit log
+  [ClientEvents.userCreate]: M.AccountView;
+  [ClientEvents.userList]: M.UserListReply;
+  [ClientEvents.userUpdate]: M.AccountView;
+  [ClientEvents.courseCreate]: M.CourseView;
+  [ClientEvents.courseUpdate]: M.CourseView;
+  [ClientEvents.courseTeachersSet]: M.CourseView;
+  [ClientEvents.courseList]: M.CourseListReply;
+  [ClientEvents.auditList]: M.AuditListReply;
 }
 
 /** The code to show now: the QR code encodes `url`; `shortCode` is shown beside it. Ask again at `expiresAt`. */

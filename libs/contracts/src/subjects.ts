@@ -31,6 +31,15 @@ export const Rpc = {
   reportGet: 'cc.report.get.v1',
   reportCourseHistory: 'cc.report.course-history.v1',
   reportMyHistory: 'cc.report.my-history.v1',
+  // People and courses administration, audit log (identity-service)
+  identityUserCreate: 'cc.identity.user-create.v1',
+  identityUserList: 'cc.identity.user-list.v1',
+  identityUserUpdate: 'cc.identity.user-update.v1',
+  identityCourseCreate: 'cc.identity.course-create.v1',
+  identityCourseUpdate: 'cc.identity.course-update.v1',
+  identityCourseTeachersSet: 'cc.identity.course-teachers-set.v1',
+  identityCourseList: 'cc.identity.course-list.v1',
+  identityAuditList: 'cc.identity.audit-list.v1',
 } as const;
 export type RpcSubject = (typeof Rpc)[keyof typeof Rpc];
 
@@ -58,6 +67,15 @@ export const RpcRequestSchemas = {
   [Rpc.reportGet]: M.SessionRefRequest,
   [Rpc.reportCourseHistory]: M.CourseHistoryRequest,
   [Rpc.reportMyHistory]: M.MyHistoryRequest,
+  // People and courses administration, audit log
+  [Rpc.identityUserCreate]: M.CreateUserRequest,
+  [Rpc.identityUserList]: M.ListUsersRequest,
+  [Rpc.identityUserUpdate]: M.UpdateUserRequest,
+  [Rpc.identityCourseCreate]: M.CreateCourseRequest,
+  [Rpc.identityCourseUpdate]: M.UpdateCourseRequest,
+  [Rpc.identityCourseTeachersSet]: M.SetCourseTeachersRequest,
+  [Rpc.identityCourseList]: M.ListCoursesRequest,
+  [Rpc.identityAuditList]: M.ListAuditRequest,
 } as const satisfies Record<RpcSubject, z.ZodType>;
 
 export interface RpcReplies {
@@ -83,6 +101,15 @@ export interface RpcReplies {
   [Rpc.reportGet]: M.ReportReply;
   [Rpc.reportCourseHistory]: M.CourseHistoryReply;
   [Rpc.reportMyHistory]: M.MyHistoryReply;
+  // People and courses administration, audit log
+  [Rpc.identityUserCreate]: M.AccountView;
+  [Rpc.identityUserList]: M.UserListReply;
+  [Rpc.identityUserUpdate]: M.AccountView;
+  [Rpc.identityCourseCreate]: M.CourseView;
+  [Rpc.identityCourseUpdate]: M.CourseView;
+  [Rpc.identityCourseTeachersSet]: M.CourseView;
+  [Rpc.identityCourseList]: M.CourseListReply;
+  [Rpc.identityAuditList]: M.AuditListReply;
 }
 
 /** The request a caller builds (schema input: defaults may be left out). */
