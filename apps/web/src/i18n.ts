@@ -364,6 +364,11 @@ const errorsEn: ErrorDictionary = {
   NOT_FOUND: { problem: 'The app asked for something that does not exist.', todo: 'Reload the page.', short: 'not found' },
   SERVICE_UNAVAILABLE: { problem: 'ClassConnect is busy or briefly unreachable.', todo: 'Wait a few seconds and try again.', short: 'service busy' },
   INTERNAL: { problem: 'Something went wrong on our side.', todo: 'Try again in a moment.', short: 'server error' },
+  // People and courses administration
+  EMAIL_TAKEN: { problem: 'An account with this email already exists.', todo: 'Search for it in the list, or use another email.', short: 'email taken' },
+  COURSE_CODE_TAKEN: { problem: 'A course with this code already exists.', todo: 'Choose another code, or change the existing course.', short: 'code taken' },
+  USER_NOT_FOUND: { problem: 'This account no longer exists.', todo: 'Reload the list.', short: 'unknown account' },
+  NOT_A_TEACHER: { problem: 'Only teacher accounts can teach a course.', todo: 'Choose teachers only, or change the account’s role first.', short: 'not a teacher' },
 };
 
 const errorsFr: ErrorDictionary = {
@@ -405,6 +410,11 @@ const errorsFr: ErrorDictionary = {
   NOT_FOUND: { problem: 'L’application a demandé quelque chose qui n’existe pas.', todo: 'Rechargez la page.', short: 'introuvable' },
   SERVICE_UNAVAILABLE: { problem: 'ClassConnect est occupé ou brièvement injoignable.', todo: 'Patientez quelques secondes et réessayez.', short: 'service occupé' },
   INTERNAL: { problem: 'Un problème est survenu de notre côté.', todo: 'Réessayez dans un instant.', short: 'erreur du serveur' },
+  // People and courses administration
+  EMAIL_TAKEN: { problem: 'Un compte avec cet e-mail existe déjà.', todo: 'Cherchez-le dans la liste, ou utilisez un autre e-mail.', short: 'e-mail déjà pris' },
+  COURSE_CODE_TAKEN: { problem: 'Un cours avec ce code existe déjà.', todo: 'Choisissez un autre code, ou modifiez le cours existant.', short: 'code déjà pris' },
+  USER_NOT_FOUND: { problem: 'Ce compte n’existe plus.', todo: 'Rechargez la liste.', short: 'compte inconnu' },
+  NOT_A_TEACHER: { problem: 'Seuls les comptes enseignants peuvent enseigner un cours.', todo: 'Choisissez uniquement des enseignant·es, ou changez d’abord le rôle du compte.', short: 'pas enseignant·e' },
 };
 
 const errorDictionaries: Record<Lang, ErrorDictionary> = { en: errorsEn, fr: errorsFr };
