@@ -10,8 +10,11 @@ import { ClientEvents, ErrorCode, type ClientEvent, type Position } from '@class
 export const MatrixRoles = ['admin', 'teacherA', 'teacherB', 'studentA', 'outsider'] as const;
 export type MatrixRole = (typeof MatrixRoles)[number];
 
-/** `rejected-verdict`: the check-in is queued (ack ok) and then refused by the verdict pushed as checkin:result. */
-export type Expectation = 'allowed' | typeof ErrorCode.FORBIDDEN | typeof ErrorCode.NOT_COURSE_TEACHER | typeof ErrorCode.NOT_ENROLLED | 'rejected-verdict';
+/**
+ * `ok`: the ack is ok. `allowed`: ok, or a domain error that is not about permission.
+ * `rejected-verdict`: the check-in is queued (ack ok) and then refused by the verdict pushed as checkin:result.
+ */
+export type Expectation = 'ok' | 'allowed' | typeof ErrorCode.FORBIDDEN | typeof ErrorCode.NOT_COURSE_TEACHER | typeof ErrorCode.NOT_ENROLLED | 'rejected-verdict';
 
 /** Ids the payloads point at: everything is course A's (the course teacherB and the outsider reach into). */
 export interface MatrixContext {
@@ -38,7 +41,8 @@ const E = ErrorCode.NOT_ENROLLED;
 const all = (e: Expectation): Record<MatrixRole, Expectation> => ({ admin: e, teacherA: e, teacherB: e, studentA: e, outsider: e });
 /** Admins and the course's teachers; another course's teacher is told they do not teach it; students may not at all. */
 const staffOfA: Record<MatrixRole, Expectation> = { admin: 'allowed', teacherA: 'allowed', teacherB: T, studentA: F, outsider: F };
-const adminOnly: Record<MatrixRole, Expectation> = { admin: 'allowed', teacherA: F, teacherB: F, studentA: F, outsider: F };
+const staffOfAOk: Record<MatrixRole, Expectation> = { ...staffOfA, admin: 'ok', teacherA: 'ok' };
+const adminOnly: Record<MatrixRole, Expectation> = { admin: 'ok', teacherA: F, teacherB: F, studentA: F, outsider: F };
 
 /** A registration response of the right shape that no ceremony produced: refused by verification, not by permission. */
 const fakeRegistration = { id: 'AAAA', rawId: 'AAAA', type: 'public-key', response: { clientDataJSON: 'AAAA', attestationObject: 'AAAA' }, clientExtensionResults: {} };
@@ -56,12 +60,12 @@ export const RoleMatrix: Partial<Record<ClientEvent, MatrixRow>> = {
   },
   [ClientEvents.sessionGet]: {
     payload: (c) => ({ sessionId: c.openSessionA }),
-    expect: { admin: 'allowed', teacherA: 'allowed', teacherB: F, studentA: 'allowed', outsider: F },
+    expect: { admin: 'ok', teacherA: 'ok', teacherB: F, studentA: 'ok', outsider: F },
   },
-  [ClientEvents.sessionsActive]: { payload: () => ({}), expect: all('allowed') },
-  [ClientEvents.passkeyOptions]: { payload: () => ({}), expect: all('allowed') },
+  [ClientEvents.sessionsActive]: { payload: () => ({}), expect: all('ok') },
+  [ClientEvents.passkeyOptions]: { payload: () => ({}), expect: all('ok') },
   [ClientEvents.passkeyRegister]: { payload: () => ({ response: fakeRegistration }), expect: all('allowed') },
-  [ClientEvents.passkeyList]: { payload: () => ({}), expect: all('allowed') },
+  [ClientEvents.passkeyList]: { payload: () => ({}), expect: all('ok') },
   [ClientEvents.checkinBegin]: {
     payload: (c) => ({ sessionId: c.openSessionA }),
     expect: { admin: F, teacherA: F, teacherB: F, studentA: 'allowed', outsider: E },
@@ -69,17 +73,17 @@ export const RoleMatrix: Partial<Record<ClientEvent, MatrixRow>> = {
   [ClientEvents.checkinSubmit]: {
     // studentA does the whole ceremony and is accepted; the outsider, who cannot get a challenge, signs one of its own.
     payload: (c) => ({ sessionId: c.openSessionA }),
-    expect: { admin: F, teacherA: F, teacherB: F, studentA: 'allowed', outsider: 'rejected-verdict' },
+    expect: { admin: F, teacherA: F, teacherB: F, studentA: 'ok', outsider: 'rejected-verdict' },
   },
-  [ClientEvents.reportGet]: { payload: (c) => ({ sessionId: c.closedSessionA }), expect: staffOfA },
-  [ClientEvents.whoami]: { payload: () => ({}), expect: all('allowed') },
+  [ClientEvents.reportGet]: { payload: (c) => ({ sessionId: c.closedSessionA }), expect: staffOfAOk },
+  [ClientEvents.whoami]: { payload: () => ({}), expect: all('ok') },
   [ClientEvents.attendanceMark]: {
     payload: (c) => ({ sessionId: c.openSessionA, targetStudentId: c.studentAId, status: 'present', reason: 'Seen in the room' }),
-    expect: staffOfA,
+    expect: staffOfAOk,
   },
-  [ClientEvents.historyCourse]: { payload: (c) => ({ courseId: c.courseA }), expect: staffOfA },
-  [ClientEvents.historyMine]: { payload: () => ({}), expect: all('allowed') },
-  [ClientEvents.sessionQr]: { payload: (c) => ({ sessionId: c.openSessionA }), expect: staffOfA },
+  [ClientEvents.historyCourse]: { payload: (c) => ({ courseId: c.courseA }), expect: staffOfAOk },
+  [ClientEvents.historyMine]: { payload: () => ({}), expect: all('ok') },
+  [ClientEvents.sessionQr]: { payload: (c) => ({ sessionId: c.openSessionA }), expect: staffOfAOk },
   // People and courses administration, audit log
   [ClientEvents.userCreate]: {
     payload: (c, role) => ({ email: `made-by-${role.toLowerCase()}-${c.unique}@matrix.test`, name: `Made by ${role}`, role: 'student' }),
@@ -88,7 +92,7 @@ export const RoleMatrix: Partial<Record<ClientEvent, MatrixRow>> = {
   [ClientEvents.userList]: {
     // Teachers may look students up (a search of 3+ characters) to add them to their course.
     payload: () => ({ query: 'classconnect.test', limit: 10, offset: 0 }),
-    expect: { admin: 'allowed', teacherA: 'allowed', teacherB: 'allowed', studentA: F, outsider: F },
+    expect: { admin: 'ok', teacherA: 'ok', teacherB: 'ok', studentA: F, outsider: F },
   },
   [ClientEvents.userUpdate]: { payload: (c) => ({ targetUserId: c.studentAId, name: 'Student A' }), expect: adminOnly },
   [ClientEvents.courseCreate]: {
@@ -101,6 +105,6 @@ export const RoleMatrix: Partial<Record<ClientEvent, MatrixRow>> = {
     payload: (c) => ({ courseId: c.courseA, teacherIds: [c.teacherAId] }),
     expect: adminOnly,
   },
-  [ClientEvents.courseList]: { payload: () => ({}), expect: all('allowed') },
+  [ClientEvents.courseList]: { payload: () => ({}), expect: all('ok') },
   [ClientEvents.auditList]: { payload: () => ({ limit: 5 }), expect: adminOnly },
 };

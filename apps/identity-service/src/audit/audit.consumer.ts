@@ -6,7 +6,7 @@ import { AuditedAttendanceSubjects } from './audit-entry.js';
 import { AuditService } from './audit.service.js';
 
 /** Durable names: the audit log's place in each stream survives restarts of identity-service. */
-export const AuditDurables = { directory: 'identity-audit-directory', attendance: 'identity-audit-attendance' } as const;
+export const AuditDurables = { directory: 'identity-audit-directory', attendance: (subject: string) => `identity-audit-${subject.replace(/\./g, '-')}` } as const;
 
 /**
  * Reads every DIRECTORY event and the session and hand-marking events of ATTENDANCE into the
@@ -24,7 +24,10 @@ export class AuditConsumer implements OnApplicationBootstrap, OnApplicationShutd
   ) {
     this.consumers = [
       new DurableConsumer(nc, { stream: Streams.directory.name, durable: AuditDurables.directory, filterSubjects: ['directory.>'] }),
-      new DurableConsumer(nc, { stream: Streams.attendance.name, durable: AuditDurables.attendance, filterSubjects: [...AuditedAttendanceSubjects] }),
+      // One durable per subject: a consumer with several filter subjects needs NATS 2.10, which not every install has.
+      ...AuditedAttendanceSubjects.map(
+        (subject) => new DurableConsumer(nc, { stream: Streams.attendance.name, durable: AuditDurables.attendance(subject), filterSubjects: [subject] }),
+      ),
     ];
   }
 

@@ -53,7 +53,8 @@ export class PostgresCourseCatalogueRepository extends CourseCatalogueRepository
   }
 
   async update(courseId: string, c: { title?: string; term?: string }): Promise<CourseView | null> {
-    const rows: { id: string }[] = await this.db.query(
+    // typeorm answers an UPDATE with [rows, affected count].
+    const [rows]: [{ id: string }[], number] = await this.db.query(
       'UPDATE identity.courses SET title = coalesce($2, title), term = coalesce($3, term) WHERE id = $1 RETURNING id',
       [courseId, c.title ?? null, c.term ?? null],
     );

@@ -78,7 +78,8 @@ export class PostgresPeopleRepository extends PeopleRepository {
   }
 
   async update(userId: string, c: AccountChanges): Promise<AccountView | null> {
-    const rows: AccountRow[] = await this.db.query(
+    // typeorm answers an UPDATE with [rows, affected count].
+    const [rows]: [AccountRow[], number] = await this.db.query(
       `UPDATE identity.users
           SET name = coalesce($2, name), role = coalesce($3, role), password_hash = coalesce($4, password_hash)
         WHERE id = $1
