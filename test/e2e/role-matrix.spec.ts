@@ -227,4 +227,22 @@ describe('role matrix through the gateway', () => {
       expect(new Set(ids).size).toBe(ids.length);
     });
   });
+  describe('audit log across an identity-service restart', () => {
+    it('records what happened while identity-service was down, once, and keeps every earlier entry', async () => {
+      const before = (await requestOk(sockets.admin, ClientEvents.auditList, { limit: 200 })).entries;
+      await sys.kill('identity-service');
+      // Stopping needs only session-service: its session.closed event waits in the stream.
+      await requestOk(sockets.teacherA, ClientEvents.sessionStop, { sessionId: ctx.openSessionA });
+      await sys.restart('identity-service');
+      let after = before;
+      for (let i = 0; i < 100 && after.length === before.length; i++) {
+        const r = await request(sockets.admin, ClientEvents.auditList, { limit: 200 });
+        if (r.ok) after = r.data.entries;
+        if (after.length === before.length) await new Promise((res) => setTimeout(res, 100));
+      }
+      const added = after.filter((e) => !before.some((b) => b.id === e.id));
+      expect(added.map((e) => [e.action, e.targetId, e.actorId])).toEqual([['attendance.session.closed.v1', ctx.openSessionA, classA.teacher.id]]);
+      expect(after.slice(1).map((e) => e.id)).toEqual(before.map((e) => e.id));
+    });
+  });
 });
