@@ -4,26 +4,16 @@
  * against every client event (rows in role-matrix.cases.ts), then the HTTP report endpoints, the
  * scopes the services apply (what each role lists), and the audit log of it all.
  */
-import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Socket } from 'socket.io-client';
 import { ClientEvents, ErrorCode, type ClientEvent, type Position, type Result } from '@classconnect/contracts';
 import { StudentClient, connectSocket, offsetNorth, request, requestOk, startTestSystem, type ClassFixture, type TestSystem } from '@classconnect/testing';
+import { DemoAdmin, seedDemoAdmin } from './admin-fixture.js';
 import { MatrixRoles, RoleMatrix, type Expectation, type MatrixContext, type MatrixRole } from './role-matrix.cases.js';
 
-const run = promisify(execFile);
 const room: Position = { latitude: 48.8566, longitude: 2.3522, accuracy: 10 };
 const PermissionCodes: string[] = [ErrorCode.FORBIDDEN, ErrorCode.NOT_COURSE_TEACHER, ErrorCode.NOT_ENROLLED];
-export const DemoAdmin = { email: 'admin@demo.classconnect.test', password: 'demo-admin-pass' };
-
-/** Seeds the demo university into the system's database, for its administrator account. */
-export async function seedDemoAdmin(sys: TestSystem): Promise<void> {
-  const cli = resolve(import.meta.dirname, '../../dist/apps/identity-service/src/cli.js');
-  await run(process.execPath, [cli, 'seed-demo'], { env: { ...process.env, ...sys.env } });
-}
 
 /** What one role got for one event, as the matrix states it. */
 function outcomeOf(result: Result<unknown>): string {
