@@ -96,11 +96,11 @@ describe('the admin console in the web client', () => {
     expect(items.slice(0, 3).map((x) => x.replace(/\s+/g, ' '))).toEqual([
       expect.stringMatching(/^Set the teachers of BIO210: Rosalind Franklin\..*Morgan Admin$/),
       expect.stringMatching(/^Created the course BIO210 “Molecular biology” \(2026 autumn\)\..*Morgan Admin$/),
-      expect.stringMatching(/^Created the teacher account Rosalind Franklin <rosalind\.franklin@uni\.test>\..*Morgan Admin$/),
+      expect.stringMatching(/^Created the account of Rosalind Franklin <rosalind\.franklin@uni\.test> \(Teacher\)\..*Morgan Admin$/),
     ]);
     await admin.getByLabel('Show').selectOption({ label: 'Accounts created' });
     await list.getByRole('listitem').nth(1).waitFor({ state: 'detached' });
-    await expect(list.getByRole('listitem').allTextContents()).resolves.toEqual([expect.stringMatching(/^Created the teacher account Rosalind Franklin/)]);
+    await expect(list.getByRole('listitem').allTextContents()).resolves.toEqual([expect.stringMatching(/^Created the account of Rosalind Franklin/)]);
     await snap(admin, 'admin-audit');
   });
 
@@ -121,7 +121,8 @@ describe('the admin console in the web client', () => {
     await page.getByTestId('course-BIO210').waitFor();
     await snap(page, 'admin-phone-fr-courses');
     await page.getByRole('tab', { name: 'Journal d’audit' }).click();
-    await page.getByTestId('audit-list').waitFor();
+    // The entries read in French too, with the names they were recorded with.
+    await page.getByTestId('audit-list').getByText('A désigné les enseignant·es de BIO210 : Rosalind Franklin.').waitFor();
     await snap(page, 'admin-phone-fr-audit');
     // Nothing runs off the side of a 360 px screen.
     await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(360);

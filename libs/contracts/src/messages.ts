@@ -486,6 +486,8 @@ export interface AuditEntry {
   targetId: string | null;
   summary: string;
   details: Record<string, unknown>;
+  /** Names (of accounts) and codes (of courses) of the ids the entry mentions, as they were when it was recorded. */
+  names: Record<string, string>;
 }
 export interface AuditListReply {
   entries: AuditEntry[];

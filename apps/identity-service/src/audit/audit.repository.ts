@@ -14,7 +14,7 @@ export interface AuditQuery {
 /** The audit log and the names its sentences use. A port, so the service can be tested with a fake. */
 export abstract class AuditRepository {
   /** Records an entry once per source event; false when it was already recorded. */
-  abstract record(record: AuditRecord & { summary: string }): Promise<boolean>;
+  abstract record(record: AuditRecord & { summary: string; names: Record<string, string> }): Promise<boolean>;
   /** Names of these accounts and courses (unknown ids are left out). */
   abstract names(userIds: readonly string[], courseIds: readonly string[]): Promise<{ users: Map<string, string>; courses: Map<string, string> }>;
   /** Newest first. */
@@ -31,6 +31,7 @@ interface AuditRow {
   target_id: string | null;
   summary: string;
   details: Record<string, unknown>;
+  names: Record<string, string>;
 }
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -41,13 +42,13 @@ export class PostgresAuditRepository extends AuditRepository {
     super();
   }
 
-  async record(r: AuditRecord & { summary: string }): Promise<boolean> {
+  async record(r: AuditRecord & { summary: string; names: Record<string, string> }): Promise<boolean> {
     const rows: unknown[] = await this.db.query(
-      `INSERT INTO identity.audit_log (source_event_id, at, actor_id, action, target_type, target_id, summary, details)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)
+      `INSERT INTO identity.audit_log (source_event_id, at, actor_id, action, target_type, target_id, summary, details, names)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb)
        ON CONFLICT (source_event_id) DO NOTHING
        RETURNING id`,
-      [r.sourceEventId, r.at, r.actorId, r.action, r.targetType, r.targetId, r.summary, JSON.stringify(r.details)],
+      [r.sourceEventId, r.at, r.actorId, r.action, r.targetType, r.targetId, r.summary, JSON.stringify(r.details), JSON.stringify(r.names)],
     );
     return rows.length > 0;
   }
@@ -63,7 +64,7 @@ export class PostgresAuditRepository extends AuditRepository {
 
   async list(q: AuditQuery): Promise<AuditEntry[]> {
     const rows: AuditRow[] = await this.db.query(
-      `SELECT a.id, a.at, a.actor_id, u.name AS actor_name, a.action, a.target_type, a.target_id, a.summary, a.details
+      `SELECT a.id, a.at, a.actor_id, u.name AS actor_name, a.action, a.target_type, a.target_id, a.summary, a.details, a.names
          FROM identity.audit_log a LEFT JOIN identity.users u ON u.id = a.actor_id
         WHERE ($1::bigint IS NULL OR a.id < $1)
           AND ($2::text IS NULL OR a.action = $2)
@@ -83,6 +84,7 @@ export class PostgresAuditRepository extends AuditRepository {
       targetId: r.target_id,
       summary: r.summary,
       details: r.details,
+      names: r.names,
     }));
   }
 }

@@ -27,7 +27,7 @@ export class AuditService {
       user: (id) => names.users.get(String(id)) ?? String(id),
       course: (id) => names.courses.get(String(id)) ?? String(id),
     });
-    return this.log.record({ ...record, summary });
+    return this.log.record({ ...record, summary, names: Object.fromEntries([...names.users, ...names.courses]) });
   }
 
   async list(req: ListAuditRequest): Promise<AuditListReply> {

@@ -3,6 +3,7 @@ import type { AuditEntry, ErrorBody } from '@classconnect/contracts';
 import { formatDate, formatTime, t } from '../i18n.js';
 import type { Live } from '../live.js';
 import { ErrorAlert } from '../ui.js';
+import { auditText } from './audit-text.js';
 
 const PageSize = 50;
 
@@ -66,7 +67,7 @@ export function AuditPanel({ live }: { live: Live }) {
             {entries.map((e) => (
               <li key={e.id} className="admin-item audit-item">
                 <div className="admin-item-main">
-                  <span className="audit-summary">{e.summary}</span>
+                  <span className="audit-summary">{auditText(e)}</span>
                   <span className="admin-item-sub">
                     <time dateTime={e.at}>
                       {formatDate(e.at)}, {formatTime(e.at)}

@@ -18,7 +18,9 @@ export class AddAdministrationAndAudit1796000000000 implements MigrationInterfac
         target_type text NOT NULL,
         target_id text,
         summary text NOT NULL,
-        details jsonb NOT NULL DEFAULT '{}'::jsonb
+        details jsonb NOT NULL DEFAULT '{}'::jsonb,
+        -- The names of the accounts and courses the entry mentions, as they were: clients word it in their language.
+        names jsonb NOT NULL DEFAULT '{}'::jsonb
       )`);
     await db.query('CREATE INDEX audit_log_actor_idx ON identity.audit_log (actor_id, id DESC)');
     await db.query('CREATE INDEX audit_log_target_idx ON identity.audit_log (target_id, id DESC)');
