@@ -9,7 +9,9 @@ import { AttendanceStatus } from './events.js';
 import { LateAfterMinutes, QrCodeInput, QrOptions, WindowMinutes } from './messages.js';
 import { Id, Position, RadiusM } from './primitives.js';
 import { AuthenticationResponse, RegistrationResponse } from './webauthn.js';
-import * as M from './messages.js';
+import type * as M from './messages.js';
+// People and courses administration, audit log
+import { CreateCourseRequest, CreateUserRequest, ListAuditRequest, ListUsersRequest, SetCourseTeachersRequest, UpdateCourseRequest, UpdateUserRequest } from './messages.js';
 
 export const ClientEvents = {
   sessionStart: 'session:start',
@@ -82,14 +84,14 @@ export const ClientPayloads = {
   [ClientEvents.historyMine]: Empty,
   [ClientEvents.sessionQr]: z.object({ sessionId: Id }).strict(),
   // People and courses administration, audit log
-  [ClientEvents.userCreate]: M.CreateUserRequest.omit({ actor: true }),
-  [ClientEvents.userList]: M.ListUsersRequest.omit({ actor: true }),
-  [ClientEvents.userUpdate]: M.UpdateUserRequest.omit({ actor: true }),
-  [ClientEvents.courseCreate]: M.CreateCourseRequest.omit({ actor: true }),
-  [ClientEvents.courseUpdate]: M.UpdateCourseRequest.omit({ actor: true }),
-  [ClientEvents.courseTeachersSet]: M.SetCourseTeachersRequest.omit({ actor: true }),
+  [ClientEvents.userCreate]: CreateUserRequest.omit({ actor: true }),
+  [ClientEvents.userList]: ListUsersRequest.omit({ actor: true }),
+  [ClientEvents.userUpdate]: UpdateUserRequest.omit({ actor: true }),
+  [ClientEvents.courseCreate]: CreateCourseRequest.omit({ actor: true }),
+  [ClientEvents.courseUpdate]: UpdateCourseRequest.omit({ actor: true }),
+  [ClientEvents.courseTeachersSet]: SetCourseTeachersRequest.omit({ actor: true }),
   [ClientEvents.courseList]: Empty,
-  [ClientEvents.auditList]: M.ListAuditRequest.omit({ actor: true }),
+  [ClientEvents.auditList]: ListAuditRequest.omit({ actor: true }),
 } as const satisfies Record<ClientEvent, z.ZodType>;
 
 export type ClientPayload<E extends ClientEvent> = z.input<(typeof ClientPayloads)[E]>;
