@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TokenService } from '@classconnect/auth';
 import { MessagingModule } from '@classconnect/messaging';
+import { AdminGateway } from './admin/admin.gateway.js';
 import { AuthService } from './auth/auth.service.js';
 import { CheckinService } from './checkin/checkin.service.js';
 import { QrCodeService } from './checkin/qr-code.service.js';
@@ -36,6 +37,8 @@ export class GatewayModule {
         DevicesGateway,
         // Check-in flags
         FlagsGateway,
+        // People, courses and the audit log
+        AdminGateway,
       ],
     };
   }

@@ -2,9 +2,11 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { QueueGroup } from '@classconnect/contracts';
 import { MessagingModule } from '@classconnect/messaging';
 import { AccountsModule } from './accounts/accounts.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { ServiceName, type IdentityConfig } from './config.js';
 import { CoursesModule } from './courses/courses.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { PeopleModule } from './people/people.module.js';
 
 @Module({})
 export class AppModule {
@@ -16,6 +18,9 @@ export class AppModule {
         DatabaseModule.forRoot(config.DATABASE_URL),
         AccountsModule.forRoot({ tokenSecret: config.AUTH_TOKEN_SECRET, accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS }),
         CoursesModule,
+        // People and courses administration, audit log
+        PeopleModule,
+        AuditModule,
       ],
     };
   }

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { AdminHome } from './admin/admin-home.js';
 import { loadAuth, saveAuth, type Auth } from './api.js';
 import { t } from './i18n.js';
 import { Live, type ConnectionState } from './live.js';
@@ -63,6 +64,8 @@ export function App() {
           <p className="muted">{t('loading')}</p>
         ) : role === 'student' ? (
           <StudentHome live={live} auth={auth} />
+        ) : role === 'admin' ? (
+          <AdminHome live={live} auth={auth} />
         ) : (
           <TeacherHome live={live} auth={auth} />
         )}

@@ -45,6 +45,15 @@ export const ErrorCode = {
   QR_INVALID: 'QR_INVALID',
   /** session:qr for a session that does not use QR codes. */
   QR_NOT_ENABLED: 'QR_NOT_ENABLED',
+  // people and courses administration
+  /** user:create with an email another account already has. */
+  EMAIL_TAKEN: 'EMAIL_TAKEN',
+  /** course:create with a code another course already has. */
+  COURSE_CODE_TAKEN: 'COURSE_CODE_TAKEN',
+  /** user:update for an account that does not exist. */
+  USER_NOT_FOUND: 'USER_NOT_FOUND',
+  /** course:teachers:set naming an account that is not a teacher (or does not exist). */
+  NOT_A_TEACHER: 'NOT_A_TEACHER',
   // infrastructure
   NOT_FOUND: 'NOT_FOUND',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',

@@ -38,6 +38,13 @@ export const EventSubjects = {
   // Check-in flags (anti-cheating signals; a teacher decides)
   /** An accepted check-in shows a sign a teacher should look at. A flag never rejects by itself. */
   checkinFlagged: 'attendance.checkin.flagged.v1',
+  // People and courses administration
+  /** An admin created an account. */
+  accountCreated: 'directory.account.created.v1',
+  /** An admin changed an account's name, role or password. */
+  accountUpdated: 'directory.account.updated.v1',
+  /** An admin created a course, changed its title or term, or set its teachers. */
+  courseChanged: 'directory.course.changed.v1',
 } as const;
 export type EventSubject = (typeof EventSubjects)[keyof typeof EventSubjects];
 
@@ -240,6 +247,42 @@ export const CheckinFlaggedV1 = z.object({
   flaggedAt: IsoTime,
 });
 
+// People and courses administration
+export const AccountCreatedV1 = z.object({
+  userId: Id,
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(['admin', 'teacher', 'student']),
+  /** False when the account signs in with single sign-on or a passkey only. */
+  hasPassword: z.boolean(),
+  changedBy: Id,
+  changedAt: IsoTime,
+});
+
+export const AccountUpdatedV1 = z.object({
+  userId: Id,
+  /** The new values of what changed; `passwordChanged` says a new password was set (never the password). */
+  changes: z.object({
+    name: z.string().optional(),
+    role: z.enum(['admin', 'teacher', 'student']).optional(),
+    passwordChanged: z.literal(true).optional(),
+  }),
+  changedBy: Id,
+  changedAt: IsoTime,
+});
+
+export const CourseChangedV1 = z.object({
+  courseId: Id,
+  change: z.enum(['created', 'updated', 'teachers-set']),
+  /** The course as it is after the change. */
+  code: z.string(),
+  title: z.string(),
+  term: z.string().nullable(),
+  teacherIds: z.array(Id),
+  changedBy: Id,
+  changedAt: IsoTime,
+});
+
 export const EventSchemas = {
   [EventSubjects.sessionOpened]: SessionOpenedV1,
   [EventSubjects.sessionClosed]: SessionClosedV1,
@@ -256,6 +299,10 @@ export const EventSchemas = {
   [EventSubjects.deviceApprovalRequested]: DeviceApprovalRequestedV1,
   [EventSubjects.deviceDecided]: DeviceDecidedV1,
   [EventSubjects.checkinFlagged]: CheckinFlaggedV1,
+  // People and courses administration
+  [EventSubjects.accountCreated]: AccountCreatedV1,
+  [EventSubjects.accountUpdated]: AccountUpdatedV1,
+  [EventSubjects.courseChanged]: CourseChangedV1,
 } as const satisfies Record<EventSubject, z.ZodType>;
 
 export type EventData<S extends EventSubject> = z.infer<(typeof EventSchemas)[S]>;

@@ -501,3 +501,104 @@ export interface SessionFlagsReply {
   sessionId: string;
   students: { studentId: string; flags: CheckinFlag[] }[];
 }
+
+// ---------- identity-service: people and courses administration ----------
+export const Email = z.string().trim().toLowerCase().email().max(254);
+export const PersonName = z.string().trim().min(1).max(200);
+/** A password an admin sets: at least 8 characters (argon2id-hashed; never stored or logged as given). */
+export const NewPassword = z.string().min(8).max(1_024);
+export const CourseCode = z.string().trim().min(1).max(64);
+export const CourseTitle = z.string().trim().min(1).max(200);
+export const CourseTerm = z.string().trim().min(1).max(64);
+
+export const CreateUserRequest = z
+  .object({ actor: Actor, email: Email, name: PersonName, role: Role, password: NewPassword.optional() })
+  .strict();
+export type CreateUserRequest = z.infer<typeof CreateUserRequest>;
+
+export const ListUsersRequest = z
+  .object({
+    actor: Actor,
+    /** Part of a name or an email, case-insensitive. Teachers must give at least 3 characters. */
+    query: z.string().trim().max(100).optional(),
+    role: Role.optional(),
+    limit: z.number().int().min(1).max(200).default(50),
+    offset: z.number().int().min(0).max(1_000_000).default(0),
+  })
+  .strict();
+export type ListUsersRequest = z.infer<typeof ListUsersRequest>;
+
+export const UpdateUserRequest = z
+  .object({ actor: Actor, targetUserId: Id, name: PersonName.optional(), role: Role.optional(), password: NewPassword.optional() })
+  .strict();
+export type UpdateUserRequest = z.infer<typeof UpdateUserRequest>;
+
+/** An account as an admin sees it (teachers looking up students get the same shape, students only). */
+export interface AccountView extends UserSummary {
+  disabled: boolean;
+  /** False for accounts that sign in with single sign-on or a passkey only. */
+  hasPassword: boolean;
+  createdAt: string;
+}
+export interface UserListReply {
+  users: AccountView[];
+  /** How many accounts match, for paging. */
+  total: number;
+}
+
+export const CreateCourseRequest = z.object({ actor: Actor, code: CourseCode, title: CourseTitle, term: CourseTerm }).strict();
+export type CreateCourseRequest = z.infer<typeof CreateCourseRequest>;
+export const UpdateCourseRequest = z
+  .object({ actor: Actor, courseId: Id, title: CourseTitle.optional(), term: CourseTerm.optional() })
+  .strict();
+export type UpdateCourseRequest = z.infer<typeof UpdateCourseRequest>;
+export const SetCourseTeachersRequest = z.object({ actor: Actor, courseId: Id, teacherIds: z.array(Id).max(50) }).strict();
+export type SetCourseTeachersRequest = z.infer<typeof SetCourseTeachersRequest>;
+export const ListCoursesRequest = z.object({ actor: Actor }).strict();
+
+export interface CourseView {
+  id: string;
+  code: string;
+  title: string;
+  term: string | null;
+  teachers: { id: string; name: string }[];
+  studentCount: number;
+}
+export interface CourseListReply {
+  courses: CourseView[];
+}
+
+// ---------- identity-service: audit log ----------
+export const ListAuditRequest = z
+  .object({
+    actor: Actor,
+    limit: z.number().int().min(1).max(200).default(50),
+    /** Paging, newest first: entries with an id below this one (the last id of the previous page). */
+    before: z.number().int().positive().optional(),
+    /** An event type such as `directory.account.created.v1` or `attendance.session.opened.v1`. */
+    action: z.string().trim().min(1).max(128).optional(),
+    actorId: Id.optional(),
+    targetId: z.string().trim().min(1).max(128).optional(),
+  })
+  .strict();
+export type ListAuditRequest = z.infer<typeof ListAuditRequest>;
+
+/** One recorded administrative or teaching action. */
+export interface AuditEntry {
+  id: number;
+  at: string;
+  /** Who did it; null when the system did (a session that closed itself). */
+  actorId: string | null;
+  actorName: string | null;
+  /** The event type without its version prefix, e.g. `directory.account.created.v1`. */
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  summary: string;
+  details: Record<string, unknown>;
+  /** Names (of accounts) and codes (of courses) of the ids the entry mentions, as they were when it was recorded. */
+  names: Record<string, string>;
+}
+export interface AuditListReply {
+  entries: AuditEntry[];
+}

@@ -98,3 +98,28 @@ export function authorize(actor: Actor, action: Permission): Scope {
   if (!scope) throw new DomainError(ErrorCode.FORBIDDEN, `Your account (${actor.role}) is not allowed to ${ActionWords[action]}.`);
   return scope;
 }
+
+// Scope checks in the owning services (role matrix): one rule for what each scope covers.
+/** What the owning service knows about the actor's relation to the thing acted on. */
+export interface ScopeFacts {
+  /** The actor teaches the course. */
+  teaches?: boolean;
+  /** The actor is enrolled in the course. */
+  enrolled?: boolean;
+  /** The thing is the actor's own (account, passkey, record). */
+  self?: boolean;
+}
+
+/** Whether `scope` covers the thing these facts describe: `any` covers everything, the others need their fact. */
+export function inScope(scope: Scope, facts: ScopeFacts): boolean {
+  switch (scope) {
+    case 'any':
+      return true;
+    case 'own-course':
+      return facts.teaches === true;
+    case 'enrolled':
+      return facts.enrolled === true;
+    case 'self':
+      return facts.self === true;
+  }
+}

@@ -10,6 +10,8 @@ import { CredentialId, LateAfterMinutes, QrCodeInput, QrOptions, WindowMinutes }
 import { Id, Position, RadiusM } from './primitives.js';
 import { AuthenticationResponse, RegistrationResponse } from './webauthn.js';
 import type * as M from './messages.js';
+// People and courses administration, audit log
+import { CreateCourseRequest, CreateUserRequest, ListAuditRequest, ListUsersRequest, SetCourseTeachersRequest, UpdateCourseRequest, UpdateUserRequest } from './messages.js';
 
 export const ClientEvents = {
   sessionStart: 'session:start',
@@ -34,6 +36,15 @@ export const ClientEvents = {
   deviceDeny: 'device:deny',
   // Check-in flags
   flagsGet: 'flags:get',
+  // People and courses administration, audit log (apps/gateway/src/admin)
+  userCreate: 'user:create',
+  userList: 'user:list',
+  userUpdate: 'user:update',
+  courseCreate: 'course:create',
+  courseUpdate: 'course:update',
+  courseTeachersSet: 'course:teachers:set',
+  courseList: 'course:list',
+  auditList: 'audit:list',
 } as const;
 export type ClientEvent = (typeof ClientEvents)[keyof typeof ClientEvents];
 
@@ -85,6 +96,15 @@ export const ClientPayloads = {
   [ClientEvents.deviceApprove]: z.object({ credentialId: CredentialId }).strict(),
   [ClientEvents.deviceDeny]: z.object({ credentialId: CredentialId }).strict(),
   [ClientEvents.flagsGet]: z.object({ sessionId: Id }).strict(),
+  // People and courses administration, audit log
+  [ClientEvents.userCreate]: CreateUserRequest.omit({ actor: true }),
+  [ClientEvents.userList]: ListUsersRequest.omit({ actor: true }),
+  [ClientEvents.userUpdate]: UpdateUserRequest.omit({ actor: true }),
+  [ClientEvents.courseCreate]: CreateCourseRequest.omit({ actor: true }),
+  [ClientEvents.courseUpdate]: UpdateCourseRequest.omit({ actor: true }),
+  [ClientEvents.courseTeachersSet]: SetCourseTeachersRequest.omit({ actor: true }),
+  [ClientEvents.courseList]: Empty,
+  [ClientEvents.auditList]: ListAuditRequest.omit({ actor: true }),
 } as const satisfies Record<ClientEvent, z.ZodType>;
 
 export type ClientPayload<E extends ClientEvent> = z.input<(typeof ClientPayloads)[E]>;
@@ -122,6 +142,15 @@ export interface ClientAckData {
   [ClientEvents.deviceDeny]: M.DeviceDecisionReply;
   /** Check-in flags found so far in the session (the live roster reads them after a reload). */
   [ClientEvents.flagsGet]: M.SessionFlagsReply;
+  // People and courses administration, audit log
+  [ClientEvents.userCreate]: M.AccountView;
+  [ClientEvents.userList]: M.UserListReply;
+  [ClientEvents.userUpdate]: M.AccountView;
+  [ClientEvents.courseCreate]: M.CourseView;
+  [ClientEvents.courseUpdate]: M.CourseView;
+  [ClientEvents.courseTeachersSet]: M.CourseView;
+  [ClientEvents.courseList]: M.CourseListReply;
+  [ClientEvents.auditList]: M.AuditListReply;
 }
 
 /** The code to show now: the QR code encodes `url`; `shortCode` is shown beside it. Ask again at `expiresAt`. */

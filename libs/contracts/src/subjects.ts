@@ -39,6 +39,15 @@ export const Rpc = {
   // Check-in flags
   sessionFenceDistance: 'cc.session.fence-distance.v1',
   reportSessionFlags: 'cc.report.session-flags.v1',
+  // People and courses administration, audit log (identity-service)
+  identityUserCreate: 'cc.identity.user-create.v1',
+  identityUserList: 'cc.identity.user-list.v1',
+  identityUserUpdate: 'cc.identity.user-update.v1',
+  identityCourseCreate: 'cc.identity.course-create.v1',
+  identityCourseUpdate: 'cc.identity.course-update.v1',
+  identityCourseTeachersSet: 'cc.identity.course-teachers-set.v1',
+  identityCourseList: 'cc.identity.course-list.v1',
+  identityAuditList: 'cc.identity.audit-list.v1',
 } as const;
 export type RpcSubject = (typeof Rpc)[keyof typeof Rpc];
 
@@ -73,6 +82,15 @@ export const RpcRequestSchemas = {
   [Rpc.reportMyRecords]: M.MyRecordsRequest,
   [Rpc.sessionFenceDistance]: M.FenceDistanceRequest,
   [Rpc.reportSessionFlags]: M.SessionRefRequest,
+  // People and courses administration, audit log
+  [Rpc.identityUserCreate]: M.CreateUserRequest,
+  [Rpc.identityUserList]: M.ListUsersRequest,
+  [Rpc.identityUserUpdate]: M.UpdateUserRequest,
+  [Rpc.identityCourseCreate]: M.CreateCourseRequest,
+  [Rpc.identityCourseUpdate]: M.UpdateCourseRequest,
+  [Rpc.identityCourseTeachersSet]: M.SetCourseTeachersRequest,
+  [Rpc.identityCourseList]: M.ListCoursesRequest,
+  [Rpc.identityAuditList]: M.ListAuditRequest,
 } as const satisfies Record<RpcSubject, z.ZodType>;
 
 export interface RpcReplies {
@@ -105,6 +123,15 @@ export interface RpcReplies {
   [Rpc.reportMyRecords]: M.MyRecordsReply;
   [Rpc.sessionFenceDistance]: M.FenceDistanceReply;
   [Rpc.reportSessionFlags]: M.SessionFlagsReply;
+  // People and courses administration, audit log
+  [Rpc.identityUserCreate]: M.AccountView;
+  [Rpc.identityUserList]: M.UserListReply;
+  [Rpc.identityUserUpdate]: M.AccountView;
+  [Rpc.identityCourseCreate]: M.CourseView;
+  [Rpc.identityCourseUpdate]: M.CourseView;
+  [Rpc.identityCourseTeachersSet]: M.CourseView;
+  [Rpc.identityCourseList]: M.CourseListReply;
+  [Rpc.identityAuditList]: M.AuditListReply;
 }
 
 /** The request a caller builds (schema input: defaults may be left out). */

@@ -15,7 +15,7 @@ import { RpcClient, connectNats, type NatsConnection } from '@classconnect/messa
 import { ensureDatabase, revertLast } from '@classconnect/persistence';
 import { AppModule } from '../../../apps/identity-service/src/app.module.js';
 import { IdentityEnv } from '../../../apps/identity-service/src/config.js';
-import { identityDataSourceOptions, migrateIdentity, openIdentityDataSource } from '../../../apps/identity-service/src/database/identity-database.js';
+import { IdentityMigrations, identityDataSourceOptions, migrateIdentity, openIdentityDataSource } from '../../../apps/identity-service/src/database/identity-database.js';
 import { runCli } from '../../../apps/identity-service/src/provisioning/cli-commands.js';
 import { DemoPasswords, demoStudentEmail } from '../../../apps/identity-service/src/provisioning/demo-university.js';
 import type { TestClass } from '../../../apps/identity-service/src/provisioning/test-class.js';
@@ -59,9 +59,10 @@ describe('identity-service against real Postgres and NATS', () => {
     await ensureDatabase(databaseUrl);
     db = await openIdentityDataSource(databaseUrl, 2);
     await db.query('DROP SCHEMA IF EXISTS identity CASCADE');
-    await expect(migrateIdentity(databaseUrl)).resolves.toEqual(['CreateIdentitySchema1795305600000']);
+    await expect(migrateIdentity(databaseUrl)).resolves.toEqual(IdentityMigrations.map((m) => m.name));
+    // Down the newest migration and up again.
     await revertLast(identityDataSourceOptions(databaseUrl));
-    await expect(migrateIdentity(databaseUrl)).resolves.toEqual(['CreateIdentitySchema1795305600000']);
+    await expect(migrateIdentity(databaseUrl)).resolves.toEqual([IdentityMigrations.at(-1)!.name]);
 
     const seeded = await cli('seed-demo');
     expect(seeded.code).toBe(0);

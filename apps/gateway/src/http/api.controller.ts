@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { NATS_CONNECTION, RpcClient, sleep, type NatsConnection } from '@classconnect/messaging';
-import { Id, Rpc, SignInRequest, parseOrThrow } from '@classconnect/contracts';
+import { Id, Rpc, SignInRequest, authorize, parseOrThrow } from '@classconnect/contracts';
 import { newCorrelationId } from '@classconnect/observability';
 import { AuthService, actorOf, bearerToken } from '../auth/auth.service.js';
 import { reportFileName, reportToCsv } from './report-csv.js';
@@ -24,6 +24,7 @@ export class ApiController {
   @Get('api/sessions/:sessionId/report')
   async report(@Param('sessionId') sessionId: string, @Headers('authorization') authorization?: string) {
     const actor = actorOf(await this.auth.authenticate(bearerToken(authorization)));
+    authorize(actor, 'report.read');
     return this.rpc.request(Rpc.reportGet, { actor, sessionId: parseOrThrow(Id, sessionId, 'session id') }, { correlationId: newCorrelationId() });
   }
 

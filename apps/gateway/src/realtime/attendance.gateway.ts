@@ -9,7 +9,7 @@ import {
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
-import { ClientEvents, DomainError, ErrorCode, Rpc, type ClientEvent } from '@classconnect/contracts';
+import { ClientEvents, Rpc, authorize, type ClientEvent } from '@classconnect/contracts';
 import { RpcClient, toErrorBody } from '@classconnect/messaging';
 import { createLogger, newCorrelationId } from '@classconnect/observability';
 import { AuthService, actorOf } from '../auth/auth.service.js';
@@ -20,10 +20,9 @@ import { deviceFingerprintOf } from '../flags/device-fingerprint.js';
 import { EventFanout } from './event-fanout.service.js';
 import { RateLimiter } from './rate-limiter.js';
 import { Rooms } from './rooms.js';
-import { requireRole, runClientEvent, userOf, type SocketUser } from './socket-handler.js';
+import { runClientEvent, userOf, type SocketUser } from './socket-handler.js';
 
 const log = createLogger('AttendanceGateway');
-const Teachers: ('teacher' | 'admin')[] = ['teacher', 'admin'];
 
 /**
  * The Socket.IO edge. A connection needs a valid access token in the handshake (`auth.token`);
@@ -107,6 +106,7 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
   @SubscribeMessage(ClientEvents.whoami)
   whoami(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
     return runClientEvent(s, ClientEvents.whoami, body, async ({}, { actor, correlationId }) => {
+      authorize(actor, 'account.read-self');
       const { claims } = userOf(s);
       const { courses } = await this.rpc.request(Rpc.identityCoursesOf, { userId: actor.userId }, { correlationId });
       return { user: { id: claims.userId, email: claims.email, name: claims.name, role: claims.role }, courses };
@@ -116,7 +116,7 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
   @SubscribeMessage(ClientEvents.sessionStart)
   startSession(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
     return runClientEvent(s, ClientEvents.sessionStart, body, (req, { actor, correlationId }) => {
-      requireRole(actor, Teachers, 'start a session');
+      authorize(actor, 'session.start');
       return this.rpc.request(Rpc.sessionStart, { actor, ...req }, { correlationId });
     });
   }
@@ -124,50 +124,55 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
   @SubscribeMessage(ClientEvents.sessionStop)
   stopSession(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
     return runClientEvent(s, ClientEvents.sessionStop, body, (req, { actor, correlationId }) => {
-      requireRole(actor, Teachers, 'stop a session');
+      authorize(actor, 'session.stop');
       return this.rpc.request(Rpc.sessionStop, { actor, ...req }, { correlationId });
     });
   }
 
   @SubscribeMessage(ClientEvents.sessionGet)
   getSession(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
-    return runClientEvent(s, ClientEvents.sessionGet, body, (req, { actor, correlationId }) =>
-      this.rpc.request(Rpc.sessionGet, { actor, ...req }, { correlationId }),
-    );
+    return runClientEvent(s, ClientEvents.sessionGet, body, (req, { actor, correlationId }) => {
+      authorize(actor, 'session.read');
+      return this.rpc.request(Rpc.sessionGet, { actor, ...req }, { correlationId });
+    });
   }
 
   @SubscribeMessage(ClientEvents.sessionsActive)
   activeSessions(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
-    return runClientEvent(s, ClientEvents.sessionsActive, body, (_req, { actor, correlationId }) =>
-      this.rpc.request(Rpc.sessionActive, { actor }, { correlationId }),
-    );
+    return runClientEvent(s, ClientEvents.sessionsActive, body, (_req, { actor, correlationId }) => {
+      authorize(actor, 'session.list-active');
+      return this.rpc.request(Rpc.sessionActive, { actor }, { correlationId });
+    });
   }
 
   @SubscribeMessage(ClientEvents.passkeyOptions)
   passkeyOptions(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
-    return runClientEvent(s, ClientEvents.passkeyOptions, body, (_req, { actor, correlationId }) =>
-      this.rpc.request(Rpc.passkeyRegistrationOptions, { actor }, { correlationId }),
-    );
+    return runClientEvent(s, ClientEvents.passkeyOptions, body, (_req, { actor, correlationId }) => {
+      authorize(actor, 'passkey.manage-own');
+      return this.rpc.request(Rpc.passkeyRegistrationOptions, { actor }, { correlationId });
+    });
   }
 
   @SubscribeMessage(ClientEvents.passkeyRegister)
   registerPasskey(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
-    return runClientEvent(s, ClientEvents.passkeyRegister, body, (req, { actor, correlationId }) =>
-      this.rpc.request(Rpc.passkeyRegister, { actor, ...req }, { correlationId }),
-    );
+    return runClientEvent(s, ClientEvents.passkeyRegister, body, (req, { actor, correlationId }) => {
+      authorize(actor, 'passkey.manage-own');
+      return this.rpc.request(Rpc.passkeyRegister, { actor, ...req }, { correlationId });
+    });
   }
 
   @SubscribeMessage(ClientEvents.passkeyList)
   listPasskeys(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
-    return runClientEvent(s, ClientEvents.passkeyList, body, (_req, { actor, correlationId }) =>
-      this.rpc.request(Rpc.passkeyList, { actor }, { correlationId }),
-    );
+    return runClientEvent(s, ClientEvents.passkeyList, body, (_req, { actor, correlationId }) => {
+      authorize(actor, 'passkey.manage-own');
+      return this.rpc.request(Rpc.passkeyList, { actor }, { correlationId });
+    });
   }
 
   @SubscribeMessage(ClientEvents.checkinBegin)
   beginCheckin(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
     return runClientEvent(s, ClientEvents.checkinBegin, body, (req, { actor, correlationId }) => {
-      requireRole(actor, ['student'], 'check in');
+      authorize(actor, 'checkin.submit');
       const { deviceFingerprint } = userOf(s);
       return this.rpc.request(Rpc.checkinChallenge, { actor, ...req, ...(deviceFingerprint ? { deviceFingerprint } : {}) }, { correlationId });
     });
@@ -176,7 +181,7 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
   @SubscribeMessage(ClientEvents.checkinSubmit)
   submitCheckin(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
     return runClientEvent(s, ClientEvents.checkinSubmit, body, (req, { actor, correlationId, socket }) => {
-      requireRole(actor, ['student'], 'check in');
+      authorize(actor, 'checkin.submit');
       return this.checkins.submit(actor.userId, req, correlationId, socket.id, userOf(socket).deviceFingerprint);
     });
   }
@@ -184,7 +189,7 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
   @SubscribeMessage(ClientEvents.sessionQr)
   showQr(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
     return runClientEvent(s, ClientEvents.sessionQr, body, (req, { actor, correlationId }) => {
-      requireRole(actor, Teachers, 'show a session’s QR code');
+      authorize(actor, 'session.show-qr');
       return this.qrCodes.current(actor, req.sessionId, correlationId);
     });
   }
@@ -192,7 +197,7 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
   @SubscribeMessage(ClientEvents.attendanceMark)
   markAttendance(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
     return runClientEvent(s, ClientEvents.attendanceMark, body, ({ targetStudentId, ...req }, { actor, correlationId }) => {
-      requireRole(actor, Teachers, 'mark attendance by hand');
+      authorize(actor, 'attendance.mark');
       return this.rpc.request(Rpc.sessionMark, { actor, ...req, studentId: targetStudentId }, { correlationId });
     });
   }
@@ -200,7 +205,7 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
   @SubscribeMessage(ClientEvents.reportGet)
   getReport(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
     return runClientEvent(s, ClientEvents.reportGet, body, (req, { actor, correlationId }) => {
-      if (actor.role === 'student') throw new DomainError(ErrorCode.FORBIDDEN, 'Only the course’s teachers can read a session report.');
+      authorize(actor, 'report.read');
       return this.rpc.request(Rpc.reportGet, { actor, ...req }, { correlationId });
     });
   }
@@ -208,15 +213,16 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
   @SubscribeMessage(ClientEvents.historyCourse)
   courseHistory(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
     return runClientEvent(s, ClientEvents.historyCourse, body, (req, { actor, correlationId }) => {
-      requireRole(actor, Teachers, 'read a course’s attendance history');
+      authorize(actor, 'history.read-course');
       return this.rpc.request(Rpc.reportCourseHistory, { actor, ...req }, { correlationId });
     });
   }
 
   @SubscribeMessage(ClientEvents.historyMine)
   myHistory(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
-    return runClientEvent(s, ClientEvents.historyMine, body, (_req, { actor, correlationId }) =>
-      this.rpc.request(Rpc.reportMyHistory, { actor }, { correlationId }),
-    );
+    return runClientEvent(s, ClientEvents.historyMine, body, (_req, { actor, correlationId }) => {
+      authorize(actor, 'history.read-own');
+      return this.rpc.request(Rpc.reportMyHistory, { actor }, { correlationId });
+    });
   }
 }

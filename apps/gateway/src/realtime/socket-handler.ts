@@ -64,9 +64,3 @@ export async function runClientEvent<E extends ClientEvent>(
     return { ok: false, error: toErrorBody(err, log, { event, correlationId, userId: userOf(socket)?.actor?.userId }) };
   }
 }
-
-export function requireRole(actor: Actor, roles: Actor['role'][], action: string): void {
-  if (!roles.includes(actor.role)) {
-    throw new DomainError(ErrorCode.FORBIDDEN, `Your account (${actor.role}) is not allowed to ${action}.`);
-  }
-}

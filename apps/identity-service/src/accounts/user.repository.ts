@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import type { Role, UserSummary } from '@classconnect/contracts';
 
 export interface UserRecord extends UserSummary {
-  passwordHash: string;
+  /** null: the account signs in with single sign-on or a passkey only. */
+  passwordHash: string | null;
   disabled: boolean;
 }
 
@@ -20,7 +21,7 @@ interface UserRow {
   email: string;
   name: string;
   role: Role;
-  password_hash: string;
+  password_hash: string | null;
   disabled: boolean;
 }
 

@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   DomainError,
   ErrorCode,
+  authorize,
+  inScope,
   type Actor,
   type AttendanceRate,
   type AttendanceStatus,
@@ -34,9 +36,9 @@ export class HistoryService {
   ) {}
 
   async courseHistory(actor: Actor, courseId: string): Promise<CourseHistoryReply> {
-    if (actor.role === 'student') throw new DomainError(ErrorCode.FORBIDDEN, 'Only the course’s teachers and administrators can read its attendance history.');
+    const scope = authorize(actor, 'history.read-course');
     const course = await this.directory.course(courseId);
-    if (actor.role !== 'admin' && !course.teacherIds.includes(actor.userId)) {
+    if (!inScope(scope, { teaches: course.teacherIds.includes(actor.userId) })) {
       throw new DomainError(ErrorCode.NOT_COURSE_TEACHER, 'Only the course’s teachers and administrators can read its attendance history.');
     }
     const [sessions, roster] = await Promise.all([this.store.closedSessionsOfCourse(courseId), this.directory.roster(courseId)]);
@@ -76,6 +78,7 @@ export class HistoryService {
 
   /** The actor's own status in each closed session of each course they attend now; never anyone else's. */
   async myHistory(actor: Actor): Promise<MyHistoryReply> {
+    authorize(actor, 'history.read-own'); // scope self: only the actor's own rows are read below
     const courses = (await this.directory.coursesOf(actor.userId)).filter((c) => c.relation === 'student');
     if (courses.length === 0) return { courses: [] };
     const sessions = await this.store.closedSessionsOfStudent(

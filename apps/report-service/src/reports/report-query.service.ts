@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode, type Actor, type CheckinFlag, type ReportReply, type ReportRow, type SessionFlagsReply } from '@classconnect/contracts';
+import { DomainError, ErrorCode, authorize, inScope, type Actor, type CheckinFlag, type ReportReply, type ReportRow, type SessionFlagsReply } from '@classconnect/contracts';
 import { countStatuses } from './report-builder.js';
 import { ReportStore, UserDirectory } from './report.ports.js';
 
@@ -42,10 +42,11 @@ export class ReportQueryService {
 
   /** The session, when the actor may read its report: an administrator, or one of the course's teachers. */
   private async readableSession(actor: Actor, sessionId: string) {
-    if (actor.role === 'student') throw new DomainError(ErrorCode.FORBIDDEN, 'Only the course’s teachers and administrators can read a session report.');
+    const scope = authorize(actor, 'report.read');
     const session = await this.store.findSession(sessionId);
     if (!session) throw new DomainError(ErrorCode.SESSION_NOT_FOUND, 'There is no such session.');
-    if (actor.role !== 'admin' && session.teacherId !== actor.userId && !(await this.directory.teachersOf(session.courseId)).includes(actor.userId)) {
+    const teaches = scope === 'any' || session.teacherId === actor.userId || (await this.directory.teachersOf(session.courseId)).includes(actor.userId);
+    if (!inScope(scope, { teaches })) {
       throw new DomainError(ErrorCode.NOT_COURSE_TEACHER, 'Only the course’s teachers and administrators can read this report.');
     }
     return session;

@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode, Rpc, type QrCodeReply, type RpcParsed, type VerifyQrReply } from '@classconnect/contracts';
+import { DomainError, ErrorCode, Rpc, authorize, type QrCodeReply, type RpcParsed, type VerifyQrReply } from '@classconnect/contracts';
 import { createLogger } from '@classconnect/observability';
 import type { SessionStore } from '../sessions/session.model.js';
 import { isTeacherOf, notFound } from '../sessions/session.service.js';
@@ -28,10 +28,10 @@ export class QrService {
   /** For the course's teachers (as when the session opened) and admins, while the session is open. Called once per step. */
   async current(req: RpcParsed<typeof Rpc.sessionQr>): Promise<QrCodeReply> {
     const { actor, sessionId } = req;
-    if (actor.role === 'student') throw new DomainError(ErrorCode.FORBIDDEN, 'Only the teachers of the course can show its QR code.');
+    authorize(actor, 'session.show-qr');
     const session = await this.sessions.find(sessionId);
     if (!session) throw notFound();
-    if (!isTeacherOf(actor, session)) {
+    if (!isTeacherOf(actor, session, 'session.show-qr')) {
       throw new DomainError(ErrorCode.NOT_COURSE_TEACHER, `You do not teach ${session.courseCode}, so you cannot show its QR code.`);
     }
     if (!session.qr) throw new DomainError(ErrorCode.QR_NOT_ENABLED, 'This session does not use QR codes. Start a session with QR codes to show one.');

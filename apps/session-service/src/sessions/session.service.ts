@@ -6,7 +6,11 @@ import {
   EventSubjects,
   Rpc,
   SystemActorId,
+  authorize,
+  inScope,
+  scopeOf,
   type Actor,
+  type Permission,
   type ActiveSessionsReply,
   type CheckinContextReply,
   type MarkChangeReply,
@@ -38,6 +42,9 @@ export interface SessionServiceDeps {
 /** How many overdue sessions one sweep closes at most (the next sweep takes the rest). */
 export const AutoCloseBatch = 100;
 
+/** The most open sessions an admin's sessions:active lists. */
+export const AllOpenLimit = 500;
+
 /** Opens and closes sessions and records who is present. The only writer of live session state. */
 @Injectable()
 export class SessionService {
@@ -59,9 +66,9 @@ export class SessionService {
 
   async start(req: RpcParsed<typeof Rpc.sessionStart>, correlationId?: string): Promise<SessionView> {
     const { actor, courseId } = req;
-    if (actor.role === 'student') throw new DomainError(ErrorCode.FORBIDDEN, 'Only a teacher of the course can start a session.');
+    const scope = authorize(actor, 'session.start');
     const course = await this.identity.course(courseId, correlationId);
-    if (actor.role !== 'admin' && !course.teacherIds.includes(actor.userId)) {
+    if (!inScope(scope, { teaches: course.teacherIds.includes(actor.userId) })) {
       throw new DomainError(ErrorCode.NOT_COURSE_TEACHER, `You do not teach ${course.code}, so you cannot start a session for it.`);
     }
     const roster = await this.identity.roster(courseId, correlationId);
@@ -99,9 +106,9 @@ export class SessionService {
 
   async stop(req: RpcParsed<typeof Rpc.sessionStop>, correlationId?: string): Promise<SessionView> {
     const { actor, sessionId } = req;
-    if (actor.role === 'student') throw new DomainError(ErrorCode.FORBIDDEN, 'Only a teacher of the course can stop a session.');
+    authorize(actor, 'session.stop');
     const session = await this.mustFind(sessionId);
-    if (!isTeacherOf(actor, session)) {
+    if (!isTeacherOf(actor, session, 'session.stop')) {
       throw new DomainError(ErrorCode.NOT_COURSE_TEACHER, `You do not teach ${session.courseCode}, so you cannot stop its session.`);
     }
     const outcome = await this.closeAndPublish(session, actor.userId, 'stopped', correlationId);
@@ -138,15 +145,26 @@ export class SessionService {
 
   async get(req: RpcParsed<typeof Rpc.sessionGet>): Promise<SessionDetailReply> {
     const { actor, sessionId } = req;
+    const scope = authorize(actor, 'session.read');
     const session = await this.mustFind(sessionId);
-    if (isTeacherOf(actor, session)) return { ...toView(session), roster: await this.roster(sessionId) };
-    if (actor.role === 'student' && (await this.store.isEnrolled(sessionId, actor.userId))) return toView(session);
+    // Those who may act on the session (admins, its teachers) see its roster; its students see the session only.
+    if (isTeacherOf(actor, session, 'session.read')) return { ...toView(session), roster: await this.roster(sessionId) };
+    if (scope === 'enrolled' && inScope(scope, { enrolled: await this.store.isEnrolled(sessionId, actor.userId) })) return toView(session);
     throw new DomainError(ErrorCode.FORBIDDEN, 'Only the teachers and the students of this course can see this session.');
   }
 
   async active(req: RpcParsed<typeof Rpc.sessionActive>, correlationId?: string): Promise<ActiveSessionsReply> {
-    const courses = await this.identity.coursesOf(req.actor.userId, correlationId);
-    const ids = await this.store.openSessionIds(courses.map((c) => c.id));
+    const scope = authorize(req.actor, 'session.list-active');
+    // `any` (admins): every open session, which the auto-close schedule lists (up to AllOpenLimit).
+    // Otherwise the open sessions of the courses the actor teaches (own-course) or attends (enrolled).
+    const ids =
+      scope === 'any'
+        ? await this.store.dueForAutoClose(new Date(8.64e15), AllOpenLimit)
+        : await this.store.openSessionIds(
+            (await this.identity.coursesOf(req.actor.userId, correlationId))
+              .filter((c) => inScope(scope, { teaches: c.relation === 'teacher', enrolled: c.relation === 'student' }))
+              .map((c) => c.id),
+          );
     const sessions = await Promise.all(ids.map((id) => this.store.find(id)));
     return { sessions: sessions.filter((s): s is SessionRecord => s?.status === 'open').map(toView) };
   }
@@ -227,9 +245,9 @@ export class SessionService {
    */
   async changeMark(req: RpcParsed<typeof Rpc.sessionMark>, correlationId?: string): Promise<MarkChangeReply> {
     const { actor, sessionId, studentId } = req;
-    if (actor.role === 'student') throw new DomainError(ErrorCode.FORBIDDEN, 'Only a teacher of the course can mark attendance by hand.');
+    authorize(actor, 'attendance.mark');
     const session = await this.mustFind(sessionId);
-    if (!isTeacherOf(actor, session)) {
+    if (!isTeacherOf(actor, session, 'attendance.mark')) {
       throw new DomainError(ErrorCode.NOT_COURSE_TEACHER, `You do not teach ${session.courseCode}, so you cannot mark attendance in its session.`);
     }
     const changedAt = this.now().toISOString();
@@ -325,8 +343,13 @@ export class SessionService {
   }
 }
 
-export function isTeacherOf(actor: Actor, session: SessionRecord): boolean {
-  return actor.role === 'admin' || (actor.role === 'teacher' && session.teacherIds.includes(actor.userId));
+/**
+ * Whether the actor's scope for `action` (from the permission table) covers this session: any
+ * session for `any`, the sessions of courses they teach (as when it opened) for `own-course`.
+ */
+export function isTeacherOf(actor: Actor, session: SessionRecord, action: Permission): boolean {
+  const scope = scopeOf(actor.role, action);
+  return scope === 'any' || (scope === 'own-course' && inScope(scope, { teaches: session.teacherIds.includes(actor.userId) }));
 }
 
 export function notFound(): DomainError {

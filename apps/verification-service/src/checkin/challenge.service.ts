@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { DomainError, ErrorCode, type Actor, type IssueChallengeReply } from '@classconnect/contracts';
+import { DomainError, ErrorCode, authorize, inScope, type Actor, type IssueChallengeReply } from '@classconnect/contracts';
 import { VERIFICATION_CONFIG, type VerificationConfig } from '../config.js';
 import { Clock } from '../infrastructure/clock.js';
 import { CredentialRepository } from '../passkeys/credential.repository.js';
@@ -38,14 +38,14 @@ export class ChallengeService {
 
   /** `deviceFingerprint`: the gateway's hash of the connection's client signals, for the check-in flags. */
   async issue(actor: Actor, sessionId: string, correlationId?: string, deviceFingerprint?: string): Promise<IssueChallengeReply> {
-    if (actor.role !== 'student') throw new DomainError(ErrorCode.FORBIDDEN, 'Only students check in to a session.');
+    const scope = authorize(actor, 'checkin.submit');
     const studentId = actor.userId;
 
     const context = await this.sessions.checkinContext(sessionId, studentId, correlationId);
     if (context.status !== 'open') throw new DomainError(ErrorCode.SESSION_NOT_OPEN, 'This session is not open for check-in.');
     // A begin is a use of the account, even one refused below: two devices at once get the check-in flagged.
     if (context.enrolled) await this.flagDetector?.noteBegin(sessionId, studentId, deviceFingerprint);
-    if (!context.enrolled) throw new DomainError(ErrorCode.NOT_ENROLLED, 'You are not enrolled in this course.');
+    if (!inScope(scope, { enrolled: context.enrolled })) throw new DomainError(ErrorCode.NOT_ENROLLED, 'You are not enrolled in this course.');
     if (context.alreadyPresent) throw new DomainError(ErrorCode.ALREADY_CHECKED_IN, 'You are already checked in to this session.');
     if (context.windowClosed) {
       throw new DomainError(ErrorCode.CHECKIN_WINDOW_CLOSED, 'The check-in time for this session is over; ask your teacher to mark you.');

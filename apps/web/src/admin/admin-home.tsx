@@ -1,0 +1,74 @@
+/**
+ * The administrator's console: People, Courses and the Audit log, as tabs. Mobile-first: every
+ * list is a column of cards on a phone and wraps into rows on a laptop.
+ */
+import { useState, type KeyboardEvent, type ReactNode } from 'react';
+import type { Auth } from '../api.js';
+import { t } from '../i18n.js';
+import type { Live } from '../live.js';
+import { AuditPanel } from './audit-panel.js';
+import { CoursesPanel } from './courses-panel.js';
+import { PeoplePanel } from './people-panel.js';
+import './admin.css';
+
+interface AdminTab {
+  id: string;
+  label: string;
+  render: (live: Live, auth: Auth) => ReactNode;
+}
+
+/**
+ * The console's sections, in tab order. Rooms and Roster import panels (written separately) are
+ * added here: one entry each, e.g. `{ id: 'rooms', label: t('adminTabRooms'), render: (live) => <RoomsPanel live={live} /> }`.
+ */
+function adminTabs(): AdminTab[] {
+  return [
+    { id: 'people', label: t('adminTabPeople'), render: (live, auth) => <PeoplePanel live={live} auth={auth} /> },
+    { id: 'courses', label: t('adminTabCourses'), render: (live) => <CoursesPanel live={live} /> },
+    // Rooms and Roster import go here.
+    { id: 'audit', label: t('adminTabAudit'), render: (live) => <AuditPanel live={live} /> },
+  ];
+}
+
+export function AdminHome({ live, auth }: { live: Live; auth: Auth }) {
+  const tabs = adminTabs();
+  const [current, setCurrent] = useState(tabs[0]!.id);
+  const tab = tabs.find((x) => x.id === current) ?? tabs[0]!;
+
+  // Arrow keys move between tabs, as the WAI-ARIA tabs pattern describes.
+  const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    const i = tabs.findIndex((x) => x.id === current);
+    const next = e.key === 'ArrowRight' ? i + 1 : e.key === 'ArrowLeft' ? i - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? tabs.length - 1 : null;
+    if (next === null) return;
+    e.preventDefault();
+    const target = tabs[(next + tabs.length) % tabs.length]!;
+    setCurrent(target.id);
+    document.getElementById(`admin-tab-${target.id}`)?.focus();
+  };
+
+  return (
+    <section className="admin stack" aria-labelledby="admin-title">
+      <h1 id="admin-title">{t('adminTitle')}</h1>
+      <div className="admin-tabs" role="tablist" aria-label={t('adminSections')} onKeyDown={onKey}>
+        {tabs.map((x) => (
+          <button
+            key={x.id}
+            id={`admin-tab-${x.id}`}
+            type="button"
+            role="tab"
+            aria-selected={x.id === tab.id}
+            aria-controls={`admin-panel-${x.id}`}
+            tabIndex={x.id === tab.id ? 0 : -1}
+            className="admin-tab"
+            onClick={() => setCurrent(x.id)}
+          >
+            {x.label}
+          </button>
+        ))}
+      </div>
+      <div id={`admin-panel-${tab.id}`} role="tabpanel" aria-labelledby={`admin-tab-${tab.id}`} className="admin-panel">
+        {tab.render(live, auth)}
+      </div>
+    </section>
+  );
+}

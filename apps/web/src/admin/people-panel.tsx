@@ -1,0 +1,275 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import type { AccountView, ErrorBody, Role, UserListReply } from '@classconnect/contracts';
+import type { Auth } from '../api.js';
+import { formatDate, t } from '../i18n.js';
+import type { Live } from '../live.js';
+import { ErrorAlert } from '../ui.js';
+
+const PageSize = 20;
+const Roles: Role[] = ['student', 'teacher', 'admin'];
+export const roleWord = (role: Role) => t(role === 'teacher' ? 'roleTeacher' : role === 'student' ? 'roleStudent' : 'roleAdmin');
+
+/** Creating accounts, finding them, and changing their name, role or password. */
+export function PeoplePanel({ live, auth }: { live: Live; auth: Auth }) {
+  const [query, setQuery] = useState('');
+  const [role, setRole] = useState<Role | ''>('');
+  const [offset, setOffset] = useState(0);
+  const [list, setList] = useState<UserListReply | null>(null);
+  const [error, setError] = useState<ErrorBody | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
+  const [notice, setNotice] = useState('');
+
+  const load = useCallback(async () => {
+    const res = await live.request('user:list', { ...(query.trim() ? { query: query.trim() } : {}), ...(role ? { role } : {}), limit: PageSize, offset });
+    if (res.ok) {
+      setList(res.data);
+      setError(null);
+    } else setError(res.error);
+  }, [live, query, role, offset]);
+  useEffect(() => live.onConnect(() => void load()), [live, load]);
+
+  return (
+    <div className="stack">
+      <CreatePerson
+        live={live}
+        onCreated={(a) => {
+          setNotice(t('personCreated', { name: a.name }));
+          void load();
+        }}
+      />
+      <p className="visually-hidden" role="status" aria-live="polite">
+        {notice}
+      </p>
+      <section className="panel stack" aria-labelledby="people-list-title">
+        <h2 id="people-list-title">{t('adminTabPeople')}</h2>
+        <div className="admin-filters">
+          <div className="grow">
+            <label htmlFor="people-search">{t('peopleSearch')}</label>
+            <input
+              id="people-search"
+              type="search"
+              value={query}
+              onChange={(e) => {
+                setQuery(e.target.value);
+                setOffset(0);
+              }}
+            />
+          </div>
+          <div>
+            <label htmlFor="people-role">{t('personRole')}</label>
+            <select
+              id="people-role"
+              value={role}
+              onChange={(e) => {
+                setRole(e.target.value as Role | '');
+                setOffset(0);
+              }}
+            >
+              <option value="">{t('peopleAllRoles')}</option>
+              {Roles.map((r) => (
+                <option key={r} value={r}>
+                  {roleWord(r)}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+        <ErrorAlert error={error} />
+        {list &&
+          (list.users.length === 0 ? (
+            <p className="calm">{t('peopleNone')}</p>
+          ) : (
+            <>
+              <ul className="admin-list" data-testid="people-list">
+                {list.users.map((u) => (
+                  <li key={u.id} className="admin-item">
+                    {editing === u.id ? (
+                      <EditPerson
+                        live={live}
+                        account={u}
+                        self={u.id === auth.user.id}
+                        onDone={(changed) => {
+                          setEditing(null);
+                          if (changed) {
+                            setNotice(t('savedPerson', { name: changed.name }));
+                            void load();
+                          }
+                        }}
+                      />
+                    ) : (
+                      <>
+                        <div className="admin-item-main">
+                          <span className="admin-item-title">{u.name}</span>
+                          <span className="admin-item-sub">{u.email}</span>
+                          <span className="admin-tags">
+                            <span className={`tag tag-${u.role}`}>{roleWord(u.role)}</span>
+                            <span className="tag">{u.hasPassword ? t('signsInPassword') : t('signsInSso')}</span>
+                            {u.disabled && <span className="tag tag-off">{t('accountDisabled')}</span>}
+                            <span className="admin-item-sub">{formatDate(u.createdAt)}</span>
+                          </span>
+                        </div>
+                        <button type="button" className="button button-secondary button-small" onClick={() => setEditing(u.id)} aria-label={t('editPerson', { name: u.name })}>
+                          {t('edit')}
+                        </button>
+                      </>
+                    )}
+                  </li>
+                ))}
+              </ul>
+              <div className="admin-pager">
+                <span>{t('pageOf', { from: offset + 1, to: offset + list.users.length, total: list.total })}</span>
+                <button type="button" className="button button-secondary button-small" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PageSize))}>
+                  {t('previousPage')}
+                </button>
+                <button type="button" className="button button-secondary button-small" disabled={offset + PageSize >= list.total} onClick={() => setOffset(offset + PageSize)}>
+                  {t('nextPage')}
+                </button>
+              </div>
+            </>
+          ))}
+      </section>
+    </div>
+  );
+}
+
+function CreatePerson({ live, onCreated }: { live: Live; onCreated: (a: AccountView) => void }) {
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<Role>('student');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ErrorBody | null>(null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    const res = await live.request('user:create', { name, email, role, ...(password ? { password } : {}) });
+    setBusy(false);
+    if (!res.ok) return setError(res.error);
+    setError(null);
+    setName('');
+    setEmail('');
+    setPassword('');
+    onCreated(res.data);
+  };
+
+  return (
+    <form className="panel admin-form" onSubmit={submit} aria-labelledby="people-add-title">
+      <h2 id="people-add-title">{t('peopleAdd')}</h2>
+      <div className="admin-fields">
+        <div>
+          <label htmlFor="new-person-name">{t('personName')}</label>
+          <input id="new-person-name" required maxLength={200} autoComplete="off" value={name} onChange={(e) => setName(e.target.value)} />
+        </div>
+        <div>
+          <label htmlFor="new-person-email">{t('personEmail')}</label>
+          <input id="new-person-email" type="email" required maxLength={254} autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} />
+        </div>
+        <div>
+          <label htmlFor="new-person-role">{t('personRole')}</label>
+          <select id="new-person-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            {Roles.map((r) => (
+              <option key={r} value={r}>
+                {roleWord(r)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="new-person-password">{t('personPassword')}</label>
+          <input
+            id="new-person-password"
+            type="password"
+            minLength={8}
+            maxLength={1024}
+            autoComplete="new-password"
+            aria-describedby="new-person-password-hint"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+          <p className="hint" id="new-person-password-hint">
+            {t('personPasswordHint')}
+          </p>
+        </div>
+      </div>
+      <ErrorAlert error={error} />
+      <div>
+        <button type="submit" className="button button-primary" disabled={busy}>
+          {busy ? t('saving') : t('personCreate')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function EditPerson({ live, account, self, onDone }: { live: Live; account: AccountView; self: boolean; onDone: (changed: AccountView | null) => void }) {
+  const [name, setName] = useState(account.name);
+  const [role, setRole] = useState<Role>(account.role);
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ErrorBody | null>(null);
+  const id = `edit-${account.id}`;
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const changes = {
+      ...(name.trim() !== account.name ? { name } : {}),
+      ...(role !== account.role ? { role } : {}),
+      ...(password ? { password } : {}),
+    };
+    if (Object.keys(changes).length === 0) return onDone(null);
+    setBusy(true);
+    const res = await live.request('user:update', { targetUserId: account.id, ...changes });
+    setBusy(false);
+    if (!res.ok) return setError(res.error);
+    onDone(res.data);
+  };
+
+  return (
+    <form className="admin-form admin-edit" onSubmit={submit} aria-label={t('editPerson', { name: account.name })}>
+      <p className="admin-item-title">{t('editPerson', { name: account.name })}</p>
+      <p className="admin-item-sub">{account.email}</p>
+      <div className="admin-fields">
+        <div>
+          <label htmlFor={`${id}-name`}>{t('personName')}</label>
+          <input id={`${id}-name`} required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
+        </div>
+        <div>
+          <label htmlFor={`${id}-role`}>{t('personRole')}</label>
+          <select id={`${id}-role`} value={role} disabled={self} onChange={(e) => setRole(e.target.value as Role)}>
+            {Roles.map((r) => (
+              <option key={r} value={r}>
+                {roleWord(r)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor={`${id}-password`}>{t('newPassword')}</label>
+          <input
+            id={`${id}-password`}
+            type="password"
+            minLength={8}
+            maxLength={1024}
+            autoComplete="new-password"
+            aria-describedby={`${id}-password-hint`}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+          <p className="hint" id={`${id}-password-hint`}>
+            {t('newPasswordHint')}
+          </p>
+        </div>
+      </div>
+      <ErrorAlert error={error} />
+      <div className="mark-actions">
+        <button type="submit" className="button button-primary button-small" disabled={busy}>
+          {busy ? t('saving') : t('save')}
+        </button>
+        <button type="button" className="button button-secondary button-small" onClick={() => onDone(null)}>
+          {t('cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}

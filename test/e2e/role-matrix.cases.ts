@@ -1,0 +1,110 @@
+/**
+ * The role matrix: for every client event, what each role gets when it acts on course A.
+ * `allowed` means the permission checks let the request through: the ack is ok, or a domain error
+ * that is not about permission (SESSION_ALREADY_OPEN, PASSKEY_REGISTRATION_FAILED, …). The other
+ * values are the exact refusal. role-matrix.spec.ts fails for any client event without a row here.
+ */
+import { ClientEvents, ErrorCode, type ClientEvent, type Position } from '@classconnect/contracts';
+
+/** admin; teacherA teaches course A; teacherB teaches course B only; studentA is enrolled in A; outsider is enrolled in B only. */
+export const MatrixRoles = ['admin', 'teacherA', 'teacherB', 'studentA', 'outsider'] as const;
+export type MatrixRole = (typeof MatrixRoles)[number];
+
+/**
+ * `ok`: the ack is ok. `allowed`: ok, or a domain error that is not about permission.
+ * `rejected-verdict`: the check-in is queued (ack ok) and then refused by the verdict pushed as checkin:result.
+ */
+export type Expectation = 'ok' | 'allowed' | typeof ErrorCode.FORBIDDEN | typeof ErrorCode.NOT_COURSE_TEACHER | typeof ErrorCode.NOT_ENROLLED | 'rejected-verdict';
+
+/** Ids the payloads point at: everything is course A's (the course teacherB and the outsider reach into). */
+export interface MatrixContext {
+  courseA: string;
+  /** An open session of course A, with rotating QR codes offered. */
+  openSessionA: string;
+  /** A stopped session of course A whose report is built. */
+  closedSessionA: string;
+  studentAId: string;
+  teacherAId: string;
+  /** Unique per run, for emails and course codes that must not collide. */
+  unique: string;
+  room: Position;
+}
+
+export interface MatrixRow {
+  payload(ctx: MatrixContext, role: MatrixRole): unknown;
+  expect: Record<MatrixRole, Expectation>;
+}
+
+const F = ErrorCode.FORBIDDEN;
+const T = ErrorCode.NOT_COURSE_TEACHER;
+const E = ErrorCode.NOT_ENROLLED;
+const all = (e: Expectation): Record<MatrixRole, Expectation> => ({ admin: e, teacherA: e, teacherB: e, studentA: e, outsider: e });
+/** Admins and the course's teachers; another course's teacher is told they do not teach it; students may not at all. */
+const staffOfA: Record<MatrixRole, Expectation> = { admin: 'allowed', teacherA: 'allowed', teacherB: T, studentA: F, outsider: F };
+const staffOfAOk: Record<MatrixRole, Expectation> = { ...staffOfA, admin: 'ok', teacherA: 'ok' };
+const adminOnly: Record<MatrixRole, Expectation> = { admin: 'ok', teacherA: F, teacherB: F, studentA: F, outsider: F };
+
+/** A registration response of the right shape that no ceremony produced: refused by verification, not by permission. */
+const fakeRegistration = { id: 'AAAA', rawId: 'AAAA', type: 'public-key', response: { clientDataJSON: 'AAAA', attestationObject: 'AAAA' }, clientExtensionResults: {} };
+
+export const RoleMatrix: Partial<Record<ClientEvent, MatrixRow>> = {
+  [ClientEvents.sessionStart]: {
+    // Course A already has an open session: allowed roles get SESSION_ALREADY_OPEN.
+    payload: (c) => ({ courseId: c.courseA, position: c.room }),
+    expect: staffOfA,
+  },
+  [ClientEvents.sessionStop]: {
+    // Already stopped: allowed roles get SESSION_NOT_OPEN.
+    payload: (c) => ({ sessionId: c.closedSessionA }),
+    expect: staffOfA,
+  },
+  [ClientEvents.sessionGet]: {
+    payload: (c) => ({ sessionId: c.openSessionA }),
+    expect: { admin: 'ok', teacherA: 'ok', teacherB: F, studentA: 'ok', outsider: F },
+  },
+  [ClientEvents.sessionsActive]: { payload: () => ({}), expect: all('ok') },
+  [ClientEvents.passkeyOptions]: { payload: () => ({}), expect: all('ok') },
+  [ClientEvents.passkeyRegister]: { payload: () => ({ response: fakeRegistration }), expect: all('allowed') },
+  [ClientEvents.passkeyList]: { payload: () => ({}), expect: all('ok') },
+  [ClientEvents.checkinBegin]: {
+    payload: (c) => ({ sessionId: c.openSessionA }),
+    expect: { admin: F, teacherA: F, teacherB: F, studentA: 'allowed', outsider: E },
+  },
+  [ClientEvents.checkinSubmit]: {
+    // studentA does the whole ceremony and is accepted; the outsider, who cannot get a challenge, signs one of its own.
+    payload: (c) => ({ sessionId: c.openSessionA }),
+    expect: { admin: F, teacherA: F, teacherB: F, studentA: 'ok', outsider: 'rejected-verdict' },
+  },
+  [ClientEvents.reportGet]: { payload: (c) => ({ sessionId: c.closedSessionA }), expect: staffOfAOk },
+  [ClientEvents.whoami]: { payload: () => ({}), expect: all('ok') },
+  [ClientEvents.attendanceMark]: {
+    payload: (c) => ({ sessionId: c.openSessionA, targetStudentId: c.studentAId, status: 'present', reason: 'Seen in the room' }),
+    expect: staffOfAOk,
+  },
+  [ClientEvents.historyCourse]: { payload: (c) => ({ courseId: c.courseA }), expect: staffOfAOk },
+  [ClientEvents.historyMine]: { payload: () => ({}), expect: all('ok') },
+  [ClientEvents.sessionQr]: { payload: (c) => ({ sessionId: c.openSessionA }), expect: staffOfAOk },
+  // People and courses administration, audit log
+  [ClientEvents.userCreate]: {
+    payload: (c, role) => ({ email: `made-by-${role.toLowerCase()}-${c.unique}@matrix.test`, name: `Made by ${role}`, role: 'student' }),
+    expect: adminOnly,
+  },
+  [ClientEvents.userList]: {
+    // Teachers may look students up (a search of 3+ characters) to add them to their course.
+    payload: () => ({ query: 'classconnect.test', limit: 10, offset: 0 }),
+    expect: { admin: 'ok', teacherA: 'ok', teacherB: 'ok', studentA: F, outsider: F },
+  },
+  [ClientEvents.userUpdate]: { payload: (c) => ({ targetUserId: c.studentAId, name: 'Student A' }), expect: adminOnly },
+  [ClientEvents.courseCreate]: {
+    payload: (c, role) => ({ code: `M-${role}-${c.unique}`.slice(0, 64), title: 'Matrix course', term: '2026 autumn' }),
+    expect: adminOnly,
+  },
+  [ClientEvents.courseUpdate]: { payload: (c) => ({ courseId: c.courseA, term: '2026 autumn' }), expect: adminOnly },
+  [ClientEvents.courseTeachersSet]: {
+    // The same teachers again: an admin's request changes nothing the later rows rely on.
+    payload: (c) => ({ courseId: c.courseA, teacherIds: [c.teacherAId] }),
+    expect: adminOnly,
+  },
+  [ClientEvents.courseList]: { payload: () => ({}), expect: all('ok') },
+  [ClientEvents.auditList]: { payload: () => ({ limit: 5 }), expect: adminOnly },
+};
