@@ -107,4 +107,18 @@ export const RoleMatrix: Partial<Record<ClientEvent, MatrixRow>> = {
   },
   [ClientEvents.courseList]: { payload: () => ({}), expect: all('ok') },
   [ClientEvents.auditList]: { payload: () => ({ limit: 5 }), expect: adminOnly },
+  // Device binding (devices.spec covers a teacher deciding for another course's student)
+  // A passkey nobody has: everyone may try to remove their own, and is told it is not found.
+  [ClientEvents.passkeyRemove]: { payload: () => ({ credentialId: 'bm8tc3VjaC1wYXNza2V5' }), expect: all('allowed') },
+  [ClientEvents.devicesPending]: { payload: () => ({}), expect: { admin: 'ok', teacherA: 'ok', teacherB: 'ok', studentA: F, outsider: F } },
+  [ClientEvents.deviceApprove]: {
+    payload: () => ({ credentialId: 'bm8tc3VjaC1wYXNza2V5' }),
+    expect: { admin: 'allowed', teacherA: 'allowed', teacherB: 'allowed', studentA: F, outsider: F },
+  },
+  [ClientEvents.deviceDeny]: {
+    payload: () => ({ credentialId: 'bm8tc3VjaC1wYXNza2V5' }),
+    expect: { admin: 'allowed', teacherA: 'allowed', teacherB: 'allowed', studentA: F, outsider: F },
+  },
+  // Check-in flags: read with the report's permission.
+  [ClientEvents.flagsGet]: { payload: (c) => ({ sessionId: c.openSessionA }), expect: staffOfAOk },
 };

@@ -39,9 +39,17 @@ export function request<E extends ClientEvent>(socket: Socket, event: E, payload
   return socket.timeout(timeoutMs).emitWithAck(event, payload) as Promise<Result<ClientAckData[E]>>;
 }
 
-/** Like request, but throws unless the ack is ok. */
+/**
+ * Like request, but throws unless the ack is ok. Told RATE_LIMITED, it waits as asked and tries again
+ * (a few times), as a well-behaved client does: specs that send many events from one socket stay in budget.
+ */
 export async function requestOk<E extends ClientEvent>(socket: Socket, event: E, payload?: ClientPayload<E> | unknown): Promise<ClientAckData[E]> {
-  const result = await request(socket, event, payload);
+  let result = await request(socket, event, payload);
+  for (let i = 0; i < 5 && !result.ok && result.error.code === 'RATE_LIMITED'; i++) {
+    const waitS = Number(/wait (\d+) second/.exec(result.error.message)?.[1] ?? 1);
+    await new Promise((resolve) => setTimeout(resolve, waitS * 1_000 + 100));
+    result = await request(socket, event, payload);
+  }
   if (!result.ok) throw new Error(`${event} failed: ${result.error.code} ${result.error.message}`);
   return result.data;
 }
