@@ -5,6 +5,8 @@ import { AccountsModule } from './accounts/accounts.module.js';
 import { ServiceName, type IdentityConfig } from './config.js';
 import { CoursesModule } from './courses/courses.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { EnrollmentsModule } from './enrollments/enrollments.module.js';
+import { RoomsModule } from './rooms/rooms.module.js';
 
 @Module({})
 export class AppModule {
@@ -16,6 +18,9 @@ export class AppModule {
         DatabaseModule.forRoot(config.DATABASE_URL),
         AccountsModule.forRoot({ tokenSecret: config.AUTH_TOKEN_SECRET, accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS }),
         CoursesModule,
+        // rooms, enrollments and roster import
+        RoomsModule,
+        EnrollmentsModule,
       ],
     };
   }

@@ -49,6 +49,14 @@ export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL: 'INTERNAL',
+  // rooms and enrollments
+  ROOM_NOT_FOUND: 'ROOM_NOT_FOUND',
+  /** Another room already has this name. */
+  ROOM_NAME_TAKEN: 'ROOM_NAME_TAKEN',
+  /** No account has this email. */
+  ACCOUNT_NOT_FOUND: 'ACCOUNT_NOT_FOUND',
+  /** The account is a teacher's or an admin's: only students are enrolled. */
+  NOT_A_STUDENT: 'NOT_A_STUDENT',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { DomainError, ErrorCode, EventSubjects, SystemActorId, type Actor, type CourseReply, type CourseSummary, type RosterReply } from '@classconnect/contracts';
+import { DomainError, ErrorCode, EventSubjects, SystemActorId, type Actor, type CourseReply, type CourseSummary, type RosterReply, type RoomView } from '@classconnect/contracts';
 import type { IdentityPort } from './identity.port.js';
 import type {
   ChangeOutcome,
   CheckinFacts,
   CloseOutcome,
   CreateOutcome,
+  EnrollmentUpdate,
   LiveRoster,
   MarkChange,
   MarkOutcome,
@@ -108,6 +109,15 @@ class InMemorySessionStore implements SessionStore {
     s.present.set(studentId, mark);
     return { kind: 'recorded', courseId: s.courseId, mark };
   }
+  async changeEnrollment(id: string, u: EnrollmentUpdate): Promise<'changed' | 'unchanged' | 'not-open'> {
+    const s = this.sessions.get(id);
+    if (!s || s.status !== 'open') return 'not-open';
+    const had = s.names.has(u.studentId);
+    if (u.change === 'added') s.names.set(u.studentId, u.name);
+    else s.names.delete(u.studentId);
+    s.enrolledCount = s.names.size;
+    return had === (u.change === 'added') ? 'unchanged' : 'changed';
+  }
 }
 
 class FakeIdentity implements IdentityPort {
@@ -125,6 +135,16 @@ class FakeIdentity implements IdentityPort {
   }
   async coursesOf(userId: string): Promise<CourseSummary[]> {
     return this.memberships.get(userId) ?? [];
+  }
+  readonly rooms = new Map<string, RoomView>();
+  readonly names = new Map<string, string>();
+  async room(roomId: string): Promise<RoomView> {
+    const r = this.rooms.get(roomId);
+    if (!r) throw new DomainError(ErrorCode.ROOM_NOT_FOUND, 'No such room.');
+    return r;
+  }
+  async userName(userId: string): Promise<string | null> {
+    return this.names.get(userId) ?? null;
   }
 }
 

@@ -3,6 +3,7 @@ import { EventPublisher } from '@classconnect/messaging';
 import { QrRepository } from '../qr/qr.repository.js';
 import { QrRpc } from '../qr/qr.rpc.js';
 import { QrService } from '../qr/qr.service.js';
+import { EnrollmentConsumer } from './enrollment.consumer.js';
 import { IDENTITY_PORT, NatsIdentityPort, type IdentityPort } from './identity.port.js';
 import { SessionSweeper, SWEEP_INTERVAL_MS } from './session-sweeper.js';
 import { SessionRepository } from './session.repository.js';
@@ -35,6 +36,8 @@ export class SessionsModule {
         QrRepository,
         { provide: QrService, useFactory: (store: SessionRepository, qr: QrRepository) => new QrService(store, qr), inject: [SessionRepository, QrRepository] },
         QrRpc,
+        // open sessions follow enrollment changes
+        EnrollmentConsumer,
       ],
     };
   }
