@@ -10,6 +10,10 @@ import { ApiController } from './http/api.controller.js';
 import { DomainErrorFilter } from './http/domain-error.filter.js';
 import { AttendanceGateway } from './realtime/attendance.gateway.js';
 import { EventFanout } from './realtime/event-fanout.service.js';
+import { EnrollmentFollower } from './enrollments/enrollment-follower.service.js';
+import { EnrollmentsGateway } from './enrollments/enrollments.gateway.js';
+import { RosterImportController } from './enrollments/roster-import.controller.js';
+import { RoomsGateway } from './rooms/rooms.gateway.js';
 
 @Module({})
 export class GatewayModule {
@@ -17,7 +21,11 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [MessagingModule.forRoot({ url: config.NATS_URL, name: 'gateway', queue: 'gateway', source: '/classconnect/gateway', rpcTimeoutMs: config.RPC_TIMEOUT_MS })],
-      controllers: [ApiController],
+      controllers: [
+        ApiController,
+        // roster import over HTTP
+        RosterImportController,
+      ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: TokenService, useFactory: () => new TokenService(config.AUTH_TOKEN_SECRET) },
@@ -27,6 +35,10 @@ export class GatewayModule {
         QrCodeService,
         EventFanout,
         AttendanceGateway,
+        // rooms, enrollments and roster import
+        RoomsGateway,
+        EnrollmentFollower,
+        EnrollmentsGateway,
       ],
     };
   }

@@ -364,6 +364,11 @@ const errorsEn: ErrorDictionary = {
   NOT_FOUND: { problem: 'The app asked for something that does not exist.', todo: 'Reload the page.', short: 'not found' },
   SERVICE_UNAVAILABLE: { problem: 'ClassConnect is busy or briefly unreachable.', todo: 'Wait a few seconds and try again.', short: 'service busy' },
   INTERNAL: { problem: 'Something went wrong on our side.', todo: 'Try again in a moment.', short: 'server error' },
+  // rooms and enrollments
+  ROOM_NOT_FOUND: { problem: 'This room no longer exists.', todo: 'Pick another room, or use this device’s position.', short: 'no such room' },
+  ROOM_NAME_TAKEN: { problem: 'Another room already has this name.', todo: 'Choose a different name.', short: 'name taken' },
+  ACCOUNT_NOT_FOUND: { problem: 'No account has this email.', todo: 'Check the address, or import the student with a roster file.', short: 'no such account' },
+  NOT_A_STUDENT: { problem: 'This account is a teacher’s or an administrator’s.', todo: 'Only students can be enrolled in a course.', short: 'not a student' },
 };
 
 const errorsFr: ErrorDictionary = {
@@ -405,6 +410,11 @@ const errorsFr: ErrorDictionary = {
   NOT_FOUND: { problem: 'L’application a demandé quelque chose qui n’existe pas.', todo: 'Rechargez la page.', short: 'introuvable' },
   SERVICE_UNAVAILABLE: { problem: 'ClassConnect est occupé ou brièvement injoignable.', todo: 'Patientez quelques secondes et réessayez.', short: 'service occupé' },
   INTERNAL: { problem: 'Un problème est survenu de notre côté.', todo: 'Réessayez dans un instant.', short: 'erreur du serveur' },
+  // salles et inscriptions
+  ROOM_NOT_FOUND: { problem: 'Cette salle n’existe plus.', todo: 'Choisissez une autre salle, ou la position de cet appareil.', short: 'salle inconnue' },
+  ROOM_NAME_TAKEN: { problem: 'Une autre salle porte déjà ce nom.', todo: 'Choisissez un autre nom.', short: 'nom déjà pris' },
+  ACCOUNT_NOT_FOUND: { problem: 'Aucun compte n’a cette adresse e-mail.', todo: 'Vérifiez l’adresse, ou importez l’étudiant·e avec un fichier de liste.', short: 'compte inconnu' },
+  NOT_A_STUDENT: { problem: 'Ce compte est celui d’un·e enseignant·e ou d’un·e administrateur·rice.', todo: 'Seuls les étudiant·es peuvent être inscrit·es à un cours.', short: 'pas un·e étudiant·e' },
 };
 
 const errorDictionaries: Record<Lang, ErrorDictionary> = { en: errorsEn, fr: errorsFr };
