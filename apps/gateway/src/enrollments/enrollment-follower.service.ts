@@ -28,7 +28,7 @@ export class EnrollmentFollower implements OnApplicationShutdown {
   async attach(server: Server): Promise<void> {
     this.server = server;
     const consumer = await jetstream(this.nc).consumers.get(Streams.directory.name, {
-      filter_subjects: [EventSubjects.enrollmentChanged],
+      filter_subjects: EventSubjects.enrollmentChanged,
       deliver_policy: DeliverPolicy.New,
     });
     const messages = await consumer.consume();

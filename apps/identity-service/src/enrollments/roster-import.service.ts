@@ -51,9 +51,11 @@ export class RosterImportService {
       };
       return { plan, summary, changes };
     });
+    const committedAt = performance.now();
     await this.events.publish(changes, { via: 'import', changedBy: req.actor.userId, batchId: randomUUID(), correlationId });
+    const now = performance.now();
     this.log.info(
-      { actorId: req.actor.userId, ...summary, ms: Math.round(performance.now() - started) },
+      { actorId: req.actor.userId, ...summary, ms: Math.round(now - started), commitMs: Math.round(committedAt - started), publishMs: Math.round(now - committedAt) },
       'roster import committed',
     );
     return reply(req, plan, summary, true);
