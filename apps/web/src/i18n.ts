@@ -156,7 +156,7 @@ const en = {
   qrScanCancel: 'Stop the camera',
   qrScanUnavailable: 'This browser cannot read QR codes itself: use your phone’s camera app, or type the code.',
   // rosters and rooms (roster import, rooms panel, room picker)
-  rosterTitle: 'Import a roster',
+  rosterImportTitle: 'Import a roster',
   rosterIntro: 'A CSV file with one student per line: columns email and name, and optionally the course code. Accounts that do not exist yet are created; nothing is written until you press Import.',
   rosterCourse: 'Course',
   rosterCourseHint: 'For lines without a course code.',
@@ -171,6 +171,7 @@ const en = {
   rosterImporting: 'Importing…',
   rosterNothing: 'Nothing to import',
   rosterEmpty: 'Choose a file or paste its content first.',
+  rosterTooLarge: 'This file is too large (more than 900 kB). Split it by course and import each part.',
   rosterSummary: 'Summary',
   rosterCreated: 'Accounts to create',
   rosterEnrolled: 'Students to enroll',
@@ -373,7 +374,7 @@ const fr: Record<Key, string> = {
   qrScanCancel: 'Arrêter l’appareil photo',
   qrScanUnavailable: 'Ce navigateur ne lit pas les QR codes : utilisez l’appareil photo du téléphone, ou saisissez le code.',
   // listes d’étudiants et salles (import, panneau des salles, choix de la salle)
-  rosterTitle: 'Importer une liste d’étudiants',
+  rosterImportTitle: 'Importer une liste d’étudiants',
   rosterIntro: 'Un fichier CSV avec un·e étudiant·e par ligne : colonnes e-mail et nom, et si besoin le code du cours. Les comptes qui n’existent pas encore sont créés ; rien n’est enregistré avant d’appuyer sur Importer.',
   rosterCourse: 'Cours',
   rosterCourseHint: 'Pour les lignes sans code de cours.',
@@ -388,6 +389,7 @@ const fr: Record<Key, string> = {
   rosterImporting: 'Import en cours…',
   rosterNothing: 'Rien à importer',
   rosterEmpty: 'Choisissez un fichier ou collez son contenu d’abord.',
+  rosterTooLarge: 'Ce fichier est trop volumineux (plus de 900 ko). Découpez-le par cours et importez chaque partie.',
   rosterSummary: 'Résumé',
   rosterCreated: 'Comptes à créer',
   rosterEnrolled: 'Inscriptions à ajouter',

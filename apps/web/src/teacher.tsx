@@ -10,6 +10,10 @@ import { ErrorAlert, StatusBadge, Tile } from './ui.js';
 import { Report } from './report.js';
 import { QrOptionsField } from './qr-options.js';
 import { QrScreen } from './qr-view.js';
+import type { RoomView } from '@classconnect/contracts';
+import { RoomPicker } from './admin/room-picker.js';
+import { RosterImport } from './admin/roster-import.js';
+import { RoomsPanel } from './admin/rooms-panel.js';
 
 /** What the report screen needs to know about its session before the report arrives. */
 type ReportTarget = Pick<SessionView, 'sessionId' | 'courseCode' | 'courseTitle'>;
@@ -69,17 +73,21 @@ export function TeacherHome({ live, auth }: { live: Live; auth: Auth }) {
     );
   }
   return (
-    <CourseList
-      live={live}
-      courses={courses}
-      error={error}
-      onError={setError}
-      onHistory={(course) => setPhase({ kind: 'history', course })}
-      onStarted={(session) => {
-        setError(null);
-        setPhase({ kind: 'live', session });
-      }}
-    />
+    <>
+      <CourseList
+        live={live}
+        courses={courses}
+        error={error}
+        onError={setError}
+        onHistory={(course) => setPhase({ kind: 'history', course })}
+        onStarted={(session) => {
+          setError(null);
+          setPhase({ kind: 'live', session });
+        }}
+      />
+      {/* Rooms for admins here until the admin shell mounts RoomsPanel. */}
+      {auth.user.role === 'admin' ? <RoomsPanel live={live} /> : null}
+    </>
   );
 }
 
@@ -95,13 +103,14 @@ function CourseList(props: {
   const [radius, setRadius] = useState(100);
   const [qrMode, setQrMode] = useState<'off' | 'offered' | 'required'>('off');
   const [starting, setStarting] = useState<string | null>(null);
+  const [room, setRoom] = useState<RoomView | null>(null);
 
   async function start(course: CourseSummary) {
     setStarting(course.id);
     onError(null);
     try {
-      const position = await currentPosition();
-      const res = await live.request('session:start', { courseId: course.id, position, radiusM: radius, ...(qrMode === 'off' ? {} : { qr: { mode: qrMode } }) });
+      const place = room ? { roomId: room.id } : { position: await currentPosition() };
+      const res = await live.request('session:start', { courseId: course.id, ...place, radiusM: radius, ...(qrMode === 'off' ? {} : { qr: { mode: qrMode } }) });
       if (res.ok) return onStarted(res.data);
       if (res.error.code === 'SESSION_ALREADY_OPEN') {
         const active = await live.request('sessions:active', {});
@@ -120,9 +129,10 @@ function CourseList(props: {
     <section aria-labelledby="courses-title" className="stack">
       <h1 id="courses-title">{t('yourCourses')}</h1>
       <div className="panel">
+        <RoomPicker live={live} value={room} onChange={(r) => (setRoom(r), r && setRadius(r.defaultRadiusM))} />
         <label htmlFor="radius">{t('radiusLabel')}</label>
         <select id="radius" value={radius} onChange={(e) => setRadius(Number(e.target.value))} aria-describedby="radius-hint">
-          {Radii.map((r) => (
+          {[...new Set([...Radii, radius])].sort((a, b) => a - b).map((r) => (
             <option key={r} value={r}>
               {t('metres', { n: r })}
             </option>
@@ -169,6 +179,7 @@ function CourseList(props: {
           ))}
         </ul>
       )}
+      {courses && courses.length > 0 ? <RosterImport live={live} courses={courses} collapsible /> : null}
     </section>
   );
 }
