@@ -180,7 +180,7 @@ export function RoomsPanel({ live }: { live: Live }) {
       ) : rooms.length === 0 ? (
         <p className="muted">{t('roomsNone')}</p>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" role="region" aria-labelledby={`${ids}-title`} tabIndex={0}>
           <table className="rooms-table" aria-labelledby={`${ids}-title`}>
             <thead>
               <tr>

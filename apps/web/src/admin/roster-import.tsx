@@ -21,18 +21,21 @@ const MaxChars = 900_000;
 
 /** `collapsible`: shown folded under a summary line (the teacher's course list), opened on demand. */
 export function RosterImport(props: { live: Live; courses: RosterCourse[]; title?: string; collapsible?: boolean }) {
-  const body = <RosterImportBody {...props} />;
   return props.collapsible ? (
     <details className="panel roster-fold">
       <summary>{props.title ?? t('rosterOpen')}</summary>
-      {body}
+      <RosterImportBody {...props} headless />
     </details>
   ) : (
-    <div className="panel">{body}</div>
+    <div className="panel">
+      <RosterImportBody {...props} />
+    </div>
   );
 }
 
-function RosterImportBody({ live, courses, title = t('rosterImportTitle') }: { live: Live; courses: RosterCourse[]; title?: string }) {
+function RosterImportBody(props: { live: Live; courses: RosterCourse[]; title?: string; headless?: boolean }) {
+  const { live, courses, headless } = props;
+  const title = props.title ?? (headless ? t('rosterOpen') : t('rosterImportTitle'));
   const ids = useId();
   const [csv, setCsv] = useState('');
   const [fileNote, setFileNote] = useState('');
@@ -81,9 +84,9 @@ function RosterImportBody({ live, courses, title = t('rosterImportTitle') }: { l
 
   const shown = done ?? preview;
   return (
-    <section className="stack roster-import" aria-labelledby={`${ids}-title`}>
+    <section className="stack roster-import" aria-label={title}>
       <div>
-        <h2 id={`${ids}-title`}>{title}</h2>
+        {headless ? null : <h2>{title}</h2>}
         <p className="hint">{t('rosterIntro')}</p>
       </div>
       {done ? null : (
@@ -197,7 +200,8 @@ function ImportReport({ reply }: { reply: RosterImportReply }) {
         <div>
           <h3 id={`${ids}-errors`}>{t('rosterErrorsTitle', { n: s.errorLines })}</h3>
           {s.errorLines > reply.errors.length ? <p className="hint">{t('rosterErrorsMore', { shown: reply.errors.length, n: s.errorLines })}</p> : null}
-          <div className="table-wrap roster-errors">
+          {/* Focusable, so a keyboard can scroll a long list. */}
+          <div className="table-wrap roster-errors" role="region" aria-labelledby={`${ids}-errors`} tabIndex={0}>
             <table aria-labelledby={`${ids}-errors`}>
               <thead>
                 <tr>
