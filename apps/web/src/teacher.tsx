@@ -278,7 +278,10 @@ function LiveSession({ live, session, onStopped }: { live: Live; session: Sessio
           <h1 id="live-title">
             {session.courseCode} · {session.courseTitle}
           </h1>
-          <p className="muted">{t('openedAt', { time: formatTime(session.openedAt), radius: session.radiusM })}</p>
+          <p className="muted">
+            {t('openedAt', { time: formatTime(session.openedAt), radius: session.radiusM })}
+            {session.room ? ` · ${session.room.name}` : ''}
+          </p>
         </div>
         <div className="live-actions">
           {session.qr && (
