@@ -500,7 +500,16 @@ export interface RosterLineError {
   /** The line in the file, counting the header as line 1. */
   line: number;
   code: RosterLineCode;
+  /** In English; clients may word it from the code and the fields below instead. */
   message: string;
+  /** The line's email, when it has one. */
+  email?: string;
+  /** The course code the line names (or the chosen course's), when there is one. */
+  courseCode?: string;
+  /** DUPLICATE_LINE: the earlier line with the same student and course. */
+  firstLine?: number;
+  /** NOT_A_STUDENT: the account's role. */
+  role?: 'admin' | 'teacher';
 }
 export interface RosterImportSummary {
   /** Lines with a student (the header and blank lines are not counted). */

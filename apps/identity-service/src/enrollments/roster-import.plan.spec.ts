@@ -90,6 +90,10 @@ describe('planRoster', () => {
       'You do not teach PH110, so you cannot change its roster.',
     ]);
     expect(plan.toEnroll).toEqual([{ courseId: 'c-cs101', email: 'known@uni.example' }]);
+    // Clients word the problem in their own language from these fields.
+    expect(plan.errors.find((e) => e.code === 'DUPLICATE_LINE')).toMatchObject({ firstLine: 6, email: 'known@uni.example', courseCode: 'CS101' });
+    expect(plan.errors.find((e) => e.line === 9)).toMatchObject({ code: 'NOT_A_STUDENT', role: 'admin' });
+    expect(plan.errors.find((e) => e.code === 'UNKNOWN_COURSE')).toMatchObject({ courseCode: 'NOPE-1' });
   });
 
   it('uses the default course for lines without one, and says when there is none', () => {

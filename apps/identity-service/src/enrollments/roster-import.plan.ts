@@ -65,11 +65,12 @@ export function planRoster(input: PlanInput): RosterPlan {
   /** courseId → emails the file lists for it (also on lines with errors), for removeMissing. */
   const listed = new Map<string, Set<string>>();
   const courses = new Map<string, PlanCourse>();
-  const fail = (line: number, code: RosterLineCode, message: string) => void errors.push({ line, code, message });
+  const fail = (line: number, code: RosterLineCode, message: string, about: Partial<RosterLineError> = {}) =>
+    void errors.push({ line, code, message, ...about });
 
   for (const l of input.lines) {
     if (!l.email || !Email.safeParse(l.email).success) {
-      fail(l.line, 'BAD_EMAIL', l.email ? `“${l.email}” is not an email address.` : 'The email is missing.');
+      fail(l.line, 'BAD_EMAIL', l.email ? `“${l.email}” is not an email address.` : 'The email is missing.', l.email ? { email: l.email } : {});
       continue;
     }
     const course = l.courseCode ? input.coursesByCode.get(courseKey(l.courseCode)) : input.defaultCourse;
@@ -78,17 +79,18 @@ export function planRoster(input: PlanInput): RosterPlan {
         l.line,
         'UNKNOWN_COURSE',
         l.courseCode ? `No course has the code “${l.courseCode}”.` : 'No course is given: add a course column to the file, or choose the course before importing.',
+        { email: l.email, ...(l.courseCode ? { courseCode: l.courseCode } : {}) },
       );
       continue;
     }
     if (!mayManage(input.actor, course)) {
-      fail(l.line, 'NOT_YOUR_COURSE', `You do not teach ${course.code}, so you cannot change its roster.`);
+      fail(l.line, 'NOT_YOUR_COURSE', `You do not teach ${course.code}, so you cannot change its roster.`, { email: l.email, courseCode: course.code });
       continue;
     }
     const key = `${course.id}\n${l.email}`;
     const first = firstLineOf.get(key);
     if (first !== undefined) {
-      fail(l.line, 'DUPLICATE_LINE', `The same student and course are already on line ${first}.`);
+      fail(l.line, 'DUPLICATE_LINE', `The same student and course are already on line ${first}.`, { email: l.email, courseCode: course.code, firstLine: first });
       continue;
     }
     firstLineOf.set(key, l.line);
@@ -98,11 +100,14 @@ export function planRoster(input: PlanInput): RosterPlan {
 
     const user = input.usersByEmail.get(l.email);
     if (user && user.role !== 'student') {
-      fail(l.line, 'NOT_A_STUDENT', `${l.email} belongs to ${user.role === 'admin' ? 'an administrator' : 'a teacher'}, not a student: only students are enrolled.`);
+      fail(l.line, 'NOT_A_STUDENT', `${l.email} belongs to ${user.role === 'admin' ? 'an administrator' : 'a teacher'}, not a student: only students are enrolled.`, {
+        email: l.email,
+        role: user.role,
+      });
       continue;
     }
     if (!user && !l.name && !newAccounts.has(l.email)) {
-      fail(l.line, 'MISSING_NAME', `${l.email} has no account yet, and the line gives no name to create it with.`);
+      fail(l.line, 'MISSING_NAME', `${l.email} has no account yet, and the line gives no name to create it with.`, { email: l.email, courseCode: course.code });
       continue;
     }
     courses.set(course.id, course);

@@ -4,8 +4,8 @@
  * list and by the admin screens.
  */
 import { useId, useState } from 'react';
-import type { ErrorBody, RosterImportReply, RosterLineCode } from '@classconnect/contracts';
-import { t } from '../i18n.js';
+import type { ErrorBody, RosterImportReply, RosterLineCode, RosterLineError } from '@classconnect/contracts';
+import { lang, t } from '../i18n.js';
 import type { Live } from '../live.js';
 import { ErrorAlert } from '../ui.js';
 import './admin-panels.css';
@@ -170,6 +170,26 @@ function RosterImportBody(props: { live: Live; courses: RosterCourse[]; title?: 
   );
 }
 
+/** The line's problem in the reader's language, from its code and fields (the server's English sentence otherwise). */
+function lineMessage(e: RosterLineError): string {
+  switch (e.code) {
+    case 'BAD_EMAIL':
+      return e.email ? t('rosterMsg_BAD_EMAIL', { email: e.email }) : t('rosterMsg_NO_EMAIL');
+    case 'MISSING_NAME':
+      return e.email ? t('rosterMsg_MISSING_NAME', { email: e.email }) : e.message;
+    case 'UNKNOWN_COURSE':
+      return e.courseCode ? t('rosterMsg_UNKNOWN_COURSE', { course: e.courseCode }) : t('rosterMsg_NO_COURSE');
+    case 'DUPLICATE_LINE':
+      return e.firstLine ? t('rosterMsg_DUPLICATE_LINE', { line: e.firstLine }) : e.message;
+    case 'NOT_A_STUDENT':
+      return e.email && e.role ? t(e.role === 'admin' ? 'rosterMsg_NOT_A_STUDENT_admin' : 'rosterMsg_NOT_A_STUDENT_teacher', { email: e.email }) : e.message;
+    case 'NOT_YOUR_COURSE':
+      return e.courseCode ? t('rosterMsg_NOT_YOUR_COURSE', { course: e.courseCode }) : e.message;
+    default:
+      return e.message;
+  }
+}
+
 function ImportReport({ reply }: { reply: RosterImportReply }) {
   const ids = useId();
   const s = reply.summary;
@@ -185,7 +205,8 @@ function ImportReport({ reply }: { reply: RosterImportReply }) {
     <div className="stack" data-testid={committed ? 'roster-result' : 'roster-preview'}>
       <p className={committed ? 'alert alert-ok' : 'alert alert-info'} role="status">
         {committed ? `${t('rosterDone')} ` : ''}
-        {reply.message}
+        {/* The server's sentence is English; other languages get a headline of their own (the numbers say the rest). */}
+        {lang === 'en' ? reply.message : !reply.changes ? t('rosterHeadNothing') : committed ? t('rosterHeadDone') : t('rosterHeadPreview')}
         {committed && s.accountsCreated > 0 ? ` ${t('rosterPasswordNote')}` : ''}
       </p>
       <dl className="roster-summary" aria-label={t('rosterSummary')}>
@@ -214,7 +235,7 @@ function ImportReport({ reply }: { reply: RosterImportReply }) {
                   <tr key={`${e.line}-${e.code}`}>
                     <td className="num">{e.line}</td>
                     <td>
-                      <span className="badge badge-problem">{t(`rosterCode_${e.code as RosterLineCode}`)}</span> {e.message}
+                      <span className="badge badge-problem">{t(`rosterCode_${e.code as RosterLineCode}`)}</span> {lineMessage(e)}
                     </td>
                   </tr>
                 ))}
