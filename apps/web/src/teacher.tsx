@@ -228,8 +228,12 @@ function LiveSession({ live, session, onStopped }: { live: Live; session: Sessio
   );
 
   useEffect(() => {
+    const known = new Set<string>();
     const offUpdate = live.on('roster:update', (u) => {
-      if (u.sessionId === session.sessionId) setUpdates((list) => [...list, u]);
+      if (u.sessionId !== session.sessionId) return;
+      setUpdates((list) => [...list, u]);
+      // A student enrolled after the session opened is not in the snapshot yet: read it again for their name.
+      if (!known.has(u.studentId)) void refresh();
     });
     const offClosed = live.on('session:closed', (c) => {
       if (c.sessionId === session.sessionId) finish({ ...session, status: 'closed', closedAt: c.closedAt });
@@ -238,6 +242,7 @@ function LiveSession({ live, session, onStopped }: { live: Live; session: Sessio
       const res = await live.request('session:get', { sessionId: session.sessionId });
       if (res.ok) {
         setBase(res.data.roster ?? []);
+        for (const r of res.data.roster ?? []) known.add(r.studentId);
         if (res.data.status === 'closed') finish(res.data);
       } else setError(res.error);
     };
