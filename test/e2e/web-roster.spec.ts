@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { ClientEvents, type Position } from '@classconnect/contracts';
-import { connectSocket, launchChromium, openLaptop, requestOk, signInPage, snapScreen, startTestSystem, type ClassFixture, type TestSystem } from '@classconnect/testing';
+import { StudentClient, connectSocket, launchChromium, offsetNorth, openLaptop, requestOk, signInPage, snapScreen, startTestSystem, type ClassFixture, type TestSystem } from '@classconnect/testing';
 import type { Socket } from 'socket.io-client';
 
 const run = promisify(execFile);
@@ -163,6 +163,23 @@ describe('rosters and rooms in the web client', () => {
     const { sessions } = await requestOk(teacherSocket, ClientEvents.sessionsActive, {});
     expect(sessions).toEqual([expect.objectContaining({ radiusM: 40, room: expect.objectContaining({ name: 'Amphi Massiglia' }) })]);
     await snap(teacher, 'room-02-live');
+
+    // A student enrolled while the session is open checks in: the live roster shows them by name.
+    const other = await sys.createClass(1);
+    const late = await StudentClient.connect(sys.gatewayUrl, sys.origin, await sys.signIn(other.students[0]!.email, other.students[0]!.password));
+    try {
+      await late.registerPasskey();
+      await requestOk(teacherSocket, ClientEvents.enrollmentAdd, { courseId: cls.courseId, email: other.students[0]!.email });
+      const opened = await late.opened.waitFor((s) => s.courseId === cls.courseId);
+      await expect(late.checkIn(opened.sessionId, offsetNorth(here, 10))).resolves.toMatchObject({ verdict: 'accepted' });
+      // (Test classes reuse names: the row must be the present one, with the name, not '—'.)
+      await teacher.locator('.roster-row').filter({ hasText: other.students[0]!.name }).filter({ hasText: 'Present' }).waitFor();
+      await teacher.getByRole('heading', { name: 'Students (5)' }).waitFor();
+      await teacher.getByTestId('count-present').locator('.tile-value').filter({ hasText: '1' }).waitFor();
+      await snap(teacher, 'room-03-live-latecomer');
+    } finally {
+      late.close();
+    }
     await teacher.context().close();
   });
 });
