@@ -16,6 +16,10 @@ import { EventFanout } from './realtime/event-fanout.service.js';
 import { DeviceFanout } from './devices/device-fanout.service.js';
 import { DevicesGateway } from './devices/devices.gateway.js';
 import { DownloadsController } from './downloads/downloads.controller.js';
+import { EnrollmentFollower } from './enrollments/enrollment-follower.service.js';
+import { EnrollmentsGateway } from './enrollments/enrollments.gateway.js';
+import { RosterImportController } from './enrollments/roster-import.controller.js';
+import { RoomsGateway } from './rooms/rooms.gateway.js';
 
 @Module({})
 export class GatewayModule {
@@ -23,7 +27,12 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [MessagingModule.forRoot({ url: config.NATS_URL, name: 'gateway', queue: 'gateway', source: '/classconnect/gateway', rpcTimeoutMs: config.RPC_TIMEOUT_MS })],
-      controllers: [ApiController, DownloadsController],
+      controllers: [
+        ApiController,
+        DownloadsController,
+        // roster import over HTTP
+        RosterImportController,
+      ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: TokenService, useFactory: () => new TokenService(config.AUTH_TOKEN_SECRET) },
@@ -39,6 +48,10 @@ export class GatewayModule {
         FlagsGateway,
         // People, courses and the audit log
         AdminGateway,
+        // rooms, enrollments and roster import
+        RoomsGateway,
+        EnrollmentFollower,
+        EnrollmentsGateway,
       ],
     };
   }

@@ -7,6 +7,8 @@ import { ServiceName, type IdentityConfig } from './config.js';
 import { CoursesModule } from './courses/courses.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { PeopleModule } from './people/people.module.js';
+import { EnrollmentsModule } from './enrollments/enrollments.module.js';
+import { RoomsModule } from './rooms/rooms.module.js';
 
 @Module({})
 export class AppModule {
@@ -21,6 +23,9 @@ export class AppModule {
         // People and courses administration, audit log
         PeopleModule,
         AuditModule,
+        // rooms, enrollments and roster import
+        RoomsModule,
+        EnrollmentsModule,
       ],
     };
   }

@@ -12,6 +12,9 @@ import { ErrorAlert, StatusBadge, Tile } from './ui.js';
 import { Report } from './report.js';
 import { QrOptionsField } from './qr-options.js';
 import { QrScreen } from './qr-view.js';
+import type { RoomView } from '@classconnect/contracts';
+import { RoomPicker } from './admin/room-picker.js';
+import { RosterImport } from './admin/roster-import.js';
 
 /** What the report screen needs to know about its session before the report arrives. */
 type ReportTarget = Pick<SessionView, 'sessionId' | 'courseCode' | 'courseTitle'>;
@@ -74,15 +77,15 @@ export function TeacherHome({ live, auth }: { live: Live; auth: Auth }) {
     <>
       <PendingDevicesPanel live={live} />
       <CourseList
-      live={live}
-      courses={courses}
-      error={error}
-      onError={setError}
-      onHistory={(course) => setPhase({ kind: 'history', course })}
-      onStarted={(session) => {
-        setError(null);
-        setPhase({ kind: 'live', session });
-      }}
+        live={live}
+        courses={courses}
+        error={error}
+        onError={setError}
+        onHistory={(course) => setPhase({ kind: 'history', course })}
+        onStarted={(session) => {
+          setError(null);
+          setPhase({ kind: 'live', session });
+        }}
       />
     </>
   );
@@ -100,13 +103,14 @@ function CourseList(props: {
   const [radius, setRadius] = useState(100);
   const [qrMode, setQrMode] = useState<'off' | 'offered' | 'required'>('off');
   const [starting, setStarting] = useState<string | null>(null);
+  const [room, setRoom] = useState<RoomView | null>(null);
 
   async function start(course: CourseSummary) {
     setStarting(course.id);
     onError(null);
     try {
-      const position = await currentPosition();
-      const res = await live.request('session:start', { courseId: course.id, position, radiusM: radius, ...(qrMode === 'off' ? {} : { qr: { mode: qrMode } }) });
+      const place = room ? { roomId: room.id } : { position: await currentPosition() };
+      const res = await live.request('session:start', { courseId: course.id, ...place, radiusM: radius, ...(qrMode === 'off' ? {} : { qr: { mode: qrMode } }) });
       if (res.ok) return onStarted(res.data);
       if (res.error.code === 'SESSION_ALREADY_OPEN') {
         const active = await live.request('sessions:active', {});
@@ -125,9 +129,10 @@ function CourseList(props: {
     <section aria-labelledby="courses-title" className="stack">
       <h1 id="courses-title">{t('yourCourses')}</h1>
       <div className="panel">
+        <RoomPicker live={live} value={room} onChange={(r) => (setRoom(r), r && setRadius(r.defaultRadiusM))} />
         <label htmlFor="radius">{t('radiusLabel')}</label>
         <select id="radius" value={radius} onChange={(e) => setRadius(Number(e.target.value))} aria-describedby="radius-hint">
-          {Radii.map((r) => (
+          {[...new Set([...Radii, radius])].sort((a, b) => a - b).map((r) => (
             <option key={r} value={r}>
               {t('metres', { n: r })}
             </option>
@@ -174,6 +179,7 @@ function CourseList(props: {
           ))}
         </ul>
       )}
+      {courses && courses.length > 0 ? <RosterImport live={live} courses={courses} collapsible /> : null}
     </section>
   );
 }
@@ -223,8 +229,12 @@ function LiveSession({ live, session, onStopped }: { live: Live; session: Sessio
   );
 
   useEffect(() => {
+    const known = new Set<string>();
     const offUpdate = live.on('roster:update', (u) => {
-      if (u.sessionId === session.sessionId) setUpdates((list) => [...list, u]);
+      if (u.sessionId !== session.sessionId) return;
+      setUpdates((list) => [...list, u]);
+      // A student enrolled after the session opened is not in the snapshot yet: read it again for their name.
+      if (!known.has(u.studentId)) void refresh();
     });
     const offClosed = live.on('session:closed', (c) => {
       if (c.sessionId === session.sessionId) finish({ ...session, status: 'closed', closedAt: c.closedAt });
@@ -233,6 +243,7 @@ function LiveSession({ live, session, onStopped }: { live: Live; session: Sessio
       const res = await live.request('session:get', { sessionId: session.sessionId });
       if (res.ok) {
         setBase(res.data.roster ?? []);
+        for (const r of res.data.roster ?? []) known.add(r.studentId);
         if (res.data.status === 'closed') finish(res.data);
       } else setError(res.error);
     };
@@ -273,7 +284,10 @@ function LiveSession({ live, session, onStopped }: { live: Live; session: Sessio
           <h1 id="live-title">
             {session.courseCode} · {session.courseTitle}
           </h1>
-          <p className="muted">{t('openedAt', { time: formatTime(session.openedAt), radius: session.radiusM })}</p>
+          <p className="muted">
+            {t('openedAt', { time: formatTime(session.openedAt), radius: session.radiusM })}
+            {session.room ? ` · ${session.room.name}` : ''}
+          </p>
         </div>
         <div className="live-actions">
           {session.qr && (

@@ -61,6 +61,14 @@ export const ErrorCode = {
   // device binding (new passkeys wait for approval)
   /** The passkey is waiting for a teacher's or an admin's approval, or was refused: it cannot check in. */
   DEVICE_NOT_APPROVED: 'DEVICE_NOT_APPROVED',
+  // rooms and enrollments
+  ROOM_NOT_FOUND: 'ROOM_NOT_FOUND',
+  /** Another room already has this name. */
+  ROOM_NAME_TAKEN: 'ROOM_NAME_TAKEN',
+  /** No account has this email. */
+  ACCOUNT_NOT_FOUND: 'ACCOUNT_NOT_FOUND',
+  /** The account is a teacher's or an admin's: only students are enrolled. */
+  NOT_A_STUDENT: 'NOT_A_STUDENT',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

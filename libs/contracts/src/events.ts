@@ -70,6 +70,8 @@ export const SessionOpenedV1 = z.object({
   enrolledStudentIds: z.array(Id),
   /** Added later, optional: present when the session uses rotating QR codes. */
   qr: z.object({ mode: z.enum(['offered', 'required']), stepSeconds: z.number().int() }).optional(),
+  /** Added later, optional: the room the session was started from (its name, never its coordinates). */
+  room: z.object({ id: Id, name: z.string(), building: z.string().optional() }).optional(),
 });
 export const SessionClosedV1 = z.object({
   sessionId: Id,

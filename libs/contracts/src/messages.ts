@@ -76,18 +76,29 @@ export const StartSessionRequest = z
   .object({
     actor: Actor,
     courseId: Id,
-    /** The fence's centre: the teacher's device position. */
-    position: Position,
-    radiusM: RadiusM.default(100),
+    /** The fence's centre: the teacher's device position (or give roomId instead). */
+    position: Position.optional(),
+    /** Default: the room's default radius when started from a room, else 100 m. */
+    radiusM: RadiusM.optional(),
     /** A check-in verified more than this many minutes after the start is marked late. */
     lateAfterMinutes: LateAfterMinutes.default(10),
     /** Check-ins are accepted for this many minutes after the start (default: until Stop or the maximum session length). */
     windowMinutes: WindowMinutes.optional(),
     /** Rotating QR codes for this session (default: off). */
     qr: QrOptions.optional(),
+    /** Start from a room: its stored coordinates are the fence's centre (instead of position). */
+    roomId: Id.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine(exactlyOnePlace);
 export type StartSessionRequest = z.infer<typeof StartSessionRequest>;
+
+/** session:start takes the fence's centre from the device (position) or from a room (roomId): exactly one. */
+export function exactlyOnePlace(v: { position?: unknown; roomId?: unknown }, ctx: z.RefinementCtx): void {
+  if ((v.position === undefined) === (v.roomId === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['roomId'], message: 'Give either position (this device’s) or roomId (a room’s), not both and not neither' });
+  }
+}
 
 /** What anyone in the course may see of a session: never the fence's centre. */
 export interface SessionView {
@@ -111,6 +122,8 @@ export interface SessionView {
   autoCloseAt?: string;
   /** Present when the session uses rotating QR codes (mode offered or required). */
   qr?: { mode: 'offered' | 'required'; stepSeconds: number };
+  /** Present when the session was started from a room (its coordinates are never sent). */
+  room?: { id: string; name: string; building?: string };
 }
 
 export const SessionRefRequest = z.object({ actor: Actor, sessionId: Id }).strict();
@@ -601,4 +614,139 @@ export interface AuditEntry {
 }
 export interface AuditListReply {
   entries: AuditEntry[];
+}
+
+// ---------- identity-service: rooms, enrollments, roster import (helper A2) ----------
+/** A room's place: the fence's centre when a session is started from the room. Not personal data. */
+export const RoomFields = {
+  name: z.string().trim().min(1).max(100),
+  /** Optional: the building, shown beside the name. */
+  building: z.string().trim().min(1).max(100),
+  latitude: Position.shape.latitude,
+  longitude: Position.shape.longitude,
+  defaultRadiusM: RadiusM,
+};
+export const CreateRoomRequest = z
+  .object({ actor: Actor, name: RoomFields.name, building: RoomFields.building.optional(), latitude: RoomFields.latitude, longitude: RoomFields.longitude, defaultRadiusM: RoomFields.defaultRadiusM })
+  .strict();
+export type CreateRoomRequest = z.infer<typeof CreateRoomRequest>;
+/** Only the fields given change; `building: null` removes the building. */
+export const UpdateRoomRequest = z
+  .object({
+    actor: Actor,
+    roomId: Id,
+    name: RoomFields.name.optional(),
+    building: RoomFields.building.nullable().optional(),
+    latitude: RoomFields.latitude.optional(),
+    longitude: RoomFields.longitude.optional(),
+    defaultRadiusM: RoomFields.defaultRadiusM.optional(),
+  })
+  .strict();
+export type UpdateRoomRequest = z.infer<typeof UpdateRoomRequest>;
+export const RoomRefRequest = z.object({ actor: Actor, roomId: Id }).strict();
+export type RoomRefRequest = z.infer<typeof RoomRefRequest>;
+/** Internal (session → identity): a room's place, to start a session from it. */
+export const RoomLookupRequest = z.object({ roomId: Id }).strict();
+export interface RoomView {
+  id: string;
+  name: string;
+  building?: string;
+  latitude: number;
+  longitude: number;
+  defaultRadiusM: number;
+  createdAt: string;
+}
+export interface RoomsReply {
+  rooms: RoomView[];
+}
+export interface RoomDeletedReply {
+  roomId: string;
+  deleted: true;
+}
+
+/** Enroll a student by email (the account must exist and be a student's). */
+export const AddEnrollmentRequest = z
+  .object({ actor: Actor, courseId: Id, email: z.string().trim().toLowerCase().email().max(254) })
+  .strict();
+export type AddEnrollmentRequest = z.infer<typeof AddEnrollmentRequest>;
+export const RemoveEnrollmentRequest = z.object({ actor: Actor, courseId: Id, studentId: Id }).strict();
+export type RemoveEnrollmentRequest = z.infer<typeof RemoveEnrollmentRequest>;
+export interface EnrollmentChangeReply {
+  courseId: string;
+  student: { id: string; name: string; email: string };
+  /** false when the student was already enrolled (add) or not enrolled (remove): nothing changed. */
+  changed: boolean;
+}
+/** The roster of a course, for its teachers and admins. */
+export const CourseRosterRequest = z.object({ actor: Actor, courseId: Id }).strict();
+export type CourseRosterRequest = z.infer<typeof CourseRosterRequest>;
+export interface CourseRosterReply extends RosterReply {
+  courseCode: string;
+  courseTitle: string;
+}
+
+/** The largest roster file accepted (characters): about 15,000 lines. Keeps a socket message under Socket.IO's 1 MB and an RPC under NATS's 1 MiB. */
+export const RosterCsvMaxChars = 900_000;
+export const RosterImportMode = z.enum(['preview', 'commit']);
+export type RosterImportMode = z.infer<typeof RosterImportMode>;
+export const RosterImportOptions = z
+  .object({
+    mode: RosterImportMode,
+    /** The course of every line, when the file has no course column. */
+    courseId: Id.optional(),
+    /** Also remove the students enrolled in the file's courses whom the file does not list. */
+    removeMissing: z.boolean().default(false),
+  })
+  .strict();
+export const RosterImportRequest = RosterImportOptions.extend({
+  actor: Actor,
+  csv: z.string().min(1).max(RosterCsvMaxChars),
+}).strict();
+export type RosterImportRequest = z.infer<typeof RosterImportRequest>;
+
+/** Why a line of a roster file was not applied. */
+export const RosterLineCodes = ['BAD_EMAIL', 'MISSING_NAME', 'UNKNOWN_COURSE', 'DUPLICATE_LINE', 'NOT_A_STUDENT', 'NOT_YOUR_COURSE'] as const;
+export type RosterLineCode = (typeof RosterLineCodes)[number];
+export interface RosterLineError {
+  /** The line in the file, counting the header as line 1. */
+  line: number;
+  code: RosterLineCode;
+  /** In English; clients may word it from the code and the fields below instead. */
+  message: string;
+  /** The line's email, when it has one. */
+  email?: string;
+  /** The course code the line names (or the chosen course's), when there is one. */
+  courseCode?: string;
+  /** DUPLICATE_LINE: the earlier line with the same student and course. */
+  firstLine?: number;
+  /** NOT_A_STUDENT: the account's role. */
+  role?: 'admin' | 'teacher';
+}
+export interface RosterImportSummary {
+  /** Lines with a student (the header and blank lines are not counted). */
+  lines: number;
+  /** Student accounts that did not exist and were (or, in a preview, would be) created. */
+  accountsCreated: number;
+  /** Enrollments added. */
+  enrolled: number;
+  /** Lines whose student was already enrolled in the course: nothing to do. */
+  alreadyEnrolled: number;
+  /** Enrollments removed (removeMissing only). */
+  removed: number;
+  /** Lines not applied, each listed in `errors`. */
+  errorLines: number;
+}
+export interface RosterImportReply {
+  mode: RosterImportMode;
+  /** true when the changes were written (commit); a preview writes nothing. */
+  committed: boolean;
+  /** false when applying the file changes nothing (a re-import of the same file). */
+  changes: boolean;
+  summary: RosterImportSummary;
+  /** A sentence for people, e.g. "Nothing to change: …". */
+  message: string;
+  /** The courses the file's valid lines name. */
+  courses: { id: string; code: string; title: string }[];
+  /** Sorted by line; at most 1,000 (summary.errorLines counts them all). */
+  errors: RosterLineError[];
 }

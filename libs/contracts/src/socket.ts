@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { RejectionReasonV2 } from './error-codes.js';
 import { AttendanceStatus, type CheckinFlag } from './events.js';
-import { CredentialId, LateAfterMinutes, QrCodeInput, QrOptions, WindowMinutes } from './messages.js';
+import { CredentialId, LateAfterMinutes, RosterCsvMaxChars, QrCodeInput, QrOptions, RosterImportOptions, RoomFields, WindowMinutes, exactlyOnePlace } from './messages.js';
 import { Id, Position, RadiusM } from './primitives.js';
 import { AuthenticationResponse, RegistrationResponse } from './webauthn.js';
 import type * as M from './messages.js';
@@ -45,6 +45,15 @@ export const ClientEvents = {
   courseTeachersSet: 'course:teachers:set',
   courseList: 'course:list',
   auditList: 'audit:list',
+  // Rooms, enrollments and roster import
+  roomCreate: 'room:create',
+  roomUpdate: 'room:update',
+  roomList: 'room:list',
+  roomDelete: 'room:delete',
+  enrollmentAdd: 'enrollment:add',
+  enrollmentRemove: 'enrollment:remove',
+  courseRoster: 'course:roster',
+  rosterImport: 'roster:import',
 } as const;
 export type ClientEvent = (typeof ClientEvents)[keyof typeof ClientEvents];
 
@@ -54,13 +63,17 @@ export const ClientPayloads = {
   [ClientEvents.sessionStart]: z
     .object({
       courseId: Id,
-      position: Position,
-      radiusM: RadiusM.default(100),
+      /** The device's position, or give roomId instead (exactly one of them). */
+      position: Position.optional(),
+      /** Default: the room's default radius when started from a room, else 100 m. */
+      radiusM: RadiusM.optional(),
       lateAfterMinutes: LateAfterMinutes.default(10),
       windowMinutes: WindowMinutes.optional(),
       qr: QrOptions.optional(),
+      roomId: Id.optional(),
     })
-    .strict(),
+    .strict()
+    .superRefine(exactlyOnePlace),
   [ClientEvents.sessionStop]: z.object({ sessionId: Id }).strict(),
   [ClientEvents.sessionGet]: z.object({ sessionId: Id }).strict(),
   [ClientEvents.sessionsActive]: Empty,
@@ -105,6 +118,27 @@ export const ClientPayloads = {
   [ClientEvents.courseTeachersSet]: SetCourseTeachersRequest.omit({ actor: true }),
   [ClientEvents.courseList]: Empty,
   [ClientEvents.auditList]: ListAuditRequest.omit({ actor: true }),
+  // Rooms, enrollments and roster import
+  [ClientEvents.roomCreate]: z
+    .object({ name: RoomFields.name, building: RoomFields.building.optional(), latitude: RoomFields.latitude, longitude: RoomFields.longitude, defaultRadiusM: RoomFields.defaultRadiusM })
+    .strict(),
+  [ClientEvents.roomUpdate]: z
+    .object({
+      roomId: Id,
+      name: RoomFields.name.optional(),
+      building: RoomFields.building.nullable().optional(),
+      latitude: RoomFields.latitude.optional(),
+      longitude: RoomFields.longitude.optional(),
+      defaultRadiusM: RoomFields.defaultRadiusM.optional(),
+    })
+    .strict(),
+  [ClientEvents.roomList]: Empty,
+  [ClientEvents.roomDelete]: z.object({ roomId: Id }).strict(),
+  [ClientEvents.enrollmentAdd]: z.object({ courseId: Id, email: z.string().trim().toLowerCase().email().max(254) }).strict(),
+  /** The student is the target, not the actor: hence `targetStudentId`. */
+  [ClientEvents.enrollmentRemove]: z.object({ courseId: Id, targetStudentId: Id }).strict(),
+  [ClientEvents.courseRoster]: z.object({ courseId: Id }).strict(),
+  [ClientEvents.rosterImport]: RosterImportOptions.extend({ csv: z.string().min(1).max(RosterCsvMaxChars) }).strict(),
 } as const satisfies Record<ClientEvent, z.ZodType>;
 
 export type ClientPayload<E extends ClientEvent> = z.input<(typeof ClientPayloads)[E]>;
@@ -151,6 +185,15 @@ export interface ClientAckData {
   [ClientEvents.courseTeachersSet]: M.CourseView;
   [ClientEvents.courseList]: M.CourseListReply;
   [ClientEvents.auditList]: M.AuditListReply;
+  // Rooms, enrollments and roster import
+  [ClientEvents.roomCreate]: M.RoomView;
+  [ClientEvents.roomUpdate]: M.RoomView;
+  [ClientEvents.roomList]: M.RoomsReply;
+  [ClientEvents.roomDelete]: M.RoomDeletedReply;
+  [ClientEvents.enrollmentAdd]: M.EnrollmentChangeReply;
+  [ClientEvents.enrollmentRemove]: M.EnrollmentChangeReply;
+  [ClientEvents.courseRoster]: M.CourseRosterReply;
+  [ClientEvents.rosterImport]: M.RosterImportReply;
 }
 
 /** The code to show now: the QR code encodes `url`; `shortCode` is shown beside it. Ask again at `expiresAt`. */

@@ -48,6 +48,17 @@ export const Rpc = {
   identityCourseTeachersSet: 'cc.identity.course-teachers-set.v1',
   identityCourseList: 'cc.identity.course-list.v1',
   identityAuditList: 'cc.identity.audit-list.v1',
+  // Rooms, enrollments and roster import (identity-service)
+  identityRoomCreate: 'cc.identity.room-create.v1',
+  identityRoomUpdate: 'cc.identity.room-update.v1',
+  identityRoomDelete: 'cc.identity.room-delete.v1',
+  identityRooms: 'cc.identity.rooms.v1',
+  /** Internal (session → identity): one room's place, to start a session from it. */
+  identityRoom: 'cc.identity.room.v1',
+  identityEnrollmentAdd: 'cc.identity.enrollment-add.v1',
+  identityEnrollmentRemove: 'cc.identity.enrollment-remove.v1',
+  identityCourseRoster: 'cc.identity.course-roster.v1',
+  identityRosterImport: 'cc.identity.roster-import.v1',
 } as const;
 export type RpcSubject = (typeof Rpc)[keyof typeof Rpc];
 
@@ -91,6 +102,16 @@ export const RpcRequestSchemas = {
   [Rpc.identityCourseTeachersSet]: M.SetCourseTeachersRequest,
   [Rpc.identityCourseList]: M.ListCoursesRequest,
   [Rpc.identityAuditList]: M.ListAuditRequest,
+  // Rooms, enrollments and roster import
+  [Rpc.identityRoomCreate]: M.CreateRoomRequest,
+  [Rpc.identityRoomUpdate]: M.UpdateRoomRequest,
+  [Rpc.identityRoomDelete]: M.RoomRefRequest,
+  [Rpc.identityRooms]: M.ActorRequest,
+  [Rpc.identityRoom]: M.RoomLookupRequest,
+  [Rpc.identityEnrollmentAdd]: M.AddEnrollmentRequest,
+  [Rpc.identityEnrollmentRemove]: M.RemoveEnrollmentRequest,
+  [Rpc.identityCourseRoster]: M.CourseRosterRequest,
+  [Rpc.identityRosterImport]: M.RosterImportRequest,
 } as const satisfies Record<RpcSubject, z.ZodType>;
 
 export interface RpcReplies {
@@ -132,6 +153,16 @@ export interface RpcReplies {
   [Rpc.identityCourseTeachersSet]: M.CourseView;
   [Rpc.identityCourseList]: M.CourseListReply;
   [Rpc.identityAuditList]: M.AuditListReply;
+  // Rooms, enrollments and roster import
+  [Rpc.identityRoomCreate]: M.RoomView;
+  [Rpc.identityRoomUpdate]: M.RoomView;
+  [Rpc.identityRoomDelete]: M.RoomDeletedReply;
+  [Rpc.identityRooms]: M.RoomsReply;
+  [Rpc.identityRoom]: M.RoomView;
+  [Rpc.identityEnrollmentAdd]: M.EnrollmentChangeReply;
+  [Rpc.identityEnrollmentRemove]: M.EnrollmentChangeReply;
+  [Rpc.identityCourseRoster]: M.CourseRosterReply;
+  [Rpc.identityRosterImport]: M.RosterImportReply;
 }
 
 /** The request a caller builds (schema input: defaults may be left out). */

@@ -10,8 +10,9 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { TokenService } from '@classconnect/auth';
 import { loadConfig } from '@classconnect/config';
-import { DomainError, ErrorCode, Rpc } from '@classconnect/contracts';
-import { RpcClient, connectNats, type NatsConnection } from '@classconnect/messaging';
+import { DomainError, ErrorCode, EventSubjects, Rpc, Streams } from '@classconnect/contracts';
+import { jetstream } from '@nats-io/jetstream';
+import { RpcClient, connectNats, decodeEvent, type NatsConnection } from '@classconnect/messaging';
 import { ensureDatabase, revertLast } from '@classconnect/persistence';
 import { AppModule } from '../../../apps/identity-service/src/app.module.js';
 import { IdentityEnv } from '../../../apps/identity-service/src/config.js';
@@ -59,10 +60,11 @@ describe('identity-service against real Postgres and NATS', () => {
     await ensureDatabase(databaseUrl);
     db = await openIdentityDataSource(databaseUrl, 2);
     await db.query('DROP SCHEMA IF EXISTS identity CASCADE');
-    await expect(migrateIdentity(databaseUrl)).resolves.toEqual(IdentityMigrations.map((m) => m.name));
-    // Down the newest migration and up again.
-    await revertLast(identityDataSourceOptions(databaseUrl));
-    await expect(migrateIdentity(databaseUrl)).resolves.toEqual([IdentityMigrations.at(-1)!.name]);
+    // Every migration up, every one down (newest first), and every one up again.
+    const all = IdentityMigrations.map((m) => m.name);
+    await expect(migrateIdentity(databaseUrl)).resolves.toEqual(all);
+    for (let i = 0; i < all.length; i++) await revertLast(identityDataSourceOptions(databaseUrl));
+    await expect(migrateIdentity(databaseUrl)).resolves.toEqual(all);
 
     const seeded = await cli('seed-demo');
     expect(seeded.code).toBe(0);
@@ -229,6 +231,43 @@ describe('identity-service against real Postgres and NATS', () => {
 
     it('answers an empty list with no users', async () => {
       await expect(rpc.request(Rpc.identityUsers, { userIds: [] })).resolves.toEqual({ users: [] });
+    });
+  });
+
+  describe('rooms, enrollments and roster import', () => {
+    const teacherActor = () => ({ userId: klass.teacher.id, role: 'teacher' as const });
+    const adminActor = { userId: randomUUID(), role: 'admin' as const };
+
+    it('keeps rooms and answers cc.identity.room.v1 with the place and default radius', async () => {
+      const room = await rpc.request(Rpc.identityRoomCreate, { actor: adminActor, name: `Amphi ${randomUUID().slice(0, 8)}`, latitude: 48.85, longitude: 2.35, defaultRadiusM: 35 });
+      await expect(rpc.request(Rpc.identityRoom, { roomId: room.id })).resolves.toEqual(room);
+      expect((await failureOf(rpc.request(Rpc.identityRoomCreate, { actor: teacherActor(), name: 'Mine', latitude: 1, longitude: 1, defaultRadiusM: 50 }))).code).toBe(ErrorCode.FORBIDDEN);
+      expect((await failureOf(rpc.request(Rpc.identityRoom, { roomId: randomUUID() }))).code).toBe(ErrorCode.ROOM_NOT_FOUND);
+    });
+
+    it('commits an import in one go, publishes one enrollment event per change, and creates accounts nobody can sign in to with a password', async () => {
+      const tag = randomUUID().slice(0, 8);
+      const csv = ['email;name', ...Array.from({ length: 30 }, (_, i) => `it-${tag}-${i}@uni.example;Imported ${i}`), `${klass.students[0]!.email};Already There`].join('\n');
+      const reply = await rpc.request(Rpc.identityRosterImport, { actor: teacherActor(), csv, mode: 'commit', courseId: klass.courseId }, { timeoutMs: 30_000 });
+      expect(reply.summary).toEqual({ lines: 31, accountsCreated: 30, enrolled: 30, alreadyEnrolled: 1, removed: 0, errorLines: 0 });
+
+      const rows: { password_hash: string | null }[] = await db.query('SELECT password_hash FROM identity.users WHERE email LIKE $1', [`it-${tag}-%`]);
+      expect(rows).toHaveLength(30);
+      expect(rows.every((r) => r.password_hash === null)).toBe(true);
+      for (const password of ['x', 'null', '!']) {
+        const failed = await failureOf(rpc.request(Rpc.identitySignIn, { email: `it-${tag}-0@uni.example`, password }));
+        expect(failed.code).toBe(ErrorCode.INVALID_CREDENTIALS);
+      }
+
+      const consumer = await jetstream(nc).consumers.get(Streams.directory.name, { filter_subjects: EventSubjects.enrollmentChanged });
+      const mine: Record<string, unknown>[] = [];
+      const batch = await consumer.fetch({ max_messages: 5_000, expires: 2_000 });
+      for await (const m of batch) {
+        const data = decodeEvent(m.data).data as Record<string, unknown>;
+        if (data.courseId === klass.courseId) mine.push(data);
+      }
+      expect(mine).toHaveLength(30);
+      for (const e of mine) expect(e).toMatchObject({ change: 'added', via: 'import', changedBy: klass.teacher.id });
     });
   });
 });

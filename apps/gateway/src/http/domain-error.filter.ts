@@ -22,6 +22,10 @@ const StatusOf: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.RATE_LIMITED]: 429,
   [ErrorCode.SERVICE_UNAVAILABLE]: 503,
   [ErrorCode.INTERNAL]: 500,
+  // rooms and enrollments
+  [ErrorCode.ROOM_NOT_FOUND]: 404,
+  [ErrorCode.ACCOUNT_NOT_FOUND]: 404,
+  [ErrorCode.ROOM_NAME_TAKEN]: 409,
 };
 
 export function httpStatusOf(code: ErrorCode): number {

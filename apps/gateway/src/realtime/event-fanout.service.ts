@@ -100,6 +100,7 @@ export class EventFanout implements OnApplicationShutdown {
       enrolledCount: e.enrolledStudentIds.length,
       presentCount: 0,
       ...(e.qr ? { qr: e.qr } : {}),
+      ...(e.room ? { room: e.room } : {}),
     });
   }
 

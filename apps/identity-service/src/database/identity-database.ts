@@ -2,11 +2,17 @@ import { createServiceDataSource, migrate, type ServiceDataSourceOptions } from 
 import type { DataSource } from 'typeorm';
 import { CreateIdentitySchema1795305600000 } from './migrations/1795305600000-create-identity-schema.js';
 import { AddAdministrationAndAudit1796000000000 } from './migrations/1796000000000-add-administration-and-audit.js';
+import { AddRoomsAndPasswordlessAccounts1796100000000 } from './migrations/1796100000000-add-rooms-and-passwordless-accounts.js';
 
 export const IdentitySchema = 'identity';
 
 /** Every migration of the identity schema, oldest first. */
-export const IdentityMigrations = [CreateIdentitySchema1795305600000, AddAdministrationAndAudit1796000000000];
+export const IdentityMigrations = [
+  CreateIdentitySchema1795305600000,
+  AddAdministrationAndAudit1796000000000,
+  // rooms, accounts without a password (roster import)
+  AddRoomsAndPasswordlessAccounts1796100000000,
+];
 
 export function identityDataSourceOptions(url: string, poolSize?: number): ServiceDataSourceOptions {
   return { url, schema: IdentitySchema, migrations: IdentityMigrations, ...(poolSize ? { poolSize } : {}) };

@@ -25,6 +25,15 @@ export interface SessionRecord {
   autoCloseAt?: string;
   /** Rotating QR codes, when the session uses them. The secret is not part of the record: see QrStore. */
   qr?: SessionQr;
+  /** The room the session was started from, when it was. */
+  room?: SessionRoom;
+}
+
+/** A room's name (its coordinates are the fence's centre, kept like a device position). */
+export interface SessionRoom {
+  id: string;
+  name: string;
+  building?: string;
 }
 
 export interface SessionQr {
@@ -49,6 +58,7 @@ export interface NewSession {
   students: { id: string; name: string }[];
   /** Rotating QR codes: the options and the session's secret (32 random bytes, dropped at close). */
   qr?: SessionQr & { secret: Buffer };
+  room?: SessionRoom;
 }
 
 /** What is kept of a student's accepted check-in. Never the position itself. */
@@ -135,4 +145,11 @@ export interface SessionStore {
   dueForAutoClose(now: Date, limit: number): Promise<string[]>;
   /** Drops a session from the auto-close schedule (it is gone or already closed). */
   forgetAutoClose(sessionId: string): Promise<void>;
+  /**
+   * Atomically, in an open session only: adds a student who enrolled after it opened, or removes one
+   * who left the course (a mark already recorded stays). 'unchanged' when already so; 'not-open' otherwise.
+   */
+  changeEnrollment(sessionId: string, change: EnrollmentUpdate): Promise<'changed' | 'unchanged' | 'not-open'>;
 }
+
+export type EnrollmentUpdate = { change: 'added'; studentId: string; name: string } | { change: 'removed'; studentId: string };

@@ -9,6 +9,7 @@ import type {
   CreateOutcome,
   LiveRoster,
   MarkChange,
+  EnrollmentUpdate,
   MarkOutcome,
   NewSession,
   SessionRecord,
@@ -18,7 +19,7 @@ import type {
 } from './session.model.js';
 import { qrTagKey } from '../qr/qr.repository.js';
 import { sessionTag } from '../qr/qr-code.js';
-import { changeMarkScript, closeSessionScript, createSessionScript, recordMarkScript } from './session.scripts.js';
+import { changeEnrollmentScript, changeMarkScript, closeSessionScript, createSessionScript, recordMarkScript } from './session.scripts.js';
 
 /** How long a closed session's keys are kept, for late readers and retried calls. */
 export const ClosedSessionTtlSeconds = 7 * 24 * 60 * 60;
@@ -32,7 +33,7 @@ export const ClosedSessionTtlSeconds = 7 * 24 * 60 * 60;
  *   session:<id>:overrides hash   studentId → StoredOverride JSON (the latest change by hand)
  *   course:<courseId>:open string the course's open session id
  *   sessions:autoclose     zset   open session ids scored by their autoCloseAt (epoch ms), for the sweep
- * The session hash holds the QR options (qrMode, qrStepSeconds) and, while open, the QR secret
+ * The session hash holds the room it was started from (roomId, roomName, roomBuilding), if any, the QR options (qrMode, qrStepSeconds) and, while open, the QR secret
  * (qrSecret, base64); the QR keys (tag index, failed attempts) are described in qr/qr.repository.ts.
  */
 @Injectable()
@@ -65,6 +66,7 @@ export class SessionRepository implements SessionStore {
             ['qrSecret', s.qr.secret.toString('base64')],
           ]
         : []),
+      ...(s.room ? [['roomId', s.room.id], ['roomName', s.room.name], ...(s.room.building ? [['roomBuilding', s.room.building]] : [])] : []),
     ].flat();
     const roster = s.students.flatMap((st) => [st.id, st.name]);
     const reply = (await this.run(
@@ -211,6 +213,15 @@ export class SessionRepository implements SessionStore {
     await redisCall(() => this.redis.zrem(this.autoCloseKey(), sessionId));
   }
 
+  async changeEnrollment(sessionId: string, u: EnrollmentUpdate): Promise<'changed' | 'unchanged' | 'not-open'> {
+    const reply = (await this.run(
+      changeEnrollmentScript,
+      [this.sessionKey(sessionId), this.enrolledKey(sessionId), this.namesKey(sessionId), this.presentKey(sessionId)],
+      [u.change, u.studentId, u.change === 'added' ? u.name : ''],
+    )) as [string];
+    return reply[0] === 'CHANGED' ? 'changed' : reply[0] === 'UNCHANGED' ? 'unchanged' : 'not-open';
+  }
+
   /** The QR tag index (see qr/qr.repository.ts): kept a day past the session's maximum length. */
   private async rememberQrTag(sessionId: string, autoCloseAt: string): Promise<void> {
     const ttl = Math.max(60, Math.ceil((Date.parse(autoCloseAt) - Date.now()) / 1000) + 24 * 60 * 60);
@@ -266,6 +277,7 @@ function toRecord(sessionId: string, h: Record<string, string>, presentCount: nu
     ...(h.checkinClosesAt ? { checkinClosesAt: h.checkinClosesAt } : {}),
     ...(h.autoCloseAt ? { autoCloseAt: h.autoCloseAt } : {}),
     ...(h.qrMode === 'offered' || h.qrMode === 'required' ? { qr: { mode: h.qrMode, stepSeconds: Number(h.qrStepSeconds ?? 10) } } : {}),
+    ...(h.roomId ? { room: { id: h.roomId, name: h.roomName ?? '', ...(h.roomBuilding ? { building: h.roomBuilding } : {}) } } : {}),
   };
 }
 

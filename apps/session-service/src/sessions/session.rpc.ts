@@ -16,7 +16,7 @@ export class SessionRpc implements OnApplicationBootstrap {
     this.rpc.handle(Rpc.sessionStop, (req, ctx) => this.sessions.stop(req, ctx.correlationId));
     this.rpc.handle(Rpc.sessionGet, (req) => this.sessions.get(req));
     this.rpc.handle(Rpc.sessionActive, (req, ctx) => this.sessions.active(req, ctx.correlationId));
-    this.rpc.handle(Rpc.sessionCheckinContext, (req) => this.sessions.checkinContext(req));
+    this.rpc.handle(Rpc.sessionCheckinContext, (req, ctx) => this.sessions.checkinContext(req, ctx.correlationId));
     this.rpc.handle(Rpc.sessionRecordMark, (req, ctx) => this.sessions.recordMark(req, ctx.correlationId));
     this.rpc.handle(Rpc.sessionMark, (req, ctx) => this.sessions.changeMark(req, ctx.correlationId));
   }

@@ -110,3 +110,26 @@ local ttl = redis.call('PTTL', KEYS[1])
 if ttl > 0 then redis.call('PEXPIRE', KEYS[4], ttl) end
 return {'CHANGED', s[2], change}
 `);
+
+/**
+ * An enrollment changed while the session is open: adds the student (with their name) or removes
+ * them, and keeps enrolledCount equal to the enrolled set. A closed session is left as it was.
+ * KEYS: session hash, enrolled set, names hash, present hash.
+ * ARGV: 'added' | 'removed', studentId, name (added only).
+ * Replies {'CHANGED' | 'UNCHANGED' | 'NOT_OPEN'}.
+ */
+export const changeEnrollmentScript = new LuaScript(`
+if redis.call('HGET', KEYS[1], 'status') ~= 'open' then return {'NOT_OPEN'} end
+local changed
+if ARGV[1] == 'added' then
+  changed = redis.call('SADD', KEYS[2], ARGV[2])
+  redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
+else
+  changed = redis.call('SREM', KEYS[2], ARGV[2])
+  -- A student already marked keeps a name on the roster; anyone else leaves it.
+  if redis.call('HEXISTS', KEYS[4], ARGV[2]) == 0 then redis.call('HDEL', KEYS[3], ARGV[2]) end
+end
+redis.call('HSET', KEYS[1], 'enrolledCount', redis.call('SCARD', KEYS[2]))
+if changed == 1 then return {'CHANGED'} end
+return {'UNCHANGED'}
+`);

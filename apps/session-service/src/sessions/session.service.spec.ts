@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { DomainError, ErrorCode, EventSubjects, SystemActorId, type Actor, type CourseReply, type CourseSummary, type RosterReply } from '@classconnect/contracts';
+import { DomainError, ErrorCode, EventSubjects, SystemActorId, type Actor, type CourseReply, type CourseSummary, type RosterReply, type RoomView } from '@classconnect/contracts';
 import type { IdentityPort } from './identity.port.js';
 import type {
   ChangeOutcome,
   CheckinFacts,
   CloseOutcome,
   CreateOutcome,
+  EnrollmentUpdate,
   LiveRoster,
   MarkChange,
   MarkOutcome,
@@ -108,6 +109,15 @@ class InMemorySessionStore implements SessionStore {
     s.present.set(studentId, mark);
     return { kind: 'recorded', courseId: s.courseId, mark };
   }
+  async changeEnrollment(id: string, u: EnrollmentUpdate): Promise<'changed' | 'unchanged' | 'not-open'> {
+    const s = this.sessions.get(id);
+    if (!s || s.status !== 'open') return 'not-open';
+    const had = s.names.has(u.studentId);
+    if (u.change === 'added') s.names.set(u.studentId, u.name);
+    else s.names.delete(u.studentId);
+    s.enrolledCount = s.names.size;
+    return had === (u.change === 'added') ? 'unchanged' : 'changed';
+  }
 }
 
 class FakeIdentity implements IdentityPort {
@@ -125,6 +135,16 @@ class FakeIdentity implements IdentityPort {
   }
   async coursesOf(userId: string): Promise<CourseSummary[]> {
     return this.memberships.get(userId) ?? [];
+  }
+  readonly rooms = new Map<string, RoomView>();
+  readonly names = new Map<string, string>();
+  async room(roomId: string): Promise<RoomView> {
+    const r = this.rooms.get(roomId);
+    if (!r) throw new DomainError(ErrorCode.ROOM_NOT_FOUND, 'No such room.');
+    return r;
+  }
+  async userName(userId: string): Promise<string | null> {
+    return this.names.get(userId) ?? null;
   }
 }
 
@@ -517,6 +537,61 @@ describe('SessionService', () => {
         status: 'absent',
         override: { status: 'absent', reason: 'Marked before she arrived', by: teacher.userId },
       });
+    });
+  });
+
+  describe('rooms and enrollment changes', () => {
+    const roomId = randomUUID();
+    const dave = { id: randomUUID(), name: 'Dave Moreau' };
+
+    it('starts from a room: its place and default radius make the fence, an explicit radius wins, and the view names the room', async () => {
+      identity.rooms.set(roomId, { id: roomId, name: 'Amphi A', building: 'Bâtiment 1', latitude: 45.1, longitude: 5.2, defaultRadiusM: 40, createdAt: now.toISOString() });
+      const view = await service.start({ actor: teacher, courseId, roomId, lateAfterMinutes: 10 });
+      expect(view).toMatchObject({ radiusM: 40, room: { id: roomId, name: 'Amphi A', building: 'Bâtiment 1' } });
+      expect(JSON.stringify(view)).not.toMatch(/45\.1|latitude/);
+      expect(store.sessions.get(view.sessionId)?.fence).toEqual({ latitude: 45.1, longitude: 5.2, radiusM: 40 });
+      expect(events.of(EventSubjects.sessionOpened)[0]?.data.room).toEqual({ id: roomId, name: 'Amphi A', building: 'Bâtiment 1' });
+      await service.stop({ actor: teacher, sessionId: view.sessionId });
+      const wider = await service.start({ actor: teacher, courseId, roomId, radiusM: 150, lateAfterMinutes: 10 });
+      expect(wider.radiusM).toBe(150);
+    });
+
+    it('refuses an unknown room, and defaults a device position to 100 m', async () => {
+      await rejectsWith(service.start({ actor: teacher, courseId, roomId: randomUUID(), lateAfterMinutes: 10 }), ErrorCode.ROOM_NOT_FOUND);
+      await expect(service.start({ actor: teacher, courseId, position, lateAfterMinutes: 10 })).resolves.toMatchObject({ radiusM: 100 });
+    });
+
+    it('brings an open session in line with identity: added students may check in, removed ones may not', async () => {
+      const view = await start();
+      identity.names.set(dave.id, dave.name);
+      // Not enrolled anywhere yet: nothing to add.
+      await expect(service.syncEnrollment({ courseId, studentId: dave.id })).resolves.toBe('unchanged');
+      identity.memberships.set(dave.id, [{ id: courseId, code: 'CS101', title: 'Algorithms', relation: 'student' }]);
+      await expect(service.syncEnrollment({ courseId, studentId: dave.id })).resolves.toBe('changed');
+      await expect(service.syncEnrollment({ courseId, studentId: dave.id })).resolves.toBe('unchanged');
+      await expect(service.checkinContext({ sessionId: view.sessionId, studentId: dave.id })).resolves.toMatchObject({ enrolled: true });
+      expect((await store.find(view.sessionId))?.enrolledCount).toBe(4);
+      expect(await mark(view.sessionId, dave.id)).toMatchObject({ recorded: true });
+      // alice leaves the course while the session is open.
+      identity.memberships.set(alice.id, []);
+      await expect(service.syncEnrollment({ courseId, studentId: alice.id })).resolves.toBe('changed');
+      await expect(service.checkinContext({ sessionId: view.sessionId, studentId: alice.id })).resolves.toMatchObject({ enrolled: false });
+      await rejectsWith(mark(view.sessionId, alice.id), ErrorCode.NOT_ENROLLED);
+    });
+
+    it('asks identity when a student missing from the snapshot checks in (the event may not have arrived yet)', async () => {
+      const view = await start();
+      identity.memberships.set(dave.id, [{ id: courseId, code: 'CS101', title: 'Algorithms', relation: 'student' }]);
+      identity.names.set(dave.id, dave.name);
+      await expect(service.checkinContext({ sessionId: view.sessionId, studentId: dave.id })).resolves.toMatchObject({ enrolled: true });
+      const roster = await service.get({ actor: teacher, sessionId: view.sessionId });
+      expect(roster.roster?.map((r) => r.name)).toContain('Dave Moreau');
+      // A stranger stays out.
+      await expect(service.checkinContext({ sessionId: view.sessionId, studentId: randomUUID() })).resolves.toMatchObject({ enrolled: false });
+    });
+
+    it('does nothing for a course without an open session', async () => {
+      await expect(service.syncEnrollment({ courseId, studentId: dave.id })).resolves.toBe('no-open-session');
     });
   });
 });

@@ -25,7 +25,7 @@ import { createLogger } from '@classconnect/observability';
 import { checkinClosesAt, checkinStatus, currentStatus, isWindowClosed } from './attendance-rules.js';
 import { newQrSecret } from '../qr/qr-code.js';
 import { IDENTITY_PORT, type IdentityPort } from './identity.port.js';
-import type { SessionRecord, SessionStore, StoredMark } from './session.model.js';
+import type { SessionRecord, SessionRoom, SessionStore, StoredMark } from './session.model.js';
 import { SessionRepository } from './session.repository.js';
 
 /** The part of EventPublisher this service uses, so tests can pass a fake. */
@@ -38,6 +38,9 @@ export interface SessionServiceDeps {
   /** A session nobody stops closes itself this long after it opened (default 4 hours). */
   maxSessionSeconds?: number;
 }
+
+/** The fence's radius when a session is started from a device position without one. */
+export const DefaultRadiusM = 100;
 
 /** How many overdue sessions one sweep closes at most (the next sweep takes the rest). */
 export const AutoCloseBatch = 100;
@@ -72,6 +75,7 @@ export class SessionService {
       throw new DomainError(ErrorCode.NOT_COURSE_TEACHER, `You do not teach ${course.code}, so you cannot start a session for it.`);
     }
     const roster = await this.identity.roster(courseId, correlationId);
+    const place = await this.placeOf(req, correlationId);
     const sessionId = this.newId();
     const openedAt = this.now();
     const outcome = await this.store.create({
@@ -82,7 +86,8 @@ export class SessionService {
       teacherId: actor.userId,
       teacherIds: course.teacherIds,
       openedAt: openedAt.toISOString(),
-      fence: { latitude: req.position.latitude, longitude: req.position.longitude, radiusM: req.radiusM },
+      fence: place.fence,
+      ...(place.room ? { room: place.room } : {}),
       lateAfterMinutes: req.lateAfterMinutes,
       checkinClosesAt: checkinClosesAt(openedAt, req.windowMinutes, this.maxSessionSeconds).toISOString(),
       autoCloseAt: new Date(openedAt.getTime() + this.maxSessionSeconds * 1000).toISOString(),
@@ -169,15 +174,16 @@ export class SessionService {
     return { sessions: sessions.filter((s): s is SessionRecord => s?.status === 'open').map(toView) };
   }
 
-  async checkinContext(req: RpcParsed<typeof Rpc.sessionCheckinContext>): Promise<CheckinContextReply> {
+  async checkinContext(req: RpcParsed<typeof Rpc.sessionCheckinContext>, correlationId?: string): Promise<CheckinContextReply> {
     const facts = await this.store.checkinFacts(req.sessionId, req.studentId);
     if (!facts) throw notFound();
     const { session } = facts;
+    const enrolled = facts.enrolled || (session.status === 'open' && (await this.enrolledSinceOpening(session, req.studentId, correlationId)));
     return {
       sessionId: session.sessionId,
       courseId: session.courseId,
       status: session.status,
-      enrolled: facts.enrolled,
+      enrolled,
       alreadyPresent: facts.alreadyPresent,
       fence: { ...session.fence },
       ...(session.status === 'open' && isWindowClosed(session.checkinClosesAt, this.now()) ? { windowClosed: true } : {}),
@@ -277,6 +283,46 @@ export class SessionService {
     return change;
   }
 
+  /**
+   * directory.enrollment.changed.v1: a student joined or left a course. If the course has an open
+   * session, its roster is brought in line with what identity-service says now: an added student
+   * may check in at once, a removed one no longer can (a mark already recorded stays). Reading the
+   * current truth instead of applying the event's own change makes the outcome the same whatever
+   * order the events arrive in, on however many instances. Returns what happened.
+   */
+  async syncEnrollment(e: { courseId: string; studentId: string }, correlationId?: string): Promise<'no-open-session' | 'changed' | 'unchanged' | 'not-open'> {
+    const [sessionId] = await this.store.openSessionIds([e.courseId]);
+    if (!sessionId) return 'no-open-session';
+    const courses = await this.identity.coursesOf(e.studentId, correlationId);
+    if (!courses.some((c) => c.id === e.courseId && c.relation === 'student')) {
+      return this.store.changeEnrollment(sessionId, { change: 'removed', studentId: e.studentId });
+    }
+    const name = (await this.identity.userName(e.studentId, correlationId)) ?? 'Student';
+    return this.store.changeEnrollment(sessionId, { change: 'added', studentId: e.studentId, name });
+  }
+
+  /**
+   * A student the snapshot does not list may have enrolled since the session opened, and the
+   * enrollment event may not have arrived yet: identity-service has the last word.
+   */
+  private async enrolledSinceOpening(session: SessionRecord, studentId: string, correlationId?: string): Promise<boolean> {
+    const outcome = await this.syncEnrollment({ courseId: session.courseId, studentId }, correlationId);
+    return outcome === 'changed' || (outcome === 'unchanged' && (await this.store.isEnrolled(session.sessionId, studentId)));
+  }
+
+  /** The fence's centre and radius: the teacher's device position, or a room's stored place. */
+  private async placeOf(req: RpcParsed<typeof Rpc.sessionStart>, correlationId?: string): Promise<{ fence: SessionRecord['fence']; room?: SessionRoom }> {
+    if (req.roomId) {
+      const room = await this.identity.room(req.roomId, correlationId);
+      return {
+        fence: { latitude: room.latitude, longitude: room.longitude, radiusM: req.radiusM ?? room.defaultRadiusM },
+        room: { id: room.id, name: room.name, ...(room.building ? { building: room.building } : {}) },
+      };
+    }
+    if (!req.position) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Give either the device’s position or a room to start the session.');
+    return { fence: { latitude: req.position.latitude, longitude: req.position.longitude, radiusM: req.radiusM ?? DefaultRadiusM } };
+  }
+
   private async closeAndPublish(
     session: SessionRecord,
     closedBy: string,
@@ -331,6 +377,7 @@ export class SessionService {
         radiusM: session.fence.radiusM,
         enrolledStudentIds,
         ...(session.qr ? { qr: { mode: session.qr.mode, stepSeconds: session.qr.stepSeconds } } : {}),
+        ...(session.room ? { room: session.room } : {}),
       },
       { dedupKey: `session.opened:${session.sessionId}`, about: session.sessionId, correlationId },
     );
@@ -374,5 +421,6 @@ export function toView(s: SessionRecord): SessionView {
     ...(s.checkinClosesAt ? { checkinClosesAt: s.checkinClosesAt } : {}),
     ...(s.autoCloseAt ? { autoCloseAt: s.autoCloseAt } : {}),
     ...(s.qr ? { qr: { mode: s.qr.mode, stepSeconds: s.qr.stepSeconds } } : {}),
+    ...(s.room ? { room: s.room } : {}),
   };
 }

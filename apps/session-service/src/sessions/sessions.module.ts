@@ -5,6 +5,7 @@ import { FenceDistanceService } from '../fences/fence-distance.service.js';
 import { QrRepository } from '../qr/qr.repository.js';
 import { QrRpc } from '../qr/qr.rpc.js';
 import { QrService } from '../qr/qr.service.js';
+import { EnrollmentConsumer } from './enrollment.consumer.js';
 import { IDENTITY_PORT, NatsIdentityPort, type IdentityPort } from './identity.port.js';
 import { SessionSweeper, SWEEP_INTERVAL_MS } from './session-sweeper.js';
 import { SessionRepository } from './session.repository.js';
@@ -40,6 +41,8 @@ export class SessionsModule {
         // Check-in flags: the distance between two open sessions' fences.
         { provide: FenceDistanceService, useFactory: (store: SessionRepository) => new FenceDistanceService(store), inject: [SessionRepository] },
         FenceDistanceRpc,
+        // open sessions follow enrollment changes
+        EnrollmentConsumer,
       ],
     };
   }

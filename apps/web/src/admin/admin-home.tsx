@@ -2,13 +2,17 @@
  * The administrator's console: People, Courses and the Audit log, as tabs. Mobile-first: every
  * list is a column of cards on a phone and wraps into rows on a laptop.
  */
-import { useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useState, type KeyboardEvent, type ReactNode } from 'react';
+import type { CourseView } from '@classconnect/contracts';
 import type { Auth } from '../api.js';
 import { t } from '../i18n.js';
 import type { Live } from '../live.js';
 import { AuditPanel } from './audit-panel.js';
 import { CoursesPanel } from './courses-panel.js';
 import { PeoplePanel } from './people-panel.js';
+import { PendingDevicesPanel } from '../devices.js';
+import { RoomsPanel } from './rooms-panel.js';
+import { RosterImport } from './roster-import.js';
 import './admin.css';
 
 interface AdminTab {
@@ -17,15 +21,14 @@ interface AdminTab {
   render: (live: Live, auth: Auth) => ReactNode;
 }
 
-/**
- * The console's sections, in tab order. Rooms and Roster import panels (written separately) are
- * added here: one entry each, e.g. `{ id: 'rooms', label: t('adminTabRooms'), render: (live) => <RoomsPanel live={live} /> }`.
- */
+/** The console's sections, in tab order: one entry each. */
 function adminTabs(): AdminTab[] {
   return [
     { id: 'people', label: t('adminTabPeople'), render: (live, auth) => <PeoplePanel live={live} auth={auth} /> },
     { id: 'courses', label: t('adminTabCourses'), render: (live) => <CoursesPanel live={live} /> },
-    // Rooms and Roster import go here.
+    { id: 'rooms', label: t('adminTabRooms'), render: (live) => <RoomsPanel live={live} /> },
+    { id: 'import', label: t('adminTabImport'), render: (live) => <AdminRosterImport live={live} /> },
+    { id: 'devices', label: t('adminTabDevices'), render: (live) => <PendingDevicesPanel live={live} /> },
     { id: 'audit', label: t('adminTabAudit'), render: (live) => <AuditPanel live={live} /> },
   ];
 }
@@ -71,4 +74,19 @@ export function AdminHome({ live, auth }: { live: Live; auth: Auth }) {
       </div>
     </section>
   );
+}
+
+/** The roster import over every course (an admin may import into any of them). */
+function AdminRosterImport({ live }: { live: Live }) {
+  const [courses, setCourses] = useState<CourseView[] | null>(null);
+  useEffect(
+    () =>
+      live.onConnect(async () => {
+        const res = await live.request('course:list', {});
+        if (res.ok) setCourses(res.data.courses);
+      }),
+    [live],
+  );
+  if (!courses) return <p className="muted">{t('loading')}</p>;
+  return <RosterImport live={live} courses={courses} />;
 }

@@ -1,0 +1,63 @@
+import { Controller, Headers, HttpCode, Inject, Post, Query, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import { DomainError, ErrorCode, Rpc, RosterCsvMaxChars, RosterImportOptions, authorize, parseOrThrow } from '@classconnect/contracts';
+import { RpcClient } from '@classconnect/messaging';
+import { newCorrelationId } from '@classconnect/observability';
+import { AuthService, actorOf, bearerToken } from '../auth/auth.service.js';
+import { RosterImportTimeoutMs } from './enrollments.gateway.js';
+
+/**
+ * Roster import for IT scripts: `POST /api/courses/import?mode=preview|commit[&courseId=…][&removeMissing=true]`
+ * with the file as the body (`Content-Type: text/csv`) and `Authorization: Bearer <token>`. Answers the
+ * same JSON as the roster:import socket event.
+ */
+@Controller()
+export class RosterImportController {
+  constructor(
+    @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(RpcClient) private readonly rpc: RpcClient,
+  ) {}
+
+  @Post('api/courses/import')
+  @HttpCode(200)
+  async import(
+    @Req() req: Request,
+    @Query() query: Record<string, unknown>,
+    @Headers('authorization') authorization?: string,
+    @Headers('content-type') contentType?: string,
+  ) {
+    const actor = actorOf(await this.auth.authenticate(bearerToken(authorization)));
+    authorize(actor, 'roster.import');
+    if (!/^text\/(csv|plain)\b/i.test(contentType ?? '')) {
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Send the roster file as the request body with Content-Type: text/csv.');
+    }
+    const options = parseOrThrow(
+      RosterImportOptions,
+      {
+        mode: query.mode,
+        ...(query.courseId !== undefined ? { courseId: query.courseId } : {}),
+        ...(query.removeMissing !== undefined ? { removeMissing: query.removeMissing === 'true' || query.removeMissing === '1' } : {}),
+      },
+      'import options',
+    );
+    const csv = await readText(req, RosterCsvMaxChars);
+    if (!csv.trim()) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'The request body is empty: send the roster file as text/csv.');
+    return this.rpc.request(Rpc.identityRosterImport, { actor, ...options, csv }, { correlationId: newCorrelationId(), timeoutMs: RosterImportTimeoutMs });
+  }
+}
+
+/** Reads the request body as UTF-8 text, refusing one larger than `max` bytes before reading it all. */
+async function readText(req: Request, max: number): Promise<string> {
+  if (typeof req.body === 'string') return req.body; // a body parser already read it
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > max) {
+      req.destroy();
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, `The roster file is too large: at most ${Math.round(max / 1000)} kB (about 15,000 lines). Split it by course.`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
