@@ -119,6 +119,22 @@ export const RoleMatrix: Partial<Record<ClientEvent, MatrixRow>> = {
     payload: () => ({ credentialId: 'bm8tc3VjaC1wYXNza2V5' }),
     expect: { admin: 'allowed', teacherA: 'allowed', teacherB: 'allowed', studentA: F, outsider: F },
   },
+  // Rooms, enrollments and roster import. Nothing here changes course A's roster: the targets do not exist.
+  [ClientEvents.roomCreate]: {
+    payload: (c, role) => ({ name: `Matrix room ${role} ${c.unique}`, latitude: c.room.latitude, longitude: c.room.longitude, defaultRadiusM: 60 }),
+    expect: adminOnly,
+  },
+  // A room nobody made: the admin is told it is not found; everyone else may not change rooms at all.
+  [ClientEvents.roomUpdate]: { payload: () => ({ roomId: '00000000-0000-4000-8000-000000000001', name: 'Renamed' }), expect: { ...adminOnly, admin: 'allowed' } },
+  [ClientEvents.roomDelete]: { payload: () => ({ roomId: '00000000-0000-4000-8000-000000000001' }), expect: { ...adminOnly, admin: 'allowed' } },
+  [ClientEvents.roomList]: { payload: () => ({}), expect: { admin: 'ok', teacherA: 'ok', teacherB: 'ok', studentA: F, outsider: F } },
+  [ClientEvents.enrollmentAdd]: { payload: (c) => ({ courseId: c.courseA, email: `nobody-${c.unique}@matrix.test` }), expect: staffOfA },
+  [ClientEvents.enrollmentRemove]: { payload: (c) => ({ courseId: c.courseA, targetStudentId: '00000000-0000-4000-8000-000000000002' }), expect: staffOfA },
+  [ClientEvents.courseRoster]: { payload: (c) => ({ courseId: c.courseA }), expect: staffOfAOk },
+  [ClientEvents.rosterImport]: {
+    payload: (c) => ({ courseId: c.courseA, mode: 'preview', csv: `email,name\nnew-${c.unique}@matrix.test,New Student\n` }),
+    expect: staffOfAOk,
+  },
   // Check-in flags: read with the report's permission.
   [ClientEvents.flagsGet]: { payload: (c) => ({ sessionId: c.openSessionA }), expect: staffOfAOk },
 };

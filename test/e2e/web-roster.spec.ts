@@ -45,6 +45,7 @@ describe('rosters and rooms in the web client', () => {
   it('lets an admin add, change and delete rooms', async () => {
     const admin = await openLaptop(browser, sys.origin, here);
     await signInPage(admin, sys.origin, 'admin@demo.classconnect.test', 'demo-admin-pass');
+    await admin.getByRole('tab', { name: 'Rooms' }).click();
     await admin.getByRole('heading', { name: 'Rooms' }).waitFor();
     await admin.getByText('No rooms yet.').waitFor();
     await admin.getByRole('button', { name: 'Add a room' }).click();
