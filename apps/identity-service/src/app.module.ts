@@ -5,17 +5,21 @@ import { AccountsModule } from './accounts/accounts.module.js';
 import { ServiceName, type IdentityConfig } from './config.js';
 import { CoursesModule } from './courses/courses.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { SignInModule } from './sign-in/sign-in.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: IdentityConfig): DynamicModule {
+    const accounts = AccountsModule.forRoot({ tokenSecret: config.AUTH_TOKEN_SECRET, accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
     return {
       module: AppModule,
       imports: [
         MessagingModule.forRoot({ url: config.NATS_URL, name: ServiceName, queue: QueueGroup.identity, source: `/classconnect/${ServiceName}` }),
         DatabaseModule.forRoot(config.DATABASE_URL),
-        AccountsModule.forRoot({ tokenSecret: config.AUTH_TOKEN_SECRET, accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS }),
+        accounts,
         CoursesModule,
+        // sign-in security
+        SignInModule.forRoot(config, accounts),
       ],
     };
   }

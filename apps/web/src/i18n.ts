@@ -364,6 +364,14 @@ const errorsEn: ErrorDictionary = {
   NOT_FOUND: { problem: 'The app asked for something that does not exist.', todo: 'Reload the page.', short: 'not found' },
   SERVICE_UNAVAILABLE: { problem: 'ClassConnect is busy or briefly unreachable.', todo: 'Wait a few seconds and try again.', short: 'service busy' },
   INTERNAL: { problem: 'Something went wrong on our side.', todo: 'Try again in a moment.', short: 'server error' },
+  // sign-in security
+  SIGN_IN_THROTTLED: { problem: 'Too many failed sign-in attempts.', todo: 'Wait {minutes} min before trying again, or sign in with a passkey.', short: 'too many attempts' },
+  REFRESH_TOKEN_INVALID: { problem: 'Your sign-in has ended.', todo: 'Sign in again.', short: 'signed out' },
+  REFRESH_TOKEN_REUSED: { problem: 'Your sign-in was ended for your safety: an old sign-in token was used again.', todo: 'Sign in again. If this repeats, tell your IT service.', short: 'signed out' },
+  SIGN_IN_REVOKED: { problem: 'Your sign-in has ended.', todo: 'Sign in again.', short: 'signed out' },
+  ACCOUNT_DISABLED: { problem: 'This account is disabled.', todo: 'Ask your university’s ClassConnect administrator.', short: 'account disabled' },
+  SSO_NOT_CONFIGURED: { problem: 'University sign-in is not set up on this server.', todo: 'Sign in with your email and password.', short: 'no university sign-in' },
+  SSO_FAILED: { problem: 'The university sign-in did not work.', todo: 'Try again, or sign in with your email and password.', short: 'university sign-in failed' },
 };
 
 const errorsFr: ErrorDictionary = {
@@ -405,6 +413,14 @@ const errorsFr: ErrorDictionary = {
   NOT_FOUND: { problem: 'L’application a demandé quelque chose qui n’existe pas.', todo: 'Rechargez la page.', short: 'introuvable' },
   SERVICE_UNAVAILABLE: { problem: 'ClassConnect est occupé ou brièvement injoignable.', todo: 'Patientez quelques secondes et réessayez.', short: 'service occupé' },
   INTERNAL: { problem: 'Un problème est survenu de notre côté.', todo: 'Réessayez dans un instant.', short: 'erreur du serveur' },
+  // sign-in security
+  SIGN_IN_THROTTLED: { problem: 'Trop de tentatives de connexion échouées.', todo: 'Patientez {minutes} min avant de réessayer, ou connectez-vous avec une clé d’accès.', short: 'trop de tentatives' },
+  REFRESH_TOKEN_INVALID: { problem: 'Votre connexion a pris fin.', todo: 'Reconnectez-vous.', short: 'déconnecté·e' },
+  REFRESH_TOKEN_REUSED: { problem: 'Votre connexion a été fermée par sécurité : un ancien jeton de connexion a été réutilisé.', todo: 'Reconnectez-vous. Si cela se répète, prévenez votre service informatique.', short: 'déconnecté·e' },
+  SIGN_IN_REVOKED: { problem: 'Votre connexion a pris fin.', todo: 'Reconnectez-vous.', short: 'déconnecté·e' },
+  ACCOUNT_DISABLED: { problem: 'Ce compte est désactivé.', todo: 'Contactez l’administrateur ClassConnect de votre université.', short: 'compte désactivé' },
+  SSO_NOT_CONFIGURED: { problem: 'La connexion universitaire n’est pas configurée sur ce serveur.', todo: 'Connectez-vous avec votre e-mail et votre mot de passe.', short: 'pas de connexion universitaire' },
+  SSO_FAILED: { problem: 'La connexion universitaire n’a pas abouti.', todo: 'Réessayez, ou connectez-vous avec votre e-mail et votre mot de passe.', short: 'échec de la connexion universitaire' },
 };
 
 const errorDictionaries: Record<Lang, ErrorDictionary> = { en: errorsEn, fr: errorsFr };

@@ -7,6 +7,10 @@ const Audience = 'classconnect';
 export interface AccessClaims extends Actor {
   email: string;
   name: string;
+  /** The sign-in (refresh family) this token belongs to; absent on tokens issued before sign-ins had ids. */
+  sid?: string;
+  /** When the token was issued (seconds since the epoch); set by verify(). */
+  issuedAt?: number;
 }
 
 /** Signs and checks short-lived access tokens (HS256 with a secret shared by identity-service and the gateway). */
@@ -19,7 +23,7 @@ export class TokenService {
 
   async issue(claims: AccessClaims): Promise<{ token: string; expiresAt: Date }> {
     const expiresAt = new Date(Date.now() + this.ttlSeconds * 1000);
-    const token = await new SignJWT({ role: claims.role, email: claims.email, name: claims.name })
+    const token = await new SignJWT({ role: claims.role, email: claims.email, name: claims.name, ...(claims.sid ? { sid: claims.sid } : {}) })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(claims.userId)
       .setIssuer(Issuer)
@@ -36,7 +40,10 @@ export class TokenService {
       const { payload } = await jwtVerify(token, this.key, { issuer: Issuer, audience: Audience, algorithms: ['HS256'] });
       const role = Role.safeParse(payload.role);
       if (!payload.sub || !role.success) return null;
-      return { userId: payload.sub, role: role.data, email: String(payload.email ?? ''), name: String(payload.name ?? '') };
+      const claims: AccessClaims = { userId: payload.sub, role: role.data, email: String(payload.email ?? ''), name: String(payload.name ?? '') };
+      if (typeof payload.sid === 'string') claims.sid = payload.sid;
+      if (typeof payload.iat === 'number') claims.issuedAt = payload.iat;
+      return claims;
     } catch (err) {
       if (err instanceof errors.JOSEError) return null;
       throw err;

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { RejectionReasonV2 } from './error-codes.js';
-import { AttendanceStatus } from './events.js';
+import { AttendanceStatus, type SignInRevokedReason } from './events.js';
 import { LateAfterMinutes, QrCodeInput, QrOptions, WindowMinutes } from './messages.js';
 import { Id, Position, RadiusM } from './primitives.js';
 import { AuthenticationResponse, RegistrationResponse } from './webauthn.js';
@@ -27,6 +27,8 @@ export const ClientEvents = {
   historyCourse: 'history:course',
   historyMine: 'history:mine',
   sessionQr: 'session:qr',
+  // sign-in security
+  userSetDisabled: 'user:set-disabled',
 } as const;
 export type ClientEvent = (typeof ClientEvents)[keyof typeof ClientEvents];
 
@@ -72,6 +74,8 @@ export const ClientPayloads = {
   [ClientEvents.historyCourse]: z.object({ courseId: Id }).strict(),
   [ClientEvents.historyMine]: Empty,
   [ClientEvents.sessionQr]: z.object({ sessionId: Id }).strict(),
+  // sign-in security
+  [ClientEvents.userSetDisabled]: z.object({ targetUserId: Id, disabled: z.boolean() }).strict(),
 } as const satisfies Record<ClientEvent, z.ZodType>;
 
 export type ClientPayload<E extends ClientEvent> = z.input<(typeof ClientPayloads)[E]>;
@@ -102,6 +106,8 @@ export interface ClientAckData {
   [ClientEvents.historyCourse]: M.CourseHistoryReply;
   [ClientEvents.historyMine]: M.MyHistoryReply;
   [ClientEvents.sessionQr]: QrCodeView;
+  // sign-in security
+  [ClientEvents.userSetDisabled]: M.SetDisabledReply;
 }
 
 /** The code to show now: the QR code encodes `url`; `shortCode` is shown beside it. Ask again at `expiresAt`. */
@@ -118,6 +124,9 @@ export const ServerEvents = {
   reportReady: 'report:ready',
   markChanged: 'mark:changed',
   reportUpdated: 'report:updated',
+  // sign-in security
+  /** This connection's sign-in was ended; the server disconnects right after sending it. */
+  authRevoked: 'auth:revoked',
 } as const;
 export type ServerEvent = (typeof ServerEvents)[keyof typeof ServerEvents];
 
@@ -160,4 +169,6 @@ export interface ServerPayloads {
     counts: Record<AttendanceStatus, number>;
     revision: number;
   };
+  /** Before the disconnect: why this sign-in ended, in a sentence to show. */
+  [ServerEvents.authRevoked]: { reason: SignInRevokedReason; message: string };
 }

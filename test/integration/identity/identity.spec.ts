@@ -14,7 +14,7 @@ import { DomainError, ErrorCode, Rpc } from '@classconnect/contracts';
 import { RpcClient, connectNats, type NatsConnection } from '@classconnect/messaging';
 import { ensureDatabase, revertLast } from '@classconnect/persistence';
 import { AppModule } from '../../../apps/identity-service/src/app.module.js';
-import { IdentityEnv } from '../../../apps/identity-service/src/config.js';
+import { loadIdentityConfig } from '../../../apps/identity-service/src/config.js';
 import { identityDataSourceOptions, migrateIdentity, openIdentityDataSource } from '../../../apps/identity-service/src/database/identity-database.js';
 import { runCli } from '../../../apps/identity-service/src/provisioning/cli-commands.js';
 import { DemoPasswords, demoStudentEmail } from '../../../apps/identity-service/src/provisioning/demo-university.js';
@@ -70,7 +70,7 @@ describe('identity-service against real Postgres and NATS', () => {
     expect(created.out).toHaveLength(1);
     klass = JSON.parse(created.out[0]!) as TestClass;
 
-    app = await NestFactory.createApplicationContext(AppModule.forRoot(loadConfig(IdentityEnv, env)), { logger: ['error', 'warn'] });
+    app = await NestFactory.createApplicationContext(AppModule.forRoot(loadIdentityConfig(env)), { logger: ['error', 'warn'] });
     await app.init();
     nc = await connectNats(env.NATS_URL ?? 'nats://127.0.0.1:4222', 'identity-spec-client');
     rpc = new RpcClient(nc, 5_000);

@@ -1,11 +1,16 @@
 import { createServiceDataSource, migrate, type ServiceDataSourceOptions } from '@classconnect/persistence';
 import type { DataSource } from 'typeorm';
 import { CreateIdentitySchema1795305600000 } from './migrations/1795305600000-create-identity-schema.js';
+import { SignInSecurity1796200000000 } from './migrations/1796200000000-sign-in-security.js';
 
 export const IdentitySchema = 'identity';
 
 /** Every migration of the identity schema, oldest first. */
-export const IdentityMigrations = [CreateIdentitySchema1795305600000];
+export const IdentityMigrations = [
+  CreateIdentitySchema1795305600000,
+  // sign-in security
+  SignInSecurity1796200000000,
+];
 
 export function identityDataSourceOptions(url: string, poolSize?: number): ServiceDataSourceOptions {
   return { url, schema: IdentitySchema, migrations: IdentityMigrations, ...(poolSize ? { poolSize } : {}) };

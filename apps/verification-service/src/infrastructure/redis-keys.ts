@@ -13,6 +13,11 @@ export class RedisKeys {
   verdict(submissionId: string): string {
     return `${this.prefix}verdict:${submissionId}`;
   }
+
+  /** A passkey sign-in challenge (no user known yet), claimed once. */
+  signInChallenge(challenge: string): string {
+    return `${this.prefix}signinchal:${challenge}`;
+  }
 }
 
 export const REDIS_KEYS = Symbol('REDIS_KEYS');
