@@ -37,7 +37,8 @@ export async function followEvents(nc: NatsConnection, opts: FollowOptions): Pro
     }
   }
   const consumer = await jetstream(nc).consumers.get(opts.stream, {
-    filter_subjects: opts.subjects,
+    // One subject as a string: filter_subjects (a list) needs NATS 2.10, and Debian ships 2.9.
+    filter_subjects: opts.subjects.length === 1 ? opts.subjects[0]! : opts.subjects,
     deliver_policy: DeliverPolicy.StartTime,
     opt_start_time: opts.since.toISOString(),
   });
