@@ -155,9 +155,26 @@ const en = {
   qrScanHelp: 'Point the camera at the QR code on the teacher’s screen.',
   qrScanCancel: 'Stop the camera',
   qrScanUnavailable: 'This browser cannot read QR codes itself: use your phone’s camera app, or type the code.',
+  // sign-in security
+  signInWithPasskey: 'Sign in with a passkey',
+  signInOr: 'or',
+  passkeySigningIn: 'Waiting for your passkey…',
+  passkeyCancelled: 'The passkey sign-in was cancelled. Try again, or use your email and password.',
+  passkeyUnsupported: 'This browser cannot use passkeys. Sign in with your email and password.',
+  revokedSignedOut: 'You signed out.',
+  revokedEverywhere: 'You signed out on all your devices. Sign in again to continue.',
+  revokedDisabled: 'Your account has been disabled by an administrator. Ask your university’s ClassConnect administrator.',
+  revokedReused: 'Your sign-in was ended for your safety: an old sign-in token was used again. Please sign in again.',
+  signInEnded: 'Your sign-in has ended. Please sign in again.',
+  ssoErrorState: 'The university sign-in could not be matched to one started in this browser (it expired or was altered). Please try again.',
+  ssoErrorProvider: 'The university sign-in did not let you in. Please try again.',
+  ssoErrorExchange: 'The university sign-in answered in a way we could not verify. Please try again.',
+  ssoErrorNoEmail: 'Your university account did not share an email address, so we cannot find your ClassConnect account. Ask IT.',
+  ssoErrorEmailTaken: 'An account with this email exists, but the university did not confirm the email is yours. Sign in with your password or passkey.',
+  ssoErrorExpired: 'This university sign-in has expired. Please sign in again.',
 } as const;
 
-type Key = keyof typeof en;
+export type Key = keyof typeof en;
 
 const fr: Record<Key, string> = {
   appName: 'ClassConnect',
@@ -299,6 +316,23 @@ const fr: Record<Key, string> = {
   qrScanHelp: 'Visez le QR code affiché sur l’écran de l’enseignant·e.',
   qrScanCancel: 'Arrêter l’appareil photo',
   qrScanUnavailable: 'Ce navigateur ne lit pas les QR codes : utilisez l’appareil photo du téléphone, ou saisissez le code.',
+  // sign-in security
+  signInWithPasskey: 'Se connecter avec une clé d’accès',
+  signInOr: 'ou',
+  passkeySigningIn: 'En attente de votre clé d’accès…',
+  passkeyCancelled: 'La connexion par clé d’accès a été annulée. Réessayez, ou utilisez votre e-mail et votre mot de passe.',
+  passkeyUnsupported: 'Ce navigateur ne gère pas les clés d’accès. Connectez-vous avec votre e-mail et votre mot de passe.',
+  revokedSignedOut: 'Vous êtes déconnecté·e.',
+  revokedEverywhere: 'Vous vous êtes déconnecté·e sur tous vos appareils. Reconnectez-vous pour continuer.',
+  revokedDisabled: 'Votre compte a été désactivé par un administrateur. Contactez l’administrateur ClassConnect de votre université.',
+  revokedReused: 'Votre connexion a été fermée par sécurité : un ancien jeton de connexion a été réutilisé. Reconnectez-vous.',
+  signInEnded: 'Votre connexion a pris fin. Reconnectez-vous.',
+  ssoErrorState: 'La connexion universitaire ne correspond pas à celle commencée dans ce navigateur (expirée ou modifiée). Réessayez.',
+  ssoErrorProvider: 'La connexion universitaire n’a pas abouti. Réessayez.',
+  ssoErrorExchange: 'La réponse de la connexion universitaire n’a pas pu être vérifiée. Réessayez.',
+  ssoErrorNoEmail: 'Votre compte universitaire n’a pas transmis d’adresse e-mail : impossible de trouver votre compte ClassConnect. Contactez le service informatique.',
+  ssoErrorEmailTaken: 'Un compte existe avec cet e-mail, mais l’université n’a pas confirmé qu’il est le vôtre. Connectez-vous avec votre mot de passe ou votre clé d’accès.',
+  ssoErrorExpired: 'Cette connexion universitaire a expiré. Reconnectez-vous.',
 };
 
 const dictionaries: Record<Lang, Record<Key, string>> = { en, fr };
