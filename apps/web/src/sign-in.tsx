@@ -28,6 +28,8 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (auth: Auth) => voi
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState<'password' | 'passkey' | 'sso' | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** Failures of the university sign-in or the passkey: shown by their buttons, not under the password. */
+  const [otherError, setOtherError] = useState<string | null>(null);
   const [config, setConfig] = useState<AuthConfigReply | null>(null);
 
   useEffect(() => {
@@ -36,12 +38,12 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (auth: Auth) => voi
     if (back.code) {
       setBusy('sso');
       ssoExchange(back.code).then(onSignedIn, (err: unknown) => {
-        setError(describe(err));
+        setOtherError(describe(err));
         setBusy(null);
       });
     } else if (back.error) {
       const key = back.error.reason ? SsoReasons[back.error.reason] : undefined;
-      setError(key ? t(key) : describe(new ApiError({ code: back.error.code as never, message: '' })));
+      setOtherError(key ? t(key) : describe(new ApiError({ code: back.error.code as never, message: '' })));
     }
   }, []);
 
@@ -49,6 +51,7 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (auth: Auth) => voi
     e.preventDefault();
     setBusy('password');
     setError(null);
+    setOtherError(null);
     try {
       onSignedIn(await signIn(email, password));
     } catch (err) {
@@ -58,14 +61,15 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (auth: Auth) => voi
   }
 
   async function withPasskey() {
-    if (!passkeysSupported()) return setError(t('passkeyUnsupported'));
+    if (!passkeysSupported()) return setOtherError(t('passkeyUnsupported'));
     setBusy('passkey');
     setError(null);
+    setOtherError(null);
     try {
       const response = await signChallenge(await passkeySignInOptions());
       onSignedIn(await passkeySignIn(response));
     } catch (err) {
-      setError(err instanceof DOMException ? t('passkeyCancelled') : describe(err));
+      setOtherError(err instanceof DOMException ? t('passkeyCancelled') : describe(err));
       setBusy(null);
     }
   }
@@ -82,6 +86,11 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (auth: Auth) => voi
         {notice && (
           <p className="alert alert-info" role="status" data-testid="sign-in-notice">
             {notice}
+          </p>
+        )}
+        {otherError && (
+          <p className="alert alert-error" role="alert">
+            {otherError}
           </p>
         )}
         {config?.sso.enabled && (

@@ -39,6 +39,8 @@ export const OidcEnv = z
     OIDC_CLIENT_SECRET: z.string().min(1).optional(),
     OIDC_REDIRECT_URI: z.string().url().optional(),
     PUBLIC_ORIGIN: z.string().url().optional(),
+    /** The gateway's default public origin is the first of these (see WebAuthnEnv). */
+    WEBAUTHN_ORIGINS: z.string().optional(),
     OIDC_SCOPES: z.string().min(1).default('openid email profile'),
     OIDC_DEFAULT_ROLE: z.enum(['student', 'teacher']).default('student'),
     OIDC_BUTTON_LABEL: z.string().min(1).max(80).default('Sign in with your university account'),
@@ -49,7 +51,7 @@ export const OidcEnv = z
   .superRefine((env, ctx) => {
     if (!env.OIDC_ISSUER_URL) return;
     if (!env.OIDC_CLIENT_ID) ctx.addIssue({ code: 'custom', path: ['OIDC_CLIENT_ID'], message: 'is required when OIDC_ISSUER_URL is set' });
-    if (!env.OIDC_REDIRECT_URI && !env.PUBLIC_ORIGIN) {
+    if (!env.OIDC_REDIRECT_URI && !publicOrigin(env)) {
       ctx.addIssue({ code: 'custom', path: ['OIDC_REDIRECT_URI'], message: 'is required when OIDC_ISSUER_URL is set (or set PUBLIC_ORIGIN)' });
     }
     if (!env.OIDC_SCOPES.split(/\s+/).includes('openid')) ctx.addIssue({ code: 'custom', path: ['OIDC_SCOPES'], message: 'must include openid' });
@@ -63,8 +65,15 @@ export const OidcEnv = z
   .transform((env) => ({
     ...env,
     /** Where the provider sends the browser back: the gateway's callback. */
-    OIDC_REDIRECT_URI: env.OIDC_REDIRECT_URI ?? (env.PUBLIC_ORIGIN ? new URL('/api/auth/sso/callback', env.PUBLIC_ORIGIN).toString() : undefined),
+    OIDC_REDIRECT_URI: env.OIDC_REDIRECT_URI ?? (publicOrigin(env) ? new URL('/api/auth/sso/callback', publicOrigin(env)).toString() : undefined),
   }));
+
+/** The address browsers reach the gateway at, as the gateway itself decides it: PUBLIC_ORIGIN, else the first WebAuthn origin. */
+function publicOrigin(env: { PUBLIC_ORIGIN?: string | undefined; WEBAUTHN_ORIGINS?: string | undefined }): string | undefined {
+  const first = env.WEBAUTHN_ORIGINS?.split(',').map((o) => o.trim()).find(Boolean);
+  const origin = env.PUBLIC_ORIGIN ?? first;
+  return origin && URL.canParse(origin) ? origin : undefined;
+}
 export type OidcConfig = z.output<typeof OidcEnv>;
 
 export class ConfigError extends Error {}

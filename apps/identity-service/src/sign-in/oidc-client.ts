@@ -78,11 +78,16 @@ export class OpenIdClient extends OidcClient {
       expectedNonce: checks.nonce,
       idTokenExpected: true,
     });
-    const claims = tokens.claims();
-    if (!claims) throw new Error('the provider returned no ID token');
+    const idToken = tokens.claims();
+    if (!idToken) throw new Error('the provider returned no ID token');
+    // Many providers put email and name only in the UserInfo response, not in the ID token.
+    let claims: Record<string, unknown> = idToken;
+    if (typeof idToken.email !== 'string' && configuration.serverMetadata().userinfo_endpoint) {
+      claims = { ...(await oidc.fetchUserInfo(configuration, tokens.access_token, idToken.sub)), ...idToken };
+    }
     return {
-      issuer: claims.iss,
-      subject: claims.sub,
+      issuer: idToken.iss,
+      subject: idToken.sub,
       ...(typeof claims.email === 'string' ? { email: claims.email } : {}),
       emailVerified: claims.email_verified === true,
       ...(typeof claims.name === 'string' ? { name: claims.name } : {}),
