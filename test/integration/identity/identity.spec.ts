@@ -15,7 +15,7 @@ import { RpcClient, connectNats, type NatsConnection } from '@classconnect/messa
 import { ensureDatabase, revertLast } from '@classconnect/persistence';
 import { AppModule } from '../../../apps/identity-service/src/app.module.js';
 import { loadIdentityConfig } from '../../../apps/identity-service/src/config.js';
-import { identityDataSourceOptions, migrateIdentity, openIdentityDataSource } from '../../../apps/identity-service/src/database/identity-database.js';
+import { IdentityMigrations, identityDataSourceOptions, migrateIdentity, openIdentityDataSource } from '../../../apps/identity-service/src/database/identity-database.js';
 import { runCli } from '../../../apps/identity-service/src/provisioning/cli-commands.js';
 import { DemoPasswords, demoStudentEmail } from '../../../apps/identity-service/src/provisioning/demo-university.js';
 import type { TestClass } from '../../../apps/identity-service/src/provisioning/test-class.js';
@@ -59,9 +59,11 @@ describe('identity-service against real Postgres and NATS', () => {
     await ensureDatabase(databaseUrl);
     db = await openIdentityDataSource(databaseUrl, 2);
     await db.query('DROP SCHEMA IF EXISTS identity CASCADE');
-    await expect(migrateIdentity(databaseUrl)).resolves.toEqual(['CreateIdentitySchema1795305600000']);
+    // Every migration applies from nothing; the last one reverts and applies again.
+    const all = IdentityMigrations.map((m) => m.name);
+    await expect(migrateIdentity(databaseUrl)).resolves.toEqual(all);
     await revertLast(identityDataSourceOptions(databaseUrl));
-    await expect(migrateIdentity(databaseUrl)).resolves.toEqual(['CreateIdentitySchema1795305600000']);
+    await expect(migrateIdentity(databaseUrl)).resolves.toEqual([all.at(-1)]);
 
     const seeded = await cli('seed-demo');
     expect(seeded.code).toBe(0);
@@ -134,7 +136,7 @@ describe('identity-service against real Postgres and NATS', () => {
       const reply = await rpc.request(Rpc.identitySignIn, { email: student.email, password: student.password });
       expect(reply.user).toEqual({ id: student.id, email: student.email, name: student.name, role: 'student' });
       const claims = await new TokenService(Secret).verify(reply.accessToken);
-      expect(claims).toEqual({ userId: student.id, role: 'student', email: student.email, name: student.name });
+      expect(claims).toMatchObject({ userId: student.id, role: 'student', email: student.email, name: student.name, sid: reply.signInId });
       expect(Date.parse(reply.expiresAt)).toBeGreaterThan(Date.now() + 14 * 60_000);
     });
 
