@@ -32,7 +32,8 @@ export const SecretNames = ['AUTH_TOKEN_SECRET', 'DATABASE_URL', 'REDIS_URL', 'O
  * OIDC_CLIENT_ID and a redirect URI (OIDC_REDIRECT_URI, or PUBLIC_ORIGIN + /api/auth/sso/callback) are required.
  */
 export const OidcEnv = z
-  .object({
+  // An empty variable (as docker compose passes an unset one) counts as unset.
+  .preprocess((env) => Object.fromEntries(Object.entries(env as Record<string, unknown>).filter(([, v]) => v !== '')), z.object({
     OIDC_ISSUER_URL: z.string().url().optional(),
     OIDC_CLIENT_ID: z.string().min(1).optional(),
     /** Never logged. Leave unset for a public client (PKCE only). */
@@ -47,7 +48,7 @@ export const OidcEnv = z
     /** Tests only (NODE_ENV=test): lets openid-client talk to a provider over plain http on localhost. */
     OIDC_ALLOW_INSECURE_HTTP: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  })
+  }))
   .superRefine((env, ctx) => {
     if (!env.OIDC_ISSUER_URL) return;
     if (!env.OIDC_CLIENT_ID) ctx.addIssue({ code: 'custom', path: ['OIDC_CLIENT_ID'], message: 'is required when OIDC_ISSUER_URL is set' });

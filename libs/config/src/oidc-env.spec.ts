@@ -4,8 +4,9 @@ import { ConfigError, OidcEnv, loadConfig } from './index.js';
 const base = { OIDC_ISSUER_URL: 'https://login.uni.example', OIDC_CLIENT_ID: 'classconnect', PUBLIC_ORIGIN: 'https://attendance.uni.example' };
 
 describe('OidcEnv', () => {
-  it('is off without an issuer', () => {
+  it('is off without an issuer, or with empty variables', () => {
     expect(loadConfig(OidcEnv, {}).OIDC_ISSUER_URL).toBeUndefined();
+    expect(loadConfig(OidcEnv, { OIDC_ISSUER_URL: '', OIDC_CLIENT_ID: '', OIDC_BUTTON_LABEL: '' })).toMatchObject({ OIDC_BUTTON_LABEL: 'Sign in with your university account' });
   });
 
   it('derives the redirect URI from the public origin, else from the first WebAuthn origin', () => {

@@ -21,7 +21,8 @@ export interface TestProvider {
 }
 
 export async function startTestProvider(opts: { port: number; redirectUri: string }): Promise<TestProvider> {
-  const { default: Provider } = (await import('oidc-provider')) as unknown as { default: new (issuer: string, config: object) => ProviderLike };
+  const moduleName = 'oidc-provider'; // ships no type declarations: typed by hand below
+  const { default: Provider } = (await import(moduleName)) as { default: new (issuer: string, config: object) => ProviderLike };
   const issuer = `http://localhost:${opts.port}`;
   const clientId = 'classconnect-test';
   const clientSecret = 'a-client-secret-for-the-test-provider-only';
