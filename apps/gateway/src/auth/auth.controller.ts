@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Ip, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import {
   DomainError,
@@ -15,6 +15,7 @@ import {
 import { RpcClient, toErrorBody } from '@classconnect/messaging';
 import { createLogger, newCorrelationId } from '@classconnect/observability';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
+import { AddressLimiter } from './address-limiter.js';
 import { AuthService, actorOf, bearerToken } from './auth.service.js';
 
 const log = createLogger('AuthController');
@@ -28,6 +29,9 @@ const SsoCookiePath = '/api/auth/sso';
  */
 @Controller('api/auth')
 export class AuthController {
+  /** For the endpoints anyone may call: each makes a challenge, a pending login or a token check. */
+  private readonly limiter = new AddressLimiter();
+
   constructor(
     @Inject(AuthService) private readonly auth: AuthService,
     @Inject(RpcClient) private readonly rpc: RpcClient,
@@ -41,7 +45,8 @@ export class AuthController {
 
   @Post('refresh')
   @HttpCode(200)
-  refresh(@Body() body: unknown) {
+  refresh(@Body() body: unknown, @Ip() ip?: string) {
+    this.limiter.check(ip);
     return this.rpc.request(Rpc.identityRefresh, parseOrThrow(RefreshRequest, body ?? {}, 'refresh request'), { correlationId: newCorrelationId() });
   }
 
@@ -61,22 +66,25 @@ export class AuthController {
 
   @Post('passkey/options')
   @HttpCode(200)
-  passkeyOptions() {
+  passkeyOptions(@Ip() ip?: string) {
+    this.limiter.check(ip);
     return this.rpc.request(Rpc.identityPasskeySignInOptions, {}, { correlationId: newCorrelationId() });
   }
 
   @Post('passkey/verify')
   @HttpCode(200)
-  passkeyVerify(@Body() body: unknown) {
+  passkeyVerify(@Body() body: unknown, @Ip() ip?: string) {
+    this.limiter.check(ip);
     return this.rpc.request(Rpc.identityPasskeySignIn, parseOrThrow(PasskeySignInRequest, body ?? {}, 'passkey sign-in'), {
       correlationId: newCorrelationId(),
     });
   }
 
   @Get('sso/start')
-  async ssoStart(@Res() res: Response) {
+  async ssoStart(@Res() res: Response, @Ip() ip?: string) {
     const binding = randomBytes(32).toString('base64url');
     try {
+      this.limiter.check(ip);
       const { url } = await this.rpc.request(Rpc.identitySsoStart, { browserBinding: binding }, { correlationId: newCorrelationId() });
       res.cookie(SsoCookie, binding, { httpOnly: true, sameSite: 'lax', secure: this.origin().startsWith('https:'), path: SsoCookiePath, maxAge: 10 * 60_000 });
       res.redirect(302, url);
@@ -105,7 +113,8 @@ export class AuthController {
 
   @Post('sso/exchange')
   @HttpCode(200)
-  ssoExchange(@Body() body: unknown) {
+  ssoExchange(@Body() body: unknown, @Ip() ip?: string) {
+    this.limiter.check(ip);
     return this.rpc.request(Rpc.identitySsoExchange, parseOrThrow(SsoExchangeRequest, body ?? {}, 'sign-in code'), { correlationId: newCorrelationId() });
   }
 
