@@ -4,7 +4,7 @@
  * sentence saying why. Sign out tells the server, which ends this sign-in's sockets everywhere.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { loadAuth, saveAuth, type Auth } from './api.js';
+import { ApiError, loadAuth, saveAuth, type Auth } from './api.js';
 import { refreshAuth, signOutApi } from './auth-api.js';
 import { t, type Key } from './i18n.js';
 
@@ -39,7 +39,16 @@ export function useSession() {
     const a = current.current;
     if (!a?.refreshToken) return Promise.resolve(a);
     refreshing.current ??= refreshAuth(a)
-      .then((next) => (setAuth(next), next), () => (ended('ended'), null))
+      .then(
+        (next) => (setAuth(next), next),
+        (err: unknown) => {
+          const code = err instanceof ApiError ? err.body.code : undefined;
+          // Only the server saying the sign-in is over ends it; a network hiccup keeps it for the next try.
+          if (code === 'REFRESH_TOKEN_REUSED') return ended('refresh-token-reused'), null;
+          if (code === 'REFRESH_TOKEN_INVALID') return ended('ended'), null;
+          return a;
+        },
+      )
       .finally(() => (refreshing.current = null));
     return refreshing.current;
   }, [setAuth, ended]);
@@ -53,7 +62,13 @@ export function useSession() {
 
   useEffect(() => {
     if (!auth?.refreshToken) return;
-    const timer = setTimeout(() => void refresh(), Math.max(5_000, Date.parse(auth.expiresAt) - Date.now() - RefreshMarginMs));
+    let timer: ReturnType<typeof setTimeout>;
+    const tick = async () => {
+      const next = await refresh();
+      // Still the same token (the server was unreachable): try again shortly.
+      if (next && next.accessToken === auth.accessToken) timer = setTimeout(() => void tick(), 15_000);
+    };
+    timer = setTimeout(() => void tick(), Math.max(5_000, Date.parse(auth.expiresAt) - Date.now() - RefreshMarginMs));
     return () => clearTimeout(timer);
   }, [auth, refresh]);
 
