@@ -54,14 +54,18 @@ export class PostgresSignInRepository extends SignInRepository {
   }
 
   async clearFailures(key: string): Promise<void> {
-    await this.db.query('DELETE FROM identity.sign_in_failures WHERE key = $1', [key]);
+    // Most sign-ins follow no failure: check with a read before writing (and committing) anything.
+    const rows: unknown[] = await this.db.query('SELECT 1 FROM identity.sign_in_failures WHERE key = $1 LIMIT 1', [key]);
+    if (rows.length > 0) await this.db.query('DELETE FROM identity.sign_in_failures WHERE key = $1', [key]);
   }
 
   async createSignIn(id: string, userId: string, method: SignInMethod, tokenHash: Buffer, expiresAt: Date): Promise<void> {
-    await this.db.transaction(async (m) => {
-      await m.query('INSERT INTO identity.sign_ins (id, user_id, method) VALUES ($1, $2, $3)', [id, userId, method]);
-      await m.query('INSERT INTO identity.refresh_tokens (token_hash, sign_in_id, expires_at) VALUES ($1, $2, $3)', [tokenHash, id, expiresAt]);
-    });
+    // One statement, so one round trip and one commit: a whole lecture signs in at once.
+    await this.db.query(
+      `WITH s AS (INSERT INTO identity.sign_ins (id, user_id, method) VALUES ($1, $2, $3) RETURNING id)
+       INSERT INTO identity.refresh_tokens (token_hash, sign_in_id, expires_at) SELECT $4, id, $5 FROM s`,
+      [id, userId, method, tokenHash, expiresAt],
+    );
   }
 
   rotate(tokenHash: Buffer, nextHash: Buffer, nextExpiresAt: Date): Promise<RotationResult> {
