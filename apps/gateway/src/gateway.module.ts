@@ -4,6 +4,9 @@ import { TokenService } from '@classconnect/auth';
 import { MessagingModule } from '@classconnect/messaging';
 import { AdminGateway } from './admin/admin.gateway.js';
 import { AuthService } from './auth/auth.service.js';
+import { AuthController } from './auth/auth.controller.js';
+import { AuthGateway } from './auth/auth.gateway.js';
+import { RevocationService } from './auth/revocation.service.js';
 import { CheckinService } from './checkin/checkin.service.js';
 import { QrCodeService } from './checkin/qr-code.service.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config.js';
@@ -32,6 +35,8 @@ export class GatewayModule {
         DownloadsController,
         // roster import over HTTP
         RosterImportController,
+        // sign-in security
+        AuthController,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
@@ -52,6 +57,9 @@ export class GatewayModule {
         RoomsGateway,
         EnrollmentFollower,
         EnrollmentsGateway,
+        // sign-in security
+        RevocationService,
+        AuthGateway,
       ],
     };
   }

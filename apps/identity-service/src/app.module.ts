@@ -9,16 +9,18 @@ import { DatabaseModule } from './database/database.module.js';
 import { PeopleModule } from './people/people.module.js';
 import { EnrollmentsModule } from './enrollments/enrollments.module.js';
 import { RoomsModule } from './rooms/rooms.module.js';
+import { SignInModule } from './sign-in/sign-in.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: IdentityConfig): DynamicModule {
+    const accounts = AccountsModule.forRoot({ tokenSecret: config.AUTH_TOKEN_SECRET, accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
     return {
       module: AppModule,
       imports: [
         MessagingModule.forRoot({ url: config.NATS_URL, name: ServiceName, queue: QueueGroup.identity, source: `/classconnect/${ServiceName}` }),
         DatabaseModule.forRoot(config.DATABASE_URL),
-        AccountsModule.forRoot({ tokenSecret: config.AUTH_TOKEN_SECRET, accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS }),
+        accounts,
         CoursesModule,
         // People and courses administration, audit log
         PeopleModule,
@@ -26,6 +28,8 @@ export class AppModule {
         // rooms, enrollments and roster import
         RoomsModule,
         EnrollmentsModule,
+        // sign-in security
+        SignInModule.forRoot(config, accounts),
       ],
     };
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BaseEnv, DatabaseEnv, TokenEnv } from '@classconnect/config';
+import { BaseEnv, DatabaseEnv, OidcEnv, TokenEnv, loadConfig, type OidcConfig } from '@classconnect/config';
 
 /** What identity-service reads from its environment, validated once at boot. */
 export const IdentityEnv = BaseEnv.extend(DatabaseEnv.shape)
@@ -7,8 +7,20 @@ export const IdentityEnv = BaseEnv.extend(DatabaseEnv.shape)
   .extend({
     /** Lifetime of an access token. Short, because the gateway cannot revoke one. */
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+    /** A refresh token unused for this long expires (default 30 days); each use replaces it with a new one. */
+    REFRESH_TOKEN_IDLE_SECONDS: z.coerce.number().int().min(300).max(400 * 86_400).default(30 * 86_400),
+    /** Failed password sign-ins for one email within the window before SIGN_IN_THROTTLED. */
+    SIGN_IN_MAX_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).max(1_000).default(5),
+    /** Failed password sign-ins from one client address within the window (looser: a campus may share one address). */
+    SIGN_IN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100_000).default(100),
+    SIGN_IN_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
   });
-export type IdentityConfig = z.output<typeof IdentityEnv>;
+export type IdentityConfig = z.output<typeof IdentityEnv> & { oidc: OidcConfig };
+
+/** identity-service's whole configuration: its own variables plus single sign-on's, each validated. */
+export function loadIdentityConfig(env: NodeJS.ProcessEnv = process.env): IdentityConfig {
+  return { ...loadConfig(IdentityEnv, env), oidc: loadConfig(OidcEnv, env) };
+}
 
 /** The CLI (migrations, demo data, test classes) needs the database only: no token secret. */
 export const IdentityCliEnv = BaseEnv.extend(DatabaseEnv.shape);

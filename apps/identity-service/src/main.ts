@@ -1,12 +1,19 @@
 import 'reflect-metadata';
-import { loadConfigOrExit } from '@classconnect/config';
+import { ConfigError } from '@classconnect/config';
 import { bootstrapService } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
 import { AppModule } from './app.module.js';
-import { IdentityEnv, ServiceName } from './config.js';
+import { ServiceName, loadIdentityConfig, type IdentityConfig } from './config.js';
 import { migrateIdentity } from './database/identity-database.js';
 
-const config = loadConfigOrExit(IdentityEnv, ServiceName);
+let config: IdentityConfig;
+try {
+  config = loadIdentityConfig();
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  process.stderr.write(`${ServiceName}: ${err.message}\n`);
+  process.exit(78);
+}
 const log = createLogger(ServiceName);
 
 try {

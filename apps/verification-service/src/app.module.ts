@@ -5,6 +5,7 @@ import { CheckinModule } from './checkin/checkin.module.js';
 import { ServiceName, type VerificationConfig } from './config.js';
 import { InfrastructureModule } from './infrastructure/infrastructure.module.js';
 import { PasskeysModule } from './passkeys/passkeys.module.js';
+import { PasskeySignInModule } from './sign-in/passkey-sign-in.module.js';
 
 @Module({})
 export class AppModule {
@@ -16,6 +17,8 @@ export class AppModule {
         InfrastructureModule.forRoot(config),
         PasskeysModule,
         CheckinModule,
+        // sign-in security
+        PasskeySignInModule,
       ],
     };
   }

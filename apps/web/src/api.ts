@@ -7,6 +7,10 @@ export interface Auth {
   accessToken: string;
   expiresAt: string;
   user: UserSummary;
+  /** Sign-in security: absent on sign-ins stored before refresh tokens. */
+  refreshToken?: string;
+  refreshExpiresAt?: string;
+  signInId?: string;
 }
 
 /** The sign-in lives in sessionStorage: it ends with the tab, and never outlives its token. */
@@ -15,7 +19,8 @@ export function loadAuth(): Auth | null {
     const raw = sessionStorage.getItem(StorageKey);
     if (!raw) return null;
     const auth = JSON.parse(raw) as Auth;
-    return Date.parse(auth.expiresAt) > Date.now() ? auth : null;
+    const until = auth.refreshToken && auth.refreshExpiresAt ? auth.refreshExpiresAt : auth.expiresAt;
+    return Date.parse(until) > Date.now() ? auth : null;
   } catch {
     return null;
   }
@@ -32,7 +37,7 @@ export class ApiError extends Error {
   }
 }
 
-async function errorOf(res: Response): Promise<ApiError> {
+export async function errorOf(res: Response): Promise<ApiError> {
   try {
     const body = (await res.json()) as { error?: ErrorBody };
     if (body.error) return new ApiError(body.error);
@@ -54,8 +59,12 @@ export async function signIn(email: string, password: string): Promise<Auth> {
     throw new ApiError({ code: 'SERVICE_UNAVAILABLE', message: 'network error' });
   }
   if (!res.ok) throw await errorOf(res);
-  const reply = (await res.json()) as SignInReply;
-  return { accessToken: reply.accessToken, expiresAt: reply.expiresAt, user: reply.user };
+  return authOf((await res.json()) as SignInReply);
+}
+
+export function authOf(reply: SignInReply): Auth {
+  const { accessToken, expiresAt, user, refreshToken, refreshExpiresAt, signInId } = reply;
+  return { accessToken, expiresAt, user, ...(refreshToken ? { refreshToken, refreshExpiresAt, signInId } : {}) };
 }
 
 /** Fetches the report as CSV with the bearer token and hands it to the browser as a download. */

@@ -1,25 +1,22 @@
 import { useEffect, useState } from 'react';
 import { AdminHome } from './admin/admin-home.js';
-import { loadAuth, saveAuth, type Auth } from './api.js';
 import { t } from './i18n.js';
 import { Live, type ConnectionState } from './live.js';
 import { SignIn } from './sign-in.js';
 import { StudentHome } from './student.js';
 import { TeacherHome } from './teacher.js';
+import { useSession } from './use-session.js';
 
 export function App() {
-  const [auth, setAuth] = useState<Auth | null>(() => loadAuth());
+  const { auth, notice, signedIn, signOut, ended, token } = useSession();
   const [live, setLive] = useState<Live | null>(null);
   const [conn, setConn] = useState<ConnectionState>('connecting');
-
-  const signOut = () => {
-    saveAuth(null);
-    setAuth(null);
-  };
+  // A refreshed token keeps the connection: it is made again only for another sign-in.
+  const connectionKey = auth ? (auth.signInId ?? auth.accessToken) : null;
 
   useEffect(() => {
     if (!auth) return;
-    const l = new Live(auth.accessToken, signOut);
+    const l = new Live(auth.refreshToken ? token : auth.accessToken, ended);
     const off = l.onState(setConn);
     setLive(l);
     return () => {
@@ -27,18 +24,9 @@ export function App() {
       l.close();
       setLive(null);
     };
-  }, [auth]);
+  }, [connectionKey]);
 
-  if (!auth) {
-    return (
-      <SignIn
-        onSignedIn={(a) => {
-          saveAuth(a);
-          setAuth(a);
-        }}
-      />
-    );
-  }
+  if (!auth) return <SignIn onSignedIn={signedIn} notice={notice} />;
   const role = auth.user.role;
   return (
     <div className="shell">
@@ -55,7 +43,7 @@ export function App() {
           </span>
           <span className="who-role">{t(role === 'teacher' ? 'roleTeacher' : role === 'student' ? 'roleStudent' : 'roleAdmin')}</span>
         </div>
-        <button type="button" className="link-button" onClick={signOut}>
+        <button type="button" className="link-button" onClick={() => signOut()}>
           {t('signOut')}
         </button>
       </header>

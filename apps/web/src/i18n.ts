@@ -377,9 +377,26 @@ const en = {
   whereDevice: 'Here (this device’s position)',
   whereRoomOption: '{name} · {radius} m',
   whereHint: 'A room uses its stored place, so this device’s position is not needed.',
+  // sign-in security
+  signInWithPasskey: 'Sign in with a passkey',
+  signInOr: 'or',
+  passkeySigningIn: 'Waiting for your passkey…',
+  passkeyCancelled: 'The passkey sign-in was cancelled. Try again, or use your email and password.',
+  passkeyUnsupported: 'This browser cannot use passkeys. Sign in with your email and password.',
+  revokedSignedOut: 'You signed out.',
+  revokedEverywhere: 'You signed out on all your devices. Sign in again to continue.',
+  revokedDisabled: 'Your account has been disabled by an administrator. Ask your university’s ClassConnect administrator.',
+  revokedReused: 'Your sign-in was ended for your safety: an old sign-in token was used again. Please sign in again.',
+  signInEnded: 'Your sign-in has ended. Please sign in again.',
+  ssoErrorState: 'The university sign-in could not be matched to one started in this browser (it expired or was altered). Please try again.',
+  ssoErrorProvider: 'The university sign-in did not let you in. Please try again.',
+  ssoErrorExchange: 'The university sign-in answered in a way we could not verify. Please try again.',
+  ssoErrorNoEmail: 'Your university account did not share an email address, so we cannot find your ClassConnect account. Ask IT.',
+  ssoErrorEmailTaken: 'An account with this email exists, but the university did not confirm the email is yours. Sign in with your password or passkey.',
+  ssoErrorExpired: 'This university sign-in has expired. Please sign in again.',
 } as const;
 
-type Key = keyof typeof en;
+export type Key = keyof typeof en;
 
 const fr: Record<Key, string> = {
   appName: 'ClassConnect',
@@ -743,6 +760,23 @@ const fr: Record<Key, string> = {
   whereDevice: 'Ici (position de cet appareil)',
   whereRoomOption: '{name} · {radius} m',
   whereHint: 'Une salle utilise sa position enregistrée : la position de cet appareil n’est pas nécessaire.',
+  // sign-in security
+  signInWithPasskey: 'Se connecter avec une clé d’accès',
+  signInOr: 'ou',
+  passkeySigningIn: 'En attente de votre clé d’accès…',
+  passkeyCancelled: 'La connexion par clé d’accès a été annulée. Réessayez, ou utilisez votre e-mail et votre mot de passe.',
+  passkeyUnsupported: 'Ce navigateur ne gère pas les clés d’accès. Connectez-vous avec votre e-mail et votre mot de passe.',
+  revokedSignedOut: 'Vous êtes déconnecté·e.',
+  revokedEverywhere: 'Vous vous êtes déconnecté·e sur tous vos appareils. Reconnectez-vous pour continuer.',
+  revokedDisabled: 'Votre compte a été désactivé par un administrateur. Contactez l’administrateur ClassConnect de votre université.',
+  revokedReused: 'Votre connexion a été fermée par sécurité : un ancien jeton de connexion a été réutilisé. Reconnectez-vous.',
+  signInEnded: 'Votre connexion a pris fin. Reconnectez-vous.',
+  ssoErrorState: 'La connexion universitaire ne correspond pas à celle commencée dans ce navigateur (expirée ou modifiée). Réessayez.',
+  ssoErrorProvider: 'La connexion universitaire n’a pas abouti. Réessayez.',
+  ssoErrorExchange: 'La réponse de la connexion universitaire n’a pas pu être vérifiée. Réessayez.',
+  ssoErrorNoEmail: 'Votre compte universitaire n’a pas transmis d’adresse e-mail : impossible de trouver votre compte ClassConnect. Contactez le service informatique.',
+  ssoErrorEmailTaken: 'Un compte existe avec cet e-mail, mais l’université n’a pas confirmé qu’il est le vôtre. Connectez-vous avec votre mot de passe ou votre clé d’accès.',
+  ssoErrorExpired: 'Cette connexion universitaire a expiré. Reconnectez-vous.',
 };
 
 const dictionaries: Record<Lang, Record<Key, string>> = { en, fr };
@@ -824,6 +858,14 @@ const errorsEn: ErrorDictionary = {
   ROOM_NAME_TAKEN: { problem: 'Another room already has this name.', todo: 'Choose a different name.', short: 'name taken' },
   ACCOUNT_NOT_FOUND: { problem: 'No account has this email.', todo: 'Check the address, or import the student with a roster file.', short: 'no such account' },
   NOT_A_STUDENT: { problem: 'This account is a teacher’s or an administrator’s.', todo: 'Only students can be enrolled in a course.', short: 'not a student' },
+  // sign-in security
+  SIGN_IN_THROTTLED: { problem: 'Too many failed sign-in attempts.', todo: 'Wait {minutes} min before trying again, or sign in with a passkey.', short: 'too many attempts' },
+  REFRESH_TOKEN_INVALID: { problem: 'Your sign-in has ended.', todo: 'Sign in again.', short: 'signed out' },
+  REFRESH_TOKEN_REUSED: { problem: 'Your sign-in was ended for your safety: an old sign-in token was used again.', todo: 'Sign in again. If this repeats, tell your IT service.', short: 'signed out' },
+  SIGN_IN_REVOKED: { problem: 'Your sign-in has ended.', todo: 'Sign in again.', short: 'signed out' },
+  ACCOUNT_DISABLED: { problem: 'This account is disabled.', todo: 'Ask your university’s ClassConnect administrator.', short: 'account disabled' },
+  SSO_NOT_CONFIGURED: { problem: 'University sign-in is not set up on this server.', todo: 'Sign in with your email and password.', short: 'no university sign-in' },
+  SSO_FAILED: { problem: 'The university sign-in did not work.', todo: 'Try again, or sign in with your email and password.', short: 'university sign-in failed' },
 };
 
 const errorsFr: ErrorDictionary = {
@@ -881,6 +923,14 @@ const errorsFr: ErrorDictionary = {
   ROOM_NAME_TAKEN: { problem: 'Une autre salle porte déjà ce nom.', todo: 'Choisissez un autre nom.', short: 'nom déjà pris' },
   ACCOUNT_NOT_FOUND: { problem: 'Aucun compte n’a cette adresse e-mail.', todo: 'Vérifiez l’adresse, ou importez l’étudiant·e avec un fichier de liste.', short: 'compte inconnu' },
   NOT_A_STUDENT: { problem: 'Ce compte est celui d’un·e enseignant·e ou d’un·e administrateur·rice.', todo: 'Seuls les étudiant·es peuvent être inscrit·es à un cours.', short: 'pas un·e étudiant·e' },
+  // sign-in security
+  SIGN_IN_THROTTLED: { problem: 'Trop de tentatives de connexion échouées.', todo: 'Patientez {minutes} min avant de réessayer, ou connectez-vous avec une clé d’accès.', short: 'trop de tentatives' },
+  REFRESH_TOKEN_INVALID: { problem: 'Votre connexion a pris fin.', todo: 'Reconnectez-vous.', short: 'déconnecté·e' },
+  REFRESH_TOKEN_REUSED: { problem: 'Votre connexion a été fermée par sécurité : un ancien jeton de connexion a été réutilisé.', todo: 'Reconnectez-vous. Si cela se répète, prévenez votre service informatique.', short: 'déconnecté·e' },
+  SIGN_IN_REVOKED: { problem: 'Votre connexion a pris fin.', todo: 'Reconnectez-vous.', short: 'déconnecté·e' },
+  ACCOUNT_DISABLED: { problem: 'Ce compte est désactivé.', todo: 'Contactez l’administrateur ClassConnect de votre université.', short: 'compte désactivé' },
+  SSO_NOT_CONFIGURED: { problem: 'La connexion universitaire n’est pas configurée sur ce serveur.', todo: 'Connectez-vous avec votre e-mail et votre mot de passe.', short: 'pas de connexion universitaire' },
+  SSO_FAILED: { problem: 'La connexion universitaire n’a pas abouti.', todo: 'Réessayez, ou connectez-vous avec votre e-mail et votre mot de passe.', short: 'échec de la connexion universitaire' },
 };
 
 const errorDictionaries: Record<Lang, ErrorDictionary> = { en: errorsEn, fr: errorsFr };

@@ -17,8 +17,18 @@ export class Live {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private retries = 0;
 
-  constructor(token: string, onUnauthenticated: () => void) {
-    this.socket = io(location.origin, { path: '/socket.io', transports: ['websocket'], auth: { token, deviceId: deviceId() } });
+  /**
+   * `token` is asked on every (re)connect, so a refreshed access token is used. `onUnauthenticated`
+   * gets the reason when the server ended this sign-in (auth:revoked, or a refused handshake).
+   */
+  constructor(token: string | (() => Promise<string>), onUnauthenticated: (reason?: string) => void) {
+    const auth =
+      typeof token === 'string'
+        ? { token, deviceId: deviceId() }
+        : (cb: (data: object) => void) => void token().then((t) => cb({ token: t, deviceId: deviceId() }), () => cb({ deviceId: deviceId() }));
+    this.socket = io(location.origin, { path: '/socket.io', transports: ['websocket'], auth });
+    // Sign-in security: the server ends a revoked sign-in's socket right after saying why.
+    this.socket.on('auth:revoked', (p: { reason?: string }) => onUnauthenticated(p?.reason ?? 'ended'));
     this.socket.on('connect', () => {
       this.retries = 0;
       this.setState('online');
@@ -28,6 +38,7 @@ export class Live {
     this.socket.io.on('reconnect_attempt', () => this.setState('offline'));
     this.socket.on('connect_error', (err: Error & { data?: ErrorBody }) => {
       if (err.data?.code === 'UNAUTHENTICATED') return onUnauthenticated();
+      if (err.data?.code === 'SIGN_IN_REVOKED') return onUnauthenticated('ended');
       this.setState('offline');
       // A refused handshake is not retried by socket.io-client itself; a transport error is.
       if (!this.socket.active) {

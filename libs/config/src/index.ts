@@ -25,7 +25,57 @@ export const WebAuthnEnv = z.object({
 });
 
 /** Names whose values must never reach a log line. */
-export const SecretNames = ['AUTH_TOKEN_SECRET', 'DATABASE_URL', 'REDIS_URL'];
+export const SecretNames = ['AUTH_TOKEN_SECRET', 'DATABASE_URL', 'REDIS_URL', 'OIDC_CLIENT_SECRET'];
+
+/**
+ * University single sign-on (OpenID Connect). Off while OIDC_ISSUER_URL is unset; when it is set,
+ * OIDC_CLIENT_ID and a redirect URI (OIDC_REDIRECT_URI, or PUBLIC_ORIGIN + /api/auth/sso/callback) are required.
+ */
+export const OidcEnv = z
+  // An empty variable (as docker compose passes an unset one) counts as unset.
+  .preprocess((env) => Object.fromEntries(Object.entries(env as Record<string, unknown>).filter(([, v]) => v !== '')), z.object({
+    OIDC_ISSUER_URL: z.string().url().optional(),
+    OIDC_CLIENT_ID: z.string().min(1).optional(),
+    /** Never logged. Leave unset for a public client (PKCE only). */
+    OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    OIDC_REDIRECT_URI: z.string().url().optional(),
+    PUBLIC_ORIGIN: z.string().url().optional(),
+    /** The gateway's default public origin is the first of these (see WebAuthnEnv). */
+    WEBAUTHN_ORIGINS: z.string().optional(),
+    OIDC_SCOPES: z.string().min(1).default('openid email profile'),
+    OIDC_DEFAULT_ROLE: z.enum(['student', 'teacher']).default('student'),
+    OIDC_BUTTON_LABEL: z.string().min(1).max(80).default('Sign in with your university account'),
+    /** Tests only (NODE_ENV=test): lets openid-client talk to a provider over plain http on localhost. */
+    OIDC_ALLOW_INSECURE_HTTP: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  }))
+  .superRefine((env, ctx) => {
+    if (!env.OIDC_ISSUER_URL) return;
+    if (!env.OIDC_CLIENT_ID) ctx.addIssue({ code: 'custom', path: ['OIDC_CLIENT_ID'], message: 'is required when OIDC_ISSUER_URL is set' });
+    if (!env.OIDC_REDIRECT_URI && !publicOrigin(env)) {
+      ctx.addIssue({ code: 'custom', path: ['OIDC_REDIRECT_URI'], message: 'is required when OIDC_ISSUER_URL is set (or set PUBLIC_ORIGIN)' });
+    }
+    if (!env.OIDC_SCOPES.split(/\s+/).includes('openid')) ctx.addIssue({ code: 'custom', path: ['OIDC_SCOPES'], message: 'must include openid' });
+    if (env.OIDC_ALLOW_INSECURE_HTTP && env.NODE_ENV !== 'test') {
+      ctx.addIssue({ code: 'custom', path: ['OIDC_ALLOW_INSECURE_HTTP'], message: 'is allowed only in tests (NODE_ENV=test)' });
+    }
+    if (!env.OIDC_ALLOW_INSECURE_HTTP && !env.OIDC_ISSUER_URL.startsWith('https://')) {
+      ctx.addIssue({ code: 'custom', path: ['OIDC_ISSUER_URL'], message: 'must be an https:// address' });
+    }
+  })
+  .transform((env) => ({
+    ...env,
+    /** Where the provider sends the browser back: the gateway's callback. */
+    OIDC_REDIRECT_URI: env.OIDC_REDIRECT_URI ?? (publicOrigin(env) ? new URL('/api/auth/sso/callback', publicOrigin(env)).toString() : undefined),
+  }));
+
+/** The address browsers reach the gateway at, as the gateway itself decides it: PUBLIC_ORIGIN, else the first WebAuthn origin. */
+function publicOrigin(env: { PUBLIC_ORIGIN?: string | undefined; WEBAUTHN_ORIGINS?: string | undefined }): string | undefined {
+  const first = env.WEBAUTHN_ORIGINS?.split(',').map((o) => o.trim()).find(Boolean);
+  const origin = env.PUBLIC_ORIGIN ?? first;
+  return origin && URL.canParse(origin) ? origin : undefined;
+}
+export type OidcConfig = z.output<typeof OidcEnv>;
 
 export class ConfigError extends Error {}
 

@@ -69,6 +69,21 @@ export const ErrorCode = {
   ACCOUNT_NOT_FOUND: 'ACCOUNT_NOT_FOUND',
   /** The account is a teacher's or an admin's: only students are enrolled. */
   NOT_A_STUDENT: 'NOT_A_STUDENT',
+  // sign-in security
+  /** Too many failed sign-ins for this email (or from this address): wait `retryAfterSeconds`. Same answer whether the account exists or not. */
+  SIGN_IN_THROTTLED: 'SIGN_IN_THROTTLED',
+  /** The refresh token is unknown, expired, or its sign-in was ended (signed out, disabled). */
+  REFRESH_TOKEN_INVALID: 'REFRESH_TOKEN_INVALID',
+  /** A refresh token already spent was presented again: the whole sign-in is ended, as the token may have been stolen. */
+  REFRESH_TOKEN_REUSED: 'REFRESH_TOKEN_REUSED',
+  /** The access token belongs to a sign-in that was ended (signed out, or the account was disabled). */
+  SIGN_IN_REVOKED: 'SIGN_IN_REVOKED',
+  /** The account is disabled (said only to someone who proved who they are: passkey or single sign-on). */
+  ACCOUNT_DISABLED: 'ACCOUNT_DISABLED',
+  /** Single sign-on is not configured on this server. */
+  SSO_NOT_CONFIGURED: 'SSO_NOT_CONFIGURED',
+  /** Single sign-on failed: the provider refused, the state did not match, or the code expired. */
+  SSO_FAILED: 'SSO_FAILED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -123,6 +138,8 @@ export interface ErrorBody {
   errorId?: string;
   /** Present on VALIDATION_FAILED: which fields were wrong and why. */
   issues?: { path: string; message: string }[];
+  /** Present on SIGN_IN_THROTTLED: how many seconds until another attempt is counted. */
+  retryAfterSeconds?: number;
 }
 
 /** A failure the domain expects. Thrown by services; each transport maps it to its own error shape. */
@@ -131,13 +148,16 @@ export class DomainError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly issues?: { path: string; message: string }[],
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'DomainError';
   }
 
   toBody(): ErrorBody {
-    return this.issues ? { code: this.code, message: this.message, issues: this.issues } : { code: this.code, message: this.message };
+    const body: ErrorBody = this.issues ? { code: this.code, message: this.message, issues: this.issues } : { code: this.code, message: this.message };
+    if (this.retryAfterSeconds !== undefined) body.retryAfterSeconds = this.retryAfterSeconds;
+    return body;
   }
 }
 

@@ -45,6 +45,9 @@ export const EventSubjects = {
   accountUpdated: 'directory.account.updated.v1',
   /** An admin created a course, changed its title or term, or set its teachers. */
   courseChanged: 'directory.course.changed.v1',
+  // sign-in security
+  /** Sign-ins were ended (sign-out, sign-out everywhere, disabled account, stolen refresh token): gateways end their sockets. */
+  signInRevoked: 'directory.signin.revoked.v1',
 } as const;
 export type EventSubject = (typeof EventSubjects)[keyof typeof EventSubjects];
 
@@ -285,6 +288,19 @@ export const CourseChangedV1 = z.object({
   changedAt: IsoTime,
 });
 
+/** Why sign-ins were ended; the gateway tells the client (auth:revoked) in these words. */
+export const SignInRevokedReason = z.enum(['signed-out', 'signed-out-everywhere', 'account-disabled', 'refresh-token-reused']);
+export type SignInRevokedReason = z.infer<typeof SignInRevokedReason>;
+export const SignInRevokedV1 = z.object({
+  userId: Id,
+  /** The ended sign-ins (the `sid` of their access tokens). */
+  signInIds: z.array(Id),
+  /** true: every sign-in of the user up to revokedAt ended, including access tokens without a `sid`. */
+  everywhere: z.boolean(),
+  reason: SignInRevokedReason,
+  revokedAt: IsoTime,
+});
+
 export const EventSchemas = {
   [EventSubjects.sessionOpened]: SessionOpenedV1,
   [EventSubjects.sessionClosed]: SessionClosedV1,
@@ -305,6 +321,7 @@ export const EventSchemas = {
   [EventSubjects.accountCreated]: AccountCreatedV1,
   [EventSubjects.accountUpdated]: AccountUpdatedV1,
   [EventSubjects.courseChanged]: CourseChangedV1,
+  [EventSubjects.signInRevoked]: SignInRevokedV1,
 } as const satisfies Record<EventSubject, z.ZodType>;
 
 export type EventData<S extends EventSubject> = z.infer<(typeof EventSchemas)[S]>;

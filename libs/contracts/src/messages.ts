@@ -19,6 +19,12 @@ export interface SignInReply {
   accessToken: string;
   expiresAt: string;
   user: UserSummary;
+  /** Added later (sign-in security): an opaque refresh token for POST /api/auth/refresh, spent on use. */
+  refreshToken?: string;
+  /** When the refresh token expires if it is not used (30 days idle by default). */
+  refreshExpiresAt?: string;
+  /** This sign-in's id (the access token's `sid` claim): what sign-out revokes. */
+  signInId?: string;
 }
 
 export const CoursesOfRequest = z.object({ userId: Id }).strict();
@@ -749,4 +755,67 @@ export interface RosterImportReply {
   courses: { id: string; code: string; title: string }[];
   /** Sorted by line; at most 1,000 (summary.errorLines counts them all). */
   errors: RosterLineError[];
+}
+
+// ---------- sign-in security (throttling, refresh, sign-out, disabling, passkey and SSO sign-in) ----------
+/** Internal (gateway → identity): a password sign-in with the client's address, for throttling. */
+export const PasswordSignInRequest = z
+  .object({ email: z.string().trim().toLowerCase().email().max(254), password: z.string().min(1).max(1_024), clientIp: z.string().max(64).optional() })
+  .strict();
+export type PasswordSignInRequest = z.infer<typeof PasswordSignInRequest>;
+/** An opaque refresh token as handed out by sign-in. */
+export const RefreshToken = z.string().min(20).max(200).regex(/^[A-Za-z0-9_.-]+$/, 'must be a refresh token');
+export const RefreshRequest = z.object({ refreshToken: RefreshToken }).strict();
+export type RefreshRequest = z.infer<typeof RefreshRequest>;
+/** HTTP body of POST /api/auth/sign-out. */
+export const SignOutBody = z.object({ everywhere: z.boolean().default(false) }).strict();
+export const SignOutRequest = z.object({ actor: Actor, signInId: Id.optional(), everywhere: z.boolean() }).strict();
+export type SignOutRequest = z.infer<typeof SignOutRequest>;
+export interface SignOutReply {
+  /** How many sign-ins were ended (0 when this one had already ended). */
+  revoked: number;
+}
+export const SetDisabledRequest = z.object({ actor: Actor, targetUserId: Id, disabled: z.boolean() }).strict();
+export type SetDisabledRequest = z.infer<typeof SetDisabledRequest>;
+export interface SetDisabledReply {
+  userId: string;
+  disabled: boolean;
+  /** false when the account already had this status (nothing changed, nothing published). */
+  changed: boolean;
+}
+/** Internal (identity → verification): a sign-in challenge; no user is known yet. */
+export const EmptyRequest = z.object({}).strict();
+export interface PasskeySignInOptionsReply {
+  options: AuthenticationOptions;
+  expiresAt: string;
+}
+/** The browser's answer to a sign-in challenge. */
+export const PasskeySignInRequest = z.object({ response: AuthenticationResponse }).strict();
+export type PasskeySignInRequest = z.infer<typeof PasskeySignInRequest>;
+/** verification-service's answer: whose passkey signed the challenge. */
+export interface PasskeyAssertionReply {
+  userId: string;
+  credentialId: string;
+}
+/** Internal (gateway → identity): begin single sign-on; `browserBinding` is the random value of the browser's cookie. */
+export const SsoStartRequest = z.object({ browserBinding: z.string().min(20).max(200) }).strict();
+export interface SsoStartReply {
+  /** Where to send the browser: the provider's authorization endpoint. */
+  url: string;
+}
+/** Internal (gateway → identity): the provider sent the browser back to the callback with these query parameters. */
+export const SsoCallbackRequest = z
+  .object({ query: z.string().max(8_192), browserBinding: z.string().max(200).optional() })
+  .strict();
+export interface SsoCallbackReply {
+  /** A one-time code the web client exchanges for tokens (POST /api/auth/sso/exchange); valid 2 minutes. */
+  code: string;
+}
+export const SsoExchangeRequest = z.object({ code: z.string().min(20).max(200).regex(/^[A-Za-z0-9_-]+$/, 'must be a sign-in code') }).strict();
+export type SsoExchangeRequest = z.infer<typeof SsoExchangeRequest>;
+export interface AuthConfigReply {
+  /** Password sign-in is always offered. */
+  password: true;
+  passkey: true;
+  sso: { enabled: false } | { enabled: true; label: string };
 }

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { RejectionReasonV2 } from './error-codes.js';
-import { AttendanceStatus, type CheckinFlag } from './events.js';
+import { AttendanceStatus, type CheckinFlag, type SignInRevokedReason } from './events.js';
 import { CredentialId, LateAfterMinutes, RosterCsvMaxChars, QrCodeInput, QrOptions, RosterImportOptions, RoomFields, WindowMinutes, exactlyOnePlace } from './messages.js';
 import { Id, Position, RadiusM } from './primitives.js';
 import { AuthenticationResponse, RegistrationResponse } from './webauthn.js';
@@ -54,6 +54,8 @@ export const ClientEvents = {
   enrollmentRemove: 'enrollment:remove',
   courseRoster: 'course:roster',
   rosterImport: 'roster:import',
+  // sign-in security
+  userSetDisabled: 'user:set-disabled',
 } as const;
 export type ClientEvent = (typeof ClientEvents)[keyof typeof ClientEvents];
 
@@ -139,6 +141,8 @@ export const ClientPayloads = {
   [ClientEvents.enrollmentRemove]: z.object({ courseId: Id, targetStudentId: Id }).strict(),
   [ClientEvents.courseRoster]: z.object({ courseId: Id }).strict(),
   [ClientEvents.rosterImport]: RosterImportOptions.extend({ csv: z.string().min(1).max(RosterCsvMaxChars) }).strict(),
+  // sign-in security
+  [ClientEvents.userSetDisabled]: z.object({ targetUserId: Id, disabled: z.boolean() }).strict(),
 } as const satisfies Record<ClientEvent, z.ZodType>;
 
 export type ClientPayload<E extends ClientEvent> = z.input<(typeof ClientPayloads)[E]>;
@@ -194,6 +198,8 @@ export interface ClientAckData {
   [ClientEvents.enrollmentRemove]: M.EnrollmentChangeReply;
   [ClientEvents.courseRoster]: M.CourseRosterReply;
   [ClientEvents.rosterImport]: M.RosterImportReply;
+  // sign-in security
+  [ClientEvents.userSetDisabled]: M.SetDisabledReply;
 }
 
 /** The code to show now: the QR code encodes `url`; `shortCode` is shown beside it. Ask again at `expiresAt`. */
@@ -215,6 +221,9 @@ export const ServerEvents = {
   deviceDecided: 'device:decided',
   // Check-in flags
   checkinFlagged: 'checkin:flagged',
+  // sign-in security
+  /** This connection's sign-in was ended; the server disconnects right after sending it. */
+  authRevoked: 'auth:revoked',
 } as const;
 export type ServerEvent = (typeof ServerEvents)[keyof typeof ServerEvents];
 
@@ -264,4 +273,6 @@ export interface ServerPayloads {
   [ServerEvents.deviceDecided]: { credentialId: string; studentId: string; status: 'approved' | 'denied'; decidedBy: string; decidedAt: string };
   /** To the course's teachers: flags found on an accepted check-in (also later, on an earlier check-in). */
   [ServerEvents.checkinFlagged]: { sessionId: string; courseId: string; studentId: string; submissionId: string; flags: CheckinFlag[]; flaggedAt: string };
+  /** Before the disconnect: why this sign-in ended, in a sentence to show. */
+  [ServerEvents.authRevoked]: { reason: SignInRevokedReason; message: string };
 }

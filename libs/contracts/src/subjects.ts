@@ -59,6 +59,19 @@ export const Rpc = {
   identityEnrollmentRemove: 'cc.identity.enrollment-remove.v1',
   identityCourseRoster: 'cc.identity.course-roster.v1',
   identityRosterImport: 'cc.identity.roster-import.v1',
+  // sign-in security
+  identityPasswordSignIn: 'cc.identity.password-signin.v1',
+  identityRefresh: 'cc.identity.refresh.v1',
+  identitySignOut: 'cc.identity.sign-out.v1',
+  identitySetDisabled: 'cc.identity.set-disabled.v1',
+  identityPasskeySignInOptions: 'cc.identity.passkey-signin-options.v1',
+  identityPasskeySignIn: 'cc.identity.passkey-signin.v1',
+  identitySsoStart: 'cc.identity.sso-start.v1',
+  identitySsoCallback: 'cc.identity.sso-callback.v1',
+  identitySsoExchange: 'cc.identity.sso-exchange.v1',
+  identityAuthConfig: 'cc.identity.auth-config.v1',
+  passkeySignInChallenge: 'cc.verification.signin-challenge.v1',
+  passkeySignInAssertion: 'cc.verification.signin-assertion.v1',
 } as const;
 export type RpcSubject = (typeof Rpc)[keyof typeof Rpc];
 
@@ -112,6 +125,19 @@ export const RpcRequestSchemas = {
   [Rpc.identityEnrollmentRemove]: M.RemoveEnrollmentRequest,
   [Rpc.identityCourseRoster]: M.CourseRosterRequest,
   [Rpc.identityRosterImport]: M.RosterImportRequest,
+  // sign-in security
+  [Rpc.identityPasswordSignIn]: M.PasswordSignInRequest,
+  [Rpc.identityRefresh]: M.RefreshRequest,
+  [Rpc.identitySignOut]: M.SignOutRequest,
+  [Rpc.identitySetDisabled]: M.SetDisabledRequest,
+  [Rpc.identityPasskeySignInOptions]: M.EmptyRequest,
+  [Rpc.identityPasskeySignIn]: M.PasskeySignInRequest,
+  [Rpc.identitySsoStart]: M.SsoStartRequest,
+  [Rpc.identitySsoCallback]: M.SsoCallbackRequest,
+  [Rpc.identitySsoExchange]: M.SsoExchangeRequest,
+  [Rpc.identityAuthConfig]: M.EmptyRequest,
+  [Rpc.passkeySignInChallenge]: M.EmptyRequest,
+  [Rpc.passkeySignInAssertion]: M.PasskeySignInRequest,
 } as const satisfies Record<RpcSubject, z.ZodType>;
 
 export interface RpcReplies {
@@ -163,6 +189,19 @@ export interface RpcReplies {
   [Rpc.identityEnrollmentRemove]: M.EnrollmentChangeReply;
   [Rpc.identityCourseRoster]: M.CourseRosterReply;
   [Rpc.identityRosterImport]: M.RosterImportReply;
+  // sign-in security
+  [Rpc.identityPasswordSignIn]: M.SignInReply;
+  [Rpc.identityRefresh]: M.SignInReply;
+  [Rpc.identitySignOut]: M.SignOutReply;
+  [Rpc.identitySetDisabled]: M.SetDisabledReply;
+  [Rpc.identityPasskeySignInOptions]: M.PasskeySignInOptionsReply;
+  [Rpc.identityPasskeySignIn]: M.SignInReply;
+  [Rpc.identitySsoStart]: M.SsoStartReply;
+  [Rpc.identitySsoCallback]: M.SsoCallbackReply;
+  [Rpc.identitySsoExchange]: M.SignInReply;
+  [Rpc.identityAuthConfig]: M.AuthConfigReply;
+  [Rpc.passkeySignInChallenge]: M.PasskeySignInOptionsReply;
+  [Rpc.passkeySignInAssertion]: M.PasskeyAssertionReply;
 }
 
 /** The request a caller builds (schema input: defaults may be left out). */

@@ -5,3 +5,4 @@ export type { NatsConnection } from '@nats-io/transport-node';
 export type { JsMsg } from '@nats-io/jetstream';
 export * from './messaging.module.js';
 export * from './bootstrap.js';
+export * from './follow.js';

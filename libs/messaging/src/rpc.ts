@@ -113,7 +113,7 @@ export class RpcClient {
     }
     const result = msg.json<Result<RpcReply<S>>>();
     if (result.ok) return result.data;
-    throw new DomainError(result.error.code, result.error.message, result.error.issues);
+    throw new DomainError(result.error.code, result.error.message, result.error.issues, result.error.retryAfterSeconds);
   }
 }
 

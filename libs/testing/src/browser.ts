@@ -65,7 +65,8 @@ export async function signInPage(page: Page, origin: string, email: string, pass
 export async function fillSignIn(page: Page, email: string, password: string): Promise<void> {
   await page.getByLabel(/email|e-mail/i).fill(email);
   await page.getByLabel(/password|mot de passe/i).fill(password);
-  await page.getByRole('button', { name: /sign in|se connecter/i }).click();
+  // Anchored: the page also offers “Sign in with a passkey” and the university's single sign-on.
+  await page.getByRole('button', { name: /^(sign in|se connecter)$/i }).click();
   await page.getByTestId('connection').filter({ hasText: /^(Connected|Connecté)$/ }).waitFor();
 }
 

@@ -15,7 +15,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { RpcClient, connectNats, decodeEvent, type NatsConnection } from '@classconnect/messaging';
 import { ensureDatabase, revertLast } from '@classconnect/persistence';
 import { AppModule } from '../../../apps/identity-service/src/app.module.js';
-import { IdentityEnv } from '../../../apps/identity-service/src/config.js';
+import { loadIdentityConfig } from '../../../apps/identity-service/src/config.js';
 import { IdentityMigrations, identityDataSourceOptions, migrateIdentity, openIdentityDataSource } from '../../../apps/identity-service/src/database/identity-database.js';
 import { runCli } from '../../../apps/identity-service/src/provisioning/cli-commands.js';
 import { DemoPasswords, demoStudentEmail } from '../../../apps/identity-service/src/provisioning/demo-university.js';
@@ -73,7 +73,7 @@ describe('identity-service against real Postgres and NATS', () => {
     expect(created.out).toHaveLength(1);
     klass = JSON.parse(created.out[0]!) as TestClass;
 
-    app = await NestFactory.createApplicationContext(AppModule.forRoot(loadConfig(IdentityEnv, env)), { logger: ['error', 'warn'] });
+    app = await NestFactory.createApplicationContext(AppModule.forRoot(loadIdentityConfig(env)), { logger: ['error', 'warn'] });
     await app.init();
     nc = await connectNats(env.NATS_URL ?? 'nats://127.0.0.1:4222', 'identity-spec-client');
     rpc = new RpcClient(nc, 5_000);
@@ -137,7 +137,7 @@ describe('identity-service against real Postgres and NATS', () => {
       const reply = await rpc.request(Rpc.identitySignIn, { email: student.email, password: student.password });
       expect(reply.user).toEqual({ id: student.id, email: student.email, name: student.name, role: 'student' });
       const claims = await new TokenService(Secret).verify(reply.accessToken);
-      expect(claims).toEqual({ userId: student.id, role: 'student', email: student.email, name: student.name });
+      expect(claims).toMatchObject({ userId: student.id, role: 'student', email: student.email, name: student.name, sid: reply.signInId });
       expect(Date.parse(reply.expiresAt)).toBeGreaterThan(Date.now() + 14 * 60_000);
     });
 

@@ -9,6 +9,8 @@ export const GatewayEnv = BaseEnv.extend(TokenEnv.shape).extend({
   /** The address browsers reach the gateway at (the QR code's URL starts with it); default: the first WEBAUTHN_ORIGINS entry. */
   PUBLIC_ORIGIN: z.string().url().optional(),
   WEBAUTHN_ORIGINS: WebAuthnEnv.shape.WEBAUTHN_ORIGINS,
+  /** identity-service's access-token lifetime: how long a revoked sign-in is remembered. */
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
 });
 export type GatewayConfig = z.infer<typeof GatewayEnv>;
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

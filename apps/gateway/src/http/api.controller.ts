@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Ip, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { NATS_CONNECTION, RpcClient, sleep, type NatsConnection } from '@classconnect/messaging';
 import { Id, Rpc, SignInRequest, authorize, parseOrThrow } from '@classconnect/contracts';
@@ -17,8 +17,8 @@ export class ApiController {
 
   @Post('api/auth/sign-in')
   @HttpCode(200)
-  signIn(@Body() body: unknown) {
-    return this.auth.signIn(parseOrThrow(SignInRequest, body, 'sign-in'), newCorrelationId());
+  signIn(@Body() body: unknown, @Ip() clientIp?: string) {
+    return this.auth.signIn(parseOrThrow(SignInRequest, body, 'sign-in'), newCorrelationId(), clientIp);
   }
 
   @Get('api/sessions/:sessionId/report')

@@ -26,6 +26,18 @@ const StatusOf: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.ROOM_NOT_FOUND]: 404,
   [ErrorCode.ACCOUNT_NOT_FOUND]: 404,
   [ErrorCode.ROOM_NAME_TAKEN]: 409,
+  // sign-in security
+  [ErrorCode.SIGN_IN_THROTTLED]: 429,
+  [ErrorCode.REFRESH_TOKEN_INVALID]: 401,
+  [ErrorCode.REFRESH_TOKEN_REUSED]: 401,
+  [ErrorCode.SIGN_IN_REVOKED]: 401,
+  [ErrorCode.ACCOUNT_DISABLED]: 403,
+  [ErrorCode.SSO_NOT_CONFIGURED]: 404,
+  [ErrorCode.SSO_FAILED]: 400,
+  [ErrorCode.CHALLENGE_NOT_FOUND]: 400,
+  [ErrorCode.UNKNOWN_CREDENTIAL]: 401,
+  [ErrorCode.ASSERTION_INVALID]: 401,
+  [ErrorCode.USER_NOT_VERIFIED]: 401,
 };
 
 export function httpStatusOf(code: ErrorCode): number {
@@ -51,6 +63,7 @@ export class DomainErrorFilter implements ExceptionFilter {
       body = toErrorBody(err, log);
       status = httpStatusOf(body.code);
     }
+    if (body.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(body.retryAfterSeconds));
     res.status(status).json({ error: body });
   }
 }

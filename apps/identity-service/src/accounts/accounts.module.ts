@@ -23,6 +23,8 @@ export class AccountsModule {
         AccountsService,
         AccountsRpc,
       ],
+      // sign-in/ issues tokens for the accounts checked here
+      exports: [TokenService, AccountsService, UserRepository],
     };
   }
 }

@@ -11,7 +11,6 @@ export class AccountsRpc implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.rpc.handle(Rpc.identitySignIn, (req) => this.accounts.signIn(req));
     this.rpc.handle(Rpc.identityUsers, (req) => this.accounts.users(req.userIds));
   }
 }

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode, type SignInReply, type SignInRequest, type UsersReply } from '@classconnect/contracts';
-import { TokenService } from '@classconnect/auth';
+import { DomainError, ErrorCode, type SignInRequest, type UsersReply } from '@classconnect/contracts';
 import { PasswordHasher } from './password-hasher.js';
-import { UserRepository } from './user.repository.js';
+import { UserRepository, type UserRecord } from './user.repository.js';
 
 /** The one answer to every failed sign-in: it never says whether the account exists or is disabled. */
 export function invalidCredentials(): DomainError {
@@ -21,19 +20,20 @@ export class AccountsService {
   constructor(
     private readonly accounts: UserRepository,
     private readonly passwords: PasswordHasher,
-    private readonly tokens: TokenService,
   ) {
     this.dummyHash = passwords.hash(randomBytes(32).toString('base64url'));
     this.dummyHash.catch(() => undefined); // surfaced on first use, not as an unhandled rejection
   }
 
-  async signIn({ email, password }: SignInRequest): Promise<SignInReply> {
+  /**
+   * The account these credentials open, or INVALID_CREDENTIALS. Tokens are issued by SignInService
+   * (sign-in/), which also throttles repeated failures.
+   */
+  async checkPassword({ email, password }: SignInRequest): Promise<UserRecord> {
     const user = await this.accounts.findByEmail(email);
     const passwordMatches = await this.passwords.verify(user?.passwordHash ?? (await this.dummyHash), password);
     if (!user || !passwordMatches || user.disabled) throw invalidCredentials();
-    const summary = { id: user.id, email: user.email, name: user.name, role: user.role };
-    const { token, expiresAt } = await this.tokens.issue({ userId: user.id, role: user.role, email: user.email, name: user.name });
-    return { accessToken: token, expiresAt: expiresAt.toISOString(), user: summary };
+    return user;
   }
 
   async users(userIds: readonly string[]): Promise<UsersReply> {

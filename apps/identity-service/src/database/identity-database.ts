@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { CreateIdentitySchema1795305600000 } from './migrations/1795305600000-create-identity-schema.js';
 import { AddAdministrationAndAudit1796000000000 } from './migrations/1796000000000-add-administration-and-audit.js';
 import { AddRoomsAndPasswordlessAccounts1796100000000 } from './migrations/1796100000000-add-rooms-and-passwordless-accounts.js';
+import { SignInSecurity1796200000000 } from './migrations/1796200000000-sign-in-security.js';
 
 export const IdentitySchema = 'identity';
 
@@ -12,6 +13,8 @@ export const IdentityMigrations = [
   AddAdministrationAndAudit1796000000000,
   // rooms, accounts without a password (roster import)
   AddRoomsAndPasswordlessAccounts1796100000000,
+  // sign-in security
+  SignInSecurity1796200000000,
 ];
 
 export function identityDataSourceOptions(url: string, poolSize?: number): ServiceDataSourceOptions {

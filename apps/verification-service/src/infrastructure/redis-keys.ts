@@ -34,6 +34,11 @@ export class RedisKeys {
   flagLastCheckin(studentId: string): string {
     return `${this.prefix}flags:last:${studentId}`;
   }
+
+  /** A passkey sign-in challenge (no user known yet), claimed once. */
+  signInChallenge(challenge: string): string {
+    return `${this.prefix}signinchal:${challenge}`;
+  }
 }
 
 export const REDIS_KEYS = Symbol('REDIS_KEYS');

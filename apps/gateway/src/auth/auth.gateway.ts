@@ -1,0 +1,55 @@
+import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
+import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import type { Server } from 'socket.io';
+import { ClientEvents, Rpc, ServerEvents, authorize, type ServerPayloads } from '@classconnect/contracts';
+import { RpcClient } from '@classconnect/messaging';
+import { createLogger } from '@classconnect/observability';
+import type { Socket } from 'socket.io';
+import { Rooms } from '../realtime/rooms.js';
+import { runClientEvent, userOf } from '../realtime/socket-handler.js';
+import { RevocationService, type Revocation } from './revocation.service.js';
+import { RevokedSentences } from './revocations.js';
+
+const log = createLogger('AuthGateway');
+
+/**
+ * Sign-in security on the socket side: ends this instance's connections of revoked sign-ins at once
+ * (an auth:revoked push with the reason, then a server-side disconnect), and user:set-disabled for
+ * administrators.
+ */
+@WebSocketGateway({ path: '/socket.io', serveClient: false, pingInterval: 20_000, pingTimeout: 20_000 })
+export class AuthGateway implements OnApplicationBootstrap {
+  @WebSocketServer() private server!: Server;
+
+  constructor(
+    @Inject(RpcClient) private readonly rpc: RpcClient,
+    @Inject(RevocationService) private readonly revocations: RevocationService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.revocations.onRevoked((r) => void this.endSockets(r));
+  }
+
+  @SubscribeMessage(ClientEvents.userSetDisabled)
+  setDisabled(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
+    return runClientEvent(s, ClientEvents.userSetDisabled, body, (req, { actor, correlationId }) => {
+      authorize(actor, 'user.disable');
+      return this.rpc.request(Rpc.identitySetDisabled, { actor, ...req }, { correlationId });
+    });
+  }
+
+  private async endSockets(r: Revocation): Promise<void> {
+    if (!this.server) return;
+    const sockets = await this.server.in(Rooms.user(r.userId)).fetchSockets();
+    const payload: ServerPayloads[typeof ServerEvents.authRevoked] = { reason: r.reason, message: RevokedSentences[r.reason] };
+    let ended = 0;
+    for (const socket of sockets) {
+      const { claims } = userOf(socket as unknown as Socket);
+      if (!claims || !this.revocations.revoked.reasonFor(claims)) continue;
+      socket.emit(ServerEvents.authRevoked, payload);
+      socket.disconnect(true);
+      ended++;
+    }
+    if (ended > 0) log.info({ userId: r.userId, reason: r.reason, sockets: ended }, 'sockets of a revoked sign-in ended');
+  }
+}

@@ -1,0 +1,119 @@
+import { describe, expect, it } from '@jest/globals';
+import { verifyRegistrationResponse, type RegistrationResponseJSON } from '@simplewebauthn/server';
+import { DomainError, ErrorCode } from '@classconnect/contracts';
+import { SoftAuthenticator } from '@classconnect/testing';
+import { FastAssertionVerifier } from '../checkin/fast-assertion-verifier.js';
+import { SystemClock } from '../infrastructure/clock.js';
+import { CredentialRepository, type NewCredential, type StoredCredential } from '../passkeys/credential.repository.js';
+import { PasskeySignInService } from './passkey-sign-in.service.js';
+import { SignInChallengeRepository } from './sign-in-challenge.repository.js';
+
+const config = { WEBAUTHN_RP_ID: 'localhost', WEBAUTHN_ORIGINS: ['http://localhost:3000'] };
+const origin = 'http://localhost:3000';
+const owner = '00000000-0000-4000-8000-0000000000c1';
+
+class Challenges extends SignInChallengeRepository {
+  readonly live = new Set<string>();
+  async issue(challenge: string) {
+    this.live.add(challenge);
+  }
+  async claim(challenge: string) {
+    return this.live.delete(challenge);
+  }
+}
+
+class Credentials extends CredentialRepository {
+  readonly list: StoredCredential[] = [];
+  async findById(id: string) {
+    return this.list.find((c) => c.id === id) ?? null;
+  }
+  async listByUser(userId: string) {
+    return this.list.filter((c) => c.userId === userId);
+  }
+  async insert(c: NewCredential) {
+    const stored = { ...c, createdAt: new Date() };
+    this.list.push(stored);
+    return stored;
+  }
+  async recordUse(id: string, counter: number, at: Date) {
+    const c = this.list.find((x) => x.id === id)!;
+    c.counter = Math.max(c.counter, counter);
+    c.lastUsedAt = at;
+  }
+}
+
+/** A device holding a passkey registered to `userId` (the user handle the real registration sets). */
+async function deviceOf(credentials: Credentials, userId: string, opts: { userVerification?: boolean } = {}) {
+  const device = new SoftAuthenticator(opts);
+  const challenge = Buffer.from(`registration-${userId}`).toString('base64url');
+  const response = await device.createCredential(
+    { challenge, rp: { id: 'localhost', name: 'ClassConnect' }, user: { id: Buffer.from(userId).toString('base64url'), name: userId, displayName: '' }, pubKeyCredParams: [{ type: 'public-key', alg: -7 }] },
+    { origin },
+  );
+  const { registrationInfo } = await verifyRegistrationResponse({
+    response: response as RegistrationResponseJSON,
+    expectedChallenge: challenge,
+    expectedOrigin: origin,
+    expectedRPID: 'localhost',
+    requireUserVerification: false,
+  });
+  await credentials.insert({ id: registrationInfo!.credential.id, userId, publicKey: registrationInfo!.credential.publicKey, counter: 0, transports: [], deviceName: 'Phone' });
+  return device;
+}
+
+function setUp() {
+  const challenges = new Challenges();
+  const credentials = new Credentials();
+  const service = new PasskeySignInService(challenges, credentials, new FastAssertionVerifier(config), new SystemClock(), config);
+  return { service, challenges, credentials };
+}
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof DomainError) return err.code;
+    throw err;
+  }
+  throw new Error('expected a DomainError');
+}
+
+describe('PasskeySignInService', () => {
+  it('offers a challenge for any passkey of this site, with user verification required', async () => {
+    const { service, challenges } = setUp();
+    const { options } = await service.options();
+    expect(options).toMatchObject({ rpId: 'localhost', userVerification: 'required', allowCredentials: [] });
+    expect(challenges.live.has(options.challenge)).toBe(true);
+  });
+
+  it('says whose passkey answered, once per challenge, and records the use', async () => {
+    const { service, credentials } = setUp();
+    const device = await deviceOf(credentials, owner);
+    const { options } = await service.options();
+    const response = await device.getAssertion(options, { origin });
+    await expect(service.verify(response)).resolves.toEqual({ userId: owner, credentialId: response.id });
+    expect(credentials.list[0]!.lastUsedAt).toBeInstanceOf(Date);
+    expect(await codeOf(service.verify(response))).toBe(ErrorCode.CHALLENGE_NOT_FOUND);
+  });
+
+  it('refuses an unknown passkey, a user handle that is not the owner’s, a device that did not verify its user, and a made-up challenge', async () => {
+    const { service, credentials } = setUp();
+    const stranger = new SoftAuthenticator();
+    await stranger.createCredential(
+      { challenge: 'AAAA', rp: { id: 'localhost', name: 'x' }, user: { id: 'eA', name: 'x', displayName: '' }, pubKeyCredParams: [{ type: 'public-key', alg: -7 }] },
+      { origin },
+    );
+    expect(await codeOf(service.verify(await stranger.getAssertion((await service.options()).options, { origin })))).toBe(ErrorCode.UNKNOWN_CREDENTIAL);
+
+    const device = await deviceOf(credentials, owner);
+    const claimsOther = await device.getAssertion((await service.options()).options, { origin });
+    claimsOther.response.userHandle = Buffer.from('00000000-0000-4000-8000-0000000000c2').toString('base64url');
+    expect(await codeOf(service.verify(claimsOther))).toBe(ErrorCode.ASSERTION_INVALID);
+
+    const noLock = await deviceOf(credentials, '00000000-0000-4000-8000-0000000000c3', { userVerification: false });
+    expect(await codeOf(service.verify(await noLock.getAssertion((await service.options()).options, { origin })))).toBe(ErrorCode.USER_NOT_VERIFIED);
+
+    const forged = await device.getAssertion({ challenge: 'bm90LWlzc3VlZA', rpId: 'localhost' }, { origin });
+    expect(await codeOf(service.verify(forged))).toBe(ErrorCode.CHALLENGE_NOT_FOUND);
+  });
+});

@@ -1,0 +1,62 @@
+/** Sign-in security over HTTP: refresh, sign-out, passkey sign-in, single sign-on. */
+import type { AuthConfigReply, AuthenticationOptions, PasskeySignInOptionsReply, SignInReply } from '@classconnect/contracts';
+import { ApiError, authOf, errorOf, type Auth } from './api.js';
+
+async function postJson<T>(path: string, body: unknown, token?: string): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError({ code: 'SERVICE_UNAVAILABLE', message: 'network error' });
+  }
+  if (!res.ok) throw await errorOf(res);
+  return (await res.json()) as T;
+}
+
+export async function authConfig(): Promise<AuthConfigReply> {
+  try {
+    const res = await fetch('/api/auth/config');
+    if (res.ok) return (await res.json()) as AuthConfigReply;
+  } catch {
+    // offline: offer what always works
+  }
+  return { password: true, passkey: true, sso: { enabled: false } };
+}
+
+/** Trades the refresh token for a new pair (the old one is spent). */
+export async function refreshAuth(auth: Auth): Promise<Auth> {
+  return authOf(await postJson<SignInReply>('/api/auth/refresh', { refreshToken: auth.refreshToken }));
+}
+
+export function signOutApi(token: string, everywhere = false): Promise<unknown> {
+  return postJson('/api/auth/sign-out', { everywhere }, token);
+}
+
+export async function passkeySignInOptions(): Promise<AuthenticationOptions> {
+  return (await postJson<PasskeySignInOptionsReply>('/api/auth/passkey/options', {})).options;
+}
+
+export async function passkeySignIn(response: unknown): Promise<Auth> {
+  return authOf(await postJson<SignInReply>('/api/auth/passkey/verify', { response }));
+}
+
+export async function ssoExchange(code: string): Promise<Auth> {
+  return authOf(await postJson<SignInReply>('/api/auth/sso/exchange', { code }));
+}
+
+/** What the address's fragment says after single sign-on (and removes it from the address bar). */
+export function takeSsoReturn(): { code?: string; error?: { code: string; reason?: string } } {
+  const hash = location.hash.startsWith('#') ? location.hash.slice(1) : '';
+  const params = new URLSearchParams(hash);
+  const code = params.get('sso');
+  const error = params.get('sso-error');
+  if (!code && !error) return {};
+  history.replaceState(null, '', location.pathname + location.search);
+  if (code) return { code };
+  const reason = params.get('reason') ?? undefined;
+  return { error: { code: error!, ...(reason ? { reason } : {}) } };
+}
