@@ -135,6 +135,11 @@ export const RoleMatrix: Partial<Record<ClientEvent, MatrixRow>> = {
     payload: (c) => ({ courseId: c.courseA, mode: 'preview', csv: `email,name\nnew-${c.unique}@matrix.test,New Student\n` }),
     expect: staffOfAOk,
   },
+  // Sign-in security: an account nobody has, so nothing the later rows rely on is disabled.
+  [ClientEvents.userSetDisabled]: {
+    payload: () => ({ targetUserId: '00000000-0000-4000-8000-000000000003', disabled: true }),
+    expect: { ...adminOnly, admin: 'allowed' },
+  },
   // Check-in flags: read with the report's permission.
   [ClientEvents.flagsGet]: { payload: (c) => ({ sessionId: c.openSessionA }), expect: staffOfAOk },
 };
