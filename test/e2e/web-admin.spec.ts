@@ -111,6 +111,26 @@ describe('the admin console in the web client', () => {
     await page.context().close();
   });
 
+  it('disables the teacher: their open page returns to sign-in at once with the reason, and enabling lets them back in', async () => {
+    const page = await openLaptop(browser, sys.origin, campus);
+    await signInPage(page, sys.origin, teacher.email, teacher.password);
+    await admin.getByRole('tab', { name: 'People' }).click();
+    await admin.getByLabel('Search by name or email').fill('rosalind');
+    await admin.getByRole('button', { name: `Edit ${teacher.name}` }).click();
+    await admin.getByRole('button', { name: 'Disable account' }).click();
+    await admin.getByTestId('people-list').getByText('Disabled').waitFor();
+    await page.getByText('Your account has been disabled by an administrator.').waitFor();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await snap(page, 'admin-disabled-teacher-signed-out');
+
+    await admin.getByRole('button', { name: `Edit ${teacher.name}` }).click();
+    await admin.getByRole('button', { name: 'Enable account' }).click();
+    await expect(admin.getByTestId('people-list').getByText('Disabled').count()).resolves.toBe(0);
+    await signInPage(page, sys.origin, teacher.email, teacher.password);
+    await page.getByText('BIO210').first().waitFor();
+    await page.context().close();
+  });
+
   it('works on a 360 px phone in French', async () => {
     const phone = await openPhone(browser, sys.origin, 'admin-phone', campus, 'fr-FR');
     await signInPage(phone.page, sys.origin, DemoAdmin.email, DemoAdmin.password);

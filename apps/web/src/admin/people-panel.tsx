@@ -225,6 +225,15 @@ function EditPerson({ live, account, self, onDone }: { live: Live; account: Acco
     onDone(res.data);
   };
 
+  // Disabling ends the person's open connections at once and refuses their sign-ins; enabling undoes it.
+  const toggleDisabled = async () => {
+    setBusy(true);
+    const res = await live.request('user:set-disabled', { targetUserId: account.id, disabled: !account.disabled });
+    setBusy(false);
+    if (!res.ok) return setError(res.error);
+    onDone({ ...account, disabled: res.data.disabled });
+  };
+
   return (
     <form className="admin-form admin-edit" onSubmit={submit} aria-label={t('editPerson', { name: account.name })}>
       <p className="admin-item-title">{t('editPerson', { name: account.name })}</p>
@@ -269,7 +278,13 @@ function EditPerson({ live, account, self, onDone }: { live: Live; account: Acco
         <button type="button" className="button button-secondary button-small" onClick={() => onDone(null)}>
           {t('cancel')}
         </button>
+        {!self && (
+          <button type="button" className="button button-secondary button-small" disabled={busy} onClick={toggleDisabled}>
+            {account.disabled ? t('enableAccount') : t('disableAccount')}
+          </button>
+        )}
       </div>
+      {!self && !account.disabled && <p className="hint">{t('disableAccountHint')}</p>}
     </form>
   );
 }
