@@ -123,12 +123,16 @@ export const RejectionReasonsV2 = [
   ErrorCode.QR_WRONG_SESSION,
   ErrorCode.QR_INVALID,
   ErrorCode.RATE_LIMITED,
-  // device binding: a passkey not (yet) approved
-  ErrorCode.DEVICE_NOT_APPROVED,
-  // Check-in flags: a check-in whose window had passed says so in v2 (v1 says SESSION_NOT_OPEN).
-  ErrorCode.CHECKIN_WINDOW_CLOSED,
 ] as const;
 export type RejectionReasonV2 = (typeof RejectionReasonsV2)[number];
+
+/**
+ * The reasons of attendance.checkin.rejected.v3: v2's, plus a passkey not (yet) approved for
+ * check-in (device binding) and a check-in whose window had passed. v2 and v1 keep their published
+ * lists and carry the nearest reason they know (events.ts). A new code here needs v4.
+ */
+export const RejectionReasonsV3 = [...RejectionReasonsV2, ErrorCode.DEVICE_NOT_APPROVED, ErrorCode.CHECKIN_WINDOW_CLOSED] as const;
+export type RejectionReasonV3 = (typeof RejectionReasonsV3)[number];
 
 /** The error every transport (socket ack, RPC reply, HTTP body) carries. */
 export interface ErrorBody {

@@ -4,7 +4,7 @@
  * A published type is never changed: a new version (`.v2`) is added beside it.
  */
 import { z } from 'zod';
-import { RejectionReasons, RejectionReasonsV2, type RejectionReason, type RejectionReasonV2 } from './error-codes.js';
+import { RejectionReasons, RejectionReasonsV2, RejectionReasonsV3, type RejectionReason, type RejectionReasonV2, type RejectionReasonV3 } from './error-codes.js';
 import { Id, IsoTime } from './primitives.js';
 
 export const EventSubjects = {
@@ -25,6 +25,11 @@ export const EventSubjects = {
    * beside v1 (v2 first); v1 carries the nearest v1 reason (QrReasonInV1).
    */
   checkinRejectedV2: 'attendance.checkin.rejected.v2',
+  /**
+   * Like checkin.rejected.v2, with device binding's DEVICE_NOT_APPROVED and CHECKIN_WINDOW_CLOSED.
+   * Published for every rejection, first, then v2 and v1 with the nearest reason each knows.
+   */
+  checkinRejectedV3: 'attendance.checkin.rejected.v3',
   // Directory facts, on the stream DIRECTORY (identity-service publishes them).
   /** A student joined or left a course (by hand, by a roster import, or by an admin). */
   enrollmentChanged: 'directory.enrollment.changed.v1',
@@ -109,6 +114,20 @@ export const CheckinRejectedV1 = z.object({
   rejectedAt: IsoTime,
 });
 export const CheckinRejectedV2 = CheckinRejectedV1.extend({ reason: z.enum(RejectionReasonsV2) });
+export const CheckinRejectedV3 = CheckinRejectedV1.extend({ reason: z.enum(RejectionReasonsV3) });
+
+/** What checkin.rejected.v2 says for a v3-only reason (its `message` still says what happened). */
+export const V3ReasonInV2 = {
+  // a passkey that may not check in yet reads, in v2, like one that is not registered
+  DEVICE_NOT_APPROVED: 'UNKNOWN_CREDENTIAL',
+  // the check-in window had passed: v2 says the session is not open (for check-ins)
+  CHECKIN_WINDOW_CLOSED: 'SESSION_NOT_OPEN',
+} as const satisfies Record<Exclude<RejectionReasonV3, RejectionReasonV2>, RejectionReasonV2>;
+
+/** The reason checkin.rejected.v2 carries for a v3 reason. */
+export function rejectionReasonV2(reason: RejectionReasonV3): RejectionReasonV2 {
+  return reason in V3ReasonInV2 ? V3ReasonInV2[reason as keyof typeof V3ReasonInV2] : (reason as RejectionReasonV2);
+}
 
 /**
  * What checkin.rejected.v1 says for a v2-only reason (its `message` still says what happened):
@@ -125,10 +144,10 @@ export const QrReasonInV1 = {
   DEVICE_NOT_APPROVED: 'UNKNOWN_CREDENTIAL',
   // Check-in flags feature: the window-closed verdict keeps v1's SESSION_NOT_OPEN.
   CHECKIN_WINDOW_CLOSED: 'SESSION_NOT_OPEN',
-} as const satisfies Record<Exclude<RejectionReasonV2, RejectionReason>, RejectionReason>;
+} as const satisfies Record<Exclude<RejectionReasonV3, RejectionReason>, RejectionReason>;
 
-/** The reason checkin.rejected.v1 carries for a v2 reason. */
-export function rejectionReasonV1(reason: RejectionReasonV2): RejectionReason {
+/** The reason checkin.rejected.v1 carries for a v2 or v3 reason. */
+export function rejectionReasonV1(reason: RejectionReasonV3): RejectionReason {
   return (RejectionReasons as readonly string[]).includes(reason) ? (reason as RejectionReason) : QrReasonInV1[reason as keyof typeof QrReasonInV1];
 }
 
@@ -312,6 +331,7 @@ export const EventSchemas = {
   [EventSubjects.markChanged]: MarkChangedV1,
   [EventSubjects.reportUpdated]: ReportUpdatedV1,
   [EventSubjects.checkinRejectedV2]: CheckinRejectedV2,
+  [EventSubjects.checkinRejectedV3]: CheckinRejectedV3,
   [EventSubjects.enrollmentChanged]: EnrollmentChangedV1,
   [EventSubjects.accountStatusChanged]: AccountStatusChangedV1,
   [EventSubjects.deviceApprovalRequested]: DeviceApprovalRequestedV1,

@@ -4,7 +4,7 @@
  * Event names are never renamed: a changed payload gets a new event name beside the old one.
  */
 import { z } from 'zod';
-import type { RejectionReasonV2 } from './error-codes.js';
+import type { RejectionReasonV3 } from './error-codes.js';
 import { AttendanceStatus, type CheckinFlag, type SignInRevokedReason } from './events.js';
 import { CredentialId, LateAfterMinutes, RosterCsvMaxChars, QrCodeInput, QrOptions, RosterImportOptions, RoomFields, WindowMinutes, exactlyOnePlace } from './messages.js';
 import { Id, Position, RadiusM } from './primitives.js';
@@ -232,7 +232,7 @@ export interface RosterUpdate {
   studentId: string;
   name?: string;
   state: 'present' | 'rejected';
-  reason?: RejectionReasonV2;
+  reason?: RejectionReasonV3;
   message?: string;
   distanceM?: number;
   at: string;
@@ -243,7 +243,7 @@ export interface CheckinResult {
   submissionId: string;
   sessionId: string;
   verdict: 'accepted' | 'rejected';
-  reason?: RejectionReasonV2;
+  reason?: RejectionReasonV3;
   message?: string;
   distanceM?: number;
   at: string;

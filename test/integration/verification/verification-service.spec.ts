@@ -246,6 +246,10 @@ describe('verification-service against real Redis, Postgres and NATS', () => {
       type: 'edu.classconnect.attendance.checkin.rejected.v2',
       data: { submissionId, reason: ErrorCode.OUTSIDE_GEOFENCE },
     });
+    expect(eventFor(submissionId, 'v3')()).toMatchObject({
+      type: 'edu.classconnect.attendance.checkin.rejected.v3',
+      data: { submissionId, reason: ErrorCode.OUTSIDE_GEOFENCE },
+    });
     expect(session.sessions.get(sessionId)!.present.size).toBe(0);
   });
 

@@ -30,8 +30,8 @@ export class EventFanout implements OnApplicationShutdown {
    * once, but a core subscriber sees every copy, so recent ids are remembered and repeats dropped.
    */
   private readonly seen = new RecentIds(100_000);
-  /** Rejections pushed from checkin.rejected.v2: their v1 twin (published right after) is not pushed again. */
-  private readonly rejectedV2 = new RecentIds(100_000);
+  /** Rejections already pushed: the v2 and v1 twins (published right after v3) are not pushed again. */
+  private readonly rejectedPushed = new RecentIds(100_000);
 
   constructor(@Inject(NATS_CONNECTION) private readonly nc: NatsConnection) {}
 
@@ -59,15 +59,15 @@ export class EventFanout implements OnApplicationShutdown {
         return this.sessionClosed(parsed.data as EventData<typeof EventSubjects.sessionClosed>);
       case EventSubjects.checkinVerified:
         return this.checkinVerified(parsed.data as EventData<typeof EventSubjects.checkinVerified>);
-      case EventSubjects.checkinRejectedV2: {
-        const data = parsed.data as EventData<typeof EventSubjects.checkinRejectedV2>;
-        this.rejectedV2.add(data.submissionId);
-        return this.checkinRejected(data);
-      }
+      // One push per rejection, from the newest version published: v3 first, then v2, then v1 (older
+      // publishers send only the older ones). The later twins of a pushed rejection are dropped.
+      case EventSubjects.checkinRejectedV3:
+      case EventSubjects.checkinRejectedV2:
       case EventSubjects.checkinRejected: {
-        // A publisher from before v2 sends v1 only: push it. Otherwise v2 (with the QR code's reasons) came first.
-        const data = parsed.data as EventData<typeof EventSubjects.checkinRejected>;
-        return this.rejectedV2.has(data.submissionId) ? undefined : this.checkinRejected(data);
+        const data = parsed.data as EventData<typeof EventSubjects.checkinRejectedV3>;
+        if (this.rejectedPushed.has(data.submissionId)) return;
+        this.rejectedPushed.add(data.submissionId);
+        return this.checkinRejected(data);
       }
       case EventSubjects.reportReady:
         return this.reportReady(parsed.data as EventData<typeof EventSubjects.reportReady>);
@@ -129,7 +129,7 @@ export class EventFanout implements OnApplicationShutdown {
     });
   }
 
-  private checkinRejected(e: EventData<typeof EventSubjects.checkinRejectedV2>): void {
+  private checkinRejected(e: EventData<typeof EventSubjects.checkinRejectedV3>): void {
     this.emit([Rooms.user(e.studentId)], ServerEvents.checkinResult, {
       submissionId: e.submissionId,
       sessionId: e.sessionId,

@@ -8,6 +8,7 @@ export type AttendanceEvent =
   | { kind: typeof EventSubjects.checkinVerified; data: EventData<typeof EventSubjects.checkinVerified> }
   | { kind: typeof EventSubjects.checkinRejected; data: EventData<typeof EventSubjects.checkinRejected> }
   | { kind: typeof EventSubjects.checkinRejectedV2; data: EventData<typeof EventSubjects.checkinRejectedV2> }
+  | { kind: typeof EventSubjects.checkinRejectedV3; data: EventData<typeof EventSubjects.checkinRejectedV3> }
   | { kind: typeof EventSubjects.markRecorded; data: EventData<typeof EventSubjects.markRecorded> }
   | { kind: typeof EventSubjects.markRecordedV2; data: EventData<typeof EventSubjects.markRecordedV2> }
   | { kind: typeof EventSubjects.markChanged; data: EventData<typeof EventSubjects.markChanged> }
@@ -19,6 +20,7 @@ const Projected = new Set<EventSubject>([
   EventSubjects.checkinVerified,
   EventSubjects.checkinRejected,
   EventSubjects.checkinRejectedV2,
+  EventSubjects.checkinRejectedV3,
   EventSubjects.markRecorded,
   EventSubjects.markRecordedV2,
   EventSubjects.markChanged,

@@ -8,8 +8,8 @@ export interface ProjectionBatch {
   opened: Of<typeof EventSubjects.sessionOpened>[];
   closed: Of<typeof EventSubjects.sessionClosed>[];
   verified: Of<typeof EventSubjects.checkinVerified>[];
-  /** From checkin.rejected.v2 (published first, with the exact reason) or v1: the first one seen is kept. */
-  rejected: (Of<typeof EventSubjects.checkinRejected> | Of<typeof EventSubjects.checkinRejectedV2>)[];
+  /** From checkin.rejected.v3 (published first, with the exact reason), v2 or v1: the first one seen is kept. */
+  rejected: (Of<typeof EventSubjects.checkinRejected> | Of<typeof EventSubjects.checkinRejectedV2> | Of<typeof EventSubjects.checkinRejectedV3>)[];
   /** Check-ins from mark.recorded.v1: inserted only when no mark of the student is there yet. */
   marks: Of<typeof EventSubjects.markRecorded>[];
   /** Check-ins from mark.recorded.v2: inserted, or set the status of the v1 row of the same check-in. */
@@ -53,6 +53,7 @@ export function toProjectionBatch(events: AttendanceEvent[]): ProjectionBatch {
         break;
       case EventSubjects.checkinRejected:
       case EventSubjects.checkinRejectedV2:
+      case EventSubjects.checkinRejectedV3:
         if (!verified.has(e.data.submissionId) && !rejected.has(e.data.submissionId)) rejected.set(e.data.submissionId, e.data);
         break;
       case EventSubjects.markRecorded:

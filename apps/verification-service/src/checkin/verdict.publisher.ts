@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EventSubjects, rejectionReasonV1 } from '@classconnect/contracts';
+import { EventSubjects, rejectionReasonV1, rejectionReasonV2 } from '@classconnect/contracts';
 import { EventPublisher } from '@classconnect/messaging';
 import type { Verdict } from './verdict.js';
 
@@ -52,9 +52,10 @@ export class EventVerdictPublisher extends VerdictPublisher {
         ...(v.distanceM !== undefined ? { distanceM: v.distanceM } : {}),
         ...(v.accuracyM !== undefined ? { accuracyM: v.accuracyM } : {}),
       };
-      // v2 (every reason, the QR code's included) first, so a consumer that sees v1 finds v2 earlier
-      // in the stream; v1 carries the nearest reason it knows, and the same sentence.
-      await this.events.publish(EventSubjects.checkinRejectedV2, { ...fact, reason: v.reason }, { ...opts, dedupKey: `verdict.v2:${v.submissionId}` });
+      // v3 (every reason) first, so a consumer that sees v2 or v1 finds v3 earlier in the stream;
+      // v2 and v1 carry the nearest reason each knows, and the same sentence.
+      await this.events.publish(EventSubjects.checkinRejectedV3, { ...fact, reason: v.reason }, { ...opts, dedupKey: `verdict.v3:${v.submissionId}` });
+      await this.events.publish(EventSubjects.checkinRejectedV2, { ...fact, reason: rejectionReasonV2(v.reason) }, { ...opts, dedupKey: `verdict.v2:${v.submissionId}` });
       await this.events.publish(EventSubjects.checkinRejected, { ...fact, reason: rejectionReasonV1(v.reason) }, opts);
     }
   }

@@ -1,4 +1,4 @@
-import type { CheckinFlag, CheckinResult, RejectionReasonV2 } from '@classconnect/contracts';
+import type { CheckinFlag, CheckinResult, RejectionReasonV3 } from '@classconnect/contracts';
 import type { FlagNotice } from '../flags/flag-detector.js';
 
 export type CheckinMethod = 'passkey' | 'geofence' | 'qr';
@@ -25,8 +25,8 @@ export interface VerifiedVerdict extends VerdictBase {
 
 export interface RejectedVerdict extends VerdictBase {
   outcome: 'rejected';
-  /** A v2 reason: the QR code's reasons go out as they are on checkin.rejected.v2 and mapped on v1. */
-  reason: RejectionReasonV2;
+  /** A v3 reason: it goes out as it is on checkin.rejected.v3, and mapped to the nearest on v2 and v1. */
+  reason: RejectionReasonV3;
   message: string;
   courseId?: string;
   distanceM?: number;

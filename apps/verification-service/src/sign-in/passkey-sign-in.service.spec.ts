@@ -4,7 +4,8 @@ import { DomainError, ErrorCode } from '@classconnect/contracts';
 import { SoftAuthenticator } from '@classconnect/testing';
 import { FastAssertionVerifier } from '../checkin/fast-assertion-verifier.js';
 import { SystemClock } from '../infrastructure/clock.js';
-import { CredentialRepository, type NewCredential, type StoredCredential } from '../passkeys/credential.repository.js';
+import type { StoredCredential } from '../passkeys/credential.repository.js';
+import { MemoryCredentials } from '../passkeys/testing/memory-credentials.js';
 import { PasskeySignInService } from './passkey-sign-in.service.js';
 import { SignInChallengeRepository } from './sign-in-challenge.repository.js';
 
@@ -22,28 +23,15 @@ class Challenges extends SignInChallengeRepository {
   }
 }
 
-class Credentials extends CredentialRepository {
-  readonly list: StoredCredential[] = [];
-  async findById(id: string) {
-    return this.list.find((c) => c.id === id) ?? null;
-  }
-  async listByUser(userId: string) {
-    return this.list.filter((c) => c.userId === userId);
-  }
-  async insert(c: NewCredential) {
-    const stored = { ...c, createdAt: new Date() };
-    this.list.push(stored);
-    return stored;
-  }
-  async recordUse(id: string, counter: number, at: Date) {
-    const c = this.list.find((x) => x.id === id)!;
-    c.counter = Math.max(c.counter, counter);
-    c.lastUsedAt = at;
+/** The in-memory store of device binding, seen as a list (the first passkey of each user is approved). */
+class Credentials extends MemoryCredentials {
+  get list(): StoredCredential[] {
+    return [...this.byId.values()];
   }
 }
 
 /** A device holding a passkey registered to `userId` (the user handle the real registration sets). */
-async function deviceOf(credentials: Credentials, userId: string, opts: { userVerification?: boolean } = {}) {
+async function deviceOf(credentials: Credentials, userId: string, opts: { userVerification?: boolean } = {}, laterNeedsApproval = false) {
   const device = new SoftAuthenticator(opts);
   const challenge = Buffer.from(`registration-${userId}`).toString('base64url');
   const response = await device.createCredential(
@@ -57,7 +45,7 @@ async function deviceOf(credentials: Credentials, userId: string, opts: { userVe
     expectedRPID: 'localhost',
     requireUserVerification: false,
   });
-  await credentials.insert({ id: registrationInfo!.credential.id, userId, publicKey: registrationInfo!.credential.publicKey, counter: 0, transports: [], deviceName: 'Phone' });
+  await credentials.insert({ id: registrationInfo!.credential.id, userId, publicKey: registrationInfo!.credential.publicKey, counter: 0, transports: [], deviceName: 'Phone' }, laterNeedsApproval);
   return device;
 }
 
@@ -94,6 +82,16 @@ describe('PasskeySignInService', () => {
     await expect(service.verify(response)).resolves.toEqual({ userId: owner, credentialId: response.id });
     expect(credentials.list[0]!.lastUsedAt).toBeInstanceOf(Date);
     expect(await codeOf(service.verify(response))).toBe(ErrorCode.CHALLENGE_NOT_FOUND);
+  });
+
+  it('refuses a second device still waiting for approval, as check-in does', async () => {
+    const { service, credentials } = setUp();
+    await deviceOf(credentials, owner);
+    const second = await deviceOf(credentials, owner, {}, true);
+    expect(credentials.list.map((c) => c.status)).toEqual(['approved', 'pending']);
+    const { options } = await service.options();
+    const assertion = await second.getAssertion(options, { origin });
+    await expect(codeOf(service.verify(assertion as never))).resolves.toBe(ErrorCode.DEVICE_NOT_APPROVED);
   });
 
   it('refuses an unknown passkey, a user handle that is not the owner’s, a device that did not verify its user, and a made-up challenge', async () => {

@@ -55,6 +55,15 @@ export class PasskeySignInService {
     }
     const outcome = await this.verifier.verify({ assertion: response, expectedChallenge: challenge, credential });
     if (!outcome.ok) throw new DomainError(outcome.reason, Sentences[outcome.reason]);
+    // A second device waiting for (or refused) approval signs in no more than it checks in.
+    if (credential.status !== 'approved') {
+      throw new DomainError(
+        ErrorCode.DEVICE_NOT_APPROVED,
+        credential.status === 'pending'
+          ? 'This passkey is waiting for a teacher’s approval. Sign in with your password or a passkey already approved.'
+          : 'This passkey was refused for this account. Sign in with your password or a passkey already approved.',
+      );
+    }
     await this.credentials.recordUse(credential.id, outcome.newCounter, this.clock.now());
     return { userId: credential.userId, credentialId: credential.id };
   }
