@@ -36,10 +36,10 @@ describe('the admin console in the web client', () => {
     await sys?.stop();
   });
 
-  it('opens on the console (not the teacher’s home), with People, Courses, Rooms, Roster import, Devices and Audit log', async () => {
+  it('opens on the console (not the teacher’s home), with People, Courses, Rooms, Enrolments, Roster import, Devices and Audit log', async () => {
     await admin.getByRole('heading', { name: 'Administration' }).waitFor();
     const tabs = await admin.getByRole('tab').allTextContents();
-    expect(tabs).toEqual(['People', 'Courses', 'Rooms', 'Roster import', 'Devices', 'Audit log']);
+    expect(tabs).toEqual(['People', 'Courses', 'Rooms', 'Enrolments', 'Roster import', 'Devices', 'Audit log']);
     await expect(admin.getByRole('tab', { name: 'People' }).getAttribute('aria-selected')).resolves.toBe('true');
     await admin.getByTestId('people-list').waitFor();
     await admin.locator('#people-role').selectOption('admin');
@@ -109,6 +109,29 @@ describe('the admin console in the web client', () => {
     await signInPage(page, sys.origin, teacher.email, teacher.password);
     await page.getByText('BIO210').first().waitFor();
     await page.context().close();
+  });
+
+  it('enrols a student in the new course by email, lists them, and removes them after a confirmation', async () => {
+    await admin.getByRole('tab', { name: 'Enrolments' }).click();
+    const panel = admin.locator('#admin-panel-enrolments');
+    const bio = panel.getByLabel('Course').locator('option', { hasText: 'BIO210' });
+    await panel.getByLabel('Course').selectOption((await bio.getAttribute('value'))!);
+    await panel.getByText('No students are enrolled yet.').waitFor();
+    await panel.getByLabel('Student’s email').fill('student07@demo.classconnect.test');
+    await panel.getByRole('button', { name: 'Add the student' }).click();
+    const list = panel.getByTestId('enrolled-list');
+    await list.getByText('student07@demo.classconnect.test').waitFor();
+    await panel.getByText(/is now enrolled\./).waitFor();
+    await panel.getByLabel('Student’s email').fill('nobody-here@demo.classconnect.test');
+    await panel.getByRole('button', { name: 'Add the student' }).click();
+    await panel.getByRole('alert').waitFor();
+    await snap(admin, 'admin-enrolments');
+
+    const name = (await list.locator('.admin-item-title').first().textContent())!;
+    await panel.getByRole('button', { name: `Remove ${name} from this course` }).click();
+    await panel.getByRole('button', { name: `Yes, remove ${name}` }).click();
+    await panel.getByText('No students are enrolled yet.').waitFor();
+    await panel.getByText(/is no longer enrolled\. Their attendance history is kept\./).waitFor();
   });
 
   it('disables the teacher: their open page returns to sign-in at once with the reason, and enabling lets them back in', async () => {

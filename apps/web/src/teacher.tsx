@@ -14,6 +14,7 @@ import { QrOptionsField } from './qr-options.js';
 import { QrScreen } from './qr-view.js';
 import type { RoomView } from '@classconnect/contracts';
 import { RoomPicker } from './admin/room-picker.js';
+import { EnrollmentsPanel } from './admin/enrollments-panel.js';
 import { RosterImport } from './admin/roster-import.js';
 
 /** What the report screen needs to know about its session before the report arrives. */
@@ -179,6 +180,7 @@ function CourseList(props: {
           ))}
         </ul>
       )}
+      {courses && courses.length > 0 ? <EnrollmentsPanel live={live} courses={courses} collapsible /> : null}
       {courses && courses.length > 0 ? <RosterImport live={live} courses={courses} collapsible /> : null}
     </section>
   );

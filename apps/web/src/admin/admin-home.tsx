@@ -12,6 +12,7 @@ import { CoursesPanel } from './courses-panel.js';
 import { PeoplePanel } from './people-panel.js';
 import { PendingDevicesPanel } from '../devices.js';
 import { RoomsPanel } from './rooms-panel.js';
+import { EnrollmentsPanel } from './enrollments-panel.js';
 import { RosterImport } from './roster-import.js';
 import './admin.css';
 
@@ -27,7 +28,8 @@ function adminTabs(): AdminTab[] {
     { id: 'people', label: t('adminTabPeople'), render: (live, auth) => <PeoplePanel live={live} auth={auth} /> },
     { id: 'courses', label: t('adminTabCourses'), render: (live) => <CoursesPanel live={live} /> },
     { id: 'rooms', label: t('adminTabRooms'), render: (live) => <RoomsPanel live={live} /> },
-    { id: 'import', label: t('adminTabImport'), render: (live) => <AdminRosterImport live={live} /> },
+    { id: 'enrolments', label: t('adminTabEnrolments'), render: (live) => <AllCourses live={live} render={(courses) => <EnrollmentsPanel live={live} courses={courses} />} /> },
+    { id: 'import', label: t('adminTabImport'), render: (live) => <AllCourses live={live} render={(courses) => <RosterImport live={live} courses={courses} />} /> },
     { id: 'devices', label: t('adminTabDevices'), render: (live) => <PendingDevicesPanel live={live} /> },
     { id: 'audit', label: t('adminTabAudit'), render: (live) => <AuditPanel live={live} /> },
   ];
@@ -76,8 +78,8 @@ export function AdminHome({ live, auth }: { live: Live; auth: Auth }) {
   );
 }
 
-/** The roster import over every course (an admin may import into any of them). */
-function AdminRosterImport({ live }: { live: Live }) {
+/** Every course (an admin may change any of them), for the panels that pick one. */
+function AllCourses({ live, render }: { live: Live; render: (courses: CourseView[]) => ReactNode }) {
   const [courses, setCourses] = useState<CourseView[] | null>(null);
   useEffect(
     () =>
@@ -88,5 +90,5 @@ function AdminRosterImport({ live }: { live: Live }) {
     [live],
   );
   if (!courses) return <p className="muted">{t('loading')}</p>;
-  return <RosterImport live={live} courses={courses} />;
+  return <>{render(courses)}</>;
 }
