@@ -1,22 +1,6 @@
 import writeXlsxFile, { type Row } from 'write-excel-file/node';
 import type { ReportReply } from '@classconnect/contracts';
-
-/** The report's columns, as in report.csv (same names, same order). */
-const Header = [
-  'student_id',
-  'name',
-  'email',
-  'status',
-  'checked_in_at',
-  'distance_m',
-  'accuracy_m',
-  'proven_by',
-  'last_rejection',
-  'checkin_status',
-  'changed_reason',
-  'changed_by',
-  'changed_at',
-];
+import { ReportColumns } from '../http/report-csv.js';
 
 /**
  * The report as a spreadsheet (one sheet). Every text is written as a text cell, never a formula,
@@ -24,30 +8,16 @@ const Header = [
  * (as in the CSV, so both read the same).
  */
 export async function reportToXlsx(report: ReportReply): Promise<Buffer> {
-  const text = (v: string | undefined) => (v === undefined || v === '' ? null : { value: v, type: String });
-  const metres = (v: number | undefined) => (v === undefined ? null : { value: Math.round(v), type: Number });
+  const cell = (v: string | number | undefined, metres?: true) =>
+    v === undefined || v === '' ? null : metres ? { value: Number(v), type: Number } : { value: String(v), type: String };
   const rows: Row[] = [
-    Header.map((h) => ({ value: h, type: String, fontWeight: 'bold' as const })),
-    ...report.rows.map((r): Row => [
-      text(r.studentId),
-      text(r.name),
-      text(r.email),
-      text(r.status),
-      text(r.checkedInAt),
-      metres(r.distanceM),
-      metres(r.accuracyM),
-      text(r.methods?.join('+')),
-      text(r.lastRejection),
-      text(r.checkinStatus ?? (r.checkedInAt ? r.status : undefined)),
-      text(r.override?.reason),
-      text(r.override?.by),
-      text(r.override?.at),
-    ]),
+    ReportColumns.map((c) => ({ value: c.name, type: String, fontWeight: 'bold' as const })),
+    ...report.rows.map((r): Row => ReportColumns.map((c) => cell(c.value(r), c.metres))),
   ];
   return writeXlsxFile(rows, {
     sheet: 'Attendance',
     stickyRowsCount: 1,
-    columns: [{ width: 38 }, { width: 28 }, { width: 34 }, { width: 10 }, { width: 26 }, { width: 11 }, { width: 11 }, { width: 20 }, { width: 22 }, { width: 14 }, { width: 32 }, { width: 38 }, { width: 26 }],
+    columns: [{ width: 38 }, { width: 28 }, { width: 34 }, { width: 10 }, { width: 26 }, { width: 11 }, { width: 11 }, { width: 20 }, { width: 22 }, { width: 14 }, { width: 32 }, { width: 38 }, { width: 26 }, { width: 24 }],
   }).toBuffer();
 }
 
