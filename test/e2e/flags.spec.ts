@@ -30,7 +30,8 @@ import {
 const roomA: Position = { latitude: 45.761234, longitude: 4.835678, accuracy: 10 };
 // About 100 km north of room A.
 const roomB: Position = { latitude: 46.660321, longitude: 4.835678, accuracy: 10 };
-const coordinatePattern = /45\.76|4\.835|46\.66/;
+// Not after a digit, nor after "<digit>:" — so an ISO time such as 08:47:45.763Z never matches.
+const coordinatePattern = /(?<!\d|\d:)(45\.76|4\.835|46\.66)/;
 
 describe('check-in flags', () => {
   let sys: TestSystem;

@@ -16,7 +16,8 @@ import { EventLog, offsetNorth, requestOk, seatClass, startTestSystem, type Clas
 
 // Distinctive digits, so any copy of a coordinate is easy to find.
 const room: Position = { latitude: -33.871234, longitude: 151.206789, accuracy: 9 };
-const coordinatePatterns = [/33\.871/, /151\.206/];
+// Not after a digit, nor after "<digit>:" — so an ISO time such as 08:12:33.871Z never matches.
+const coordinatePatterns = [/(?<!\d|\d:)33\.871/, /(?<!\d|\d:)151\.206/];
 
 /** The text around the first coordinate found (so a failure shows where), or null. */
 function findCoordinate(text: string | null): string | null {
