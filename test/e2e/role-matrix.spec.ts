@@ -7,7 +7,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Socket } from 'socket.io-client';
-import { ClientEvents, ErrorCode, type ClientEvent, type Position, type Result } from '@classconnect/contracts';
+import { ClientEvents, ErrorCode, type ClientAckData, type ClientEvent, type Position, type Result } from '@classconnect/contracts';
 import { StudentClient, connectSocket, offsetNorth, request as rawRequest, requestOk, startTestSystem, type ClassFixture, type TestSystem } from '@classconnect/testing';
 import { DemoAdmin, seedDemoAdmin } from './admin-fixture.js';
 import { MatrixRoles, RoleMatrix, type Expectation, type MatrixContext, type MatrixRole } from './role-matrix.cases.js';
@@ -16,11 +16,11 @@ import { MatrixRoles, RoleMatrix, type Expectation, type MatrixContext, type Mat
  * A request that waits and tries again when told RATE_LIMITED: the matrix sends many events from
  * each socket, and the answer under test is the permission check, not the rate limit.
  */
-async function request(...args: Parameters<typeof rawRequest>): ReturnType<typeof rawRequest> {
-  let result = await rawRequest(...args);
+async function request<E extends ClientEvent>(socket: Socket, event: E, payload?: unknown): Promise<Result<ClientAckData[E]>> {
+  let result = await rawRequest(socket, event, payload);
   for (let i = 0; i < 5 && !result.ok && result.error.code === 'RATE_LIMITED'; i++) {
     await new Promise((resolve) => setTimeout(resolve, 1_100));
-    result = await rawRequest(...args);
+    result = await rawRequest(socket, event, payload);
   }
   return result;
 }
