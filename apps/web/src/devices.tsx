@@ -3,7 +3,7 @@
  * the panel where teachers and admins approve or refuse students' new devices.
  */
 import { useCallback, useEffect, useState } from 'react';
-import type { ErrorBody, PasskeysReply, PendingDevice } from '@classconnect/contracts';
+import type { ErrorBody, PasskeysReply, PendingDevice, VerifyRegistrationReply } from '@classconnect/contracts';
 import { formatDate, formatTime, t } from './i18n.js';
 import type { Live } from './live.js';
 import { ErrorAlert } from './ui.js';
@@ -21,12 +21,47 @@ function passkeysHere(): string[] {
     return [];
   }
 }
-export function rememberHere(credentialId: string): void {
+function rememberHere(credentialId: string): void {
   try {
     localStorage.setItem(HereKey, JSON.stringify([...passkeysHere(), credentialId].slice(-10)));
   } catch {
     // private mode: the list just does not say which one is here
   }
+}
+
+/** A name the student will recognise in a future list of passkeys. */
+function deviceName(): string {
+  const ua = navigator.userAgent;
+  const os = /Android/.test(ua) ? 'Android' : /iPhone|iPad/.test(ua) ? 'iOS' : /Mac OS X/.test(ua) ? 'macOS' : /Windows/.test(ua) ? 'Windows' : /Linux/.test(ua) ? 'Linux' : 'device';
+  const browser = /Edg\//.test(ua) ? 'Edge' : /Chrome\//.test(ua) ? 'Chrome' : /Firefox\//.test(ua) ? 'Firefox' : /Safari\//.test(ua) ? 'Safari' : 'browser';
+  return `${browser} on ${os}`;
+}
+
+/**
+ * The passkey ceremony for this device: options, the browser's prompt, registration, and this
+ * device remembered as the passkey's. `'already-here'` when the device already holds a passkey of
+ * this account; a cancelled prompt or a refusal is thrown as a sentence or an ErrorBody.
+ */
+export async function registerThisDevice(live: Live): Promise<VerifyRegistrationReply | 'already-here'> {
+  const options = await live.request('passkey:options', {});
+  if (!options.ok) throw options.error;
+  let response;
+  try {
+    response = await createPasskey(options.data);
+  } catch (err) {
+    const name = err instanceof DOMException ? err.name : '';
+    if (name === 'InvalidStateError') return 'already-here';
+    throw name === 'NotAllowedError' || name === 'AbortError' ? t('setupCancelled') : err;
+  }
+  const res = await live.request('passkey:register', { response: response as never, deviceName: deviceName() });
+  if (!res.ok) throw res.error;
+  rememberHere(res.data.credentialId);
+  return res.data;
+}
+
+/** What a failed registration shows: its sentence or error, else that the set-up was cancelled. */
+export function registrationError(err: unknown): ErrorBody | string {
+  return typeof err === 'string' || (err && typeof err === 'object' && 'code' in err) ? (err as ErrorBody | string) : t('setupCancelled');
 }
 const when = (iso: string) => `${formatDate(iso)} ${formatTime(iso)}`;
 
@@ -36,7 +71,7 @@ function StatusTag({ status }: { status: Passkey['status'] }) {
 }
 
 /** The student's passkeys: one per device. Adding one on a new device waits for a teacher's approval. */
-export function MyPasskeys({ live, deviceName, onBack }: { live: Live; deviceName: () => string; onBack: () => void }) {
+export function MyPasskeys({ live, onBack }: { live: Live; onBack: () => void }) {
   const [passkeys, setPasskeys] = useState<Passkey[] | null>(null);
   const [error, setError] = useState<ErrorBody | string | null>(null);
   const [notice, setNotice] = useState<{ kind: 'info' | 'ok'; text: string } | null>(null);
@@ -67,23 +102,12 @@ export function MyPasskeys({ live, deviceName, onBack }: { live: Live; deviceNam
     setError(null);
     setNotice(null);
     try {
-      const options = await live.request('passkey:options', {});
-      if (!options.ok) throw options.error;
-      let response;
-      try {
-        response = await createPasskey(options.data);
-      } catch (err) {
-        const name = err instanceof DOMException ? err.name : '';
-        if (name === 'InvalidStateError') throw t('deviceAlreadyHere');
-        throw name === 'NotAllowedError' || name === 'AbortError' ? t('setupCancelled') : err;
-      }
-      const res = await live.request('passkey:register', { response: response as never, deviceName: deviceName() });
-      if (!res.ok) throw res.error;
-      rememberHere(res.data.credentialId);
+      const added = await registerThisDevice(live);
+      if (added === 'already-here') throw t('deviceAlreadyHere');
       await load();
-      setNotice(res.data.status === 'pending' ? { kind: 'info', text: t('deviceWaiting') } : { kind: 'ok', text: t('deviceAdded') });
+      setNotice(added.status === 'pending' ? { kind: 'info', text: t('deviceWaiting') } : { kind: 'ok', text: t('deviceAdded') });
     } catch (err) {
-      setError(typeof err === 'string' || (err && typeof err === 'object' && 'code' in err) ? (err as ErrorBody | string) : t('setupCancelled'));
+      setError(registrationError(err));
     } finally {
       setBusy(false);
     }

@@ -7,8 +7,8 @@ import { errorText, formatTime, t } from './i18n.js';
 import type { Live } from './live.js';
 import { QrCodeField, takeQrLink } from './qr-entry.js';
 import { ErrorAlert } from './ui.js';
-import { createPasskey, passkeysSupported, signChallenge } from './webauthn.js';
-import { MyPasskeys, rememberHere } from './devices.js';
+import { passkeysSupported, signChallenge } from './webauthn.js';
+import { MyPasskeys, registerThisDevice, registrationError } from './devices.js';
 import { RecordsDownload } from './downloads-ui.js';
 
 type Step =
@@ -204,7 +204,7 @@ export function StudentHome({ live, auth }: { live: Live; auth: Auth }) {
         })
       )}
       {view === 'passkeys' ? (
-        <MyPasskeys live={live} deviceName={deviceName} onBack={() => setView('home')} />
+        <MyPasskeys live={live} onBack={() => setView('home')} />
       ) : view === 'history' ? (
         <MyHistory live={live} onBack={() => setView('home')} extra={<RecordsDownload token={auth.accessToken} />} />
       ) : (
@@ -321,25 +321,10 @@ function PasskeySetup({ live, onDone }: { live: Live; onDone: () => void }) {
     setBusy(true);
     setError(null);
     try {
-      const options = await live.request('passkey:options', {});
-      if (!options.ok) throw options.error;
-      let response;
-      try {
-        response = await createPasskey(options.data);
-      } catch (err) {
-        const name = err instanceof DOMException ? err.name : '';
-        if (name === 'InvalidStateError') {
-          setError(t('setupAlready'));
-          return onDone();
-        }
-        throw name === 'NotAllowedError' || name === 'AbortError' ? t('setupCancelled') : err;
-      }
-      const res = await live.request('passkey:register', { response: response as never, deviceName: deviceName() });
-      if (!res.ok) throw res.error;
-      rememberHere(res.data.credentialId);
+      if ((await registerThisDevice(live)) === 'already-here') setError(t('setupAlready'));
       onDone();
     } catch (err) {
-      setError(typeof err === 'string' || (err && typeof err === 'object' && 'code' in err) ? (err as ErrorBody | string) : t('setupCancelled'));
+      setError(registrationError(err));
     } finally {
       setBusy(false);
     }
@@ -368,10 +353,3 @@ function PasskeySetup({ live, onDone }: { live: Live; onDone: () => void }) {
   );
 }
 
-/** A name the student will recognise in a future list of passkeys. */
-function deviceName(): string {
-  const ua = navigator.userAgent;
-  const os = /Android/.test(ua) ? 'Android' : /iPhone|iPad/.test(ua) ? 'iOS' : /Mac OS X/.test(ua) ? 'macOS' : /Windows/.test(ua) ? 'Windows' : /Linux/.test(ua) ? 'Linux' : 'device';
-  const browser = /Edg\//.test(ua) ? 'Edge' : /Chrome\//.test(ua) ? 'Chrome' : /Firefox\//.test(ua) ? 'Firefox' : /Safari\//.test(ua) ? 'Safari' : 'browser';
-  return `${browser} on ${os}`;
-}
