@@ -59,7 +59,10 @@ describe('rosters and rooms in the web client', () => {
     await snap(admin, 'rooms-01-form-error');
     // Filled from the device's position instead.
     await form.getByRole('button', { name: 'Use this device’s position' }).click();
-    expect(await form.getByLabel('Latitude').inputValue()).toBe('43.296500');
+    // The browser answers the position request asynchronously: wait for the field to be filled.
+    const latitude = form.getByLabel('Latitude');
+    for (let i = 0; i < 100 && (await latitude.inputValue()) === '95'; i++) await admin.waitForTimeout(100);
+    expect(await latitude.inputValue()).toBe('43.296500');
     await form.getByLabel('Default radius (metres)').fill('40');
     await form.getByRole('button', { name: 'Save' }).click();
     await admin.getByRole('status').filter({ hasText: 'Amphi Massiglia saved.' }).waitFor();
