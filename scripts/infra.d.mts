@@ -4,7 +4,12 @@ export interface Infra {
   DATABASE_URL: string;
   stop(): Promise<void>;
   pids(): Record<string, number>;
+  /** Stops a server this run started (not a configured or reused one). */
+  stopServer(name: InfraServer, signal?: NodeJS.Signals): Promise<void>;
+  /** Starts a stopped server again on the same port and data; resolves once it answers. */
+  startServer(name: InfraServer): Promise<void>;
 }
+export type InfraServer = 'nats' | 'redis' | 'postgres';
 export function ensureInfra(opts: {
   dataDir: string;
   logDir?: string;

@@ -130,10 +130,14 @@ async function ensureNats({ dataDir, logDir, allowInstall, fresh, configured }) 
   const port = !fresh && (await portIsFree(4222)) ? 4222 : await freePort();
   const store = join(dataDir, 'nats');
   mkdirSync(store, { recursive: true });
-  const child = startChild('nats', bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store], { logDir });
-  await waitFor(async () => (await probe('127.0.0.1', port)).data.startsWith('INFO'), 'NATS');
+  const launch = async () => {
+    const child = startChild('nats', bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store], { logDir });
+    await waitFor(async () => (await probe('127.0.0.1', port)).data.startsWith('INFO'), 'NATS');
+    return child;
+  };
+  const child = await launch();
   say(`started NATS with JetStream on 127.0.0.1:${port} (data in ${store})`);
-  return { url: `nats://127.0.0.1:${port}`, started: child };
+  return { url: `nats://127.0.0.1:${port}`, started: child, launch };
 }
 
 async function ensureRedis({ dataDir, logDir, allowInstall, fresh, configured }) {
@@ -155,10 +159,14 @@ async function ensureRedis({ dataDir, logDir, allowInstall, fresh, configured })
   mkdirSync(dir, { recursive: true });
   // Append-only file, fsync every second: live sessions survive a Redis restart.
   const args = ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--daemonize', 'no'];
-  const child = startChild('redis', bin, args, { logDir });
-  await waitFor(async () => /PONG/.test((await probe('127.0.0.1', port, { send: 'PING\r\n' })).data), 'Redis');
+  const launch = async () => {
+    const child = startChild('redis', bin, args, { logDir });
+    await waitFor(async () => /PONG/.test((await probe('127.0.0.1', port, { send: 'PING\r\n' })).data), 'Redis');
+    return child;
+  };
+  const child = await launch();
   say(`started Redis on 127.0.0.1:${port} (data in ${dir})`);
-  return { url: `redis://127.0.0.1:${port}`, started: child };
+  return { url: `redis://127.0.0.1:${port}`, started: child, launch };
 }
 
 async function ensurePostgres({ dataDir, logDir, allowInstall, database, configured }) {
@@ -193,10 +201,14 @@ async function ensurePostgres({ dataDir, logDir, allowInstall, database, configu
     if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
   }
   if (isRoot) chownSync(dir, ids.uid, ids.gid);
-  const child = startChild('postgres', join(bin, 'postgres'), ['-D', dir, '-p', String(port), '-h', '127.0.0.1', '-k', dir], { logDir, ...ids });
-  await waitFor(async () => (await probe('127.0.0.1', port, { timeoutMs: 300 })).ok, 'PostgreSQL');
+  const launch = async () => {
+    const child = startChild('postgres', join(bin, 'postgres'), ['-D', dir, '-p', String(port), '-h', '127.0.0.1', '-k', dir], { logDir, ...ids });
+    await waitFor(async () => (await probe('127.0.0.1', port, { timeoutMs: 300 })).ok, 'PostgreSQL');
+    return child;
+  };
+  const child = await launch();
   say(`started PostgreSQL on 127.0.0.1:${port} (data in ${dir})`);
-  return { url: `postgres://postgres@127.0.0.1:${port}/${database}`, started: child };
+  return { url: `postgres://postgres@127.0.0.1:${port}/${database}`, started: child, launch };
 }
 
 /**
@@ -216,22 +228,43 @@ export async function ensureInfra({ dataDir, logDir = join(dataDir, 'logs'), all
   const nats = await ensureNats(opts);
   const redis = await ensureRedis(opts);
   const pg = await ensurePostgres({ ...opts, database });
-  const children = [nats.started, redis.started, pg.started].filter(Boolean);
+  // The servers this call started, by name; a fault test may stop and start them again.
+  const servers = new Map(
+    Object.entries({ nats, redis, postgres: pg })
+      .filter(([, s]) => s.started)
+      .map(([name, s]) => [name, { child: s.started, launch: s.launch }]),
+  );
+  const serverOf = (name) => {
+    const server = servers.get(name);
+    if (!server) throw new Error(`${name} was not started by this run (it is configured or reused), so it cannot be stopped or started`);
+    return server;
+  };
+  const halt = async (child, signal) => {
+    child.stopping = true;
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill(signal);
+      await exited;
+    }
+  };
   return {
-    pids: () => ({
-      ...(nats.started ? { nats: nats.started.pid } : {}),
-      ...(redis.started ? { redis: redis.started.pid } : {}),
-      ...(pg.started ? { postgres: pg.started.pid } : {}),
-    }),
+    pids: () => Object.fromEntries([...servers].map(([name, s]) => [name, s.child.pid])),
     NATS_URL: nats.url,
     REDIS_URL: redis.url,
     DATABASE_URL: pg.url,
+    /** Stops a server this run started (SIGTERM, or e.g. SIGKILL for a crash). */
+    async stopServer(name, signal = 'SIGTERM') {
+      await halt(serverOf(name).child, signal);
+    },
+    /** Starts a stopped server again, on the same port with the same data; resolves once it answers. */
+    async startServer(name) {
+      const server = serverOf(name);
+      if (server.child.exitCode === null && server.child.signalCode === null) throw new Error(`${name} is running`);
+      server.child = await server.launch();
+    },
     async stop() {
-      for (const child of children.reverse()) {
-        child.stopping = true;
-        child.kill('SIGTERM');
-      }
-      await Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r)))));
+      const running = [...servers.values()].reverse().map((s) => s.child);
+      await Promise.all(running.map((c) => halt(c, 'SIGTERM')));
     },
   };
 }

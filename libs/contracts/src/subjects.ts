@@ -222,6 +222,8 @@ export const Streams = {
   attendance: { name: 'ATTENDANCE', subjects: ['attendance.>'] },
   intake: { name: 'CHECKIN_INTAKE', subjects: ['intake.>'] },
   directory: { name: 'DIRECTORY', subjects: ['directory.>'] },
+  /** Messages a durable consumer could not handle, set aside with why (see dead-letters.ts). */
+  deadLetter: { name: 'DEADLETTER', subjects: ['deadletter.>'] },
 } as const;
 
 export const IntakeSubject = 'intake.checkin.v1';

@@ -6,3 +6,7 @@ export type { JsMsg } from '@nats-io/jetstream';
 export * from './messaging.module.js';
 export * from './bootstrap.js';
 export * from './follow.js';
+export * from './durable-consumer.js';
+export * from './dead-letters.js';
+export * from './health.js';
+export * from './transient-errors.js';

@@ -1,14 +1,11 @@
 import { headers as natsHeaders, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import {
-  AckPolicy,
-  DeliverPolicy,
   JetStreamApiError,
   RetentionPolicy,
   StorageType,
   jetstream,
   jetstreamManager,
   type JetStreamClient,
-  type JsMsg,
   type StreamConfig,
 } from '@nats-io/jetstream';
 import {
@@ -60,6 +57,17 @@ export async function ensureStreams(nc: NatsConnection, replicas = 1): Promise<v
       storage: StorageType.File,
       num_replicas: replicas,
       max_age: DAY_NS,
+      duplicate_window: 10 * 60 * 1_000_000_000,
+    },
+    {
+      // Messages a consumer set aside, with the message itself (a work queue's copy is gone by
+      // then), kept for two weeks: long enough for someone to look, not longer (docs/privacy.md).
+      name: Streams.deadLetter.name,
+      subjects: [...Streams.deadLetter.subjects],
+      retention: RetentionPolicy.Limits,
+      storage: StorageType.File,
+      num_replicas: replicas,
+      max_age: 14 * DAY_NS,
       duplicate_window: 10 * 60 * 1_000_000_000,
     },
   ];
@@ -141,189 +149,6 @@ export async function publishWithRetry(
 
 export function intakeClient(nc: NatsConnection): JetStreamClient {
   return jetstream(nc);
-}
-
-export interface DurableConsumerOptions {
-  stream: string;
-  durable: string;
-  filterSubjects: string[];
-  /** How many messages may be handled at once. 1 keeps the stream's order. */
-  concurrency?: number;
-  ackWaitMs?: number;
-  maxDeliver?: number;
-  /**
-   * Where a newly created durable starts: every stored message (the default) or only messages
-   * published after it was created. Ignored when the durable already exists.
-   */
-  deliverPolicy?: 'all' | 'new';
-}
-
-export interface BatchOptions {
-  /** The most messages handed to the handler at once. */
-  maxBatch?: number;
-  /** How long to wait for more messages once the first one of a batch has arrived. */
-  maxWaitMs?: number;
-}
-
-/**
- * What a batch handler may return: messages to redeliver after a delay (they are nak'ed);
- * every other message of the batch is acked.
- */
-export interface BatchOutcome {
-  retry?: ReadonlyMap<JsMsg, number>;
-}
-
-export type BatchHandler = (msgs: JsMsg[]) => Promise<void | BatchOutcome>;
-
-/**
- * A durable pull consumer that acks a message only after its handler resolved (its effect is
- * committed). A handler that throws gets the message redelivered after a back-off; a handler can
- * also ask for a later retry by returning { retryInMs }.
- */
-export class DurableConsumer {
-  private stopped = false;
-  private messages?: { stop(): void; close(): Promise<void | Error> };
-  private batchLoop?: Promise<void>;
-  private readonly log: Logger;
-
-  constructor(
-    private readonly nc: NatsConnection,
-    private readonly opts: DurableConsumerOptions,
-  ) {
-    this.log = createLogger(`Consumer:${opts.durable}`);
-  }
-
-  async start(handler: (msg: JsMsg) => Promise<void | { retryInMs: number }>): Promise<void> {
-    const concurrency = this.opts.concurrency ?? 1;
-    const consumer = await this.ensureConsumer(Math.max(1_000, concurrency * 4));
-    const messages = await consumer.consume({ max_messages: Math.max(concurrency * 2, 16) });
-    this.messages = messages;
-    const inFlight = new Set<Promise<void>>();
-    void (async () => {
-      for await (const msg of messages) {
-        const p = this.handleOne(msg, handler).finally(() => inFlight.delete(p));
-        inFlight.add(p);
-        if (inFlight.size >= concurrency) await Promise.race(inFlight);
-        if (this.stopped) break;
-      }
-      await Promise.allSettled(inFlight);
-    })();
-  }
-
-  /**
-   * Batch mode: hands the handler up to `maxBatch` messages at once (waiting at most `maxWaitMs`
-   * for a batch to fill once its first message arrived), one batch at a time. Every message of a
-   * batch is acked only after the handler resolved; if it throws, all of them are nak'ed for
-   * redelivery after a back-off. The handler may ask for some messages to be redelivered later.
-   */
-  async startBatch(handler: BatchHandler, opts: BatchOptions = {}): Promise<void> {
-    const maxBatch = Math.max(1, opts.maxBatch ?? 256);
-    const maxWaitMs = Math.max(0, opts.maxWaitMs ?? 50);
-    const consumer = await this.ensureConsumer(Math.max(1_000, maxBatch * 4));
-    const messages = await consumer.consume({ max_messages: Math.max(maxBatch * 2, 16) });
-    this.messages = messages;
-    const buffer: JsMsg[] = [];
-    let ended = false;
-    let wake: (() => void) | undefined;
-    const signal = () => {
-      const w = wake;
-      wake = undefined;
-      w?.();
-    };
-    const waitForMore = (ms?: number) =>
-      new Promise<void>((resolve) => {
-        const timer = ms === undefined ? undefined : setTimeout(resolve, ms);
-        wake = () => {
-          if (timer) clearTimeout(timer);
-          resolve();
-        };
-      });
-    void (async () => {
-      try {
-        for await (const msg of messages) {
-          buffer.push(msg);
-          if (buffer.length >= maxBatch || buffer.length === 1) signal();
-        }
-      } catch (err) {
-        this.log.error({ err }, 'consumer stopped delivering');
-      } finally {
-        ended = true;
-        signal();
-      }
-    })();
-    this.batchLoop = (async () => {
-      while (!this.stopped) {
-        if (buffer.length === 0) {
-          if (ended) break;
-          await waitForMore();
-          continue;
-        }
-        const deadline = Date.now() + maxWaitMs;
-        while (buffer.length < maxBatch && !ended && !this.stopped && Date.now() < deadline) await waitForMore(deadline - Date.now());
-        if (this.stopped) break;
-        await this.handleBatch(buffer.splice(0, maxBatch), handler);
-      }
-    })();
-  }
-
-  private async handleBatch(batch: JsMsg[], handler: BatchHandler): Promise<void> {
-    try {
-      const outcome = await handler(batch);
-      for (const msg of batch) {
-        const delay = outcome?.retry?.get(msg);
-        if (delay === undefined) msg.ack();
-        else msg.nak(delay);
-      }
-    } catch (err) {
-      const deliveries = Math.max(...batch.map((m) => m.info.deliveryCount));
-      const delay = Math.min(250 * 2 ** Math.min(deliveries, 6), 15_000);
-      this.log.error({ err, size: batch.length, firstSeq: batch[0]?.seq, deliveryCount: deliveries }, 'batch handler failed; will redeliver');
-      for (const msg of batch) msg.nak(delay);
-    }
-  }
-
-  /** Creates the durable, or brings its configuration up to date, and returns it. */
-  private async ensureConsumer(maxAckPending: number) {
-    const { stream, durable, filterSubjects } = this.opts;
-    const jsm = await jetstreamManager(this.nc);
-    const config = {
-      durable_name: durable,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: this.opts.deliverPolicy === 'new' ? DeliverPolicy.New : DeliverPolicy.All,
-      ack_wait: (this.opts.ackWaitMs ?? 30_000) * 1_000_000,
-      max_deliver: this.opts.maxDeliver ?? -1,
-      max_ack_pending: maxAckPending,
-      ...(filterSubjects.length === 1 ? { filter_subject: filterSubjects[0] } : { filter_subjects: filterSubjects }),
-    };
-    try {
-      await jsm.consumers.info(stream, durable);
-      const { durable_name: _d, deliver_policy: _p, ...update } = config;
-      await jsm.consumers.update(stream, durable, update);
-    } catch (err) {
-      if (err instanceof JetStreamApiError && /not found/i.test(err.message)) await jsm.consumers.add(stream, config);
-      else throw err;
-    }
-    return jetstream(this.nc).consumers.get(stream, durable);
-  }
-
-  private async handleOne(msg: JsMsg, handler: (msg: JsMsg) => Promise<void | { retryInMs: number }>): Promise<void> {
-    try {
-      const outcome = await handler(msg);
-      if (outcome && 'retryInMs' in outcome) msg.nak(outcome.retryInMs);
-      else msg.ack();
-    } catch (err) {
-      const delay = Math.min(250 * 2 ** Math.min(msg.info.deliveryCount, 6), 15_000);
-      this.log.error({ err, subject: msg.subject, seq: msg.seq, deliveryCount: msg.info.deliveryCount }, 'handler failed; will redeliver');
-      msg.nak(delay);
-    }
-  }
-
-  /** Stops taking messages; in batch mode, also waits for the batch being handled to finish. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.messages?.stop();
-    await this.batchLoop;
-  }
 }
 
 /** Decodes and checks a CloudEvent read from the stream or a core subscription. */

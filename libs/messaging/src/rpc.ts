@@ -13,6 +13,7 @@ import {
   type RpcSubject,
 } from '@classconnect/contracts';
 import { createLogger, newCorrelationId, newErrorId, type Logger } from '@classconnect/observability';
+import { isTransientError } from './transient-errors.js';
 
 export interface RpcContext {
   correlationId: string;
@@ -22,9 +23,20 @@ export type RpcHandler<S extends RpcSubject> = (request: RpcParsed<S>, ctx: RpcC
 
 const encoder = new TextEncoder();
 
-/** Maps anything thrown by a handler to the error body a caller receives. Unknown errors are logged with an id. */
+/** What a caller is told when a database, Redis or NATS is down: back off and retry. */
+export const UnavailableMessage = 'A service needed for this is not available right now. Please try again in a moment.';
+
+/**
+ * Maps anything thrown by a handler to the error body a caller receives: domain errors as they
+ * are, a dependency that is down as SERVICE_UNAVAILABLE, and anything else as INTERNAL with an id
+ * that is also in the log.
+ */
 export function toErrorBody(err: unknown, log: Logger, context: Record<string, unknown> = {}): ErrorBody {
   if (err instanceof DomainError) return err.toBody();
+  if (isTransientError(err)) {
+    log.warn({ err, ...context }, 'a dependency is unavailable');
+    return { code: ErrorCode.SERVICE_UNAVAILABLE, message: UnavailableMessage, retryAfterSeconds: 2 };
+  }
   const errorId = newErrorId();
   log.error({ err, errorId, ...context }, 'unexpected error');
   return { code: ErrorCode.INTERNAL, message: `Something went wrong on our side (error id ${errorId}).`, errorId };
@@ -107,7 +119,7 @@ export class RpcClient {
       });
     } catch (err) {
       if (isUnavailable(err)) {
-        throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'A service needed for this is not available right now. Please try again in a moment.');
+        throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, UnavailableMessage);
       }
       throw err;
     }

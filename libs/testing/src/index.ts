@@ -4,3 +4,4 @@ export * from './system.js';
 export * from './clients.js';
 export * from './classroom.js';
 export * from './browser.js';
+export * from './wait.js';

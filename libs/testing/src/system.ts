@@ -13,7 +13,7 @@ import pg from 'pg';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Infra } from '../../../scripts/infra.mjs';
+import type { Infra, InfraServer } from '../../../scripts/infra.mjs';
 import type { RunningSystem, ServiceName } from '../../../scripts/services.mjs';
 
 /** The project's root, found from this file whether it runs from source (tests) or from dist (benchmark). */
@@ -52,6 +52,10 @@ export interface TestSystem {
   /** Process ids of the five services and of the servers started for this system (for CPU and memory readings). */
   pids(): Record<string, number>;
   restart(name: ServiceName): Promise<void>;
+  /** Stops one of this system's private servers (NATS or Redis; Postgres only when this run started it). */
+  stopServer(name: InfraServer, signal?: NodeJS.Signals): Promise<void>;
+  /** Starts it again on the same port with the same data. */
+  startServer(name: InfraServer): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -145,6 +149,8 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
     async restart(name) {
       await restartService(system.services[name]);
     },
+    stopServer: (name, signal) => infra.stopServer(name, signal),
+    startServer: (name) => infra.startServer(name),
     async stop() {
       await system.stop();
       await infra.stop();

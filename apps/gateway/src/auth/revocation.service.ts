@@ -43,6 +43,7 @@ export class RevocationService implements OnApplicationBootstrap, OnApplicationS
       stream: Streams.directory.name,
       subjects: [EventSubjects.signInRevoked],
       since,
+      name: 'sign-in revocations',
       onEvent: (event) => {
         const parsed = SignInRevokedV1.safeParse(event.data);
         if (!parsed.success) return this.log.warn({ id: event.id }, 'ignored a malformed sign-in revocation');

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Ip, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { NATS_CONNECTION, RpcClient, sleep, type NatsConnection } from '@classconnect/messaging';
+import { NATS_CONNECTION, RpcClient, messagingHealth, sleep, type NatsConnection } from '@classconnect/messaging';
 import { Id, Rpc, SignInRequest, authorize, parseOrThrow } from '@classconnect/contracts';
 import { newCorrelationId } from '@classconnect/observability';
 import { AuthService, actorOf, bearerToken } from '../auth/auth.service.js';
@@ -46,8 +46,15 @@ export class ApiController {
   @Get('health/ready')
   async ready(@Res() res: Response) {
     // Ready when NATS answers a round trip now (a reconnecting connection is not closed, but not usable either).
-    const ok = !this.nc.isClosed() && (await Promise.race([this.nc.rtt().then(() => true, () => false), sleep(1_000).then(() => false)]));
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', nats: ok ? 'connected' : 'unreachable' });
+    const nats = !this.nc.isClosed() && (await Promise.race([this.nc.rtt().then(() => true, () => false), sleep(1_000).then(() => false)]));
+    // A follower that stopped (e.g. sign-out enforcement) makes the gateway not ready until it runs again.
+    const down = messagingHealth.downParts();
+    const ok = nats && down.length === 0;
+    res.status(ok ? 200 : 503).json({
+      status: ok ? 'ok' : 'unavailable',
+      nats: nats ? 'connected' : 'unreachable',
+      ...(down.length ? { down: down.map((p) => ({ name: p.name, since: p.since, error: p.error })) } : {}),
+    });
   }
 
   @Get()

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Streams } from '@classconnect/contracts';
-import { DurableConsumer, NATS_CONNECTION, decodeEvent, type JsMsg, type NatsConnection } from '@classconnect/messaging';
+import { DurableConsumer, NATS_CONNECTION, type ConsumedMessage, decodeEvent, type NatsConnection } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
 import { AuditedAttendanceSubjects } from './audit-entry.js';
 import { AuditService } from './audit.service.js';
@@ -39,7 +39,7 @@ export class AuditConsumer implements OnApplicationBootstrap, OnApplicationShutd
     await Promise.all(this.consumers.map((c) => c.stop()));
   }
 
-  private async handle(msg: JsMsg): Promise<void> {
+  private async handle(msg: ConsumedMessage): Promise<void> {
     let event;
     try {
       event = decodeEvent(msg.data);

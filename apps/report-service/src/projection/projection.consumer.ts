@@ -1,6 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { CorrelationHeader, Streams } from '@classconnect/contracts';
-import { DurableConsumer, NATS_CONNECTION, type JsMsg, type NatsConnection } from '@classconnect/messaging';
+import { DurableConsumer, NATS_CONNECTION, type ConsumedMessage, type NatsConnection } from '@classconnect/messaging';
 import { REPORT_CONFIG, type ReportConfig } from '../config.js';
 import { ProjectionService } from './projection.service.js';
 
@@ -28,7 +28,7 @@ export class ProjectionConsumer implements OnApplicationBootstrap, BeforeApplica
     });
   }
 
-  private async handle(msgs: JsMsg[]) {
+  private async handle(msgs: ConsumedMessage[]) {
     const retryByIndex = await this.projection.handleBatch(
       msgs.map((m) => ({
         data: m.data,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { CorrelationHeader, EnrollmentChangedV1, EventSubjects, Streams } from '@classconnect/contracts';
-import { DurableConsumer, NATS_CONNECTION, decodeEvent, type JsMsg, type NatsConnection } from '@classconnect/messaging';
+import { DurableConsumer, NATS_CONNECTION, type ConsumedMessage, decodeEvent, type NatsConnection } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
 import { SessionService } from './session.service.js';
 
@@ -31,7 +31,7 @@ export class EnrollmentConsumer implements OnApplicationBootstrap, BeforeApplica
     await this.consumer.start((msg) => this.handle(msg));
   }
 
-  private async handle(msg: JsMsg): Promise<void> {
+  private async handle(msg: ConsumedMessage): Promise<void> {
     let data;
     try {
       data = EnrollmentChangedV1.parse(decodeEvent(msg.data).data);

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { CheckinSubmission, CorrelationHeader, IntakeSubject, Streams } from '@classconnect/contracts';
-import { DurableConsumer, NATS_CONNECTION, type JsMsg, type NatsConnection } from '@classconnect/messaging';
+import { DurableConsumer, NATS_CONNECTION, type ConsumedMessage, type NatsConnection } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
 import { VerdictService } from './verdict.service.js';
 
@@ -37,7 +37,7 @@ export class IntakeConsumer implements OnApplicationBootstrap, BeforeApplication
     await this.consumer?.stop();
   }
 
-  async onMessage(msg: JsMsg): Promise<void> {
+  async onMessage(msg: ConsumedMessage): Promise<void> {
     const correlationId = msg.headers?.get(CorrelationHeader) || undefined;
     const submission = this.parse(msg);
     if (!submission) return; // acked: a malformed message would be malformed on every redelivery too
@@ -57,7 +57,7 @@ export class IntakeConsumer implements OnApplicationBootstrap, BeforeApplication
     );
   }
 
-  private parse(msg: JsMsg): CheckinSubmission | null {
+  private parse(msg: ConsumedMessage): CheckinSubmission | null {
     let body: unknown;
     try {
       body = msg.json();

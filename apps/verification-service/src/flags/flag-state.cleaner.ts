@@ -1,6 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { EventSubjects, SessionClosedV1, Streams } from '@classconnect/contracts';
-import { DurableConsumer, NATS_CONNECTION, decodeEvent, type JsMsg, type NatsConnection } from '@classconnect/messaging';
+import { DurableConsumer, NATS_CONNECTION, type ConsumedMessage, decodeEvent, type NatsConnection } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
 import { FlagStateRepository } from './flag-state.repository.js';
 
@@ -36,7 +36,7 @@ export class FlagStateCleaner implements OnApplicationBootstrap, BeforeApplicati
     await this.consumer?.stop();
   }
 
-  async onMessage(msg: JsMsg): Promise<void> {
+  async onMessage(msg: ConsumedMessage): Promise<void> {
     let sessionId: string;
     try {
       sessionId = SessionClosedV1.parse(decodeEvent(msg.data).data).sessionId;
