@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { TokenService } from '@classconnect/auth';
 import { MessagingModule } from '@classconnect/messaging';
 import { AdminGateway } from './admin/admin.gateway.js';
+import { DeadLettersGateway } from './operations/dead-letters.gateway.js';
 import { AuthService } from './auth/auth.service.js';
 import { AuthController } from './auth/auth.controller.js';
 import { AuthGateway } from './auth/auth.gateway.js';
@@ -53,6 +54,7 @@ export class GatewayModule {
         FlagsGateway,
         // People, courses and the audit log
         AdminGateway,
+        DeadLettersGateway,
         // rooms, enrollments and roster import
         RoomsGateway,
         EnrollmentFollower,

@@ -38,6 +38,7 @@ export const Permissions = {
   'enrollment.manage': Staff,
   'roster.import': Staff,
   'audit.read': AdminOnly,
+  'deadletter.manage': AdminOnly,
   // Sessions and attendance
   'session.start': Staff,
   'session.stop': Staff,
@@ -77,6 +78,7 @@ const ActionWords: Record<Permission, string> = {
   'enrollment.manage': 'change enrollments',
   'roster.import': 'import a roster',
   'audit.read': 'read the audit log',
+  'deadletter.manage': 'see or replay set-aside messages',
   'session.start': 'start a session',
   'session.stop': 'stop a session',
   'session.read': 'read this session',

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { RejectionReasonV3 } from './error-codes.js';
+import type { DeadLetterReplayedV1, DeadLetterSummary } from './dead-letters.js';
 import { AttendanceStatus, type CheckinFlag, type SignInRevokedReason } from './events.js';
 import { CredentialId, LateAfterMinutes, RosterCsvMaxChars, QrCodeInput, QrOptions, RosterImportOptions, RoomFields, WindowMinutes, exactlyOnePlace } from './messages.js';
 import { Id, Position, RadiusM } from './primitives.js';
@@ -56,6 +57,9 @@ export const ClientEvents = {
   rosterImport: 'roster:import',
   // sign-in security
   userSetDisabled: 'user:set-disabled',
+  // Operations: messages a consumer set aside (apps/gateway/src/operations)
+  deadLetterList: 'deadletter:list',
+  deadLetterReplay: 'deadletter:replay',
 } as const;
 export type ClientEvent = (typeof ClientEvents)[keyof typeof ClientEvents];
 
@@ -143,6 +147,8 @@ export const ClientPayloads = {
   [ClientEvents.rosterImport]: RosterImportOptions.extend({ csv: z.string().min(1).max(RosterCsvMaxChars) }).strict(),
   // sign-in security
   [ClientEvents.userSetDisabled]: z.object({ targetUserId: Id, disabled: z.boolean() }).strict(),
+  [ClientEvents.deadLetterList]: z.object({ limit: z.number().int().min(1).max(1_000).default(200) }).strict(),
+  [ClientEvents.deadLetterReplay]: z.object({ sequence: z.number().int().positive() }).strict(),
 } as const satisfies Record<ClientEvent, z.ZodType>;
 
 export type ClientPayload<E extends ClientEvent> = z.input<(typeof ClientPayloads)[E]>;
@@ -200,6 +206,9 @@ export interface ClientAckData {
   [ClientEvents.rosterImport]: M.RosterImportReply;
   // sign-in security
   [ClientEvents.userSetDisabled]: M.SetDisabledReply;
+  /** Oldest first. */
+  [ClientEvents.deadLetterList]: { items: DeadLetterSummary[] };
+  [ClientEvents.deadLetterReplay]: DeadLetterReplayedV1;
 }
 
 /** The code to show now: the QR code encodes `url`; `shortCode` is shown beside it. Ask again at `expiresAt`. */
