@@ -719,7 +719,7 @@ export const RosterImportRequest = RosterImportOptions.extend({
 export type RosterImportRequest = z.infer<typeof RosterImportRequest>;
 
 /** Why a line of a roster file was not applied. */
-export const RosterLineCodes = ['BAD_EMAIL', 'MISSING_NAME', 'UNKNOWN_COURSE', 'DUPLICATE_LINE', 'NOT_A_STUDENT', 'NOT_YOUR_COURSE'] as const;
+export const RosterLineCodes = ['BAD_EMAIL', 'MISSING_NAME', 'UNKNOWN_COURSE', 'DUPLICATE_LINE', 'NOT_A_STUDENT', 'NOT_YOUR_COURSE', 'BAD_TEXT'] as const;
 export type RosterLineCode = (typeof RosterLineCodes)[number];
 export interface RosterLineError {
   /** The line in the file, counting the header as line 1. */
