@@ -7,3 +7,4 @@ export * from './events.js';
 export * from './socket.js';
 export * from './validation.js';
 export * from './permissions.js';
+export * from './schema-text-fields.js';

@@ -1,6 +1,6 @@
 /**
- * Every string a client can send, found by walking the schemas rather than listed by hand: each
- * client event's payload (socket.ts) and each HTTP body of the gateway. None may let a control
+ * Every string a client can send, found by walking the schemas rather than listed by hand
+ * (schema-text-fields.ts): each client event's payload (socket.ts) and each HTTP body of the gateway. None may let a control
  * character through (PostgreSQL refuses NUL; jsonb refuses lone surrogates), and a refusal names
  * the field. A new event or field is covered the day it is added.
  */
@@ -8,71 +8,9 @@ import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
 import { DomainError, ErrorCode } from './error-codes.js';
 import { PasskeySignInRequest, RefreshRequest, RosterCsv, RosterImportOptions, SignInRequest, SignOutBody, SsoCallbackRequest, SsoExchangeRequest } from './messages.js';
+import { schemaTextFields, valueAt } from './schema-text-fields.js';
 import { ClientPayloads, type ClientEvent } from './socket.js';
 import { parseOrThrow } from './validation.js';
-
-interface Def {
-  type: string;
-  shape?: Record<string, z.ZodType>;
-  innerType?: z.ZodType;
-  in?: z.ZodType;
-  out?: z.ZodType;
-  element?: z.ZodType;
-  options?: z.ZodType[];
-  valueType?: z.ZodType;
-}
-const defOf = (schema: z.ZodType) => (schema as unknown as { _zod: { def: Def } })._zod.def;
-
-/** Where a string may sit in a value the schema accepts (array items as index 0), and values it takes without looking. */
-function textPaths(schema: z.ZodType, path: (string | number)[] = [], found = { strings: [] as (string | number)[][], opaque: [] as string[] }) {
-  const def = defOf(schema);
-  switch (def.type) {
-    case 'string':
-      found.strings.push(path);
-      break;
-    case 'object':
-      for (const [key, field] of Object.entries(def.shape!)) textPaths(field, [...path, key], found);
-      break;
-    case 'optional':
-    case 'nullable':
-    case 'default':
-    case 'prefault':
-    case 'readonly':
-      textPaths(def.innerType!, path, found);
-      break;
-    case 'pipe':
-      textPaths(def.in!, path, found);
-      textPaths(def.out!, path, found);
-      break;
-    case 'array':
-      textPaths(def.element!, [...path, 0], found);
-      break;
-    case 'union':
-      for (const option of def.options!) textPaths(option, path, found);
-      break;
-    case 'record':
-      found.opaque.push([...path, '*'].join('.'));
-      break;
-    case 'unknown':
-    case 'any':
-      found.opaque.push(path.join('.'));
-      break;
-    case 'transform': // the preprocess half of a pipe: its schema is the other half
-    case 'number':
-    case 'boolean':
-    case 'enum':
-    case 'literal':
-      break;
-    default:
-      throw new Error(`the walker does not know ${def.type} schemas (at ${path.join('.') || '(root)'}): teach it`);
-  }
-  return found;
-}
-
-/** { a: { b: [value] } } for the path a.b.0: only that field is given; the others are missing and refused too, under their own names. */
-function only(path: (string | number)[], value: string): unknown {
-  return path.reduceRight<unknown>((inner, key) => (typeof key === 'number' ? [inner] : { [key]: inner }), value);
-}
 
 const Refused = [
   ['NUL', '\u0000'],
@@ -114,7 +52,7 @@ const HttpBodies: Record<string, z.ZodType> = {
 
 const Entries: [string, z.ZodType][] = [...Object.entries(ClientPayloads as Record<ClientEvent, z.ZodType>), ...Object.entries(HttpBodies)];
 const Fields = Entries.flatMap(([name, schema]) => {
-  const { strings } = textPaths(schema);
+  const { strings } = schemaTextFields(schema);
   return strings.map((path) => ({ name, schema, path, field: path.join('.') }));
 });
 
@@ -142,14 +80,14 @@ describe('every text field a client sends', () => {
   });
 
   it('takes nothing unread except what WebAuthn defines as free-form and the server ignores', () => {
-    const opaque = Entries.flatMap(([, schema]) => textPaths(schema).opaque);
+    const opaque = Entries.flatMap(([, schema]) => schemaTextFields(schema).opaque);
     expect([...new Set(opaque)]).toEqual(Opaque);
   });
 
   describe.each(Refused)('refuses %s', (_, character) => {
     it.each(Fields.map((f) => [`${f.name} ${f.field}`, f] as const))('in %s, naming the field', (_label, f) => {
       const nulOnly = NulOnly[f.name]?.includes(f.field) ?? false;
-      const messages = issuesAt(f.schema, only(f.path, `text-${character}-text`), f.field);
+      const messages = issuesAt(f.schema, valueAt(f.path, `text-${character}-text`), f.field);
       if (nulOnly && character !== '\u0000') {
         expect(messages).toEqual([]);
         return;
@@ -164,7 +102,7 @@ describe('every text field a client sends', () => {
     (_label, f) => {
       const multiline = MultiLine[f.name]?.includes(f.field) ?? false;
       for (const character of ['\t', '\n']) {
-        const messages = issuesAt(f.schema, only(f.path, `text-${character}-text`), f.field);
+        const messages = issuesAt(f.schema, valueAt(f.path, `text-${character}-text`), f.field);
         if (multiline) expect(messages).toEqual([]);
         else expect(messages.length).toBeGreaterThan(0);
       }
