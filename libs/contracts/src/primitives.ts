@@ -68,7 +68,8 @@ export function HumanText({ max, min = 1, multiline = false, trim = true }: Huma
     .normalize('NFC');
   if (trim) text = text.trim();
   if (!multiline) text = text.refine((s) => !LineBreakOrTab.test(s), 'must be one line, without tabs or line breaks');
-  return text.min(min).max(max);
+  // Sentences for people: "The user:create payload is not valid: name must not be empty."
+  return text.min(min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`).max(max, `must be at most ${max} characters`);
 }
 
 /**

@@ -135,6 +135,8 @@ describe('the sentences people read', () => {
     expect(refusal('course:update', { courseId: sessionId, title: 'Algebra\nII' })).toBe(
       'The course:update payload is not valid: title must be one line, without tabs or line breaks.',
     );
+    expect(refusal('user:create', { email: 'a@b.cd', name: '  ', role: 'student' })).toBe('The user:create payload is not valid: name must not be empty.');
+    expect(refusal('room:update', { roomId: sessionId, building: 'B'.repeat(101) })).toBe('The room:update payload is not valid: building must be at most 100 characters.');
     expect(refusal('user:create', { email: 'a@b.cd', name: 'Ada', role: 'student', password: 'secret-pw\u0000' })).toBe(
       'The user:create payload is not valid: password must not contain the NUL character (U+0000).',
     );
