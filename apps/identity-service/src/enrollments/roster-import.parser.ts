@@ -16,8 +16,8 @@ export interface RosterLine {
   /** '' when the file has no course column or the cell is empty. */
   courseCode: string;
   /**
-   * A cell that cannot be stored as text (a control character, a lone surrogate, a name too long):
-   * the line is refused with this reason, and that cell is '' above so it reaches no query.
+   * A cell that cannot be stored (a control character, a name too long): the line is refused with
+   * this reason (BAD_TEXT), and that cell is '' above so it reaches no query.
    */
   badText?: { column: TextColumn; message: string };
 }
