@@ -6,6 +6,7 @@ import { announceReady } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
 import { GatewayEnv } from './config/gateway.config.js';
 import { GatewayModule } from './gateway.module.js';
+import { useBodyParsers } from './http/request-body.js';
 import { mountWebClient } from './http/web-client.js';
 
 const log = createLogger('gateway');
@@ -14,7 +15,7 @@ const config = loadConfigOrExit(GatewayEnv, 'gateway');
 try {
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forRoot(config), { logger: ['error', 'warn'] });
   app.disable('x-powered-by');
-  app.useBodyParser('json', { limit: '64kb' });
+  useBodyParsers(app);
   app.enableShutdownHooks();
   if (!mountWebClient(app)) log.warn('the web client is not built (dist/web is missing): serving a placeholder page at /');
   await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);

@@ -8,3 +8,4 @@ export * from './socket.js';
 export * from './validation.js';
 export * from './permissions.js';
 export * from './dead-letters.js';
+export * from './schema-text-fields.js';

@@ -4,14 +4,14 @@
  */
 import { z } from 'zod';
 import { AttendanceStatus, type CheckinFlag } from './events.js';
-import { Actor, Id, IsoTime, Position, RadiusM, Role } from './primitives.js';
+import { Actor, ControlCharacter, Email, HumanText, Id, IsoTime, LoneSurrogate, Position, RadiusM, Role, TextWithoutNul } from './primitives.js';
 import { AuthenticationResponse, RegistrationResponse, type AuthenticationOptions, type RegistrationOptions } from './webauthn.js';
 import type { CheckinResult } from './socket.js';
 
 // ---------- identity-service ----------
-export const SignInRequest = z
-  .object({ email: z.string().trim().toLowerCase().email().max(254), password: z.string().min(1).max(1_024) })
-  .strict();
+/** A password as typed at sign-in: any character but NUL (an old password is never judged by today's rules). */
+export const Password = TextWithoutNul({ max: 1_024 });
+export const SignInRequest = z.object({ email: Email, password: Password }).strict();
 export type SignInRequest = z.infer<typeof SignInRequest>;
 export const UserSummary = z.object({ id: Id, email: z.string(), name: z.string(), role: Role });
 export type UserSummary = z.infer<typeof UserSummary>;
@@ -228,6 +228,8 @@ export interface RecordMarkReply {
   status?: 'present' | 'late';
 }
 
+/** Why a status was set by hand: a note, so it may run over several lines. */
+export const MarkReason = HumanText({ max: 500, multiline: true });
 /** A teacher or admin sets a student's status by hand, during the session or after it (while its live state is kept: 7 days). */
 export const MarkAttendanceRequest = z
   .object({
@@ -235,7 +237,7 @@ export const MarkAttendanceRequest = z
     sessionId: Id,
     studentId: Id,
     status: AttendanceStatus,
-    reason: z.string().trim().min(1).max(500),
+    reason: MarkReason,
   })
   .strict();
 export type MarkAttendanceRequest = z.infer<typeof MarkAttendanceRequest>;
@@ -254,8 +256,10 @@ export interface MarkChangeReply {
 export const ActorRequest = z.object({ actor: Actor }).strict();
 export type ActorRequest = z.infer<typeof ActorRequest>;
 export type RegistrationOptionsReply = RegistrationOptions;
+/** What the student calls a passkey's device ("Ada's phone"), shown to the teachers who approve it. */
+export const DeviceName = HumanText({ max: 64 });
 export const VerifyRegistrationRequest = z
-  .object({ actor: Actor, response: RegistrationResponse, deviceName: z.string().trim().min(1).max(64).optional() })
+  .object({ actor: Actor, response: RegistrationResponse, deviceName: DeviceName.optional() })
   .strict();
 export type VerifyRegistrationRequest = z.infer<typeof VerifyRegistrationRequest>;
 export interface VerifyRegistrationReply {
@@ -522,13 +526,12 @@ export interface SessionFlagsReply {
 }
 
 // ---------- identity-service: people and courses administration ----------
-export const Email = z.string().trim().toLowerCase().email().max(254);
-export const PersonName = z.string().trim().min(1).max(200);
+export const PersonName = HumanText({ max: 200 });
 /** A password an admin sets: at least 8 characters (argon2id-hashed; never stored or logged as given). */
-export const NewPassword = z.string().min(8).max(1_024);
-export const CourseCode = z.string().trim().min(1).max(64);
-export const CourseTitle = z.string().trim().min(1).max(200);
-export const CourseTerm = z.string().trim().min(1).max(64);
+export const NewPassword = TextWithoutNul({ min: 8, max: 1_024 });
+export const CourseCode = HumanText({ max: 64 });
+export const CourseTitle = HumanText({ max: 200 });
+export const CourseTerm = HumanText({ max: 64 });
 
 export const CreateUserRequest = z
   .object({ actor: Actor, email: Email, name: PersonName, role: Role, password: NewPassword.optional() })
@@ -539,7 +542,7 @@ export const ListUsersRequest = z
   .object({
     actor: Actor,
     /** Part of a name or an email, case-insensitive. Teachers must give at least 3 characters. */
-    query: z.string().trim().max(100).optional(),
+    query: HumanText({ min: 0, max: 100 }).optional(),
     role: Role.optional(),
     limit: z.number().int().min(1).max(200).default(50),
     offset: z.number().int().min(0).max(1_000_000).default(0),
@@ -595,9 +598,9 @@ export const ListAuditRequest = z
     /** Paging, newest first: entries with an id below this one (the last id of the previous page). */
     before: z.number().int().positive().optional(),
     /** An event type such as `directory.account.created.v1` or `attendance.session.opened.v1`. */
-    action: z.string().trim().min(1).max(128).optional(),
+    action: HumanText({ max: 128 }).optional(),
     actorId: Id.optional(),
-    targetId: z.string().trim().min(1).max(128).optional(),
+    targetId: HumanText({ max: 128 }).optional(),
   })
   .strict();
 export type ListAuditRequest = z.infer<typeof ListAuditRequest>;
@@ -625,9 +628,9 @@ export interface AuditListReply {
 // ---------- identity-service: rooms, enrollments, roster import (helper A2) ----------
 /** A room's place: the fence's centre when a session is started from the room. Not personal data. */
 export const RoomFields = {
-  name: z.string().trim().min(1).max(100),
+  name: HumanText({ max: 100 }),
   /** Optional: the building, shown beside the name. */
-  building: z.string().trim().min(1).max(100),
+  building: HumanText({ max: 100 }),
   latitude: Position.shape.latitude,
   longitude: Position.shape.longitude,
   defaultRadiusM: RadiusM,
@@ -672,7 +675,7 @@ export interface RoomDeletedReply {
 
 /** Enroll a student by email (the account must exist and be a student's). */
 export const AddEnrollmentRequest = z
-  .object({ actor: Actor, courseId: Id, email: z.string().trim().toLowerCase().email().max(254) })
+  .object({ actor: Actor, courseId: Id, email: Email })
   .strict();
 export type AddEnrollmentRequest = z.infer<typeof AddEnrollmentRequest>;
 export const RemoveEnrollmentRequest = z.object({ actor: Actor, courseId: Id, studentId: Id }).strict();
@@ -693,6 +696,11 @@ export interface CourseRosterReply extends RosterReply {
 
 /** The largest roster file accepted (characters): about 15,000 lines. Keeps a socket message under Socket.IO's 1 MB and an RPC under NATS's 1 MiB. */
 export const RosterCsvMaxChars = 900_000;
+/**
+ * A roster file as text. A NUL anywhere refuses the whole file (no spreadsheet writes one: it is
+ * a binary file sent by mistake); other control characters are judged cell by cell, as line errors.
+ */
+export const RosterCsv = TextWithoutNul({ max: RosterCsvMaxChars });
 export const RosterImportMode = z.enum(['preview', 'commit']);
 export type RosterImportMode = z.infer<typeof RosterImportMode>;
 export const RosterImportOptions = z
@@ -706,12 +714,12 @@ export const RosterImportOptions = z
   .strict();
 export const RosterImportRequest = RosterImportOptions.extend({
   actor: Actor,
-  csv: z.string().min(1).max(RosterCsvMaxChars),
+  csv: RosterCsv,
 }).strict();
 export type RosterImportRequest = z.infer<typeof RosterImportRequest>;
 
 /** Why a line of a roster file was not applied. */
-export const RosterLineCodes = ['BAD_EMAIL', 'MISSING_NAME', 'UNKNOWN_COURSE', 'DUPLICATE_LINE', 'NOT_A_STUDENT', 'NOT_YOUR_COURSE'] as const;
+export const RosterLineCodes = ['BAD_EMAIL', 'MISSING_NAME', 'UNKNOWN_COURSE', 'DUPLICATE_LINE', 'NOT_A_STUDENT', 'NOT_YOUR_COURSE', 'BAD_TEXT'] as const;
 export type RosterLineCode = (typeof RosterLineCodes)[number];
 export interface RosterLineError {
   /** The line in the file, counting the header as line 1. */
@@ -760,7 +768,7 @@ export interface RosterImportReply {
 // ---------- sign-in security (throttling, refresh, sign-out, disabling, passkey and SSO sign-in) ----------
 /** Internal (gateway → identity): a password sign-in with the client's address, for throttling. */
 export const PasswordSignInRequest = z
-  .object({ email: z.string().trim().toLowerCase().email().max(254), password: z.string().min(1).max(1_024), clientIp: z.string().max(64).optional() })
+  .object({ email: Email, password: Password, clientIp: z.string().max(64).optional() })
   .strict();
 export type PasswordSignInRequest = z.infer<typeof PasswordSignInRequest>;
 /** An opaque refresh token as handed out by sign-in. */
@@ -805,8 +813,18 @@ export interface SsoStartReply {
 }
 /** Internal (gateway → identity): the provider sent the browser back to the callback with these query parameters. */
 export const SsoCallbackRequest = z
-  .object({ query: z.string().max(8_192), browserBinding: z.string().max(200).optional() })
+  .object({
+    // Its parameters (state, code, error) are looked up in the database and shown to the user once decoded.
+    query: z.string().max(8_192).refine(decodesToText, 'must not contain control characters once decoded'),
+    browserBinding: z.string().max(200).optional(),
+  })
   .strict();
+function decodesToText(query: string): boolean {
+  for (const [key, value] of new URLSearchParams(query)) {
+    for (const text of [key, value]) if (ControlCharacter.test(text) || LoneSurrogate.test(text)) return false;
+  }
+  return true;
+}
 export interface SsoCallbackReply {
   /** A one-time code the web client exchanges for tokens (POST /api/auth/sso/exchange); valid 2 minutes. */
   code: string;

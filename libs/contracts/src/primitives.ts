@@ -30,3 +30,65 @@ export const Base64Url = (max: number) =>
     .regex(/^[A-Za-z0-9_-]+$/, 'must be base64url');
 
 export const IsoTime = z.string().datetime({ offset: true });
+
+// ---------- text people type ----------
+/**
+ * Control characters: C0 (U+0000–U+001F), DEL and C1 (U+007F–U+009F). PostgreSQL refuses NUL in
+ * text and jsonb, and the others have no business in a name or a reason (they hide text, break
+ * CSV exports and logs). Tab, line feed and carriage return are left to the multi-line check.
+ */
+export const ControlCharacter = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+/** A lone UTF-16 surrogate (the u flag keeps well-formed pairs out of the range): not Unicode text, and jsonb refuses it. */
+export const LoneSurrogate = /[\uD800-\uDFFF]/u;
+const LineBreakOrTab = /[\t\n\r]/;
+
+export interface HumanTextOptions {
+  /** The most characters (UTF-16 code units, as JavaScript counts them), counted after NFC normalisation and trimming. */
+  max: number;
+  /** The fewest characters after trimming (default 1: blank is not a value). */
+  min?: number;
+  /** Allows tabs and line breaks inside the text (a reason); single-line fields refuse them. */
+  multiline?: boolean;
+  /** Trims white space at both ends (default true). */
+  trim?: boolean;
+}
+
+/**
+ * Every field a person types (names, titles, codes, reasons, device names, search filters): refuses
+ * control characters and lone surrogates, normalises to NFC (so 'e\u0301' and 'é' are the same
+ * name, in the database and in a search), trims, then bounds the length. The character checks run
+ * on the text as sent, before trimming could hide anything; line breaks are judged after trimming,
+ * so a name pasted with a trailing newline still reads as one line, as it did before.
+ */
+export function HumanText({ max, min = 1, multiline = false, trim = true }: HumanTextOptions) {
+  let text = z
+    .string()
+    .refine((s) => !ControlCharacter.test(s), 'must not contain control characters')
+    .refine((s) => !LoneSurrogate.test(s), 'must be valid Unicode text (it contains a lone surrogate)')
+    .normalize('NFC');
+  if (trim) text = text.trim();
+  if (!multiline) text = text.refine((s) => !LineBreakOrTab.test(s), 'must be one line, without tabs or line breaks');
+  // Sentences for people: "The user:create payload is not valid: name must not be empty."
+  return text.min(min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`).max(max, `must be at most ${max} characters`);
+}
+
+/**
+ * Text taken as given, for secrets and files (passwords, a roster file): any character but NUL,
+ * which argon2 and PostgreSQL cannot take and no real password or file holds.
+ */
+export function TextWithoutNul({ max, min = 1 }: { max: number; min?: number }) {
+  return z
+    .string()
+    .refine((s) => !s.includes('\u0000'), 'must not contain the NUL character (U+0000)')
+    .min(min)
+    .max(max);
+}
+
+/** An email address as a person types it: trimmed and lower-cased. A control character is named as such, not as a bad address. */
+export const Email = z
+  .string()
+  .refine((s) => !ControlCharacter.test(s) && !LoneSurrogate.test(s), 'must not contain control characters')
+  .trim()
+  .toLowerCase()
+  .email()
+  .max(254);

@@ -7,8 +7,8 @@ import { z } from 'zod';
 import type { RejectionReasonV3 } from './error-codes.js';
 import type { DeadLetterReplayedV1, DeadLetterSummary } from './dead-letters.js';
 import { AttendanceStatus, type CheckinFlag, type SignInRevokedReason } from './events.js';
-import { CredentialId, LateAfterMinutes, RosterCsvMaxChars, QrCodeInput, QrOptions, RosterImportOptions, RoomFields, WindowMinutes, exactlyOnePlace } from './messages.js';
-import { Id, Position, RadiusM } from './primitives.js';
+import { CredentialId, DeviceName, LateAfterMinutes, MarkReason, RosterCsv, QrCodeInput, QrOptions, RosterImportOptions, RoomFields, WindowMinutes, exactlyOnePlace } from './messages.js';
+import { Email, Id, Position, RadiusM } from './primitives.js';
 import { AuthenticationResponse, RegistrationResponse } from './webauthn.js';
 import type * as M from './messages.js';
 // People and courses administration, audit log
@@ -85,7 +85,7 @@ export const ClientPayloads = {
   [ClientEvents.sessionsActive]: Empty,
   [ClientEvents.passkeyOptions]: Empty,
   [ClientEvents.passkeyRegister]: z
-    .object({ response: RegistrationResponse, deviceName: z.string().trim().min(1).max(64).optional() })
+    .object({ response: RegistrationResponse, deviceName: DeviceName.optional() })
     .strict(),
   [ClientEvents.passkeyList]: Empty,
   [ClientEvents.checkinBegin]: z.object({ sessionId: Id }).strict(),
@@ -104,7 +104,7 @@ export const ClientPayloads = {
   [ClientEvents.whoami]: Empty,
   /** The student is the target, not the actor: hence `targetStudentId` (a `studentId` field is refused as IDENTITY_MISMATCH everywhere). */
   [ClientEvents.attendanceMark]: z
-    .object({ sessionId: Id, targetStudentId: Id, status: AttendanceStatus, reason: z.string().trim().min(1).max(500) })
+    .object({ sessionId: Id, targetStudentId: Id, status: AttendanceStatus, reason: MarkReason })
     .strict(),
   [ClientEvents.historyCourse]: z.object({ courseId: Id }).strict(),
   [ClientEvents.historyMine]: Empty,
@@ -140,11 +140,11 @@ export const ClientPayloads = {
     .strict(),
   [ClientEvents.roomList]: Empty,
   [ClientEvents.roomDelete]: z.object({ roomId: Id }).strict(),
-  [ClientEvents.enrollmentAdd]: z.object({ courseId: Id, email: z.string().trim().toLowerCase().email().max(254) }).strict(),
+  [ClientEvents.enrollmentAdd]: z.object({ courseId: Id, email: Email }).strict(),
   /** The student is the target, not the actor: hence `targetStudentId`. */
   [ClientEvents.enrollmentRemove]: z.object({ courseId: Id, targetStudentId: Id }).strict(),
   [ClientEvents.courseRoster]: z.object({ courseId: Id }).strict(),
-  [ClientEvents.rosterImport]: RosterImportOptions.extend({ csv: z.string().min(1).max(RosterCsvMaxChars) }).strict(),
+  [ClientEvents.rosterImport]: RosterImportOptions.extend({ csv: RosterCsv }).strict(),
   // sign-in security
   [ClientEvents.userSetDisabled]: z.object({ targetUserId: Id, disabled: z.boolean() }).strict(),
   [ClientEvents.deadLetterList]: z.object({ limit: z.number().int().min(1).max(1_000).default(200) }).strict(),

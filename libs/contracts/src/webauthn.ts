@@ -21,7 +21,8 @@ export const RegistrationResponse = z.preprocess(
       .object({
         clientDataJSON: Base64Url(4_096),
         attestationObject: Base64Url(16_384),
-        transports: z.array(z.string().max(32)).max(10).optional(),
+        // Stored with the passkey: tokens such as `internal` or `hybrid`, never control characters.
+        transports: z.array(z.string().max(32).regex(/^[\x21-\x7E]*$/, 'must be a transport name')).max(10).optional(),
         authenticatorData: Base64Url(8_192).optional(),
         publicKey: Base64Url(4_096).optional(),
         publicKeyAlgorithm: z.number().int().optional(),

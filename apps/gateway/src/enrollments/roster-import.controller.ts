@@ -1,10 +1,15 @@
 import { Controller, Headers, HttpCode, Inject, Post, Query, Req } from '@nestjs/common';
 import type { Request } from 'express';
-import { DomainError, ErrorCode, Rpc, RosterCsvMaxChars, RosterImportOptions, authorize, parseOrThrow } from '@classconnect/contracts';
+import { z } from 'zod';
+import { DomainError, ErrorCode, Rpc, RosterCsv, RosterCsvMaxChars, RosterImportOptions, authorize, parseOrThrow } from '@classconnect/contracts';
 import { RpcClient } from '@classconnect/messaging';
 import { newCorrelationId } from '@classconnect/observability';
 import { AuthService, actorOf, bearerToken } from '../auth/auth.service.js';
+import { readTextBody } from '../http/request-body.js';
 import { RosterImportTimeoutMs } from './enrollments.gateway.js';
+
+/** The body as a field, so a refusal names it: "… body must not contain the NUL character". */
+const RosterBody = z.object({ body: RosterCsv });
 
 /**
  * Roster import for IT scripts: `POST /api/courses/import?mode=preview|commit[&courseId=…][&removeMissing=true]`
@@ -40,24 +45,14 @@ export class RosterImportController {
       },
       'import options',
     );
-    const csv = await readText(req, RosterCsvMaxChars);
-    if (!csv.trim()) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'The request body is empty: send the roster file as text/csv.');
+    // Counted in bytes: the file travels on as one NATS message (at most 1 MiB), however many characters it has.
+    const text = await readTextBody(
+      req,
+      RosterCsvMaxChars,
+      `The roster file is too large: at most ${Math.round(RosterCsvMaxChars / 1000)} kB (about 15,000 lines). Split it by course.`,
+    );
+    if (!text.trim()) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'The request body is empty: send the roster file as text/csv.');
+    const csv = parseOrThrow(RosterBody, { body: text }, 'roster file').body;
     return this.rpc.request(Rpc.identityRosterImport, { actor, ...options, csv }, { correlationId: newCorrelationId(), timeoutMs: RosterImportTimeoutMs });
   }
-}
-
-/** Reads the request body as UTF-8 text, refusing one larger than `max` bytes before reading it all. */
-async function readText(req: Request, max: number): Promise<string> {
-  if (typeof req.body === 'string') return req.body; // a body parser already read it
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) {
-      req.destroy();
-      throw new DomainError(ErrorCode.VALIDATION_FAILED, `The roster file is too large: at most ${Math.round(max / 1000)} kB (about 15,000 lines). Split it by course.`);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

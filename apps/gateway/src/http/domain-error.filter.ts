@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { DomainError, ErrorCode, type ErrorBody } from '@classconnect/contracts';
 import { toErrorBody } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
+import { BodyTooLargeError, BodyLimitBytes } from './request-body.js';
 
 const log = createLogger('HttpErrors');
 
@@ -52,16 +53,19 @@ export class DomainErrorFilter implements ExceptionFilter {
     let body: ErrorBody;
     let status: number;
     if (err instanceof HttpException && !(err instanceof DomainError)) {
+      // Express and its body parser: a path with a bad %-escape, a body that is not JSON or is over the limit.
       status = err.getStatus();
       body = status === 404
         ? { code: ErrorCode.NOT_FOUND, message: 'There is no such address in the ClassConnect API.' }
-        : status === 400 || status === 413
-          ? { code: ErrorCode.VALIDATION_FAILED, message: 'The request body is not valid JSON or is too large.' }
-          : toErrorBody(err, log);
+        : status === 413
+          ? { code: ErrorCode.VALIDATION_FAILED, message: `The request body is too large: at most ${BodyLimitBytes / 1024} kB.` }
+          : status === 400
+            ? { code: ErrorCode.VALIDATION_FAILED, message: err.cause instanceof SyntaxError ? 'The request body is not valid JSON.' : 'The request is not valid.' }
+            : toErrorBody(err, log);
       if (body.code === ErrorCode.INTERNAL) status = 500;
     } else {
       body = toErrorBody(err, log);
-      status = httpStatusOf(body.code);
+      status = err instanceof BodyTooLargeError ? 413 : httpStatusOf(body.code);
     }
     if (body.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(body.retryAfterSeconds));
     res.status(status).json({ error: body });

@@ -50,6 +50,41 @@ describe('parseRoster', () => {
   });
 });
 
+describe('text the database cannot hold', () => {
+  it('refuses a line whose cell has a control character, blanking that cell so it reaches no query', () => {
+    const r = parseRoster('email,name,course\nbell@uni.example,Ada\u0007,CS101\nesc@uni.example\u001B,Esc,CS101\ndel@uni.example,Del,CS\u007F101\nnel@uni.example,N\u0085el,CS101\nok@uni.example,Ok,CS101\n');
+    expect(r.lines).toEqual([
+      { line: 2, email: 'bell@uni.example', name: '', courseCode: 'CS101', badText: { column: 'name', message: 'The name contains a control character (U+0007), which cannot be stored: remove it.' } },
+      { line: 3, email: '', name: 'Esc', courseCode: 'CS101', badText: { column: 'email', message: 'The email contains a control character (U+001B), which cannot be stored: remove it.' } },
+      { line: 4, email: 'del@uni.example', name: 'Del', courseCode: '', badText: { column: 'course', message: 'The course code contains a control character (U+007F), which cannot be stored: remove it.' } },
+      { line: 5, email: 'nel@uni.example', name: '', courseCode: 'CS101', badText: { column: 'name', message: 'The name contains a control character (U+0085), which cannot be stored: remove it.' } },
+      { line: 6, email: 'ok@uni.example', name: 'Ok', courseCode: 'CS101' },
+    ]);
+  });
+
+  it('refuses a name longer than an account name may be', () => {
+    const r = parseRoster(`email,name\nlong@uni.example,${'x'.repeat(201)}\nfits@uni.example,${'x'.repeat(100)}   ${'y'.repeat(99)}\n`);
+    expect(r.lines.map((l) => [l.line, l.badText?.column, l.badText?.message])).toEqual([
+      [2, 'name', 'The name is longer than 200 characters.'],
+      [3, undefined, undefined],
+    ]);
+  });
+
+  it('still reads tabs and line breaks inside quoted names as spaces, and composes accents (NFC)', () => {
+    const r = parseRoster('email,name\na@uni.example,"Le\u0301a\tMartin\nDupont"\n');
+    expect(r.lines).toEqual([{ line: 2, email: 'a@uni.example', name: 'Léa Martin Dupont', courseCode: '' }]);
+  });
+
+  it('refuses the whole file when it holds a NUL or a lone surrogate anywhere: it is not text', () => {
+    expect(() => parseRoster('email,name\na@uni.example,Ada\u0000\n')).toThrow(
+      expect.objectContaining({ code: ErrorCode.VALIDATION_FAILED, message: expect.stringContaining('NUL character (U+0000)') }),
+    );
+    expect(() => parseRoster('email,name\na@uni.example,Ada\uD800\n')).toThrow(
+      expect.objectContaining({ code: ErrorCode.VALIDATION_FAILED, message: expect.stringContaining('not valid Unicode text') }),
+    );
+  });
+});
+
 describe('headers and separators', () => {
   it('normalizes header names', () => {
     expect(normalizeHeader(' E-mail ')).toBe('email');

@@ -5,7 +5,7 @@
  * spreadsheets use `;`), quoted fields, Windows line ends and blank lines.
  */
 import { parse } from 'csv-parse/sync';
-import { DomainError, ErrorCode } from '@classconnect/contracts';
+import { ControlCharacter, DomainError, ErrorCode, LoneSurrogate, PersonName } from '@classconnect/contracts';
 
 /** One line of the file with a student on it. Fields are trimmed; missing ones are ''. */
 export interface RosterLine {
@@ -15,7 +15,13 @@ export interface RosterLine {
   name: string;
   /** '' when the file has no course column or the cell is empty. */
   courseCode: string;
+  /**
+   * A cell that cannot be stored (a control character, a name too long): the line is refused with
+   * this reason (BAD_TEXT), and that cell is '' above so it reaches no query.
+   */
+  badText?: { column: TextColumn; message: string };
 }
+export type TextColumn = 'email' | 'name' | 'course';
 
 export interface ParsedRoster {
   lines: RosterLine[];
@@ -56,12 +62,29 @@ export function detectDelimiter(text: string): ',' | ';' | '\t' {
   return ',';
 }
 
+const ColumnWords: Record<TextColumn, string> = { email: 'email', name: 'name', course: 'course code' };
+const NameMax = PersonName.maxLength ?? 200;
+
+/** Why a cell cannot be stored, or undefined. Tabs and line breaks are fine: names fold them into spaces. */
+function textProblem(text: string, column: TextColumn): string | undefined {
+  const control = ControlCharacter.exec(text);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    return `The ${ColumnWords[column]} contains a control character (U+${code}), which cannot be stored: remove it.`;
+  }
+  return undefined;
+}
+
 function invalid(message: string): DomainError {
   return new DomainError(ErrorCode.VALIDATION_FAILED, message);
 }
 
 export function parseRoster(csv: string): ParsedRoster {
   // One line end for everything: Windows (\r\n) and old Mac (\r) files read like the rest.
+  // NUL is refused at the edge too (RosterCsv); a file holding one is not text but a binary file sent by mistake.
+  if (csv.includes('\u0000')) throw invalid('The roster file contains a NUL character (U+0000), so it is not a text file: save it as CSV and try again.');
+  // Only a program can send half of a UTF-16 pair (a file read as UTF-8 never holds one); the CSV reader would turn it into U+FFFD unseen.
+  if (LoneSurrogate.test(csv)) throw invalid('The roster file is not valid Unicode text (it holds half of a character): save it as UTF-8 CSV and try again.');
   const text = csv.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   const delimiter = detectDelimiter(text);
   let records: { record: string[]; raw: string }[];
@@ -104,12 +127,26 @@ export function parseRoster(csv: string): ParsedRoster {
       `The roster file's first line must name its columns, with one called "email" (found: ${header.cells.map((c) => `"${c}"`).join(', ')}).`,
     );
   }
-  const cell = (cells: string[], column: Column) => (index[column] === undefined ? '' : (cells[index[column]!] ?? '').trim());
+  const cell = (cells: string[], column: Column) => (index[column] === undefined ? '' : (cells[index[column]!] ?? '').normalize('NFC').trim());
 
   const lines = nonEmpty.map(({ line, cells }): RosterLine => {
     const full = cell(cells, 'name');
     const name = full || [cell(cells, 'firstName'), cell(cells, 'lastName')].filter(Boolean).join(' ');
-    return { line, email: cell(cells, 'email').toLowerCase(), name: name.replace(/\s+/g, ' '), courseCode: cell(cells, 'course') };
+    const parsed: RosterLine = { line, email: cell(cells, 'email').toLowerCase(), name, courseCode: cell(cells, 'course') };
+    // Judged as written (before white space is folded), in the order the plan reads the cells.
+    const fields: [TextColumn, 'email' | 'name' | 'courseCode'][] = [['email', 'email'], ['course', 'courseCode'], ['name', 'name']];
+    for (const [column, field] of fields) {
+      const message = textProblem(parsed[field], column);
+      if (message === undefined) continue;
+      parsed.badText ??= { column, message };
+      parsed[field] = '';
+    }
+    parsed.name = parsed.name.replace(/\s+/g, ' ');
+    if (parsed.name.length > NameMax) {
+      parsed.badText ??= { column: 'name', message: `The name is longer than ${NameMax} characters.` };
+      parsed.name = '';
+    }
+    return parsed;
   });
   return { lines, hasCourseColumn: index.course !== undefined, delimiter };
 }

@@ -153,3 +153,25 @@ describe('summarySentence', () => {
     expect(summarySentence('preview', s({ errorLines: 2 }))).toBe('Nothing to change: no line can be applied. 2 lines have errors and are not applied.');
   });
 });
+
+describe('planRoster: cells that cannot be stored', () => {
+  const bad = (l: RosterLine, column: 'email' | 'name' | 'course'): RosterLine => ({ ...l, badText: { column, message: `bad ${column}` } });
+
+  it('refuses the line as BAD_TEXT with the parser’s sentence, where that cell is read', () => {
+    n = 1;
+    const plan = planRoster(input([bad(line(''), 'email'), bad(line('new@uni.example', 'New', ''), 'course'), bad(line('other@uni.example', ''), 'name'), line('fine@uni.example')]));
+    expect(plan.errors).toEqual([
+      { line: 2, code: 'BAD_TEXT', message: 'bad email' },
+      { line: 3, code: 'BAD_TEXT', message: 'bad course', email: 'new@uni.example' },
+      { line: 4, code: 'BAD_TEXT', message: 'bad name', email: 'other@uni.example', courseCode: 'CS101' },
+    ]);
+    expect(plan.newAccounts).toEqual([{ email: 'fine@uni.example', name: 'Some One' }]);
+  });
+
+  it('keeps a listed student whose name cell is unreadable when removing the missing ones', () => {
+    n = 1;
+    const plan = planRoster(input([bad(line('enrolled@uni.example', ''), 'name'), line('known@uni.example')], { removeMissing: true }));
+    expect(plan.errors.map((e) => e.code)).toEqual(['BAD_TEXT']);
+    expect(plan.toRemove).toEqual([{ courseId: 'c-cs101', studentId: 's-gone' }]);
+  });
+});

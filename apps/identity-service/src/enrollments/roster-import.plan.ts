@@ -69,8 +69,17 @@ export function planRoster(input: PlanInput): RosterPlan {
     void errors.push({ line, code, message, ...about });
 
   for (const l of input.lines) {
+    // A cell that cannot be stored is reported where that cell is read: an unreadable name still lists the student for removeMissing.
+    if (l.badText?.column === 'email') {
+      fail(l.line, 'BAD_TEXT', l.badText.message);
+      continue;
+    }
     if (!l.email || !Email.safeParse(l.email).success) {
       fail(l.line, 'BAD_EMAIL', l.email ? `“${l.email}” is not an email address.` : 'The email is missing.', l.email ? { email: l.email } : {});
+      continue;
+    }
+    if (l.badText?.column === 'course') {
+      fail(l.line, 'BAD_TEXT', l.badText.message, { email: l.email });
       continue;
     }
     const course = l.courseCode ? input.coursesByCode.get(courseKey(l.courseCode)) : input.defaultCourse;
@@ -97,6 +106,10 @@ export function planRoster(input: PlanInput): RosterPlan {
     let emails = listed.get(course.id);
     if (!emails) listed.set(course.id, (emails = new Set()));
     emails.add(l.email);
+    if (l.badText) {
+      fail(l.line, 'BAD_TEXT', l.badText.message, { email: l.email, courseCode: course.code });
+      continue;
+    }
 
     const user = input.usersByEmail.get(l.email);
     if (user && user.role !== 'student') {

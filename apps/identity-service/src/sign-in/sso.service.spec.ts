@@ -71,6 +71,18 @@ describe('SsoService', () => {
     expect(users).toHaveLength(2);
   });
 
+  it('treats a claim that cannot be stored (a control character) as not given: the name falls back to the email, an email to none', async () => {
+    const { login } = setUp();
+    const named = await login({ issuer: Issuer, subject: 's-9', email: 'nul@uni.test', emailVerified: true, name: 'Bad\u0000Name' });
+    expect(named.user).toMatchObject({ email: 'nul@uni.test', name: 'nul' });
+    expect((await failure(login({ issuer: Issuer, subject: 's-10', email: 'x\u0000@uni.test', emailVerified: true, name: 'X' }))).issues?.[0]?.message).toBe('no-email');
+    const composed = await login({ issuer: Issuer, subject: 's-11', email: 'zoe@uni.test', emailVerified: true, name: ' Zoe\u0308 ' });
+    expect(composed.user.name).toBe('Zoë');
+    const long = await login({ issuer: Issuer, subject: 's-12', email: 'long@uni.test', emailVerified: true, name: `Two\nlines ${'x'.repeat(189)}😀` });
+    expect(long.user.name).toBe(`Two lines ${'x'.repeat(189)}`); // 199 code units: the emoji would not fit whole
+
+  });
+
   it('links an existing account by verified email only', async () => {
     const { login } = setUp();
     expect((await failure(login({ issuer: Issuer, subject: 's-2', email: 'ada@uni.test', emailVerified: false }))).issues?.[0]?.message).toBe('email-taken');

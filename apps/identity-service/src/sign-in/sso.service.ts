@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode, type AuthConfigReply, type SignInReply, type SsoCallbackReply, type SsoStartReply } from '@classconnect/contracts';
+import { ControlCharacter, DomainError, ErrorCode, LoneSurrogate, type AuthConfigReply, type SignInReply, type SsoCallbackReply, type SsoStartReply } from '@classconnect/contracts';
 import type { OidcConfig } from '@classconnect/config';
 import { createLogger } from '@classconnect/observability';
 import type { UserRecord } from '../accounts/user.repository.js';
@@ -94,7 +94,12 @@ export class SsoService {
     return this.signIn.issue(user, 'sso');
   }
 
-  private async match(identity: ProvenIdentity): Promise<UserRecord> {
+  private async match(proven: ProvenIdentity): Promise<UserRecord> {
+    // The provider's claims are text from outside: an email or a name that cannot be stored (a control
+    // character, a lone surrogate) is treated as not given. Nothing stricter: a provider's email may be
+    // one our own forms would not take (an internationalised domain), and it has always been accepted.
+    const { email, name: givenName, ...rest } = proven;
+    const identity: ProvenIdentity = { ...rest, ...(storable(email) ? { email } : {}), ...(storable(givenName) ? { name: givenName } : {}) };
     const linked = await this.accounts.findByExternal(identity);
     if (linked) {
       await this.accounts.link(identity, linked.id);
@@ -112,8 +117,10 @@ export class SsoService {
       this.log.info({ userId: byEmail.id, issuer: identity.issuer }, 'account linked to the identity provider by its verified email');
       return byEmail;
     }
-    const name = identity.name?.trim() || identity.email.split('@')[0]!;
-    const created = await this.accounts.createLinked(identity, identity.email, name.slice(0, 200), this.config.OIDC_DEFAULT_ROLE);
+    // As our own name fields hold it: one line, NFC, at most 200 code units without cutting a character in half.
+    const name =
+      identity.name?.replace(/[\t\n\r]+/g, ' ').normalize('NFC').trim().slice(0, 200).replace(/[\uD800-\uDBFF]$/, '') || identity.email.split('@')[0]!;
+    const created = await this.accounts.createLinked(identity, identity.email, name, this.config.OIDC_DEFAULT_ROLE);
     if (!created) return this.match(identity); // created meanwhile by another sign-in: match again
     this.log.info({ userId: created.id, role: created.role, issuer: identity.issuer }, 'account created by single sign-on');
     return created;
@@ -122,6 +129,10 @@ export class SsoService {
   private requireEnabled(): void {
     if (!this.provider.enabled) throw new DomainError(ErrorCode.SSO_NOT_CONFIGURED, 'Single sign-on is not set up on this server. Sign in with your email and password.');
   }
+}
+
+function storable(text: string | undefined): text is string {
+  return text !== undefined && !ControlCharacter.test(text) && !LoneSurrogate.test(text);
 }
 
 function sameHash(a: Buffer, b: Buffer): boolean {
