@@ -53,7 +53,9 @@ export class FakeStore extends ReportStore {
       return false;
     }
     if (!r || (r.revision ?? 0) !== fromRevision) return false;
-    this.reports.set(id, { ...r, ...update, revision: fromRevision + 1 });
+    const next: StoredReport = { ...r, ...update, revision: fromRevision + 1 };
+    if (!update.incomplete) delete next.incomplete;
+    this.reports.set(id, next);
     return true;
   }
   flags = new Map<string, Map<string, CheckinFlag[]>>();
