@@ -59,9 +59,11 @@ const changed = (sessionId: string, studentId: string, sequence: number) =>
 function serviceWith(
   onClosed: (sessionId: string) => Promise<CloseOutcome>,
   onChanged: (sessionId: string, change: SessionChange) => Promise<ChangeOutcome> = async () => ({ done: true }),
+  built: (sessionId: string) => boolean = () => true,
 ) {
   const store = new RecordingStore();
-  const reports = { onSessionClosed: onClosed, onSessionChanged: onChanged } as unknown as ReportService;
+  const withReports = async (ids: string[]) => new Set(ids.filter(built));
+  const reports = { onSessionClosed: onClosed, onSessionChanged: onChanged, withReports } as unknown as ReportService;
   return { store, service: new ProjectionService(store, reports, new FakeClock()) };
 }
 const built = async (): Promise<CloseOutcome> => ({ done: true, report: {} as never });
@@ -162,6 +164,20 @@ describe('ProjectionService.handleBatch with facts that may come after the repor
     const retry = await service.handleBatch([mark(A), closed(S1), opened(S2), rejected(S2), flagged(S2), rejected(S3), changed(S3, A, 1), flagged(C)]);
     expect(retry.size).toBe(0);
     expect(calls.sort()).toEqual([`by-hand ${S3}`, `facts ${S2}`]);
+  });
+
+  it('leaves out the facts of sessions whose report is not built, asking once for the whole batch', async () => {
+    const calls: string[] = [];
+    const { service } = serviceWith(
+      built,
+      async (sessionId, change) => {
+        calls.push(`${change} ${sessionId}`);
+        return { done: true };
+      },
+      (sessionId) => sessionId === S3,
+    );
+    await service.handleBatch([opened(S2), rejected(S2), rejected(S3)]);
+    expect(calls).toEqual([`facts ${S3}`]);
   });
 
   it('redelivers the facts of a report it could not update, with a growing back-off', async () => {

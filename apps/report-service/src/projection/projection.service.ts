@@ -62,11 +62,13 @@ export class ProjectionService {
       }),
     );
     // After the reports of this batch's closes were tried: a change and the close of its session in
-    // one batch then finds the report built. Facts of a session closed in this batch are left out:
-    // its report, if built, read them.
+    // one batch then finds the report built. Facts of a session closed in this batch are left out
+    // (its report, if built, read them), and so are facts of a session whose report is not built.
+    const facts = [...changes].filter(([sessionId, { change }]) => change === 'facts' && !closes.has(sessionId)).map(([sessionId]) => sessionId);
+    const built = await this.reports.withReports(facts);
     await Promise.all(
       [...changes]
-        .filter(([sessionId, { change }]) => change === 'by-hand' || !closes.has(sessionId))
+        .filter(([sessionId, { change }]) => change === 'by-hand' || built.has(sessionId))
         .map(async ([sessionId, { change, indexes }]) => {
           const delay = await this.updateDelay(sessionId, change, indexes.map((i) => items[i]!));
           if (delay !== undefined) for (const i of indexes) retry.set(i, delay);

@@ -73,6 +73,8 @@ export abstract class ReportStore {
   /** Each student's latest change by hand in the session. */
   abstract overridesOf(sessionId: string): Promise<Map<string, OverrideRecord>>;
   abstract findReport(sessionId: string): Promise<StoredReport | null>;
+  /** The sessions among these whose report is stored. */
+  abstract builtAmong(sessionIds: string[]): Promise<Set<string>>;
   /** Stores the report unless one is already stored; returns the stored one either way. */
   abstract saveReport(report: StoredReport): Promise<StoredReport>;
   abstract markPublished(sessionId: string, at: Date): Promise<void>;

@@ -104,6 +104,15 @@ export class ReportService {
     throw new Error(`report ${sessionId} kept changing under ${UpdateAttempts} updates`);
   }
 
+  /**
+   * The sessions among these whose report is built: one read for a whole batch. Facts about the
+   * others need nothing (onSessionChanged would find no report), which is nearly every session a
+   * batch touches while classes are running.
+   */
+  async withReports(sessionIds: string[]): Promise<Set<string>> {
+    return sessionIds.length ? this.store.builtAmong(sessionIds) : new Set();
+  }
+
   /** Builds and stores a closed session's first report; null while it should wait for what it needs. */
   private async buildFirst(sessionId: string): Promise<StoredReport | null> {
     const session = await this.store.findSession(sessionId);

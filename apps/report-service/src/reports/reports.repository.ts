@@ -107,6 +107,11 @@ export class ReportsRepository extends ReportStore {
     return row ? toStoredReport(row) : null;
   }
 
+  async builtAmong(sessionIds: string[]): Promise<Set<string>> {
+    const rows = (await this.ds.query('SELECT session_id FROM report.reports WHERE session_id = ANY($1::uuid[])', [sessionIds])) as { session_id: string }[];
+    return new Set(rows.map((r) => r.session_id));
+  }
+
   async saveReport(report: StoredReport): Promise<StoredReport> {
     await this.ds.query(
       `INSERT INTO report.reports (session_id, course_id, built_at, present_count, absent_count, rows, incomplete)

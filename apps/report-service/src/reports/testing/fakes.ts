@@ -33,6 +33,9 @@ export class FakeStore extends ReportStore {
   async findReport(id: string) {
     return this.reports.get(id) ?? null;
   }
+  async builtAmong(ids: string[]) {
+    return new Set(ids.filter((id) => this.reports.has(id)));
+  }
   async saveReport(report: StoredReport) {
     this.saves++;
     if (!this.reports.has(report.sessionId)) this.reports.set(report.sessionId, report);
