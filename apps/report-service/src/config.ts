@@ -11,8 +11,14 @@ export const Env = BaseEnv.extend(DatabaseEnv.shape).extend({
   REPORT_CONSUMER_DELIVER: z.enum(['all', 'new']).default('all'),
   REPORT_BATCH_MAX: PositiveInt(256),
   REPORT_BATCH_WAIT_MS: PositiveInt(20),
-  /** How long a closed session waits for the marks its close event lists before the report is built anyway. */
-  REPORT_MARK_WAIT_MS: PositiveInt(60_000),
+  /**
+   * How long a closed session's report waits for the marks its close event lists (and its opening)
+   * when they have not arrived; then it is built anyway, marked incomplete, and rebuilt as they
+   * arrive. A normal close does not wait: its marks are on the stream before it. 3 s covers a
+   * mark whose publish is retried after a hiccup and leaves room in the 5 s from Stop to report;
+   * anything later is a dead letter or an outage, which waiting longer would not fix.
+   */
+  REPORT_MARK_WAIT_MS: PositiveInt(3_000),
   /** Days after a session closes before its detailed check-in evidence is removed (statuses stay). 0: at the next sweep. */
   EVIDENCE_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(365),
   /** How often each instance looks for sessions past the retention period. */

@@ -1,5 +1,5 @@
 import { Fragment, useCallback, useEffect, useState } from 'react';
-import type { AttendanceStatus, ErrorBody, MarkChangeReply, ReportReply, ReportRow, SessionView } from '@classconnect/contracts';
+import type { AttendanceStatus, ErrorBody, MarkChangeReply, ReportIncomplete, ReportReply, ReportRow, SessionView } from '@classconnect/contracts';
 import { ApiError, downloadReportCsv, type Auth } from './api.js';
 import { ReportXlsxButton } from './downloads-ui.js';
 import { errorText, formatTime, statusText, t } from './i18n.js';
@@ -23,6 +23,21 @@ function applyChange(report: ReportReply, change: MarkChangeReply): ReportReply 
     };
   });
   return { ...report, rows };
+}
+
+/** Says the report was built without some events it waited for; it updates itself when they arrive (report:updated). */
+function IncompleteNote({ incomplete }: { incomplete?: ReportIncomplete }) {
+  if (!incomplete) return null;
+  const n = incomplete.missingStudentIds.length;
+  const text =
+    n === 0
+      ? t('reportIncompleteOpened')
+      : [n === 1 ? t('reportIncompleteOne') : t('reportIncompleteMany', { n }), incomplete.openedMissing ? t('reportIncompleteAlsoOpened') : ''].filter(Boolean).join(' ');
+  return (
+    <p className="alert alert-info" role="status" data-testid="report-incomplete">
+      {text}
+    </p>
+  );
 }
 
 /**
@@ -112,6 +127,7 @@ export function Report(props: { live: Live; auth: Auth; session: Pick<SessionVie
         )
       ) : (
         <>
+          <IncompleteNote incomplete={report.incomplete} />
           <div className="tiles tiles-4">
             {Statuses.map((s) => (
               <Tile key={s} kind={s} label={statusText(s)} value={counts[s]} total={report.rows.length} />

@@ -182,6 +182,21 @@ export const MarkChangedV1 = z.object({
   sequence: z.number().int().positive(),
 });
 
+/**
+ * A report built before every event it waits for had arrived: once `REPORT_MARK_WAIT_MS` has passed
+ * after the close, the report is built with what is there and says so. It is rebuilt (report.updated)
+ * as the missing events arrive, late or replayed, and this goes away once nothing is missing.
+ */
+export const ReportIncomplete = z.object({
+  /** EVENTS_MISSING: the wait after the close ran out before the events below arrived. */
+  reason: z.enum(['EVENTS_MISSING']),
+  /** Students the close lists as present whose check-in had not arrived: counted present, without time or proof. */
+  missingStudentIds: z.array(Id),
+  /** The session's opening had not arrived: the enrolled students who did not check in are not in the report yet. */
+  openedMissing: z.boolean(),
+});
+export type ReportIncomplete = z.infer<typeof ReportIncomplete>;
+
 export const ReportUpdatedV1 = z.object({
   sessionId: Id,
   courseId: Id,
@@ -193,6 +208,8 @@ export const ReportUpdatedV1 = z.object({
   /** 1 for the first update after report.ready, then 2, 3, … */
   revision: z.number().int().positive(),
   updatedAt: IsoTime,
+  /** Present while this revision is still built without some events; absent once the report is complete. */
+  incomplete: ReportIncomplete.optional(),
 });
 
 export const ReportReadyV1 = z.object({
@@ -201,6 +218,8 @@ export const ReportReadyV1 = z.object({
   presentCount: z.number().int(),
   absentCount: z.number().int(),
   readyAt: IsoTime,
+  /** Present when the report was built without some events it waited for; report.updated follows as they arrive. */
+  incomplete: ReportIncomplete.optional(),
 });
 
 export const EnrollmentChangedV1 = z.object({

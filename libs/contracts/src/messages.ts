@@ -3,7 +3,7 @@
  * Every request carries the actor the gateway authenticated; services check permissions again.
  */
 import { z } from 'zod';
-import { AttendanceStatus, type CheckinFlag } from './events.js';
+import { AttendanceStatus, type CheckinFlag, type ReportIncomplete } from './events.js';
 import { Actor, ControlCharacter, Email, HumanText, Id, IsoTime, LoneSurrogate, Position, RadiusM, Role, TextWithoutNul } from './primitives.js';
 import { AuthenticationResponse, RegistrationResponse, type AuthenticationOptions, type RegistrationOptions } from './webauthn.js';
 import type { CheckinResult } from './socket.js';
@@ -356,6 +356,8 @@ export interface ReportReply {
   /** Present once the retention period removed the detailed evidence (distances, methods, rejections): statuses and changes stay. */
   evidenceRemoved?: true;
   evidenceRemovedAt?: string;
+  /** Present while the report was built without some events it waited for; a `report:updated` follows as they arrive. */
+  incomplete?: ReportIncomplete;
 }
 
 // ---------- report-service: history ----------

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { RejectionReasonV3 } from './error-codes.js';
 import type { DeadLetterReplayedV1, DeadLetterSummary } from './dead-letters.js';
-import { AttendanceStatus, type CheckinFlag, type SignInRevokedReason } from './events.js';
+import { AttendanceStatus, type CheckinFlag, type ReportIncomplete, type SignInRevokedReason } from './events.js';
 import { CredentialId, DeviceName, LateAfterMinutes, MarkReason, RosterCsv, QrCodeInput, QrOptions, RosterImportOptions, RoomFields, WindowMinutes, exactlyOnePlace } from './messages.js';
 import { Email, Id, Position, RadiusM } from './primitives.js';
 import { AuthenticationResponse, RegistrationResponse } from './webauthn.js';
@@ -263,7 +263,8 @@ export interface ServerPayloads {
   [ServerEvents.sessionClosed]: { sessionId: string; courseId: string; closedAt: string };
   [ServerEvents.rosterUpdate]: RosterUpdate;
   [ServerEvents.checkinResult]: CheckinResult;
-  [ServerEvents.reportReady]: { sessionId: string; courseId: string; presentCount: number; absentCount: number };
+  /** `incomplete`: built without some events it waited for; `report:updated` follows as they arrive. */
+  [ServerEvents.reportReady]: { sessionId: string; courseId: string; presentCount: number; absentCount: number; incomplete?: ReportIncomplete };
   /** To the course's teachers: a status set by hand. */
   [ServerEvents.markChanged]: M.MarkChangeReply & { courseId: string };
   /** To the course's teachers: a built report changed; fetch it again. */
@@ -274,6 +275,8 @@ export interface ServerPayloads {
     absentCount: number;
     counts: Record<AttendanceStatus, number>;
     revision: number;
+    /** Still built without some events (absent: complete). */
+    incomplete?: ReportIncomplete;
   };
   // device binding
   /** To the student's course teachers and to admins: a new passkey waits for approval (ask device:pending for the names). */

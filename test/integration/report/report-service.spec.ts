@@ -108,7 +108,10 @@ describe('report-service', () => {
     await db.query('DROP SCHEMA IF EXISTS report CASCADE');
     // Up, down and up again: the migrations can be reverted and re-applied.
     await migrate(reportDataSourceOptions(databaseUrl));
-    // Check-in flags (the latest)
+    // Incomplete reports (the latest)
+    await revertLast(reportDataSourceOptions(databaseUrl));
+    expect((await db.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_schema = 'report' AND column_name = 'incomplete'`)).rows[0].n).toBe(0);
+    // Check-in flags
     await revertLast(reportDataSourceOptions(databaseUrl));
     expect((await db.query(`SELECT to_regclass('report.checkin_flags') AS t`)).rows[0].t).toBeNull();
     // Evidence retention: its column goes, and marks without evidence get neutral values back.

@@ -176,6 +176,7 @@ export class EventFanout implements OnApplicationShutdown {
       absentCount: e.absentCount,
       counts: e.counts,
       revision: e.revision,
+      ...(e.incomplete ? { incomplete: e.incomplete } : {}),
     });
   }
 
@@ -197,6 +198,7 @@ export class EventFanout implements OnApplicationShutdown {
       courseId: e.courseId,
       presentCount: e.presentCount,
       absentCount: e.absentCount,
+      ...(e.incomplete ? { incomplete: e.incomplete } : {}),
     });
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { EventSubjects, eventTypeOf, type EventData, type EventSubject } from '@classconnect/contracts';
-import { ReportService, type ChangeOutcome, type CloseOutcome } from '../reports/report.service.js';
+import { ReportService, type ChangeOutcome, type CloseOutcome, type SessionChange } from '../reports/report.service.js';
 import { FakeClock } from '../reports/testing/fakes.js';
 import { ProjectionStore, toProjectionBatch, type ProjectionBatch } from './projection-batch.js';
 import { ProjectionService, type IncomingEvent } from './projection.service.js';
@@ -56,9 +56,14 @@ const changed = (sessionId: string, studentId: string, sequence: number) =>
     sequence,
   });
 
-function serviceWith(onClosed: (sessionId: string) => Promise<CloseOutcome>, onChanged: (sessionId: string) => Promise<ChangeOutcome> = async () => ({ done: true })) {
+function serviceWith(
+  onClosed: (sessionId: string) => Promise<CloseOutcome>,
+  onChanged: (sessionId: string, change: SessionChange) => Promise<ChangeOutcome> = async () => ({ done: true }),
+  built: (sessionId: string) => boolean = () => true,
+) {
   const store = new RecordingStore();
-  const reports = { onSessionClosed: onClosed, onMarksChanged: onChanged } as unknown as ReportService;
+  const withReports = async (ids: string[]) => new Set(ids.filter(built));
+  const reports = { onSessionClosed: onClosed, onSessionChanged: onChanged, withReports } as unknown as ReportService;
   return { store, service: new ProjectionService(store, reports, new FakeClock()) };
 }
 const built = async (): Promise<CloseOutcome> => ({ done: true, report: {} as never });
@@ -138,6 +143,49 @@ describe('ProjectionService.handleBatch with changes by hand', () => {
     ]);
     expect(batch.marksV2.map((m) => m.status)).toEqual(['late']);
     expect(batch.marks).toHaveLength(1);
+  });
+});
+
+describe('ProjectionService.handleBatch with facts that may come after the report', () => {
+  const S3 = '10000000-0000-4000-8000-000000000003';
+  const opened = (sessionId: string) =>
+    event(EventSubjects.sessionOpened, { sessionId, courseId: C, courseCode: 'CS101', courseTitle: 'Intro', teacherId: C, openedAt: at, radiusM: 50, enrolledStudentIds: [A, B] });
+  const rejected = (sessionId: string) =>
+    event(EventSubjects.checkinRejected, { submissionId: `rej-${sessionId}`, sessionId, courseId: C, studentId: B, reason: 'OUTSIDE_GEOFENCE', message: 'Too far.', rejectedAt: at });
+  const flagged = (sessionId: string) =>
+    event(EventSubjects.checkinFlagged, { sessionId, courseId: C, studentId: A, submissionId: 'sub-f', flags: [{ code: 'SHARED_DEVICE', detail: 'd' }], flaggedAt: at });
+
+  it('brings each touched session’s report up to date once, as a change by hand when the batch holds one, leaving a session closed in the batch to its close', async () => {
+    const calls: string[] = [];
+    const { service } = serviceWith(built, async (sessionId, change) => {
+      calls.push(`${change} ${sessionId}`);
+      return { done: true };
+    });
+    const retry = await service.handleBatch([mark(A), closed(S1), opened(S2), rejected(S2), flagged(S2), rejected(S3), changed(S3, A, 1), flagged(C)]);
+    expect(retry.size).toBe(0);
+    expect(calls.sort()).toEqual([`by-hand ${S3}`, `facts ${S2}`]);
+  });
+
+  it('leaves out the facts of sessions whose report is not built, asking once for the whole batch', async () => {
+    const calls: string[] = [];
+    const { service } = serviceWith(
+      built,
+      async (sessionId, change) => {
+        calls.push(`${change} ${sessionId}`);
+        return { done: true };
+      },
+      (sessionId) => sessionId === S3,
+    );
+    await service.handleBatch([opened(S2), rejected(S2), rejected(S3)]);
+    expect(calls).toEqual([`facts ${S3}`]);
+  });
+
+  it('redelivers the facts of a report it could not update, with a growing back-off', async () => {
+    const { service } = serviceWith(built, async () => {
+      throw new Error('identity unavailable');
+    });
+    const retry = await service.handleBatch([opened(S2), rejected(S2)]);
+    expect([...retry.keys()]).toEqual([0, 1]);
   });
 });
 

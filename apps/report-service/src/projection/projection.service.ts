@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EventSubjects } from '@classconnect/contracts';
 import { createLogger } from '@classconnect/observability';
 import { Clock } from '../reports/report.ports.js';
-import { ReportService } from '../reports/report.service.js';
+import { ReportService, type SessionChange } from '../reports/report.service.js';
 import { decodeAttendanceEvent, type AttendanceEvent } from './attendance-event.js';
 import { ProjectionStore, toProjectionBatch } from './projection-batch.js';
 
@@ -17,8 +17,10 @@ export interface IncomingEvent {
 
 /**
  * Projects a batch of ATTENDANCE events, then tries to build the report of every session the
- * batch closes. Returns the messages to redeliver later (by index) with their delay; the rest may
- * be acked. If the projection itself fails, it throws and the whole batch is redelivered.
+ * batch closes, then brings the built reports of the other sessions it touches up to date (changes
+ * by hand, and facts that arrived after the report was built). Returns the messages to redeliver
+ * later (by index) with their delay; the rest may be acked. If the projection itself fails, it
+ * throws and the whole batch is redelivered.
  */
 @Injectable()
 export class ProjectionService {
@@ -33,7 +35,7 @@ export class ProjectionService {
   async handleBatch(items: IncomingEvent[]): Promise<Map<number, number>> {
     const events: AttendanceEvent[] = [];
     const closes = new Map<string, number[]>();
-    const changes = new Map<string, number[]>();
+    const changes = new Map<string, { change: SessionChange; indexes: number[] }>();
     items.forEach((item, index) => {
       const decoded = decodeAttendanceEvent(item.subject, item.data);
       if (!decoded.ok) {
@@ -42,13 +44,12 @@ export class ProjectionService {
         return;
       }
       events.push(decoded.event);
-      if (decoded.event.kind === EventSubjects.sessionClosed) {
-        const sessionId = decoded.event.data.sessionId;
-        closes.set(sessionId, [...(closes.get(sessionId) ?? []), index]);
-      }
-      if (decoded.event.kind === EventSubjects.markChanged) {
-        const sessionId = decoded.event.data.sessionId;
-        changes.set(sessionId, [...(changes.get(sessionId) ?? []), index]);
+      const sessionId = decoded.event.data.sessionId;
+      const change = changeOf(decoded.event);
+      if (decoded.event.kind === EventSubjects.sessionClosed) closes.set(sessionId, [...(closes.get(sessionId) ?? []), index]);
+      else if (change) {
+        const seen = changes.get(sessionId);
+        changes.set(sessionId, { change: seen?.change === 'by-hand' ? 'by-hand' : change, indexes: [...(seen?.indexes ?? []), index] });
       }
     });
     if (events.length > 0) await this.store.apply(toProjectionBatch(events), this.clock.now());
@@ -60,24 +61,29 @@ export class ProjectionService {
         if (delay !== undefined) for (const i of indexes) retry.set(i, delay);
       }),
     );
-    // Changes by hand after the reports of this batch's closes were tried: a change and the close
-    // of its session in one batch then finds the report built.
+    // After the reports of this batch's closes were tried: a change and the close of its session in
+    // one batch then finds the report built. Facts of a session closed in this batch are left out
+    // (its report, if built, read them), and so are facts of a session whose report is not built.
+    const facts = [...changes].filter(([sessionId, { change }]) => change === 'facts' && !closes.has(sessionId)).map(([sessionId]) => sessionId);
+    const built = await this.reports.withReports(facts);
     await Promise.all(
-      [...changes].map(async ([sessionId, indexes]) => {
-        const delay = await this.updateDelay(sessionId, indexes.map((i) => items[i]!));
-        if (delay !== undefined) for (const i of indexes) retry.set(i, delay);
-      }),
+      [...changes]
+        .filter(([sessionId, { change }]) => change === 'by-hand' || built.has(sessionId))
+        .map(async ([sessionId, { change, indexes }]) => {
+          const delay = await this.updateDelay(sessionId, change, indexes.map((i) => items[i]!));
+          if (delay !== undefined) for (const i of indexes) retry.set(i, delay);
+        }),
     );
     return retry;
   }
 
-  /** Brings a built report up to date with changes by hand; returns when to try again, or undefined when done. */
-  private async updateDelay(sessionId: string, changes: IncomingEvent[]): Promise<number | undefined> {
+  /** Brings a built report up to date with what the batch wrote; returns when to try again, or undefined when done. */
+  private async updateDelay(sessionId: string, change: SessionChange, events: IncomingEvent[]): Promise<number | undefined> {
     try {
-      const outcome = await this.reports.onMarksChanged(sessionId, changes[0]?.correlationId);
+      const outcome = await this.reports.onSessionChanged(sessionId, change, events[0]?.correlationId);
       return outcome.done ? undefined : outcome.retryInMs;
     } catch (err) {
-      const deliveries = Math.max(...changes.map((c) => c.deliveryCount));
+      const deliveries = Math.max(...events.map((c) => c.deliveryCount));
       this.log.error({ err, sessionId, deliveryCount: deliveries }, 'could not update the report yet; will retry');
       return Math.min(500 * 2 ** Math.min(deliveries, 5), 15_000);
     }
@@ -93,5 +99,25 @@ export class ProjectionService {
       this.log.error({ err, sessionId, deliveryCount: deliveries }, 'could not build the report yet; will retry');
       return Math.min(500 * 2 ** Math.min(deliveries, 5), 15_000);
     }
+  }
+}
+
+/**
+ * What an event changes in its session's report, besides a close. Flags are read with the report,
+ * not stored in it; a verified check-in counts through its mark.
+ */
+function changeOf(event: AttendanceEvent): SessionChange | undefined {
+  switch (event.kind) {
+    case EventSubjects.markChanged:
+      return 'by-hand';
+    case EventSubjects.sessionOpened:
+    case EventSubjects.markRecorded:
+    case EventSubjects.markRecordedV2:
+    case EventSubjects.checkinRejected:
+    case EventSubjects.checkinRejectedV2:
+    case EventSubjects.checkinRejectedV3:
+      return 'facts';
+    default:
+      return undefined;
   }
 }

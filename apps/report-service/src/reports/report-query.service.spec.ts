@@ -51,6 +51,15 @@ describe('ReportQueryService.get', () => {
     await expect(service.get({ userId: '50000000-0000-4000-8000-000000000001', role: 'admin' }, S)).resolves.toMatchObject(expected);
   });
 
+  it('says whether the report is incomplete, and what it was built without', async () => {
+    const missing = '40000000-0000-4000-8000-000000000001';
+    const base = { sessionId: S, courseId: C, builtAt: '2025-03-01T09:50:04.000Z', presentCount: 1, absentCount: 0, rows: [] };
+    store.reports.set(S, { ...base, incomplete: { reason: 'EVENTS_MISSING', missingStudentIds: [missing], openedMissing: false } });
+    await expect(service.get(teacher, S)).resolves.toMatchObject({ incomplete: { reason: 'EVENTS_MISSING', missingStudentIds: [missing], openedMissing: false } });
+    store.reports.set(S, { ...base, revision: 1 });
+    await expect(service.get(teacher, S)).resolves.not.toHaveProperty('incomplete');
+  });
+
   it('shows each student’s check-in flags on their row, also flags found after the report was built', async () => {
     const row = { studentId: '40000000-0000-4000-8000-000000000001', name: 'Ada', email: 'a@x', status: 'present' as const };
     const other = { ...row, studentId: '40000000-0000-4000-8000-000000000002', name: 'Bob' };

@@ -30,6 +30,7 @@ export class ReportQueryService {
       revision: report.revision ?? 0,
       rows: withFlags(report.rows, await this.store.flagsOf(sessionId)),
       ...(report.evidenceRemovedAt ? { evidenceRemoved: true as const, evidenceRemovedAt: report.evidenceRemovedAt } : {}),
+      ...(report.incomplete ? { incomplete: report.incomplete } : {}),
     };
   }
 

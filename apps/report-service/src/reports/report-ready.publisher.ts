@@ -6,7 +6,8 @@ import { ReadyPublisher, type StoredReport } from './report.ports.js';
 
 /**
  * Publishes attendance.report.ready.v1, once per session (the dedup key is the session's), and
- * attendance.report.updated.v1 once per revision of a report changed after it was ready.
+ * attendance.report.updated.v1 once per revision of a report changed after it was ready; each
+ * says what is missing while the report is incomplete.
  */
 @Injectable()
 export class ReportReadyPublisher extends ReadyPublisher {
@@ -23,6 +24,7 @@ export class ReportReadyPublisher extends ReadyPublisher {
         presentCount: report.presentCount,
         absentCount: report.absentCount,
         readyAt: report.builtAt,
+        ...(report.incomplete ? { incomplete: report.incomplete } : {}),
       },
       { dedupKey: `report.ready:${report.sessionId}`, about: report.sessionId, ...(correlationId ? { correlationId } : {}) },
     );
@@ -40,6 +42,7 @@ export class ReportReadyPublisher extends ReadyPublisher {
         counts: countStatuses(report.rows),
         revision,
         updatedAt: new Date().toISOString(),
+        ...(report.incomplete ? { incomplete: report.incomplete } : {}),
       },
       { dedupKey: `report.updated:${report.sessionId}:${revision}`, about: report.sessionId, ...(correlationId ? { correlationId } : {}) },
     );

@@ -1,4 +1,4 @@
-import type { AttendanceStatus, CheckinFlag, ReportRow, UserSummary } from '@classconnect/contracts';
+import type { AttendanceStatus, CheckinFlag, ReportIncomplete, ReportRow, UserSummary } from '@classconnect/contracts';
 
 /** A session as the projection holds it. Fields from session.opened are missing until it arrives. */
 export interface SessionRecord {
@@ -46,18 +46,22 @@ export interface StoredReport {
   absentCount: number;
   rows: ReportRow[];
   publishedAt?: string;
-  /** 0 as built; +1 for each update after a change by hand. */
+  /** 0 as built; +1 for each update after it (a change by hand, or an event that arrived after it was built). */
   revision?: number;
   /** The last revision announced with report.updated (0: none). */
   publishedRevision?: number;
   /** When the retention period removed the detailed evidence. */
   evidenceRemovedAt?: string;
+  /** What was still missing when it was built after its wait; absent once nothing is. */
+  incomplete?: ReportIncomplete;
 }
 
 export interface ReportUpdate {
   rows: ReportRow[];
   presentCount: number;
   absentCount: number;
+  /** What is still missing; absent clears it. */
+  incomplete?: ReportIncomplete;
 }
 
 /** What the report logic reads and writes (Postgres in production, an in-memory fake in unit specs). */
@@ -69,10 +73,12 @@ export abstract class ReportStore {
   /** Each student's latest change by hand in the session. */
   abstract overridesOf(sessionId: string): Promise<Map<string, OverrideRecord>>;
   abstract findReport(sessionId: string): Promise<StoredReport | null>;
+  /** The sessions among these whose report is stored. */
+  abstract builtAmong(sessionIds: string[]): Promise<Set<string>>;
   /** Stores the report unless one is already stored; returns the stored one either way. */
   abstract saveReport(report: StoredReport): Promise<StoredReport>;
   abstract markPublished(sessionId: string, at: Date): Promise<void>;
-  /** Replaces a stored report's rows if its revision is still `fromRevision`; false when another writer got there first. */
+  /** Replaces a stored report's rows and `incomplete` if its revision is still `fromRevision`; false when another writer got there first. */
   abstract updateReport(sessionId: string, fromRevision: number, update: ReportUpdate): Promise<boolean>;
   abstract markUpdatePublished(sessionId: string, revision: number): Promise<void>;
   /** Check-in flags: each flagged student's flags in the session, oldest first. */

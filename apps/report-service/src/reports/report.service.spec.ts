@@ -54,7 +54,7 @@ describe('ReportService.onSessionClosed', () => {
     expect(store.reports.get(S)?.publishedAt).toBeDefined();
   });
 
-  it('builds with what it has after about a minute of waiting', async () => {
+  it('builds with what it has once its wait has run out', async () => {
     clock.advance(60_000);
     const outcome = await service.onSessionClosed(S);
     expect(outcome.done).toBe(true);
@@ -95,7 +95,7 @@ describe('ReportService.onSessionClosed', () => {
   });
 });
 
-describe('ReportService.onMarksChanged', () => {
+describe('ReportService.onSessionChanged (changes by hand)', () => {
   let store: FakeStore;
   let publisher: FakePublisher;
   let service: ReportService;
@@ -122,13 +122,13 @@ describe('ReportService.onMarksChanged', () => {
 
   it('does nothing before the session closes: the report will read the change when it is built', async () => {
     change(students[1]!.id, 1, 'excused', 'Sick');
-    await expect(service.onMarksChanged(S)).resolves.toEqual({ done: true });
+    await expect(service.onSessionChanged(S, 'by-hand')).resolves.toEqual({ done: true });
     expect(store.reports.size).toBe(0);
   });
 
   it('asks again shortly while the closed session’s report is being built', async () => {
     store.sessions.set(S, { ...store.sessions.get(S)!, closedAt: '2025-03-01T09:50:00.000Z' });
-    await expect(service.onMarksChanged(S)).resolves.toEqual({ done: false, retryInMs: MarkRetryMs });
+    await expect(service.onSessionChanged(S, 'by-hand')).resolves.toEqual({ done: false, retryInMs: MarkRetryMs });
   });
 
   it('builds the report with the change when the session closes after it', async () => {
@@ -142,7 +142,7 @@ describe('ReportService.onMarksChanged', () => {
     store.sessions.set(S, { ...store.sessions.get(S)!, closedAt: '2025-03-01T09:50:00.000Z' });
     await service.onSessionClosed(S);
     change(students[0]!.id, 1, 'absent', 'Left after ten minutes');
-    await expect(service.onMarksChanged(S)).resolves.toEqual({ done: true });
+    await expect(service.onSessionChanged(S, 'by-hand')).resolves.toEqual({ done: true });
     const updated = store.reports.get(S)!;
     expect(updated).toMatchObject({ revision: 1, publishedRevision: 1, presentCount: 0, absentCount: 3 });
     expect(updated.rows.find((r) => r.studentId === students[0]!.id)).toMatchObject({
@@ -152,12 +152,12 @@ describe('ReportService.onMarksChanged', () => {
       override: { status: 'absent', reason: 'Left after ten minutes', by: teacherId },
     });
     expect(publisher.updates.map((r) => r.revision)).toEqual([1]);
-    await service.onMarksChanged(S);
+    await service.onSessionChanged(S, 'by-hand');
     expect(store.reports.get(S)!.revision).toBe(1);
     expect(publisher.updates).toHaveLength(1);
     // A later change makes revision 2.
     change(students[2]!.id, 1, 'late', 'Came at 9:40');
-    await service.onMarksChanged(S);
+    await service.onSessionChanged(S, 'by-hand');
     expect(publisher.updates.map((r) => r.revision)).toEqual([1, 2]);
   });
 
@@ -166,8 +166,132 @@ describe('ReportService.onMarksChanged', () => {
     await service.onSessionClosed(S);
     change(students[1]!.id, 1, 'excused', 'Sick');
     store.loseNextUpdate = true;
-    await service.onMarksChanged(S);
+    await service.onSessionChanged(S, 'by-hand');
     expect(store.reports.get(S)!.revision).toBe(2);
     expect(publisher.updates.map((r) => r.revision)).toEqual([2]);
+  });
+});
+
+describe('ReportService: a report never waits forever', () => {
+  let store: FakeStore;
+  let publisher: FakePublisher;
+  let clock: FakeClock;
+  let service: ReportService;
+  const [a, b, c] = students.map((s) => s.id) as [string, string, string];
+  const WaitMs = 3_000;
+  const row = (id: string) => store.reports.get(S)!.rows.find((r) => r.studentId === id);
+
+  beforeEach(() => {
+    store = new FakeStore();
+    publisher = new FakePublisher();
+    clock = new FakeClock();
+    service = new ReportService(store, new FakeDirectory(students), publisher, clock, { REPORT_MARK_WAIT_MS: WaitMs });
+    store.sessions.set(S, {
+      sessionId: S,
+      courseId: C,
+      teacherId: T,
+      openedAt: '2025-03-01T09:00:00.000Z',
+      closedAt: '2025-03-01T09:50:00.000Z',
+      enrolledIds: [a, b, c],
+      presentIds: [a, b],
+      closeSeenAt: clock.now().toISOString(),
+    });
+    store.marks.set(S, [markOf(a)]);
+  });
+
+  /** The close redelivered after the wait ran out: the report is built without b's mark. */
+  async function buildOverdue() {
+    clock.advance(WaitMs);
+    return service.onSessionClosed(S);
+  }
+
+  it('stores and announces a report built after its wait as incomplete, naming the students whose marks had not arrived', async () => {
+    await expect(buildOverdue()).resolves.toMatchObject({ done: true });
+    const report = store.reports.get(S)!;
+    expect(report.incomplete).toEqual({ reason: 'EVENTS_MISSING', missingStudentIds: [b], openedMissing: false });
+    expect(report).toMatchObject({ presentCount: 2, absentCount: 1 });
+    expect(row(b)).toEqual({ studentId: b, name: 'Student B', email: 'b@uni.test', status: 'present' });
+    expect(publisher.published.map((r) => r.incomplete)).toEqual([report.incomplete]);
+  });
+
+  it('rebuilds it under the next revision when the missing mark arrives, announces report.updated, and clears incomplete', async () => {
+    await buildOverdue();
+    store.marks.get(S)!.push(markOf(b));
+    await expect(service.onSessionChanged(S, 'facts')).resolves.toEqual({ done: true });
+    const report = store.reports.get(S)!;
+    expect(report).toMatchObject({ revision: 1, publishedRevision: 1, presentCount: 2, absentCount: 1 });
+    expect(report.incomplete).toBeUndefined();
+    expect(row(b)).toMatchObject({ status: 'present', checkedInAt: '2025-03-01T09:05:00.000Z', distanceM: 5, methods: ['passkey', 'geofence'] });
+    expect(publisher.updates).toHaveLength(1);
+    expect(publisher.updates[0]).toMatchObject({ revision: 1 });
+    expect(publisher.updates[0]!.incomplete).toBeUndefined();
+  });
+
+  it('changes nothing when the late mark is delivered again', async () => {
+    await buildOverdue();
+    store.marks.get(S)!.push(markOf(b));
+    await service.onSessionChanged(S, 'facts');
+    const once = structuredClone(store.reports.get(S));
+    await expect(service.onSessionChanged(S, 'facts')).resolves.toEqual({ done: true });
+    await service.onSessionClosed(S);
+    expect(store.reports.get(S)).toEqual(once);
+    expect(publisher.updates).toHaveLength(1);
+    expect(publisher.published).toHaveLength(1);
+  });
+
+  it('stays incomplete, naming who is still missing, until the last missing event arrives', async () => {
+    store.sessions.set(S, { ...store.sessions.get(S)!, presentIds: [a, b, c] });
+    await buildOverdue();
+    expect(store.reports.get(S)!.incomplete?.missingStudentIds).toEqual([b, c]);
+    store.marks.get(S)!.push(markOf(c));
+    await service.onSessionChanged(S, 'facts');
+    expect(store.reports.get(S)).toMatchObject({ revision: 1, incomplete: { missingStudentIds: [b] } });
+    expect(publisher.updates[0]!.incomplete).toEqual({ reason: 'EVENTS_MISSING', missingStudentIds: [b], openedMissing: false });
+    store.marks.get(S)!.push(markOf(b));
+    await service.onSessionChanged(S, 'facts');
+    expect(store.reports.get(S)!.revision).toBe(2);
+    expect(store.reports.get(S)!.incomplete).toBeUndefined();
+    expect(publisher.updates.map((r) => [r.revision, r.incomplete])).toEqual([
+      [1, { reason: 'EVENTS_MISSING', missingStudentIds: [b], openedMissing: false }],
+      [2, undefined],
+    ]);
+  });
+
+  it('adds the students enrolled when the session.opened it was built without arrives', async () => {
+    store.sessions.set(S, { ...store.sessions.get(S)!, openedAt: undefined, enrolledIds: undefined } as SessionRecord);
+    store.marks.get(S)!.push(markOf(b));
+    await buildOverdue();
+    expect(store.reports.get(S)).toMatchObject({ presentCount: 2, absentCount: 0, incomplete: { missingStudentIds: [], openedMissing: true } });
+    store.sessions.set(S, { ...store.sessions.get(S)!, openedAt: '2025-03-01T09:00:00.000Z', enrolledIds: [a, b, c] });
+    await service.onSessionChanged(S, 'facts');
+    expect(store.reports.get(S)).toMatchObject({ revision: 1, presentCount: 2, absentCount: 1 });
+    expect(store.reports.get(S)!.incomplete).toBeUndefined();
+    expect(row(c)).toMatchObject({ name: 'Student C', status: 'absent' });
+  });
+
+  it('builds a report with nothing missing without incomplete, and a fact after it changes nothing', async () => {
+    store.marks.get(S)!.push(markOf(b));
+    await service.onSessionClosed(S);
+    expect(store.reports.get(S)).not.toHaveProperty('incomplete');
+    expect(publisher.published[0]).not.toHaveProperty('incomplete');
+    await service.onSessionChanged(S, 'facts');
+    expect(store.reports.get(S)!.revision ?? 0).toBe(0);
+    expect(publisher.updates).toHaveLength(0);
+  });
+
+  it('leaves a fact of a closed session whose report is being built to that build, which reads the projection again once stored', async () => {
+    // Nothing to update yet, and no redelivery: the build will see the fact.
+    await expect(service.onSessionChanged(S, 'facts')).resolves.toEqual({ done: true });
+    // The late mark commits while the overdue build is under way, after the build read the marks.
+    const save = store.saveReport.bind(store);
+    store.saveReport = async (report) => {
+      store.marks.get(S)!.push(markOf(b));
+      return save(report);
+    };
+    await buildOverdue();
+    expect(publisher.published[0]!.incomplete?.missingStudentIds).toEqual([b]);
+    expect(store.reports.get(S)).toMatchObject({ revision: 1 });
+    expect(store.reports.get(S)!.incomplete).toBeUndefined();
+    expect(publisher.updates.map((r) => r.revision)).toEqual([1]);
   });
 });

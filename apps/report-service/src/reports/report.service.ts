@@ -3,8 +3,8 @@ import { createLogger } from '@classconnect/observability';
 import { REPORT_CONFIG, type ReportConfig } from '../config.js';
 import type { UserSummary } from '@classconnect/contracts';
 import { buildReport, studentsOf, type BuiltReport } from './report-builder.js';
-import { Clock, ReadyPublisher, ReportStore, UserDirectory, type SessionRecord, type StoredReport } from './report.ports.js';
-import { readiness } from './wait-for-marks.js';
+import { Clock, ReadyPublisher, ReportStore, UserDirectory, type MarkRecord, type ReportUpdate, type SessionRecord, type StoredReport } from './report.ports.js';
+import { incompleteOf, missingFor, readiness } from './wait-for-marks.js';
 
 /** How soon a closed session asks again when marks it waits for have not arrived. */
 export const MarkRetryMs = 500;
@@ -12,14 +12,17 @@ export const MarkRetryMs = 500;
 export type CloseOutcome = { done: true; report: StoredReport } | { done: false; retryInMs: number };
 export type ChangeOutcome = { done: true } | { done: false; retryInMs: number };
 
+/**
+ * What a projected batch wrote about a session, besides its close: `by-hand`, changes of a status
+ * by hand; `facts`, its opening, check-ins or marks (usually before the close; after it when late,
+ * or replayed from the dead letters).
+ */
+export type SessionChange = 'by-hand' | 'facts';
+
 /** How many times a report update is recomputed when another instance updated it meanwhile. */
 const UpdateAttempts = 5;
 
-export interface ReportServiceOptions {
-  maxMarkWaitMs: number;
-}
-
-/** Builds a closed session's report once the projection holds what it needs, stores it once, announces it. */
+/** Builds a closed session's report once the projection holds what it needs, stores it once, announces it, and keeps it up to date. */
 @Injectable()
 export class ReportService {
   private readonly log = createLogger(ReportService.name);
@@ -38,75 +41,108 @@ export class ReportService {
   /**
    * Called after a session.closed event is projected (and again on each redelivery). Safe to call
    * any number of times: the first stored report stands and is announced under one dedup key.
+   * A report still waiting for something it needs is built anyway once `REPORT_MARK_WAIT_MS` has
+   * passed, and records what was missing (`incomplete`).
    */
   async onSessionClosed(sessionId: string, correlationId?: string): Promise<CloseOutcome> {
-    const existing = await this.store.findReport(sessionId);
-    if (existing) return { done: true, report: await this.announce(existing, correlationId) };
-
-    const session = await this.store.findSession(sessionId);
-    if (!session?.closedAt) throw new Error(`session ${sessionId} is not projected as closed`);
-    const marks = await this.store.marksOf(sessionId);
-    const ready = readiness(session, marks, this.clock.now(), this.maxMarkWaitMs);
-    if (ready.kind === 'wait') return { done: false, retryInMs: MarkRetryMs };
-    if (ready.kind === 'overdue') {
-      this.log.warn(
-        { sessionId, missingStudentIds: ready.missingMarks, openedMissing: ready.openedMissing, waitedMs: this.maxMarkWaitMs },
-        `building the report without ${ready.missingMarks.length} mark(s)${ready.openedMissing ? ' and without session.opened' : ''}: ${ready.missingMarks.join(', ')}`,
-      );
-    }
-
-    const built = await this.build(session, (ids) => this.directory.users(ids));
-    const stored = await this.store.saveReport({
-      sessionId,
-      courseId: session.courseId,
-      builtAt: this.clock.now().toISOString(),
-      ...built,
-    });
-    this.log.info({ sessionId, presentCount: stored.presentCount, absentCount: stored.absentCount }, 'report built');
-    return { done: true, report: await this.announce(stored, correlationId) };
+    const stored = (await this.store.findReport(sessionId)) ?? (await this.buildFirst(sessionId));
+    if (!stored) return { done: false, retryInMs: MarkRetryMs };
+    const report = await this.announce(stored, correlationId);
+    // A fact projected while this report was being built found no report to update (see
+    // onSessionChanged), and this build may have read the projection before that fact committed:
+    // an incomplete report reads the projection once more now that it is stored and announced.
+    if (report.incomplete) await this.onSessionChanged(sessionId, 'facts', correlationId);
+    return { done: true, report };
   }
 
   /**
-   * Called after a batch holding changes by hand to this session's marks was projected. Before the
-   * report is built there is nothing to do: it will read the changes. While it is being built (the
-   * session is closed, the report not stored yet) the change is retried shortly. Once it is built,
-   * the report is rebuilt from the projection and, if it changed, stored under the next revision
-   * and announced with report.updated.
+   * Called after a batch that wrote something this session's report reads. Before the report is
+   * built there is nothing to do: it will read it. While it is being built (the session is closed,
+   * the report not stored yet), a change by hand is retried shortly, since the build may have read
+   * the projection before it; a fact is not, since a report built without a fact it waits for is
+   * incomplete and reads the projection again once stored. Once it is built, the report is rebuilt
+   * from the projection and, if it changed, stored under the next revision and announced with
+   * report.updated; an incomplete report says what is still missing, and nothing once complete.
    */
-  async onMarksChanged(sessionId: string, correlationId?: string): Promise<ChangeOutcome> {
+  async onSessionChanged(sessionId: string, change: SessionChange, correlationId?: string): Promise<ChangeOutcome> {
     for (let attempt = 0; attempt < UpdateAttempts; attempt++) {
       const report = await this.store.findReport(sessionId);
       if (!report) {
+        if (change === 'facts') return { done: true };
         const session = await this.store.findSession(sessionId);
         return session?.closedAt ? { done: false, retryInMs: MarkRetryMs } : { done: true };
       }
       const session = await this.store.findSession(sessionId);
       if (!session) throw new Error(`report ${sessionId} has no projected session`);
-      // The people are those of the stored rows: every student a change can name already has one.
+      const marks = await this.store.marksOf(sessionId);
+      // The people are those of the stored rows: only students new to the report are looked up.
       const known = new Map(report.rows.map((r): [string, UserSummary] => [r.studentId, { id: r.studentId, name: r.name, email: r.email, role: 'student' }]));
-      const rebuilt = await this.build(session, async (ids) => {
+      const rebuilt = await this.build(session, marks, async (ids) => {
         const missing = ids.filter((id) => !known.has(id));
         return [...known.values(), ...(missing.length ? await this.directory.users(missing) : [])];
       });
+      // A complete report stays complete; an incomplete one says what is still missing.
+      const incomplete = report.incomplete ? incompleteOf(missingFor(session, marks)) : undefined;
+      const update: ReportUpdate = { ...rebuilt, ...(incomplete ? { incomplete } : {}) };
       const revision = report.revision ?? 0;
-      if (canonical(rebuilt.rows) === canonical(report.rows)) {
-        // Nothing new (a redelivered change): announce the current revision if that was missed.
+      if (canonical(update.rows) === canonical(report.rows) && canonical(incomplete) === canonical(report.incomplete)) {
+        // Nothing new (a redelivery): announce the current revision if that was missed.
         if (revision > (report.publishedRevision ?? 0)) await this.announceUpdate({ ...report, revision }, correlationId);
         return { done: true };
       }
-      if (await this.store.updateReport(sessionId, revision, rebuilt)) {
-        this.log.info({ sessionId, revision: revision + 1, presentCount: rebuilt.presentCount, absentCount: rebuilt.absentCount }, 'report updated after a change by hand');
-        await this.announceUpdate({ ...report, ...rebuilt, revision: revision + 1 }, correlationId);
+      if (await this.store.updateReport(sessionId, revision, update)) {
+        this.log.info(
+          { sessionId, revision: revision + 1, presentCount: rebuilt.presentCount, absentCount: rebuilt.absentCount, change, ...(incomplete ? { incomplete } : {}) },
+          report.incomplete && !incomplete ? 'report complete: the events it was built without arrived' : 'report updated',
+        );
+        const next: StoredReport = { ...report, ...update, revision: revision + 1 };
+        if (!incomplete) delete next.incomplete;
+        await this.announceUpdate(next, correlationId);
         return { done: true };
       }
     }
     throw new Error(`report ${sessionId} kept changing under ${UpdateAttempts} updates`);
   }
 
-  private async build(session: SessionRecord, users: (ids: string[]) => Promise<UserSummary[]>): Promise<BuiltReport> {
+  /**
+   * The sessions among these whose report is built: one read for a whole batch. Facts about the
+   * others need nothing (onSessionChanged would find no report), which is nearly every session a
+   * batch touches while classes are running.
+   */
+  async withReports(sessionIds: string[]): Promise<Set<string>> {
+    return sessionIds.length ? this.store.builtAmong(sessionIds) : new Set();
+  }
+
+  /** Builds and stores a closed session's first report; null while it should wait for what it needs. */
+  private async buildFirst(sessionId: string): Promise<StoredReport | null> {
+    const session = await this.store.findSession(sessionId);
+    if (!session?.closedAt) throw new Error(`session ${sessionId} is not projected as closed`);
+    const marks = await this.store.marksOf(sessionId);
+    const ready = readiness(session, marks, this.clock.now(), this.maxMarkWaitMs);
+    if (ready.kind === 'wait') return null;
+    const incomplete = ready.kind === 'overdue' ? incompleteOf(ready) : undefined;
+    if (incomplete) {
+      this.log.warn(
+        { sessionId, incomplete, waitedMs: this.maxMarkWaitMs },
+        `building the report without ${incomplete.missingStudentIds.length} mark(s)${incomplete.openedMissing ? ' and without session.opened' : ''}: it is stored as incomplete and rebuilt when they arrive`,
+      );
+    }
+    const built = await this.build(session, marks, (ids) => this.directory.users(ids));
+    const stored = await this.store.saveReport({
+      sessionId,
+      courseId: session.courseId,
+      builtAt: this.clock.now().toISOString(),
+      ...built,
+      ...(incomplete ? { incomplete } : {}),
+    });
+    this.log.info({ sessionId, presentCount: stored.presentCount, absentCount: stored.absentCount, incomplete: Boolean(stored.incomplete) }, 'report built');
+    return stored;
+  }
+
+  /** The report of the projection as it stands, from the marks the caller read (so `incomplete` agrees with the rows). */
+  private async build(session: SessionRecord, marks: MarkRecord[], users: (ids: string[]) => Promise<UserSummary[]>): Promise<BuiltReport> {
     const enrolledIds = session.enrolledIds ?? [];
     const presentIds = session.presentIds ?? [];
-    const marks = await this.store.marksOf(session.sessionId);
     const [lastRejections, overrides, people] = await Promise.all([
       this.store.lastRejectionsOf(session.sessionId),
       this.store.overridesOf(session.sessionId),

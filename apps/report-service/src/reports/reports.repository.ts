@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { CheckinFlag, ReportRow } from '@classconnect/contracts';
+import type { CheckinFlag, ReportIncomplete, ReportRow } from '@classconnect/contracts';
 import { withoutEvidenceSql } from '../retention/evidence.sql.js';
 import { ReportStore, type MarkRecord, type OverrideRecord, type ReportUpdate, type SessionRecord, type StoredReport } from './report.ports.js';
 
@@ -29,6 +29,7 @@ interface ReportTableRow {
   revision: number;
   published_revision: number;
   evidence_removed_at?: Date | null;
+  incomplete?: ReportIncomplete | null;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : undefined);
@@ -106,12 +107,17 @@ export class ReportsRepository extends ReportStore {
     return row ? toStoredReport(row) : null;
   }
 
+  async builtAmong(sessionIds: string[]): Promise<Set<string>> {
+    const rows = (await this.ds.query('SELECT session_id FROM report.reports WHERE session_id = ANY($1::uuid[])', [sessionIds])) as { session_id: string }[];
+    return new Set(rows.map((r) => r.session_id));
+  }
+
   async saveReport(report: StoredReport): Promise<StoredReport> {
     await this.ds.query(
-      `INSERT INTO report.reports (session_id, course_id, built_at, present_count, absent_count, rows)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb)
+      `INSERT INTO report.reports (session_id, course_id, built_at, present_count, absent_count, rows, incomplete)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb)
        ON CONFLICT (session_id) DO NOTHING`,
-      [report.sessionId, report.courseId, report.builtAt, report.presentCount, report.absentCount, JSON.stringify(report.rows)],
+      [report.sessionId, report.courseId, report.builtAt, report.presentCount, report.absentCount, JSON.stringify(report.rows), jsonOrNull(report.incomplete)],
     );
     const stored = await this.findReport(report.sessionId);
     if (!stored) throw new Error(`report ${report.sessionId} vanished right after it was stored`);
@@ -127,9 +133,9 @@ export class ReportsRepository extends ReportStore {
       // A rebuild that read the projection just before the evidence sweep must not bring the evidence back.
       `UPDATE report.reports
           SET rows = CASE WHEN evidence_removed_at IS NULL THEN $3::jsonb ELSE ${withoutEvidenceSql('$3::jsonb')} END,
-              present_count = $4, absent_count = $5, revision = revision + 1
+              present_count = $4, absent_count = $5, incomplete = $6::jsonb, revision = revision + 1
         WHERE session_id = $1 AND revision = $2`,
-      [sessionId, fromRevision, JSON.stringify(update.rows), update.presentCount, update.absentCount],
+      [sessionId, fromRevision, JSON.stringify(update.rows), update.presentCount, update.absentCount, jsonOrNull(update.incomplete)],
     )) as [unknown, number];
     return affected === 1;
   }
@@ -166,8 +172,11 @@ function toStoredReport(row: ReportTableRow): StoredReport {
     revision: row.revision,
     publishedRevision: row.published_revision,
     evidenceRemovedAt: iso(row.evidence_removed_at ?? null),
+    incomplete: row.incomplete ?? undefined,
   });
 }
+
+const jsonOrNull = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
 
 function dropUndefined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;

@@ -3,6 +3,7 @@ import { AddStatusesAndChanges1795392000000 } from './1795392000000-add-statuses
 import { IndexReportsForHistory1795478400000 } from './1795478400000-index-reports-for-history.js';
 import { EvidenceRetention1796300000001 } from './1796300000001-evidence-retention.js';
 import { AddCheckinFlags1796400000000 } from './1796400000000-add-checkin-flags.js';
+import { AddReportIncomplete1796500000000 } from './1796500000000-add-report-incomplete.js';
 
 /** Every migration of the `report` schema, oldest first. */
-export const ReportMigrations = [CreateReportSchema1767225600000, AddStatusesAndChanges1795392000000, IndexReportsForHistory1795478400000, EvidenceRetention1796300000001, AddCheckinFlags1796400000000];
+export const ReportMigrations = [CreateReportSchema1767225600000, AddStatusesAndChanges1795392000000, IndexReportsForHistory1795478400000, EvidenceRetention1796300000001, AddCheckinFlags1796400000000, AddReportIncomplete1796500000000];

@@ -33,6 +33,9 @@ export class FakeStore extends ReportStore {
   async findReport(id: string) {
     return this.reports.get(id) ?? null;
   }
+  async builtAmong(ids: string[]) {
+    return new Set(ids.filter((id) => this.reports.has(id)));
+  }
   async saveReport(report: StoredReport) {
     this.saves++;
     if (!this.reports.has(report.sessionId)) this.reports.set(report.sessionId, report);
@@ -53,7 +56,9 @@ export class FakeStore extends ReportStore {
       return false;
     }
     if (!r || (r.revision ?? 0) !== fromRevision) return false;
-    this.reports.set(id, { ...r, ...update, revision: fromRevision + 1 });
+    const next: StoredReport = { ...r, ...update, revision: fromRevision + 1 };
+    if (!update.incomplete) delete next.incomplete;
+    this.reports.set(id, next);
     return true;
   }
   flags = new Map<string, Map<string, CheckinFlag[]>>();
