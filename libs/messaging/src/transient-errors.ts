@@ -1,4 +1,5 @@
 import { NoRespondersError, TimeoutError } from '@nats-io/transport-node';
+import { DomainError, ErrorCode } from '@classconnect/contracts';
 
 /**
  * Network errors of a dependency that is down or restarting: retrying later is the cure, and a
@@ -25,6 +26,8 @@ const TransientMessages =
 export function isTransientError(err: unknown, depth = 0): boolean {
   if (!err || typeof err !== 'object' || depth > 4) return false;
   if (err instanceof NoRespondersError || err instanceof TimeoutError) return true;
+  // Another of our services answered (or nobody did) that it cannot serve right now.
+  if (err instanceof DomainError) return err.code === ErrorCode.SERVICE_UNAVAILABLE;
   const e = err as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown; driverError?: unknown; errors?: unknown };
   if (typeof e.code === 'string' && (NetworkCodes.has(e.code) || PostgresTransient.test(e.code))) return true;
   if (typeof e.name === 'string' && /MaxRetriesPerRequest|NoResponders|ClosedConnection|Draining/.test(e.name)) return true;

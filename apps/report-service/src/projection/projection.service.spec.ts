@@ -1,10 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { EventSubjects, eventTypeOf, type EventData, type EventSubject } from '@classconnect/contracts';
+import { DomainError, ErrorCode, EventSubjects, eventTypeOf, type EventData, type EventSubject } from '@classconnect/contracts';
 import { ReportService, type ChangeOutcome, type CloseOutcome, type SessionChange } from '../reports/report.service.js';
 import { FakeClock } from '../reports/testing/fakes.js';
 import { ProjectionStore, toProjectionBatch, type ProjectionBatch } from './projection-batch.js';
 import { ProjectionService, type IncomingEvent } from './projection.service.js';
 
+/** What RpcClient throws when identity-service does not answer. */
+const unavailable = () => new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'identity unavailable');
 const S1 = '10000000-0000-4000-8000-000000000001';
 const S2 = '10000000-0000-4000-8000-000000000002';
 const C = '20000000-0000-4000-8000-000000000001';
@@ -98,15 +100,22 @@ describe('ProjectionService.handleBatch', () => {
     ]);
   });
 
-  it('retries only the close whose report failed, with a growing back-off', async () => {
+  it('retries only the close whose report failed while identity was unavailable, with a growing back-off', async () => {
     const { service } = serviceWith(async (sessionId) => {
-      if (sessionId === S1) throw new Error('identity unavailable');
+      if (sessionId === S1) throw unavailable();
       return built();
     });
     const first = await service.handleBatch([closed(S1, 1), closed(S2, 1)]);
     const later = await service.handleBatch([closed(S1, 4)]);
     expect([...first.keys()]).toEqual([0]);
     expect(later.get(0)!).toBeGreaterThan(first.get(0)!);
+  });
+
+  it('throws a report failure that is not an outage, so the consumer counts it and sets the close aside after its limit', async () => {
+    const { service } = serviceWith(async () => {
+      throw new Error('a bug in the report builder');
+    });
+    await expect(service.handleBatch([closed(S1, 1)])).rejects.toThrow('a bug in the report builder');
   });
 
   it('throws when the batch cannot be written, so every message of it is redelivered', async () => {
@@ -182,7 +191,7 @@ describe('ProjectionService.handleBatch with facts that may come after the repor
 
   it('redelivers the facts of a report it could not update, with a growing back-off', async () => {
     const { service } = serviceWith(built, async () => {
-      throw new Error('identity unavailable');
+      throw unavailable();
     });
     const retry = await service.handleBatch([opened(S2), rejected(S2)]);
     expect([...retry.keys()]).toEqual([0, 1]);

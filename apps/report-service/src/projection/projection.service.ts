@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventSubjects } from '@classconnect/contracts';
+import { isTransientError, retryDelay } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
 import { Clock } from '../reports/report.ports.js';
 import { ReportService, type SessionChange } from '../reports/report.service.js';
@@ -83,9 +84,7 @@ export class ProjectionService {
       const outcome = await this.reports.onSessionChanged(sessionId, change, events[0]?.correlationId);
       return outcome.done ? undefined : outcome.retryInMs;
     } catch (err) {
-      const deliveries = Math.max(...events.map((c) => c.deliveryCount));
-      this.log.error({ err, sessionId, deliveryCount: deliveries }, 'could not update the report yet; will retry');
-      return Math.min(500 * 2 ** Math.min(deliveries, 5), 15_000);
+      return this.retryIfTransient(err, sessionId, events, 'could not update the report yet; will retry');
     }
   }
 
@@ -95,10 +94,20 @@ export class ProjectionService {
       const outcome = await this.reports.onSessionClosed(sessionId, closes[0]?.correlationId);
       return outcome.done ? undefined : outcome.retryInMs;
     } catch (err) {
-      const deliveries = Math.max(...closes.map((c) => c.deliveryCount));
-      this.log.error({ err, sessionId, deliveryCount: deliveries }, 'could not build the report yet; will retry');
-      return Math.min(500 * 2 ** Math.min(deliveries, 5), 15_000);
+      return this.retryIfTransient(err, sessionId, closes, 'could not build the report yet; will retry');
     }
+  }
+
+  /**
+   * A database or NATS that is down: ask for the message again shortly (not counted as a failure).
+   * Anything else is thrown, so the consumer counts it and, after its limit, sets the message
+   * aside instead of retrying a report that can never be built forever.
+   */
+  private retryIfTransient(err: unknown, sessionId: string, events: IncomingEvent[], what: string): number {
+    if (!isTransientError(err)) throw err;
+    const deliveries = Math.max(...events.map((c) => c.deliveryCount));
+    this.log.warn({ err, sessionId, deliveryCount: deliveries }, what);
+    return retryDelay(deliveries);
   }
 }
 
