@@ -10,20 +10,12 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ClientEvents, ErrorCode, EventSubjects, ServerEvents, type Position, type SignInReply } from '@classconnect/contracts';
 import { EventPublisher, connectNats, type NatsConnection } from '@classconnect/messaging';
-import { EventLog, connectSocket, offsetNorth, request, requestOk, seatClass, startTestSystem, waitFor, type Classroom, type TestSystem } from '@classconnect/testing';
+import { EventLog, connectSocket, handshakeError, offsetNorth, request, requestOk, seatClass, startTestSystem, waitFor, type Classroom, type TestSystem } from '@classconnect/testing';
 import { createAdmin, post, signInHttp } from './support/auth-http.js';
 
 const lectureHall: Position = { latitude: 52.2053, longitude: 0.1218, accuracy: 8 };
 const root = join(import.meta.dirname, '..', '..');
 
-async function handshakeError(url: string, token: string): Promise<string | undefined> {
-  try {
-    (await connectSocket(url, token)).close();
-    return undefined;
-  } catch (err) {
-    return (err as { data?: { code?: string } }).data?.code;
-  }
-}
 
 describe('faults', () => {
   let sys: TestSystem;

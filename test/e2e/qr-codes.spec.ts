@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { ClientEvents, ErrorCode, type CloudEvent, type Position, type QrCodeView, type SessionView } from '@classconnect/contracts';
 import { connectNats, sleep, subscribeEvents, type NatsConnection } from '@classconnect/messaging';
-import { offsetNorth, request, requestOk, seatClass, startTestSystem, type Classroom, type TestSystem } from '@classconnect/testing';
+import { offsetNorth, request, requestOk, seatClass, startTestSystem, type Classroom, type TestSystem, waitFor } from '@classconnect/testing';
 
 const room: Position = { latitude: 48.1374, longitude: 11.5755, accuracy: 10 };
 const inside = () => offsetNorth(room, 8);
@@ -84,7 +84,7 @@ describe('rotating QR codes', () => {
     const result = await a.students[0]!.checkIn(session.sessionId, inside());
     expect(result).toMatchObject({ verdict: 'rejected', reason: ErrorCode.QR_REQUIRED });
     expect(result.message).toMatch(/code shown on the teacher/);
-    await waitFor(() => eventsOf('checkin.rejected.v1', result.submissionId).length === 1);
+    await waitFor(() => eventsOf('checkin.rejected.v1', result.submissionId).length === 1, 'the rejection event', 5_000);
     expect(eventsOf('checkin.rejected.v2', result.submissionId)).toEqual([expect.objectContaining({ data: expect.objectContaining({ reason: 'QR_REQUIRED' }) })]);
     expect(eventsOf('checkin.rejected.v1', result.submissionId)).toEqual([expect.objectContaining({ data: expect.objectContaining({ reason: 'CHALLENGE_NOT_FOUND' }) })]);
   });
@@ -95,7 +95,7 @@ describe('rotating QR codes', () => {
     expect(token).toBe(code.token);
     const result = await a.students[1]!.checkIn(session.sessionId, inside(), { qr: token });
     expect(result).toMatchObject({ verdict: 'accepted' });
-    await waitFor(() => eventsOf('checkin.verified.v1', result.submissionId).length === 1);
+    await waitFor(() => eventsOf('checkin.verified.v1', result.submissionId).length === 1, 'the verified event', 5_000);
     expect(eventsOf('checkin.verified.v1', result.submissionId)[0]!.data).toMatchObject({ methods: ['passkey', 'geofence', 'qr'] });
   });
 
@@ -115,7 +115,7 @@ describe('rotating QR codes', () => {
     });
     const result = await b.students[0]!.checkIn(other.sessionId, inside());
     expect(result).toMatchObject({ verdict: 'accepted' });
-    await waitFor(() => eventsOf('checkin.verified.v1', result.submissionId).length === 1);
+    await waitFor(() => eventsOf('checkin.verified.v1', result.submissionId).length === 1, 'the verified event', 5_000);
     expect(eventsOf('checkin.verified.v1', result.submissionId)[0]!.data).toMatchObject({ methods: ['passkey', 'geofence'] });
   });
 
@@ -135,7 +135,7 @@ describe('rotating QR codes', () => {
     if (wait > 0) await sleep(wait);
     const result = await a.students[5]!.checkIn(session.sessionId, inside(), { qr: early.token });
     expect(result).toMatchObject({ verdict: 'rejected', reason: ErrorCode.QR_EXPIRED });
-    await waitFor(() => eventsOf('checkin.rejected.v1', result.submissionId).length === 1);
+    await waitFor(() => eventsOf('checkin.rejected.v1', result.submissionId).length === 1, 'the rejection event', 5_000);
     expect(eventsOf('checkin.rejected.v1', result.submissionId)[0]!.data).toMatchObject({ reason: 'CHALLENGE_NOT_FOUND' });
     // One push to the student, from v2 (the gateway drops v1's twin of a rejection it pushed from v2).
     await sleep(200);
@@ -168,10 +168,3 @@ describe('rotating QR codes', () => {
   });
 });
 
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for a condition');
-    await sleep(25);
-  }
-}

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Socket } from 'socket.io-client';
 import { ClientEvents, ErrorCode, ServerEvents, type ServerPayloads, type SignInReply } from '@classconnect/contracts';
-import { connectSocket, request, requestOk, startTestSystem, type ClassFixture, type TestSystem } from '@classconnect/testing';
+import { connectSocket, handshakeError, request, requestOk, startTestSystem, type ClassFixture, type TestSystem } from '@classconnect/testing';
 import { createAdmin, eventually, post, signInHttp } from './support/auth-http.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -32,14 +32,6 @@ async function watch(url: string, token: string): Promise<Watched> {
   return { socket, revoked, disconnected, isConnected: () => socket.connected };
 }
 
-async function handshakeError(url: string, token: string): Promise<string | undefined> {
-  try {
-    (await connectSocket(url, token)).close();
-    return undefined;
-  } catch (err) {
-    return (err as { data?: { code?: string } }).data?.code;
-  }
-}
 
 describe('socket revocation', () => {
   let sys: TestSystem;

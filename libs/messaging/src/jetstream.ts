@@ -28,48 +28,27 @@ const DAY_NS = 24 * 60 * 60 * 1_000_000_000;
 /** Creates the streams, or brings their configuration up to date. Safe to run from every service at start. */
 export async function ensureStreams(nc: NatsConnection, replicas = 1): Promise<void> {
   const jsm = await jetstreamManager(nc);
+  // Every stream is on file storage, replicated as configured, and drops a repeated Nats-Msg-Id
+  // within 10 minutes; they differ in what they hold and for how long.
+  const stream = (def: { name: string; subjects: readonly string[] }, retention: RetentionPolicy, maxAgeDays: number) => ({
+    name: def.name,
+    subjects: [...def.subjects],
+    retention,
+    storage: StorageType.File,
+    num_replicas: replicas,
+    max_age: maxAgeDays * DAY_NS,
+    duplicate_window: 10 * 60 * 1_000_000_000,
+  });
   const wanted: (Partial<StreamConfig> & { name: string })[] = [
-    {
-      // The durable record of every attendance fact. Subscribers (LMS, SIS, analytics) read it.
-      name: Streams.attendance.name,
-      subjects: [...Streams.attendance.subjects],
-      retention: RetentionPolicy.Limits,
-      storage: StorageType.File,
-      num_replicas: replicas,
-      max_age: 400 * DAY_NS,
-      duplicate_window: 10 * 60 * 1_000_000_000,
-    },
-    {
-      // Facts about people, courses and enrollments, so other services' views stay current. Public too.
-      name: Streams.directory.name,
-      subjects: [...Streams.directory.subjects],
-      retention: RetentionPolicy.Limits,
-      storage: StorageType.File,
-      num_replicas: replicas,
-      max_age: 400 * DAY_NS,
-      duplicate_window: 10 * 60 * 1_000_000_000,
-    },
-    {
-      // Check-ins waiting for a verdict. Holds raw positions, so each is removed once acked.
-      name: Streams.intake.name,
-      subjects: [...Streams.intake.subjects],
-      retention: RetentionPolicy.Workqueue,
-      storage: StorageType.File,
-      num_replicas: replicas,
-      max_age: DAY_NS,
-      duplicate_window: 10 * 60 * 1_000_000_000,
-    },
-    {
-      // Messages a consumer set aside, with the message itself (a work queue's copy is gone by
-      // then), kept for two weeks: long enough for someone to look, not longer (docs/privacy.md).
-      name: Streams.deadLetter.name,
-      subjects: [...Streams.deadLetter.subjects],
-      retention: RetentionPolicy.Limits,
-      storage: StorageType.File,
-      num_replicas: replicas,
-      max_age: 14 * DAY_NS,
-      duplicate_window: 10 * 60 * 1_000_000_000,
-    },
+    // The durable record of every attendance fact. Subscribers (LMS, SIS, analytics) read it.
+    stream(Streams.attendance, RetentionPolicy.Limits, 400),
+    // Facts about people, courses and enrollments, so other services' views stay current. Public too.
+    stream(Streams.directory, RetentionPolicy.Limits, 400),
+    // Check-ins waiting for a verdict. Holds raw positions, so each is removed once acked.
+    stream(Streams.intake, RetentionPolicy.Workqueue, 1),
+    // Messages a consumer set aside, with the message itself (a work queue's copy is gone by then),
+    // kept for two weeks: long enough for someone to look, not longer.
+    stream(Streams.deadLetter, RetentionPolicy.Limits, 14),
   ];
   for (const cfg of wanted) {
     try {

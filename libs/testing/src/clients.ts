@@ -34,6 +34,16 @@ export async function connectSocket(gatewayUrl: string, token: string | undefine
   return socket;
 }
 
+/** The error code a refused handshake carries, or undefined when the socket connects (it is closed again). */
+export async function handshakeError(gatewayUrl: string, token: string): Promise<string | undefined> {
+  try {
+    (await connectSocket(gatewayUrl, token)).close();
+    return undefined;
+  } catch (err) {
+    return (err as { data?: { code?: string } }).data?.code;
+  }
+}
+
 /** Emits a client event and resolves with its ack. */
 export function request<E extends ClientEvent>(socket: Socket, event: E, payload?: ClientPayload<E> | unknown, timeoutMs = 20_000): Promise<Result<ClientAckData[E]>> {
   return socket.timeout(timeoutMs).emitWithAck(event, payload) as Promise<Result<ClientAckData[E]>>;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { DurableConsumer, connectNats, publishWithRetry, sleep, type ConsumedMessage, type NatsConnection } from '@classconnect/messaging';
+import { waitFor } from '@classconnect/testing';
 
 /** DurableConsumer.startBatch against a real JetStream, on a private stream deleted afterwards. */
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -9,13 +10,6 @@ const run = randomUUID().slice(0, 8);
 const stream = `SPEC_BATCH_${run}`;
 const subjectRoot = `spec-batch-${run}`;
 
-async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 describe('DurableConsumer batch mode', () => {
   let nc: NatsConnection;

@@ -12,6 +12,7 @@ import { ensureDatabase, migrate } from '@classconnect/persistence';
 import { AppModule } from '../../../apps/report-service/src/app.module.js';
 import { Env } from '../../../apps/report-service/src/config.js';
 import { reportDataSourceOptions } from '../../../apps/report-service/src/database/database.js';
+import { waitFor } from '@classconnect/testing';
 
 /**
  * A report never waits forever: report-service in-process against the real Postgres (its own
@@ -40,15 +41,6 @@ const students: UserSummary[] = ['Al', 'Bea', 'Cat'].map((name) => ({ id: random
 const [al, bea, cat] = students as [UserSummary, UserSummary, UserSummary];
 const now = () => new Date().toISOString();
 
-async function waitFor<T>(find: () => T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = find();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
 
 describe('report-service: a report never waits forever', () => {
   let nc: NatsConnection;

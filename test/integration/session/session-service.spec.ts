@@ -21,6 +21,7 @@ import { loadConfig } from '@classconnect/config';
 import { RpcClient, RpcServer, connectNats, subscribeEvents, type NatsConnection } from '@classconnect/messaging';
 import { AppModule } from '../../../apps/session-service/src/app.module.js';
 import { SessionEnv } from '../../../apps/session-service/src/config.js';
+import { waitFor } from '@classconnect/testing';
 
 /**
  * session-service started in-process against the real Redis and NATS, with a fake identity-service
@@ -76,15 +77,6 @@ async function assertNoOtherSessionService(nc: NatsConnection): Promise<void> {
   if (answered) throw new Error(`Something already serves session commands on ${config.NATS_URL}; stop it, or point NATS_URL at a private server.`);
 }
 
-async function waitFor<T>(find: () => T | undefined, what: string, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = find();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('session-service against real Redis and NATS', () => {
   let app: INestApplicationContext;

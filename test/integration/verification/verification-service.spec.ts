@@ -21,7 +21,7 @@ import {
 } from '@classconnect/contracts';
 import { loadConfig } from '@classconnect/config';
 import { RpcClient, RpcServer, connectNats, subscribeEvents, type NatsConnection } from '@classconnect/messaging';
-import { SoftAuthenticator } from '@classconnect/testing';
+import { SoftAuthenticator, waitFor } from '@classconnect/testing';
 import { AppModule } from '../../../apps/verification-service/src/app.module.js';
 import { ChallengeRepository } from '../../../apps/verification-service/src/checkin/challenge.repository.js';
 import { VerdictRepository } from '../../../apps/verification-service/src/checkin/verdict.repository.js';
@@ -87,15 +87,6 @@ class FakeSessionService {
   }
 }
 
-async function waitFor<T>(find: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = find();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('verification-service against real Redis, Postgres and NATS', () => {
   let app: INestApplicationContext;
