@@ -1,10 +1,15 @@
 import { z } from 'zod';
 
+export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+export type LogLevel = z.infer<typeof LogLevel>;
+
 /** Variables every service reads. Each app extends this with its own. */
 export const BaseEnv = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: LogLevel.default('info'),
   NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
+  /** Replicas of the JetStream streams the services create: 1 on one machine, 3 on a production cluster. */
+  NATS_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
 });
 
 export const RedisEnv = z.object({ REDIS_URL: z.string().url().default('redis://127.0.0.1:6379') });

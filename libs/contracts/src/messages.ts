@@ -627,7 +627,7 @@ export interface AuditListReply {
   entries: AuditEntry[];
 }
 
-// ---------- identity-service: rooms, enrollments, roster import (helper A2) ----------
+// ---------- identity-service: rooms, enrollments, roster import ----------
 /** A room's place: the fence's centre when a session is started from the room. Not personal data. */
 export const RoomFields = {
   name: HumanText({ max: 100 }),

@@ -63,9 +63,11 @@ export class ApiController {
   }
 }
 
+/** Answers `/` only when the web client was not built (mountWebClient serves it otherwise). */
 const HOME_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>ClassConnect</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1d2330}code{background:#eef1f6;padding:.1rem .3rem;border-radius:4px}</style></head>
 <body><h1>ClassConnect is running</h1>
-<p>This gateway serves the Socket.IO protocol at <code>/socket.io</code> and a small HTTP API
-(<code>POST /api/auth/sign-in</code>, <code>GET /api/sessions/:id/report</code>, <code>…/report.csv</code>, <code>/health/ready</code>).</p>
-<p>The web client for teachers and students is not built yet; the protocol is described in <code>docs/protocol.md</code>.</p></body></html>`;
+<p>The web client is not built in this installation: run <code>npm run build</code> (or <code>npm start</code>,
+which builds what is missing) and reload.</p>
+<p>Other clients use the Socket.IO protocol at <code>/socket.io</code> and the HTTP API under <code>/api</code>,
+both described in <code>docs/protocol.md</code>; <code>/health/ready</code> says whether this gateway can serve.</p></body></html>`;
