@@ -872,7 +872,7 @@ const fr: Record<Key, string> = {
   deadPartAudit: 'Journal d’audit',
   deadPartEnrollments: 'Listes des séances en cours',
   deadPartFlags: 'Signalements de pointage',
-  deadEvent: 'Évènement',
+  deadEvent: 'Événement',
   deadError: 'Erreur',
   deadTriesOne: '1 essai échoué',
   deadTries: '{n} essais échoués',

@@ -3,7 +3,7 @@
  * handle them several times, oldest first, each with a Replay (after a confirmation) once its cause
  * is fixed. A column of cards on a phone; on a laptop the Replay button sits beside each card.
  */
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { DeadLetterSummary, ErrorBody } from '@classconnect/contracts';
 import { formatDate, formatTime, t } from '../i18n.js';
 import type { Live } from '../live.js';
@@ -131,6 +131,13 @@ function DeadLetterCard({ d, confirming, replaying, busy, outcome, onAsk, onCanc
   const part = partOf(d);
   const event = eventOf(d);
   const when = `${formatDate(d.deadAt)}, ${formatTime(d.deadAt)}`;
+  // The confirmation's buttons go away while replaying: give focus back to Replay once it is over.
+  const replayButton = useRef<HTMLButtonElement>(null);
+  const wasReplaying = useRef(false);
+  useEffect(() => {
+    if (wasReplaying.current && !replaying) replayButton.current?.focus();
+    wasReplaying.current = replaying;
+  }, [replaying]);
   return (
     <li className="admin-item dead-item" aria-labelledby={`${ids}-part`} aria-busy={replaying}>
       <div className="admin-item-main">
@@ -176,7 +183,7 @@ function DeadLetterCard({ d, confirming, replaying, busy, outcome, onAsk, onCanc
             </div>
           </div>
         ) : (
-          <button type="button" className="button button-secondary button-small" onClick={onAsk} disabled={busy} aria-label={t('deadReplayOf', { part: part.text, when })}>
+          <button ref={replayButton} type="button" className="button button-secondary button-small" onClick={onAsk} disabled={busy} aria-label={t('deadReplayOf', { part: part.text, when })}>
             {t('deadReplay')}
           </button>
         )}
