@@ -1,5 +1,5 @@
 /**
- * The administrator's console: People, Courses and the Audit log, as tabs. Mobile-first: every
+ * The administrator's console: People, Courses, Rooms, …, the Audit log and Dead letters, as tabs. Mobile-first: every
  * list is a column of cards on a phone and wraps into rows on a laptop.
  */
 import { useEffect, useState, type KeyboardEvent, type ReactNode } from 'react';
@@ -8,6 +8,7 @@ import type { Auth } from '../api.js';
 import { t } from '../i18n.js';
 import type { Live } from '../live.js';
 import { AuditPanel } from './audit-panel.js';
+import { DeadLettersPanel } from './dead-letters-panel.js';
 import { CoursesPanel } from './courses-panel.js';
 import { PeoplePanel } from './people-panel.js';
 import { PendingDevicesPanel } from '../devices.js';
@@ -32,6 +33,7 @@ function adminTabs(): AdminTab[] {
     { id: 'import', label: t('adminTabImport'), render: (live) => <AllCourses live={live} render={(courses) => <RosterImport live={live} courses={courses} />} /> },
     { id: 'devices', label: t('adminTabDevices'), render: (live) => <PendingDevicesPanel live={live} /> },
     { id: 'audit', label: t('adminTabAudit'), render: (live) => <AuditPanel live={live} /> },
+    { id: 'dead-letters', label: t('adminTabDeadLetters'), render: (live) => <DeadLettersPanel live={live} /> },
   ];
 }
 
