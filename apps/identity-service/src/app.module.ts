@@ -6,7 +6,7 @@ import { AuditModule } from './audit/audit.module.js';
 import { ServiceName, type IdentityConfig } from './config.js';
 import { CoursesModule } from './courses/courses.module.js';
 import { DatabaseModule } from './database/database.module.js';
-import { PeopleModule } from './people/people.module.js';
+import { RepositoriesModule } from './database/repositories.module.js';
 import { EnrollmentsModule } from './enrollments/enrollments.module.js';
 import { RoomsModule } from './rooms/rooms.module.js';
 import { SignInModule } from './sign-in/sign-in.module.js';
@@ -14,22 +14,18 @@ import { SignInModule } from './sign-in/sign-in.module.js';
 @Module({})
 export class AppModule {
   static forRoot(config: IdentityConfig): DynamicModule {
-    const accounts = AccountsModule.forRoot({ tokenSecret: config.AUTH_TOKEN_SECRET, accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
     return {
       module: AppModule,
       imports: [
         MessagingModule.forRoot({ url: config.NATS_URL, name: ServiceName, queue: QueueGroup.identity, source: `/classconnect/${ServiceName}` }),
         DatabaseModule.forRoot(config.DATABASE_URL),
-        accounts,
+        RepositoriesModule,
+        AccountsModule,
+        SignInModule.forRoot(config),
         CoursesModule,
-        // People and courses administration, audit log
-        PeopleModule,
-        AuditModule,
-        // rooms, enrollments and roster import
-        RoomsModule,
         EnrollmentsModule,
-        // sign-in security
-        SignInModule.forRoot(config, accounts),
+        RoomsModule,
+        AuditModule,
       ],
     };
   }

@@ -1,30 +1,12 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import { TokenService } from '@classconnect/auth';
+import { Module } from '@nestjs/common';
 import { AccountsRpc } from './accounts.rpc.js';
 import { AccountsService } from './accounts.service.js';
 import { Argon2PasswordHasher, PasswordHasher } from './password-hasher.js';
-import { PostgresUserRepository, UserRepository } from './user.repository.js';
 
-export interface AccountsOptions {
-  tokenSecret: string;
-  accessTokenTtlSeconds: number;
-}
-
-/** Accounts and sign-in. */
-@Module({})
-export class AccountsModule {
-  static forRoot(opts: AccountsOptions): DynamicModule {
-    return {
-      module: AccountsModule,
-      providers: [
-        { provide: TokenService, useFactory: () => new TokenService(opts.tokenSecret, opts.accessTokenTtlSeconds) },
-        { provide: PasswordHasher, useClass: Argon2PasswordHasher },
-        { provide: UserRepository, useClass: PostgresUserRepository },
-        AccountsService,
-        AccountsRpc,
-      ],
-      // sign-in/ issues tokens for the accounts checked here
-      exports: [TokenService, AccountsService, UserRepository],
-    };
-  }
-}
+/** Accounts: the password check sign-in relies on, lookups by id, and administration (create, change, list). */
+@Module({
+  providers: [{ provide: PasswordHasher, useClass: Argon2PasswordHasher }, AccountsService, AccountsRpc],
+  // sign-in/ checks passwords here before it issues tokens
+  exports: [AccountsService],
+})
+export class AccountsModule {}

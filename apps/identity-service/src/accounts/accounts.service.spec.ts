@@ -1,31 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { DomainError, ErrorCode, type UserSummary } from '@classconnect/contracts';
-import { AccountsService } from './accounts.service.js';
-import { PasswordHasher } from './password-hasher.js';
-import { UserRepository, type UserRecord } from './user.repository.js';
-
-class FakePasswordHasher extends PasswordHasher {
-  readonly verified: string[] = [];
-  async hash(password: string): Promise<string> {
-    return `hash(${password})`;
-  }
-  async verify(hash: string, password: string): Promise<boolean> {
-    this.verified.push(hash);
-    return hash === `hash(${password})`;
-  }
-}
-
-class FakeUserRepository extends UserRepository {
-  constructor(private readonly records: UserRecord[]) {
-    super();
-  }
-  async findByEmail(email: string): Promise<UserRecord | null> {
-    return this.records.find((u) => u.email === email) ?? null;
-  }
-  async findByIds(ids: readonly string[]): Promise<UserSummary[]> {
-    return this.records.filter((u) => ids.includes(u.id)).map(({ id, email, name, role }) => ({ id, email, name, role }));
-  }
-}
+import { DomainError, ErrorCode, type Actor } from '@classconnect/contracts';
+import type { UserRecord } from '../users/user.repository.js';
+import { FakeUserRepository } from '../users/testing/fakes.js';
+import { AccountsService, type EventSink } from './accounts.service.js';
+import { FakePasswordHasher } from './testing/fakes.js';
 
 const ada: UserRecord = {
   id: '5d0c1a52-3f1e-4a8e-9a4e-2b1f0c0d0a01',
@@ -37,10 +15,16 @@ const ada: UserRecord = {
 };
 const gone: UserRecord = { ...ada, id: '5d0c1a52-3f1e-4a8e-9a4e-2b1f0c0d0a02', email: 'gone@uni.test', name: 'Gone Student', role: 'student', disabled: true };
 
-function setUp() {
+const admin: Actor = { userId: '11111111-1111-4111-8111-111111111111', role: 'admin' };
+const teacher: Actor = { userId: '22222222-2222-4222-8222-222222222222', role: 'teacher' };
+const student: Actor = { userId: '33333333-3333-4333-8333-333333333333', role: 'student' };
+
+function setUp(accounts: UserRecord[] = [{ ...ada }, { ...gone }]) {
+  const users = new FakeUserRepository(accounts);
   const hasher = new FakePasswordHasher();
-  const service = new AccountsService(new FakeUserRepository([ada, gone]), hasher);
-  return { service, hasher };
+  const published: { subject: string; data: unknown }[] = [];
+  const events: EventSink = { publish: async (subject, data) => (published.push({ subject, data }), {} as never) };
+  return { users, hasher, published, service: new AccountsService(users, hasher, events) };
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<DomainError> {
@@ -53,7 +37,7 @@ async function failureOf(promise: Promise<unknown>): Promise<DomainError> {
   throw new Error('expected the sign-in to fail');
 }
 
-describe('AccountsService.checkPassword', () => {
+describe('AccountsService: password check', () => {
   it('returns the account for the right password', async () => {
     const { service } = setUp();
     const user = await service.checkPassword({ email: 'ada@uni.test', password: 'right-password' });
@@ -86,10 +70,58 @@ describe('AccountsService.checkPassword', () => {
   });
 });
 
-describe('AccountsService.users', () => {
+describe('AccountsService: lookups', () => {
   it('returns the accounts it knows and leaves unknown ids out', async () => {
     const { service } = setUp();
     const reply = await service.users([ada.id, '5d0c1a52-3f1e-4a8e-9a4e-2b1f0c0d0aff']);
     expect(reply.users).toEqual([{ id: ada.id, email: ada.email, name: ada.name, role: 'teacher' }]);
+  });
+});
+
+describe('AccountsService: administration', () => {
+  it('creates an account (argon2 hash, no password allowed), publishes who did it, and refuses a taken email', async () => {
+    const { users, published, service } = setUp([]);
+    const made = await service.create({ actor: admin, email: 'ada@uni.test', name: 'Ada', role: 'teacher', password: 'long-enough' });
+    expect(made).toMatchObject({ email: 'ada@uni.test', hasPassword: true });
+    expect((await users.findById(made.id))?.passwordHash).toBe('hash(long-enough)');
+    const sso = await service.create({ actor: admin, email: 'sso@uni.test', name: 'Sso', role: 'student' });
+    expect(sso.hasPassword).toBe(false);
+    expect(published).toEqual([
+      { subject: 'directory.account.created.v1', data: expect.objectContaining({ userId: made.id, role: 'teacher', hasPassword: true, changedBy: admin.userId }) },
+      { subject: 'directory.account.created.v1', data: expect.objectContaining({ userId: sso.id, hasPassword: false }) },
+    ]);
+    await expect(service.create({ actor: admin, email: 'ada@uni.test', name: 'Other', role: 'student' })).rejects.toMatchObject({ code: ErrorCode.EMAIL_TAKEN });
+    expect(published).toHaveLength(2);
+  });
+
+  it('lets only admins create or change accounts', async () => {
+    const { service } = setUp([]);
+    for (const actor of [teacher, student]) {
+      await expect(service.create({ actor, email: 'x@uni.test', name: 'X', role: 'admin' })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+      await expect(service.update({ actor, targetUserId: admin.userId, role: 'student' })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+    }
+  });
+
+  it('changes name, role and password, never publishing the password, and refuses unknown accounts and self-demotion', async () => {
+    const { published, service } = setUp([]);
+    const made = await service.create({ actor: admin, email: 'ada@uni.test', name: 'Ada', role: 'student' });
+    const changed = await service.update({ actor: admin, targetUserId: made.id, role: 'teacher', password: 'new-password' });
+    expect(changed).toMatchObject({ role: 'teacher', hasPassword: true });
+    expect(published[1]).toEqual({ subject: 'directory.account.updated.v1', data: expect.objectContaining({ changes: { role: 'teacher', passwordChanged: true } }) });
+    expect(JSON.stringify(published)).not.toContain('new-password');
+    await expect(service.update({ actor: admin, targetUserId: '99999999-9999-4999-8999-999999999999', name: 'N' })).rejects.toMatchObject({ code: ErrorCode.USER_NOT_FOUND });
+    await expect(service.update({ actor: admin, targetUserId: admin.userId, role: 'teacher' })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+    await expect(service.update({ actor: admin, targetUserId: made.id })).rejects.toMatchObject({ code: ErrorCode.VALIDATION_FAILED });
+  });
+
+  it('lets teachers look up students only, by a search of 3 characters, 20 at most; students not at all', async () => {
+    const { users, service } = setUp([]);
+    await service.list({ actor: teacher, query: 'okafor', limit: 200, offset: 0 });
+    expect(users.searches.at(-1)).toEqual({ query: 'okafor', role: 'student', limit: 20, offset: 0 });
+    await expect(service.list({ actor: teacher, query: 'ok', limit: 10, offset: 0 })).rejects.toMatchObject({ code: ErrorCode.VALIDATION_FAILED });
+    await expect(service.list({ actor: teacher, query: 'okafor', role: 'teacher', limit: 10, offset: 0 })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+    await expect(service.list({ actor: student, query: 'okafor', limit: 10, offset: 0 })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+    await service.list({ actor: admin, role: 'teacher', limit: 100, offset: 5 });
+    expect(users.searches.at(-1)).toEqual({ query: undefined, role: 'teacher', limit: 100, offset: 5 });
   });
 });

@@ -1,14 +1,39 @@
-import { randomBytes } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode, type SignInRequest, type UsersReply } from '@classconnect/contracts';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  DomainError,
+  ErrorCode,
+  EventSubjects,
+  authorize,
+  type AccountView,
+  type CreateUserRequest,
+  type ListUsersRequest,
+  type SignInRequest,
+  type UpdateUserRequest,
+  type UserListReply,
+  type UsersReply,
+} from '@classconnect/contracts';
+import { EventPublisher } from '@classconnect/messaging';
+import { UserRepository, type AccountChanges, type UserRecord } from '../users/user.repository.js';
 import { PasswordHasher } from './password-hasher.js';
-import { UserRepository, type UserRecord } from './user.repository.js';
+
+/** The part of EventPublisher this service uses, so tests can pass a fake. */
+export type EventSink = Pick<EventPublisher, 'publish'>;
+
+/** The shortest search a teacher may run, and the most matches they get: enough to find a student, not to copy the directory. */
+export const TeacherLookup = { minQueryLength: 3, maxResults: 20 } as const;
 
 /** The one answer to every failed sign-in: it never says whether the account exists or is disabled. */
 export function invalidCredentials(): DomainError {
   return new DomainError(ErrorCode.INVALID_CREDENTIALS, 'The email or password is not correct.');
 }
 
+/**
+ * Accounts: the password check sign-in relies on, the lookups other services make, and
+ * administration — create (with or without a password), change, list. Teachers may look up
+ * students by name or email, to add them to a course they teach. Every change is published on the
+ * DIRECTORY stream, which the audit log records.
+ */
 @Injectable()
 export class AccountsService {
   /**
@@ -18,8 +43,9 @@ export class AccountsService {
   private readonly dummyHash: Promise<string>;
 
   constructor(
-    private readonly accounts: UserRepository,
-    private readonly passwords: PasswordHasher,
+    @Inject(UserRepository) private readonly accounts: UserRepository,
+    @Inject(PasswordHasher) private readonly passwords: PasswordHasher,
+    @Inject(EventPublisher) private readonly events: EventSink,
   ) {
     this.dummyHash = passwords.hash(randomBytes(32).toString('base64url'));
     this.dummyHash.catch(() => undefined); // surfaced on first use, not as an unhandled rejection
@@ -38,5 +64,80 @@ export class AccountsService {
 
   async users(userIds: readonly string[]): Promise<UsersReply> {
     return { users: await this.accounts.findByIds(userIds) };
+  }
+
+  async create(req: CreateUserRequest, correlationId?: string): Promise<AccountView> {
+    authorize(req.actor, 'user.manage');
+    const passwordHash = req.password ? await this.passwords.hash(req.password) : null;
+    const account = await this.accounts.create({ email: req.email, name: req.name, role: req.role, passwordHash });
+    if (!account) throw new DomainError(ErrorCode.EMAIL_TAKEN, `An account with the email ${req.email} already exists.`);
+    await this.events.publish(
+      EventSubjects.accountCreated,
+      {
+        userId: account.id,
+        email: account.email,
+        name: account.name,
+        role: account.role,
+        hasPassword: account.hasPassword,
+        changedBy: req.actor.userId,
+        changedAt: new Date().toISOString(),
+      },
+      { dedupKey: `account.created:${account.id}`, about: account.id, correlationId },
+    );
+    return account;
+  }
+
+  async update(req: UpdateUserRequest, correlationId?: string): Promise<AccountView> {
+    authorize(req.actor, 'user.manage');
+    if (req.name === undefined && req.role === undefined && req.password === undefined) {
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Nothing to change: give a new name, role or password.');
+    }
+    if (req.targetUserId === req.actor.userId && req.role !== undefined && req.role !== req.actor.role) {
+      // An admin who demotes themselves may leave the university without anyone to undo it.
+      throw new DomainError(ErrorCode.FORBIDDEN, 'You cannot change your own role; ask another administrator.');
+    }
+    const changes: AccountChanges = {
+      ...(req.name !== undefined ? { name: req.name } : {}),
+      ...(req.role !== undefined ? { role: req.role } : {}),
+      ...(req.password !== undefined ? { passwordHash: await this.passwords.hash(req.password) } : {}),
+    };
+    const account = await this.accounts.update(req.targetUserId, changes);
+    if (!account) throw new DomainError(ErrorCode.USER_NOT_FOUND, 'There is no such account.');
+    await this.events.publish(
+      EventSubjects.accountUpdated,
+      {
+        userId: account.id,
+        changes: {
+          ...(req.name !== undefined ? { name: req.name } : {}),
+          ...(req.role !== undefined ? { role: req.role } : {}),
+          ...(req.password !== undefined ? { passwordChanged: true as const } : {}),
+        },
+        changedBy: req.actor.userId,
+        changedAt: new Date().toISOString(),
+      },
+      { dedupKey: `account.updated:${account.id}:${randomUUID()}`, about: account.id, correlationId },
+    );
+    return account;
+  }
+
+  /**
+   * Admins (scope any): every account, filtered and paged. Teachers (scope own-course): students
+   * only, and only by a search of at least 3 characters, at most 20 matches — enough to find the
+   * student they want to add to their course, not to browse the directory.
+   */
+  async list(req: ListUsersRequest): Promise<UserListReply> {
+    const scope = authorize(req.actor, 'user.read');
+    if (scope === 'any') return this.accounts.search({ query: req.query || undefined, role: req.role, limit: req.limit, offset: req.offset });
+    if (req.role !== undefined && req.role !== 'student') {
+      throw new DomainError(ErrorCode.FORBIDDEN, 'Teachers can look up students only.');
+    }
+    if (!req.query || req.query.length < TeacherLookup.minQueryLength) {
+      throw new DomainError(
+        ErrorCode.VALIDATION_FAILED,
+        `Type at least ${TeacherLookup.minQueryLength} letters of the student’s name or email to look them up.`,
+        [{ path: 'query', message: `must be at least ${TeacherLookup.minQueryLength} characters for a teacher` }],
+      );
+    }
+    return this.accounts.search({ query: req.query, role: 'student', limit: Math.min(req.limit, TeacherLookup.maxResults), offset: req.offset });
   }
 }

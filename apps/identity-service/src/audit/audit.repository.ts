@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuditEntry } from '@classconnect/contracts';
+import type { Queryable } from '../database/queryable.js';
 import type { AuditRecord } from './audit-entry.js';
 
 export interface AuditQuery {
@@ -11,12 +12,10 @@ export interface AuditQuery {
   targetId?: string;
 }
 
-/** The audit log and the names its sentences use. A port, so the service can be tested with a fake. */
+/** The audit log (the names its sentences use come from the users' and courses' repositories). A port, so the service can be tested with a fake. */
 export abstract class AuditRepository {
   /** Records an entry once per source event; false when it was already recorded. */
   abstract record(record: AuditRecord & { summary: string; names: Record<string, string> }): Promise<boolean>;
-  /** Names of these accounts and courses (unknown ids are left out). */
-  abstract names(userIds: readonly string[], courseIds: readonly string[]): Promise<{ users: Map<string, string>; courses: Map<string, string> }>;
   /** Newest first. */
   abstract list(query: AuditQuery): Promise<AuditEntry[]>;
 }
@@ -34,11 +33,9 @@ interface AuditRow {
   names: Record<string, string>;
 }
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 @Injectable()
 export class PostgresAuditRepository extends AuditRepository {
-  constructor(private readonly db: DataSource) {
+  constructor(@Inject(DataSource) private readonly db: Queryable) {
     super();
   }
 
@@ -51,15 +48,6 @@ export class PostgresAuditRepository extends AuditRepository {
       [r.sourceEventId, r.at, r.actorId, r.action, r.targetType, r.targetId, r.summary, JSON.stringify(r.details), JSON.stringify(r.names)],
     );
     return rows.length > 0;
-  }
-
-  async names(userIds: readonly string[], courseIds: readonly string[]) {
-    const valid = (ids: readonly string[]) => [...new Set(ids.filter((id) => uuid.test(id)))];
-    const [users, courses]: [{ id: string; name: string }[], { id: string; name: string }[]] = await Promise.all([
-      valid(userIds).length ? this.db.query('SELECT id, name FROM identity.users WHERE id = ANY($1::uuid[])', [valid(userIds)]) : [],
-      valid(courseIds).length ? this.db.query('SELECT id, code AS name FROM identity.courses WHERE id = ANY($1::uuid[])', [valid(courseIds)]) : [],
-    ]);
-    return { users: new Map(users.map((u) => [u.id, u.name])), courses: new Map(courses.map((c) => [c.id, c.name])) };
   }
 
   async list(q: AuditQuery): Promise<AuditEntry[]> {

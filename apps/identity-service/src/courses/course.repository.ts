@@ -1,22 +1,119 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { CourseReply, CourseSummary, RosterReply } from '@classconnect/contracts';
+import type { CourseReply, CourseSummary, CourseView } from '@classconnect/contracts';
+import { updatedRows, validUuids, type Queryable } from '../database/queryable.js';
 
-export type RosterStudent = RosterReply['students'][number];
+/** Which courses a list shows: every one, those a user teaches, or those a user is enrolled in. */
+export type CourseFilter = { kind: 'all' } | { kind: 'teaching' | 'enrolled'; userId: string };
 
-/** Reads courses, who teaches them and who is enrolled. A port, so services can use a fake. */
+export interface NewCourse {
+  code: string;
+  title: string;
+  term: string | null;
+}
+
+/**
+ * Every query on identity.courses and identity.course_teachers: the catalogue as administrators
+ * manage it and each role lists it, the lookups other services and roster imports make, and the
+ * command line's writes. A port, so services can be tested with courses/testing/fakes.ts.
+ */
 export abstract class CourseRepository {
+  // The catalogue
+  /** The new course, or null when another course has this code. */
+  abstract create(course: { code: string; title: string; term: string }): Promise<CourseView | null>;
+  /** The changed course, or null when there is no such course. */
+  abstract update(courseId: string, changes: { title?: string; term?: string }): Promise<CourseView | null>;
+  /** Replaces the course's teachers; null when there is no such course. */
+  abstract setTeachers(courseId: string, teacherIds: readonly string[]): Promise<CourseView | null>;
+  abstract list(filter: CourseFilter): Promise<CourseView[]>;
+
+  // Lookups
   /** Courses the user teaches or is enrolled in, each with the user's relation to it. */
   abstract coursesOf(userId: string): Promise<CourseSummary[]>;
-  abstract findCourse(courseId: string): Promise<CourseReply | null>;
-  /** Enrolled students sorted by name; null when the course does not exist. */
-  abstract roster(courseId: string): Promise<RosterStudent[] | null>;
+  /** The course with its teachers' ids (sorted), or null. */
+  abstract find(courseId: string): Promise<CourseReply | null>;
+  /** Courses whose code is among these (compared in upper case), with their teachers' ids. */
+  abstract findByCodes(codes: readonly string[]): Promise<CourseReply[]>;
+  abstract exists(courseId: string): Promise<boolean>;
+  /** Codes of these courses; ids that are unknown or not uuids are left out. */
+  abstract codes(ids: readonly string[]): Promise<Map<string, string>>;
+
+  // The command line
+  /** Creates the course, or updates the one with the same code. Returns its id. */
+  abstract upsert(course: NewCourse): Promise<string>;
+  abstract addTeacher(courseId: string, teacherId: string): Promise<void>;
+}
+
+interface CourseRow {
+  id: string;
+  code: string;
+  title: string;
+  term: string | null;
+  teachers: { id: string; name: string }[];
+  student_count: string | number;
+}
+
+const SelectViews = `
+  SELECT c.id, c.code, c.title, c.term,
+         coalesce((SELECT json_agg(json_build_object('id', u.id, 'name', u.name) ORDER BY u.name, u.id)
+                     FROM identity.course_teachers t JOIN identity.users u ON u.id = t.teacher_id
+                    WHERE t.course_id = c.id), '[]'::json) AS teachers,
+         (SELECT count(*) FROM identity.enrollments e WHERE e.course_id = c.id) AS student_count
+    FROM identity.courses c`;
+
+function toView(row: CourseRow): CourseView {
+  return { id: row.id, code: row.code, title: row.title, term: row.term, teachers: row.teachers, studentCount: Number(row.student_count) };
 }
 
 @Injectable()
 export class PostgresCourseRepository extends CourseRepository {
-  constructor(private readonly db: DataSource) {
+  constructor(@Inject(DataSource) private readonly db: Queryable) {
     super();
+  }
+
+  async create(c: { code: string; title: string; term: string }): Promise<CourseView | null> {
+    const rows: { id: string }[] = await this.db.query(
+      'INSERT INTO identity.courses (code, title, term) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING RETURNING id',
+      [c.code, c.title, c.term],
+    );
+    return rows[0] ? this.view(rows[0].id) : null;
+  }
+
+  async update(courseId: string, c: { title?: string; term?: string }): Promise<CourseView | null> {
+    const rows = updatedRows<{ id: string }>(
+      await this.db.query('UPDATE identity.courses SET title = coalesce($2, title), term = coalesce($3, term) WHERE id = $1 RETURNING id', [
+        courseId,
+        c.title ?? null,
+        c.term ?? null,
+      ]),
+    );
+    return rows[0] ? this.view(courseId) : null;
+  }
+
+  async setTeachers(courseId: string, teacherIds: readonly string[]): Promise<CourseView | null> {
+    const found = await this.db.transaction(async (tx) => {
+      // Locks the course row, so two concurrent changes of its teachers apply one after the other.
+      const rows: unknown[] = await tx.query('SELECT 1 FROM identity.courses WHERE id = $1 FOR UPDATE', [courseId]);
+      if (rows.length === 0) return false;
+      await tx.query('DELETE FROM identity.course_teachers WHERE course_id = $1 AND NOT (teacher_id = ANY($2::uuid[]))', [courseId, [...teacherIds]]);
+      await tx.query('INSERT INTO identity.course_teachers (course_id, teacher_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING', [
+        courseId,
+        [...new Set(teacherIds)],
+      ]);
+      return true;
+    });
+    return found ? this.view(courseId) : null;
+  }
+
+  async list(filter: CourseFilter): Promise<CourseView[]> {
+    const where =
+      filter.kind === 'all'
+        ? ''
+        : filter.kind === 'teaching'
+          ? 'WHERE EXISTS (SELECT 1 FROM identity.course_teachers t WHERE t.course_id = c.id AND t.teacher_id = $1)'
+          : 'WHERE EXISTS (SELECT 1 FROM identity.enrollments e WHERE e.course_id = c.id AND e.student_id = $1)';
+    const rows: CourseRow[] = await this.db.query(`${SelectViews} ${where} ORDER BY c.code`, filter.kind === 'all' ? [] : [filter.userId]);
+    return rows.map(toView);
   }
 
   coursesOf(userId: string): Promise<CourseSummary[]> {
@@ -33,27 +130,54 @@ export class PostgresCourseRepository extends CourseRepository {
     );
   }
 
-  async findCourse(courseId: string): Promise<CourseReply | null> {
-    const rows: CourseReply[] = await this.db.query(
+  async find(courseId: string): Promise<CourseReply | null> {
+    return (await this.withTeacherIds('c.id = $1', [courseId]))[0] ?? null;
+  }
+
+  findByCodes(codes: readonly string[]): Promise<CourseReply[]> {
+    if (codes.length === 0) return Promise.resolve([]);
+    return this.withTeacherIds('upper(c.code) = ANY($1::text[])', [[...new Set(codes.map((c) => c.toUpperCase()))]]);
+  }
+
+  async exists(courseId: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query('SELECT 1 FROM identity.courses WHERE id = $1', [courseId]);
+    return rows.length > 0;
+  }
+
+  async codes(ids: readonly string[]): Promise<Map<string, string>> {
+    const valid = validUuids(ids);
+    const rows: { id: string; name: string }[] = valid.length ? await this.db.query('SELECT id, code AS name FROM identity.courses WHERE id = ANY($1::uuid[])', [valid]) : [];
+    return new Map(rows.map((c) => [c.id, c.name]));
+  }
+
+  async upsert(course: NewCourse): Promise<string> {
+    const rows: { id: string }[] = await this.db.query(
+      `INSERT INTO identity.courses (code, title, term) VALUES ($1, $2, $3)
+       ON CONFLICT (code) DO UPDATE SET title = EXCLUDED.title, term = EXCLUDED.term
+       RETURNING id`,
+      [course.code, course.title, course.term],
+    );
+    return rows[0]!.id;
+  }
+
+  async addTeacher(courseId: string, teacherId: string): Promise<void> {
+    await this.db.query('INSERT INTO identity.course_teachers (course_id, teacher_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [courseId, teacherId]);
+  }
+
+  private async view(courseId: string): Promise<CourseView | null> {
+    const rows: CourseRow[] = await this.db.query(`${SelectViews} WHERE c.id = $1`, [courseId]);
+    return rows[0] ? toView(rows[0]) : null;
+  }
+
+  /** Roster imports (by code) and other services (by id) read the same shape; teacher ids come sorted. */
+  private withTeacherIds(where: string, params: unknown[]): Promise<CourseReply[]> {
+    return this.db.query(
       `SELECT c.id, c.code, c.title,
               coalesce(array_agg(t.teacher_id::text ORDER BY t.teacher_id) FILTER (WHERE t.teacher_id IS NOT NULL), '{}') AS "teacherIds"
          FROM identity.courses c LEFT JOIN identity.course_teachers t ON t.course_id = c.id
-        WHERE c.id = $1
+        WHERE ${where}
         GROUP BY c.id`,
-      [courseId],
-    );
-    return rows[0] ?? null;
-  }
-
-  async roster(courseId: string): Promise<RosterStudent[] | null> {
-    const exists: unknown[] = await this.db.query('SELECT 1 FROM identity.courses WHERE id = $1', [courseId]);
-    if (exists.length === 0) return null;
-    return this.db.query(
-      `SELECT u.id, u.name, u.email
-         FROM identity.enrollments e JOIN identity.users u ON u.id = e.student_id
-        WHERE e.course_id = $1
-        ORDER BY u.name, u.email`,
-      [courseId],
+      params,
     );
   }
 }

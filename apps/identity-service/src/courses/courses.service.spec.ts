@@ -1,43 +1,93 @@
 import { describe, expect, it } from '@jest/globals';
-import { ErrorCode, type CourseReply, type CourseSummary } from '@classconnect/contracts';
-import { CourseRepository, type RosterStudent } from './course.repository.js';
-import { CoursesService } from './courses.service.js';
+import { ErrorCode, type Actor } from '@classconnect/contracts';
+import { FakeEnrollmentRepository } from '../enrollments/testing/fakes.js';
+import { FakeUserRepository } from '../users/testing/fakes.js';
+import { CoursesService, type EventSink } from './courses.service.js';
+import { FakeCourseRepository } from './testing/fakes.js';
 
-const courseId = '0b7c2a10-1111-4c5d-8e9f-000000000001';
+const admin: Actor = { userId: '11111111-1111-4111-8111-111111111111', role: 'admin' };
+const teacher: Actor = { userId: '22222222-2222-4222-8222-222222222222', role: 'teacher' };
+const student: Actor = { userId: '33333333-3333-4333-8333-333333333333', role: 'student' };
 const missingId = '0b7c2a10-1111-4c5d-8e9f-0000000000ff';
 
-class FakeCourseRepository extends CourseRepository {
-  async coursesOf(userId: string): Promise<CourseSummary[]> {
-    return userId === 'ada' ? [{ id: courseId, code: 'CS101', title: 'Computing', relation: 'teacher' }] : [];
-  }
-  async findCourse(id: string): Promise<CourseReply | null> {
-    return id === courseId ? { id, code: 'CS101', title: 'Computing', teacherIds: ['ada'] } : null;
-  }
-  async roster(id: string): Promise<RosterStudent[] | null> {
-    return id === courseId ? [{ id: 's1', name: 'Amara Okafor', email: 'amara@uni.test' }] : null;
-  }
+function setUp() {
+  const users = new FakeUserRepository([
+    { id: teacher.userId, email: 'ada@uni.test', name: 'Ada Lovelace', role: 'teacher', passwordHash: null, disabled: false },
+    { id: student.userId, email: 'amara@uni.test', name: 'Amara Okafor', role: 'student', passwordHash: null, disabled: false },
+  ]);
+  const enrollments = new FakeEnrollmentRepository(users);
+  const courses = new FakeCourseRepository(users, enrollments);
+  const published: { subject: string; data: Record<string, unknown> }[] = [];
+  const events: EventSink = { publish: async (subject, data) => (published.push({ subject, data: data as Record<string, unknown> }), {} as never) };
+  return { courses, enrollments, published, service: new CoursesService(courses, users, enrollments, events) };
 }
 
-describe('CoursesService', () => {
-  const service = new CoursesService(new FakeCourseRepository());
+describe('CoursesService: lookups for other services', () => {
+  function withCourse() {
+    const s = setUp();
+    const courseId = s.courses.add({ code: 'CS101', title: 'Computing', teacherIds: [teacher.userId] });
+    s.enrollments.pairs.push({ courseId, studentId: student.userId });
+    return { ...s, courseId };
+  }
 
   it("lists a user's courses with the relation", async () => {
-    await expect(service.coursesOf('ada')).resolves.toEqual({
+    const { service, courseId } = withCourse();
+    await expect(service.coursesOf(teacher.userId)).resolves.toEqual({
       courses: [{ id: courseId, code: 'CS101', title: 'Computing', relation: 'teacher' }],
     });
-    await expect(service.coursesOf('someone-else')).resolves.toEqual({ courses: [] });
+    await expect(service.coursesOf(admin.userId)).resolves.toEqual({ courses: [] });
   });
 
   it('returns a course, or COURSE_NOT_FOUND', async () => {
-    await expect(service.course(courseId)).resolves.toMatchObject({ code: 'CS101', teacherIds: ['ada'] });
+    const { service, courseId } = withCourse();
+    await expect(service.course(courseId)).resolves.toMatchObject({ code: 'CS101', teacherIds: [teacher.userId] });
     await expect(service.course(missingId)).rejects.toMatchObject({ code: ErrorCode.COURSE_NOT_FOUND });
   });
 
   it('returns the roster of a course, or COURSE_NOT_FOUND', async () => {
+    const { service, courseId } = withCourse();
     await expect(service.roster(courseId)).resolves.toEqual({
       courseId,
-      students: [{ id: 's1', name: 'Amara Okafor', email: 'amara@uni.test' }],
+      students: [{ id: student.userId, name: 'Amara Okafor', email: 'amara@uni.test' }],
     });
     await expect(service.roster(missingId)).rejects.toMatchObject({ code: ErrorCode.COURSE_NOT_FOUND });
+  });
+});
+
+describe('CoursesService: the catalogue', () => {
+  it('creates, changes and staffs a course, publishing each change with who made it', async () => {
+    const { published, service } = setUp();
+    const { id: courseId } = await service.create({ actor: admin, code: 'BIO210', title: 'Biology', term: '2026 autumn' });
+    await service.update({ actor: admin, courseId, title: 'Molecular biology' });
+    await service.setTeachers({ actor: admin, courseId, teacherIds: [teacher.userId] });
+    expect(published.map((p) => [p.subject, p.data.change, p.data.changedBy])).toEqual([
+      ['directory.course.changed.v1', 'created', admin.userId],
+      ['directory.course.changed.v1', 'updated', admin.userId],
+      ['directory.course.changed.v1', 'teachers-set', admin.userId],
+    ]);
+    expect(published[2]!.data).toMatchObject({ code: 'BIO210', title: 'Molecular biology', teacherIds: [teacher.userId] });
+  });
+
+  it('refuses a taken code, an unknown course, non-teacher accounts as teachers, and non-admins', async () => {
+    const { published, service } = setUp();
+    const { id: courseId } = await service.create({ actor: admin, code: 'BIO210', title: 'Biology', term: 'x' });
+    await expect(service.create({ actor: admin, code: 'BIO210', title: 'Again', term: 'x' })).rejects.toMatchObject({ code: ErrorCode.COURSE_CODE_TAKEN });
+    await expect(service.update({ actor: admin, courseId: student.userId, title: 'x' })).rejects.toMatchObject({ code: ErrorCode.COURSE_NOT_FOUND });
+    await expect(service.setTeachers({ actor: admin, courseId, teacherIds: [student.userId] })).rejects.toMatchObject({ code: ErrorCode.NOT_A_TEACHER });
+    for (const actor of [teacher, student]) {
+      await expect(service.create({ actor, code: 'NEW', title: 'x', term: 'x' })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+      await expect(service.setTeachers({ actor, courseId, teacherIds: [] })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+    }
+    expect(published).toHaveLength(1);
+  });
+
+  it('lists every course for admins, the taught ones for teachers, the attended ones for students', async () => {
+    const { courses, service } = setUp();
+    for (const actor of [admin, teacher, student]) await service.list(actor);
+    expect(courses.filters).toEqual([
+      { kind: 'all' },
+      { kind: 'teaching', userId: teacher.userId },
+      { kind: 'enrolled', userId: student.userId },
+    ]);
   });
 });

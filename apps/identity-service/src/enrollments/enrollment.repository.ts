@@ -1,59 +1,46 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Queryable } from '../provisioning/provisioning.repository.js';
-import { returned } from '../rooms/room.repository.js';
-import type { PlanCourse, PlanUser } from './roster-import.plan.js';
+import { updatedRows, type Queryable } from '../database/queryable.js';
 
-export interface StudentRow {
-  id: string;
-  email: string;
-  name: string;
-  role: PlanUser['role'];
-}
 export interface EnrollmentPair {
   courseId: string;
   studentId: string;
 }
 
+/** An enrolled student as a roster lists them. */
+export interface RosterStudent {
+  id: string;
+  name: string;
+  email: string;
+}
+
 /**
- * Enrollments in Postgres, read and written with set-based statements: a roster file of any size
- * costs the same few round trips. Works on a DataSource or inside a transaction.
+ * Every query on identity.enrollments, read and written with set-based statements: a roster file
+ * of any size costs the same few round trips. A port; the Postgres one works on the DataSource or
+ * inside a transaction (database/directory-transactions.ts).
  */
-export class EnrollmentStore {
-  constructor(private readonly db: Queryable) {}
-
-  async course(courseId: string): Promise<PlanCourse | null> {
-    return (await this.courses('c.id = $1', [courseId]))[0] ?? null;
-  }
-
-  /** Courses whose code is among these (compared in upper case). */
-  coursesByCodes(codes: readonly string[]): Promise<PlanCourse[]> {
-    if (codes.length === 0) return Promise.resolve([]);
-    return this.courses('upper(c.code) = ANY($1::text[])', [[...new Set(codes.map((c) => c.toUpperCase()))]]);
-  }
-
-  private courses(where: string, params: unknown[]): Promise<PlanCourse[]> {
-    return this.db.query(
-      `SELECT c.id, c.code, c.title,
-              coalesce(array_agg(t.teacher_id::text) FILTER (WHERE t.teacher_id IS NOT NULL), '{}') AS "teacherIds"
-         FROM identity.courses c LEFT JOIN identity.course_teachers t ON t.course_id = c.id
-        WHERE ${where}
-        GROUP BY c.id`,
-      params,
-    );
-  }
-
-  usersByEmails(emails: readonly string[]): Promise<StudentRow[]> {
-    if (emails.length === 0) return Promise.resolve([]);
-    return this.db.query('SELECT id, email, name, role FROM identity.users WHERE email = ANY($1::text[])', [[...new Set(emails)]]);
-  }
-
-  async userById(id: string): Promise<StudentRow | null> {
-    const rows: StudentRow[] = await this.db.query('SELECT id, email, name, role FROM identity.users WHERE id = $1', [id]);
-    return rows[0] ?? null;
-  }
-
+export abstract class EnrollmentRepository {
   /** Every enrollment of these courses, with the student's email. */
+  abstract enrollmentsOf(courseIds: readonly string[]): Promise<(EnrollmentPair & { email: string })[]>;
+  /** Adds the enrollments; returns those that were not there yet. */
+  abstract enroll(pairs: readonly EnrollmentPair[]): Promise<EnrollmentPair[]>;
+  /** Removes the enrollments; returns those that were there. */
+  abstract unenroll(pairs: readonly EnrollmentPair[]): Promise<EnrollmentPair[]>;
+  /** The command line: enrolls the students in batches; those already enrolled stay as they are. */
+  abstract enrollStudents(courseId: string, studentIds: readonly string[]): Promise<void>;
+  /** Enrolled students sorted by name (one row per enrollment, with the student's name and email). */
+  abstract roster(courseId: string): Promise<RosterStudent[]>;
+}
+
+/** How many rows one INSERT of the command line carries. */
+const BatchSize = 1_000;
+
+@Injectable()
+export class PostgresEnrollmentRepository extends EnrollmentRepository {
+  constructor(@Inject(DataSource) private readonly db: Queryable) {
+    super();
+  }
+
   enrollmentsOf(courseIds: readonly string[]): Promise<(EnrollmentPair & { email: string })[]> {
     if (courseIds.length === 0) return Promise.resolve([]);
     return this.db.query(
@@ -64,19 +51,6 @@ export class EnrollmentStore {
     );
   }
 
-  /** Creates student accounts without a password; emails that already have an account are left as they are. */
-  async createStudents(accounts: readonly { email: string; name: string }[]): Promise<{ id: string; email: string }[]> {
-    if (accounts.length === 0) return [];
-    return this.db.query(
-      `INSERT INTO identity.users (email, name, role, password_hash)
-       SELECT email, name, 'student', NULL FROM unnest($1::text[], $2::text[]) AS a (email, name)
-       ON CONFLICT (email) DO NOTHING
-       RETURNING id, email`,
-      [accounts.map((a) => a.email), accounts.map((a) => a.name)],
-    );
-  }
-
-  /** Adds the enrollments; returns those that were not there yet. */
   async enroll(pairs: readonly EnrollmentPair[]): Promise<EnrollmentPair[]> {
     if (pairs.length === 0) return [];
     return this.db.query(
@@ -88,10 +62,9 @@ export class EnrollmentStore {
     );
   }
 
-  /** Removes the enrollments; returns those that were there. */
   async unenroll(pairs: readonly EnrollmentPair[]): Promise<EnrollmentPair[]> {
     if (pairs.length === 0) return [];
-    return returned<EnrollmentPair>(
+    return updatedRows<EnrollmentPair>(
       await this.db.query(
         `DELETE FROM identity.enrollments e
           USING unnest($1::uuid[], $2::uuid[]) AS gone (course_id, student_id)
@@ -102,8 +75,18 @@ export class EnrollmentStore {
     );
   }
 
-  /** Enrolled students sorted by name. */
-  roster(courseId: string): Promise<{ id: string; name: string; email: string }[]> {
+  async enrollStudents(courseId: string, studentIds: readonly string[]): Promise<void> {
+    for (let start = 0; start < studentIds.length; start += BatchSize) {
+      await this.db.query(
+        `INSERT INTO identity.enrollments (course_id, student_id)
+         SELECT $1, unnest($2::uuid[])
+         ON CONFLICT DO NOTHING`,
+        [courseId, studentIds.slice(start, start + BatchSize)],
+      );
+    }
+  }
+
+  roster(courseId: string): Promise<RosterStudent[]> {
     return this.db.query(
       `SELECT u.id, u.name, u.email
          FROM identity.enrollments e JOIN identity.users u ON u.id = e.student_id
@@ -111,17 +94,5 @@ export class EnrollmentStore {
         ORDER BY u.name, u.email`,
       [courseId],
     );
-  }
-}
-
-/** The store on the service's pool, and transactions on it. */
-@Injectable()
-export class EnrollmentRepository extends EnrollmentStore {
-  constructor(private readonly ds: DataSource) {
-    super(ds);
-  }
-
-  transaction<T>(work: (store: EnrollmentStore) => Promise<T>): Promise<T> {
-    return this.ds.transaction((tx) => work(new EnrollmentStore(tx)));
   }
 }

@@ -10,19 +10,19 @@ import {
   type CourseRosterRequest,
   type EnrollmentChangeReply,
   type RemoveEnrollmentRequest,
+  type UserSummary,
 } from '@classconnect/contracts';
+import { CourseRepository } from '../courses/course.repository.js';
+import { courseNotFound } from '../courses/courses.service.js';
+import { UserRepository } from '../users/user.repository.js';
 import { EnrollmentEvents } from './enrollment-events.js';
-import { EnrollmentRepository, type EnrollmentStore, type StudentRow } from './enrollment.repository.js';
+import { EnrollmentRepository } from './enrollment.repository.js';
 import { mayManage, type PlanCourse } from './roster-import.plan.js';
 
-export function courseNotFound(): DomainError {
-  return new DomainError(ErrorCode.COURSE_NOT_FOUND, 'There is no such course.');
-}
-
 /** The course, if the actor may change its roster (admins: any course; teachers: their own). */
-export async function manageableCourse(store: EnrollmentStore, actor: Actor, courseId: string, what: string): Promise<PlanCourse> {
+export async function manageableCourse(courses: CourseRepository, actor: Actor, courseId: string, what: string): Promise<PlanCourse> {
   authorize(actor, 'enrollment.manage');
-  const course = await store.course(courseId);
+  const course = await courses.find(courseId);
   if (!course) throw courseNotFound();
   if (!mayManage(actor, course)) throw new DomainError(ErrorCode.NOT_COURSE_TEACHER, `You do not teach ${course.code}, so you cannot ${what}.`);
   return course;
@@ -32,13 +32,15 @@ export async function manageableCourse(store: EnrollmentStore, actor: Actor, cou
 @Injectable()
 export class EnrollmentsService {
   constructor(
-    @Inject(EnrollmentRepository) private readonly store: EnrollmentRepository,
+    @Inject(EnrollmentRepository) private readonly enrollments: EnrollmentRepository,
+    @Inject(CourseRepository) private readonly courses: CourseRepository,
+    @Inject(UserRepository) private readonly users: UserRepository,
     @Inject(EnrollmentEvents) private readonly events: EnrollmentEvents,
   ) {}
 
   async add(req: AddEnrollmentRequest, correlationId?: string): Promise<EnrollmentChangeReply> {
-    const course = await manageableCourse(this.store, req.actor, req.courseId, 'change its roster');
-    const [user] = await this.store.usersByEmails([req.email]);
+    const course = await manageableCourse(this.courses, req.actor, req.courseId, 'change its roster');
+    const [user] = await this.users.findByEmails([req.email]);
     if (!user) {
       throw new DomainError(
         ErrorCode.ACCOUNT_NOT_FOUND,
@@ -46,7 +48,7 @@ export class EnrollmentsService {
       );
     }
     requireStudent(user);
-    const added = await this.store.enroll([{ courseId: course.id, studentId: user.id }]);
+    const added = await this.enrollments.enroll([{ courseId: course.id, studentId: user.id }]);
     if (added.length > 0) {
       await this.events.publish([{ ...added[0]!, change: 'added' }], { via: 'manual', changedBy: req.actor.userId, batchId: randomUUID(), correlationId });
     }
@@ -54,10 +56,10 @@ export class EnrollmentsService {
   }
 
   async remove(req: RemoveEnrollmentRequest, correlationId?: string): Promise<EnrollmentChangeReply> {
-    const course = await manageableCourse(this.store, req.actor, req.courseId, 'change its roster');
-    const user = await this.store.userById(req.studentId);
+    const course = await manageableCourse(this.courses, req.actor, req.courseId, 'change its roster');
+    const user = await this.users.findById(req.studentId);
     if (!user) throw new DomainError(ErrorCode.ACCOUNT_NOT_FOUND, 'There is no such student.');
-    const removed = await this.store.unenroll([{ courseId: course.id, studentId: user.id }]);
+    const removed = await this.enrollments.unenroll([{ courseId: course.id, studentId: user.id }]);
     if (removed.length > 0) {
       await this.events.publish([{ ...removed[0]!, change: 'removed' }], { via: 'manual', changedBy: req.actor.userId, batchId: randomUUID(), correlationId });
     }
@@ -65,12 +67,12 @@ export class EnrollmentsService {
   }
 
   async roster(req: CourseRosterRequest): Promise<CourseRosterReply> {
-    const course = await manageableCourse(this.store, req.actor, req.courseId, 'read its roster');
-    return { courseId: course.id, courseCode: course.code, courseTitle: course.title, students: await this.store.roster(course.id) };
+    const course = await manageableCourse(this.courses, req.actor, req.courseId, 'read its roster');
+    return { courseId: course.id, courseCode: course.code, courseTitle: course.title, students: await this.enrollments.roster(course.id) };
   }
 }
 
-function requireStudent(user: StudentRow): void {
+function requireStudent(user: UserSummary): void {
   if (user.role !== 'student') {
     throw new DomainError(
       ErrorCode.NOT_A_STUDENT,

@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { authorize, type RosterImportReply, type RosterImportRequest, type RosterImportSummary } from '@classconnect/contracts';
 import { createLogger } from '@classconnect/observability';
+import { DirectoryTransactions, type DirectoryRepositories } from '../database/directory-transactions.js';
+import { CourseRepository } from '../courses/course.repository.js';
+import { UserRepository } from '../users/user.repository.js';
 import { EnrollmentEvents, type EnrollmentChange } from './enrollment-events.js';
-import { EnrollmentRepository, type EnrollmentStore } from './enrollment.repository.js';
+import { EnrollmentRepository } from './enrollment.repository.js';
 import { manageableCourse } from './enrollments.service.js';
 import { parseRoster } from './roster-import.parser.js';
 import { courseKey, planRoster, summarySentence, type PlanCourse, type PlanUser, type RosterPlan } from './roster-import.plan.js';
@@ -21,7 +24,10 @@ export class RosterImportService {
   private readonly log = createLogger(RosterImportService.name);
 
   constructor(
-    @Inject(EnrollmentRepository) private readonly store: EnrollmentRepository,
+    @Inject(UserRepository) private readonly users: UserRepository,
+    @Inject(CourseRepository) private readonly courses: CourseRepository,
+    @Inject(EnrollmentRepository) private readonly enrollments: EnrollmentRepository,
+    @Inject(DirectoryTransactions) private readonly transactions: DirectoryTransactions,
     @Inject(EnrollmentEvents) private readonly events: EnrollmentEvents,
   ) {}
 
@@ -30,18 +36,18 @@ export class RosterImportService {
     const started = performance.now();
     const parsed = parseRoster(req.csv);
     if (req.mode === 'preview') {
-      const plan = await this.plan(this.store, req, parsed.lines);
+      const plan = await this.plan({ users: this.users, courses: this.courses, enrollments: this.enrollments }, req, parsed.lines);
       return reply(req, plan, planSummary(plan), false);
     }
-    const { plan, summary, changes } = await this.store.transaction(async (tx) => {
+    const { plan, summary, changes } = await this.transactions.run(async (tx) => {
       const plan = await this.plan(tx, req, parsed.lines);
       // Accounts first (emails another import created a moment ago are simply found), then ids for every email.
-      const created = await tx.createStudents(plan.newAccounts);
+      const created = await tx.users.createStudents(plan.newAccounts);
       const emails = [...new Set(plan.toEnroll.map((e) => e.email))];
-      const users = await tx.usersByEmails(emails);
+      const users = await tx.users.findByEmails(emails);
       const idOf = new Map(users.filter((u) => u.role === 'student').map((u) => [u.email, u.id]));
-      const added = await tx.enroll(plan.toEnroll.flatMap((e) => (idOf.has(e.email) ? [{ courseId: e.courseId, studentId: idOf.get(e.email)! }] : [])));
-      const removed = await tx.unenroll(plan.toRemove);
+      const added = await tx.enrollments.enroll(plan.toEnroll.flatMap((e) => (idOf.has(e.email) ? [{ courseId: e.courseId, studentId: idOf.get(e.email)! }] : [])));
+      const removed = await tx.enrollments.unenroll(plan.toRemove);
       const changes: EnrollmentChange[] = [...added.map((a) => ({ ...a, change: 'added' as const })), ...removed.map((r) => ({ ...r, change: 'removed' as const }))];
       const summary: RosterImportSummary = {
         ...planSummary(plan),
@@ -62,13 +68,13 @@ export class RosterImportService {
   }
 
   /** Reads what the plan needs in four queries, whatever the file's size. */
-  private async plan(store: EnrollmentStore, req: RosterImportRequest, lines: ReturnType<typeof parseRoster>['lines']): Promise<RosterPlan> {
-    const defaultCourse = req.courseId ? await manageableCourse(store, req.actor, req.courseId, 'import its roster') : undefined;
+  private async plan(repos: DirectoryRepositories, req: RosterImportRequest, lines: ReturnType<typeof parseRoster>['lines']): Promise<RosterPlan> {
+    const defaultCourse = req.courseId ? await manageableCourse(repos.courses, req.actor, req.courseId, 'import its roster') : undefined;
     const codes = [...new Set(lines.map((l) => l.courseCode).filter(Boolean))];
-    const [found, users] = await Promise.all([store.coursesByCodes(codes), store.usersByEmails(lines.map((l) => l.email).filter(Boolean))]);
+    const [found, users] = await Promise.all([repos.courses.findByCodes(codes), repos.users.findByEmails(lines.map((l) => l.email).filter(Boolean))]);
     const coursesByCode = new Map<string, PlanCourse>(found.map((c) => [courseKey(c.code), c]));
     const ids = [...new Set([...found.map((c) => c.id), ...(defaultCourse ? [defaultCourse.id] : [])])];
-    const enrollments = await store.enrollmentsOf(ids);
+    const enrollments = await repos.enrollments.enrollmentsOf(ids);
     const enrolled = new Map<string, Map<string, string>>();
     for (const e of enrollments) {
       let m = enrolled.get(e.courseId);

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { PasswordHasher } from '../accounts/password-hasher.js';
+import { runInTransaction } from '../database/directory-transactions.js';
 import { personName } from './people-names.js';
-import { ProvisioningRepository } from './provisioning.repository.js';
 
 const Domain = 'demo.classconnect.test';
 
@@ -55,23 +55,22 @@ export async function seedDemoUniversity(ds: DataSource, hasher: PasswordHasher)
     hasher.hash(DemoPasswords.teacher),
     hasher.hash(DemoPasswords.student),
   ]);
-  return ds.transaction(async (tx) => {
-    const repo = new ProvisioningRepository(tx);
-    await repo.upsertUser({ ...DemoAdmin, role: 'admin', passwordHash: adminHash });
+  return runInTransaction(ds, async ({ users, courses: catalogue, enrollments }) => {
+    await users.upsert({ ...DemoAdmin, role: 'admin', passwordHash: adminHash });
     const teacherIds: Record<string, string> = {};
     for (const [key, teacher] of Object.entries(DemoTeachers)) {
-      teacherIds[key] = await repo.upsertUser({ ...teacher, role: 'teacher', passwordHash: teacherHash });
+      teacherIds[key] = await users.upsert({ ...teacher, role: 'teacher', passwordHash: teacherHash });
     }
     const studentIds = new Map<number, string>();
     for (let n = 1; n <= DemoStudentCount; n++) {
-      studentIds.set(n, await repo.upsertUser({ email: demoStudentEmail(n), name: personName(n - 1), role: 'student', passwordHash: studentHash }));
+      studentIds.set(n, await users.upsert({ email: demoStudentEmail(n), name: personName(n - 1), role: 'student', passwordHash: studentHash }));
     }
     const courses: DemoSummary['courses'] = [];
     for (const course of DemoCourses) {
-      const courseId = await repo.upsertCourse(course);
-      await repo.assignTeacher(courseId, teacherIds[course.teacher]!);
+      const courseId = await catalogue.upsert(course);
+      await catalogue.addTeacher(courseId, teacherIds[course.teacher]!);
       const enrolled = course.students.flatMap(([from, to]) => range(from, to).map((n) => studentIds.get(n)!));
-      await repo.enroll(courseId, enrolled);
+      await enrollments.enrollStudents(courseId, enrolled);
       courses.push({ code: course.code, title: course.title, teacher: DemoTeachers[course.teacher].email, enrolled: enrolled.length });
     }
     return { admins: 1, teachers: Object.keys(DemoTeachers).length, students: DemoStudentCount, courses };

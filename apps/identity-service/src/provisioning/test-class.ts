@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { PasswordHasher } from '../accounts/password-hasher.js';
+import { runInTransaction } from '../database/directory-transactions.js';
+import type { ProvisionedUser } from '../users/user.repository.js';
 import { personName } from './people-names.js';
-import { ProvisioningRepository, type NewUser } from './provisioning.repository.js';
 
 export const TestClassPassword = 'classconnect-test-pass';
 export const MaxTestClassStudents = 20_000;
@@ -40,7 +41,7 @@ export async function createTestClass(ds: DataSource, hasher: PasswordHasher, op
   const passwordHash = await hasher.hash(password);
   const width = Math.max(4, String(opts.students).length);
   const teacher = { email: `${prefix}.teacher@${Domain}`, name: 'Grace Hopper', role: 'teacher', passwordHash } as const;
-  const students: NewUser[] = Array.from({ length: opts.students }, (_, i) => ({
+  const students: ProvisionedUser[] = Array.from({ length: opts.students }, (_, i) => ({
     email: `${prefix}.s${String(i + 1).padStart(width, '0')}@${Domain}`,
     name: personName(i),
     role: 'student',
@@ -48,13 +49,12 @@ export async function createTestClass(ds: DataSource, hasher: PasswordHasher, op
   }));
   const courseCode = `${prefix.toUpperCase()}-101`;
 
-  return ds.transaction(async (tx) => {
-    const repo = new ProvisioningRepository(tx);
-    const [teacherId] = await repo.insertUsers([teacher]);
-    const studentIds = await repo.insertUsers(students);
-    const courseId = await repo.upsertCourse({ code: courseCode, title: `Test class ${prefix} (${opts.students} students)`, term: 'test' });
-    await repo.assignTeacher(courseId, teacherId!);
-    await repo.enroll(courseId, studentIds);
+  return runInTransaction(ds, async ({ users, courses, enrollments }) => {
+    const [teacherId] = await users.insertMany([teacher]);
+    const studentIds = await users.insertMany(students);
+    const courseId = await courses.upsert({ code: courseCode, title: `Test class ${prefix} (${opts.students} students)`, term: 'test' });
+    await courses.addTeacher(courseId, teacherId!);
+    await enrollments.enrollStudents(courseId, studentIds);
     return {
       courseId,
       courseCode,

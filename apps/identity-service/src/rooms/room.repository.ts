@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { RoomView } from '@classconnect/contracts';
+import { updatedRows, type Queryable } from '../database/queryable.js';
 
 export interface NewRoom {
   name: string;
@@ -48,18 +49,13 @@ function toView(r: RoomRow): RoomView {
   };
 }
 
-/** typeorm answers UPDATE and DELETE with [rows, count] (other statements with the rows). */
-export function returned<T>(result: unknown): T[] {
-  return Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number' ? (result[0] as T[]) : (result as T[]);
-}
-
 function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string })?.code === '23505' || (err as { driverError?: { code?: string } })?.driverError?.code === '23505';
 }
 
 @Injectable()
 export class PostgresRoomRepository extends RoomRepository {
-  constructor(private readonly db: DataSource) {
+  constructor(@Inject(DataSource) private readonly db: Queryable) {
     super();
   }
 
@@ -89,7 +85,7 @@ export class PostgresRoomRepository extends RoomRepository {
   async update(roomId: string, c: RoomChanges): Promise<RoomWrite> {
     try {
       // One statement: a field left out keeps its value ($n IS NULL), building can be cleared with a flag.
-      const rows = returned<RoomRow>(await this.db.query(
+      const rows = updatedRows<RoomRow>(await this.db.query(
         `UPDATE identity.rooms SET
            name = coalesce($2, name),
            building = CASE WHEN $3::boolean THEN $4 ELSE building END,
@@ -108,6 +104,6 @@ export class PostgresRoomRepository extends RoomRepository {
   }
 
   async delete(roomId: string): Promise<boolean> {
-    return returned(await this.db.query('DELETE FROM identity.rooms WHERE id = $1 RETURNING id', [roomId])).length > 0;
+    return updatedRows(await this.db.query('DELETE FROM identity.rooms WHERE id = $1 RETURNING id', [roomId])).length > 0;
   }
 }

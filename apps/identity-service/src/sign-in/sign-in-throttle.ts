@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DomainError, ErrorCode } from '@classconnect/contracts';
-import { SignInRepository } from './sign-in.repository.js';
+import { SignInFailureRepository } from './sign-in-failure.repository.js';
 
 export interface ThrottleLimits {
   maxPerEmail: number;
@@ -20,7 +20,7 @@ export function failureKey(kind: 'email' | 'ip', value: string): string {
  */
 export class SignInThrottle {
   constructor(
-    private readonly repo: SignInRepository,
+    private readonly repo: SignInFailureRepository,
     private readonly limits: ThrottleLimits,
   ) {}
 

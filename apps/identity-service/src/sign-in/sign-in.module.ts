@@ -1,20 +1,25 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { TokenService } from '@classconnect/auth';
+import { AccountsModule } from '../accounts/accounts.module.js';
 import type { IdentityConfig } from '../config.js';
+import { ExternalIdentityRepository, PostgresExternalIdentityRepository } from './external-identity.repository.js';
 import { OIDC_CONFIG, OidcClient, OpenIdClient } from './oidc-client.js';
 import { NatsPasskeyAuthority, PasskeyAuthority } from './passkey-sign-in.port.js';
 import { SignInEvents, StreamSignInEvents } from './revocation.publisher.js';
-import { PostgresSignInAccounts, SignInAccounts } from './sign-in-accounts.repository.js';
+import { PostgresSignInFailureRepository, SignInFailureRepository } from './sign-in-failure.repository.js';
 import { PostgresSignInRepository, SignInRepository } from './sign-in.repository.js';
 import { SignInRpc } from './sign-in.rpc.js';
 import { SIGN_IN_OPTIONS, SignInService, type SignInOptions } from './sign-in.service.js';
 import { PostgresSsoRepository, SsoRepository } from './sso.repository.js';
 import { SsoService } from './sso.service.js';
 
-/** Signing in and out: throttling, refresh-token rotation, sign-out, disabling, passkey and single sign-on. */
+/**
+ * Signing in and out: password (checked by accounts/), passkey and single sign-on; throttling,
+ * the tokens, refresh-token rotation, sign-out, disabling an account.
+ */
 @Module({})
 export class SignInModule {
-  /** `accounts` is the AccountsModule instance the app imports (its password check and token service). */
-  static forRoot(config: IdentityConfig, accounts: DynamicModule): DynamicModule {
+  static forRoot(config: IdentityConfig): DynamicModule {
     const options: SignInOptions = {
       maxPerEmail: config.SIGN_IN_MAX_FAILURES_PER_EMAIL,
       maxPerIp: config.SIGN_IN_MAX_FAILURES_PER_IP,
@@ -23,12 +28,14 @@ export class SignInModule {
     };
     return {
       module: SignInModule,
-      imports: [accounts],
+      imports: [AccountsModule],
       providers: [
         { provide: SIGN_IN_OPTIONS, useValue: options },
         { provide: OIDC_CONFIG, useValue: config.oidc },
+        { provide: TokenService, useFactory: () => new TokenService(config.AUTH_TOKEN_SECRET, config.ACCESS_TOKEN_TTL_SECONDS) },
         { provide: SignInRepository, useClass: PostgresSignInRepository },
-        { provide: SignInAccounts, useClass: PostgresSignInAccounts },
+        { provide: SignInFailureRepository, useClass: PostgresSignInFailureRepository },
+        { provide: ExternalIdentityRepository, useClass: PostgresExternalIdentityRepository },
         { provide: SsoRepository, useClass: PostgresSsoRepository },
         { provide: SignInEvents, useClass: StreamSignInEvents },
         { provide: PasskeyAuthority, useClass: NatsPasskeyAuthority },

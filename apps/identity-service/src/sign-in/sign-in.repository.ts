@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { updatedRows, type Queryable } from '../database/queryable.js';
 
 export type SignInMethod = 'password' | 'passkey' | 'sso';
 
@@ -10,12 +11,8 @@ export type RotationResult =
   /** The token was already spent: its whole sign-in has now been revoked. */
   | { outcome: 'reused'; signInId: string; userId: string };
 
-/** Sign-ins (refresh-token families), their tokens and failed attempts. A port, so the service is testable without Postgres. */
+/** Sign-ins (refresh-token families) and their refresh tokens. A port, so the service is testable without Postgres. */
 export abstract class SignInRepository {
-  /** The `max`-th most recent failure of `key` within the window, or null when there are fewer. */
-  abstract nthRecentFailure(key: string, max: number, windowSeconds: number): Promise<Date | null>;
-  abstract recordFailure(keys: string[], windowSeconds: number): Promise<void>;
-  abstract clearFailures(key: string): Promise<void>;
   /** Starts a sign-in with its first refresh token. */
   abstract createSignIn(id: string, userId: string, method: SignInMethod, tokenHash: Buffer, expiresAt: Date): Promise<void>;
   /**
@@ -29,34 +26,8 @@ export abstract class SignInRepository {
 
 @Injectable()
 export class PostgresSignInRepository extends SignInRepository {
-  constructor(@Inject(DataSource) private readonly db: DataSource) {
+  constructor(@Inject(DataSource) private readonly db: Queryable) {
     super();
-  }
-
-  async nthRecentFailure(key: string, max: number, windowSeconds: number): Promise<Date | null> {
-    const rows: { failed_at: Date }[] = await this.db.query(
-      `SELECT failed_at FROM identity.sign_in_failures
-        WHERE key = $1 AND failed_at > now() - make_interval(secs => $2)
-        ORDER BY failed_at DESC OFFSET $3 LIMIT 1`,
-      [key, windowSeconds, max - 1],
-    );
-    return rows[0]?.failed_at ?? null;
-  }
-
-  async recordFailure(keys: string[], windowSeconds: number): Promise<void> {
-    await this.db.query('INSERT INTO identity.sign_in_failures (key) SELECT unnest($1::text[])', [keys]);
-    // Old rows of these keys go now; everyone's old rows now and then.
-    const everyone = Math.random() < 0.02;
-    await this.db.query(
-      `DELETE FROM identity.sign_in_failures WHERE ($1 OR key = ANY($2::text[])) AND failed_at < now() - make_interval(secs => $3)`,
-      [everyone, keys, windowSeconds],
-    );
-  }
-
-  async clearFailures(key: string): Promise<void> {
-    // Most sign-ins follow no failure: check with a read before writing (and committing) anything.
-    const rows: unknown[] = await this.db.query('SELECT 1 FROM identity.sign_in_failures WHERE key = $1 LIMIT 1', [key]);
-    if (rows.length > 0) await this.db.query('DELETE FROM identity.sign_in_failures WHERE key = $1', [key]);
   }
 
   async createSignIn(id: string, userId: string, method: SignInMethod, tokenHash: Buffer, expiresAt: Date): Promise<void> {
@@ -111,10 +82,4 @@ export class PostgresSignInRepository extends SignInRepository {
           );
     return updatedRows<{ id: string }>(result).map((r) => r.id);
   }
-}
-
-/** TypeORM answers an UPDATE or DELETE on Postgres with [rows, count]; anything else with the rows. */
-export function updatedRows<T>(result: unknown): T[] {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
-  return result as T[];
 }

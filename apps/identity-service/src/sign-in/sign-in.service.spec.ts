@@ -2,53 +2,34 @@ import { describe, expect, it } from '@jest/globals';
 import { TokenService } from '@classconnect/auth';
 import { DomainError, ErrorCode } from '@classconnect/contracts';
 import { AccountsService } from '../accounts/accounts.service.js';
-import { PasswordHasher } from '../accounts/password-hasher.js';
-import { UserRepository, type UserRecord } from '../accounts/user.repository.js';
+import { FakePasswordHasher } from '../accounts/testing/fakes.js';
+import { FakeUserRepository } from '../users/testing/fakes.js';
+import type { UserRecord } from '../users/user.repository.js';
 import { SignInService } from './sign-in.service.js';
-import { FakePasskeyAuthority, FakeSignInAccounts, FakeSignInRepository, RecordedEvents } from './testing/fakes.js';
+import { FakePasskeyAuthority, FakeSignInFailureRepository, FakeSignInRepository, RecordedEvents } from './testing/fakes.js';
 
 const Secret = 'a-test-secret-that-is-at-least-32-characters-long';
-
-class PlainHasher extends PasswordHasher {
-  async hash(p: string) {
-    return `hash(${p})`;
-  }
-  async verify(h: string, p: string) {
-    return h === `hash(${p})`;
-  }
-}
-
-class Users extends UserRepository {
-  constructor(private readonly list: UserRecord[]) {
-    super();
-  }
-  async findByEmail(email: string) {
-    return this.list.find((u) => u.email === email) ?? null;
-  }
-  async findByIds() {
-    return [];
-  }
-}
 
 const admin: UserRecord = { id: '00000000-0000-4000-8000-00000000000a', email: 'admin@uni.test', name: 'Admin', role: 'admin', passwordHash: 'hash(admin-pass)', disabled: false };
 const teacher: UserRecord = { ...admin, id: '00000000-0000-4000-8000-00000000000b', email: 'teacher@uni.test', name: 'Teacher', role: 'teacher', passwordHash: 'hash(teacher-pass)' };
 const student: UserRecord = { ...admin, id: '00000000-0000-4000-8000-00000000000c', email: 'student@uni.test', name: 'Student', role: 'student', passwordHash: 'hash(student-pass)' };
 
 function setUp() {
-  const users = [{ ...admin }, { ...teacher }, { ...student }];
-  const accounts = new FakeSignInAccounts(users);
+  const accounts = new FakeUserRepository([{ ...admin }, { ...teacher }, { ...student }]);
   const repo = new FakeSignInRepository();
-  repo.isDisabled = (id) => users.find((u) => u.id === id)?.disabled ?? true;
+  repo.isDisabled = (id) => accounts.users.find((u) => u.id === id)?.disabled ?? true;
+  const failures = new FakeSignInFailureRepository();
   const events = new RecordedEvents();
   const passkeys = new FakePasskeyAuthority();
   const tokens = new TokenService(Secret, 900);
-  const service = new SignInService(new AccountsService(new Users(users), new PlainHasher()), accounts, repo, tokens, events, passkeys, {
+  const password = new AccountsService(accounts, new FakePasswordHasher(), { publish: async () => ({}) as never });
+  const service = new SignInService(password, accounts, repo, failures, tokens, events, passkeys, {
     maxPerEmail: 5,
     maxPerIp: 8,
     windowSeconds: 900,
     refreshIdleSeconds: 30 * 86_400,
   });
-  return { service, repo, events, passkeys, tokens, accounts };
+  return { service, repo, failures, events, passkeys, tokens, accounts };
 }
 
 async function failure(p: Promise<unknown>): Promise<DomainError> {
@@ -70,7 +51,7 @@ describe('SignInService: passwords and throttling', () => {
   });
 
   it('answers the 6th failure the same for a real and an unknown email, and stores no address in clear', async () => {
-    const { service, repo } = setUp();
+    const { service, failures } = setUp();
     for (let i = 0; i < 5; i++) {
       expect((await failure(service.passwordSignIn({ email: student.email, password: 'x' }))).code).toBe(ErrorCode.INVALID_CREDENTIALS);
       expect((await failure(service.passwordSignIn({ email: 'ghost@uni.test', password: 'x' }))).code).toBe(ErrorCode.INVALID_CREDENTIALS);
@@ -80,7 +61,7 @@ describe('SignInService: passwords and throttling', () => {
     expect(real.code).toBe(ErrorCode.SIGN_IN_THROTTLED);
     expect(ghost.toBody()).toEqual(real.toBody());
     expect(real.retryAfterSeconds).toBeGreaterThan(890);
-    expect(JSON.stringify(repo.failures)).not.toContain('uni.test');
+    expect(JSON.stringify(failures.failures)).not.toContain('uni.test');
   });
 
   it('throttles an address that fails across many emails, and forgets an email’s failures on success', async () => {

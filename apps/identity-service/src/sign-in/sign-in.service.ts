@@ -17,10 +17,10 @@ import {
 } from '@classconnect/contracts';
 import { createLogger } from '@classconnect/observability';
 import { AccountsService } from '../accounts/accounts.service.js';
-import type { UserRecord } from '../accounts/user.repository.js';
+import { UserRepository, type UserRecord } from '../users/user.repository.js';
 import { PasskeyAuthority } from './passkey-sign-in.port.js';
 import { SignInEvents } from './revocation.publisher.js';
-import { SignInAccounts } from './sign-in-accounts.repository.js';
+import { SignInFailureRepository } from './sign-in-failure.repository.js';
 import { SignInThrottle, type ThrottleLimits } from './sign-in-throttle.js';
 import { SignInRepository, type SignInMethod } from './sign-in.repository.js';
 
@@ -50,14 +50,15 @@ export class SignInService {
 
   constructor(
     @Inject(AccountsService) private readonly passwords: AccountsService,
-    @Inject(SignInAccounts) private readonly accounts: SignInAccounts,
+    @Inject(UserRepository) private readonly accounts: UserRepository,
     @Inject(SignInRepository) private readonly signIns: SignInRepository,
+    @Inject(SignInFailureRepository) failures: SignInFailureRepository,
     @Inject(TokenService) private readonly tokens: TokenService,
     @Inject(SignInEvents) private readonly events: SignInEvents,
     @Inject(PasskeyAuthority) private readonly passkeys: PasskeyAuthority,
     @Inject(SIGN_IN_OPTIONS) private readonly options: SignInOptions,
   ) {
-    this.throttle = new SignInThrottle(signIns, options);
+    this.throttle = new SignInThrottle(failures, options);
   }
 
   /** Email and password. Throttled per email and per client address; every failure looks the same. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { updatedRows } from './sign-in.repository.js';
+import { updatedRows, type Queryable } from '../database/queryable.js';
 
 export interface SsoTransaction {
   state: string;
@@ -21,7 +21,7 @@ export abstract class SsoRepository {
 
 @Injectable()
 export class PostgresSsoRepository extends SsoRepository {
-  constructor(@Inject(DataSource) private readonly db: DataSource) {
+  constructor(@Inject(DataSource) private readonly db: Queryable) {
     super();
   }
 

@@ -2,36 +2,29 @@ import { describe, expect, it } from '@jest/globals';
 import { TokenService } from '@classconnect/auth';
 import { DomainError, ErrorCode } from '@classconnect/contracts';
 import { AccountsService } from '../accounts/accounts.service.js';
-import { PasswordHasher } from '../accounts/password-hasher.js';
-import { UserRepository, type UserRecord } from '../accounts/user.repository.js';
+import { FakePasswordHasher } from '../accounts/testing/fakes.js';
+import { FakeUserRepository } from '../users/testing/fakes.js';
+import type { UserRecord } from '../users/user.repository.js';
 import { SignInService } from './sign-in.service.js';
 import { SsoService } from './sso.service.js';
-import { FakeOidcClient, FakePasskeyAuthority, FakeSignInAccounts, FakeSignInRepository, FakeSsoRepository, RecordedEvents } from './testing/fakes.js';
-
-class NoHasher extends PasswordHasher {
-  async hash() {
-    return 'h';
-  }
-  async verify() {
-    return false;
-  }
-}
+import {
+  FakeExternalIdentityRepository,
+  FakeOidcClient,
+  FakePasskeyAuthority,
+  FakeSignInFailureRepository,
+  FakeSignInRepository,
+  FakeSsoRepository,
+  RecordedEvents,
+} from './testing/fakes.js';
 
 const Issuer = 'https://login.uni.test';
 const existing: UserRecord = { id: '00000000-0000-4000-8000-0000000000e1', email: 'ada@uni.test', name: 'Ada', role: 'teacher', passwordHash: 'h', disabled: false };
 
 function setUp() {
-  const users = [{ ...existing }];
-  const accounts = new FakeSignInAccounts(users);
-  const byEmail = new (class extends UserRepository {
-    async findByEmail(email: string) {
-      return users.find((u) => u.email === email) ?? null;
-    }
-    async findByIds() {
-      return [];
-    }
-  })();
-  const signIn = new SignInService(new AccountsService(byEmail, new NoHasher()), accounts, new FakeSignInRepository(), new TokenService('x'.repeat(32)), new RecordedEvents(), new FakePasskeyAuthority(), {
+  const accounts = new FakeUserRepository([{ ...existing }]);
+  const users = accounts.users;
+  const password = new AccountsService(accounts, new FakePasswordHasher(), { publish: async () => ({}) as never });
+  const signIn = new SignInService(password, accounts, new FakeSignInRepository(), new FakeSignInFailureRepository(), new TokenService('x'.repeat(32)), new RecordedEvents(), new FakePasskeyAuthority(), {
     maxPerEmail: 5,
     maxPerIp: 100,
     windowSeconds: 900,
@@ -39,7 +32,7 @@ function setUp() {
   });
   const provider = new FakeOidcClient();
   const repo = new FakeSsoRepository();
-  const sso = new SsoService(provider, repo, accounts, byEmail, signIn, { OIDC_DEFAULT_ROLE: 'student' });
+  const sso = new SsoService(provider, repo, accounts, new FakeExternalIdentityRepository(accounts), signIn, { OIDC_DEFAULT_ROLE: 'student' });
   /** A whole login: start, the provider vouches for `who`, callback from the same browser, exchange. */
   async function login(who: FakeOidcClient['next'], binding = 'browser-binding-0123456789') {
     const { url } = await sso.start(binding);

@@ -3,10 +3,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ControlCharacter, DomainError, ErrorCode, LoneSurrogate, type AuthConfigReply, type SignInReply, type SsoCallbackReply, type SsoStartReply } from '@classconnect/contracts';
 import type { OidcConfig } from '@classconnect/config';
 import { createLogger } from '@classconnect/observability';
-import type { UserRecord } from '../accounts/user.repository.js';
-import { UserRepository } from '../accounts/user.repository.js';
+import { UserRepository, type UserRecord } from '../users/user.repository.js';
+import { ExternalIdentityRepository } from './external-identity.repository.js';
 import { OIDC_CONFIG, OidcClient, type ProvenIdentity } from './oidc-client.js';
-import { SignInAccounts } from './sign-in-accounts.repository.js';
 import { SignInService, accountDisabled, hashToken } from './sign-in.service.js';
 import { SsoRepository } from './sso.repository.js';
 
@@ -37,8 +36,8 @@ export class SsoService {
   constructor(
     @Inject(OidcClient) private readonly provider: OidcClient,
     @Inject(SsoRepository) private readonly repo: SsoRepository,
-    @Inject(SignInAccounts) private readonly accounts: SignInAccounts,
     @Inject(UserRepository) private readonly users: UserRepository,
+    @Inject(ExternalIdentityRepository) private readonly links: ExternalIdentityRepository,
     @Inject(SignInService) private readonly signIn: SignInService,
     @Inject(OIDC_CONFIG) private readonly config: Pick<OidcConfig, 'OIDC_DEFAULT_ROLE'>,
   ) {}
@@ -88,7 +87,7 @@ export class SsoService {
   async exchange(code: string): Promise<SignInReply> {
     const userId = await this.repo.takeCode(hashToken(code));
     if (!userId) throw ssoFailed('expired', 'This single sign-on code has expired or was used already. Please sign in again.');
-    const user = await this.accounts.findById(userId);
+    const user = await this.users.findById(userId);
     if (!user) throw ssoFailed('expired', 'This account no longer exists.');
     if (user.disabled) throw accountDisabled();
     return this.signIn.issue(user, 'sso');
@@ -100,9 +99,9 @@ export class SsoService {
     // one our own forms would not take (an internationalised domain), and it has always been accepted.
     const { email, name: givenName, ...rest } = proven;
     const identity: ProvenIdentity = { ...rest, ...(storable(email) ? { email } : {}), ...(storable(givenName) ? { name: givenName } : {}) };
-    const linked = await this.accounts.findByExternal(identity);
+    const linked = await this.users.findByExternal(identity);
     if (linked) {
-      await this.accounts.link(identity, linked.id);
+      await this.links.link(identity, linked.id);
       return linked;
     }
     if (!identity.email) {
@@ -113,14 +112,14 @@ export class SsoService {
       if (!identity.emailVerified) {
         throw ssoFailed('email-taken', 'An account with this email exists, but the university did not confirm the email is yours. Sign in with your password or passkey.');
       }
-      await this.accounts.link(identity, byEmail.id);
+      await this.links.link(identity, byEmail.id);
       this.log.info({ userId: byEmail.id, issuer: identity.issuer }, 'account linked to the identity provider by its verified email');
       return byEmail;
     }
     // As our own name fields hold it: one line, NFC, at most 200 code units without cutting a character in half.
     const name =
       identity.name?.replace(/[\t\n\r]+/g, ' ').normalize('NFC').trim().slice(0, 200).replace(/[\uD800-\uDBFF]$/, '') || identity.email.split('@')[0]!;
-    const created = await this.accounts.createLinked(identity, identity.email, name, this.config.OIDC_DEFAULT_ROLE);
+    const created = await this.users.createLinked(identity, identity.email, name, this.config.OIDC_DEFAULT_ROLE);
     if (!created) return this.match(identity); // created meanwhile by another sign-in: match again
     this.log.info({ userId: created.id, role: created.role, issuer: identity.issuer }, 'account created by single sign-on');
     return created;

@@ -1,20 +1,18 @@
 /** In-memory stand-ins for sign-in's ports, with the same semantics as the Postgres ones. */
-import { randomUUID } from 'node:crypto';
-import type { AuthenticationResponse, PasskeyAssertionReply, PasskeySignInOptionsReply, Role, SignInRevokedReason } from '@classconnect/contracts';
+import type { AuthenticationResponse, PasskeyAssertionReply, PasskeySignInOptionsReply, SignInRevokedReason } from '@classconnect/contracts';
 import { DomainError, ErrorCode } from '@classconnect/contracts';
-import type { UserRecord } from '../../accounts/user.repository.js';
+import type { FakeUserRepository } from '../../users/testing/fakes.js';
+import type { ExternalIdentity } from '../../users/user.repository.js';
+import { ExternalIdentityRepository } from '../external-identity.repository.js';
 import { OidcClient, type AuthorizationRequest, type ProvenIdentity } from '../oidc-client.js';
 import { PasskeyAuthority } from '../passkey-sign-in.port.js';
 import { SignInEvents } from '../revocation.publisher.js';
-import { SignInAccounts, type ExternalIdentity } from '../sign-in-accounts.repository.js';
+import { SignInFailureRepository } from '../sign-in-failure.repository.js';
 import { SignInRepository, type RotationResult, type SignInMethod } from '../sign-in.repository.js';
 import { SsoRepository, type SsoTransaction } from '../sso.repository.js';
 
-export class FakeSignInRepository extends SignInRepository {
+export class FakeSignInFailureRepository extends SignInFailureRepository {
   readonly failures: { key: string; at: number }[] = [];
-  readonly signIns = new Map<string, { userId: string; method: SignInMethod; revoked?: string }>();
-  readonly tokens = new Map<string, { signInId: string; expiresAt: Date; spent: boolean }>();
-  isDisabled: (userId: string) => boolean = () => false;
 
   async nthRecentFailure(key: string, max: number, windowSeconds: number): Promise<Date | null> {
     const recent = this.failures.filter((f) => f.key === key && f.at > Date.now() - windowSeconds * 1000).sort((a, b) => b.at - a.at);
@@ -26,6 +24,13 @@ export class FakeSignInRepository extends SignInRepository {
   async clearFailures(key: string): Promise<void> {
     for (let i = this.failures.length - 1; i >= 0; i--) if (this.failures[i]!.key === key) this.failures.splice(i, 1);
   }
+}
+
+export class FakeSignInRepository extends SignInRepository {
+  readonly signIns = new Map<string, { userId: string; method: SignInMethod; revoked?: string }>();
+  readonly tokens = new Map<string, { signInId: string; expiresAt: Date; spent: boolean }>();
+  isDisabled: (userId: string) => boolean = () => false;
+
   async createSignIn(id: string, userId: string, method: SignInMethod, tokenHash: Buffer, expiresAt: Date): Promise<void> {
     this.signIns.set(id, { userId, method });
     this.tokens.set(tokenHash.toString('hex'), { signInId: id, expiresAt, spent: false });
@@ -53,34 +58,13 @@ export class FakeSignInRepository extends SignInRepository {
   }
 }
 
-export class FakeSignInAccounts extends SignInAccounts {
-  readonly links = new Map<string, string>();
-  constructor(readonly users: UserRecord[]) {
+/** Links land in the users fake, where its findByExternal looks. */
+export class FakeExternalIdentityRepository extends ExternalIdentityRepository {
+  constructor(private readonly users: FakeUserRepository) {
     super();
   }
-  async findById(id: string): Promise<UserRecord | null> {
-    return this.users.find((u) => u.id === id) ?? null;
-  }
-  async setDisabled(id: string, disabled: boolean): Promise<boolean | null> {
-    const user = this.users.find((u) => u.id === id);
-    if (!user) return null;
-    const previous = user.disabled;
-    user.disabled = disabled;
-    return previous;
-  }
-  async findByExternal({ issuer, subject }: ExternalIdentity): Promise<UserRecord | null> {
-    const id = this.links.get(`${issuer} ${subject}`);
-    return id ? this.findById(id) : null;
-  }
   async link({ issuer, subject }: ExternalIdentity, userId: string): Promise<void> {
-    this.links.set(`${issuer} ${subject}`, userId);
-  }
-  async createLinked(identity: ExternalIdentity, email: string, name: string, role: Role): Promise<UserRecord | null> {
-    if (this.users.some((u) => u.email === email.toLowerCase())) return null;
-    const user: UserRecord = { id: randomUUID(), email: email.toLowerCase(), name, role, passwordHash: '!sso-only', disabled: false };
-    this.users.push(user);
-    await this.link(identity, user.id);
-    return user;
+    this.users.links.set(`${issuer} ${subject}`, userId);
   }
 }
 
