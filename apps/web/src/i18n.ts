@@ -54,6 +54,8 @@ const en = {
   distance: '{n} m away',
   reportTitle: 'Attendance report',
   reportPreparing: 'Preparing the report…',
+  sessionStateLost:
+    'This session was closed by the system: its live data was lost after a server fault, so it could take no more check-ins. Every check-in already accepted is in the report below. Start a new session if students still need to check in.',
   reportSummary: '{present} present, {absent} absent',
   downloadCsv: 'Download CSV',
   colName: 'Student',
@@ -457,6 +459,8 @@ const fr: Record<Key, string> = {
   distance: 'à {n} m',
   reportTitle: 'Rapport de présence',
   reportPreparing: 'Préparation du rapport…',
+  sessionStateLost:
+    'Cet appel a été fermé par le système : ses données en direct ont été perdues après une panne du serveur, il ne pouvait plus enregistrer de présences. Toutes les présences déjà acceptées figurent dans le rapport ci-dessous. Démarrez un nouvel appel si des étudiant·e·s doivent encore pointer.',
   reportSummary: '{present} présents, {absent} absents',
   downloadCsv: 'Télécharger le CSV',
   colName: 'Étudiant·e',
