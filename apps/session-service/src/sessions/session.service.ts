@@ -243,15 +243,13 @@ export class SessionService {
         throw new DomainError(ErrorCode.CHECKIN_WINDOW_CLOSED, 'The check-in time for this session is over; ask your teacher to mark you.');
       case 'already-present':
         return { recorded: false, alreadyPresent: true };
-      case 'not-found':
-        throw notFound();
+      case 'not-found': {
+        // Redis may have lost everything between the read above and the write: then it is closed now.
+        const now = await this.afterMiss(() => this.store.find(sessionId));
+        throw now ? checkinsOver(now) : notFound();
+      }
       case 'not-open':
-        throw new DomainError(
-          ErrorCode.SESSION_NOT_OPEN,
-          session.closeReason === 'state-lost' || (await this.store.find(sessionId))?.closeReason === 'state-lost'
-            ? 'This session was closed after a server fault and takes no more check-ins; your teacher can start a new one.'
-            : 'This session has been stopped; check-ins are no longer accepted.',
-        );
+        throw checkinsOver((await this.store.find(sessionId)) ?? session);
       case 'not-enrolled':
         throw new DomainError(ErrorCode.NOT_ENROLLED, 'You are not enrolled in this course, so you cannot check in to its session.');
     }
@@ -432,6 +430,16 @@ export class SessionService {
 export function isTeacherOf(actor: Actor, session: SessionRecord, action: Permission): boolean {
   const scope = scopeOf(actor.role, action);
   return scope === 'any' || (scope === 'own-course' && inScope(scope, { teaches: session.teacherIds.includes(actor.userId) }));
+}
+
+/** What a student checking in to a closed session is told. */
+function checkinsOver(session: SessionRecord): DomainError {
+  return new DomainError(
+    ErrorCode.SESSION_NOT_OPEN,
+    session.closeReason === 'state-lost'
+      ? 'This session was closed after a server fault and takes no more check-ins; your teacher can start a new one.'
+      : 'This session has been stopped; check-ins are no longer accepted.',
+  );
 }
 
 /** What a teacher is told about a session closed because Redis lost its live state. */

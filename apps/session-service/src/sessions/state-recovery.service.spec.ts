@@ -159,6 +159,17 @@ describe('StateRecovery: Redis that comes back empty', () => {
     });
   });
 
+  it('answers SESSION_NOT_OPEN when Redis loses the session between the check-in\'s read and its write', async () => {
+    const session = await start();
+    const write = store.recordMark.bind(store);
+    store.recordMark = async (...args) => {
+      store.wipe();
+      return write(...args);
+    };
+    await expect(mark(session.sessionId, alice.id)).rejects.toMatchObject({ code: ErrorCode.SESSION_NOT_OPEN, message: expect.stringMatching(/server fault/) });
+    expect(closedEvents().map((e) => e.data)).toEqual([expect.objectContaining({ sessionId: session.sessionId, closeReason: 'state-lost', presentStudentIds: [] })]);
+  });
+
   it('costs an unknown session id one look at the epoch, and still answers SESSION_NOT_FOUND', async () => {
     const scans = history.scans.length;
     await expect(service.get({ actor: teacher, sessionId: randomUUID() })).rejects.toMatchObject({ code: ErrorCode.SESSION_NOT_FOUND });
