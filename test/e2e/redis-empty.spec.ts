@@ -3,8 +3,11 @@
  * one that keeps nothing on disk): FLUSHALL on the system's Redis while half the class has checked
  * in and some students are between their challenge and their submission. No accepted check-in may
  * be lost from the report, the teacher must be told why the session ended, every other student
- * must get a clear answer (never INTERNAL), and a new session must start and work.
+ * must get a clear answer (never INTERNAL), and a new session must start and work. Then the same
+ * with Redis killed, its files deleted and started again a moment later.
  */
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { ClientEvents, ErrorCode, ServerEvents, type Position } from '@classconnect/contracts';
@@ -115,5 +118,40 @@ describe('Redis comes back empty during a session', () => {
     await ready.waitFor((r) => r.sessionId === fresh.sessionId, 60_000);
     const freshReport = await requestOk(teacher, ClientEvents.reportGet, { sessionId: fresh.sessionId });
     expect(freshReport.rows.filter((r) => r.status === 'present')).toHaveLength(10);
+  });
+
+  it('does the same when Redis is killed and comes back empty after a few seconds down', async () => {
+    const closedPushes = new EventLog(teacher, ServerEvents.sessionClosed);
+    const ready = new EventLog(teacher, ServerEvents.reportReady);
+    const session = await requestOk(teacher, ClientEvents.sessionStart, { courseId: cls.courseId, position: lectureHall, radiusM: 80 });
+    const present = students.slice(0, 3);
+    await Promise.all(present.map((s) => s.checkIn(session.sessionId, offsetNorth(lectureHall, 10))));
+
+    // Where this Redis keeps its files, so that it can start again without them.
+    const redis = new Redis(sys.env.REDIS_URL!, { maxRetriesPerRequest: 3 });
+    const [, dir] = (await redis.config('GET', 'dir')) as [string, string];
+    redis.disconnect();
+    await sys.stopServer('redis', 'SIGKILL');
+    for (const name of readdirSync(dir)) rmSync(join(dir, name), { recursive: true, force: true });
+
+    // While it is down, a check-in is told to try again later: never INTERNAL.
+    const down = await request(students[5]!.socket, ClientEvents.checkinBegin, { sessionId: session.sessionId });
+    expect(down.ok).toBe(false);
+    if (!down.ok) expect(down.error.code).toBe(ErrorCode.SERVICE_UNAVAILABLE);
+    await sys.startServer('redis');
+
+    const closed = await closedPushes.waitFor((c) => c.sessionId === session.sessionId, 30_000);
+    expect(closed.closeReason).toBe('state-lost');
+    const begin = await request(students[5]!.socket, ClientEvents.checkinBegin, { sessionId: session.sessionId });
+    expect(begin.ok).toBe(false);
+    if (!begin.ok) expect(begin.error.code).toBe(ErrorCode.SESSION_NOT_OPEN);
+
+    await ready.waitFor((r) => r.sessionId === session.sessionId, 60_000);
+    const report = await requestOk(teacher, ClientEvents.reportGet, { sessionId: session.sessionId });
+    expect(new Set(report.rows.filter((r) => r.status === 'present').map((r) => r.studentId))).toEqual(new Set(cls.students.slice(0, 3).map((s) => s.id)));
+
+    const fresh = await requestOk(teacher, ClientEvents.sessionStart, { courseId: cls.courseId, position: lectureHall, radiusM: 80 });
+    await expect(students[5]!.checkIn(fresh.sessionId, offsetNorth(lectureHall, 10))).resolves.toMatchObject({ verdict: 'accepted' });
+    await requestOk(teacher, ClientEvents.sessionStop, { sessionId: fresh.sessionId });
   });
 });
