@@ -4,14 +4,30 @@
  * in and some students are between their challenge and their submission. No accepted check-in may
  * be lost from the report, the teacher must be told why the session ended, every other student
  * must get a clear answer (never INTERNAL), and a new session must start and work. Then the same
- * with Redis killed, its files deleted and started again a moment later.
+ * with Redis killed, its files deleted and started again a moment later; and the teacher's screen
+ * in a real browser (Chromium), which must say what happened.
  */
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { ClientEvents, ErrorCode, ServerEvents, type Position } from '@classconnect/contracts';
-import { EventLog, offsetNorth, request, requestOk, seatClass, startTestSystem, type ClassFixture, type Classroom, type StudentClient, type TestSystem } from '@classconnect/testing';
+import {
+  EventLog,
+  launchChromium,
+  offsetNorth,
+  openLaptop,
+  request,
+  requestOk,
+  seatClass,
+  signInPage,
+  snapScreen,
+  startTestSystem,
+  type ClassFixture,
+  type Classroom,
+  type StudentClient,
+  type TestSystem,
+} from '@classconnect/testing';
 import type { Socket } from 'socket.io-client';
 
 const lectureHall: Position = { latitude: 52.2053, longitude: 0.1218, accuracy: 8 };
@@ -153,5 +169,36 @@ describe('Redis comes back empty during a session', () => {
     const fresh = await requestOk(teacher, ClientEvents.sessionStart, { courseId: cls.courseId, position: lectureHall, radiusM: 80 });
     await expect(students[5]!.checkIn(fresh.sessionId, offsetNorth(lectureHall, 10))).resolves.toMatchObject({ verdict: 'accepted' });
     await requestOk(teacher, ClientEvents.sessionStop, { sessionId: fresh.sessionId });
+  });
+
+  it('shows the teacher in the web client that the session was closed after a fault, and lets them start again', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await openLaptop(browser, sys.origin, lectureHall);
+      await signInPage(page, sys.origin, cls.teacher.email, cls.teacher.password);
+      await page.getByRole('button', { name: /^Start attendance for / }).click();
+      await page.getByText('Attendance is open').waitFor();
+
+      const redis = new Redis(sys.env.REDIS_URL!, { maxRetriesPerRequest: 3 });
+      try {
+        await redis.flushall();
+      } finally {
+        redis.disconnect();
+      }
+
+      const notice = page.getByTestId('session-lost-notice');
+      await notice.waitFor({ timeout: 30_000 });
+      expect(await notice.textContent()).toMatch(/closed by the system.*Start a new session/);
+      expect(await snapScreen(page, 'redis-empty-01-teacher-notice')).toEqual([]);
+
+      await page.getByRole('button', { name: 'Back to my courses' }).click();
+      await page.getByRole('button', { name: /^Start attendance for / }).click();
+      await page.getByText('Attendance is open').waitFor();
+      await page.getByRole('button', { name: 'Stop and get the report' }).click();
+      await page.getByText('Attendance report').waitFor();
+      expect(await page.getByTestId('session-lost-notice').count()).toBe(0);
+    } finally {
+      await browser.close();
+    }
   });
 });

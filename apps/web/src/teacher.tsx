@@ -54,7 +54,7 @@ export function TeacherHome({ live, auth }: { live: Live; auth: Auth }) {
   if (phase.kind === 'report') {
     const from = phase.from;
     return (
-      <>
+      <div className="stack">
         {/* The system closed the session after losing its live state: say so, and that a new one can start. */}
         {phase.session.closeReason === 'state-lost' && (
           <p className="alert alert-info" role="alert" data-testid="session-lost-notice">
@@ -68,7 +68,7 @@ export function TeacherHome({ live, auth }: { live: Live; auth: Auth }) {
           backLabel={from ? t('backToHistory') : t('back')}
           onBack={() => setPhase(from ? { kind: 'history', course: from } : { kind: 'courses' })}
         />
-      </>
+      </div>
     );
   }
   if (phase.kind === 'history') {
