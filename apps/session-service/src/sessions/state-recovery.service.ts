@@ -89,7 +89,10 @@ export class StateRecovery implements LossCheck {
     // No epoch: the store is empty (Redis lost everything, or this is its first use). An epoch not
     // marked recovered: another instance noticed first and has not finished (it may have crashed).
     const claimed = await this.store.claimEpoch(this.newId());
-    this.log.warn({ epoch: claimed, previous: this.known ?? null }, 'the live session store has no record of earlier state; closing the sessions it lost');
+    // At start this is usual (a new Redis, or one another instance is still recovering); after an epoch was seen, it means Redis lost its data.
+    const details = { epoch: claimed, previous: this.known ?? null };
+    if (this.known) this.log.warn(details, 'the live session store lost its data; closing the sessions it held');
+    else this.log.info(details, 'no recovered epoch in the live session store; looking for sessions it lost');
     const closed = await this.recover(correlationId);
     await this.store.markRecovered(claimed);
     this.known = claimed;
