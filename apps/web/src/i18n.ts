@@ -54,6 +54,8 @@ const en = {
   distance: '{n} m away',
   reportTitle: 'Attendance report',
   reportPreparing: 'Preparing the report…',
+  sessionStateLost:
+    'This session was closed by the system: its live data was lost after a server fault, so it could take no more check-ins. Every check-in already accepted is in the report below. Start a new session if students still need to check in.',
   reportSummary: '{present} present, {absent} absent',
   reportIncompleteOne: 'This report may be incomplete: 1 check-in had not arrived when it was built; it will update when it does.',
   reportIncompleteMany: 'This report may be incomplete: {n} check-ins had not arrived when it was built; it will update when they do.',
@@ -498,6 +500,8 @@ const fr: Record<Key, string> = {
   distance: 'à {n} m',
   reportTitle: 'Rapport de présence',
   reportPreparing: 'Préparation du rapport…',
+  sessionStateLost:
+    'Cet appel a été fermé par le système : ses données en direct ont été perdues après une panne du serveur, il ne pouvait plus enregistrer de présences. Toutes les présences déjà acceptées figurent dans le rapport ci-dessous. Démarrez un nouvel appel si des étudiant·e·s doivent encore pointer.',
   reportSummary: '{present} présents, {absent} absents',
   reportIncompleteOne: 'Ce rapport est peut-être incomplet : 1 présence n’était pas encore arrivée quand il a été établi ; il se mettra à jour dès son arrivée.',
   reportIncompleteMany: 'Ce rapport est peut-être incomplet : {n} présences n’étaient pas encore arrivées quand il a été établi ; il se mettra à jour dès leur arrivée.',

@@ -18,7 +18,7 @@ import { EnrollmentsPanel } from './admin/enrollments-panel.js';
 import { RosterImport } from './admin/roster-import.js';
 
 /** What the report screen needs to know about its session before the report arrives. */
-type ReportTarget = Pick<SessionView, 'sessionId' | 'courseCode' | 'courseTitle'>;
+type ReportTarget = Pick<SessionView, 'sessionId' | 'courseCode' | 'courseTitle' | 'closeReason'>;
 
 type Phase =
   | { kind: 'courses' }
@@ -54,13 +54,21 @@ export function TeacherHome({ live, auth }: { live: Live; auth: Auth }) {
   if (phase.kind === 'report') {
     const from = phase.from;
     return (
-      <Report
-        live={live}
-        auth={auth}
-        session={phase.session}
-        backLabel={from ? t('backToHistory') : t('back')}
-        onBack={() => setPhase(from ? { kind: 'history', course: from } : { kind: 'courses' })}
-      />
+      <div className="stack">
+        {/* The system closed the session after losing its live state: say so, and that a new one can start. */}
+        {phase.session.closeReason === 'state-lost' && (
+          <p className="alert alert-info" role="alert" data-testid="session-lost-notice">
+            {t('sessionStateLost')}
+          </p>
+        )}
+        <Report
+          live={live}
+          auth={auth}
+          session={phase.session}
+          backLabel={from ? t('backToHistory') : t('back')}
+          onBack={() => setPhase(from ? { kind: 'history', course: from } : { kind: 'courses' })}
+        />
+      </div>
     );
   }
   if (phase.kind === 'history') {
@@ -239,7 +247,7 @@ function LiveSession({ live, session, onStopped }: { live: Live; session: Sessio
       if (!known.has(u.studentId)) void refresh();
     });
     const offClosed = live.on('session:closed', (c) => {
-      if (c.sessionId === session.sessionId) finish({ ...session, status: 'closed', closedAt: c.closedAt });
+      if (c.sessionId === session.sessionId) finish({ ...session, status: 'closed', closedAt: c.closedAt, ...(c.closeReason ? { closeReason: c.closeReason } : {}) });
     });
     const refresh = async () => {
       const res = await live.request('session:get', { sessionId: session.sessionId });
@@ -271,7 +279,11 @@ function LiveSession({ live, session, onStopped }: { live: Live; session: Sessio
     setError(null);
     const res = await live.request('session:stop', { sessionId: session.sessionId });
     if (res.ok) return finish(res.data);
-    if (res.error.code === 'SESSION_NOT_OPEN') return finish({ ...session, status: 'closed' });
+    if (res.error.code === 'SESSION_NOT_OPEN') {
+      // Closed meanwhile (by a colleague, the time limit or the system): session:get says how.
+      const now = await live.request('session:get', { sessionId: session.sessionId });
+      return finish(now.ok ? now.data : { ...session, status: 'closed' });
+    }
     setError(res.error);
     setStopping(false);
   }

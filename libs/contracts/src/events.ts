@@ -66,6 +66,10 @@ export type AttendanceStatus = z.infer<typeof AttendanceStatus>;
 /** The closedBy of a session that closed itself (it reached the maximum session length): the nil UUID. */
 export const SystemActorId = '00000000-0000-0000-0000-000000000000';
 
+/** Why a session closed: Stop pressed, its maximum length reached, or its live state lost (see SessionClosedV1). */
+export const SessionCloseReasons = ['stopped', 'max-length', 'state-lost'] as const;
+export type SessionCloseReason = (typeof SessionCloseReasons)[number];
+
 export const SessionOpenedV1 = z.object({
   sessionId: Id,
   courseId: Id,
@@ -89,8 +93,13 @@ export const SessionClosedV1 = z.object({
   closedBy: Id,
   /** Everyone marked present when the session closed: the report waits until it has each mark. */
   presentStudentIds: z.array(Id),
-  /** Added later, optional: why it closed. Absent on events from before it was added (they were all `stopped`). */
-  closeReason: z.enum(['stopped', 'max-length']).optional(),
+  /**
+   * Added later, optional: why it closed. Absent on events from before it was added (they were all `stopped`).
+   * `state-lost` (added later still): the live session store (Redis) came back empty while it was
+   * open, so it could take no more check-ins; closedBy is the nil UUID and presentStudentIds lists
+   * every mark already in the stream. Read an unknown reason as a close by the system.
+   */
+  closeReason: z.enum(SessionCloseReasons).optional(),
 });
 export const CheckinVerifiedV1 = z.object({
   submissionId: z.string(),

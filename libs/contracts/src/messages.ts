@@ -3,7 +3,7 @@
  * Every request carries the actor the gateway authenticated; services check permissions again.
  */
 import { z } from 'zod';
-import { AttendanceStatus, type CheckinFlag, type ReportIncomplete } from './events.js';
+import { AttendanceStatus, type CheckinFlag, type ReportIncomplete, type SessionCloseReason } from './events.js';
 import { Actor, ControlCharacter, Email, HumanText, Id, IsoTime, LoneSurrogate, Position, RadiusM, Role, TextWithoutNul } from './primitives.js';
 import { AuthenticationResponse, RegistrationResponse, type AuthenticationOptions, type RegistrationOptions } from './webauthn.js';
 import type { CheckinResult } from './socket.js';
@@ -116,6 +116,8 @@ export interface SessionView {
   status: 'open' | 'closed';
   openedAt: string;
   closedAt?: string;
+  /** Added later, on a closed session: why it closed (`state-lost`: the live session store came back empty). */
+  closeReason?: SessionCloseReason;
   radiusM: number;
   enrolledCount: number;
   /** Students with an accepted check-in (manual marks are not counted here: see the roster and the report). */

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { RejectionReasonV3 } from './error-codes.js';
 import type { DeadLetterReplayedV1, DeadLetterSummary } from './dead-letters.js';
-import { AttendanceStatus, type CheckinFlag, type ReportIncomplete, type SignInRevokedReason } from './events.js';
+import { AttendanceStatus, type CheckinFlag, type ReportIncomplete, type SessionCloseReason, type SignInRevokedReason } from './events.js';
 import { CredentialId, DeviceName, LateAfterMinutes, MarkReason, RosterCsv, QrCodeInput, QrOptions, RosterImportOptions, RoomFields, WindowMinutes, exactlyOnePlace } from './messages.js';
 import { Email, Id, Position, RadiusM } from './primitives.js';
 import { AuthenticationResponse, RegistrationResponse } from './webauthn.js';
@@ -260,7 +260,8 @@ export interface CheckinResult {
 
 export interface ServerPayloads {
   [ServerEvents.sessionOpened]: M.SessionView;
-  [ServerEvents.sessionClosed]: { sessionId: string; courseId: string; closedAt: string };
+  /** closeReason added later (absent from older gateways): `state-lost` means the teacher should start a new session. */
+  [ServerEvents.sessionClosed]: { sessionId: string; courseId: string; closedAt: string; closeReason?: SessionCloseReason };
   [ServerEvents.rosterUpdate]: RosterUpdate;
   [ServerEvents.checkinResult]: CheckinResult;
   /** `incomplete`: built without some events it waited for; `report:updated` follows as they arrive. */

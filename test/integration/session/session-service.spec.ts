@@ -289,6 +289,61 @@ describe('session-service against real Redis and NATS', () => {
     await client.request(Rpc.sessionStop, { actor: teacher, sessionId: view.sessionId });
   });
 
+  it('closes a session Redis lost (state-lost), written back from the stream with its marks, and frees the course', async () => {
+    const view = await client.request(Rpc.sessionStart, { actor: teacher, courseId: bigCourseId, position });
+    const marked = bigRoster.slice(0, 3);
+    for (const s of marked) {
+      await client.request(Rpc.sessionRecordMark, {
+        sessionId: view.sessionId,
+        studentId: s.id,
+        submissionId: `lost-${s.id}`,
+        distanceM: 5,
+        accuracyM: 10,
+        methods: ['passkey', 'geofence'],
+        verifiedAt: new Date().toISOString(),
+      });
+    }
+    await client.request(Rpc.sessionMark, { actor: teacher, sessionId: view.sessionId, studentId: bigRoster[3]!.id, status: 'excused', reason: 'Sick note' });
+    await waitFor(eventFor(EventSubjects.markChanged, view.sessionId), 'the change by hand');
+
+    // Redis comes back empty (for this run's keys: other specs share the server).
+    const keys = await redis.keys(`${config.REDIS_KEY_PREFIX}*`);
+    await redis.del(...keys);
+
+    // The next question about it finds out at once, and is answered as for a closed session.
+    await expect(client.request(Rpc.sessionCheckinContext, { sessionId: view.sessionId, studentId: marked[0]!.id })).resolves.toMatchObject({
+      status: 'closed',
+      enrolled: true,
+      alreadyPresent: true,
+    });
+    const closed = await waitFor(eventFor(EventSubjects.sessionClosed, view.sessionId), 'the state-lost close');
+    expect(closed.data).toMatchObject({ closedBy: SystemActorId, closeReason: 'state-lost' });
+    expect((closed.data as { presentStudentIds: string[] }).presentStudentIds.sort()).toEqual(marked.map((s) => s.id).sort());
+    const detail = await client.request(Rpc.sessionGet, { actor: teacher, sessionId: view.sessionId });
+    expect(detail).toMatchObject({ status: 'closed', closeReason: 'state-lost', enrolledCount: 2_501, presentCount: 3 });
+    expect(detail.roster?.map((r) => r.name)).toEqual(bigRoster.map((s) => s.name));
+    expect(detail.roster?.find((r) => r.studentId === bigRoster[3]!.id)).toMatchObject({ status: 'excused' });
+    const hash = await redis.hgetall(`${config.REDIS_KEY_PREFIX}session:${view.sessionId}`);
+    expect(hash).not.toHaveProperty('latitude');
+    expect(await redis.ttl(`${config.REDIS_KEY_PREFIX}session:${view.sessionId}:present`)).toBeGreaterThan(0);
+    await expect(
+      client.request(Rpc.sessionRecordMark, {
+        sessionId: view.sessionId,
+        studentId: bigRoster[9]!.id,
+        submissionId: randomUUID(),
+        distanceM: 5,
+        accuracyM: 10,
+        methods: ['passkey', 'geofence'],
+        verifiedAt: new Date().toISOString(),
+      }),
+    ).rejects.toMatchObject({ code: ErrorCode.SESSION_NOT_OPEN });
+
+    // The course is free: a new session starts.
+    const fresh = await client.request(Rpc.sessionStart, { actor: teacher, courseId: bigCourseId, position });
+    expect(fresh.status).toBe('open');
+    await client.request(Rpc.sessionStop, { actor: teacher, sessionId: fresh.sessionId });
+  });
+
   it('answers SESSION_NOT_FOUND for an unknown session', async () => {
     await expect(client.request(Rpc.sessionGet, { actor: teacher, sessionId: randomUUID() })).rejects.toMatchObject({
       code: ErrorCode.SESSION_NOT_FOUND,

@@ -109,6 +109,8 @@ export class EventFanout implements OnApplicationShutdown {
       sessionId: e.sessionId,
       courseId: e.courseId,
       closedAt: e.closedAt,
+      // So the teacher's screen can say why (state-lost: start a new session).
+      ...(e.closeReason ? { closeReason: e.closeReason } : {}),
     });
   }
 

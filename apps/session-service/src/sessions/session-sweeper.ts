@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { createLogger, newCorrelationId } from '@classconnect/observability';
 import { SessionService } from './session.service.js';
+import { StateRecovery } from './state-recovery.service.js';
 
 export const SWEEP_INTERVAL_MS = Symbol('SWEEP_INTERVAL_MS');
 
@@ -9,7 +10,9 @@ const log = createLogger('SessionSweeper');
 /**
  * Closes sessions left open past the maximum length. A timer per session would die with its
  * process; instead every instance sweeps the Redis schedule every few seconds (see
- * SessionService.closeOverdue for why several instances sweeping at once is safe).
+ * SessionService.closeOverdue for why several instances sweeping at once is safe). Each sweep
+ * first looks whether Redis came back empty (StateRecovery), at start too: an empty schedule
+ * would otherwise look like nothing to do.
  */
 @Injectable()
 export class SessionSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -18,18 +21,23 @@ export class SessionSweeper implements OnApplicationBootstrap, OnApplicationShut
 
   constructor(
     @Inject(SessionService) private readonly sessions: SessionService,
+    @Inject(StateRecovery) private readonly recovery: StateRecovery,
     @Inject(SWEEP_INTERVAL_MS) private readonly intervalMs: number,
   ) {}
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => this.tick(), this.intervalMs);
     this.timer.unref();
+    this.tick();
   }
 
   private tick(): void {
     if (this.running) return; // a slow sweep is not overlapped by the next one
-    this.running = this.sessions
-      .closeOverdue(newCorrelationId())
+    const correlationId = newCorrelationId();
+    this.running = this.recovery
+      .check(correlationId)
+      .catch((err: unknown) => log.warn({ err }, 'could not look whether Redis lost its state; trying again at the next tick'))
+      .then(() => this.sessions.closeOverdue(correlationId))
       .catch((err: unknown) => log.warn({ err }, 'sweep failed; trying again at the next tick'))
       .finally(() => (this.running = undefined));
   }

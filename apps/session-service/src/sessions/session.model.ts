@@ -1,4 +1,4 @@
-import type { AttendanceStatus } from '@classconnect/contracts';
+import type { AttendanceStatus, SessionCloseReason } from '@classconnect/contracts';
 
 /** The live state of a session, as the store holds it. */
 export interface SessionRecord {
@@ -13,7 +13,7 @@ export interface SessionRecord {
   openedAt: string;
   closedAt?: string;
   closedBy?: string;
-  closeReason?: 'stopped' | 'max-length';
+  closeReason?: SessionCloseReason;
   /** The fence's centre is for the check-in decision only: never sent to a client. */
   fence: { latitude: number; longitude: number; radiusM: number };
   enrolledCount: number;
@@ -99,7 +99,7 @@ export type CloseOutcome =
       kind: 'closed' | 'already-closed';
       closedAt: string;
       closedBy: string;
-      closeReason: 'stopped' | 'max-length';
+      closeReason: SessionCloseReason;
       presentStudentIds: string[];
     }
   | { kind: 'not-found' };
@@ -150,6 +150,48 @@ export interface SessionStore {
    * who left the course (a mark already recorded stays). 'unchanged' when already so; 'not-open' otherwise.
    */
   changeEnrollment(sessionId: string, change: EnrollmentUpdate): Promise<'changed' | 'unchanged' | 'not-open'>;
+  epochState(): Promise<EpochState>;
+  /** Writes `candidate` as the epoch unless there is one; returns the epoch now stored. */
+  claimEpoch(candidate: string): Promise<string>;
+  /** Notes that every session lost before `epoch` was written has been closed. */
+  markRecovered(epoch: string): Promise<void>;
+  /**
+   * Atomically, unless the store holds the session: writes it back closed (closeReason
+   * state-lost), to expire like any closed session. Either way, returns it as the store now has it.
+   */
+  restoreClosed(session: LostSession): Promise<RestoreOutcome>;
+}
+
+/**
+ * A session the stream says was open but the store no longer holds (Redis came back empty), as far
+ * as the stream tells it: written back closed, so that late readers, retried calls and changes by
+ * hand find it as they would any closed session.
+ */
+export interface LostSession {
+  sessionId: string;
+  courseId: string;
+  courseCode: string;
+  courseTitle: string;
+  teacherId: string;
+  teacherIds: string[];
+  openedAt: string;
+  radiusM: number;
+  closedAt: string;
+  closedBy: string;
+  students: { id: string; name: string }[];
+  present: Map<string, StoredMark>;
+  overrides: Map<string, StoredOverride>;
+  qr?: SessionQr;
+  room?: SessionRoom;
+}
+
+export type RestoreOutcome = Extract<CloseOutcome, { kind: 'closed' | 'already-closed' }> | { kind: 'still-open' };
+
+/** The store's epoch: a random value written to an empty store, gone again when the store loses everything. */
+export interface EpochState {
+  epoch: string | null;
+  /** The epoch whose lost sessions have all been closed (none yet: null). */
+  recovered: string | null;
 }
 
 export type EnrollmentUpdate = { change: 'added'; studentId: string; name: string } | { change: 'removed'; studentId: string };

@@ -1,9 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import type { SessionCloseReason } from '@classconnect/contracts';
 import type { LuaScript } from '@classconnect/persistence';
 import { REDIS, REDIS_KEY_PREFIX, redisCall } from '../redis/redis.module.js';
 import type {
   ChangeOutcome,
+  EpochState,
+  LostSession,
+  RestoreOutcome,
   CheckinFacts,
   CloseOutcome,
   CreateOutcome,
@@ -19,7 +23,14 @@ import type {
 } from './session.model.js';
 import { qrTagKey } from '../qr/qr.repository.js';
 import { sessionTag } from '../qr/qr-code.js';
-import { changeEnrollmentScript, changeMarkScript, closeSessionScript, createSessionScript, recordMarkScript } from './session.scripts.js';
+import {
+  changeEnrollmentScript,
+  changeMarkScript,
+  closeSessionScript,
+  createSessionScript,
+  recordMarkScript,
+  restoreClosedSessionScript,
+} from './session.scripts.js';
 
 /** How long a closed session's keys are kept, for late readers and retried calls. */
 export const ClosedSessionTtlSeconds = 7 * 24 * 60 * 60;
@@ -33,6 +44,9 @@ export const ClosedSessionTtlSeconds = 7 * 24 * 60 * 60;
  *   session:<id>:overrides hash   studentId → StoredOverride JSON (the latest change by hand)
  *   course:<courseId>:open string the course's open session id
  *   sessions:autoclose     zset   open session ids scored by their autoCloseAt (epoch ms), for the sweep
+ *   epoch                  string a random id written when the store is found empty: gone again if Redis loses
+ *                                 everything, which is how that is noticed (see sessions/state-recovery.service.ts)
+ *   epoch:recovered        string the epoch whose lost sessions have all been closed
  * The session hash holds the room it was started from (roomId, roomName, roomBuilding), if any, the QR options (qrMode, qrStepSeconds) and, while open, the QR secret
  * (qrSecret, base64); the QR keys (tag index, failed attempts) are described in qr/qr.repository.ts.
  */
@@ -152,7 +166,7 @@ export class SessionRepository implements SessionStore {
           kind: reply[0] === 'CLOSED' ? 'closed' : 'already-closed',
           closedAt: reply[1] ?? closedAt,
           closedBy: reply[2] ?? closedBy,
-          closeReason: reply[4] === 'max-length' ? 'max-length' : 'stopped',
+          closeReason: closeReasonOf(reply[4]),
           presentStudentIds: reply[3] ?? [],
         };
       case 'SESSION_NOT_FOUND':
@@ -222,6 +236,66 @@ export class SessionRepository implements SessionStore {
     return reply[0] === 'CHANGED' ? 'changed' : reply[0] === 'UNCHANGED' ? 'unchanged' : 'not-open';
   }
 
+  async epochState(): Promise<EpochState> {
+    const [epoch, recovered] = await redisCall(() => this.redis.mget(this.epochKey(), this.recoveredKey()));
+    return { epoch: epoch ?? null, recovered: recovered ?? null };
+  }
+
+  async claimEpoch(candidate: string): Promise<string> {
+    await redisCall(() => this.redis.set(this.epochKey(), candidate, 'NX'));
+    return (await redisCall(() => this.redis.get(this.epochKey()))) ?? candidate;
+  }
+
+  async markRecovered(epoch: string): Promise<void> {
+    await redisCall(() => this.redis.set(this.recoveredKey(), epoch));
+  }
+
+  async restoreClosed(s: LostSession): Promise<RestoreOutcome> {
+    const fields = [
+      ['courseId', s.courseId],
+      ['courseCode', s.courseCode],
+      ['courseTitle', s.courseTitle],
+      ['teacherId', s.teacherId],
+      ['teacherIds', JSON.stringify(s.teacherIds)],
+      ['status', 'closed'],
+      ['openedAt', s.openedAt],
+      ['closedAt', s.closedAt],
+      ['closedBy', s.closedBy],
+      ['closeReason', 'state-lost'],
+      ['radiusM', String(s.radiusM)],
+      ['enrolledCount', String(s.students.length)],
+      ...(s.qr ? [['qrMode', s.qr.mode], ['qrStepSeconds', String(s.qr.stepSeconds)]] : []),
+      ...(s.room ? [['roomId', s.room.id], ['roomName', s.room.name], ...(s.room.building ? [['roomBuilding', s.room.building]] : [])] : []),
+    ].flat();
+    const payload = {
+      fields,
+      names: s.students.flatMap((st) => [st.id, st.name]),
+      present: [...s.present].flatMap(([id, mark]) => [id, JSON.stringify(mark)]),
+      overrides: [...s.overrides].flatMap(([id, o]) => [id, JSON.stringify(o)]),
+    };
+    const id = s.sessionId;
+    const reply = (await this.run(
+      restoreClosedSessionScript,
+      [this.sessionKey(id), this.enrolledKey(id), this.namesKey(id), this.presentKey(id), this.overridesKey(id)],
+      [ClosedSessionTtlSeconds, JSON.stringify(payload)],
+    )) as [string, string?, string?, string[]?, string?];
+    switch (reply[0]) {
+      case 'CLOSED':
+      case 'ALREADY_CLOSED':
+        return {
+          kind: reply[0] === 'CLOSED' ? 'closed' : 'already-closed',
+          closedAt: reply[1] ?? s.closedAt,
+          closedBy: reply[2] ?? s.closedBy,
+          closeReason: closeReasonOf(reply[4]),
+          presentStudentIds: reply[3] ?? [],
+        };
+      case 'STILL_OPEN':
+        return { kind: 'still-open' };
+      default:
+        throw new Error(`Unexpected reply from the restore-closed-session script: ${reply[0]}`);
+    }
+  }
+
   /** The QR tag index (see qr/qr.repository.ts): kept a day past the session's maximum length. */
   private async rememberQrTag(sessionId: string, autoCloseAt: string): Promise<void> {
     const ttl = Math.max(60, Math.ceil((Date.parse(autoCloseAt) - Date.now()) / 1000) + 24 * 60 * 60);
@@ -250,6 +324,12 @@ export class SessionRepository implements SessionStore {
   private autoCloseKey(): string {
     return `${this.prefix}sessions:autoclose`;
   }
+  private epochKey(): string {
+    return `${this.prefix}epoch`;
+  }
+  private recoveredKey(): string {
+    return `${this.prefix}epoch:recovered`;
+  }
   private courseOpenKey(courseId: string): string {
     return `${this.prefix}course:${courseId}:open`;
   }
@@ -269,7 +349,7 @@ function toRecord(sessionId: string, h: Record<string, string>, presentCount: nu
     openedAt: h.openedAt ?? '',
     ...(h.closedAt ? { closedAt: h.closedAt } : {}),
     ...(h.closedBy ? { closedBy: h.closedBy } : {}),
-    ...(h.closeReason === 'stopped' || h.closeReason === 'max-length' ? { closeReason: h.closeReason } : {}),
+    ...(h.closeReason ? { closeReason: closeReasonOf(h.closeReason) } : {}),
     fence: { latitude: Number(h.latitude), longitude: Number(h.longitude), radiusM: Number(h.radiusM) },
     enrolledCount: Number(h.enrolledCount ?? 0),
     presentCount,
@@ -279,6 +359,11 @@ function toRecord(sessionId: string, h: Record<string, string>, presentCount: nu
     ...(h.qrMode === 'offered' || h.qrMode === 'required' ? { qr: { mode: h.qrMode, stepSeconds: Number(h.qrStepSeconds ?? 10) } } : {}),
     ...(h.roomId ? { room: { id: h.roomId, name: h.roomName ?? '', ...(h.roomBuilding ? { building: h.roomBuilding } : {}) } } : {}),
   };
+}
+
+/** A stored close reason (anything unknown, or none, reads as `stopped`, as before reasons existed). */
+function closeReasonOf(value: string | undefined): SessionCloseReason {
+  return value === 'max-length' || value === 'state-lost' ? value : 'stopped';
 }
 
 function parseIds(json: string | undefined): string[] {

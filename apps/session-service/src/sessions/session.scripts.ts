@@ -133,3 +133,44 @@ redis.call('HSET', KEYS[1], 'enrolledCount', redis.call('SCARD', KEYS[2]))
 if changed == 1 then return {'CHANGED'} end
 return {'UNCHANGED'}
 `);
+
+/**
+ * Writes back, closed, a session the store lost (Redis came back empty) unless the session hash
+ * exists again. No fence centre and no QR secret: a closed session keeps neither. The course's open
+ * key and the auto-close schedule are left alone (a new session may already be open).
+ * KEYS: session hash, enrolled set, names hash, present hash, overrides hash.
+ * ARGV: seconds to keep it, then JSON {fields, names, present, overrides}: flat (key, value) lists.
+ * Replies like the close script: {'CLOSED' | 'ALREADY_CLOSED', closedAt, closedBy, {presentIds}, closeReason}, or {'STILL_OPEN'}.
+ */
+export const restoreClosedSessionScript = new LuaScript(`
+local function hsetChunked(key, list)
+  -- in chunks: unpack() of a very large roster would overflow Lua's stack
+  local i = 1
+  while i <= #list do
+    local last = math.min(i + 999, #list)
+    redis.call('HSET', key, unpack(list, i, last))
+    i = last + 1
+  end
+end
+local status = redis.call('HGET', KEYS[1], 'status')
+if status == 'open' then return {'STILL_OPEN'} end
+if status then
+  local closed = redis.call('HMGET', KEYS[1], 'closedAt', 'closedBy', 'closeReason')
+  return {'ALREADY_CLOSED', closed[1], closed[2], redis.call('HKEYS', KEYS[4]), closed[3] or 'stopped'}
+end
+local s = cjson.decode(ARGV[2])
+hsetChunked(KEYS[1], s.fields)
+hsetChunked(KEYS[3], s.names)
+hsetChunked(KEYS[4], s.present)
+hsetChunked(KEYS[5], s.overrides)
+local i = 1
+while i <= #s.names do
+  local ids = {}
+  for j = i, math.min(i + 1999, #s.names), 2 do ids[#ids + 1] = s.names[j] end
+  redis.call('SADD', KEYS[2], unpack(ids))
+  i = i + 2000
+end
+for k = 1, 5 do redis.call('EXPIRE', KEYS[k], ARGV[1]) end
+local closed = redis.call('HMGET', KEYS[1], 'closedAt', 'closedBy', 'closeReason')
+return {'CLOSED', closed[1], closed[2], redis.call('HKEYS', KEYS[4]), closed[3]}
+`);

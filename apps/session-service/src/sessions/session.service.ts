@@ -27,6 +27,7 @@ import { newQrSecret } from '../qr/qr-code.js';
 import { IDENTITY_PORT, type IdentityPort } from './identity.port.js';
 import type { SessionRecord, SessionRoom, SessionStore, StoredMark } from './session.model.js';
 import { SessionRepository } from './session.repository.js';
+import type { LossCheck } from './state-recovery.service.js';
 
 /** The part of EventPublisher this service uses, so tests can pass a fake. */
 export type EventSink = Pick<EventPublisher, 'publish'>;
@@ -37,6 +38,8 @@ export interface SessionServiceDeps {
   newId?: () => string;
   /** A session nobody stops closes itself this long after it opened (default 4 hours). */
   maxSessionSeconds?: number;
+  /** Asked when a session is not found: Redis may have come back empty (see StateRecovery). */
+  lossCheck?: LossCheck;
 }
 
 /** The fence's radius when a session is started from a device position without one. */
@@ -54,6 +57,7 @@ export class SessionService {
   private readonly now: () => Date;
   private readonly newId: () => string;
   private readonly maxSessionSeconds: number;
+  private readonly lossCheck?: LossCheck;
   private readonly log = createLogger(SessionService.name);
 
   constructor(
@@ -65,6 +69,7 @@ export class SessionService {
     this.now = deps.now ?? (() => new Date());
     this.newId = deps.newId ?? randomUUID;
     this.maxSessionSeconds = deps.maxSessionSeconds ?? 4 * 60 * 60;
+    this.lossCheck = deps.lossCheck;
   }
 
   async start(req: RpcParsed<typeof Rpc.sessionStart>, correlationId?: string): Promise<SessionView> {
@@ -118,7 +123,10 @@ export class SessionService {
     }
     const outcome = await this.closeAndPublish(session, actor.userId, 'stopped', correlationId);
     if (outcome === 'already-closed') {
-      throw new DomainError(ErrorCode.SESSION_NOT_OPEN, `This session of ${session.courseCode} was already stopped.`);
+      throw new DomainError(
+        ErrorCode.SESSION_NOT_OPEN,
+        session.closeReason === 'state-lost' ? stateLostMessage(session.courseCode) : `This session of ${session.courseCode} was already stopped.`,
+      );
     }
     return toView(await this.mustFind(sessionId));
   }
@@ -175,7 +183,7 @@ export class SessionService {
   }
 
   async checkinContext(req: RpcParsed<typeof Rpc.sessionCheckinContext>, correlationId?: string): Promise<CheckinContextReply> {
-    const facts = await this.store.checkinFacts(req.sessionId, req.studentId);
+    const facts = (await this.store.checkinFacts(req.sessionId, req.studentId)) ?? (await this.afterMiss(() => this.store.checkinFacts(req.sessionId, req.studentId)));
     if (!facts) throw notFound();
     const { session } = facts;
     const enrolled = facts.enrolled || (session.status === 'open' && (await this.enrolledSinceOpening(session, req.studentId, correlationId)));
@@ -193,7 +201,7 @@ export class SessionService {
 
   async recordMark(req: RpcParsed<typeof Rpc.sessionRecordMark>, correlationId?: string): Promise<RecordMarkReply> {
     const { sessionId, studentId } = req;
-    const session = await this.store.find(sessionId);
+    const session = await this.findOrRecover(sessionId);
     if (!session) throw notFound();
     // Both rules read the time verification decided at, so a check-in is judged by when it was proven.
     const mark: StoredMark = {
@@ -235,10 +243,13 @@ export class SessionService {
         throw new DomainError(ErrorCode.CHECKIN_WINDOW_CLOSED, 'The check-in time for this session is over; ask your teacher to mark you.');
       case 'already-present':
         return { recorded: false, alreadyPresent: true };
-      case 'not-found':
-        throw notFound();
+      case 'not-found': {
+        // Redis may have lost everything between the read above and the write: then it is closed now.
+        const now = await this.afterMiss(() => this.store.find(sessionId));
+        throw now ? checkinsOver(now) : notFound();
+      }
       case 'not-open':
-        throw new DomainError(ErrorCode.SESSION_NOT_OPEN, 'This session has been stopped; check-ins are no longer accepted.');
+        throw checkinsOver((await this.store.find(sessionId)) ?? session);
       case 'not-enrolled':
         throw new DomainError(ErrorCode.NOT_ENROLLED, 'You are not enrolled in this course, so you cannot check in to its session.');
     }
@@ -384,9 +395,31 @@ export class SessionService {
   }
 
   private async mustFind(sessionId: string): Promise<SessionRecord> {
-    const session = await this.store.find(sessionId);
+    const session = await this.findOrRecover(sessionId);
     if (!session) throw notFound();
     return session;
+  }
+
+  private async findOrRecover(sessionId: string): Promise<SessionRecord | null> {
+    return (await this.store.find(sessionId)) ?? this.afterMiss(() => this.store.find(sessionId));
+  }
+
+  /**
+   * A session asked about and not found may be one Redis lost (it came back empty): if so, the
+   * lost sessions are closed (written back from the stream) before looking again, so the caller
+   * hears "closed, and why" rather than "no such session".
+   */
+  private async afterMiss<T>(lookAgain: () => Promise<T | null>): Promise<T | null> {
+    if (!this.lossCheck) return null;
+    let recovered: boolean;
+    try {
+      recovered = await this.lossCheck.afterMiss();
+    } catch (err) {
+      if (err instanceof DomainError) throw err;
+      this.log.warn({ err }, 'could not close the sessions lost with Redis; the next look tries again');
+      throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'Live sessions are being restored after a fault. Please try again in a moment.');
+    }
+    return recovered ? lookAgain() : null;
   }
 }
 
@@ -397,6 +430,21 @@ export class SessionService {
 export function isTeacherOf(actor: Actor, session: SessionRecord, action: Permission): boolean {
   const scope = scopeOf(actor.role, action);
   return scope === 'any' || (scope === 'own-course' && inScope(scope, { teaches: session.teacherIds.includes(actor.userId) }));
+}
+
+/** What a student checking in to a closed session is told. */
+function checkinsOver(session: SessionRecord): DomainError {
+  return new DomainError(
+    ErrorCode.SESSION_NOT_OPEN,
+    session.closeReason === 'state-lost'
+      ? 'This session was closed after a server fault and takes no more check-ins; your teacher can start a new one.'
+      : 'This session has been stopped; check-ins are no longer accepted.',
+  );
+}
+
+/** What a teacher is told about a session closed because Redis lost its live state. */
+export function stateLostMessage(courseCode: string): string {
+  return `This session of ${courseCode} was closed by the system: the live session data was lost after a server fault. Every check-in already accepted is kept in the report. Start a new session to take attendance again.`;
 }
 
 export function notFound(): DomainError {
@@ -414,6 +462,7 @@ export function toView(s: SessionRecord): SessionView {
     status: s.status,
     openedAt: s.openedAt,
     ...(s.closedAt ? { closedAt: s.closedAt } : {}),
+    ...(s.closeReason ? { closeReason: s.closeReason } : {}),
     radiusM: s.fence.radiusM,
     enrolledCount: s.enrolledCount,
     presentCount: s.presentCount,

@@ -5,12 +5,14 @@ import { FenceDistanceService } from '../fences/fence-distance.service.js';
 import { QrRepository } from '../qr/qr.repository.js';
 import { QrRpc } from '../qr/qr.rpc.js';
 import { QrService } from '../qr/qr.service.js';
+import { ATTENDANCE_HISTORY, JetStreamAttendanceHistory, type AttendanceHistory } from './attendance-history.js';
 import { EnrollmentConsumer } from './enrollment.consumer.js';
 import { IDENTITY_PORT, NatsIdentityPort, type IdentityPort } from './identity.port.js';
 import { SessionSweeper, SWEEP_INTERVAL_MS } from './session-sweeper.js';
 import { SessionRepository } from './session.repository.js';
 import { SessionRpc } from './session.rpc.js';
 import { SessionService } from './session.service.js';
+import { StateRecovery } from './state-recovery.service.js';
 
 export interface SessionsOptions {
   maxSessionSeconds: number;
@@ -26,11 +28,19 @@ export class SessionsModule {
       providers: [
         SessionRepository,
         { provide: IDENTITY_PORT, useClass: NatsIdentityPort },
+        // Redis that comes back empty: the lost sessions are closed from the stream (state-recovery.service.ts).
+        { provide: ATTENDANCE_HISTORY, useClass: JetStreamAttendanceHistory },
+        {
+          provide: StateRecovery,
+          useFactory: (store: SessionRepository, history: AttendanceHistory, identity: IdentityPort, events: EventPublisher) =>
+            new StateRecovery(store, history, identity, events, { maxSessionSeconds: opts.maxSessionSeconds }),
+          inject: [SessionRepository, ATTENDANCE_HISTORY, IDENTITY_PORT, EventPublisher],
+        },
         {
           provide: SessionService,
-          useFactory: (store: SessionRepository, identity: IdentityPort, events: EventPublisher) =>
-            new SessionService(store, identity, events, { maxSessionSeconds: opts.maxSessionSeconds }),
-          inject: [SessionRepository, IDENTITY_PORT, EventPublisher],
+          useFactory: (store: SessionRepository, identity: IdentityPort, events: EventPublisher, recovery: StateRecovery) =>
+            new SessionService(store, identity, events, { maxSessionSeconds: opts.maxSessionSeconds, lossCheck: recovery }),
+          inject: [SessionRepository, IDENTITY_PORT, EventPublisher, StateRecovery],
         },
         { provide: SWEEP_INTERVAL_MS, useValue: opts.sweepIntervalMs },
         SessionRpc,

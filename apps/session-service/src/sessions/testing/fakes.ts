@@ -1,0 +1,214 @@
+/** In-memory stand-ins for the session store, identity-service and the event publisher, for unit specs. */
+import { DomainError, ErrorCode, type CourseReply, type CourseSummary, type RosterReply, type RoomView } from '@classconnect/contracts';
+import type { IdentityPort } from '../identity.port.js';
+import type {
+  ChangeOutcome,
+  CheckinFacts,
+  CloseOutcome,
+  CreateOutcome,
+  EnrollmentUpdate,
+  EpochState,
+  LiveRoster,
+  LostSession,
+  MarkChange,
+  MarkOutcome,
+  NewSession,
+  RestoreOutcome,
+  SessionRecord,
+  SessionStore,
+  StoredMark,
+  StoredOverride,
+} from '../session.model.js';
+import type { EventSink } from '../session.service.js';
+
+/** Holds sessions in memory with the same rules the Lua scripts enforce. */
+export class InMemorySessionStore implements SessionStore {
+  readonly sessions = new Map<
+    string,
+    Omit<SessionRecord, 'presentCount'> & { names: Map<string, string>; present: Map<string, StoredMark>; overrides: Map<string, StoredOverride> }
+  >();
+  readonly autoClose = new Map<string, number>();
+  readonly openByCourse = new Map<string, string>();
+
+  async create(s: NewSession): Promise<CreateOutcome> {
+    const open = this.openByCourse.get(s.courseId);
+    if (open) return { created: false, openSessionId: open };
+    this.openByCourse.set(s.courseId, s.sessionId);
+    const { students, ...rest } = s;
+    this.sessions.set(s.sessionId, {
+      ...rest,
+      status: 'open',
+      enrolledCount: students.length,
+      names: new Map(students.map((st) => [st.id, st.name])),
+      present: new Map(),
+      overrides: new Map(),
+    });
+    this.autoClose.set(s.sessionId, Date.parse(s.autoCloseAt));
+    return { created: true };
+  }
+  async find(id: string): Promise<SessionRecord | null> {
+    const s = this.sessions.get(id);
+    if (!s) return null;
+    const { names: _n, present, overrides: _o, ...rest } = s;
+    return { ...rest, presentCount: present.size };
+  }
+  async openSessionIds(courseIds: string[]): Promise<string[]> {
+    return courseIds.flatMap((c) => this.openByCourse.get(c) ?? []);
+  }
+  async enrolledIds(id: string): Promise<string[]> {
+    return [...(this.sessions.get(id)?.names.keys() ?? [])];
+  }
+  async isEnrolled(id: string, studentId: string): Promise<boolean> {
+    return this.sessions.get(id)?.names.has(studentId) ?? false;
+  }
+  async liveRoster(id: string): Promise<LiveRoster> {
+    const s = this.sessions.get(id)!;
+    return { students: [...s.names].map(([sid, name]) => ({ id: sid, name })), present: new Map(s.present), overrides: new Map(s.overrides) };
+  }
+  async checkinFacts(id: string, studentId: string): Promise<CheckinFacts | null> {
+    const session = await this.find(id);
+    if (!session) return null;
+    const s = this.sessions.get(id)!;
+    return { session, enrolled: s.names.has(studentId), alreadyPresent: s.present.has(studentId) };
+  }
+  async close(id: string, courseId: string, closedAt: string, closedBy: string, closeReason: 'stopped' | 'max-length'): Promise<CloseOutcome> {
+    const s = this.sessions.get(id);
+    this.autoClose.delete(id);
+    if (!s) return { kind: 'not-found' };
+    const presentStudentIds = [...s.present.keys()];
+    if (s.status === 'closed') {
+      return { kind: 'already-closed', closedAt: s.closedAt!, closedBy: s.closedBy!, closeReason: s.closeReason!, presentStudentIds };
+    }
+    Object.assign(s, { status: 'closed', closedAt, closedBy, closeReason });
+    if (this.openByCourse.get(courseId) === id) this.openByCourse.delete(courseId);
+    return { kind: 'closed', closedAt, closedBy, closeReason, presentStudentIds };
+  }
+  async changeMark(id: string, studentId: string, change: MarkChange): Promise<ChangeOutcome> {
+    const s = this.sessions.get(id);
+    if (!s) return { kind: 'not-found' };
+    if (!s.names.has(studentId)) return { kind: 'not-enrolled' };
+    const last = s.overrides.get(studentId);
+    const previousStatus = last?.status ?? s.present.get(studentId)?.status ?? (s.present.has(studentId) ? 'present' : 'absent');
+    const override = { ...change, previousStatus, sequence: (last?.sequence ?? 0) + 1 };
+    s.overrides.set(studentId, override);
+    return { kind: 'changed', courseId: s.courseId, override };
+  }
+  async dueForAutoClose(now: Date, limit: number): Promise<string[]> {
+    return [...this.autoClose].filter(([, at]) => at <= now.getTime()).slice(0, limit).map(([id]) => id);
+  }
+  async forgetAutoClose(id: string): Promise<void> {
+    this.autoClose.delete(id);
+  }
+  async recordMark(id: string, studentId: string, mark: StoredMark, opts: { windowClosed: boolean }): Promise<MarkOutcome> {
+    const s = this.sessions.get(id);
+    if (!s) return { kind: 'not-found' };
+    const existing = s.present.get(studentId);
+    if (existing?.submissionId === mark.submissionId) return { kind: 'retry', courseId: s.courseId, mark: existing };
+    if (s.status !== 'open') return { kind: 'not-open' };
+    if (!s.names.has(studentId)) return { kind: 'not-enrolled' };
+    if (existing) return { kind: 'already-present' };
+    if (opts.windowClosed) return { kind: 'window-closed' };
+    s.present.set(studentId, mark);
+    return { kind: 'recorded', courseId: s.courseId, mark };
+  }
+  epoch: string | null = null;
+  recovered: string | null = null;
+  /** Redis coming back empty: everything goes, the epoch too. */
+  wipe(): void {
+    this.sessions.clear();
+    this.autoClose.clear();
+    this.openByCourse.clear();
+    this.epoch = null;
+    this.recovered = null;
+  }
+  async epochState(): Promise<EpochState> {
+    return { epoch: this.epoch, recovered: this.recovered };
+  }
+  async claimEpoch(candidate: string): Promise<string> {
+    this.epoch ??= candidate;
+    return this.epoch;
+  }
+  async markRecovered(epoch: string): Promise<void> {
+    this.recovered = epoch;
+  }
+  async restoreClosed(l: LostSession): Promise<RestoreOutcome> {
+    const s = this.sessions.get(l.sessionId);
+    if (s?.status === 'open') return { kind: 'still-open' };
+    if (s) return { kind: 'already-closed', closedAt: s.closedAt!, closedBy: s.closedBy!, closeReason: s.closeReason!, presentStudentIds: [...s.present.keys()] };
+    const { students, present, overrides, radiusM, closedAt, closedBy, ...rest } = l;
+    this.sessions.set(l.sessionId, {
+      ...rest,
+      status: 'closed',
+      closedAt,
+      closedBy,
+      closeReason: 'state-lost',
+      fence: { latitude: NaN, longitude: NaN, radiusM },
+      enrolledCount: students.length,
+      lateAfterMinutes: 10,
+      names: new Map(students.map((st) => [st.id, st.name])),
+      present: new Map(present),
+      overrides: new Map(overrides),
+    });
+    return { kind: 'closed', closedAt, closedBy, closeReason: 'state-lost', presentStudentIds: [...present.keys()] };
+  }
+  async changeEnrollment(id: string, u: EnrollmentUpdate): Promise<'changed' | 'unchanged' | 'not-open'> {
+    const s = this.sessions.get(id);
+    if (!s || s.status !== 'open') return 'not-open';
+    const had = s.names.has(u.studentId);
+    if (u.change === 'added') s.names.set(u.studentId, u.name);
+    else s.names.delete(u.studentId);
+    s.enrolledCount = s.names.size;
+    return had === (u.change === 'added') ? 'unchanged' : 'changed';
+  }
+}
+
+export class FakeIdentity implements IdentityPort {
+  readonly courses = new Map<string, CourseReply>();
+  readonly rosters = new Map<string, RosterReply>();
+  readonly memberships = new Map<string, CourseSummary[]>();
+
+  async course(courseId: string): Promise<CourseReply> {
+    const c = this.courses.get(courseId);
+    if (!c) throw new DomainError(ErrorCode.COURSE_NOT_FOUND, 'No such course.');
+    return c;
+  }
+  async roster(courseId: string): Promise<RosterReply> {
+    return this.rosters.get(courseId) ?? { courseId, students: [] };
+  }
+  async coursesOf(userId: string): Promise<CourseSummary[]> {
+    return this.memberships.get(userId) ?? [];
+  }
+  readonly rooms = new Map<string, RoomView>();
+  readonly names = new Map<string, string>();
+  async room(roomId: string): Promise<RoomView> {
+    const r = this.rooms.get(roomId);
+    if (!r) throw new DomainError(ErrorCode.ROOM_NOT_FOUND, 'No such room.');
+    return r;
+  }
+  async userName(userId: string): Promise<string | null> {
+    return this.names.get(userId) ?? null;
+  }
+}
+
+export interface Published {
+  subject: string;
+  data: Record<string, unknown>;
+  dedupKey: string;
+}
+
+export class FakeEvents implements EventSink {
+  readonly published: Published[] = [];
+  failNext = false;
+  publish: EventSink['publish'] = async (subject, data, opts) => {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('NATS is down');
+    }
+    this.published.push({ subject, data: data as Record<string, unknown>, dedupKey: opts.dedupKey });
+    return {} as never;
+  };
+  of(subject: string): Published[] {
+    return this.published.filter((p) => p.subject === subject);
+  }
+}
+
