@@ -53,6 +53,8 @@ export const EventSubjects = {
   // sign-in security
   /** Sign-ins were ended (sign-out, sign-out everywhere, disabled account, stolen refresh token): gateways end their sockets. */
   signInRevoked: 'directory.signin.revoked.v1',
+  /** Like session.closed.v1, with every close reason (state-lost). Published first, then v1 with the nearest reason. */
+  sessionClosedV2: 'attendance.session.closed.v2',
 } as const;
 export type EventSubject = (typeof EventSubjects)[keyof typeof EventSubjects];
 
@@ -68,6 +70,8 @@ export const SystemActorId = '00000000-0000-0000-0000-000000000000';
 
 /** Why a session closed: Stop pressed, its maximum length reached, or its live state lost (see SessionClosedV1). */
 export const SessionCloseReasons = ['stopped', 'max-length', 'state-lost'] as const;
+/** The reasons session.closed.v1 was published with; it never gets another. */
+export const SessionCloseReasonsV1 = ['stopped', 'max-length'] as const;
 export type SessionCloseReason = (typeof SessionCloseReasons)[number];
 
 export const SessionOpenedV1 = z.object({
@@ -94,13 +98,24 @@ export const SessionClosedV1 = z.object({
   /** Everyone marked present when the session closed: the report waits until it has each mark. */
   presentStudentIds: z.array(Id),
   /**
-   * Added later, optional: why it closed. Absent on events from before it was added (they were all `stopped`).
-   * `state-lost` (added later still): the live session store (Redis) came back empty while it was
-   * open, so it could take no more check-ins; closedBy is the nil UUID and presentStudentIds lists
-   * every mark already in the stream. Read an unknown reason as a close by the system.
+   * Added later, optional: why it closed. Absent on events from before it was added (they were all
+   * `stopped`). Frozen: reasons added since are in session.closed.v2, and v1 carries the nearest
+   * one it knows (`state-lost` → `max-length`: closed by the system).
    */
-  closeReason: z.enum(SessionCloseReasons).optional(),
+  closeReason: z.enum(SessionCloseReasonsV1).optional(),
 });
+/**
+ * The same fact as session.closed.v1, with every reason: `state-lost` means the live session store
+ * (Redis) came back empty while the session was open, so it could take no more check-ins; closedBy
+ * is the nil UUID and presentStudentIds lists every mark already in the stream. Published first,
+ * then v1. Read a reason you do not know as a close by the system.
+ */
+export const SessionClosedV2 = SessionClosedV1.extend({ closeReason: z.enum(SessionCloseReasons) });
+
+/** The reason session.closed.v1 carries for each reason: the nearest one it knows. */
+export function closeReasonInV1(reason: SessionCloseReason): (typeof SessionCloseReasonsV1)[number] {
+  return reason === 'state-lost' ? 'max-length' : reason;
+}
 export const CheckinVerifiedV1 = z.object({
   submissionId: z.string(),
   sessionId: Id,
@@ -351,6 +366,7 @@ export const SignInRevokedV1 = z.object({
 export const EventSchemas = {
   [EventSubjects.sessionOpened]: SessionOpenedV1,
   [EventSubjects.sessionClosed]: SessionClosedV1,
+  [EventSubjects.sessionClosedV2]: SessionClosedV2,
   [EventSubjects.checkinVerified]: CheckinVerifiedV1,
   [EventSubjects.checkinRejected]: CheckinRejectedV1,
   [EventSubjects.markRecorded]: MarkRecordedV1,

@@ -316,8 +316,11 @@ describe('session-service against real Redis and NATS', () => {
       enrolled: true,
       alreadyPresent: true,
     });
-    const closed = await waitFor(eventFor(EventSubjects.sessionClosed, view.sessionId), 'the state-lost close');
+    const closed = await waitFor(eventFor(EventSubjects.sessionClosedV2, view.sessionId), 'the state-lost close');
     expect(closed.data).toMatchObject({ closedBy: SystemActorId, closeReason: 'state-lost' });
+    // v1, which predates the reason, says the nearest one it knows: a close by the system.
+    const closedV1 = await waitFor(eventFor(EventSubjects.sessionClosed, view.sessionId), 'the v1 twin');
+    expect(closedV1.data).toMatchObject({ closedBy: SystemActorId, closeReason: 'max-length' });
     expect((closed.data as { presentStudentIds: string[] }).presentStudentIds.sort()).toEqual(marked.map((s) => s.id).sort());
     const detail = await client.request(Rpc.sessionGet, { actor: teacher, sessionId: view.sessionId });
     expect(detail).toMatchObject({ status: 'closed', closeReason: 'state-lost', enrolledCount: 2_501, presentCount: 3 });

@@ -32,6 +32,8 @@ export class EventFanout implements OnApplicationShutdown {
   private readonly seen = new RecentIds(100_000);
   /** Rejections already pushed: the v2 and v1 twins (published right after v3) are not pushed again. */
   private readonly rejectedPushed = new RecentIds(100_000);
+  /** Sessions whose close was pushed (v2 and v1 announce the same close). */
+  private readonly closedPushed = new RecentIds(100_000);
 
   constructor(@Inject(NATS_CONNECTION) private readonly nc: NatsConnection) {}
 
@@ -55,8 +57,14 @@ export class EventFanout implements OnApplicationShutdown {
     switch (subject) {
       case EventSubjects.sessionOpened:
         return this.sessionOpened(parsed.data as EventData<typeof EventSubjects.sessionOpened>);
-      case EventSubjects.sessionClosed:
-        return this.sessionClosed(parsed.data as EventData<typeof EventSubjects.sessionClosed>);
+      // One push per close, from v2 (published first, with every reason) or v1 from an older publisher.
+      case EventSubjects.sessionClosedV2:
+      case EventSubjects.sessionClosed: {
+        const data = parsed.data as EventData<typeof EventSubjects.sessionClosed> | EventData<typeof EventSubjects.sessionClosedV2>;
+        if (this.closedPushed.has(data.sessionId)) return;
+        this.closedPushed.add(data.sessionId);
+        return this.sessionClosed(data);
+      }
       case EventSubjects.checkinVerified:
         return this.checkinVerified(parsed.data as EventData<typeof EventSubjects.checkinVerified>);
       // One push per rejection, from the newest version published: v3 first, then v2, then v1 (older
@@ -104,7 +112,7 @@ export class EventFanout implements OnApplicationShutdown {
     });
   }
 
-  private sessionClosed(e: EventData<typeof EventSubjects.sessionClosed>): void {
+  private sessionClosed(e: EventData<typeof EventSubjects.sessionClosed> | EventData<typeof EventSubjects.sessionClosedV2>): void {
     this.emit([Rooms.enrolled(e.courseId), Rooms.teaching(e.courseId)], ServerEvents.sessionClosed, {
       sessionId: e.sessionId,
       courseId: e.courseId,

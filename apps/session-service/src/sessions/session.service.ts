@@ -28,6 +28,7 @@ import { IDENTITY_PORT, type IdentityPort } from './identity.port.js';
 import type { SessionRecord, SessionRoom, SessionStore, StoredMark } from './session.model.js';
 import { SessionRepository } from './session.repository.js';
 import type { LossCheck } from './state-recovery.service.js';
+import { publishSessionClosed } from './session-closed.events.js';
 
 /** The part of EventPublisher this service uses, so tests can pass a fake. */
 export type EventSink = Pick<EventPublisher, 'publish'>;
@@ -344,8 +345,8 @@ export class SessionService {
     const outcome = await this.store.close(sessionId, session.courseId, this.now().toISOString(), closedBy, reason);
     if (outcome.kind === 'not-found') throw notFound();
     // Also when it was closed before: a stop that crashed after its write is repaired by a retry.
-    await this.events.publish(
-      EventSubjects.sessionClosed,
+    await publishSessionClosed(
+      this.events,
       {
         sessionId,
         courseId: session.courseId,
@@ -354,7 +355,7 @@ export class SessionService {
         presentStudentIds: outcome.presentStudentIds,
         closeReason: outcome.closeReason,
       },
-      { dedupKey: `session.closed:${sessionId}`, about: sessionId, correlationId },
+      { about: sessionId, correlationId },
     );
     return outcome.kind;
   }

@@ -65,7 +65,8 @@ describe('StateRecovery: Redis that comes back empty', () => {
     flush();
     return reply;
   };
-  const closedEvents = () => events.of(EventSubjects.sessionClosed);
+  /** session.closed.v2, which carries every reason (v1 follows it with the nearest one). */
+  const closedEvents = () => events.of(EventSubjects.sessionClosedV2);
 
   beforeEach(async () => {
     store = new InMemorySessionStore();
@@ -104,18 +105,19 @@ describe('StateRecovery: Redis that comes back empty', () => {
     await expect(recovery.check()).resolves.toBe(true);
 
     const [closed] = closedEvents();
-    expect(closed).toEqual({
-      subject: EventSubjects.sessionClosed,
-      dedupKey: `session.closed:${session.sessionId}`,
-      data: {
-        sessionId: session.sessionId,
-        courseId,
-        closedAt: now.toISOString(),
-        closedBy: SystemActorId,
-        presentStudentIds: [alice.id, bob.id],
-        closeReason: 'state-lost',
-      },
-    });
+    const data = {
+      sessionId: session.sessionId,
+      courseId,
+      closedAt: now.toISOString(),
+      closedBy: SystemActorId,
+      presentStudentIds: [alice.id, bob.id],
+      closeReason: 'state-lost',
+    };
+    expect(closed).toEqual({ subject: EventSubjects.sessionClosedV2, dedupKey: `session.closed.v2:${session.sessionId}`, data });
+    // v1 knows no such reason: it says the nearest, a close by the system.
+    expect(events.of(EventSubjects.sessionClosed)).toEqual([
+      { subject: EventSubjects.sessionClosed, dedupKey: `session.closed:${session.sessionId}`, data: { ...data, closeReason: 'max-length' } },
+    ]);
     // Written back closed: the teacher still reads it, with its roster as it was.
     const detail = await service.get({ actor: teacher, sessionId: session.sessionId });
     expect(detail).toMatchObject({ status: 'closed', closeReason: 'state-lost', enrolledCount: 3, presentCount: 2 });
@@ -223,7 +225,7 @@ describe('StateRecovery: Redis that comes back empty', () => {
     await Promise.all([recovery.check(), other.check()]);
     // Both may announce it; they use the same dedup key, which JetStream stores once.
     const keys = new Set(closedEvents().map((e) => e.dedupKey));
-    expect(keys).toEqual(new Set([`session.closed:${session.sessionId}`]));
+    expect(keys).toEqual(new Set([`session.closed.v2:${session.sessionId}`]));
     expect(new Set(closedEvents().map((e) => JSON.stringify(e.data))).size).toBe(1);
   });
 

@@ -13,6 +13,7 @@ import type { AttendanceHistory } from './attendance-history.js';
 import type { IdentityPort } from './identity.port.js';
 import type { LostSession, SessionStore, StoredMark, StoredOverride } from './session.model.js';
 import type { EventSink } from './session.service.js';
+import { publishSessionClosed } from './session-closed.events.js';
 
 type Opened = EventData<typeof EventSubjects.sessionOpened>;
 
@@ -123,8 +124,8 @@ export class StateRecovery implements LossCheck {
       const session = await this.lostSession(opened, marks.get(opened.sessionId) ?? emptyMarks(), closedAt, correlationId);
       const outcome = await this.store.restoreClosed(session);
       if (outcome.kind === 'still-open') continue; // cannot happen to a lost id; never close what is open
-      await this.events.publish(
-        EventSubjects.sessionClosed,
+      await publishSessionClosed(
+        this.events,
         {
           sessionId: opened.sessionId,
           courseId: opened.courseId,
@@ -133,7 +134,7 @@ export class StateRecovery implements LossCheck {
           presentStudentIds: outcome.presentStudentIds,
           closeReason: outcome.closeReason,
         },
-        { dedupKey: `session.closed:${opened.sessionId}`, about: opened.sessionId, correlationId },
+        { about: opened.sessionId, correlationId },
       );
     }
     return lost.map((o) => o.sessionId);
