@@ -74,6 +74,9 @@ export interface PublishOptions {
   about?: string;
 }
 
+/** What a service needs of the publisher: the seam its unit tests replace with a fake. */
+export type EventSink = Pick<EventPublisher, 'publish'>;
+
 /** Publishes public attendance facts as CloudEvents on the ATTENDANCE stream, retrying until stored. */
 export class EventPublisher {
   private readonly js: JetStreamClient;

@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { DomainError, ErrorCode, type Actor } from '@classconnect/contracts';
 import type { UserRecord } from '../users/user.repository.js';
 import { FakeUserRepository } from '../users/testing/fakes.js';
-import { AccountsService, type EventSink } from './accounts.service.js';
+import type { EventSink } from '@classconnect/messaging';
+import { AccountsService } from './accounts.service.js';
 import { FakePasswordHasher } from './testing/fakes.js';
 
 const ada: UserRecord = {

@@ -13,12 +13,11 @@ import {
   type UserListReply,
   type UsersReply,
 } from '@classconnect/contracts';
-import { EventPublisher } from '@classconnect/messaging';
+import { EventPublisher, type EventSink } from '@classconnect/messaging';
 import { UserRepository, type AccountChanges, type UserRecord } from '../users/user.repository.js';
 import { PasswordHasher } from './password-hasher.js';
 
 /** The part of EventPublisher this service uses, so tests can pass a fake. */
-export type EventSink = Pick<EventPublisher, 'publish'>;
 
 /** The shortest search a teacher may run, and the most matches they get: enough to find a student, not to copy the directory. */
 export const TeacherLookup = { minQueryLength: 3, maxResults: 20 } as const;

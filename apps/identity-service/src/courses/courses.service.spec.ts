@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { ErrorCode, type Actor } from '@classconnect/contracts';
 import { FakeEnrollmentRepository } from '../enrollments/testing/fakes.js';
 import { FakeUserRepository } from '../users/testing/fakes.js';
-import { CoursesService, type EventSink } from './courses.service.js';
+import type { EventSink } from '@classconnect/messaging';
+import { CoursesService } from './courses.service.js';
 import { FakeCourseRepository } from './testing/fakes.js';
 
 const admin: Actor = { userId: '11111111-1111-4111-8111-111111111111', role: 'admin' };

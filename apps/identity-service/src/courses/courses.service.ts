@@ -15,13 +15,12 @@ import {
   type SetCourseTeachersRequest,
   type UpdateCourseRequest,
 } from '@classconnect/contracts';
-import { EventPublisher } from '@classconnect/messaging';
+import { EventPublisher, type EventSink } from '@classconnect/messaging';
 import { EnrollmentRepository } from '../enrollments/enrollment.repository.js';
 import { UserRepository } from '../users/user.repository.js';
 import { CourseRepository, type CourseFilter } from './course.repository.js';
 
 /** The part of EventPublisher this service uses, so tests can pass a fake. */
-export type EventSink = Pick<EventPublisher, 'publish'>;
 
 export function courseNotFound(): DomainError {
   return new DomainError(ErrorCode.COURSE_NOT_FOUND, 'There is no such course.');

@@ -1,6 +1,6 @@
 import { EventSubjects, closeReasonInV1, type EventData } from '@classconnect/contracts';
 import type { PublishOptions } from '@classconnect/messaging';
-import type { EventSink } from './session.service.js';
+import type { EventSink } from '@classconnect/messaging';
 
 /**
  * Announces a close: session.closed.v2 first (every reason), then v1 with the nearest reason it

@@ -20,7 +20,7 @@ import {
   type SessionDetailReply,
   type SessionView,
 } from '@classconnect/contracts';
-import { EventPublisher } from '@classconnect/messaging';
+import { EventPublisher, type EventSink } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
 import { checkinClosesAt, checkinStatus, currentStatus, isWindowClosed } from './attendance-rules.js';
 import { newQrSecret } from '../qr/qr-code.js';
@@ -31,7 +31,6 @@ import type { LossCheck } from './state-recovery.service.js';
 import { publishSessionClosed } from './session-closed.events.js';
 
 /** The part of EventPublisher this service uses, so tests can pass a fake. */
-export type EventSink = Pick<EventPublisher, 'publish'>;
 
 /** A clock, an id source and the session limits, replaceable in tests. */
 export interface SessionServiceDeps {

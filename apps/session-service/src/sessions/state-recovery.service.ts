@@ -12,7 +12,7 @@ import { createLogger } from '@classconnect/observability';
 import type { AttendanceHistory } from './attendance-history.js';
 import type { IdentityPort } from './identity.port.js';
 import type { LostSession, SessionStore, StoredMark, StoredOverride } from './session.model.js';
-import type { EventSink } from './session.service.js';
+import type { EventSink } from '@classconnect/messaging';
 import { publishSessionClosed } from './session-closed.events.js';
 
 type Opened = EventData<typeof EventSubjects.sessionOpened>;

@@ -19,7 +19,7 @@ import type {
   StoredMark,
   StoredOverride,
 } from '../session.model.js';
-import type { EventSink } from '../session.service.js';
+import type { EventSink } from '@classconnect/messaging';
 
 /** Holds sessions in memory with the same rules the Lua scripts enforce. */
 export class InMemorySessionStore implements SessionStore {
