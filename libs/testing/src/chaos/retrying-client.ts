@@ -148,6 +148,8 @@ export interface Verdict {
   reason?: string;
   /** Date.now() when the client learnt it. */
   at: number;
+  /** When the server decided it (the result's `at`; server and clients share the machine's clock). */
+  decidedAt?: number;
   via: 'push' | 'ack' | 'begin';
 }
 
@@ -248,11 +250,12 @@ export class RetryingStudent {
         const { submissionId } = ack.data;
         if (!out.submissionIds.includes(submissionId)) out.submissionIds.push(submissionId);
         if (ack.data.status === 'decided' && ack.data.result) {
-          verdict = { submissionId, verdict: ack.data.result.verdict, ...(ack.data.result.reason ? { reason: ack.data.result.reason } : {}), at: Date.now(), via: 'ack' };
+          const r = ack.data.result;
+          verdict = { submissionId, verdict: r.verdict, ...(r.reason ? { reason: r.reason } : {}), at: Date.now(), decidedAt: Date.parse(r.at), via: 'ack' };
           break;
         }
         const push = await this.verdictPush(submissionId, Math.min(VerdictWaitMs, Math.max(0, deadline - Date.now())));
-        if (push) verdict = { submissionId, verdict: push.verdict, ...(push.reason ? { reason: push.reason } : {}), at: Date.now(), via: 'push' };
+        if (push) verdict = { submissionId, verdict: push.verdict, ...(push.reason ? { reason: push.reason } : {}), at: Date.now(), decidedAt: Date.parse(push.at), via: 'push' };
         // No verdict yet (slow, or the push was lost with a dropped connection): re-send the same submit.
       }
       if (!verdict) return finish('unanswered', out.submitted ? 'no verdict' : 'checkin:submit never acked');

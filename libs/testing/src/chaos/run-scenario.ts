@@ -45,7 +45,7 @@ export interface ScenarioResult {
   unanswered: number;
   /** A final rejection (the reasons are in `rejections`). */
   rejected: number;
-  /** Seconds from the broken part's return to the first verdict a client received after it; null when there is no such moment. */
+  /** Seconds from the broken part's return to the first verdict decided after it reaching a client; null when there is none. */
   recoverySeconds: number | null;
   /** Seconds from Stop's ack to the first report:get that answered with the report; null when none came. */
   reportDelaySeconds: number | null;
@@ -200,7 +200,7 @@ export async function runScenario(scenario: Scenario, opts: ChaosOptions): Promi
     const isComplete = (r: ReportReply) => [...toldAccepted].every((id) => r.rows.some((row) => row.studentId === id && (row.status === 'present' || row.status === 'late')));
     let report: ReportReply | undefined;
     let firstReportMissing = 0;
-    const reportDeadline = stopAt + 75_000;
+    const reportDeadline = stopAt + 65_000;
     let completeBy = reportDeadline;
     while (Date.now() < Math.min(reportDeadline, completeBy)) {
       const got = await teacher.once(ClientEvents.reportGet, { sessionId });
@@ -243,20 +243,21 @@ export async function runScenario(scenario: Scenario, opts: ChaosOptions): Promi
     if (report) result.report = { presentCount: report.presentCount, absentCount: report.absentCount, rows: rows.length, firstReportMissing, stop: stopOutcome };
     else result.notes.push(`no report within ${(reportDeadline - stopAt) / 1000} s of Stop`);
 
-    // Time to recover: from the broken part's return to the first verdict any client heard after it.
+    // Time to recover: from the broken part's return to the first verdict a client heard among those
+    // decided after it (a verdict decided before the fault but delivered late says nothing of recovery).
     if (backAt !== undefined) {
-      const after = [
-        ...settled.flatMap((o) => o.verdicts.map((v) => v.at)),
-        ...students.flatMap((s) => s.pushes.map((p) => p.receivedAt)),
-      ].filter((t) => t >= backAt!);
+      const heard = [
+        ...settled.flatMap((o) => o.verdicts.filter((v) => v.decidedAt !== undefined).map((v) => ({ decidedAt: v.decidedAt!, at: v.at }))),
+        ...students.flatMap((s) => s.pushes.map((p) => ({ decidedAt: Date.parse(p.at), at: p.receivedAt }))),
+      ].filter((v) => v.decidedAt >= backAt!);
       if (scenario.afterStop) {
         // After Stop there are no check-ins left: recovery is the report answering again.
         const reportAt = result.timeline.find((e) => e.event === 'report');
         if (reportAt) result.recoverySeconds = Math.max(0, burstStart + reportAt.atSeconds * 1000 - backAt) / 1000;
-      } else if (after.length) {
-        result.recoverySeconds = (Math.min(...after) - backAt) / 1000;
+      } else if (heard.length) {
+        result.recoverySeconds = (Math.min(...heard.map((v) => v.at)) - backAt) / 1000;
       } else {
-        result.notes.push('no verdict after the fault was over (every check-in was answered before)');
+        result.notes.push('no verdict was decided after the fault was over');
       }
     }
     const errors: Record<string, number> = {};
