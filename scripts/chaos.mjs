@@ -6,6 +6,8 @@
 // (the services' logs are beside it, one folder per scenario). Exits non-zero when any scenario
 // lost, duplicated or left unanswered anything, had no report, or failed one of its own checks.
 // The scenarios themselves are in libs/testing/src/chaos (the smoke spec in `npm test` runs three).
+//   --list               names the scenarios;   --burst-seconds S   spreads the check-ins over S s;
+//   --shared-postgres    uses the machine's PostgreSQL (the Postgres scenarios then cannot run).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
