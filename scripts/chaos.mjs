@@ -101,8 +101,9 @@ for (const r of results) {
 }
 out.push(
   '',
-  'recovery: from the moment the broken part answered again to the first verdict a client heard after it',
-  '(for report-service-after-stop: to the report); report after Stop: from Stop\'s ack to the first report:get that answered.',
+  'recovery: from the moment the broken part answered again to the first client hearing a verdict decided after it',
+  '(for report-service-after-stop: to the report; — when every check-in was answered before it was back);',
+  'report after Stop: from Stop\'s ack to the first report:get that answered.',
   `JSON: ${join(outDir, `${stamp}.json`)}; service logs: ${logDir}/<scenario>/`,
 );
 process.stdout.write(out.join('\n') + '\n');
