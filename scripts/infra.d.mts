@@ -15,6 +15,8 @@ export function ensureInfra(opts: {
   logDir?: string;
   allowInstall?: boolean;
   fresh?: boolean;
+  /** Start a private PostgreSQL on a free port even when one answers on 5432 or DATABASE_URL is set. */
+  privatePostgres?: boolean;
   database?: string;
   configured?: Record<string, string | undefined>;
 }): Promise<Infra>;

@@ -5,7 +5,7 @@
 // binaries with its data under the project (installing the Debian package first when it is
 // missing and we are allowed to). Only Node built-ins are used: this runs before `npm ci`.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, chownSync, writeFileSync, openSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, chownSync, statSync, writeFileSync, openSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 
@@ -169,9 +169,9 @@ async function ensureRedis({ dataDir, logDir, allowInstall, fresh, configured })
   return { url: `redis://127.0.0.1:${port}`, started: child, launch };
 }
 
-async function ensurePostgres({ dataDir, logDir, allowInstall, database, configured }) {
-  if (configured.DATABASE_URL) return { url: configured.DATABASE_URL, started: null };
-  if ((await probe('127.0.0.1', 5432, { timeoutMs: 500 })).ok) {
+async function ensurePostgres({ dataDir, logDir, allowInstall, database, configured, privatePostgres }) {
+  if (configured.DATABASE_URL && !privatePostgres) return { url: configured.DATABASE_URL, started: null };
+  if (!privatePostgres && (await probe('127.0.0.1', 5432, { timeoutMs: 500 })).ok) {
     say('reusing PostgreSQL on 127.0.0.1:5432');
     return { url: `postgres://postgres@127.0.0.1:5432/${database}`, started: null };
   }
@@ -181,7 +181,7 @@ async function ensurePostgres({ dataDir, logDir, allowInstall, database, configu
     bin = postgresBinDir();
   }
   const dir = join(dataDir, 'postgres');
-  const port = (await portIsFree(5432)) ? 5432 : await freePort();
+  const port = !privatePostgres && (await portIsFree(5432)) ? 5432 : await freePort();
   // PostgreSQL refuses to run as root: as root it runs as the `postgres` system user.
   let ids = {};
   if (isRoot) {
@@ -189,6 +189,8 @@ async function ensurePostgres({ dataDir, logDir, allowInstall, database, configu
     const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
     if (id.status !== 0) throw new Error('PostgreSQL cannot run as root and there is no `postgres` user; reinstall the postgresql package.');
     ids = { uid: Number(id.stdout.trim()), gid: Number(gid.stdout.trim()) };
+    // The `postgres` user must be able to pass through the data folder (a mkdtemp folder is 0700).
+    chmodSync(dataDir, statSync(dataDir).mode | 0o011);
   }
   if (!existsSync(join(dir, 'PG_VERSION'))) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -214,20 +216,22 @@ async function ensurePostgres({ dataDir, logDir, allowInstall, database, configu
 /**
  * Returns { NATS_URL, REDIS_URL, DATABASE_URL, stop() }.
  * `fresh` starts private NATS and Redis servers on free ports (tests use it for isolation).
+ * `privatePostgres` also starts a private PostgreSQL on a free port, whatever answers on 5432 or is
+ * configured, so that it may be stopped and started (`npm run chaos` does).
  * `configured` holds the URLs to use as they are (default: the environment's NATS_URL, REDIS_URL, DATABASE_URL).
  */
-export async function ensureInfra({ dataDir, logDir = join(dataDir, 'logs'), allowInstall = true, fresh = false, database = 'classconnect', configured = process.env }) {
+export async function ensureInfra({ dataDir, logDir = join(dataDir, 'logs'), allowInstall = true, fresh = false, privatePostgres = false, database = 'classconnect', configured = process.env }) {
   mkdirSync(dataDir, { recursive: true });
   const missing = [];
   if (!configured.NATS_URL && !findBinary('nats-server')) missing.push('nats-server');
   if (!configured.REDIS_URL && !findBinary('redis-server')) missing.push('redis-server');
-  if (!configured.DATABASE_URL && !postgresBinDir() && !(await probe('127.0.0.1', 5432, { timeoutMs: 500 })).ok) missing.push('postgresql');
+  if (privatePostgres ? !postgresBinDir() : !configured.DATABASE_URL && !postgresBinDir() && !(await probe('127.0.0.1', 5432, { timeoutMs: 500 })).ok) missing.push('postgresql');
   if (missing.length) aptInstall(missing, allowInstall);
 
   const opts = { dataDir, logDir, allowInstall, fresh, configured };
   const nats = await ensureNats(opts);
   const redis = await ensureRedis(opts);
-  const pg = await ensurePostgres({ ...opts, database });
+  const pg = await ensurePostgres({ ...opts, database, privatePostgres });
   // The servers this call started, by name; a fault test may stop and start them again.
   const servers = new Map(
     Object.entries({ nats, redis, postgres: pg })

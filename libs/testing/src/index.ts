@@ -5,3 +5,4 @@ export * from './clients.js';
 export * from './classroom.js';
 export * from './browser.js';
 export * from './wait.js';
+export * from './chaos/index.js';

@@ -46,6 +46,8 @@ export interface TestSystem {
   origin: string;
   env: Record<string, string>;
   logDir: string;
+  /** This system's private data: NATS's store in nats/, Redis's append-only file in redis/, a private Postgres's cluster in postgres/. */
+  dataDir: string;
   createClass(students: number): Promise<ClassFixture>;
   signIn(email: string, password: string): Promise<string>;
   kill(name: ServiceName, signal?: NodeJS.Signals): Promise<void>;
@@ -64,6 +66,8 @@ export interface TestSystemOptions {
   env?: Record<string, string>;
   /** Where the services' logs go (default: test-artifacts/logs/<time>-<id> in the project, kept for reading after a failure). */
   logDir?: string;
+  /** Start a private PostgreSQL on a free port instead of using the machine's, so that it may be stopped and started. */
+  privatePostgres?: boolean;
 }
 
 async function dropDatabase(baseUrl: string, name: string): Promise<void> {
@@ -81,11 +85,12 @@ async function dropDatabase(baseUrl: string, name: string): Promise<void> {
 export async function startTestSystem(opts: TestSystemOptions = {}): Promise<TestSystem> {
   const dataDir = mkdtempSync(join(tmpdir(), 'classconnect-e2e-'));
   const logDir = opts.logDir ?? join(root, 'test-artifacts', 'logs', `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(2).toString('hex')}`);
-  // Private NATS and Redis for this system; Postgres is shared, with a database of our own.
+  // Private NATS and Redis for this system; Postgres is shared (unless asked for a private one), with a database of our own.
   const infra: Infra = await ensureInfra({
     dataDir,
     logDir,
     fresh: true,
+    privatePostgres: opts.privatePostgres ?? false,
     database: 'postgres',
     configured: { DATABASE_URL: process.env.DATABASE_URL },
   });
@@ -120,6 +125,7 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
     origin,
     env,
     logDir,
+    dataDir,
     async createClass(students) {
       const { stdout } = await run(
         process.execPath,

@@ -1,0 +1,3 @@
+export * from './retrying-client.js';
+export * from './scenarios.js';
+export * from './run-scenario.js';
