@@ -45,7 +45,7 @@ export interface BatchOutcome {
 export type MessageHandler = (msg: ConsumedMessage) => Promise<void | RetryRequest>;
 export type BatchHandler = (msgs: ConsumedMessage[]) => Promise<void | BatchOutcome>;
 
-export const DefaultAckWaitMs = 5_000;
+export const DefaultAckWaitMs = 3_000;
 export const DefaultMaxFailures = 5;
 /** Retries wait at most this long, so work resumes within about two seconds of a dependency's return. */
 export const MaxRetryDelayMs = 2_000;

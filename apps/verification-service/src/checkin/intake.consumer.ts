@@ -27,7 +27,7 @@ export class IntakeConsumer implements OnApplicationBootstrap, BeforeApplication
       durable: IntakeConsumerName,
       filterSubjects: [IntakeSubject],
       concurrency: 64,
-      // A check-in whose decider died goes to another instance after the default ack wait (5 s).
+      // A check-in whose decider died goes to another instance after the default ack wait (3 s).
     });
     await this.consumer.start((msg) => this.onMessage(msg));
   }
