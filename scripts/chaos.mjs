@@ -103,7 +103,7 @@ out.push(
   '',
   'recovery: from the moment the broken part answered again to the first client hearing a verdict decided after it',
   '(for report-service-after-stop: to the report; — when every check-in was answered before it was back);',
-  'report after Stop: from Stop\'s ack to the first report:get that answered.',
+  'report after Stop: from Stop\'s ack to the report:ready push or the first report:get that answered, whichever came first.',
   `JSON: ${join(outDir, `${stamp}.json`)}; service logs: ${logDir}/<scenario>/`,
 );
 process.stdout.write(out.join('\n') + '\n');

@@ -5,7 +5,7 @@
  * the report exactly once, and did everyone get an answer.
  */
 import { join } from 'node:path';
-import { ClientEvents, ErrorCode, type Position, type ReportReply } from '@classconnect/contracts';
+import { ClientEvents, ErrorCode, ServerEvents, type Position, type ReportReply } from '@classconnect/contracts';
 import { TokenService } from '@classconnect/auth';
 import { offsetNorth } from '../clients.js';
 import { startTestSystem, type ClassFixture, type TestSystem } from '../system.js';
@@ -47,7 +47,7 @@ export interface ScenarioResult {
   rejected: number;
   /** Seconds from the broken part's return to the first verdict decided after it reaching a client; null when there is none. */
   recoverySeconds: number | null;
-  /** Seconds from Stop's ack to the first report:get that answered with the report; null when none came. */
+  /** Seconds from Stop's ack to the report:ready push or the first report:get that answered, whichever came first; null when neither came. */
   reportDelaySeconds: number | null;
   /** Present in the report without having been told accepted (a verdict the student never heard). */
   presentUntold: number;
@@ -180,6 +180,12 @@ export async function runScenario(scenario: Scenario, opts: ChaosOptions): Promi
     const [settled] = await Promise.all([Promise.all(outcomes), fault]);
     mark('last answer');
 
+    // The teacher's screen learns of the report from the report:ready push; a report:get sent while
+    // report-service is down waits out its RPC time-out, so the push is the better clock.
+    let pushedAt: number | undefined;
+    teacher.socket.on(ServerEvents.reportReady, (r: { sessionId: string }) => {
+      if (r.sessionId === sessionId && pushedAt === undefined) pushedAt = Date.now();
+    });
     // Stop, as a teacher would: retried; SESSION_NOT_OPEN means an earlier try worked.
     const stop = await teacher.request(ClientEvents.sessionStop, { sessionId }, Date.now() + 30_000);
     const stopAt = Date.now();
@@ -216,6 +222,10 @@ export async function runScenario(scenario: Scenario, opts: ChaosOptions): Promi
       }
       await sleep(250);
     }
+    if (pushedAt !== undefined) {
+      const pushed = Math.max(0, (pushedAt - stopAt) / 1000);
+      result.reportDelaySeconds = result.reportDelaySeconds === null ? pushed : Math.min(result.reportDelaySeconds, pushed);
+    }
     await afterStop;
     await scenario.finally?.(ctx);
 
@@ -251,9 +261,8 @@ export async function runScenario(scenario: Scenario, opts: ChaosOptions): Promi
         ...students.flatMap((s) => s.pushes.map((p) => ({ decidedAt: Date.parse(p.at), at: p.receivedAt }))),
       ].filter((v) => v.decidedAt >= backAt!);
       if (scenario.afterStop) {
-        // After Stop there are no check-ins left: recovery is the report answering again.
-        const reportAt = result.timeline.find((e) => e.event === 'report');
-        if (reportAt) result.recoverySeconds = Math.max(0, burstStart + reportAt.atSeconds * 1000 - backAt) / 1000;
+        // After Stop there are no check-ins left: recovery is the report arriving (pushed or answered).
+        if (result.reportDelaySeconds !== null) result.recoverySeconds = Math.max(0, stopAt + result.reportDelaySeconds * 1000 - backAt) / 1000;
       } else if (heard.length) {
         result.recoverySeconds = (Math.min(...heard.map((v) => v.at)) - backAt) / 1000;
       } else {
