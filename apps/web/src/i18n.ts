@@ -162,7 +162,7 @@ const en = {
   qrScanHelp: 'Point the camera at the QR code on the teacher’s screen.',
   qrScanCancel: 'Stop the camera',
   qrScanUnavailable: 'This browser cannot read QR codes itself: use your phone’s camera app, or type the code.',
-  // device binding, own records, spreadsheet (helper C1)
+  // device binding, own records, spreadsheet
   passkeysOpen: 'My passkeys',
   passkeysTitle: 'My passkeys',
   passkeysIntro: 'Each device you check in with has its own passkey. Your first one works at once; a passkey added on another device works once one of your teachers approves it.',
@@ -606,7 +606,7 @@ const fr: Record<Key, string> = {
   qrScanHelp: 'Visez le QR code affiché sur l’écran de l’enseignant·e.',
   qrScanCancel: 'Arrêter l’appareil photo',
   qrScanUnavailable: 'Ce navigateur ne lit pas les QR codes : utilisez l’appareil photo du téléphone, ou saisissez le code.',
-  // device binding, own records, spreadsheet (helper C1)
+  // device binding, own records, spreadsheet
   passkeysOpen: 'Mes clés d’accès',
   passkeysTitle: 'Mes clés d’accès',
   passkeysIntro: 'Chaque appareil avec lequel vous pointez a sa propre clé d’accès. La première fonctionne tout de suite ; une clé ajoutée sur un autre appareil fonctionne dès qu’un·e de vos enseignant·es l’a approuvée.',
@@ -964,7 +964,7 @@ const errorsEn: ErrorDictionary = {
   NOT_FOUND: { problem: 'The app asked for something that does not exist.', todo: 'Reload the page.', short: 'not found' },
   SERVICE_UNAVAILABLE: { problem: 'ClassConnect is busy or briefly unreachable.', todo: 'Wait a few seconds and try again.', short: 'service busy' },
   INTERNAL: { problem: 'Something went wrong on our side.', todo: 'Try again in a moment.', short: 'server error' },
-  // device binding (helper C1)
+  // device binding
   DEVICE_NOT_APPROVED: {
     problem: 'This device’s passkey is not approved yet.',
     todo: 'Ask one of your teachers to approve it, or check in with the device you set up first.',
@@ -1029,7 +1029,7 @@ const errorsFr: ErrorDictionary = {
   NOT_FOUND: { problem: 'L’application a demandé quelque chose qui n’existe pas.', todo: 'Rechargez la page.', short: 'introuvable' },
   SERVICE_UNAVAILABLE: { problem: 'ClassConnect est occupé ou brièvement injoignable.', todo: 'Patientez quelques secondes et réessayez.', short: 'service occupé' },
   INTERNAL: { problem: 'Un problème est survenu de notre côté.', todo: 'Réessayez dans un instant.', short: 'erreur du serveur' },
-  // device binding (helper C1)
+  // device binding
   DEVICE_NOT_APPROVED: {
     problem: 'La clé d’accès de cet appareil n’est pas encore approuvée.',
     todo: 'Demandez à un·e de vos enseignant·es de l’approuver, ou pointez avec l’appareil configuré en premier.',
