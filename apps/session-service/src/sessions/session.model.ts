@@ -167,14 +167,7 @@ export interface SessionStore {
  * as the stream tells it: written back closed, so that late readers, retried calls and changes by
  * hand find it as they would any closed session.
  */
-export interface LostSession {
-  sessionId: string;
-  courseId: string;
-  courseCode: string;
-  courseTitle: string;
-  teacherId: string;
-  teacherIds: string[];
-  openedAt: string;
+export interface LostSession extends Pick<NewSession, 'sessionId' | 'courseId' | 'courseCode' | 'courseTitle' | 'teacherId' | 'teacherIds' | 'openedAt'> {
   radiusM: number;
   closedAt: string;
   closedBy: string;

@@ -59,11 +59,7 @@ export class SessionRepository implements SessionStore {
 
   async create(s: NewSession): Promise<CreateOutcome> {
     const fields = [
-      ['courseId', s.courseId],
-      ['courseCode', s.courseCode],
-      ['courseTitle', s.courseTitle],
-      ['teacherId', s.teacherId],
-      ['teacherIds', JSON.stringify(s.teacherIds)],
+      ...courseFields(s),
       ['status', 'open'],
       ['openedAt', s.openedAt],
       ['latitude', String(s.fence.latitude)],
@@ -252,11 +248,7 @@ export class SessionRepository implements SessionStore {
 
   async restoreClosed(s: LostSession): Promise<RestoreOutcome> {
     const fields = [
-      ['courseId', s.courseId],
-      ['courseCode', s.courseCode],
-      ['courseTitle', s.courseTitle],
-      ['teacherId', s.teacherId],
-      ['teacherIds', JSON.stringify(s.teacherIds)],
+      ...courseFields(s),
       ['status', 'closed'],
       ['openedAt', s.openedAt],
       ['closedAt', s.closedAt],
@@ -370,4 +362,15 @@ function parseIds(json: string | undefined): string[] {
   if (!json) return [];
   const value: unknown = JSON.parse(json);
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** The session hash's course and teacher fields, the same for a new session and one written back closed. */
+function courseFields(s: Pick<NewSession, 'courseId' | 'courseCode' | 'courseTitle' | 'teacherId' | 'teacherIds'>): string[][] {
+  return [
+    ['courseId', s.courseId],
+    ['courseCode', s.courseCode],
+    ['courseTitle', s.courseTitle],
+    ['teacherId', s.teacherId],
+    ['teacherIds', JSON.stringify(s.teacherIds)],
+  ];
 }
