@@ -105,3 +105,4 @@ export function loadConfigOrExit<T extends z.ZodType>(schema: T, processName: st
     process.exit(78);
   }
 }
+export * from './clock.js';

@@ -10,3 +10,4 @@ export * from './durable-consumer.js';
 export * from './dead-letters.js';
 export * from './health.js';
 export * from './transient-errors.js';
+export * from './clients.js';

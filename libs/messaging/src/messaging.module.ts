@@ -4,6 +4,7 @@ import { BaseEnv, loadConfig } from '@classconnect/config';
 import { connectNats } from './nats-connection.js';
 import { RpcClient, RpcServer } from './rpc.js';
 import { EventPublisher, ensureStreams } from './jetstream.js';
+import { IdentityClient, SessionClient } from './clients.js';
 
 export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
 
@@ -28,7 +29,7 @@ class NatsLifecycle implements OnApplicationShutdown {
   }
 }
 
-/** One NATS connection per process, with the RPC server/client and the event publisher built on it. */
+/** One NATS connection per process, with the RPC server/client, the typed service clients and the event publisher built on it. */
 @Global()
 @Module({})
 export class MessagingModule {
@@ -47,9 +48,11 @@ export class MessagingModule {
         { provide: RpcServer, useFactory: (nc: NatsConnection) => new RpcServer(nc, opts.queue), inject: [NATS_CONNECTION] },
         { provide: RpcClient, useFactory: (nc: NatsConnection) => new RpcClient(nc, opts.rpcTimeoutMs), inject: [NATS_CONNECTION] },
         { provide: EventPublisher, useFactory: (nc: NatsConnection) => new EventPublisher(nc, opts.source), inject: [NATS_CONNECTION] },
+        { provide: IdentityClient, useFactory: (rpc: RpcClient) => new IdentityClient(rpc), inject: [RpcClient] },
+        { provide: SessionClient, useFactory: (rpc: RpcClient) => new SessionClient(rpc), inject: [RpcClient] },
         NatsLifecycle,
       ],
-      exports: [NATS_CONNECTION, RpcServer, RpcClient, EventPublisher],
+      exports: [NATS_CONNECTION, RpcServer, RpcClient, EventPublisher, IdentityClient, SessionClient],
     };
   }
 }
