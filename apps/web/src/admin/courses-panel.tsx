@@ -3,6 +3,7 @@ import type { AccountView, CourseView, ErrorBody } from '@classconnect/contracts
 import { t } from '../i18n.js';
 import type { Live } from '../live.js';
 import { ErrorAlert } from '../ui.js';
+import { CreateForm, Field, SaveCancel, hintId, useDraft, useRequest } from './form.js';
 
 /** Creating courses, changing their title and term, and choosing their teachers. */
 export function CoursesPanel({ live }: { live: Live }) {
@@ -84,52 +85,32 @@ export function CoursesPanel({ live }: { live: Live }) {
 }
 
 function CreateCourse({ live, onCreated }: { live: Live; onCreated: (c: CourseView) => void }) {
-  const [code, setCode] = useState('');
-  const [title, setTitle] = useState('');
-  const [term, setTerm] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ErrorBody | null>(null);
+  const { draft, bind, reset } = useDraft({ code: '', title: '', term: '' });
+  const { busy, error, send } = useRequest();
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    const res = await live.request('course:create', { code, title, term });
-    setBusy(false);
-    if (!res.ok) return setError(res.error);
-    setError(null);
-    setCode('');
-    setTitle('');
-    setTerm('');
-    onCreated(res.data);
+    void send(
+      () => live.request('course:create', draft),
+      (course) => {
+        reset();
+        onCreated(course);
+      },
+    );
   };
 
   return (
-    <form className="panel admin-form" onSubmit={submit} aria-labelledby="courses-add-title">
-      <h2 id="courses-add-title">{t('coursesAdd')}</h2>
-      <div className="admin-fields">
-        <div>
-          <label htmlFor="new-course-code">{t('courseCode')}</label>
-          <input id="new-course-code" required maxLength={64} autoComplete="off" value={code} onChange={(e) => setCode(e.target.value)} />
-        </div>
-        <div>
-          <label htmlFor="new-course-title">{t('courseTitleLabel')}</label>
-          <input id="new-course-title" required maxLength={200} autoComplete="off" value={title} onChange={(e) => setTitle(e.target.value)} />
-        </div>
-        <div>
-          <label htmlFor="new-course-term">{t('courseTerm')}</label>
-          <input id="new-course-term" required maxLength={64} autoComplete="off" aria-describedby="new-course-term-hint" value={term} onChange={(e) => setTerm(e.target.value)} />
-          <p className="hint" id="new-course-term-hint">
-            {t('courseTermHint')}
-          </p>
-        </div>
-      </div>
-      <ErrorAlert error={error} />
-      <div>
-        <button type="submit" className="button button-primary" disabled={busy}>
-          {busy ? t('saving') : t('courseCreate')}
-        </button>
-      </div>
-    </form>
+    <CreateForm id="courses-add-title" title={t('coursesAdd')} submitLabel={t('courseCreate')} busy={busy} error={error} onSubmit={submit}>
+      <Field id="new-course-code" label={t('courseCode')}>
+        <input id="new-course-code" required maxLength={64} autoComplete="off" {...bind('code')} />
+      </Field>
+      <Field id="new-course-title" label={t('courseTitleLabel')}>
+        <input id="new-course-title" required maxLength={200} autoComplete="off" {...bind('title')} />
+      </Field>
+      <Field id="new-course-term" label={t('courseTerm')} hint={t('courseTermHint')}>
+        <input id="new-course-term" required maxLength={64} autoComplete="off" aria-describedby={hintId('new-course-term')} {...bind('term')} />
+      </Field>
+    </CreateForm>
   );
 }
 
@@ -138,8 +119,7 @@ function EditCourse(props: { live: Live; course: CourseView; teachers: AccountVi
   const [title, setTitle] = useState(course.title);
   const [term, setTerm] = useState(course.term ?? '');
   const [chosen, setChosen] = useState<Set<string>>(() => new Set(course.teachers.map((x) => x.id)));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ErrorBody | null>(null);
+  const { busy, error, setBusy, setError } = useRequest();
   const id = `course-${course.id}`;
 
   const submit = async (e: FormEvent) => {
@@ -179,14 +159,12 @@ function EditCourse(props: { live: Live; course: CourseView; teachers: AccountVi
     <form className="admin-form admin-edit" onSubmit={submit} aria-label={t('courseEditOf', { code: course.code })}>
       <p className="admin-item-title">{t('courseEditOf', { code: course.code })}</p>
       <div className="admin-fields">
-        <div>
-          <label htmlFor={`${id}-title`}>{t('courseTitleLabel')}</label>
+        <Field id={`${id}-title`} label={t('courseTitleLabel')}>
           <input id={`${id}-title`} required maxLength={200} value={title} onChange={(e) => setTitle(e.target.value)} />
-        </div>
-        <div>
-          <label htmlFor={`${id}-term`}>{t('courseTerm')}</label>
+        </Field>
+        <Field id={`${id}-term`} label={t('courseTerm')}>
           <input id={`${id}-term`} maxLength={64} value={term} onChange={(e) => setTerm(e.target.value)} />
-        </div>
+        </Field>
       </div>
       <fieldset className="status-choice">
         <legend>{t('courseChooseTeachersOf', { code: course.code })}</legend>
@@ -201,15 +179,7 @@ function EditCourse(props: { live: Live; course: CourseView; teachers: AccountVi
           ))
         )}
       </fieldset>
-      <ErrorAlert error={error} />
-      <div className="mark-actions">
-        <button type="submit" className="button button-primary button-small" disabled={busy}>
-          {busy ? t('saving') : t('save')}
-        </button>
-        <button type="button" className="button button-secondary button-small" onClick={() => onDone(null)}>
-          {t('cancel')}
-        </button>
-      </div>
+      <SaveCancel error={error} busy={busy} onCancel={() => onDone(null)} />
     </form>
   );
 }

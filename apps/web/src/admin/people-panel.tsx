@@ -4,6 +4,7 @@ import type { Auth } from '../api.js';
 import { formatDate, t } from '../i18n.js';
 import type { Live } from '../live.js';
 import { ErrorAlert } from '../ui.js';
+import { CreateForm, Field, SaveCancel, hintId, useDraft, useRequest, type TextBinding } from './form.js';
 
 const PageSize = 20;
 const Roles: Role[] = ['student', 'teacher', 'admin'];
@@ -133,84 +134,65 @@ export function PeoplePanel({ live, auth }: { live: Live; auth: Auth }) {
 }
 
 function CreatePerson({ live, onCreated }: { live: Live; onCreated: (a: AccountView) => void }) {
-  const [name, setName] = useState('');
-  const [email, setEmail] = useState('');
+  const { draft, bind, reset } = useDraft({ name: '', email: '', password: '' });
   const [role, setRole] = useState<Role>('student');
-  const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ErrorBody | null>(null);
+  const { busy, error, send } = useRequest();
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    const res = await live.request('user:create', { name, email, role, ...(password ? { password } : {}) });
-    setBusy(false);
-    if (!res.ok) return setError(res.error);
-    setError(null);
-    setName('');
-    setEmail('');
-    setPassword('');
-    onCreated(res.data);
+    const { password, ...account } = draft;
+    void send(
+      () => live.request('user:create', { ...account, role, ...(password ? { password } : {}) }),
+      (created) => {
+        reset();
+        onCreated(created);
+      },
+    );
   };
 
   return (
-    <form className="panel admin-form" onSubmit={submit} aria-labelledby="people-add-title">
-      <h2 id="people-add-title">{t('peopleAdd')}</h2>
-      <div className="admin-fields">
-        <div>
-          <label htmlFor="new-person-name">{t('personName')}</label>
-          <input id="new-person-name" required maxLength={200} autoComplete="off" value={name} onChange={(e) => setName(e.target.value)} />
-        </div>
-        <div>
-          <label htmlFor="new-person-email">{t('personEmail')}</label>
-          <input id="new-person-email" type="email" required maxLength={254} autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} />
-        </div>
-        <div>
-          <label htmlFor="new-person-role">{t('personRole')}</label>
-          <select id="new-person-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {Roles.map((r) => (
-              <option key={r} value={r}>
-                {roleWord(r)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="new-person-password">{t('personPassword')}</label>
-          <input
-            id="new-person-password"
-            type="password"
-            minLength={8}
-            maxLength={1024}
-            autoComplete="new-password"
-            aria-describedby="new-person-password-hint"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-          <p className="hint" id="new-person-password-hint">
-            {t('personPasswordHint')}
-          </p>
-        </div>
-      </div>
-      <ErrorAlert error={error} />
-      <div>
-        <button type="submit" className="button button-primary" disabled={busy}>
-          {busy ? t('saving') : t('personCreate')}
-        </button>
-      </div>
-    </form>
+    <CreateForm id="people-add-title" title={t('peopleAdd')} submitLabel={t('personCreate')} busy={busy} error={error} onSubmit={submit}>
+      <Field id="new-person-name" label={t('personName')}>
+        <input id="new-person-name" required maxLength={200} autoComplete="off" {...bind('name')} />
+      </Field>
+      <Field id="new-person-email" label={t('personEmail')}>
+        <input id="new-person-email" type="email" required maxLength={254} autoComplete="off" {...bind('email')} />
+      </Field>
+      <Field id="new-person-role" label={t('personRole')}>
+        <RoleSelect id="new-person-role" value={role} onChange={setRole} />
+      </Field>
+      <Field id="new-person-password" label={t('personPassword')} hint={t('personPasswordHint')}>
+        <PasswordInput id="new-person-password" {...bind('password')} />
+      </Field>
+    </CreateForm>
   );
+}
+
+function RoleSelect({ id, value, disabled, onChange }: { id: string; value: Role; disabled?: boolean; onChange: (role: Role) => void }) {
+  return (
+    <select id={id} value={value} disabled={disabled} onChange={(e) => onChange(e.target.value as Role)}>
+      {Roles.map((r) => (
+        <option key={r} value={r}>
+          {roleWord(r)}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** A new password (at least 8 characters), described by its field's hint. */
+function PasswordInput({ id, ...text }: { id: string } & TextBinding) {
+  return <input id={id} type="password" minLength={8} maxLength={1024} autoComplete="new-password" aria-describedby={hintId(id)} {...text} />;
 }
 
 function EditPerson({ live, account, self, onDone }: { live: Live; account: AccountView; self: boolean; onDone: (changed: AccountView | null) => void }) {
   const [name, setName] = useState(account.name);
   const [role, setRole] = useState<Role>(account.role);
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ErrorBody | null>(null);
+  const { busy, error, send } = useRequest();
   const id = `edit-${account.id}`;
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     const changes = {
       ...(name.trim() !== account.name ? { name } : {}),
@@ -218,72 +200,38 @@ function EditPerson({ live, account, self, onDone }: { live: Live; account: Acco
       ...(password ? { password } : {}),
     };
     if (Object.keys(changes).length === 0) return onDone(null);
-    setBusy(true);
-    const res = await live.request('user:update', { targetUserId: account.id, ...changes });
-    setBusy(false);
-    if (!res.ok) return setError(res.error);
-    onDone(res.data);
+    void send(() => live.request('user:update', { targetUserId: account.id, ...changes }), onDone);
   };
 
   // Disabling ends the person's open connections at once and refuses their sign-ins; enabling undoes it.
-  const toggleDisabled = async () => {
-    setBusy(true);
-    const res = await live.request('user:set-disabled', { targetUserId: account.id, disabled: !account.disabled });
-    setBusy(false);
-    if (!res.ok) return setError(res.error);
-    onDone({ ...account, disabled: res.data.disabled });
-  };
+  const toggleDisabled = () =>
+    void send(
+      () => live.request('user:set-disabled', { targetUserId: account.id, disabled: !account.disabled }),
+      ({ disabled }) => onDone({ ...account, disabled }),
+    );
 
   return (
     <form className="admin-form admin-edit" onSubmit={submit} aria-label={t('editPerson', { name: account.name })}>
       <p className="admin-item-title">{t('editPerson', { name: account.name })}</p>
       <p className="admin-item-sub">{account.email}</p>
       <div className="admin-fields">
-        <div>
-          <label htmlFor={`${id}-name`}>{t('personName')}</label>
+        <Field id={`${id}-name`} label={t('personName')}>
           <input id={`${id}-name`} required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
-        </div>
-        <div>
-          <label htmlFor={`${id}-role`}>{t('personRole')}</label>
-          <select id={`${id}-role`} value={role} disabled={self} onChange={(e) => setRole(e.target.value as Role)}>
-            {Roles.map((r) => (
-              <option key={r} value={r}>
-                {roleWord(r)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor={`${id}-password`}>{t('newPassword')}</label>
-          <input
-            id={`${id}-password`}
-            type="password"
-            minLength={8}
-            maxLength={1024}
-            autoComplete="new-password"
-            aria-describedby={`${id}-password-hint`}
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-          <p className="hint" id={`${id}-password-hint`}>
-            {t('newPasswordHint')}
-          </p>
-        </div>
+        </Field>
+        <Field id={`${id}-role`} label={t('personRole')}>
+          <RoleSelect id={`${id}-role`} value={role} disabled={self} onChange={setRole} />
+        </Field>
+        <Field id={`${id}-password`} label={t('newPassword')} hint={t('newPasswordHint')}>
+          <PasswordInput id={`${id}-password`} value={password} onChange={(e) => setPassword(e.target.value)} />
+        </Field>
       </div>
-      <ErrorAlert error={error} />
-      <div className="mark-actions">
-        <button type="submit" className="button button-primary button-small" disabled={busy}>
-          {busy ? t('saving') : t('save')}
-        </button>
-        <button type="button" className="button button-secondary button-small" onClick={() => onDone(null)}>
-          {t('cancel')}
-        </button>
+      <SaveCancel error={error} busy={busy} onCancel={() => onDone(null)}>
         {!self && (
           <button type="button" className="button button-secondary button-small" disabled={busy} onClick={toggleDisabled}>
             {account.disabled ? t('enableAccount') : t('disableAccount')}
           </button>
         )}
-      </div>
+      </SaveCancel>
       {!self && !account.disabled && <p className="hint">{t('disableAccountHint')}</p>}
     </form>
   );

@@ -8,6 +8,7 @@ import { LocationError, currentPosition } from '../geo.js';
 import { t } from '../i18n.js';
 import type { Live } from '../live.js';
 import { ErrorAlert } from '../ui.js';
+import { Field, SaveCancel } from './form.js';
 import './admin-panels.css';
 
 interface Draft {
@@ -136,41 +137,36 @@ export function RoomsPanel({ live }: { live: Live }) {
         >
           <h3 id={`${ids}-form`}>{editing === 'new' ? t('roomAdd') : t('roomEditTitle', { name: editing.name })}</h3>
           <div className="room-form">
-            <div className="field">
-              <label htmlFor={`${ids}-name`}>{t('roomName')}</label>
+            <Field className="field" id={`${ids}-name`} label={t('roomName')}>
               <input id={`${ids}-name`} ref={nameInput} value={draft.name} onChange={set('name')} maxLength={100} autoComplete="off" />
-            </div>
-            <div className="field">
-              <label htmlFor={`${ids}-building`}>{t('roomBuilding')}</label>
+            </Field>
+            <Field className="field" id={`${ids}-building`} label={t('roomBuilding')}>
               <input id={`${ids}-building`} value={draft.building} onChange={set('building')} maxLength={100} autoComplete="off" />
-            </div>
-            <div className="field">
-              <label htmlFor={`${ids}-lat`}>{t('roomLatitude')}</label>
+            </Field>
+            <Field className="field" id={`${ids}-lat`} label={t('roomLatitude')}>
               <input id={`${ids}-lat`} value={draft.latitude} onChange={set('latitude')} inputMode="decimal" autoComplete="off" />
-            </div>
-            <div className="field">
-              <label htmlFor={`${ids}-lon`}>{t('roomLongitude')}</label>
+            </Field>
+            <Field className="field" id={`${ids}-lon`} label={t('roomLongitude')}>
               <input id={`${ids}-lon`} value={draft.longitude} onChange={set('longitude')} inputMode="decimal" autoComplete="off" />
-            </div>
-            <div className="field">
-              <label htmlFor={`${ids}-radius`}>{t('roomRadius')}</label>
+            </Field>
+            <Field className="field" id={`${ids}-radius`} label={t('roomRadius')}>
               <input id={`${ids}-radius`} type="number" min={10} max={2000} step={1} value={draft.radius} onChange={set('radius')} />
-            </div>
+            </Field>
             <div className="field">
               <button type="button" className="button button-secondary" onClick={() => void here()}>
                 {t('roomHere')}
               </button>
             </div>
           </div>
-          <ErrorAlert error={error} />
-          <div className="mark-actions">
-            <button type="submit" className="button button-primary" disabled={busy}>
-              {busy ? t('roomSaving') : t('roomSave')}
-            </button>
-            <button type="button" className="button button-secondary" onClick={() => setEditing(null)}>
-              {t('roomCancel')}
-            </button>
-          </div>
+          <SaveCancel
+            error={error}
+            busy={busy}
+            onCancel={() => setEditing(null)}
+            small={false}
+            saveLabel={t('roomSave')}
+            busyLabel={t('roomSaving')}
+            cancelLabel={t('roomCancel')}
+          />
         </form>
       ) : (
         <ErrorAlert error={error} />
