@@ -18,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
 import { checkNode, ensureBuild, ensureDependencies } from './prepare.mjs';
-import { root } from './services.mjs';
+import { root } from '../libs/runtime/src/services.mjs';
 
 const { values } = parseArgs({ options: { students: { type: 'string', default: '1000' } } });
 const N = Number(values.students);

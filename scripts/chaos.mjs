@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { checkNode, ensureBuild, ensureDependencies } from './prepare.mjs';
-import { root } from './services.mjs';
+import { root } from '../libs/runtime/src/services.mjs';
 
 const { values } = parseArgs({
   options: {

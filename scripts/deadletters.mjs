@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { root } from './services.mjs';
+import { root } from '../libs/runtime/src/services.mjs';
 
 const usage = 'usage: npm run deadletters -- list [--json] | replay <sequence>';
 const [command, arg] = process.argv.slice(2).filter((a) => a !== '--json');

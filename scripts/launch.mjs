@@ -7,9 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureInfra, freePort } from './infra.mjs';
+import { ensureInfra, freePort } from '../libs/runtime/src/infra.mjs';
 import { checkNode, ensureBuild, ensureDependencies } from './prepare.mjs';
-import { ServiceNames, restartService, root, startSystem } from './services.mjs';
+import { ServiceNames, restartService, root, startSystem } from '../libs/runtime/src/services.mjs';
 
 const smoke = process.argv.includes('--smoke');
 const dataDir = process.env.CLASSCONNECT_DATA_DIR ?? join(root, '.local');

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { root } from './services.mjs';
+import { root } from '../libs/runtime/src/services.mjs';
 
 const say = (msg) => process.stderr.write(`[prepare] ${msg}\n`);
 
@@ -24,7 +24,7 @@ function newestMtime(dir) {
     if (entry.name === 'node_modules' || entry.name === 'dist') continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
-    else if (/\.(ts|tsx|json|css|html|svg|png|webmanifest|js)$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
+    else if (/\.(ts|tsx|mts|json|css|html|svg|png|webmanifest|js|mjs)$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
   }
   return newest;
 }

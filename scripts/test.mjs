@@ -7,9 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureChromium, ensureInfra } from './infra.mjs';
+import { ensureChromium, ensureInfra } from '../libs/runtime/src/infra.mjs';
 import { checkNode, ensureBuild, ensureDependencies } from './prepare.mjs';
-import { root } from './services.mjs';
+import { root } from '../libs/runtime/src/services.mjs';
 
 const tiers = ['unit', 'integration', 'e2e'];
 // Jest 30 reads testTimeout only as a global option, so each tier gets its own on the command line.

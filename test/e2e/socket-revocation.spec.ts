@@ -4,16 +4,13 @@
  * first, both following the revocations on the DIRECTORY stream.
  */
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Socket } from 'socket.io-client';
 import { ClientEvents, ErrorCode, ServerEvents, type ServerPayloads, type SignInReply } from '@classconnect/contracts';
+import * as services from '@classconnect/runtime';
+import { freePort } from '@classconnect/runtime';
 import { connectSocket, handshakeError, request, requestOk, startTestSystem, type ClassFixture, type TestSystem } from '@classconnect/testing';
 import { createAdmin, eventually, post, signInHttp } from './support/auth-http.js';
-
-const root = join(import.meta.dirname, '..', '..');
-const services = (await import(pathToFileURL(join(root, 'scripts/services.mjs')).href)) as typeof import('../../scripts/services.mjs');
-const { freePort } = (await import(pathToFileURL(join(root, 'scripts/infra.mjs')).href)) as typeof import('../../scripts/infra.mjs');
 
 type Revoked = ServerPayloads[typeof ServerEvents.authRevoked];
 

@@ -6,10 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { freePort } from '@classconnect/runtime';
 import { launchChromium, snapAccessible, startTestSystem, type ClassFixture, type TestSystem } from '@classconnect/testing';
 import { startTestProvider, type TestProvider } from './support/oidc-provider.js';
-
-const { freePort } = (await import(new URL('../../scripts/infra.mjs', import.meta.url).href)) as typeof import('../../scripts/infra.mjs');
 
 const Label = 'Sign in with Test University';
 

@@ -10,26 +10,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { Infra, InfraServer } from '../../../scripts/infra.mjs';
-import type { RunningSystem, ServiceName } from '../../../scripts/services.mjs';
-
-/** The project's root, found from this file whether it runs from source (tests) or from dist (benchmark). */
-function projectRoot(): string {
-  let dir = import.meta.dirname;
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && JSON.parse(readFileSync(pkg, 'utf8')).name === 'classconnect') return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error('cannot find the ClassConnect project root');
-    dir = up;
-  }
-}
-const root = projectRoot();
-const { ensureInfra, freePort } = (await import(pathToFileURL(join(root, 'scripts/infra.mjs')).href)) as typeof import('../../../scripts/infra.mjs');
-const { restartService, startSystem, stopService } = (await import(pathToFileURL(join(root, 'scripts/services.mjs')).href)) as typeof import('../../../scripts/services.mjs');
+import {
+  ensureInfra,
+  freePort,
+  restartService,
+  root,
+  startSystem,
+  stopService,
+  type Infra,
+  type InfraServer,
+  type RunningSystem,
+  type ServiceName,
+} from '@classconnect/runtime';
 
 const run = promisify(execFile);
 

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { DeadLetterSubjects, EventSubjects, Streams, type CloudEvent } from '@classconnect/contracts';
@@ -18,6 +17,7 @@ import {
   type ConsumedMessage,
   type NatsConnection,
 } from '@classconnect/messaging';
+import { ensureInfra, type Infra } from '@classconnect/runtime';
 import { waitFor } from '@classconnect/testing';
 
 /**
@@ -162,13 +162,11 @@ describe('durable consumers that meet failing messages', () => {
 });
 
 describe('an event follower across a NATS restart', () => {
-  type InfraModule = typeof import('../../../scripts/infra.mjs');
-  let infra: Awaited<ReturnType<InfraModule['ensureInfra']>>;
+  let infra: Infra;
   let nc: NatsConnection;
   const dataDir = mkdtempSync(join(tmpdir(), 'classconnect-follow-'));
 
   beforeAll(async () => {
-    const { ensureInfra } = (await import(pathToFileURL(join(process.cwd(), 'scripts/infra.mjs')).href)) as InfraModule;
     // A NATS server of this test's own (the others are configured, so nothing else starts).
     infra = await ensureInfra({ dataDir, fresh: true, configured: { REDIS_URL: 'redis://unused', DATABASE_URL: 'postgres://unused' } });
     nc = await connectNats(infra.NATS_URL, 'follow-spec');

@@ -5,7 +5,7 @@
 // binaries with its data under the project (installing the Debian package first when it is
 // missing and we are allowed to). Only Node built-ins are used: this runs before `npm ci`.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, chownSync, statSync, writeFileSync, openSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, chownSync, statSync, openSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 
@@ -271,8 +271,4 @@ export async function ensureInfra({ dataDir, logDir = join(dataDir, 'logs'), all
       await Promise.all(running.map((c) => halt(c, 'SIGTERM')));
     },
   };
-}
-
-export function writeJson(path, value) {
-  writeFileSync(path, JSON.stringify(value, null, 2));
 }

@@ -1,11 +1,25 @@
 // Starts ClassConnect's five processes from the compiled build and watches them.
-// Used by the launcher (`npm start`), the end-to-end tests and the benchmark.
+// Used by the launcher (`npm start`), the end-to-end tests and the benchmark. Only Node built-ins
+// are used: the launcher runs this before `npm install`.
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import readline from 'node:readline';
 
-export const root = resolve(import.meta.dirname, '..');
+/**
+ * The project's root: the nearest folder above this file whose package.json is ClassConnect's, so
+ * it is the same whether this runs from libs/ (the scripts, the tests) or from dist/ (the
+ * benchmark, `npm run chaos`, the image).
+ */
+function projectRoot() {
+  for (let dir = import.meta.dirname; ; dir = dirname(dir)) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && JSON.parse(readFileSync(pkg, 'utf8')).name === 'classconnect') return dir;
+    if (dirname(dir) === dir) throw new Error(`cannot find the ClassConnect project above ${import.meta.dirname}`);
+  }
+}
+
+export const root = projectRoot();
 export const ServiceNames = ['identity-service', 'session-service', 'verification-service', 'report-service', 'gateway'];
 
 export function mainOf(name) {
