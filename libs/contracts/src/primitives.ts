@@ -8,6 +8,15 @@ export type Role = z.infer<typeof Role>;
 export const Actor = z.object({ userId: Id, role: Role }).strict();
 export type Actor = z.infer<typeof Actor>;
 
+/** A request whose only field is who asks. */
+export const ActorRequest = z.object({ actor: Actor }).strict();
+export type ActorRequest = z.infer<typeof ActorRequest>;
+/**
+ * A request that carries nothing: a client event whose only input is who sends it, or an internal
+ * request made before anyone is known (identity → verification: a sign-in challenge).
+ */
+export const EmptyRequest = z.object({}).strict();
+
 /** A position as the browser's Geolocation API reports it. Used for a decision, then dropped. */
 export const Position = z
   .object({

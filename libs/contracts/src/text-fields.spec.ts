@@ -6,9 +6,10 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
+import { RosterCsv, RosterImportOptions } from './directory/roster-import.js';
 import { DomainError, ErrorCode } from './error-codes.js';
-import { PasskeySignInRequest, RefreshRequest, RosterCsv, RosterImportOptions, SignInRequest, SignOutBody, SsoCallbackRequest, SsoExchangeRequest } from './messages.js';
 import { schemaTextFields, valueAt } from './schema-text-fields.js';
+import { PasskeySignInRequest, RefreshRequest, SignInRequest, SignOutBody, SsoCallbackRequest, SsoExchangeRequest } from './sign-in/rpc.js';
 import { ClientPayloads, type ClientEvent } from './socket.js';
 import { parseOrThrow } from './validation.js';
 

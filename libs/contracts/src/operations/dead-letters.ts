@@ -5,7 +5,7 @@
  * once its cause is fixed. Published names are never renamed: a new version goes beside them.
  */
 import { z } from 'zod';
-import { Id, IsoTime } from './primitives.js';
+import { Id, IsoTime } from '../primitives.js';
 
 export const DeadLetterSubjects = {
   /** A message was set aside. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { RejectionReasons, RejectionReasonsV2, RejectionReasonsV3 } from './error-codes.js';
+import { RejectionReasons, RejectionReasonsV2, RejectionReasonsV3 } from './errors.js';
 import { CheckinRejectedV1, CheckinRejectedV2, CheckinRejectedV3, rejectionReasonV1, rejectionReasonV2 } from './events.js';
 
 const base = { submissionId: 's1', sessionId: '00000000-0000-4000-8000-000000000001', studentId: '00000000-0000-4000-8000-000000000002', message: 'm', rejectedAt: '2026-11-22T08:00:00.000Z' };

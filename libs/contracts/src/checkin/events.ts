@@ -1,0 +1,114 @@
+/**
+ * Facts about check-ins, on the stream ATTENDANCE: a check-in verified or rejected, a student
+ * marked present by it. events.ts joins them into EventSubjects and EventSchemas. A published type
+ * is never changed: a new version (`.v2`) is added beside it.
+ */
+import { z } from 'zod';
+import { Id, IsoTime } from '../primitives.js';
+import type { ValueOf } from '../slice-maps.js';
+import { RejectionReasons, RejectionReasonsV2, RejectionReasonsV3, type RejectionReason, type RejectionReasonV2, type RejectionReasonV3 } from './errors.js';
+
+export const CheckinEventSubjects = {
+  checkinVerified: 'attendance.checkin.verified.v1',
+  checkinRejected: 'attendance.checkin.rejected.v1',
+  markRecorded: 'attendance.mark.recorded.v1',
+  /** Like mark.recorded.v1, with status present | late. Published beside v1 (v2 first), for the same check-in. */
+  markRecordedV2: 'attendance.mark.recorded.v2',
+  /**
+   * Like checkin.rejected.v1, with the rotating QR code's reasons. Published for every rejection,
+   * beside v1 (v2 first); v1 carries the nearest v1 reason (QrReasonInV1).
+   */
+  checkinRejectedV2: 'attendance.checkin.rejected.v2',
+  /**
+   * Like checkin.rejected.v2, with device binding's DEVICE_NOT_APPROVED and CHECKIN_WINDOW_CLOSED.
+   * Published for every rejection, first, then v2 and v1 with the nearest reason each knows.
+   */
+  checkinRejectedV3: 'attendance.checkin.rejected.v3',
+} as const;
+
+const Methods = z.array(z.enum(['passkey', 'geofence', 'qr']));
+
+export const CheckinVerifiedV1 = z.object({
+  submissionId: z.string(),
+  sessionId: Id,
+  courseId: Id,
+  studentId: Id,
+  distanceM: z.number(),
+  accuracyM: z.number(),
+  methods: Methods,
+  verifiedAt: IsoTime,
+});
+export const CheckinRejectedV1 = z.object({
+  submissionId: z.string(),
+  sessionId: Id,
+  courseId: Id.optional(),
+  studentId: Id,
+  reason: z.enum(RejectionReasons),
+  message: z.string(),
+  distanceM: z.number().optional(),
+  accuracyM: z.number().optional(),
+  rejectedAt: IsoTime,
+});
+export const CheckinRejectedV2 = CheckinRejectedV1.extend({ reason: z.enum(RejectionReasonsV2) });
+export const CheckinRejectedV3 = CheckinRejectedV1.extend({ reason: z.enum(RejectionReasonsV3) });
+
+/** What checkin.rejected.v2 says for a v3-only reason (its `message` still says what happened). */
+export const V3ReasonInV2 = {
+  // a passkey that may not check in yet reads, in v2, like one that is not registered
+  DEVICE_NOT_APPROVED: 'UNKNOWN_CREDENTIAL',
+  // the check-in window had passed: v2 says the session is not open (for check-ins)
+  CHECKIN_WINDOW_CLOSED: 'SESSION_NOT_OPEN',
+} as const satisfies Record<Exclude<RejectionReasonV3, RejectionReasonV2>, RejectionReasonV2>;
+
+/** The reason checkin.rejected.v2 carries for a v3 reason. */
+export function rejectionReasonV2(reason: RejectionReasonV3): RejectionReasonV2 {
+  return reason in V3ReasonInV2 ? V3ReasonInV2[reason as keyof typeof V3ReasonInV2] : (reason as RejectionReasonV2);
+}
+
+/**
+ * What checkin.rejected.v1 says for a v2-only reason (its `message` still says what happened):
+ * a code that expired or was never shown is like a challenge not found, another session's is like
+ * a challenge issued for another session.
+ */
+export const QrReasonInV1 = {
+  QR_REQUIRED: 'CHALLENGE_NOT_FOUND',
+  QR_EXPIRED: 'CHALLENGE_NOT_FOUND',
+  QR_INVALID: 'CHALLENGE_NOT_FOUND',
+  RATE_LIMITED: 'CHALLENGE_NOT_FOUND',
+  QR_WRONG_SESSION: 'CHALLENGE_MISMATCH',
+  // device binding: a passkey that may not check in yet reads, in v1, like one that is not registered
+  DEVICE_NOT_APPROVED: 'UNKNOWN_CREDENTIAL',
+  // Check-in flags feature: the window-closed verdict keeps v1's SESSION_NOT_OPEN.
+  CHECKIN_WINDOW_CLOSED: 'SESSION_NOT_OPEN',
+} as const satisfies Record<Exclude<RejectionReasonV3, RejectionReason>, RejectionReason>;
+
+/** The reason checkin.rejected.v1 carries for a v2 or v3 reason. */
+export function rejectionReasonV1(reason: RejectionReasonV3): RejectionReason {
+  return (RejectionReasons as readonly string[]).includes(reason) ? (reason as RejectionReason) : QrReasonInV1[reason as keyof typeof QrReasonInV1];
+}
+
+export const MarkRecordedV1 = z.object({
+  sessionId: Id,
+  courseId: Id,
+  studentId: Id,
+  status: z.enum(['present']),
+  source: z.enum(['checkin']),
+  submissionId: z.string(),
+  distanceM: z.number(),
+  accuracyM: z.number(),
+  methods: Methods,
+  markedAt: IsoTime,
+});
+export const MarkRecordedV2 = MarkRecordedV1.extend({
+  /** `late` when the check-in was verified more than the session's lateAfterMinutes after it opened. */
+  status: z.enum(['present', 'late']),
+});
+
+export const CheckinEventSchemas = {
+  [CheckinEventSubjects.checkinVerified]: CheckinVerifiedV1,
+  [CheckinEventSubjects.checkinRejected]: CheckinRejectedV1,
+  [CheckinEventSubjects.markRecorded]: MarkRecordedV1,
+  [CheckinEventSubjects.markRecordedV2]: MarkRecordedV2,
+  [CheckinEventSubjects.checkinRejectedV2]: CheckinRejectedV2,
+  [CheckinEventSubjects.checkinRejectedV3]: CheckinRejectedV3,
+} as const satisfies Record<ValueOf<typeof CheckinEventSubjects>, z.ZodType>;

@@ -1,0 +1,70 @@
+/**
+ * Check-ins on the socket: a student asks for a challenge and submits the signed check-in; the
+ * student hears the verdict and the session's teachers see the roster change. socket.ts joins
+ * these into the client and server event maps. Event names are never renamed: a changed payload
+ * gets a new event name beside the old one.
+ */
+import { z } from 'zod';
+import { Id, Position } from '../primitives.js';
+import { QrCodeInput } from '../sessions/rpc.js';
+import type { ValueOf } from '../slice-maps.js';
+import { AuthenticationResponse } from '../webauthn.js';
+import type { RejectionReasonV3 } from './errors.js';
+import type { CheckinResult, IssueChallengeReply } from './rpc.js';
+
+export const CheckinClientEvents = {
+  checkinBegin: 'checkin:begin',
+  checkinSubmit: 'checkin:submit',
+} as const;
+
+export const CheckinClientPayloads = {
+  [CheckinClientEvents.checkinBegin]: z.object({ sessionId: Id }).strict(),
+  [CheckinClientEvents.checkinSubmit]: z
+    .object({
+      sessionId: Id,
+      assertion: AuthenticationResponse,
+      position: Position,
+      /** A UUID the client makes once per check-in attempt and reuses on every retry of it. */
+      idempotencyKey: z.string().uuid(),
+      /** The rotating QR code's token (from the scanned URL) or its short code; required when the session's QR mode is required. */
+      qr: QrCodeInput.optional(),
+    })
+    .strict(),
+} as const satisfies Record<ValueOf<typeof CheckinClientEvents>, z.ZodType>;
+
+export interface CheckinAccepted {
+  submissionId: string;
+  /**
+   * 'pending': queued, the verdict comes as a checkin:result push. 'decided': this submission was
+   * already decided (a retry after a lost connection): `result` holds the verdict, and no push follows.
+   */
+  status: 'pending' | 'decided';
+  result?: CheckinResult;
+}
+
+export interface CheckinClientAcks {
+  [CheckinClientEvents.checkinBegin]: IssueChallengeReply;
+  [CheckinClientEvents.checkinSubmit]: CheckinAccepted;
+}
+
+export const CheckinServerEvents = {
+  rosterUpdate: 'roster:update',
+  checkinResult: 'checkin:result',
+} as const;
+
+export interface RosterUpdate {
+  sessionId: string;
+  studentId: string;
+  name?: string;
+  state: 'present' | 'rejected';
+  reason?: RejectionReasonV3;
+  message?: string;
+  distanceM?: number;
+  at: string;
+  presentCount?: number;
+}
+
+export interface CheckinServerPayloads {
+  [CheckinServerEvents.rosterUpdate]: RosterUpdate;
+  [CheckinServerEvents.checkinResult]: CheckinResult;
+}

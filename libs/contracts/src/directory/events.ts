@@ -1,0 +1,84 @@
+/**
+ * Directory facts, on the stream DIRECTORY (identity-service publishes them): accounts, courses and
+ * enrollments changed. events.ts joins them into EventSubjects and EventSchemas. A published type
+ * is never changed: a new version (`.v2`) is added beside it.
+ */
+import { z } from 'zod';
+import { Id, IsoTime } from '../primitives.js';
+import type { ValueOf } from '../slice-maps.js';
+
+export const DirectoryEventSubjects = {
+  /** A student joined or left a course (by hand, by a roster import, or by an admin). */
+  enrollmentChanged: 'directory.enrollment.changed.v1',
+  /** An account was disabled or enabled again. A disabled account's sockets are ended at once. */
+  accountStatusChanged: 'directory.account.status-changed.v1',
+  // People and courses administration
+  /** An admin created an account. */
+  accountCreated: 'directory.account.created.v1',
+  /** An admin changed an account's name, role or password. */
+  accountUpdated: 'directory.account.updated.v1',
+  /** An admin created a course, changed its title or term, or set its teachers. */
+  courseChanged: 'directory.course.changed.v1',
+} as const;
+
+export const EnrollmentChangedV1 = z.object({
+  courseId: Id,
+  studentId: Id,
+  change: z.enum(['added', 'removed']),
+  /** How it happened: one change by hand, or a line of a roster import. */
+  via: z.enum(['manual', 'import']),
+  /** Who made the change (an admin or one of the course's teachers). */
+  changedBy: Id,
+  changedAt: IsoTime,
+});
+
+export const AccountStatusChangedV1 = z.object({
+  userId: Id,
+  disabled: z.boolean(),
+  changedBy: Id,
+  changedAt: IsoTime,
+});
+
+// People and courses administration
+export const AccountCreatedV1 = z.object({
+  userId: Id,
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(['admin', 'teacher', 'student']),
+  /** False when the account signs in with single sign-on or a passkey only. */
+  hasPassword: z.boolean(),
+  changedBy: Id,
+  changedAt: IsoTime,
+});
+
+export const AccountUpdatedV1 = z.object({
+  userId: Id,
+  /** The new values of what changed; `passwordChanged` says a new password was set (never the password). */
+  changes: z.object({
+    name: z.string().optional(),
+    role: z.enum(['admin', 'teacher', 'student']).optional(),
+    passwordChanged: z.literal(true).optional(),
+  }),
+  changedBy: Id,
+  changedAt: IsoTime,
+});
+
+export const CourseChangedV1 = z.object({
+  courseId: Id,
+  change: z.enum(['created', 'updated', 'teachers-set']),
+  /** The course as it is after the change. */
+  code: z.string(),
+  title: z.string(),
+  term: z.string().nullable(),
+  teacherIds: z.array(Id),
+  changedBy: Id,
+  changedAt: IsoTime,
+});
+
+export const DirectoryEventSchemas = {
+  [DirectoryEventSubjects.enrollmentChanged]: EnrollmentChangedV1,
+  [DirectoryEventSubjects.accountStatusChanged]: AccountStatusChangedV1,
+  [DirectoryEventSubjects.accountCreated]: AccountCreatedV1,
+  [DirectoryEventSubjects.accountUpdated]: AccountUpdatedV1,
+  [DirectoryEventSubjects.courseChanged]: CourseChangedV1,
+} as const satisfies Record<ValueOf<typeof DirectoryEventSubjects>, z.ZodType>;

@@ -1,0 +1,32 @@
+/**
+ * Check-in flags on the socket: the flags found so far in a session, and a push to the course's
+ * teachers as each is found. socket.ts joins these into the client and server event maps. Event
+ * names are never renamed: a changed payload gets a new event name beside the old one.
+ */
+import { z } from 'zod';
+import { Id } from '../primitives.js';
+import type { ValueOf } from '../slice-maps.js';
+import type { CheckinFlag } from './events.js';
+import type { SessionFlagsReply } from './rpc.js';
+
+export const FlagClientEvents = {
+  flagsGet: 'flags:get',
+} as const;
+
+export const FlagClientPayloads = {
+  [FlagClientEvents.flagsGet]: z.object({ sessionId: Id }).strict(),
+} as const satisfies Record<ValueOf<typeof FlagClientEvents>, z.ZodType>;
+
+export interface FlagClientAcks {
+  /** Check-in flags found so far in the session (the live roster reads them after a reload). */
+  [FlagClientEvents.flagsGet]: SessionFlagsReply;
+}
+
+export const FlagServerEvents = {
+  checkinFlagged: 'checkin:flagged',
+} as const;
+
+export interface FlagServerPayloads {
+  /** To the course's teachers: flags found on an accepted check-in (also later, on an earlier check-in). */
+  [FlagServerEvents.checkinFlagged]: { sessionId: string; courseId: string; studentId: string; submissionId: string; flags: CheckinFlag[]; flaggedAt: string };
+}

@@ -1,0 +1,2 @@
+export * from './dead-letters.js';
+export * from './socket.js';

@@ -1,0 +1,66 @@
+/**
+ * A student's passkeys (verification-service, request/reply on NATS core): register one, list
+ * them, remove one. A new passkey may have to wait for approval before it checks in: ../devices.
+ * A published subject is never renamed: a new version is added beside it.
+ */
+import { z } from 'zod';
+import { Actor, ActorRequest, HumanText } from '../primitives.js';
+import type { ValueOf } from '../slice-maps.js';
+import { RegistrationResponse, type RegistrationOptions } from '../webauthn.js';
+
+/** A passkey's standing: only `approved` ones check in. */
+export type PasskeyStatus = 'approved' | 'pending' | 'denied';
+/** A WebAuthn credential id (base64url). */
+export const CredentialId = z
+  .string()
+  .min(1)
+  .max(1024)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be a passkey id (base64url)');
+
+export type RegistrationOptionsReply = RegistrationOptions;
+/** What the student calls a passkey's device ("Ada's phone"), shown to the teachers who approve it. */
+export const DeviceName = HumanText({ max: 64 });
+export const VerifyRegistrationRequest = z
+  .object({ actor: Actor, response: RegistrationResponse, deviceName: DeviceName.optional() })
+  .strict();
+export type VerifyRegistrationRequest = z.infer<typeof VerifyRegistrationRequest>;
+export interface VerifyRegistrationReply {
+  credentialId: string;
+  deviceName: string;
+  createdAt: string;
+  /** Added later: `pending` when the passkey waits for a teacher's approval before it can check in. */
+  status?: PasskeyStatus;
+}
+export interface PasskeysReply {
+  /** `status` added later (absent from older services: approved). */
+  passkeys: { credentialId: string; deviceName: string; createdAt: string; lastUsedAt?: string; status?: PasskeyStatus }[];
+}
+
+export const PasskeyRefRequest = z.object({ actor: Actor, credentialId: CredentialId }).strict();
+export type PasskeyRefRequest = z.infer<typeof PasskeyRefRequest>;
+export interface PasskeyRemovedReply {
+  credentialId: string;
+  removed: true;
+}
+
+export const PasskeyRpc = {
+  passkeyRegistrationOptions: 'cc.verification.passkey-options.v1',
+  passkeyRegister: 'cc.verification.passkey-register.v1',
+  passkeyList: 'cc.verification.passkeys.v1',
+  passkeyRemove: 'cc.verification.passkey-remove.v1',
+} as const;
+
+/** For each command: the schema its request is validated with, and the type of its reply. */
+export const PasskeyRpcRequests = {
+  [PasskeyRpc.passkeyRegistrationOptions]: ActorRequest,
+  [PasskeyRpc.passkeyRegister]: VerifyRegistrationRequest,
+  [PasskeyRpc.passkeyList]: ActorRequest,
+  [PasskeyRpc.passkeyRemove]: PasskeyRefRequest,
+} as const satisfies Record<ValueOf<typeof PasskeyRpc>, z.ZodType>;
+
+export interface PasskeyRpcReplies {
+  [PasskeyRpc.passkeyRegistrationOptions]: RegistrationOptionsReply;
+  [PasskeyRpc.passkeyRegister]: VerifyRegistrationReply;
+  [PasskeyRpc.passkeyList]: PasskeysReply;
+  [PasskeyRpc.passkeyRemove]: PasskeyRemovedReply;
+}

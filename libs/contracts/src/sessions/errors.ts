@@ -1,0 +1,8 @@
+/** Error codes of live sessions (joined into ErrorCode, error-codes.ts). A published code is never renamed or given a new meaning. */
+export const SessionErrorCodes = {
+  SESSION_NOT_FOUND: 'SESSION_NOT_FOUND',
+  SESSION_ALREADY_OPEN: 'SESSION_ALREADY_OPEN',
+  SESSION_NOT_OPEN: 'SESSION_NOT_OPEN',
+  /** session:qr for a session that does not use QR codes. */
+  QR_NOT_ENABLED: 'QR_NOT_ENABLED',
+} as const;

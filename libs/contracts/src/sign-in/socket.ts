@@ -1,0 +1,17 @@
+/**
+ * Sign-in security on the socket: a connection whose sign-in was ended is told why, then
+ * disconnected. (Signing in itself is HTTP: POST /api/auth/….) socket.ts joins this into the
+ * server event maps. Event names are never renamed: a changed payload gets a new event name beside
+ * the old one.
+ */
+import type { SignInRevokedReason } from './events.js';
+
+export const SignInServerEvents = {
+  /** This connection's sign-in was ended; the server disconnects right after sending it. */
+  authRevoked: 'auth:revoked',
+} as const;
+
+export interface SignInServerPayloads {
+  /** Before the disconnect: why this sign-in ended, in a sentence to show. */
+  [SignInServerEvents.authRevoked]: { reason: SignInRevokedReason; message: string };
+}
