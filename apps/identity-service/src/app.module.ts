@@ -17,7 +17,13 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        MessagingModule.forRoot({ url: config.NATS_URL, name: ServiceName, queue: QueueGroup.identity, source: `/classconnect/${ServiceName}` }),
+        MessagingModule.forRoot({
+          url: config.NATS_URL,
+          name: ServiceName,
+          queue: QueueGroup.identity,
+          source: `/classconnect/${ServiceName}`,
+          streamReplicas: config.NATS_STREAM_REPLICAS,
+        }),
         DatabaseModule.forRoot(config.DATABASE_URL),
         RepositoriesModule,
         AccountsModule,

@@ -18,7 +18,13 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.forRoot(config),
-        MessagingModule.forRoot({ url: config.NATS_URL, name: ServiceName, queue: QueueGroup.report, source: `/classconnect/${ServiceName}` }),
+        MessagingModule.forRoot({
+          url: config.NATS_URL,
+          name: ServiceName,
+          queue: QueueGroup.report,
+          source: `/classconnect/${ServiceName}`,
+          streamReplicas: config.NATS_STREAM_REPLICAS,
+        }),
         ReportsModule,
         HistoryModule,
         ProjectionModule,
