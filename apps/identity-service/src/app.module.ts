@@ -5,8 +5,8 @@ import { AccountsModule } from './accounts/accounts.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { ServiceName, type IdentityConfig } from './config.js';
 import { CoursesModule } from './courses/courses.module.js';
-import { DatabaseModule } from './database/database.module.js';
-import { RepositoriesModule } from './database/repositories.module.js';
+import { DatabaseModule } from './infrastructure/database.module.js';
+import { RepositoriesModule } from './infrastructure/repositories.module.js';
 import { EnrollmentsModule } from './enrollments/enrollments.module.js';
 import { RoomsModule } from './rooms/rooms.module.js';
 import { SignInModule } from './sign-in/sign-in.module.js';
@@ -17,7 +17,13 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        MessagingModule.forRoot({ url: config.NATS_URL, name: ServiceName, queue: QueueGroup.identity, source: `/classconnect/${ServiceName}` }),
+        MessagingModule.forRoot({
+          url: config.NATS_URL,
+          name: ServiceName,
+          queue: QueueGroup.identity,
+          source: `/classconnect/${ServiceName}`,
+          streamReplicas: config.NATS_STREAM_REPLICAS,
+        }),
         DatabaseModule.forRoot(config.DATABASE_URL),
         RepositoriesModule,
         AccountsModule,

@@ -4,7 +4,7 @@ import { bootstrapService } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
 import { AppModule } from './app.module.js';
 import { ServiceName, loadIdentityConfig, type IdentityConfig } from './config.js';
-import { migrateIdentity } from './database/identity-database.js';
+import { migrateIdentity } from './infrastructure/identity-database.js';
 
 let config: IdentityConfig;
 try {

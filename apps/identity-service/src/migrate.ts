@@ -2,7 +2,7 @@
 import { loadConfigOrExit } from '@classconnect/config';
 import { runMigrationCli } from '@classconnect/persistence';
 import { IdentityCliEnv, ServiceName } from './config.js';
-import { identityDataSourceOptions } from './database/identity-database.js';
+import { identityDataSourceOptions } from './infrastructure/identity-database.js';
 
 const config = loadConfigOrExit(IdentityCliEnv, `${ServiceName} migrate`);
 await runMigrationCli(ServiceName, identityDataSourceOptions(config.DATABASE_URL));

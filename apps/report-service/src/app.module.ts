@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { QueueGroup } from '@classconnect/contracts';
 import { MessagingModule } from '@classconnect/messaging';
 import type { ReportConfig } from './config.js';
-import { CoreModule } from './database/database.js';
+import { CoreModule } from './infrastructure/database.js';
 import { HistoryModule } from './history/history.module.js';
 import { ProjectionModule } from './projection/projection.module.js';
 import { ReportsModule } from './reports/reports.module.js';
@@ -18,7 +18,13 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.forRoot(config),
-        MessagingModule.forRoot({ url: config.NATS_URL, name: ServiceName, queue: QueueGroup.report, source: `/classconnect/${ServiceName}` }),
+        MessagingModule.forRoot({
+          url: config.NATS_URL,
+          name: ServiceName,
+          queue: QueueGroup.report,
+          source: `/classconnect/${ServiceName}`,
+          streamReplicas: config.NATS_STREAM_REPLICAS,
+        }),
         ReportsModule,
         HistoryModule,
         ProjectionModule,

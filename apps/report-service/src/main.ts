@@ -5,7 +5,7 @@ import { createLogger } from '@classconnect/observability';
 import { migrate } from '@classconnect/persistence';
 import { AppModule, ServiceName } from './app.module.js';
 import { Env } from './config.js';
-import { reportDataSourceOptions } from './database/database.js';
+import { reportDataSourceOptions } from './infrastructure/database.js';
 
 const config = loadConfigOrExit(Env, ServiceName);
 const log = createLogger(ServiceName);

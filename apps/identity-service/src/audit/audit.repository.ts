@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuditEntry } from '@classconnect/contracts';
-import type { Queryable } from '../database/queryable.js';
+import type { Queryable } from '../infrastructure/queryable.js';
 import type { AuditRecord } from './audit-entry.js';
 
 export interface AuditQuery {

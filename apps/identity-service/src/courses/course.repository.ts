@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { CourseReply, CourseSummary, CourseView } from '@classconnect/contracts';
-import { updatedRows, validUuids, type Queryable } from '../database/queryable.js';
+import { updatedRows, validUuids, type Queryable } from '../infrastructure/queryable.js';
 
 /** Which courses a list shows: every one, those a user teaches, or those a user is enrolled in. */
 export type CourseFilter = { kind: 'all' } | { kind: 'teaching' | 'enrolled'; userId: string };

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { updatedRows, type Queryable } from '../database/queryable.js';
+import { updatedRows, type Queryable } from '../infrastructure/queryable.js';
 
 export interface EnrollmentPair {
   courseId: string;
@@ -17,7 +17,7 @@ export interface RosterStudent {
 /**
  * Every query on identity.enrollments, read and written with set-based statements: a roster file
  * of any size costs the same few round trips. A port; the Postgres one works on the DataSource or
- * inside a transaction (database/directory-transactions.ts).
+ * inside a transaction (infrastructure/directory-transactions.ts).
  */
 export abstract class EnrollmentRepository {
   /** Every enrollment of these courses, with the student's email. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { authorize, type RosterImportReply, type RosterImportRequest, type RosterImportSummary } from '@classconnect/contracts';
 import { createLogger } from '@classconnect/observability';
-import { DirectoryTransactions, type DirectoryRepositories } from '../database/directory-transactions.js';
+import { DirectoryTransactions, type DirectoryRepositories } from '../infrastructure/directory-transactions.js';
 import { CourseRepository } from '../courses/course.repository.js';
 import { UserRepository } from '../users/user.repository.js';
 import { EnrollmentEvents, type EnrollmentChange } from './enrollment-events.js';

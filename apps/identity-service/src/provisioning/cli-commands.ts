@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '@classconnect/config';
 import { Argon2PasswordHasher } from '../accounts/password-hasher.js';
 import { IdentityCliEnv } from '../config.js';
-import { migrateIdentity, openIdentityDataSource } from '../database/identity-database.js';
+import { migrateIdentity, openIdentityDataSource } from '../infrastructure/identity-database.js';
 import { DemoPasswords, seedDemoUniversity } from './demo-university.js';
 import { createTestClass } from './test-class.js';
 

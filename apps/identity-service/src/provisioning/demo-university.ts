@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { PasswordHasher } from '../accounts/password-hasher.js';
-import { runInTransaction } from '../database/directory-transactions.js';
+import { runInTransaction } from '../infrastructure/directory-transactions.js';
 import { personName } from './people-names.js';
 
 const Domain = 'demo.classconnect.test';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { PasswordHasher } from '../accounts/password-hasher.js';
-import { runInTransaction } from '../database/directory-transactions.js';
+import { runInTransaction } from '../infrastructure/directory-transactions.js';
 import type { ProvisionedUser } from '../users/user.repository.js';
 import { personName } from './people-names.js';
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { RoomView } from '@classconnect/contracts';
-import { updatedRows, type Queryable } from '../database/queryable.js';
+import { updatedRows, type Queryable } from '../infrastructure/queryable.js';
 
 export interface NewRoom {
   name: string;

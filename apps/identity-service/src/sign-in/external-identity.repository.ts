@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Queryable } from '../database/queryable.js';
+import type { Queryable } from '../infrastructure/queryable.js';
 import type { ExternalIdentity } from '../users/user.repository.js';
 
 /**

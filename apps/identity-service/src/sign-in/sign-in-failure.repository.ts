@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Queryable } from '../database/queryable.js';
+import type { Queryable } from '../infrastructure/queryable.js';
 
 /** Failed password sign-ins, by hashed key (see sign-in-throttle.ts). A port, so the throttle is testable without Postgres. */
 export abstract class SignInFailureRepository {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { updatedRows, type Queryable } from '../database/queryable.js';
+import { updatedRows, type Queryable } from '../infrastructure/queryable.js';
 
 export interface SsoTransaction {
   state: string;

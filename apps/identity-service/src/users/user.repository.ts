@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AccountView, Role, UserSummary } from '@classconnect/contracts';
-import { updatedRows, validUuids, type Queryable } from '../database/queryable.js';
+import { updatedRows, validUuids, type Queryable } from '../infrastructure/queryable.js';
 
 /** An account as sign-in sees it. */
 export interface UserRecord extends UserSummary {

@@ -1,4 +1,4 @@
-import type { AttendanceStatus, CourseReply, CourseSummary, RosterReply } from '@classconnect/contracts';
+import type { AttendanceStatus } from '@classconnect/contracts';
 
 /** One student's line in a built report, reduced to what the history needs. */
 export interface HistoryRow {
@@ -28,14 +28,4 @@ export abstract class HistoryStore {
    * the student's own row only.
    */
   abstract closedSessionsOfStudent(studentId: string, courseIds: string[]): Promise<ClosedSessionRecord[]>;
-}
-
-/** Courses, their teachers and students, from identity-service. Throws when it cannot answer. */
-export abstract class CourseDirectory {
-  /** The course with its current teachers; COURSE_NOT_FOUND for an unknown id. */
-  abstract course(courseId: string): Promise<CourseReply>;
-  /** The students enrolled now. */
-  abstract roster(courseId: string): Promise<RosterReply['students']>;
-  /** The courses a user teaches or attends now. */
-  abstract coursesOf(userId: string): Promise<CourseSummary[]>;
 }

@@ -1,7 +1,9 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { DomainError, ErrorCode, type AttendanceStatus, type CourseReply, type CourseSummary, type RosterReply } from '@classconnect/contracts';
-import { CourseDirectory, HistoryStore, type ClosedSessionRecord, type HistoryRow } from './history.ports.js';
+import { ErrorCode, type AttendanceStatus } from '@classconnect/contracts';
+import { FakeIdentity } from '../reports/testing/fakes.js';
+import type { ClosedSessionRecord, HistoryRow } from './history.ports.js';
 import { HistoryService, attendanceRate } from './history.service.js';
+import { FakeHistoryStore } from './testing/fakes.js';
 
 const C = '20000000-0000-4000-8000-000000000001';
 const C2 = '20000000-0000-4000-8000-000000000002';
@@ -10,36 +12,6 @@ const ann = { id: '40000000-0000-4000-8000-00000000000a', name: 'Ann Able', emai
 const bob = { id: '40000000-0000-4000-8000-00000000000b', name: 'Bob Best', email: 'bob@uni.test' };
 const cal = { id: '40000000-0000-4000-8000-00000000000c', name: 'Cal Cole', email: 'cal@uni.test' };
 const dee = { id: '40000000-0000-4000-8000-00000000000d', name: 'Dee Dunn', email: 'dee@uni.test' };
-
-class FakeHistoryStore extends HistoryStore {
-  sessions: ClosedSessionRecord[] = [];
-  async closedSessionsOfCourse(courseId: string) {
-    return this.sessions.filter((s) => s.courseId === courseId).sort((a, b) => b.closedAt.localeCompare(a.closedAt));
-  }
-  async closedSessionsOfStudent(studentId: string, courseIds: string[]) {
-    return this.sessions
-      .filter((s) => courseIds.includes(s.courseId) && s.rows.some((r) => r.studentId === studentId))
-      .sort((a, b) => b.closedAt.localeCompare(a.closedAt))
-      .map((s) => ({ ...s, rows: s.rows.filter((r) => r.studentId === studentId) }));
-  }
-}
-
-class FakeCourses extends CourseDirectory {
-  courses = new Map<string, CourseReply>();
-  rosters = new Map<string, RosterReply['students']>();
-  of = new Map<string, CourseSummary[]>();
-  async course(id: string) {
-    const c = this.courses.get(id);
-    if (!c) throw new DomainError(ErrorCode.COURSE_NOT_FOUND, 'There is no such course.');
-    return c;
-  }
-  async roster(id: string) {
-    return this.rosters.get(id) ?? [];
-  }
-  async coursesOf(userId: string) {
-    return this.of.get(userId) ?? [];
-  }
-}
 
 const row = (s: { id: string; name: string; email: string }, status: AttendanceStatus, changedByHand = false): HistoryRow => ({
   studentId: s.id,
@@ -66,17 +38,17 @@ describe('attendanceRate', () => {
 
 describe('HistoryService', () => {
   let store: FakeHistoryStore;
-  let courses: FakeCourses;
+  let identity: FakeIdentity;
   let service: HistoryService;
 
   beforeEach(() => {
     store = new FakeHistoryStore();
-    courses = new FakeCourses();
-    service = new HistoryService(store, courses);
-    courses.courses.set(C, { id: C, code: 'CS101', title: 'Computing', teacherIds: [teacher.userId] });
-    courses.courses.set(C2, { id: C2, code: 'MA201', title: 'Algebra', teacherIds: [] });
+    identity = new FakeIdentity();
+    service = new HistoryService(store, identity);
+    identity.courses.set(C, { id: C, code: 'CS101', title: 'Computing', teacherIds: [teacher.userId] });
+    identity.courses.set(C2, { id: C2, code: 'MA201', title: 'Algebra', teacherIds: [] });
     // Dee is enrolled now but joined after the sessions; Cal left after the first session.
-    courses.rosters.set(C, [bob, ann, dee]);
+    identity.rosters.set(C, [bob, ann, dee]);
     store.sessions = [
       session(1, C, [row(ann, 'present'), row(bob, 'absent'), row(cal, 'late')]),
       session(3, C, [row(ann, 'excused', true), row(bob, 'late')]),
@@ -113,7 +85,7 @@ describe('HistoryService', () => {
   });
 
   it('gives a student their own status in each session of each course they attend, and nobody else’s', async () => {
-    courses.of.set(ann.id, [
+    identity.coursesByUser.set(ann.id, [
       { id: C, code: 'CS101', title: 'Computing', relation: 'student' },
       { id: C2, code: 'MA201', title: 'Algebra', relation: 'student' },
     ]);
@@ -131,7 +103,7 @@ describe('HistoryService', () => {
   });
 
   it('shows a course with no closed session yet with a null rate, and leaves out courses the user teaches', async () => {
-    courses.of.set(dee.id, [
+    identity.coursesByUser.set(dee.id, [
       { id: C, code: 'CS101', title: 'Computing', relation: 'student' },
       { id: C2, code: 'MA201', title: 'Algebra', relation: 'teacher' },
     ]);

@@ -11,7 +11,8 @@ import {
   type MyHistoryReply,
   type StudentHistory,
 } from '@classconnect/contracts';
-import { CourseDirectory, HistoryStore, type HistoryRow } from './history.ports.js';
+import { IdentityClient } from '@classconnect/messaging';
+import { HistoryStore, type HistoryRow } from './history.ports.js';
 
 const zero = (): Record<AttendanceStatus, number> => ({ present: 0, late: 0, excused: 0, absent: 0 });
 
@@ -24,6 +25,9 @@ export function attendanceRate(counts: Record<AttendanceStatus, number>): Attend
   return sessions === 0 ? null : (counts.present + counts.late) / sessions;
 }
 
+/** A large course's roster may take identity-service longer than the default wait. */
+const RosterTimeoutMs = 10_000;
+
 const byName = (a: { name: string; studentId: string }, b: { name: string; studentId: string }) =>
   a.name.localeCompare(b.name) || a.studentId.localeCompare(b.studentId);
 
@@ -32,16 +36,16 @@ const byName = (a: { name: string; studentId: string }, b: { name: string; stude
 export class HistoryService {
   constructor(
     @Inject(HistoryStore) private readonly store: HistoryStore,
-    @Inject(CourseDirectory) private readonly directory: CourseDirectory,
+    @Inject(IdentityClient) private readonly identity: IdentityClient,
   ) {}
 
   async courseHistory(actor: Actor, courseId: string): Promise<CourseHistoryReply> {
     const scope = authorize(actor, 'history.read-course');
-    const course = await this.directory.course(courseId);
+    const course = await this.identity.course(courseId);
     if (!inScope(scope, { teaches: course.teacherIds.includes(actor.userId) })) {
       throw new DomainError(ErrorCode.NOT_COURSE_TEACHER, 'Only the course’s teachers and administrators can read its attendance history.');
     }
-    const [sessions, roster] = await Promise.all([this.store.closedSessionsOfCourse(courseId), this.directory.roster(courseId)]);
+    const [sessions, roster] = await Promise.all([this.store.closedSessionsOfCourse(courseId), this.identity.roster(courseId, { timeoutMs: RosterTimeoutMs })]);
 
     const students = new Map<string, StudentHistory>();
     for (const s of roster) {
@@ -79,7 +83,7 @@ export class HistoryService {
   /** The actor's own status in each closed session of each course they attend now; never anyone else's. */
   async myHistory(actor: Actor): Promise<MyHistoryReply> {
     authorize(actor, 'history.read-own'); // scope self: only the actor's own rows are read below
-    const courses = (await this.directory.coursesOf(actor.userId)).filter((c) => c.relation === 'student');
+    const courses = (await this.identity.coursesOf(actor.userId)).filter((c) => c.relation === 'student');
     if (courses.length === 0) return { courses: [] };
     const sessions = await this.store.closedSessionsOfStudent(
       actor.userId,

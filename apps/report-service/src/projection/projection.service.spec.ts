@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
+import { SettableClock } from '@classconnect/config';
 import { DomainError, ErrorCode, EventSubjects, eventTypeOf, type EventData, type EventSubject } from '@classconnect/contracts';
 import { ReportService, type ChangeOutcome, type CloseOutcome, type SessionChange } from '../reports/report.service.js';
-import { FakeClock } from '../reports/testing/fakes.js';
 import { ProjectionStore, toProjectionBatch, type ProjectionBatch } from './projection-batch.js';
 import { ProjectionService, type IncomingEvent } from './projection.service.js';
 
@@ -66,7 +66,7 @@ function serviceWith(
   const store = new RecordingStore();
   const withReports = async (ids: string[]) => new Set(ids.filter(built));
   const reports = { onSessionClosed: onClosed, onSessionChanged: onChanged, withReports } as unknown as ReportService;
-  return { store, service: new ProjectionService(store, reports, new FakeClock()) };
+  return { store, service: new ProjectionService(store, reports, new SettableClock()) };
 }
 const built = async (): Promise<CloseOutcome> => ({ done: true, report: {} as never });
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '@classconnect/config';
 import { EventSubjects } from '@classconnect/contracts';
 import { isTransientError, retryDelay } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
-import { Clock } from '../reports/report.ports.js';
 import { ReportService, type SessionChange } from '../reports/report.service.js';
 import { decodeAttendanceEvent, type AttendanceEvent } from './attendance-event.js';
 import { ProjectionStore, toProjectionBatch } from './projection-batch.js';

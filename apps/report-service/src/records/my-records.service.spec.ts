@@ -1,16 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
+import { SettableClock } from '@classconnect/config';
 import { ErrorCode } from '@classconnect/contracts';
-import { Clock } from '../reports/report.ports.js';
 import { StudentRecordsStore, type StudentReportRow } from './my-records.repository.js';
 import { MyRecordsService } from './my-records.service.js';
 
 const me = '11111111-1111-4111-8111-111111111111';
 const other = '22222222-2222-4222-8222-222222222222';
-const clock = new (class extends Clock {
-  now() {
-    return new Date('2026-06-01T12:00:00.000Z');
-  }
-})();
+const clock = new SettableClock(new Date('2026-06-01T12:00:00.000Z'));
 
 const base = { courseId: 'c1', courseCode: 'CS101', courseTitle: 'Algorithms', openedAt: '2026-05-01T08:00:00.000Z', closedAt: '2026-05-01T09:00:00.000Z' };
 const rows: StudentReportRow[] = [

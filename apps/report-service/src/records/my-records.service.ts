@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '@classconnect/config';
 import { DomainError, ErrorCode, authorize, type Actor, type MyRecord, type MyRecordsReply } from '@classconnect/contracts';
-import { Clock } from '../reports/report.ports.js';
 import { StudentRecordsStore, type StudentReportRow } from './my-records.repository.js';
 
 /**

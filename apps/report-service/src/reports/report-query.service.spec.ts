@@ -1,20 +1,22 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { ErrorCode } from '@classconnect/contracts';
 import { ReportQueryService } from './report-query.service.js';
-import { FakeDirectory, FakeStore } from './testing/fakes.js';
+import { FakeIdentity, FakeStore } from './testing/fakes.js';
 
 const S = '10000000-0000-4000-8000-000000000001';
 const C = '20000000-0000-4000-8000-000000000001';
 const teacher = { userId: '30000000-0000-4000-8000-000000000001', role: 'teacher' as const };
+const course = (teacherIds: string[]) => ({ id: C, code: 'CS101', title: 'Intro', teacherIds });
 
 describe('ReportQueryService.get', () => {
   let store: FakeStore;
-  let directory: FakeDirectory;
+  let identity: FakeIdentity;
   let service: ReportQueryService;
   beforeEach(() => {
     store = new FakeStore();
-    directory = new FakeDirectory([]);
-    service = new ReportQueryService(store, directory);
+    identity = new FakeIdentity();
+    identity.courses.set(C, course([teacher.userId]));
+    service = new ReportQueryService(store, identity);
     store.sessions.set(S, {
       sessionId: S,
       courseId: C,
@@ -38,9 +40,9 @@ describe('ReportQueryService.get', () => {
   it('serves the report to a co-teacher of the course, but not after they stop teaching it', async () => {
     store.reports.set(S, { sessionId: S, courseId: C, builtAt: '2025-03-01T09:50:01.000Z', presentCount: 0, absentCount: 0, rows: [] });
     const coTeacher = { userId: '30000000-0000-4000-8000-000000000003', role: 'teacher' as const };
-    directory.teachers.set(C, [teacher.userId, coTeacher.userId]);
+    identity.courses.set(C, course([teacher.userId, coTeacher.userId]));
     await expect(service.get(coTeacher, S)).resolves.toMatchObject({ sessionId: S });
-    directory.teachers.set(C, [teacher.userId]);
+    identity.courses.set(C, course([teacher.userId]));
     await expect(service.get(coTeacher, S)).rejects.toMatchObject({ code: ErrorCode.NOT_COURSE_TEACHER });
   });
 

@@ -1,14 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode, authorize, inScope, type Actor, type CheckinFlag, type ReportReply, type ReportRow, type SessionFlagsReply } from '@classconnect/contracts';
+import { IdentityClient } from '@classconnect/messaging';
 import { countStatuses } from './report-builder.js';
-import { ReportStore, UserDirectory } from './report.ports.js';
+import { ReportStore } from './report.ports.js';
 
 /** Serves stored reports to the people allowed to read them. */
 @Injectable()
 export class ReportQueryService {
   constructor(
     @Inject(ReportStore) private readonly store: ReportStore,
-    @Inject(UserDirectory) private readonly directory: UserDirectory,
+    @Inject(IdentityClient) private readonly identity: IdentityClient,
   ) {}
 
   async get(actor: Actor, sessionId: string): Promise<ReportReply> {
@@ -46,7 +47,7 @@ export class ReportQueryService {
     const scope = authorize(actor, 'report.read');
     const session = await this.store.findSession(sessionId);
     if (!session) throw new DomainError(ErrorCode.SESSION_NOT_FOUND, 'There is no such session.');
-    const teaches = scope === 'any' || session.teacherId === actor.userId || (await this.directory.teachersOf(session.courseId)).includes(actor.userId);
+    const teaches = scope === 'any' || session.teacherId === actor.userId || (await this.identity.course(session.courseId)).teacherIds.includes(actor.userId);
     if (!inScope(scope, { teaches })) {
       throw new DomainError(ErrorCode.NOT_COURSE_TEACHER, 'Only the course’s teachers and administrators can read this report.');
     }

@@ -1,4 +1,4 @@
-import type { AttendanceStatus, CheckinFlag, ReportIncomplete, ReportRow, UserSummary } from '@classconnect/contracts';
+import type { AttendanceStatus, CheckinFlag, ReportIncomplete, ReportRow } from '@classconnect/contracts';
 
 /** A session as the projection holds it. Fields from session.opened are missing until it arrives. */
 export interface SessionRecord {
@@ -85,26 +85,9 @@ export abstract class ReportStore {
   abstract flagsOf(sessionId: string): Promise<Map<string, CheckinFlag[]>>;
 }
 
-/** Names and emails of people, from identity-service. Throws when it cannot answer. */
-export abstract class UserDirectory {
-  abstract users(userIds: string[]): Promise<UserSummary[]>;
-  /** Everyone who teaches the course now (a co-teacher may read the reports of a colleague's sessions). */
-  abstract teachersOf(courseId: string): Promise<string[]>;
-}
-
 /** Announces a built report on the ATTENDANCE stream. */
 export abstract class ReadyPublisher {
   abstract reportReady(report: StoredReport, correlationId?: string): Promise<void>;
   /** Announces a revision of a report that changed after it was ready. */
   abstract reportUpdated(report: StoredReport, correlationId?: string): Promise<void>;
-}
-
-export abstract class Clock {
-  abstract now(): Date;
-}
-
-export class SystemClock extends Clock {
-  now(): Date {
-    return new Date();
-  }
 }

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
+import { SettableClock } from '@classconnect/config';
 import { ErrorCode } from '@classconnect/contracts';
 import type { MarkRecord, SessionRecord } from './report.ports.js';
-import { FakeClock, FakeDirectory, FakePublisher, FakeStore } from './testing/fakes.js';
+import { FakeIdentity, FakePublisher, FakeStore } from './testing/fakes.js';
 import { MarkRetryMs, ReportService } from './report.service.js';
 
 const S = '10000000-0000-4000-8000-000000000001';
@@ -12,17 +13,17 @@ const markOf = (studentId: string): MarkRecord => ({ studentId, submissionId: `s
 
 describe('ReportService.onSessionClosed', () => {
   let store: FakeStore;
-  let directory: FakeDirectory;
+  let identity: FakeIdentity;
   let publisher: FakePublisher;
-  let clock: FakeClock;
+  let clock: SettableClock;
   let service: ReportService;
 
   beforeEach(() => {
     store = new FakeStore();
-    directory = new FakeDirectory(students);
+    identity = new FakeIdentity(students);
     publisher = new FakePublisher();
-    clock = new FakeClock();
-    service = new ReportService(store, directory, publisher, clock, { REPORT_MARK_WAIT_MS: 60_000 });
+    clock = new SettableClock();
+    service = new ReportService(store, identity, publisher, clock, { REPORT_MARK_WAIT_MS: 60_000 });
     store.sessions.set(S, {
       sessionId: S,
       courseId: C,
@@ -43,7 +44,7 @@ describe('ReportService.onSessionClosed', () => {
     await expect(service.onSessionClosed(S)).resolves.toEqual({ done: false, retryInMs: MarkRetryMs });
     expect(store.reports.size).toBe(0);
     expect(publisher.published).toHaveLength(0);
-    expect(directory.calls).toBe(0);
+    expect(identity.calls).toBe(0);
   });
 
   it('builds and announces the report as soon as every listed mark is there', async () => {
@@ -71,10 +72,10 @@ describe('ReportService.onSessionClosed', () => {
 
   it('throws when identity cannot name the students, so the close is retried', async () => {
     store.marks.get(S)!.push(markOf(students[1]!.id));
-    directory.available = false;
+    identity.available = false;
     await expect(service.onSessionClosed(S)).rejects.toMatchObject({ code: ErrorCode.SERVICE_UNAVAILABLE });
     expect(store.reports.size).toBe(0);
-    directory.available = true;
+    identity.available = true;
     await expect(service.onSessionClosed(S)).resolves.toMatchObject({ done: true });
   });
 
@@ -106,8 +107,8 @@ describe('ReportService.onSessionChanged (changes by hand)', () => {
   beforeEach(() => {
     store = new FakeStore();
     publisher = new FakePublisher();
-    const clock = new FakeClock();
-    service = new ReportService(store, new FakeDirectory(students), publisher, clock, { REPORT_MARK_WAIT_MS: 60_000 });
+    const clock = new SettableClock();
+    service = new ReportService(store, new FakeIdentity(students), publisher, clock, { REPORT_MARK_WAIT_MS: 60_000 });
     store.sessions.set(S, {
       sessionId: S,
       courseId: C,
@@ -175,7 +176,7 @@ describe('ReportService.onSessionChanged (changes by hand)', () => {
 describe('ReportService: a report never waits forever', () => {
   let store: FakeStore;
   let publisher: FakePublisher;
-  let clock: FakeClock;
+  let clock: SettableClock;
   let service: ReportService;
   const [a, b, c] = students.map((s) => s.id) as [string, string, string];
   const WaitMs = 3_000;
@@ -184,8 +185,8 @@ describe('ReportService: a report never waits forever', () => {
   beforeEach(() => {
     store = new FakeStore();
     publisher = new FakePublisher();
-    clock = new FakeClock();
-    service = new ReportService(store, new FakeDirectory(students), publisher, clock, { REPORT_MARK_WAIT_MS: WaitMs });
+    clock = new SettableClock();
+    service = new ReportService(store, new FakeIdentity(students), publisher, clock, { REPORT_MARK_WAIT_MS: WaitMs });
     store.sessions.set(S, {
       sessionId: S,
       courseId: C,

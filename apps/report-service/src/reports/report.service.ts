@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '@classconnect/config';
+import { IdentityClient } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
 import { REPORT_CONFIG, type ReportConfig } from '../config.js';
 import type { UserSummary } from '@classconnect/contracts';
 import { buildReport, studentsOf, type BuiltReport } from './report-builder.js';
-import { Clock, ReadyPublisher, ReportStore, UserDirectory, type MarkRecord, type ReportUpdate, type SessionRecord, type StoredReport } from './report.ports.js';
+import { ReadyPublisher, ReportStore, type MarkRecord, type ReportUpdate, type SessionRecord, type StoredReport } from './report.ports.js';
 import { incompleteOf, missingFor, readiness } from './wait-for-marks.js';
 
 /** How soon a closed session asks again when marks it waits for have not arrived. */
@@ -19,6 +21,9 @@ export type ChangeOutcome = { done: true } | { done: false; retryInMs: number };
  */
 export type SessionChange = 'by-hand' | 'facts';
 
+/** Looking up a large class's names may take identity-service longer than the default wait. */
+const UsersTimeoutMs = 10_000;
+
 /** How many times a report update is recomputed when another instance updated it meanwhile. */
 const UpdateAttempts = 5;
 
@@ -30,7 +35,7 @@ export class ReportService {
 
   constructor(
     @Inject(ReportStore) private readonly store: ReportStore,
-    @Inject(UserDirectory) private readonly directory: UserDirectory,
+    @Inject(IdentityClient) private readonly identity: IdentityClient,
     @Inject(ReadyPublisher) private readonly publisher: ReadyPublisher,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(REPORT_CONFIG) config: Pick<ReportConfig, 'REPORT_MARK_WAIT_MS'>,
@@ -79,7 +84,7 @@ export class ReportService {
       const known = new Map(report.rows.map((r): [string, UserSummary] => [r.studentId, { id: r.studentId, name: r.name, email: r.email, role: 'student' }]));
       const rebuilt = await this.build(session, marks, async (ids) => {
         const missing = ids.filter((id) => !known.has(id));
-        return [...known.values(), ...(missing.length ? await this.directory.users(missing) : [])];
+        return [...known.values(), ...(missing.length ? await this.identity.users(missing, { timeoutMs: UsersTimeoutMs }) : [])];
       });
       // A complete report stays complete; an incomplete one says what is still missing.
       const incomplete = report.incomplete ? incompleteOf(missingFor(session, marks)) : undefined;
@@ -127,7 +132,7 @@ export class ReportService {
         `building the report without ${incomplete.missingStudentIds.length} mark(s)${incomplete.openedMissing ? ' and without session.opened' : ''}: it is stored as incomplete and rebuilt when they arrive`,
       );
     }
-    const built = await this.build(session, marks, (ids) => this.directory.users(ids));
+    const built = await this.build(session, marks, (ids) => this.identity.users(ids, { timeoutMs: UsersTimeoutMs }));
     const stored = await this.store.saveReport({
       sessionId,
       courseId: session.courseId,

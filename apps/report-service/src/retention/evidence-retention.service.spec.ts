@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { Clock } from '../reports/report.ports.js';
+import { SettableClock } from '@classconnect/config';
 import { EvidenceStore } from './evidence-retention.repository.js';
 import { EvidenceRetentionService } from './evidence-retention.service.js';
 import { EvidenceKeys, withoutEvidenceSql } from './evidence.sql.js';
@@ -15,11 +15,7 @@ class FakeStore extends EvidenceStore {
   }
 }
 
-const clock = new (class extends Clock {
-  now() {
-    return new Date('2027-03-02T09:00:00.000Z');
-  }
-})();
+const clock = new SettableClock(new Date('2027-03-02T09:00:00.000Z'));
 
 describe('EvidenceRetentionService', () => {
   it('removes the evidence of sessions closed more than the retention period ago, in batches until none is left', async () => {

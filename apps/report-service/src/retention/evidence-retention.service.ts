@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Clock } from '@classconnect/config';
 import { createLogger } from '@classconnect/observability';
 import { REPORT_CONFIG, type ReportConfig } from '../config.js';
-import { Clock } from '../reports/report.ports.js';
 import { EvidenceStore } from './evidence-retention.repository.js';
 
 const DayMs = 24 * 60 * 60 * 1000;

@@ -1,9 +1,8 @@
-import { DomainError, ErrorCode, type CheckinFlag, type UserSummary } from '@classconnect/contracts';
+import { DomainError, ErrorCode, type CheckinFlag, type CourseReply, type CourseSummary, type RosterReply, type UserSummary } from '@classconnect/contracts';
+import { IdentityClient } from '@classconnect/messaging';
 import {
-  Clock,
   ReadyPublisher,
   ReportStore,
-  UserDirectory,
   type MarkRecord,
   type OverrideRecord,
   type ReportUpdate,
@@ -71,22 +70,40 @@ export class FakeStore extends ReportStore {
   }
 }
 
-export class FakeDirectory extends UserDirectory {
+/** identity-service answering from memory, for the report and history specs. */
+export class FakeIdentity extends IdentityClient {
+  readonly courses = new Map<string, CourseReply>();
+  readonly rosters = new Map<string, RosterReply['students']>();
+  /** userId → the courses they teach or attend. */
+  readonly coursesByUser = new Map<string, CourseSummary[]>();
+  /** false: every call fails as when identity-service does not answer. */
   available = true;
+  /** How many times `users` was asked. */
   calls = 0;
-  constructor(private readonly known: UserSummary[]) {
-    super();
+  constructor(private readonly known: UserSummary[] = []) {
+    super(null as never); // every method answers from memory: nothing goes over NATS
   }
-  /** courseId → teacher ids, for permission checks. */
-  readonly teachers = new Map<string, string[]>();
-  async users(ids: string[]) {
+  override async course(courseId: string) {
+    this.answering();
+    const course = this.courses.get(courseId);
+    if (!course) throw new DomainError(ErrorCode.COURSE_NOT_FOUND, 'There is no such course.');
+    return course;
+  }
+  override async roster(courseId: string) {
+    this.answering();
+    return this.rosters.get(courseId) ?? [];
+  }
+  override async coursesOf(userId: string) {
+    this.answering();
+    return this.coursesByUser.get(userId) ?? [];
+  }
+  override async users(ids: readonly string[]) {
     this.calls++;
-    if (!this.available) throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'identity is down');
+    this.answering();
     return this.known.filter((u) => ids.includes(u.id));
   }
-  async teachersOf(courseId: string) {
+  private answering() {
     if (!this.available) throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'identity is down');
-    return this.teachers.get(courseId) ?? [];
   }
 }
 
@@ -98,17 +115,5 @@ export class FakePublisher extends ReadyPublisher {
   }
   async reportUpdated(report: StoredReport) {
     this.updates.push(report);
-  }
-}
-
-export class FakeClock extends Clock {
-  constructor(public t = Date.parse('2025-03-01T10:00:00.000Z')) {
-    super();
-  }
-  now() {
-    return new Date(this.t);
-  }
-  advance(ms: number) {
-    this.t += ms;
   }
 }

@@ -1,5 +1,6 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Clock, SystemClock } from '@classconnect/config';
 import { createServiceDataSource, type ServiceDataSourceOptions } from '@classconnect/persistence';
 import { REPORT_CONFIG, type ReportConfig } from '../config.js';
 import { ReportMigrations } from './migrations/index.js';
@@ -17,7 +18,7 @@ class DataSourceLifecycle implements OnApplicationShutdown {
   }
 }
 
-/** The config object and one Postgres pool for the whole process. */
+/** The config object, the clock and one Postgres pool for the whole process. */
 @Global()
 @Module({})
 export class CoreModule {
@@ -26,13 +27,14 @@ export class CoreModule {
       module: CoreModule,
       providers: [
         { provide: REPORT_CONFIG, useValue: config },
+        { provide: Clock, useClass: SystemClock },
         {
           provide: DataSource,
           useFactory: async () => createServiceDataSource(reportDataSourceOptions(config.DATABASE_URL)).initialize(),
         },
         DataSourceLifecycle,
       ],
-      exports: [REPORT_CONFIG, DataSource],
+      exports: [REPORT_CONFIG, Clock, DataSource],
     };
   }
 }

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 
 /**
  * What a repository runs its SQL on: the service's DataSource, or the EntityManager of a
- * transaction (see database/directory-transactions.ts), so the same queries serve both.
+ * transaction (see infrastructure/directory-transactions.ts), so the same queries serve both.
  */
 export type Queryable = Pick<EntityManager, 'query' | 'transaction'>;
 
