@@ -16,7 +16,7 @@ import { RpcClient, connectNats, decodeEvent, type NatsConnection } from '@class
 import { ensureDatabase, revertLast } from '@classconnect/persistence';
 import { AppModule } from '../../../apps/identity-service/src/app.module.js';
 import { loadIdentityConfig } from '../../../apps/identity-service/src/config.js';
-import { IdentityMigrations, identityDataSourceOptions, migrateIdentity, openIdentityDataSource } from '../../../apps/identity-service/src/database/identity-database.js';
+import { IdentityMigrations, identityDataSourceOptions, migrateIdentity, openIdentityDataSource } from '../../../apps/identity-service/src/infrastructure/identity-database.js';
 import { runCli } from '../../../apps/identity-service/src/provisioning/cli-commands.js';
 import { DemoPasswords, demoStudentEmail } from '../../../apps/identity-service/src/provisioning/demo-university.js';
 import type { TestClass } from '../../../apps/identity-service/src/provisioning/test-class.js';

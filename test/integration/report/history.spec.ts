@@ -5,7 +5,7 @@ import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import type { AttendanceStatus, ReportRow } from '@classconnect/contracts';
 import { createServiceDataSource, ensureDatabase, migrate } from '@classconnect/persistence';
-import { reportDataSourceOptions } from '../../../apps/report-service/src/database/database.js';
+import { reportDataSourceOptions } from '../../../apps/report-service/src/infrastructure/database.js';
 import { HistoryRepository } from '../../../apps/report-service/src/history/history.repository.js';
 
 /**

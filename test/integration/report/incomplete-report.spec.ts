@@ -11,7 +11,7 @@ import { EventPublisher, RpcClient, RpcServer, connectNats, sleep, subscribeEven
 import { ensureDatabase, migrate } from '@classconnect/persistence';
 import { AppModule } from '../../../apps/report-service/src/app.module.js';
 import { Env } from '../../../apps/report-service/src/config.js';
-import { reportDataSourceOptions } from '../../../apps/report-service/src/database/database.js';
+import { reportDataSourceOptions } from '../../../apps/report-service/src/infrastructure/database.js';
 import { waitFor } from '@classconnect/testing';
 
 /**

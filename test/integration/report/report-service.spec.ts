@@ -21,7 +21,7 @@ import { EventPublisher, RpcClient, RpcServer, connectNats, sleep, subscribeEven
 import { ensureDatabase, migrate, revertLast } from '@classconnect/persistence';
 import { AppModule } from '../../../apps/report-service/src/app.module.js';
 import { Env } from '../../../apps/report-service/src/config.js';
-import { reportDataSourceOptions } from '../../../apps/report-service/src/database/database.js';
+import { reportDataSourceOptions } from '../../../apps/report-service/src/infrastructure/database.js';
 
 /**
  * report-service started in-process against the real Postgres (a throw-away database) and NATS,
