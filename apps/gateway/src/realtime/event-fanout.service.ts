@@ -18,13 +18,8 @@ const sessionClosed: Route<Closed> = {
     {
       to: (e) => [Rooms.enrolled(e.courseId), Rooms.teaching(e.courseId)],
       event: ServerEvents.sessionClosed,
-      payload: (e) => ({
-        sessionId: e.sessionId,
-        courseId: e.courseId,
-        closedAt: e.closedAt,
-        // So the teacher's screen can say why (state-lost: start a new session).
-        ...(e.closeReason ? { closeReason: e.closeReason } : {}),
-      }),
+      // closeReason so the teacher's screen can say why (state-lost: start a new session).
+      payload: (e) => ({ sessionId: e.sessionId, courseId: e.courseId, closedAt: e.closedAt, ...(e.closeReason ? { closeReason: e.closeReason } : {}) }),
     },
   ],
 };
@@ -39,29 +34,13 @@ const checkinRejected: Route<Rejected> = {
     {
       to: (e) => [Rooms.user(e.studentId)],
       event: ServerEvents.checkinResult,
-      payload: (e) => ({
-        submissionId: e.submissionId,
-        sessionId: e.sessionId,
-        verdict: 'rejected',
-        reason: e.reason,
-        message: e.message,
-        distanceM: e.distanceM,
-        at: e.rejectedAt,
-      }),
+      payload: (e) => ({ submissionId: e.submissionId, sessionId: e.sessionId, verdict: 'rejected', reason: e.reason, message: e.message, distanceM: e.distanceM, at: e.rejectedAt }),
     },
     {
       // A racing second attempt of a student already present changes nothing on the teacher's roster.
       to: (e) => (e.courseId && e.reason !== 'ALREADY_CHECKED_IN' ? [Rooms.teaching(e.courseId)] : []),
       event: ServerEvents.rosterUpdate,
-      payload: (e) => ({
-        sessionId: e.sessionId,
-        studentId: e.studentId,
-        state: 'rejected',
-        reason: e.reason,
-        message: e.message,
-        distanceM: e.distanceM,
-        at: e.rejectedAt,
-      }),
+      payload: (e) => ({ sessionId: e.sessionId, studentId: e.studentId, state: 'rejected', reason: e.reason, message: e.message, distanceM: e.distanceM, at: e.rejectedAt }),
     },
   ],
 };
@@ -114,13 +93,7 @@ export const AttendancePushes: Routes = {
       {
         to: (e) => [Rooms.teaching(e.courseId)],
         event: ServerEvents.reportReady,
-        payload: (e) => ({
-          sessionId: e.sessionId,
-          courseId: e.courseId,
-          presentCount: e.presentCount,
-          absentCount: e.absentCount,
-          ...(e.incomplete ? { incomplete: e.incomplete } : {}),
-        }),
+        payload: (e) => ({ sessionId: e.sessionId, courseId: e.courseId, presentCount: e.presentCount, absentCount: e.absentCount, ...(e.incomplete ? { incomplete: e.incomplete } : {}) }),
       },
     ],
   },
