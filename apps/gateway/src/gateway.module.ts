@@ -2,43 +2,42 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TokenService } from '@classconnect/auth';
 import { MessagingModule } from '@classconnect/messaging';
-import { AdminGateway } from './admin/admin.gateway.js';
-import { DeadLettersGateway } from './operations/dead-letters.gateway.js';
-import { AuthService } from './auth/auth.service.js';
 import { AuthController } from './auth/auth.controller.js';
 import { AuthGateway } from './auth/auth.gateway.js';
+import { AuthService } from './auth/auth.service.js';
 import { RevocationService } from './auth/revocation.service.js';
 import { CheckinService } from './checkin/checkin.service.js';
 import { QrCodeService } from './checkin/qr-code.service.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config.js';
-import { ApiController } from './http/api.controller.js';
-import { FlagsGateway } from './flags/flags.gateway.js';
-import { DomainErrorFilter } from './http/domain-error.filter.js';
-import { AttendanceGateway } from './realtime/attendance.gateway.js';
-import { EventFanout } from './realtime/event-fanout.service.js';
-// device binding, own records and spreadsheet downloads
 import { DeviceFanout } from './devices/device-fanout.service.js';
 import { DevicesGateway } from './devices/devices.gateway.js';
 import { DownloadsController } from './downloads/downloads.controller.js';
 import { EnrollmentFollower } from './enrollments/enrollment-follower.service.js';
 import { EnrollmentsGateway } from './enrollments/enrollments.gateway.js';
 import { RosterImportController } from './enrollments/roster-import.controller.js';
-import { RoomsGateway } from './rooms/rooms.gateway.js';
+import { ApiController } from './http/api.controller.js';
+import { DomainErrorFilter } from './http/domain-error.filter.js';
+import { DeadLettersGateway } from './operations/dead-letters.gateway.js';
+import { AttendanceGateway } from './realtime/attendance.gateway.js';
+import { EventFanout } from './realtime/event-fanout.service.js';
+import { RelayRegistrar } from './realtime/relay-registrar.js';
 
 @Module({})
 export class GatewayModule {
   static forRoot(config: GatewayConfig): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [MessagingModule.forRoot({ url: config.NATS_URL, name: 'gateway', queue: 'gateway', source: '/classconnect/gateway', rpcTimeoutMs: config.RPC_TIMEOUT_MS })],
-      controllers: [
-        ApiController,
-        DownloadsController,
-        // roster import over HTTP
-        RosterImportController,
-        // sign-in security
-        AuthController,
+      imports: [
+        MessagingModule.forRoot({
+          url: config.NATS_URL,
+          name: 'gateway',
+          queue: 'gateway',
+          source: '/classconnect/gateway',
+          rpcTimeoutMs: config.RPC_TIMEOUT_MS,
+          streamReplicas: config.NATS_STREAM_REPLICAS,
+        }),
       ],
+      controllers: [ApiController, DownloadsController, RosterImportController, AuthController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: TokenService, useFactory: () => new TokenService(config.AUTH_TOKEN_SECRET) },
@@ -47,16 +46,12 @@ export class GatewayModule {
         CheckinService,
         QrCodeService,
         EventFanout,
+        RelayRegistrar,
         AttendanceGateway,
         DeviceFanout,
         DevicesGateway,
-        // Check-in flags
-        FlagsGateway,
-        // People, courses and the audit log
-        AdminGateway,
         DeadLettersGateway,
-        // rooms, enrollments and roster import
-        RoomsGateway,
+        // enrollments
         EnrollmentFollower,
         EnrollmentsGateway,
         // sign-in security

@@ -1,3 +1,4 @@
+import { SystemClock, type Clock } from '@classconnect/config';
 import { DomainError, ErrorCode } from '@classconnect/contracts';
 
 /**
@@ -9,12 +10,12 @@ export class AddressLimiter {
 
   constructor(
     private readonly limit = { perSecond: 1, burst: 30 },
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = new SystemClock(),
   ) {}
 
   check(address: string | undefined): void {
     const key = address ?? 'unknown';
-    const t = this.now();
+    const t = this.clock.nowMs();
     const b = this.buckets.get(key) ?? { tokens: this.limit.burst, at: t };
     b.tokens = Math.min(this.limit.burst, b.tokens + ((t - b.at) / 1000) * this.limit.perSecond);
     b.at = t;
@@ -29,7 +30,7 @@ export class AddressLimiter {
 
   /** Forgets full buckets (addresses idle long enough to have refilled). */
   sweep(): void {
-    const t = this.now();
+    const t = this.clock.nowMs();
     for (const [k, b] of this.buckets) if (b.tokens + ((t - b.at) / 1000) * this.limit.perSecond >= this.limit.burst) this.buckets.delete(k);
   }
 }

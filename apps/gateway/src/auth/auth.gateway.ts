@@ -1,12 +1,10 @@
 import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
-import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
-import type { Server } from 'socket.io';
-import { ClientEvents, Rpc, ServerEvents, authorize, type ServerPayloads } from '@classconnect/contracts';
-import { RpcClient } from '@classconnect/messaging';
+import { WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import type { Server, Socket } from 'socket.io';
+import { ServerEvents, type ServerPayloads } from '@classconnect/contracts';
 import { createLogger } from '@classconnect/observability';
-import type { Socket } from 'socket.io';
 import { Rooms } from '../realtime/rooms.js';
-import { runClientEvent, userOf } from '../realtime/socket-handler.js';
+import { userOf } from '../realtime/socket-handler.js';
 import { RevocationService, type Revocation } from './revocation.service.js';
 import { RevokedSentences } from './revocations.js';
 
@@ -14,28 +12,17 @@ const log = createLogger('AuthGateway');
 
 /**
  * Sign-in security on the socket side: ends this instance's connections of revoked sign-ins at once
- * (an auth:revoked push with the reason, then a server-side disconnect), and user:set-disabled for
- * administrators.
+ * (an auth:revoked push with the reason, then a server-side disconnect). user:set-disabled is a row
+ * of realtime/relay-table.ts.
  */
 @WebSocketGateway({ path: '/socket.io', serveClient: false, pingInterval: 20_000, pingTimeout: 20_000 })
 export class AuthGateway implements OnApplicationBootstrap {
   @WebSocketServer() private server!: Server;
 
-  constructor(
-    @Inject(RpcClient) private readonly rpc: RpcClient,
-    @Inject(RevocationService) private readonly revocations: RevocationService,
-  ) {}
+  constructor(@Inject(RevocationService) private readonly revocations: RevocationService) {}
 
   onApplicationBootstrap(): void {
     this.revocations.onRevoked((r) => void this.endSockets(r));
-  }
-
-  @SubscribeMessage(ClientEvents.userSetDisabled)
-  setDisabled(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
-    return runClientEvent(s, ClientEvents.userSetDisabled, body, (req, { actor, correlationId }) => {
-      authorize(actor, 'user.disable');
-      return this.rpc.request(Rpc.identitySetDisabled, { actor, ...req }, { correlationId });
-    });
   }
 
   private async endSockets(r: Revocation): Promise<void> {

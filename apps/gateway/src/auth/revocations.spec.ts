@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { SettableClock } from '@classconnect/config';
 import { RevokedSignIns } from './revocations.js';
 
 const user = '5d0c1a52-3f1e-4a8e-9a4e-2b1f0c0d0a01';
@@ -9,9 +10,9 @@ const T0 = Date.parse('2026-11-22T10:00:00Z');
 const sec = (ms: number) => Math.floor(ms / 1000);
 
 function setUp() {
-  let now = T0;
-  const list = new RevokedSignIns(900_000, () => now);
-  return { list, advance: (ms: number) => (now += ms) };
+  const clock = new SettableClock(new Date(T0));
+  const list = new RevokedSignIns(900_000, clock);
+  return { list, advance: (ms: number) => clock.advance(ms) };
 }
 
 describe('RevokedSignIns', () => {

@@ -1,4 +1,5 @@
 import type { AccessClaims } from '@classconnect/auth';
+import { SystemClock, type Clock } from '@classconnect/config';
 import type { SignInRevokedReason } from '@classconnect/contracts';
 
 interface Everywhere {
@@ -27,13 +28,13 @@ export class RevokedSignIns {
 
   constructor(
     private readonly tokenTtlMs: number,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = new SystemClock(),
   ) {}
 
   record(e: { userId: string; signInIds: string[]; everywhere: boolean; reason: SignInRevokedReason; revokedAt: string }): void {
     const at = Date.parse(e.revokedAt);
     const forgetAt = at + this.tokenTtlMs + 60_000;
-    if (forgetAt <= this.now()) return;
+    if (forgetAt <= this.clock.nowMs()) return;
     for (const id of e.signInIds) this.signIns.set(id, { reason: e.reason, forgetAt });
     if (e.everywhere) {
       const beforeSecond = Math.floor(at / 1000);
@@ -55,7 +56,7 @@ export class RevokedSignIns {
 
   /** Drops what no live token can match any more. */
   sweep(): void {
-    const now = this.now();
+    const now = this.clock.nowMs();
     for (const [id, e] of this.signIns) if (e.forgetAt <= now) this.signIns.delete(id);
     for (const [id, e] of this.users) if (e.forgetAt <= now) this.users.delete(id);
   }

@@ -5,9 +5,13 @@ import { RpcClient } from '@classconnect/messaging';
 import { newCorrelationId } from '@classconnect/observability';
 import { AuthService, actorOf, bearerToken } from '../auth/auth.service.js';
 import { recordsToCsv } from './records-csv.js';
+import { reportFileName, reportToCsv } from './report-csv.js';
 import { reportToXlsx, reportXlsxName } from './report-xlsx.js';
 
-/** Files to download with a bearer token: a student's own records (CSV, JSON), a session report as a spreadsheet. */
+/**
+ * Reports and records over HTTP with a bearer token: a session's report (JSON, CSV, spreadsheet)
+ * for its teachers, a student's own records (JSON, CSV).
+ */
 @Controller()
 export class DownloadsController {
   constructor(
@@ -15,14 +19,31 @@ export class DownloadsController {
     @Inject(RpcClient) private readonly rpc: RpcClient,
   ) {}
 
-  private async actor(authorization: string | undefined): Promise<Actor> {
-    return actorOf(await this.auth.authenticate(bearerToken(authorization)));
+  @Get('api/sessions/:sessionId/report')
+  async report(@Param('sessionId') sessionId: string, @Headers('authorization') authorization?: string) {
+    const actor = await this.actor(authorization);
+    authorize(actor, 'report.read');
+    return this.rpc.request(Rpc.reportGet, { actor, sessionId: parseOrThrow(Id, sessionId, 'session id') }, { correlationId: newCorrelationId() });
   }
 
-  private async myRecords(authorization: string | undefined) {
-    const actor = await this.actor(authorization);
-    authorize(actor, 'records.download-own');
-    return this.rpc.request(Rpc.reportMyRecords, { actor }, { correlationId: newCorrelationId() });
+  @Get('api/sessions/:sessionId/report.csv')
+  async reportCsv(@Param('sessionId') sessionId: string, @Res() res: Response, @Headers('authorization') authorization?: string) {
+    const report = await this.report(sessionId, authorization);
+    res
+      .status(200)
+      .setHeader('Content-Type', 'text/csv; charset=utf-8')
+      .setHeader('Content-Disposition', `attachment; filename="${reportFileName(report)}"`)
+      .send(reportToCsv(report));
+  }
+
+  @Get('api/sessions/:sessionId/report.xlsx')
+  async reportXlsx(@Param('sessionId') sessionId: string, @Res() res: Response, @Headers('authorization') authorization?: string) {
+    const report = await this.report(sessionId, authorization);
+    res
+      .status(200)
+      .setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .setHeader('Content-Disposition', `attachment; filename="${reportXlsxName(report)}"`)
+      .send(await reportToXlsx(report));
   }
 
   @Get('api/me/records.json')
@@ -46,15 +67,13 @@ export class DownloadsController {
       .send(recordsToCsv(records));
   }
 
-  @Get('api/sessions/:sessionId/report.xlsx')
-  async reportXlsx(@Param('sessionId') sessionId: string, @Res() res: Response, @Headers('authorization') authorization?: string) {
+  private async actor(authorization: string | undefined): Promise<Actor> {
+    return actorOf(await this.auth.authenticate(bearerToken(authorization)));
+  }
+
+  private async myRecords(authorization: string | undefined) {
     const actor = await this.actor(authorization);
-    authorize(actor, 'report.read');
-    const report = await this.rpc.request(Rpc.reportGet, { actor, sessionId: parseOrThrow(Id, sessionId, 'session id') }, { correlationId: newCorrelationId() });
-    res
-      .status(200)
-      .setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .setHeader('Content-Disposition', `attachment; filename="${reportXlsxName(report)}"`)
-      .send(await reportToXlsx(report));
+    authorize(actor, 'records.download-own');
+    return this.rpc.request(Rpc.reportMyRecords, { actor }, { correlationId: newCorrelationId() });
   }
 }

@@ -1,5 +1,5 @@
 import type { MyRecordsReply } from '@classconnect/contracts';
-import { field } from '../http/report-csv.js';
+import { field } from './report-csv.js';
 
 /** A student's own records as CSV (formula-safe, like the report's): one line per session, newest first. */
 export function recordsToCsv(records: MyRecordsReply): string {

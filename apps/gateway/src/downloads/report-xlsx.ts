@@ -1,6 +1,6 @@
 import writeXlsxFile, { type Row } from 'write-excel-file/node';
 import type { ReportReply } from '@classconnect/contracts';
-import { ReportColumns } from '../http/report-csv.js';
+import { ReportColumns } from './report-csv.js';
 
 /**
  * The report as a spreadsheet (one sheet). Every text is written as a text cell, never a formula,

@@ -6,7 +6,7 @@ import { RpcClient } from '@classconnect/messaging';
 import { newCorrelationId } from '@classconnect/observability';
 import { AuthService, actorOf, bearerToken } from '../auth/auth.service.js';
 import { readTextBody } from '../http/request-body.js';
-import { RosterImportTimeoutMs } from './enrollments.gateway.js';
+import { RosterImportTimeoutMs } from '../realtime/relay-table.js';
 
 /** The body as a field, so a refusal names it: "… body must not contain the NUL character". */
 const RosterBody = z.object({ body: RosterCsv });

@@ -1,17 +1,15 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Ip, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Ip, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { NATS_CONNECTION, RpcClient, messagingHealth, sleep, type NatsConnection } from '@classconnect/messaging';
-import { Id, Rpc, SignInRequest, authorize, parseOrThrow } from '@classconnect/contracts';
+import { NATS_CONNECTION, messagingHealth, sleep, type NatsConnection } from '@classconnect/messaging';
+import { SignInRequest, parseOrThrow } from '@classconnect/contracts';
 import { newCorrelationId } from '@classconnect/observability';
-import { AuthService, actorOf, bearerToken } from '../auth/auth.service.js';
-import { reportFileName, reportToCsv } from './report-csv.js';
+import { AuthService } from '../auth/auth.service.js';
 
-/** The small HTTP API: sign-in, report download, health. Everything live goes over Socket.IO. */
+/** The small HTTP API: sign-in, health (downloads: downloads/). Everything live goes over Socket.IO. */
 @Controller()
 export class ApiController {
   constructor(
     @Inject(AuthService) private readonly auth: AuthService,
-    @Inject(RpcClient) private readonly rpc: RpcClient,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
   ) {}
 
@@ -19,23 +17,6 @@ export class ApiController {
   @HttpCode(200)
   signIn(@Body() body: unknown, @Ip() clientIp?: string) {
     return this.auth.signIn(parseOrThrow(SignInRequest, body, 'sign-in'), newCorrelationId(), clientIp);
-  }
-
-  @Get('api/sessions/:sessionId/report')
-  async report(@Param('sessionId') sessionId: string, @Headers('authorization') authorization?: string) {
-    const actor = actorOf(await this.auth.authenticate(bearerToken(authorization)));
-    authorize(actor, 'report.read');
-    return this.rpc.request(Rpc.reportGet, { actor, sessionId: parseOrThrow(Id, sessionId, 'session id') }, { correlationId: newCorrelationId() });
-  }
-
-  @Get('api/sessions/:sessionId/report.csv')
-  async reportCsv(@Param('sessionId') sessionId: string, @Res() res: Response, @Headers('authorization') authorization?: string) {
-    const report = await this.report(sessionId, authorization);
-    res
-      .status(200)
-      .setHeader('Content-Type', 'text/csv; charset=utf-8')
-      .setHeader('Content-Disposition', `attachment; filename="${reportFileName(report)}"`)
-      .send(reportToCsv(report));
   }
 
   @Get('health/live')

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import type { Socket } from 'socket.io';
-import { ClientEvents, authorize } from '@classconnect/contracts';
+import { ClientEvents } from '@classconnect/contracts';
 import { NATS_CONNECTION, listDeadLetters, replayDeadLetter, type NatsConnection } from '@classconnect/messaging';
 import { runClientEvent } from '../realtime/socket-handler.js';
 
@@ -15,17 +15,11 @@ export class DeadLettersGateway {
 
   @SubscribeMessage(ClientEvents.deadLetterList)
   list(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
-    return runClientEvent(s, ClientEvents.deadLetterList, body, async (req, { actor }) => {
-      authorize(actor, 'deadletter.manage');
-      return { items: await listDeadLetters(this.nc, req.limit) };
-    });
+    return runClientEvent(s, ClientEvents.deadLetterList, 'deadletter.manage', body, async (req) => ({ items: await listDeadLetters(this.nc, req.limit) }));
   }
 
   @SubscribeMessage(ClientEvents.deadLetterReplay)
   replay(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
-    return runClientEvent(s, ClientEvents.deadLetterReplay, body, (req, { actor }) => {
-      authorize(actor, 'deadletter.manage');
-      return replayDeadLetter(this.nc, req.sequence, actor.userId);
-    });
+    return runClientEvent(s, ClientEvents.deadLetterReplay, 'deadletter.manage', body, (req, { actor }) => replayDeadLetter(this.nc, req.sequence, actor.userId));
   }
 }

@@ -9,7 +9,7 @@ import {
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
-import { ClientEvents, Rpc, authorize, type ClientEvent } from '@classconnect/contracts';
+import { ClientEvents, Rpc, type ClientEvent } from '@classconnect/contracts';
 import { RpcClient, toErrorBody } from '@classconnect/messaging';
 import { createLogger, newCorrelationId } from '@classconnect/observability';
 import { AuthService, actorOf } from '../auth/auth.service.js';
@@ -19,6 +19,7 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js'
 import { deviceFingerprintOf } from '../flags/device-fingerprint.js';
 import { EventFanout } from './event-fanout.service.js';
 import { RateLimiter } from './rate-limiter.js';
+import { RelayRegistrar } from './relay-registrar.js';
 import { Rooms } from './rooms.js';
 import { runClientEvent, userOf, type SocketUser } from './socket-handler.js';
 
@@ -26,7 +27,8 @@ const log = createLogger('AttendanceGateway');
 
 /**
  * The Socket.IO edge. A connection needs a valid access token in the handshake (`auth.token`);
- * each client event is validated, answered with an ack, and relayed to the owning service.
+ * each client event is rate-limited, validated, answered with an ack, and relayed to the owning
+ * service (relay-table.ts) or handled here when it does more than a relay.
  */
 @WebSocketGateway({ path: '/socket.io', serveClient: false, pingInterval: 20_000, pingTimeout: 20_000 })
 export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, OnApplicationBootstrap, OnApplicationShutdown {
@@ -41,6 +43,7 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
     @Inject(EventFanout) private readonly fanout: EventFanout,
     @Inject(QrCodeService) private readonly qrCodes: QrCodeService,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(RelayRegistrar) private readonly relays: RelayRegistrar,
   ) {}
 
   afterInit(server: Server): void {
@@ -101,128 +104,29 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
       }
     });
     socket.once('disconnect', () => this.limiter.forgetConnection(socket.id));
+    this.relays.subscribe(socket);
   }
 
   @SubscribeMessage(ClientEvents.whoami)
   whoami(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
-    return runClientEvent(s, ClientEvents.whoami, body, async ({}, { actor, correlationId }) => {
-      authorize(actor, 'account.read-self');
+    return runClientEvent(s, ClientEvents.whoami, 'account.read-self', body, async (_req, { actor, correlationId }) => {
       const { claims } = userOf(s);
       const { courses } = await this.rpc.request(Rpc.identityCoursesOf, { userId: actor.userId }, { correlationId });
       return { user: { id: claims.userId, email: claims.email, name: claims.name, role: claims.role }, courses };
     });
   }
 
-  @SubscribeMessage(ClientEvents.sessionStart)
-  startSession(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
-    return runClientEvent(s, ClientEvents.sessionStart, body, (req, { actor, correlationId }) => {
-      authorize(actor, 'session.start');
-      return this.rpc.request(Rpc.sessionStart, { actor, ...req }, { correlationId });
-    });
-  }
-
-  @SubscribeMessage(ClientEvents.sessionStop)
-  stopSession(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
-    return runClientEvent(s, ClientEvents.sessionStop, body, (req, { actor, correlationId }) => {
-      authorize(actor, 'session.stop');
-      return this.rpc.request(Rpc.sessionStop, { actor, ...req }, { correlationId });
-    });
-  }
-
-  @SubscribeMessage(ClientEvents.sessionGet)
-  getSession(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
-    return runClientEvent(s, ClientEvents.sessionGet, body, (req, { actor, correlationId }) => {
-      authorize(actor, 'session.read');
-      return this.rpc.request(Rpc.sessionGet, { actor, ...req }, { correlationId });
-    });
-  }
-
-  @SubscribeMessage(ClientEvents.sessionsActive)
-  activeSessions(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
-    return runClientEvent(s, ClientEvents.sessionsActive, body, (_req, { actor, correlationId }) => {
-      authorize(actor, 'session.list-active');
-      return this.rpc.request(Rpc.sessionActive, { actor }, { correlationId });
-    });
-  }
-
-  @SubscribeMessage(ClientEvents.passkeyOptions)
-  passkeyOptions(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
-    return runClientEvent(s, ClientEvents.passkeyOptions, body, (_req, { actor, correlationId }) => {
-      authorize(actor, 'passkey.manage-own');
-      return this.rpc.request(Rpc.passkeyRegistrationOptions, { actor }, { correlationId });
-    });
-  }
-
-  @SubscribeMessage(ClientEvents.passkeyRegister)
-  registerPasskey(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
-    return runClientEvent(s, ClientEvents.passkeyRegister, body, (req, { actor, correlationId }) => {
-      authorize(actor, 'passkey.manage-own');
-      return this.rpc.request(Rpc.passkeyRegister, { actor, ...req }, { correlationId });
-    });
-  }
-
-  @SubscribeMessage(ClientEvents.passkeyList)
-  listPasskeys(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
-    return runClientEvent(s, ClientEvents.passkeyList, body, (_req, { actor, correlationId }) => {
-      authorize(actor, 'passkey.manage-own');
-      return this.rpc.request(Rpc.passkeyList, { actor }, { correlationId });
-    });
-  }
-
-  @SubscribeMessage(ClientEvents.checkinBegin)
-  beginCheckin(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
-    return runClientEvent(s, ClientEvents.checkinBegin, body, (req, { actor, correlationId }) => {
-      authorize(actor, 'checkin.submit');
-      const { deviceFingerprint } = userOf(s);
-      return this.rpc.request(Rpc.checkinChallenge, { actor, ...req, ...(deviceFingerprint ? { deviceFingerprint } : {}) }, { correlationId });
-    });
-  }
-
   @SubscribeMessage(ClientEvents.checkinSubmit)
   submitCheckin(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
-    return runClientEvent(s, ClientEvents.checkinSubmit, body, (req, { actor, correlationId, socket }) => {
-      authorize(actor, 'checkin.submit');
-      return this.checkins.submit(actor.userId, req, correlationId, socket.id, userOf(socket).deviceFingerprint);
-    });
+    return runClientEvent(s, ClientEvents.checkinSubmit, 'checkin.submit', body, (req, { actor, correlationId, socket }) =>
+      this.checkins.submit(actor.userId, req, correlationId, socket.id, userOf(socket).deviceFingerprint),
+    );
   }
 
   @SubscribeMessage(ClientEvents.sessionQr)
   showQr(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
-    return runClientEvent(s, ClientEvents.sessionQr, body, (req, { actor, correlationId }) => {
-      authorize(actor, 'session.show-qr');
-      return this.qrCodes.current(actor, req.sessionId, correlationId);
-    });
-  }
-
-  @SubscribeMessage(ClientEvents.attendanceMark)
-  markAttendance(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
-    return runClientEvent(s, ClientEvents.attendanceMark, body, ({ targetStudentId, ...req }, { actor, correlationId }) => {
-      authorize(actor, 'attendance.mark');
-      return this.rpc.request(Rpc.sessionMark, { actor, ...req, studentId: targetStudentId }, { correlationId });
-    });
-  }
-
-  @SubscribeMessage(ClientEvents.reportGet)
-  getReport(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
-    return runClientEvent(s, ClientEvents.reportGet, body, (req, { actor, correlationId }) => {
-      authorize(actor, 'report.read');
-      return this.rpc.request(Rpc.reportGet, { actor, ...req }, { correlationId });
-    });
-  }
-
-  @SubscribeMessage(ClientEvents.historyCourse)
-  courseHistory(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
-    return runClientEvent(s, ClientEvents.historyCourse, body, (req, { actor, correlationId }) => {
-      authorize(actor, 'history.read-course');
-      return this.rpc.request(Rpc.reportCourseHistory, { actor, ...req }, { correlationId });
-    });
-  }
-
-  @SubscribeMessage(ClientEvents.historyMine)
-  myHistory(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
-    return runClientEvent(s, ClientEvents.historyMine, body, (_req, { actor, correlationId }) => {
-      authorize(actor, 'history.read-own');
-      return this.rpc.request(Rpc.reportMyHistory, { actor }, { correlationId });
-    });
+    return runClientEvent(s, ClientEvents.sessionQr, 'session.show-qr', body, (req, { actor, correlationId }) =>
+      this.qrCodes.current(actor, req.sessionId, correlationId),
+    );
   }
 }

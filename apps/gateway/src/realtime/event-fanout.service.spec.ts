@@ -1,15 +1,78 @@
 import { describe, expect, it } from '@jest/globals';
-import { RecentIds } from './event-fanout.service.js';
+import { EventSubjects, ServerEvents } from '@classconnect/contracts';
+import { EventFanout } from './event-fanout.service.js';
+import { Rooms } from './rooms.js';
+import { FakeServer, cloudEvent, idleNats } from './testing/fakes.js';
 
-describe('RecentIds', () => {
-  it('remembers ids up to its capacity, forgetting the oldest first', () => {
-    const ids = new RecentIds(2);
-    ids.add('a');
-    ids.add('b');
-    expect(ids.has('a')).toBe(true);
-    ids.add('c');
-    expect(ids.has('a')).toBe(false);
-    expect(ids.has('b')).toBe(true);
-    expect(ids.has('c')).toBe(true);
+const sessionId = '0b7f9a52-3c1d-4e2f-8a6b-9d0c1e2f3a4b';
+const courseId = '1c8e0b63-4d2e-4f3a-9b7c-0e1f2a3b4c5d';
+const studentId = '6f1c1c6e-8f0a-4d8e-9a53-2f5c3b9e4d11';
+const at = '2026-05-01T08:03:00.000Z';
+
+function attached() {
+  const server = new FakeServer();
+  const fanout = new EventFanout(idleNats);
+  fanout.attach(server.asServer());
+  return { fanout, emitted: server.emitted };
+}
+
+const rejection = (reason: 'OUTSIDE_GEOFENCE' | 'ALREADY_CHECKED_IN', submissionId = 'sub-2') => ({
+  submissionId,
+  sessionId,
+  courseId,
+  studentId,
+  reason,
+  message: 'Too far.',
+  distanceM: 240,
+  rejectedAt: at,
+});
+
+describe('EventFanout', () => {
+  it('pushes an accepted check-in to the student, then to the course’s teachers', () => {
+    const { fanout, emitted } = attached();
+    fanout.route(
+      cloudEvent(EventSubjects.checkinVerified, { submissionId: 'sub-1', sessionId, courseId, studentId, distanceM: 12, accuracyM: 8, methods: ['passkey'], verifiedAt: at }),
+    );
+    expect(emitted).toEqual([
+      { rooms: [Rooms.user(studentId)], event: ServerEvents.checkinResult, payload: { submissionId: 'sub-1', sessionId, verdict: 'accepted', distanceM: 12, at } },
+      { rooms: [Rooms.teaching(courseId)], event: ServerEvents.rosterUpdate, payload: { sessionId, studentId, state: 'present', distanceM: 12, at } },
+    ]);
+  });
+
+  it('pushes a rejection once, from the first of its versions, and a repeated event not again', () => {
+    const { fanout, emitted } = attached();
+    const v3 = cloudEvent(EventSubjects.checkinRejectedV3, rejection('OUTSIDE_GEOFENCE'));
+    fanout.route(v3);
+    fanout.route(v3);
+    fanout.route(cloudEvent(EventSubjects.checkinRejectedV2, rejection('OUTSIDE_GEOFENCE')));
+    fanout.route(cloudEvent(EventSubjects.checkinRejected, rejection('OUTSIDE_GEOFENCE')));
+    expect(emitted.map((e) => [e.event, e.rooms])).toEqual([
+      [ServerEvents.checkinResult, [Rooms.user(studentId)]],
+      [ServerEvents.rosterUpdate, [Rooms.teaching(courseId)]],
+    ]);
+    expect(emitted[1]!.payload).toEqual({ sessionId, studentId, state: 'rejected', reason: 'OUTSIDE_GEOFENCE', message: 'Too far.', distanceM: 240, at });
+  });
+
+  it('tells only the student about a racing second attempt of a check-in already accepted', () => {
+    const { fanout, emitted } = attached();
+    fanout.route(cloudEvent(EventSubjects.checkinRejectedV3, rejection('ALREADY_CHECKED_IN', 'sub-3')));
+    expect(emitted.map((e) => e.event)).toEqual([ServerEvents.checkinResult]);
+  });
+
+  it('pushes a close once (v2, then its v1 twin), with its reason', () => {
+    const { fanout, emitted } = attached();
+    const closed = { sessionId, courseId, closedAt: at, closedBy: studentId, presentStudentIds: [] };
+    fanout.route(cloudEvent(EventSubjects.sessionClosedV2, { ...closed, closeReason: 'state-lost' }));
+    fanout.route(cloudEvent(EventSubjects.sessionClosed, { ...closed, closeReason: 'max-length' }));
+    expect(emitted).toEqual([
+      { rooms: [Rooms.enrolled(courseId), Rooms.teaching(courseId)], event: ServerEvents.sessionClosed, payload: { sessionId, courseId, closedAt: at, closeReason: 'state-lost' } },
+    ]);
+  });
+
+  it('pushes nothing for data that does not match its schema, or for an event it does not push', () => {
+    const { fanout, emitted } = attached();
+    fanout.route({ ...cloudEvent(EventSubjects.checkinVerified, {} as never) });
+    fanout.route({ ...cloudEvent(EventSubjects.checkinVerified, {} as never), type: 'edu.classconnect.attendance.something.v9' });
+    expect(emitted).toEqual([]);
   });
 });

@@ -1,13 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
+import { SettableClock } from '@classconnect/config';
 import { ClientEvents, ErrorCode } from '@classconnect/contracts';
 import { RateLimiter } from './rate-limiter.js';
 
 const limits = { connection: { perSecond: 1, burst: 3 }, user: { perSecond: 2, burst: 4 }, checkinPerUser: { perSecond: 0.5, burst: 2 } };
 
-function limiterAt(start = 0) {
-  let t = start;
-  const limiter = new RateLimiter(limits, () => t);
-  return { limiter, advance: (ms: number) => (t += ms) };
+function limiterAt() {
+  const clock = new SettableClock();
+  const limiter = new RateLimiter(limits, clock);
+  return { limiter, advance: (ms: number) => clock.advance(ms) };
 }
 
 describe('RateLimiter', () => {

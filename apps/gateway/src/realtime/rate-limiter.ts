@@ -1,3 +1,4 @@
+import { SystemClock, type Clock } from '@classconnect/config';
 import { DomainError, ErrorCode, ClientEvents, type ClientEvent } from '@classconnect/contracts';
 
 /** A token bucket: `burst` actions at once, refilled at `perSecond`. */
@@ -33,7 +34,7 @@ export class RateLimiter {
 
   constructor(
     private readonly limits: typeof Limits = Limits,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = new SystemClock(),
   ) {}
 
   /** Spends one token from each bucket the event draws on, or throws RATE_LIMITED and spends none. */
@@ -43,7 +44,7 @@ export class RateLimiter {
       [`u:${userId}`, this.limits.user],
     ];
     if (CheckinEvents.has(event)) keys.push([`k:${userId}`, this.limits.checkinPerUser]);
-    const t = this.now();
+    const t = this.clock.nowMs();
     const buckets = keys.map(([key, limit]) => [this.refill(key, limit, t), limit] as const);
     const empty = buckets.find(([b]) => b.tokens < 1);
     if (empty) {
@@ -60,7 +61,7 @@ export class RateLimiter {
 
   /** Drops buckets that are full again, so memory follows the number of active users. */
   sweep(): void {
-    const t = this.now();
+    const t = this.clock.nowMs();
     for (const [key, b] of this.buckets) {
       const limit = key.startsWith('c:') ? this.limits.connection : key.startsWith('u:') ? this.limits.user : this.limits.checkinPerUser;
       if (this.refill(key, limit, t).tokens >= limit.burst) this.buckets.delete(key);

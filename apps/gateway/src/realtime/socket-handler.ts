@@ -4,10 +4,12 @@ import {
   ClientPayloads,
   DomainError,
   ErrorCode,
+  authorize,
   parseOrThrow,
   type Actor,
   type ClientAckData,
   type ClientEvent,
+  type Permission,
   type Result,
 } from '@classconnect/contracts';
 import { toErrorBody } from '@classconnect/messaging';
@@ -38,15 +40,20 @@ export interface EventContext {
 /** Fields a client might use to claim someone else's identity. The server takes identity from the token only. */
 const IdentityFields = ['studentId', 'userId', 'actor', 'teacherId'];
 
+/** A client event's payload once its schema has checked it (defaults filled in). */
+export type ParsedPayload<E extends ClientEvent> = z.output<(typeof ClientPayloads)[E]>;
+
 /**
- * Runs one client event: checks the payload against its schema, rejects identity claims, calls
- * the handler, and turns the outcome into the ack every client event gets.
+ * Runs one client event: rejects identity claims, checks the payload against its schema, then the
+ * role against `action` (so a malformed payload is refused as such before a FORBIDDEN), calls the
+ * handler, and turns the outcome into the ack every client event gets.
  */
 export async function runClientEvent<E extends ClientEvent>(
   socket: Socket,
   event: E,
+  action: Permission,
   payload: unknown,
-  handler: (request: z.output<(typeof ClientPayloads)[E]>, ctx: EventContext) => Promise<ClientAckData[E]>,
+  handler: (request: ParsedPayload<E>, ctx: EventContext) => Promise<ClientAckData[E]>,
 ): Promise<Result<ClientAckData[E]>> {
   const correlationId = newCorrelationId();
   try {
@@ -57,8 +64,10 @@ export async function runClientEvent<E extends ClientEvent>(
         'You can only act as yourself: the server takes who you are from your sign-in, not from the message.',
       );
     }
-    const request = parseOrThrow(ClientPayloads[event], body, `${event} payload`);
-    const data = await handler(request as z.output<(typeof ClientPayloads)[E]>, { actor: userOf(socket).actor, correlationId, socket });
+    const request = parseOrThrow(ClientPayloads[event], body, `${event} payload`) as ParsedPayload<E>;
+    const { actor } = userOf(socket);
+    authorize(actor, action);
+    const data = await handler(request, { actor, correlationId, socket });
     return { ok: true, data };
   } catch (err) {
     return { ok: false, error: toErrorBody(err, log, { event, correlationId, userId: userOf(socket)?.actor?.userId }) };

@@ -1,0 +1,110 @@
+import type { OnApplicationShutdown } from '@nestjs/common';
+import type { Server } from 'socket.io';
+import type { Subscription } from '@nats-io/transport-node';
+import {
+  EventSchemas,
+  EventTypePrefix,
+  type CloudEvent,
+  type EventData,
+  type EventSubject,
+  type ServerEvent,
+  type ServerPayloads,
+} from '@classconnect/contracts';
+import { subscribeEvents, type NatsConnection } from '@classconnect/messaging';
+import type { Logger } from '@classconnect/observability';
+
+/** One push of an event's data `D`: the rooms it goes to (none: no push), the server event, and its payload. */
+export type Push<D> = {
+  [E in ServerEvent]: { to: (e: D) => string[]; event: E; payload: (e: D) => ServerPayloads[E] };
+}[ServerEvent];
+
+export interface Route<D> {
+  /** The versions of one fact share a group: only the first of them seen (by `key`) is pushed. */
+  once?: { group: string; key: (e: D) => string };
+  /** Emitted in this order. */
+  pushes: Push<D>[];
+}
+
+/** What each event type pushes, typed by the event's data. */
+export type Routes = { [S in EventSubject]?: Route<EventData<S>> };
+
+/**
+ * Turns the events on `pattern` into pushes to the right sockets, as `routes` says. Every gateway
+ * instance subscribes to all of them (core NATS, not a queue group) and emits to its own members
+ * of each room.
+ */
+export abstract class Fanout implements OnApplicationShutdown {
+  private sub?: Subscription;
+  private server?: Server;
+  /**
+   * A publisher that retries after a crash sends the same event (same id) again. JetStream stores it
+   * once, but a core subscriber sees every copy, so recent ids are remembered and repeats dropped.
+   */
+  private readonly seen: RecentIds;
+  private readonly pushedOnce = new Map<string, RecentIds>();
+
+  protected constructor(
+    private readonly nc: NatsConnection,
+    private readonly pattern: string,
+    private readonly routes: Routes,
+    private readonly log: Logger,
+    private readonly remembered: number,
+  ) {
+    this.seen = new RecentIds(remembered);
+  }
+
+  attach(server: Server): void {
+    if (this.sub) return;
+    this.server = server;
+    this.sub = subscribeEvents(this.nc, this.pattern, (event) => this.route(event));
+  }
+
+  onApplicationShutdown(): void {
+    this.sub?.unsubscribe();
+  }
+
+  route(event: CloudEvent): void {
+    if (this.seen.has(event.id)) return;
+    this.seen.add(event.id);
+    const subject = event.type.slice(EventTypePrefix.length) as EventSubject;
+    const schema = EventSchemas[subject];
+    if (!schema) return; // a newer event type this gateway does not push
+    const parsed = schema.safeParse(event.data);
+    if (!parsed.success) return void this.log.warn({ type: event.type }, 'event data does not match its schema');
+    // The one place the subject's type is lost: Routes gives each subject a route for its own data.
+    const route = this.routes[subject] as Route<typeof parsed.data> | undefined;
+    if (!route) return;
+    if (route.once) {
+      const pushed = this.pushedOnceIn(route.once.group);
+      const key = route.once.key(parsed.data);
+      if (pushed.has(key)) return;
+      pushed.add(key);
+    }
+    for (const push of route.pushes) {
+      const rooms = push.to(parsed.data);
+      if (rooms.length > 0) this.server?.to(rooms).emit(push.event, push.payload(parsed.data));
+    }
+  }
+
+  private pushedOnceIn(group: string): RecentIds {
+    let ids = this.pushedOnce.get(group);
+    if (!ids) this.pushedOnce.set(group, (ids = new RecentIds(this.remembered)));
+    return ids;
+  }
+}
+
+/** A bounded set of the most recently added ids. */
+export class RecentIds {
+  private readonly ids = new Set<string>();
+
+  constructor(private readonly capacity: number) {}
+
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+
+  add(id: string): void {
+    this.ids.add(id);
+    if (this.ids.size > this.capacity) this.ids.delete(this.ids.values().next().value as string);
+  }
+}
