@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EventSubjects, ServerEvents, type EventData } from '@classconnect/contracts';
 import { NATS_CONNECTION, type NatsConnection } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
-import { Fanout, type Route, type Routes } from './fanout.js';
+import { Fanout, pick, type Route, type Routes } from './fanout.js';
 import { Rooms } from './rooms.js';
 
 type Closed = EventData<typeof EventSubjects.sessionClosed> | EventData<typeof EventSubjects.sessionClosedV2>;
@@ -103,17 +103,7 @@ export const AttendancePushes: Routes = {
       {
         to: (e) => [Rooms.teaching(e.courseId)],
         event: ServerEvents.markChanged,
-        payload: (e) => ({
-          sessionId: e.sessionId,
-          courseId: e.courseId,
-          studentId: e.studentId,
-          status: e.status,
-          previousStatus: e.previousStatus,
-          reason: e.reason,
-          changedBy: e.changedBy,
-          changedAt: e.changedAt,
-          sequence: e.sequence,
-        }),
+        payload: (e) => pick(e, ['sessionId', 'courseId', 'studentId', 'status', 'previousStatus', 'reason', 'changedBy', 'changedAt', 'sequence']),
       },
     ],
   },
@@ -122,15 +112,7 @@ export const AttendancePushes: Routes = {
       {
         to: (e) => [Rooms.teaching(e.courseId)],
         event: ServerEvents.reportUpdated,
-        payload: (e) => ({
-          sessionId: e.sessionId,
-          courseId: e.courseId,
-          presentCount: e.presentCount,
-          absentCount: e.absentCount,
-          counts: e.counts,
-          revision: e.revision,
-          ...(e.incomplete ? { incomplete: e.incomplete } : {}),
-        }),
+        payload: (e) => pick(e, ['sessionId', 'courseId', 'presentCount', 'absentCount', 'counts', 'revision', 'incomplete']),
       },
     ],
   },
