@@ -2,6 +2,24 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ProjectionStore, type ProjectionBatch } from './projection-batch.js';
 
+/** A mark's fields, v1 and v2 alike. */
+const MarkFields = ['sessionId', 'studentId', 'submissionId', 'markedAt', 'distanceM', 'accuracyM', 'methods'] as const;
+
+const snakeCase = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * Events as rows for `jsonb_to_recordset`: each named field under its snake_case column
+ * (`radiusM` → `radius_m`), and the columns `more` computes. A field an event lacks is left out,
+ * which the statement reads as NULL.
+ */
+function asRows<E extends object>(events: readonly E[], fields: readonly (keyof E & string)[], more: (e: E) => Record<string, unknown> = () => ({})) {
+  return events.map((e) => {
+    const row: Record<string, unknown> = {};
+    for (const field of fields) row[snakeCase(field)] = e[field];
+    return { ...row, ...more(e) };
+  });
+}
+
 /**
  * Writes a batch of events in one transaction. Every statement is idempotent, and each event
  * fills only its own columns, so events of a session may arrive in any order and more than once.
@@ -26,16 +44,7 @@ export class ProjectionRepository extends ProjectionStore {
   }
 
   private async upsertOpened(tx: EntityManager, events: ProjectionBatch['opened']): Promise<void> {
-    const rows = events.map((e) => ({
-      session_id: e.sessionId,
-      course_id: e.courseId,
-      course_code: e.courseCode,
-      course_title: e.courseTitle,
-      teacher_id: e.teacherId,
-      opened_at: e.openedAt,
-      radius_m: e.radiusM,
-      enrolled_ids: e.enrolledStudentIds,
-    }));
+    const rows = asRows(events, ['sessionId', 'courseId', 'courseCode', 'courseTitle', 'teacherId', 'openedAt', 'radiusM'], (e) => ({ enrolled_ids: e.enrolledStudentIds }));
     await tx.query(
       `INSERT INTO report.sessions (session_id, course_id, course_code, course_title, teacher_id, opened_at, radius_m, enrolled_ids)
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(session_id uuid, course_id uuid, course_code text, course_title text,
@@ -49,13 +58,7 @@ export class ProjectionRepository extends ProjectionStore {
   }
 
   private async upsertClosed(tx: EntityManager, events: ProjectionBatch['closed'], seenAt: Date): Promise<void> {
-    const rows = events.map((e) => ({
-      session_id: e.sessionId,
-      course_id: e.courseId,
-      closed_at: e.closedAt,
-      closed_by: e.closedBy,
-      present_ids: e.presentStudentIds,
-    }));
+    const rows = asRows(events, ['sessionId', 'courseId', 'closedAt', 'closedBy'], (e) => ({ present_ids: e.presentStudentIds }));
     // close_seen_at keeps the first time the close was projected: the wait for late marks counts from it.
     await tx.query(
       `INSERT INTO report.sessions (session_id, course_id, closed_at, closed_by, present_ids, close_seen_at)
@@ -69,27 +72,10 @@ export class ProjectionRepository extends ProjectionStore {
   }
 
   private async insertCheckins(tx: EntityManager, batch: ProjectionBatch): Promise<void> {
+    const decided = ['submissionId', 'sessionId', 'studentId', 'distanceM', 'accuracyM'] as const;
     const rows = [
-      ...batch.verified.map((e) => ({
-        submission_id: e.submissionId,
-        session_id: e.sessionId,
-        student_id: e.studentId,
-        verdict: 'accepted',
-        reason: null,
-        distance_m: e.distanceM,
-        accuracy_m: e.accuracyM,
-        decided_at: e.verifiedAt,
-      })),
-      ...batch.rejected.map((e) => ({
-        submission_id: e.submissionId,
-        session_id: e.sessionId,
-        student_id: e.studentId,
-        verdict: 'rejected',
-        reason: e.reason,
-        distance_m: e.distanceM ?? null,
-        accuracy_m: e.accuracyM ?? null,
-        decided_at: e.rejectedAt,
-      })),
+      ...asRows(batch.verified, decided, (e) => ({ verdict: 'accepted', decided_at: e.verifiedAt })),
+      ...asRows(batch.rejected, [...decided, 'reason'], (e) => ({ verdict: 'rejected', decided_at: e.rejectedAt })),
     ];
     await tx.query(
       `INSERT INTO report.checkins (submission_id, session_id, student_id, verdict, reason, distance_m, accuracy_m, decided_at)
@@ -101,16 +87,7 @@ export class ProjectionRepository extends ProjectionStore {
   }
 
   private async upsertMarksV2(tx: EntityManager, events: ProjectionBatch['marksV2']): Promise<void> {
-    const rows = events.map((e) => ({
-      session_id: e.sessionId,
-      student_id: e.studentId,
-      submission_id: e.submissionId,
-      marked_at: e.markedAt,
-      distance_m: e.distanceM,
-      accuracy_m: e.accuracyM,
-      methods: e.methods,
-      status: e.status,
-    }));
+    const rows = asRows(events, [...MarkFields, 'status']);
     // The same check-in as its v1 event: only the status is v2's to add.
     await tx.query(
       `INSERT INTO report.marks (session_id, student_id, submission_id, marked_at, distance_m, accuracy_m, methods, status)
@@ -129,22 +106,12 @@ export class ProjectionRepository extends ProjectionStore {
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(submission_id text, code text, session_id uuid, course_id uuid,
          student_id uuid, detail text, flagged_at timestamptz)
        ON CONFLICT (submission_id, code) DO NOTHING`,
-      [JSON.stringify(rows.map((r) => ({ submission_id: r.submissionId, code: r.code, session_id: r.sessionId, course_id: r.courseId, student_id: r.studentId, detail: r.detail, flagged_at: r.flaggedAt })))],
+      [JSON.stringify(asRows(rows, ['submissionId', 'code', 'sessionId', 'courseId', 'studentId', 'detail', 'flaggedAt']))],
     );
   }
 
   private async insertChanges(tx: EntityManager, events: ProjectionBatch['changes']): Promise<void> {
-    const rows = events.map((e) => ({
-      session_id: e.sessionId,
-      student_id: e.studentId,
-      sequence: e.sequence,
-      course_id: e.courseId,
-      status: e.status,
-      previous_status: e.previousStatus,
-      reason: e.reason,
-      changed_by: e.changedBy,
-      changed_at: e.changedAt,
-    }));
+    const rows = asRows(events, ['sessionId', 'studentId', 'sequence', 'courseId', 'status', 'previousStatus', 'reason', 'changedBy', 'changedAt']);
     await tx.query(
       `INSERT INTO report.mark_changes (session_id, student_id, sequence, course_id, status, previous_status, reason, changed_by, changed_at)
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(session_id uuid, student_id uuid, sequence integer, course_id uuid,
@@ -155,15 +122,7 @@ export class ProjectionRepository extends ProjectionStore {
   }
 
   private async insertMarks(tx: EntityManager, events: ProjectionBatch['marks']): Promise<void> {
-    const rows = events.map((e) => ({
-      session_id: e.sessionId,
-      student_id: e.studentId,
-      submission_id: e.submissionId,
-      marked_at: e.markedAt,
-      distance_m: e.distanceM,
-      accuracy_m: e.accuracyM,
-      methods: e.methods,
-    }));
+    const rows = asRows(events, MarkFields);
     // A student is marked at most once per session: the first mark stands.
     await tx.query(
       `INSERT INTO report.marks (session_id, student_id, submission_id, marked_at, distance_m, accuracy_m, methods)
