@@ -3,69 +3,27 @@
  * streams ATTENDANCE (attendance.>) and DIRECTORY (directory.>). The subject is the event type without its `edu.classconnect.` prefix.
  * A published type is never changed: a new version (`.v2`) is added beside it.
  *
- * Each context declares its events in its own events.ts; they are joined here.
+ * Each context declares its events in its own events.ts, each once with its schema; they are joined here.
  */
 import { z } from 'zod';
-import { CheckinEventSchemas, CheckinEventSubjects } from './checkin/events.js';
-import { DeviceEventSchemas, DeviceEventSubjects } from './devices/events.js';
-import { DirectoryEventSchemas, DirectoryEventSubjects } from './directory/events.js';
-import { FlagEventSchemas, FlagEventSubjects } from './flags/events.js';
+import { CheckinStreamEvents } from './checkin/events.js';
+import { DeviceStreamEvents } from './devices/events.js';
+import { DirectoryStreamEvents } from './directory/events.js';
+import { FlagStreamEvents } from './flags/events.js';
 import { IsoTime } from './primitives.js';
-import { ReportEventSchemas, ReportEventSubjects } from './reports/events.js';
-import { SessionEventSchemas, SessionEventSubjects } from './sessions/events.js';
-import { SignInEventSchemas, SignInEventSubjects } from './sign-in/events.js';
-import type { Check, NoSharedKeys } from './slice-maps.js';
+import { ReportStreamEvents } from './reports/events.js';
+import { SessionStreamEvents } from './sessions/events.js';
+import { SignInStreamEvents } from './sign-in/events.js';
+import { join, schemasByWire, wireNames } from './slice-maps.js';
 
-export const EventSubjects = {
-  ...SessionEventSubjects,
-  ...CheckinEventSubjects,
-  ...ReportEventSubjects,
-  ...FlagEventSubjects,
-  ...DirectoryEventSubjects,
-  ...DeviceEventSubjects,
-  ...SignInEventSubjects,
-} as const;
+const StreamEvents = join([SessionStreamEvents, CheckinStreamEvents, ReportStreamEvents, FlagStreamEvents, DirectoryStreamEvents, DeviceStreamEvents, SignInStreamEvents]);
+
+export const EventSubjects = wireNames(StreamEvents);
 export type EventSubject = (typeof EventSubjects)[keyof typeof EventSubjects];
 
 export const EventTypePrefix = 'edu.classconnect.';
 
-export const EventSchemas = {
-  ...SessionEventSchemas,
-  ...CheckinEventSchemas,
-  ...ReportEventSchemas,
-  ...FlagEventSchemas,
-  ...DirectoryEventSchemas,
-  ...DeviceEventSchemas,
-  ...SignInEventSchemas,
-} as const satisfies Record<EventSubject, z.ZodType>;
-
-// A name or a subject two contexts both declared would be joined silently: the compiler refuses it here.
-type NamesOnce = Check<
-  NoSharedKeys<
-    [
-      typeof SessionEventSubjects,
-      typeof CheckinEventSubjects,
-      typeof ReportEventSubjects,
-      typeof FlagEventSubjects,
-      typeof DirectoryEventSubjects,
-      typeof DeviceEventSubjects,
-      typeof SignInEventSubjects,
-    ]
-  >
->;
-type SubjectsOnce = Check<
-  NoSharedKeys<
-    [
-      typeof SessionEventSchemas,
-      typeof CheckinEventSchemas,
-      typeof ReportEventSchemas,
-      typeof FlagEventSchemas,
-      typeof DirectoryEventSchemas,
-      typeof DeviceEventSchemas,
-      typeof SignInEventSchemas,
-    ]
-  >
->;
+export const EventSchemas = schemasByWire(StreamEvents);
 
 export type EventData<S extends EventSubject> = z.infer<(typeof EventSchemas)[S]>;
 

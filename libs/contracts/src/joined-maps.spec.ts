@@ -1,8 +1,8 @@
 /**
  * The maps the transports use are joined from the contexts' slices (rpc.ts, socket.ts, events.ts,
- * error-codes.ts). The compiler refuses a name two slices both declare; these check what it
- * cannot: that no two names carry the same subject, event or code, which would send two commands
- * (or two events) down one wire.
+ * error-codes.ts). The compiler refuses a name two slices both declare and a subject or event two
+ * names share (slice-maps.ts); these check the maps as built at run time: no two names carry the
+ * same subject, event or code, which would send two commands (or two events) down one wire.
  */
 import { describe, expect, it } from '@jest/globals';
 import { ErrorCode } from './error-codes.js';

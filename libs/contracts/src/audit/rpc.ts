@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { Actor, HumanText, Id } from '../primitives.js';
-import type { ValueOf } from '../slice-maps.js';
+import { command } from '../slice-maps.js';
 
 export const ListAuditRequest = z
   .object({
@@ -42,14 +42,5 @@ export interface AuditListReply {
 }
 
 export const AuditRpc = {
-  identityAuditList: 'cc.identity.audit-list.v1',
-} as const;
-
-/** For each command: the schema its request is validated with, and the type of its reply. */
-export const AuditRpcRequests = {
-  [AuditRpc.identityAuditList]: ListAuditRequest,
-} as const satisfies Record<ValueOf<typeof AuditRpc>, z.ZodType>;
-
-export interface AuditRpcReplies {
-  [AuditRpc.identityAuditList]: AuditListReply;
-}
+  identityAuditList: command('cc.identity.audit-list.v1', ListAuditRequest).replies<AuditListReply>(),
+};

@@ -5,26 +5,8 @@
  */
 import { z } from 'zod';
 import { Id, IsoTime } from '../primitives.js';
-import type { ValueOf } from '../slice-maps.js';
+import { streamEvent } from '../slice-maps.js';
 import { RejectionReasons, RejectionReasonsV2, RejectionReasonsV3, type RejectionReason, type RejectionReasonV2, type RejectionReasonV3 } from './errors.js';
-
-export const CheckinEventSubjects = {
-  checkinVerified: 'attendance.checkin.verified.v1',
-  checkinRejected: 'attendance.checkin.rejected.v1',
-  markRecorded: 'attendance.mark.recorded.v1',
-  /** Like mark.recorded.v1, with status present | late. Published beside v1 (v2 first), for the same check-in. */
-  markRecordedV2: 'attendance.mark.recorded.v2',
-  /**
-   * Like checkin.rejected.v1, with the rotating QR code's reasons. Published for every rejection,
-   * beside v1 (v2 first); v1 carries the nearest v1 reason (QrReasonInV1).
-   */
-  checkinRejectedV2: 'attendance.checkin.rejected.v2',
-  /**
-   * Like checkin.rejected.v2, with device binding's DEVICE_NOT_APPROVED and CHECKIN_WINDOW_CLOSED.
-   * Published for every rejection, first, then v2 and v1 with the nearest reason each knows.
-   */
-  checkinRejectedV3: 'attendance.checkin.rejected.v3',
-} as const;
 
 const Methods = z.array(z.enum(['passkey', 'geofence', 'qr']));
 
@@ -104,11 +86,20 @@ export const MarkRecordedV2 = MarkRecordedV1.extend({
   status: z.enum(['present', 'late']),
 });
 
-export const CheckinEventSchemas = {
-  [CheckinEventSubjects.checkinVerified]: CheckinVerifiedV1,
-  [CheckinEventSubjects.checkinRejected]: CheckinRejectedV1,
-  [CheckinEventSubjects.markRecorded]: MarkRecordedV1,
-  [CheckinEventSubjects.markRecordedV2]: MarkRecordedV2,
-  [CheckinEventSubjects.checkinRejectedV2]: CheckinRejectedV2,
-  [CheckinEventSubjects.checkinRejectedV3]: CheckinRejectedV3,
-} as const satisfies Record<ValueOf<typeof CheckinEventSubjects>, z.ZodType>;
+export const CheckinStreamEvents = {
+  checkinVerified: streamEvent('attendance.checkin.verified.v1', CheckinVerifiedV1),
+  checkinRejected: streamEvent('attendance.checkin.rejected.v1', CheckinRejectedV1),
+  markRecorded: streamEvent('attendance.mark.recorded.v1', MarkRecordedV1),
+  /** Like mark.recorded.v1, with status present | late. Published beside v1 (v2 first), for the same check-in. */
+  markRecordedV2: streamEvent('attendance.mark.recorded.v2', MarkRecordedV2),
+  /**
+   * Like checkin.rejected.v1, with the rotating QR code's reasons. Published for every rejection,
+   * beside v1 (v2 first); v1 carries the nearest v1 reason (QrReasonInV1).
+   */
+  checkinRejectedV2: streamEvent('attendance.checkin.rejected.v2', CheckinRejectedV2),
+  /**
+   * Like checkin.rejected.v2, with device binding's DEVICE_NOT_APPROVED and CHECKIN_WINDOW_CLOSED.
+   * Published for every rejection, first, then v2 and v1 with the nearest reason each knows.
+   */
+  checkinRejectedV3: streamEvent('attendance.checkin.rejected.v3', CheckinRejectedV3),
+};

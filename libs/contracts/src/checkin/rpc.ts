@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { Actor, Id, IsoTime } from '../primitives.js';
 import { QrCodeInput } from '../sessions/rpc.js';
-import type { ValueOf } from '../slice-maps.js';
+import { command } from '../slice-maps.js';
 import type { AuthenticationOptions } from '../webauthn.js';
 import type { RejectionReasonV3 } from './errors.js';
 
@@ -91,26 +91,9 @@ export interface CheckinResult {
 }
 
 export const CheckinRpc = {
-  checkinChallenge: 'cc.verification.challenge.v1',
-  checkinVerdict: 'cc.verification.verdict.v1',
-  sessionCheckinContext: 'cc.session.checkin-context.v1',
-  sessionRecordMark: 'cc.session.record-mark.v1',
-  sessionVerifyQr: 'cc.session.verify-qr.v1',
-} as const;
-
-/** For each command: the schema its request is validated with, and the type of its reply. */
-export const CheckinRpcRequests = {
-  [CheckinRpc.checkinChallenge]: IssueChallengeRequest,
-  [CheckinRpc.checkinVerdict]: VerdictLookupRequest,
-  [CheckinRpc.sessionCheckinContext]: CheckinContextRequest,
-  [CheckinRpc.sessionRecordMark]: RecordMarkRequest,
-  [CheckinRpc.sessionVerifyQr]: VerifyQrRequest,
-} as const satisfies Record<ValueOf<typeof CheckinRpc>, z.ZodType>;
-
-export interface CheckinRpcReplies {
-  [CheckinRpc.checkinChallenge]: IssueChallengeReply;
-  [CheckinRpc.checkinVerdict]: VerdictLookupReply;
-  [CheckinRpc.sessionCheckinContext]: CheckinContextReply;
-  [CheckinRpc.sessionRecordMark]: RecordMarkReply;
-  [CheckinRpc.sessionVerifyQr]: VerifyQrReply;
-}
+  checkinChallenge: command('cc.verification.challenge.v1', IssueChallengeRequest).replies<IssueChallengeReply>(),
+  checkinVerdict: command('cc.verification.verdict.v1', VerdictLookupRequest).replies<VerdictLookupReply>(),
+  sessionCheckinContext: command('cc.session.checkin-context.v1', CheckinContextRequest).replies<CheckinContextReply>(),
+  sessionRecordMark: command('cc.session.record-mark.v1', RecordMarkRequest).replies<RecordMarkReply>(),
+  sessionVerifyQr: command('cc.session.verify-qr.v1', VerifyQrRequest).replies<VerifyQrReply>(),
+};

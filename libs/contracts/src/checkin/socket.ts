@@ -7,30 +7,10 @@
 import { z } from 'zod';
 import { Id, Position } from '../primitives.js';
 import { QrCodeInput } from '../sessions/rpc.js';
-import type { ValueOf } from '../slice-maps.js';
+import { clientEvent, serverEvent } from '../slice-maps.js';
 import { AuthenticationResponse } from '../webauthn.js';
 import type { RejectionReasonV3 } from './errors.js';
 import type { CheckinResult, IssueChallengeReply } from './rpc.js';
-
-export const CheckinClientEvents = {
-  checkinBegin: 'checkin:begin',
-  checkinSubmit: 'checkin:submit',
-} as const;
-
-export const CheckinClientPayloads = {
-  [CheckinClientEvents.checkinBegin]: z.object({ sessionId: Id }).strict(),
-  [CheckinClientEvents.checkinSubmit]: z
-    .object({
-      sessionId: Id,
-      assertion: AuthenticationResponse,
-      position: Position,
-      /** A UUID the client makes once per check-in attempt and reuses on every retry of it. */
-      idempotencyKey: z.string().uuid(),
-      /** The rotating QR code's token (from the scanned URL) or its short code; required when the session's QR mode is required. */
-      qr: QrCodeInput.optional(),
-    })
-    .strict(),
-} as const satisfies Record<ValueOf<typeof CheckinClientEvents>, z.ZodType>;
 
 export interface CheckinAccepted {
   submissionId: string;
@@ -42,15 +22,23 @@ export interface CheckinAccepted {
   result?: CheckinResult;
 }
 
-export interface CheckinClientAcks {
-  [CheckinClientEvents.checkinBegin]: IssueChallengeReply;
-  [CheckinClientEvents.checkinSubmit]: CheckinAccepted;
-}
-
-export const CheckinServerEvents = {
-  rosterUpdate: 'roster:update',
-  checkinResult: 'checkin:result',
-} as const;
+export const CheckinClientEvents = {
+  checkinBegin: clientEvent('checkin:begin', z.object({ sessionId: Id }).strict()).acks<IssueChallengeReply>(),
+  checkinSubmit: clientEvent(
+    'checkin:submit',
+    z
+      .object({
+        sessionId: Id,
+        assertion: AuthenticationResponse,
+        position: Position,
+        /** A UUID the client makes once per check-in attempt and reuses on every retry of it. */
+        idempotencyKey: z.string().uuid(),
+        /** The rotating QR code's token (from the scanned URL) or its short code; required when the session's QR mode is required. */
+        qr: QrCodeInput.optional(),
+      })
+      .strict(),
+  ).acks<CheckinAccepted>(),
+};
 
 export interface RosterUpdate {
   sessionId: string;
@@ -64,7 +52,7 @@ export interface RosterUpdate {
   presentCount?: number;
 }
 
-export interface CheckinServerPayloads {
-  [CheckinServerEvents.rosterUpdate]: RosterUpdate;
-  [CheckinServerEvents.checkinResult]: CheckinResult;
-}
+export const CheckinServerEvents = {
+  rosterUpdate: serverEvent('roster:update').carries<RosterUpdate>(),
+  checkinResult: serverEvent('checkin:result').carries<CheckinResult>(),
+};

@@ -5,14 +5,7 @@
  */
 import { z } from 'zod';
 import { Id, IsoTime } from '../primitives.js';
-import type { ValueOf } from '../slice-maps.js';
-
-export const DeviceEventSubjects = {
-  /** A student added a passkey that must be approved before it can check in. */
-  deviceApprovalRequested: 'directory.device.approval-requested.v1',
-  /** A teacher or an admin approved or refused a student's new passkey. */
-  deviceDecided: 'directory.device.decided.v1',
-} as const;
+import { streamEvent } from '../slice-maps.js';
 
 export const DeviceApprovalRequestedV1 = z.object({
   credentialId: z.string().min(1).max(1024),
@@ -34,7 +27,9 @@ export const DeviceDecidedV1 = z.object({
   courseIds: z.array(Id),
 });
 
-export const DeviceEventSchemas = {
-  [DeviceEventSubjects.deviceApprovalRequested]: DeviceApprovalRequestedV1,
-  [DeviceEventSubjects.deviceDecided]: DeviceDecidedV1,
-} as const satisfies Record<ValueOf<typeof DeviceEventSubjects>, z.ZodType>;
+export const DeviceStreamEvents = {
+  /** A student added a passkey that must be approved before it can check in. */
+  deviceApprovalRequested: streamEvent('directory.device.approval-requested.v1', DeviceApprovalRequestedV1),
+  /** A teacher or an admin approved or refused a student's new passkey. */
+  deviceDecided: streamEvent('directory.device.decided.v1', DeviceDecidedV1),
+};

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { CredentialId } from '../passkeys/rpc.js';
 import { Actor, ActorRequest } from '../primitives.js';
-import type { ValueOf } from '../slice-maps.js';
+import { command } from '../slice-maps.js';
 
 export const DeviceDecisionRequest = z.object({ actor: Actor, credentialId: CredentialId, decision: z.enum(['approved', 'denied']) }).strict();
 export type DeviceDecisionRequest = z.infer<typeof DeviceDecisionRequest>;
@@ -34,17 +34,6 @@ export interface DeviceDecisionReply {
 }
 
 export const DeviceRpc = {
-  devicesPending: 'cc.verification.devices-pending.v1',
-  deviceDecide: 'cc.verification.device-decide.v1',
-} as const;
-
-/** For each command: the schema its request is validated with, and the type of its reply. */
-export const DeviceRpcRequests = {
-  [DeviceRpc.devicesPending]: ActorRequest,
-  [DeviceRpc.deviceDecide]: DeviceDecisionRequest,
-} as const satisfies Record<ValueOf<typeof DeviceRpc>, z.ZodType>;
-
-export interface DeviceRpcReplies {
-  [DeviceRpc.devicesPending]: PendingDevicesReply;
-  [DeviceRpc.deviceDecide]: DeviceDecisionReply;
-}
+  devicesPending: command('cc.verification.devices-pending.v1', ActorRequest).replies<PendingDevicesReply>(),
+  deviceDecide: command('cc.verification.device-decide.v1', DeviceDecisionRequest).replies<DeviceDecisionReply>(),
+};

@@ -7,35 +7,18 @@
 import { z } from 'zod';
 import { CredentialId } from '../passkeys/rpc.js';
 import { EmptyRequest } from '../primitives.js';
-import type { ValueOf } from '../slice-maps.js';
+import { clientEvent, serverEvent } from '../slice-maps.js';
 import type { DeviceDecisionReply, PendingDevicesReply } from './rpc.js';
 
 export const DeviceClientEvents = {
-  devicesPending: 'device:pending',
-  deviceApprove: 'device:approve',
-  deviceDeny: 'device:deny',
-} as const;
-
-export const DeviceClientPayloads = {
-  [DeviceClientEvents.devicesPending]: EmptyRequest,
-  [DeviceClientEvents.deviceApprove]: z.object({ credentialId: CredentialId }).strict(),
-  [DeviceClientEvents.deviceDeny]: z.object({ credentialId: CredentialId }).strict(),
-} as const satisfies Record<ValueOf<typeof DeviceClientEvents>, z.ZodType>;
-
-export interface DeviceClientAcks {
-  [DeviceClientEvents.devicesPending]: PendingDevicesReply;
-  [DeviceClientEvents.deviceApprove]: DeviceDecisionReply;
-  [DeviceClientEvents.deviceDeny]: DeviceDecisionReply;
-}
+  devicesPending: clientEvent('device:pending', EmptyRequest).acks<PendingDevicesReply>(),
+  deviceApprove: clientEvent('device:approve', z.object({ credentialId: CredentialId }).strict()).acks<DeviceDecisionReply>(),
+  deviceDeny: clientEvent('device:deny', z.object({ credentialId: CredentialId }).strict()).acks<DeviceDecisionReply>(),
+};
 
 export const DeviceServerEvents = {
-  deviceApprovalRequested: 'device:approval-requested',
-  deviceDecided: 'device:decided',
-} as const;
-
-export interface DeviceServerPayloads {
   /** To the student's course teachers and to admins: a new passkey waits for approval (ask device:pending for the names). */
-  [DeviceServerEvents.deviceApprovalRequested]: { credentialId: string; studentId: string; deviceName: string; requestedAt: string };
+  deviceApprovalRequested: serverEvent('device:approval-requested').carries<{ credentialId: string; studentId: string; deviceName: string; requestedAt: string }>(),
   /** To the student's course teachers, admins, and the student: a new passkey was approved or refused. */
-  [DeviceServerEvents.deviceDecided]: { credentialId: string; studentId: string; status: 'approved' | 'denied'; decidedBy: string; decidedAt: string };
-}
+  deviceDecided: serverEvent('device:decided').carries<{ credentialId: string; studentId: string; status: 'approved' | 'denied'; decidedBy: string; decidedAt: string }>(),
+};

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { Actor, Email, HumanText, Id, Role, TextWithoutNul } from '../primitives.js';
+import { command } from '../slice-maps.js';
 
 export const UserSummary = z.object({ id: Id, email: z.string(), name: z.string(), role: Role });
 export type UserSummary = z.infer<typeof UserSummary>;
@@ -61,3 +62,11 @@ export interface SetDisabledReply {
   /** false when the account already had this status (nothing changed, nothing published). */
   changed: boolean;
 }
+
+export const AccountRpc = {
+  identityUsers: command('cc.identity.users.v1', UsersRequest).replies<UsersReply>(),
+  identityUserCreate: command('cc.identity.user-create.v1', CreateUserRequest).replies<AccountView>(),
+  identityUserList: command('cc.identity.user-list.v1', ListUsersRequest).replies<UserListReply>(),
+  identityUserUpdate: command('cc.identity.user-update.v1', UpdateUserRequest).replies<AccountView>(),
+  identitySetDisabled: command('cc.identity.set-disabled.v1', SetDisabledRequest).replies<SetDisabledReply>(),
+};

@@ -1,10 +1,11 @@
 /**
- * Courses and enrollments (identity-service): the courses a person teaches or attends, a course's
- * teachers and roster, what an admin creates and changes, and students enrolled one at a time.
- * Many at once: roster-import.ts.
+ * Courses (identity-service): the courses a person teaches or attends, a course's teachers and
+ * roster, what an admin creates and changes. Students enrolled one at a time: enrollments.ts; many
+ * at once: roster-import.ts.
  */
 import { z } from 'zod';
-import { Actor, Email, HumanText, Id } from '../primitives.js';
+import { Actor, HumanText, Id } from '../primitives.js';
+import { command } from '../slice-maps.js';
 
 export const CoursesOfRequest = z.object({ userId: Id }).strict();
 export interface CourseSummary {
@@ -56,23 +57,12 @@ export interface CourseListReply {
   courses: CourseView[];
 }
 
-/** Enroll a student by email (the account must exist and be a student's). */
-export const AddEnrollmentRequest = z
-  .object({ actor: Actor, courseId: Id, email: Email })
-  .strict();
-export type AddEnrollmentRequest = z.infer<typeof AddEnrollmentRequest>;
-export const RemoveEnrollmentRequest = z.object({ actor: Actor, courseId: Id, studentId: Id }).strict();
-export type RemoveEnrollmentRequest = z.infer<typeof RemoveEnrollmentRequest>;
-export interface EnrollmentChangeReply {
-  courseId: string;
-  student: { id: string; name: string; email: string };
-  /** false when the student was already enrolled (add) or not enrolled (remove): nothing changed. */
-  changed: boolean;
-}
-/** The roster of a course, for its teachers and admins. */
-export const CourseRosterRequest = z.object({ actor: Actor, courseId: Id }).strict();
-export type CourseRosterRequest = z.infer<typeof CourseRosterRequest>;
-export interface CourseRosterReply extends RosterReply {
-  courseCode: string;
-  courseTitle: string;
-}
+export const CourseRpc = {
+  identityCoursesOf: command('cc.identity.courses-of.v1', CoursesOfRequest).replies<CoursesOfReply>(),
+  identityCourse: command('cc.identity.course.v1', CourseRequest).replies<CourseReply>(),
+  identityRoster: command('cc.identity.roster.v1', CourseRequest).replies<RosterReply>(),
+  identityCourseCreate: command('cc.identity.course-create.v1', CreateCourseRequest).replies<CourseView>(),
+  identityCourseUpdate: command('cc.identity.course-update.v1', UpdateCourseRequest).replies<CourseView>(),
+  identityCourseTeachersSet: command('cc.identity.course-teachers-set.v1', SetCourseTeachersRequest).replies<CourseView>(),
+  identityCourseList: command('cc.identity.course-list.v1', ListCoursesRequest).replies<CourseListReply>(),
+};

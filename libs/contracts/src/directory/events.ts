@@ -5,21 +5,7 @@
  */
 import { z } from 'zod';
 import { Id, IsoTime } from '../primitives.js';
-import type { ValueOf } from '../slice-maps.js';
-
-export const DirectoryEventSubjects = {
-  /** A student joined or left a course (by hand, by a roster import, or by an admin). */
-  enrollmentChanged: 'directory.enrollment.changed.v1',
-  /** An account was disabled or enabled again. A disabled account's sockets are ended at once. */
-  accountStatusChanged: 'directory.account.status-changed.v1',
-  // People and courses administration
-  /** An admin created an account. */
-  accountCreated: 'directory.account.created.v1',
-  /** An admin changed an account's name, role or password. */
-  accountUpdated: 'directory.account.updated.v1',
-  /** An admin created a course, changed its title or term, or set its teachers. */
-  courseChanged: 'directory.course.changed.v1',
-} as const;
+import { streamEvent } from '../slice-maps.js';
 
 export const EnrollmentChangedV1 = z.object({
   courseId: Id,
@@ -75,10 +61,16 @@ export const CourseChangedV1 = z.object({
   changedAt: IsoTime,
 });
 
-export const DirectoryEventSchemas = {
-  [DirectoryEventSubjects.enrollmentChanged]: EnrollmentChangedV1,
-  [DirectoryEventSubjects.accountStatusChanged]: AccountStatusChangedV1,
-  [DirectoryEventSubjects.accountCreated]: AccountCreatedV1,
-  [DirectoryEventSubjects.accountUpdated]: AccountUpdatedV1,
-  [DirectoryEventSubjects.courseChanged]: CourseChangedV1,
-} as const satisfies Record<ValueOf<typeof DirectoryEventSubjects>, z.ZodType>;
+export const DirectoryStreamEvents = {
+  /** A student joined or left a course (by hand, by a roster import, or by an admin). */
+  enrollmentChanged: streamEvent('directory.enrollment.changed.v1', EnrollmentChangedV1),
+  /** An account was disabled or enabled again. A disabled account's sockets are ended at once. */
+  accountStatusChanged: streamEvent('directory.account.status-changed.v1', AccountStatusChangedV1),
+  // People and courses administration
+  /** An admin created an account. */
+  accountCreated: streamEvent('directory.account.created.v1', AccountCreatedV1),
+  /** An admin changed an account's name, role or password. */
+  accountUpdated: streamEvent('directory.account.updated.v1', AccountUpdatedV1),
+  /** An admin created a course, changed its title or term, or set its teachers. */
+  courseChanged: streamEvent('directory.course.changed.v1', CourseChangedV1),
+};

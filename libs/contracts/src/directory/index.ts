@@ -1,5 +1,6 @@
 export * from './accounts.js';
 export * from './courses.js';
+export * from './enrollments.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './rooms.js';

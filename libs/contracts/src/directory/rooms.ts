@@ -1,6 +1,7 @@
 /** Rooms (identity-service): named places a teacher can start a session from, instead of the device's position. */
 import { z } from 'zod';
-import { Actor, HumanText, Id, Position, RadiusM } from '../primitives.js';
+import { Actor, ActorRequest, HumanText, Id, Position, RadiusM } from '../primitives.js';
+import { command } from '../slice-maps.js';
 
 /** A room's place: the fence's centre when a session is started from the room. Not personal data. */
 export const RoomFields = {
@@ -48,3 +49,12 @@ export interface RoomDeletedReply {
   roomId: string;
   deleted: true;
 }
+
+export const RoomRpc = {
+  identityRoomCreate: command('cc.identity.room-create.v1', CreateRoomRequest).replies<RoomView>(),
+  identityRoomUpdate: command('cc.identity.room-update.v1', UpdateRoomRequest).replies<RoomView>(),
+  identityRoomDelete: command('cc.identity.room-delete.v1', RoomRefRequest).replies<RoomDeletedReply>(),
+  identityRooms: command('cc.identity.rooms.v1', ActorRequest).replies<RoomsReply>(),
+  /** Internal (session → identity): one room's place, to start a session from it. */
+  identityRoom: command('cc.identity.room.v1', RoomLookupRequest).replies<RoomView>(),
+};

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { Actor, Id, TextWithoutNul } from '../primitives.js';
+import { command } from '../slice-maps.js';
 
 /** The largest roster file accepted (characters): about 15,000 lines. Keeps a socket message under Socket.IO's 1 MB and an RPC under NATS's 1 MiB. */
 export const RosterCsvMaxChars = 900_000;
@@ -75,3 +76,7 @@ export interface RosterImportReply {
   /** Sorted by line; at most 1,000 (summary.errorLines counts them all). */
   errors: RosterLineError[];
 }
+
+export const RosterImportRpc = {
+  identityRosterImport: command('cc.identity.roster-import.v1', RosterImportRequest).replies<RosterImportReply>(),
+};

@@ -5,12 +5,7 @@
  */
 import { z } from 'zod';
 import { Id, IsoTime } from '../primitives.js';
-import type { ValueOf } from '../slice-maps.js';
-
-export const FlagEventSubjects = {
-  /** An accepted check-in shows a sign a teacher should look at. A flag never rejects by itself. */
-  checkinFlagged: 'attendance.checkin.flagged.v1',
-} as const;
+import { streamEvent } from '../slice-maps.js';
 
 /**
  * Signs that an accepted check-in may not be what it seems. A new code needs a new event version.
@@ -40,6 +35,7 @@ export const CheckinFlaggedV1 = z.object({
   flaggedAt: IsoTime,
 });
 
-export const FlagEventSchemas = {
-  [FlagEventSubjects.checkinFlagged]: CheckinFlaggedV1,
-} as const satisfies Record<ValueOf<typeof FlagEventSubjects>, z.ZodType>;
+export const FlagStreamEvents = {
+  /** An accepted check-in shows a sign a teacher should look at. A flag never rejects by itself. */
+  checkinFlagged: streamEvent('attendance.checkin.flagged.v1', CheckinFlaggedV1),
+};

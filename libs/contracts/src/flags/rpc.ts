@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { Id } from '../primitives.js';
 import { SessionRefRequest } from '../sessions/rpc.js';
-import type { ValueOf } from '../slice-maps.js';
+import { command } from '../slice-maps.js';
 import type { CheckinFlag } from './events.js';
 
 /**
@@ -30,17 +30,6 @@ export interface SessionFlagsReply {
 }
 
 export const FlagRpc = {
-  sessionFenceDistance: 'cc.session.fence-distance.v1',
-  reportSessionFlags: 'cc.report.session-flags.v1',
-} as const;
-
-/** For each command: the schema its request is validated with, and the type of its reply. */
-export const FlagRpcRequests = {
-  [FlagRpc.sessionFenceDistance]: FenceDistanceRequest,
-  [FlagRpc.reportSessionFlags]: SessionRefRequest,
-} as const satisfies Record<ValueOf<typeof FlagRpc>, z.ZodType>;
-
-export interface FlagRpcReplies {
-  [FlagRpc.sessionFenceDistance]: FenceDistanceReply;
-  [FlagRpc.reportSessionFlags]: SessionFlagsReply;
-}
+  sessionFenceDistance: command('cc.session.fence-distance.v1', FenceDistanceRequest).replies<FenceDistanceReply>(),
+  reportSessionFlags: command('cc.report.session-flags.v1', SessionRefRequest).replies<SessionFlagsReply>(),
+};

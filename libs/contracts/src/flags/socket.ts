@@ -5,28 +5,16 @@
  */
 import { z } from 'zod';
 import { Id } from '../primitives.js';
-import type { ValueOf } from '../slice-maps.js';
+import { clientEvent, serverEvent } from '../slice-maps.js';
 import type { CheckinFlag } from './events.js';
 import type { SessionFlagsReply } from './rpc.js';
 
 export const FlagClientEvents = {
-  flagsGet: 'flags:get',
-} as const;
-
-export const FlagClientPayloads = {
-  [FlagClientEvents.flagsGet]: z.object({ sessionId: Id }).strict(),
-} as const satisfies Record<ValueOf<typeof FlagClientEvents>, z.ZodType>;
-
-export interface FlagClientAcks {
   /** Check-in flags found so far in the session (the live roster reads them after a reload). */
-  [FlagClientEvents.flagsGet]: SessionFlagsReply;
-}
+  flagsGet: clientEvent('flags:get', z.object({ sessionId: Id }).strict()).acks<SessionFlagsReply>(),
+};
 
 export const FlagServerEvents = {
-  checkinFlagged: 'checkin:flagged',
-} as const;
-
-export interface FlagServerPayloads {
   /** To the course's teachers: flags found on an accepted check-in (also later, on an earlier check-in). */
-  [FlagServerEvents.checkinFlagged]: { sessionId: string; courseId: string; studentId: string; submissionId: string; flags: CheckinFlag[]; flaggedAt: string };
-}
+  checkinFlagged: serverEvent('checkin:flagged').carries<{ sessionId: string; courseId: string; studentId: string; submissionId: string; flags: CheckinFlag[]; flaggedAt: string }>(),
+};

@@ -4,21 +4,11 @@
  * never renamed: a changed payload gets a new event name beside the old one.
  */
 import { z } from 'zod';
-import type { ValueOf } from '../slice-maps.js';
+import { clientEvent } from '../slice-maps.js';
 import type { DeadLetterReplayedV1, DeadLetterSummary } from './dead-letters.js';
 
 export const OperationsClientEvents = {
-  deadLetterList: 'deadletter:list',
-  deadLetterReplay: 'deadletter:replay',
-} as const;
-
-export const OperationsClientPayloads = {
-  [OperationsClientEvents.deadLetterList]: z.object({ limit: z.number().int().min(1).max(1_000).default(200) }).strict(),
-  [OperationsClientEvents.deadLetterReplay]: z.object({ sequence: z.number().int().positive() }).strict(),
-} as const satisfies Record<ValueOf<typeof OperationsClientEvents>, z.ZodType>;
-
-export interface OperationsClientAcks {
   /** Oldest first. */
-  [OperationsClientEvents.deadLetterList]: { items: DeadLetterSummary[] };
-  [OperationsClientEvents.deadLetterReplay]: DeadLetterReplayedV1;
-}
+  deadLetterList: clientEvent('deadletter:list', z.object({ limit: z.number().int().min(1).max(1_000).default(200) }).strict()).acks<{ items: DeadLetterSummary[] }>(),
+  deadLetterReplay: clientEvent('deadletter:replay', z.object({ sequence: z.number().int().positive() }).strict()).acks<DeadLetterReplayedV1>(),
+};

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { Actor, ActorRequest, HumanText } from '../primitives.js';
-import type { ValueOf } from '../slice-maps.js';
+import { command } from '../slice-maps.js';
 import { RegistrationResponse, type RegistrationOptions } from '../webauthn.js';
 
 /** A passkey's standing: only `approved` ones check in. */
@@ -44,23 +44,8 @@ export interface PasskeyRemovedReply {
 }
 
 export const PasskeyRpc = {
-  passkeyRegistrationOptions: 'cc.verification.passkey-options.v1',
-  passkeyRegister: 'cc.verification.passkey-register.v1',
-  passkeyList: 'cc.verification.passkeys.v1',
-  passkeyRemove: 'cc.verification.passkey-remove.v1',
-} as const;
-
-/** For each command: the schema its request is validated with, and the type of its reply. */
-export const PasskeyRpcRequests = {
-  [PasskeyRpc.passkeyRegistrationOptions]: ActorRequest,
-  [PasskeyRpc.passkeyRegister]: VerifyRegistrationRequest,
-  [PasskeyRpc.passkeyList]: ActorRequest,
-  [PasskeyRpc.passkeyRemove]: PasskeyRefRequest,
-} as const satisfies Record<ValueOf<typeof PasskeyRpc>, z.ZodType>;
-
-export interface PasskeyRpcReplies {
-  [PasskeyRpc.passkeyRegistrationOptions]: RegistrationOptionsReply;
-  [PasskeyRpc.passkeyRegister]: VerifyRegistrationReply;
-  [PasskeyRpc.passkeyList]: PasskeysReply;
-  [PasskeyRpc.passkeyRemove]: PasskeyRemovedReply;
-}
+  passkeyRegistrationOptions: command('cc.verification.passkey-options.v1', ActorRequest).replies<RegistrationOptionsReply>(),
+  passkeyRegister: command('cc.verification.passkey-register.v1', VerifyRegistrationRequest).replies<VerifyRegistrationReply>(),
+  passkeyList: command('cc.verification.passkeys.v1', ActorRequest).replies<PasskeysReply>(),
+  passkeyRemove: command('cc.verification.passkey-remove.v1', PasskeyRefRequest).replies<PasskeyRemovedReply>(),
+};

@@ -5,29 +5,13 @@
  */
 import { z } from 'zod';
 import { EmptyRequest } from '../primitives.js';
-import type { ValueOf } from '../slice-maps.js';
+import { clientEvent } from '../slice-maps.js';
 import { RegistrationResponse } from '../webauthn.js';
 import { CredentialId, DeviceName, type PasskeyRemovedReply, type PasskeysReply, type RegistrationOptionsReply, type VerifyRegistrationReply } from './rpc.js';
 
 export const PasskeyClientEvents = {
-  passkeyOptions: 'passkey:options',
-  passkeyRegister: 'passkey:register',
-  passkeyList: 'passkey:list',
-  passkeyRemove: 'passkey:remove',
-} as const;
-
-export const PasskeyClientPayloads = {
-  [PasskeyClientEvents.passkeyOptions]: EmptyRequest,
-  [PasskeyClientEvents.passkeyRegister]: z
-    .object({ response: RegistrationResponse, deviceName: DeviceName.optional() })
-    .strict(),
-  [PasskeyClientEvents.passkeyList]: EmptyRequest,
-  [PasskeyClientEvents.passkeyRemove]: z.object({ credentialId: CredentialId }).strict(),
-} as const satisfies Record<ValueOf<typeof PasskeyClientEvents>, z.ZodType>;
-
-export interface PasskeyClientAcks {
-  [PasskeyClientEvents.passkeyOptions]: RegistrationOptionsReply;
-  [PasskeyClientEvents.passkeyRegister]: VerifyRegistrationReply;
-  [PasskeyClientEvents.passkeyList]: PasskeysReply;
-  [PasskeyClientEvents.passkeyRemove]: PasskeyRemovedReply;
-}
+  passkeyOptions: clientEvent('passkey:options', EmptyRequest).acks<RegistrationOptionsReply>(),
+  passkeyRegister: clientEvent('passkey:register', z.object({ response: RegistrationResponse, deviceName: DeviceName.optional() }).strict()).acks<VerifyRegistrationReply>(),
+  passkeyList: clientEvent('passkey:list', EmptyRequest).acks<PasskeysReply>(),
+  passkeyRemove: clientEvent('passkey:remove', z.object({ credentialId: CredentialId }).strict()).acks<PasskeyRemovedReply>(),
+};

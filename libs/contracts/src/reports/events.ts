@@ -5,13 +5,7 @@
  */
 import { z } from 'zod';
 import { Id, IsoTime } from '../primitives.js';
-import type { ValueOf } from '../slice-maps.js';
-
-export const ReportEventSubjects = {
-  reportReady: 'attendance.report.ready.v1',
-  /** A report already announced as ready changed (a mark changed by hand after the session closed). */
-  reportUpdated: 'attendance.report.updated.v1',
-} as const;
+import { streamEvent } from '../slice-maps.js';
 
 /**
  * A report built before every event it waits for had arrived: once `REPORT_MARK_WAIT_MS` has passed
@@ -53,7 +47,8 @@ export const ReportReadyV1 = z.object({
   incomplete: ReportIncomplete.optional(),
 });
 
-export const ReportEventSchemas = {
-  [ReportEventSubjects.reportReady]: ReportReadyV1,
-  [ReportEventSubjects.reportUpdated]: ReportUpdatedV1,
-} as const satisfies Record<ValueOf<typeof ReportEventSubjects>, z.ZodType>;
+export const ReportStreamEvents = {
+  reportReady: streamEvent('attendance.report.ready.v1', ReportReadyV1),
+  /** A report already announced as ready changed (a mark changed by hand after the session closed). */
+  reportUpdated: streamEvent('attendance.report.updated.v1', ReportUpdatedV1),
+};

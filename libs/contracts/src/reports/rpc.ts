@@ -8,7 +8,7 @@ import type { CheckinFlag } from '../flags/events.js';
 import { Actor, Id } from '../primitives.js';
 import type { AttendanceStatus } from '../sessions/events.js';
 import { SessionRefRequest, type MarkOverride } from '../sessions/rpc.js';
-import type { ValueOf } from '../slice-maps.js';
+import { command } from '../slice-maps.js';
 import type { ReportIncomplete } from './events.js';
 
 export interface ReportRow {
@@ -160,23 +160,8 @@ export interface MyRecordsReply {
 }
 
 export const ReportRpc = {
-  reportGet: 'cc.report.get.v1',
-  reportCourseHistory: 'cc.report.course-history.v1',
-  reportMyHistory: 'cc.report.my-history.v1',
-  reportMyRecords: 'cc.report.my-records.v1',
-} as const;
-
-/** For each command: the schema its request is validated with, and the type of its reply. */
-export const ReportRpcRequests = {
-  [ReportRpc.reportGet]: SessionRefRequest,
-  [ReportRpc.reportCourseHistory]: CourseHistoryRequest,
-  [ReportRpc.reportMyHistory]: MyHistoryRequest,
-  [ReportRpc.reportMyRecords]: MyRecordsRequest,
-} as const satisfies Record<ValueOf<typeof ReportRpc>, z.ZodType>;
-
-export interface ReportRpcReplies {
-  [ReportRpc.reportGet]: ReportReply;
-  [ReportRpc.reportCourseHistory]: CourseHistoryReply;
-  [ReportRpc.reportMyHistory]: MyHistoryReply;
-  [ReportRpc.reportMyRecords]: MyRecordsReply;
-}
+  reportGet: command('cc.report.get.v1', SessionRefRequest).replies<ReportReply>(),
+  reportCourseHistory: command('cc.report.course-history.v1', CourseHistoryRequest).replies<CourseHistoryReply>(),
+  reportMyHistory: command('cc.report.my-history.v1', MyHistoryRequest).replies<MyHistoryReply>(),
+  reportMyRecords: command('cc.report.my-records.v1', MyRecordsRequest).replies<MyRecordsReply>(),
+};

@@ -7,38 +7,21 @@
 import { z } from 'zod';
 import { EmptyRequest, Id } from '../primitives.js';
 import type { AttendanceStatus } from '../sessions/events.js';
-import type { ValueOf } from '../slice-maps.js';
+import { clientEvent, serverEvent } from '../slice-maps.js';
 import type { ReportIncomplete } from './events.js';
 import type { CourseHistoryReply, MyHistoryReply, ReportReply } from './rpc.js';
 
 export const ReportClientEvents = {
-  reportGet: 'report:get',
-  historyCourse: 'history:course',
-  historyMine: 'history:mine',
-} as const;
-
-export const ReportClientPayloads = {
-  [ReportClientEvents.reportGet]: z.object({ sessionId: Id }).strict(),
-  [ReportClientEvents.historyCourse]: z.object({ courseId: Id }).strict(),
-  [ReportClientEvents.historyMine]: EmptyRequest,
-} as const satisfies Record<ValueOf<typeof ReportClientEvents>, z.ZodType>;
-
-export interface ReportClientAcks {
-  [ReportClientEvents.reportGet]: ReportReply;
-  [ReportClientEvents.historyCourse]: CourseHistoryReply;
-  [ReportClientEvents.historyMine]: MyHistoryReply;
-}
+  reportGet: clientEvent('report:get', z.object({ sessionId: Id }).strict()).acks<ReportReply>(),
+  historyCourse: clientEvent('history:course', z.object({ courseId: Id }).strict()).acks<CourseHistoryReply>(),
+  historyMine: clientEvent('history:mine', EmptyRequest).acks<MyHistoryReply>(),
+};
 
 export const ReportServerEvents = {
-  reportReady: 'report:ready',
-  reportUpdated: 'report:updated',
-} as const;
-
-export interface ReportServerPayloads {
   /** `incomplete`: built without some events it waited for; `report:updated` follows as they arrive. */
-  [ReportServerEvents.reportReady]: { sessionId: string; courseId: string; presentCount: number; absentCount: number; incomplete?: ReportIncomplete };
+  reportReady: serverEvent('report:ready').carries<{ sessionId: string; courseId: string; presentCount: number; absentCount: number; incomplete?: ReportIncomplete }>(),
   /** To the course's teachers: a built report changed; fetch it again. */
-  [ReportServerEvents.reportUpdated]: {
+  reportUpdated: serverEvent('report:updated').carries<{
     sessionId: string;
     courseId: string;
     presentCount: number;
@@ -47,5 +30,5 @@ export interface ReportServerPayloads {
     revision: number;
     /** Still built without some events (absent: complete). */
     incomplete?: ReportIncomplete;
-  };
-}
+  }>(),
+};

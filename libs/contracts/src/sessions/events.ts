@@ -5,16 +5,7 @@
  */
 import { z } from 'zod';
 import { Id, IsoTime } from '../primitives.js';
-import type { ValueOf } from '../slice-maps.js';
-
-export const SessionEventSubjects = {
-  sessionOpened: 'attendance.session.opened.v1',
-  sessionClosed: 'attendance.session.closed.v1',
-  /** Like session.closed.v1, with every close reason (state-lost). Published first, then v1 with the nearest reason. */
-  sessionClosedV2: 'attendance.session.closed.v2',
-  /** A teacher (or admin) set a student's status by hand. */
-  markChanged: 'attendance.mark.changed.v1',
-} as const;
+import { streamEvent } from '../slice-maps.js';
 
 /** A student's attendance in a session. A check-in gives present or late; a teacher may set any of them. */
 export const AttendanceStatus = z.enum(['present', 'late', 'excused', 'absent']);
@@ -85,9 +76,11 @@ export const MarkChangedV1 = z.object({
   sequence: z.number().int().positive(),
 });
 
-export const SessionEventSchemas = {
-  [SessionEventSubjects.sessionOpened]: SessionOpenedV1,
-  [SessionEventSubjects.sessionClosed]: SessionClosedV1,
-  [SessionEventSubjects.sessionClosedV2]: SessionClosedV2,
-  [SessionEventSubjects.markChanged]: MarkChangedV1,
-} as const satisfies Record<ValueOf<typeof SessionEventSubjects>, z.ZodType>;
+export const SessionStreamEvents = {
+  sessionOpened: streamEvent('attendance.session.opened.v1', SessionOpenedV1),
+  sessionClosed: streamEvent('attendance.session.closed.v1', SessionClosedV1),
+  /** Like session.closed.v1, with every close reason (state-lost). Published first, then v1 with the nearest reason. */
+  sessionClosedV2: streamEvent('attendance.session.closed.v2', SessionClosedV2),
+  /** A teacher (or admin) set a student's status by hand. */
+  markChanged: streamEvent('attendance.mark.changed.v1', MarkChangedV1),
+};

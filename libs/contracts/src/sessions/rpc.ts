@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { Actor, HumanText, Id, Position, RadiusM } from '../primitives.js';
-import type { ValueOf } from '../slice-maps.js';
+import { command } from '../slice-maps.js';
 import { AttendanceStatus, type SessionCloseReason } from './events.js';
 
 export const LateAfterMinutes = z.number().int().min(0).max(240);
@@ -160,29 +160,10 @@ export interface MarkChangeReply {
 }
 
 export const SessionRpc = {
-  sessionStart: 'cc.session.start.v1',
-  sessionStop: 'cc.session.stop.v1',
-  sessionGet: 'cc.session.get.v1',
-  sessionActive: 'cc.session.active.v1',
-  sessionMark: 'cc.session.mark.v1',
-  sessionQr: 'cc.session.qr.v1',
-} as const;
-
-/** For each command: the schema its request is validated with, and the type of its reply. */
-export const SessionRpcRequests = {
-  [SessionRpc.sessionStart]: StartSessionRequest,
-  [SessionRpc.sessionStop]: SessionRefRequest,
-  [SessionRpc.sessionGet]: SessionRefRequest,
-  [SessionRpc.sessionActive]: ActiveSessionsRequest,
-  [SessionRpc.sessionMark]: MarkAttendanceRequest,
-  [SessionRpc.sessionQr]: QrCodeRequest,
-} as const satisfies Record<ValueOf<typeof SessionRpc>, z.ZodType>;
-
-export interface SessionRpcReplies {
-  [SessionRpc.sessionStart]: SessionView;
-  [SessionRpc.sessionStop]: SessionView;
-  [SessionRpc.sessionGet]: SessionDetailReply;
-  [SessionRpc.sessionActive]: ActiveSessionsReply;
-  [SessionRpc.sessionMark]: MarkChangeReply;
-  [SessionRpc.sessionQr]: QrCodeReply;
-}
+  sessionStart: command('cc.session.start.v1', StartSessionRequest).replies<SessionView>(),
+  sessionStop: command('cc.session.stop.v1', SessionRefRequest).replies<SessionView>(),
+  sessionGet: command('cc.session.get.v1', SessionRefRequest).replies<SessionDetailReply>(),
+  sessionActive: command('cc.session.active.v1', ActiveSessionsRequest).replies<ActiveSessionsReply>(),
+  sessionMark: command('cc.session.mark.v1', MarkAttendanceRequest).replies<MarkChangeReply>(),
+  sessionQr: command('cc.session.qr.v1', QrCodeRequest).replies<QrCodeReply>(),
+};

@@ -4,12 +4,7 @@
  */
 import { z } from 'zod';
 import { Id, IsoTime } from '../primitives.js';
-import type { ValueOf } from '../slice-maps.js';
-
-export const SignInEventSubjects = {
-  /** Sign-ins were ended (sign-out, sign-out everywhere, disabled account, stolen refresh token): gateways end their sockets. */
-  signInRevoked: 'directory.signin.revoked.v1',
-} as const;
+import { streamEvent } from '../slice-maps.js';
 
 /** Why sign-ins were ended; the gateway tells the client (auth:revoked) in these words. */
 export const SignInRevokedReason = z.enum(['signed-out', 'signed-out-everywhere', 'account-disabled', 'refresh-token-reused']);
@@ -24,6 +19,7 @@ export const SignInRevokedV1 = z.object({
   revokedAt: IsoTime,
 });
 
-export const SignInEventSchemas = {
-  [SignInEventSubjects.signInRevoked]: SignInRevokedV1,
-} as const satisfies Record<ValueOf<typeof SignInEventSubjects>, z.ZodType>;
+export const SignInStreamEvents = {
+  /** Sign-ins were ended (sign-out, sign-out everywhere, disabled account, stolen refresh token): gateways end their sockets. */
+  signInRevoked: streamEvent('directory.signin.revoked.v1', SignInRevokedV1),
+};

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { UserSummary } from '../directory/accounts.js';
 import { Actor, ControlCharacter, Email, EmptyRequest, Id, LoneSurrogate, TextWithoutNul } from '../primitives.js';
-import type { ValueOf } from '../slice-maps.js';
+import { command } from '../slice-maps.js';
 import { AuthenticationResponse, type AuthenticationOptions } from '../webauthn.js';
 
 /** A password as typed at sign-in: any character but NUL (an old password is never judged by today's rules). */
@@ -88,49 +88,18 @@ export interface AuthConfigReply {
 }
 
 export const SignInRpc = {
-  identitySignIn: 'cc.identity.signin.v1',
+  identitySignIn: command('cc.identity.signin.v1', SignInRequest).replies<SignInReply>(),
   // sign-in security
-  identityPasswordSignIn: 'cc.identity.password-signin.v1',
-  identityRefresh: 'cc.identity.refresh.v1',
-  identitySignOut: 'cc.identity.sign-out.v1',
-  identityPasskeySignInOptions: 'cc.identity.passkey-signin-options.v1',
-  identityPasskeySignIn: 'cc.identity.passkey-signin.v1',
-  identitySsoStart: 'cc.identity.sso-start.v1',
-  identitySsoCallback: 'cc.identity.sso-callback.v1',
-  identitySsoExchange: 'cc.identity.sso-exchange.v1',
-  identityAuthConfig: 'cc.identity.auth-config.v1',
+  identityPasswordSignIn: command('cc.identity.password-signin.v1', PasswordSignInRequest).replies<SignInReply>(),
+  identityRefresh: command('cc.identity.refresh.v1', RefreshRequest).replies<SignInReply>(),
+  identitySignOut: command('cc.identity.sign-out.v1', SignOutRequest).replies<SignOutReply>(),
+  identityPasskeySignInOptions: command('cc.identity.passkey-signin-options.v1', EmptyRequest).replies<PasskeySignInOptionsReply>(),
+  identityPasskeySignIn: command('cc.identity.passkey-signin.v1', PasskeySignInRequest).replies<SignInReply>(),
+  identitySsoStart: command('cc.identity.sso-start.v1', SsoStartRequest).replies<SsoStartReply>(),
+  identitySsoCallback: command('cc.identity.sso-callback.v1', SsoCallbackRequest).replies<SsoCallbackReply>(),
+  identitySsoExchange: command('cc.identity.sso-exchange.v1', SsoExchangeRequest).replies<SignInReply>(),
+  identityAuthConfig: command('cc.identity.auth-config.v1', EmptyRequest).replies<AuthConfigReply>(),
   /** Internal (identity → verification): a sign-in challenge; no user is known yet. */
-  passkeySignInChallenge: 'cc.verification.signin-challenge.v1',
-  passkeySignInAssertion: 'cc.verification.signin-assertion.v1',
-} as const;
-
-/** For each command: the schema its request is validated with, and the type of its reply. */
-export const SignInRpcRequests = {
-  [SignInRpc.identitySignIn]: SignInRequest,
-  [SignInRpc.identityPasswordSignIn]: PasswordSignInRequest,
-  [SignInRpc.identityRefresh]: RefreshRequest,
-  [SignInRpc.identitySignOut]: SignOutRequest,
-  [SignInRpc.identityPasskeySignInOptions]: EmptyRequest,
-  [SignInRpc.identityPasskeySignIn]: PasskeySignInRequest,
-  [SignInRpc.identitySsoStart]: SsoStartRequest,
-  [SignInRpc.identitySsoCallback]: SsoCallbackRequest,
-  [SignInRpc.identitySsoExchange]: SsoExchangeRequest,
-  [SignInRpc.identityAuthConfig]: EmptyRequest,
-  [SignInRpc.passkeySignInChallenge]: EmptyRequest,
-  [SignInRpc.passkeySignInAssertion]: PasskeySignInRequest,
-} as const satisfies Record<ValueOf<typeof SignInRpc>, z.ZodType>;
-
-export interface SignInRpcReplies {
-  [SignInRpc.identitySignIn]: SignInReply;
-  [SignInRpc.identityPasswordSignIn]: SignInReply;
-  [SignInRpc.identityRefresh]: SignInReply;
-  [SignInRpc.identitySignOut]: SignOutReply;
-  [SignInRpc.identityPasskeySignInOptions]: PasskeySignInOptionsReply;
-  [SignInRpc.identityPasskeySignIn]: SignInReply;
-  [SignInRpc.identitySsoStart]: SsoStartReply;
-  [SignInRpc.identitySsoCallback]: SsoCallbackReply;
-  [SignInRpc.identitySsoExchange]: SignInReply;
-  [SignInRpc.identityAuthConfig]: AuthConfigReply;
-  [SignInRpc.passkeySignInChallenge]: PasskeySignInOptionsReply;
-  [SignInRpc.passkeySignInAssertion]: PasskeyAssertionReply;
-}
+  passkeySignInChallenge: command('cc.verification.signin-challenge.v1', EmptyRequest).replies<PasskeySignInOptionsReply>(),
+  passkeySignInAssertion: command('cc.verification.signin-assertion.v1', PasskeySignInRequest).replies<PasskeyAssertionReply>(),
+};

@@ -4,14 +4,10 @@
  * server event maps. Event names are never renamed: a changed payload gets a new event name beside
  * the old one.
  */
+import { serverEvent } from '../slice-maps.js';
 import type { SignInRevokedReason } from './events.js';
 
 export const SignInServerEvents = {
-  /** This connection's sign-in was ended; the server disconnects right after sending it. */
-  authRevoked: 'auth:revoked',
-} as const;
-
-export interface SignInServerPayloads {
-  /** Before the disconnect: why this sign-in ended, in a sentence to show. */
-  [SignInServerEvents.authRevoked]: { reason: SignInRevokedReason; message: string };
-}
+  /** This connection's sign-in was ended, and why, in a sentence to show; the server disconnects right after sending it. */
+  authRevoked: serverEvent('auth:revoked').carries<{ reason: SignInRevokedReason; message: string }>(),
+};
