@@ -1,5 +1,5 @@
 /**
- * The audit log on the socket (apps/gateway/src/admin): an admin lists it. socket.ts joins this into
+ * The audit log on the socket (apps/gateway/src/realtime/relay-table.ts): an admin lists it. socket.ts joins this into
  * the client event maps. Event names are never renamed: a changed payload gets a new event name
  * beside the old one.
  */

@@ -1,5 +1,5 @@
 /**
- * The directory on the socket (apps/gateway/src/admin): who am I, and the administration of
+ * The directory on the socket (apps/gateway/src/realtime/relay-table.ts): who am I, and the administration of
  * accounts, courses, rooms, enrollments and roster imports. socket.ts joins these into the client
  * event maps. Event names are never renamed: a changed payload gets a new event name beside the
  * old one.
