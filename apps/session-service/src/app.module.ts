@@ -1,8 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { Clock, SystemClock } from '@classconnect/config';
 import { QueueGroup } from '@classconnect/contracts';
 import { MessagingModule } from '@classconnect/messaging';
 import { ServiceName, type SessionConfig } from './config.js';
-import { RedisModule } from './redis/redis.module.js';
+import { RedisModule } from './infrastructure/redis.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 
 @Module({})
@@ -10,11 +11,21 @@ export class AppModule {
   static forRoot(config: SessionConfig): DynamicModule {
     return {
       module: AppModule,
+      // Global, so that every module gets the one clock.
+      global: true,
       imports: [
-        MessagingModule.forRoot({ url: config.NATS_URL, name: ServiceName, queue: QueueGroup.session, source: `/classconnect/${ServiceName}` }),
+        MessagingModule.forRoot({
+          url: config.NATS_URL,
+          name: ServiceName,
+          queue: QueueGroup.session,
+          source: `/classconnect/${ServiceName}`,
+          streamReplicas: config.NATS_STREAM_REPLICAS,
+        }),
         RedisModule.forRoot({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX }),
         SessionsModule.forRoot({ maxSessionSeconds: config.SESSION_MAX_LENGTH_SECONDS, sweepIntervalMs: config.SESSION_SWEEP_INTERVAL_MS }),
       ],
+      providers: [{ provide: Clock, useClass: SystemClock }],
+      exports: [Clock],
     };
   }
 }

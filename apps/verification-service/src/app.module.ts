@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { Clock, SystemClock } from '@classconnect/config';
 import { QueueGroup } from '@classconnect/contracts';
 import { MessagingModule } from '@classconnect/messaging';
 import { CheckinModule } from './checkin/checkin.module.js';
@@ -12,14 +13,24 @@ export class AppModule {
   static forRoot(config: VerificationConfig): DynamicModule {
     return {
       module: AppModule,
+      // Global, so that every module gets the one clock.
+      global: true,
       imports: [
-        MessagingModule.forRoot({ url: config.NATS_URL, name: ServiceName, queue: QueueGroup.verification, source: `/classconnect/${ServiceName}` }),
+        MessagingModule.forRoot({
+          url: config.NATS_URL,
+          name: ServiceName,
+          queue: QueueGroup.verification,
+          source: `/classconnect/${ServiceName}`,
+          streamReplicas: config.NATS_STREAM_REPLICAS,
+        }),
         InfrastructureModule.forRoot(config),
         PasskeysModule,
         CheckinModule,
         // sign-in security
         PasskeySignInModule,
       ],
+      providers: [{ provide: Clock, useClass: SystemClock }],
+      exports: [Clock],
     };
   }
 }

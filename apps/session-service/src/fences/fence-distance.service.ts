@@ -1,8 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { distance } from '@turf/distance';
 import type { FenceDistanceReply, FenceDistanceRequest } from '@classconnect/contracts';
-import type { SessionRecord } from '../sessions/session.model.js';
-import { SessionRepository } from '../sessions/session.repository.js';
+import { SessionStore, type SessionRecord } from '../sessions/session.model.js';
 
 /**
  * How far apart two sessions' fences are, for the impossible-travel flag. Rooms are not personal
@@ -11,7 +10,7 @@ import { SessionRepository } from '../sessions/session.repository.js';
  */
 @Injectable()
 export class FenceDistanceService {
-  constructor(private readonly store: SessionRepository) {}
+  constructor(@Inject(SessionStore) private readonly store: SessionStore) {}
 
   async between(req: FenceDistanceRequest): Promise<FenceDistanceReply> {
     const [a, b] = await Promise.all([this.store.find(req.sessionId), this.store.find(req.otherSessionId)]);

@@ -1,18 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { LuaScript } from '@classconnect/persistence';
-import { REDIS, REDIS_KEY_PREFIX, redisCall } from '../redis/redis.module.js';
+import { REDIS, REDIS_KEY_PREFIX, redisCall } from '../infrastructure/redis.module.js';
 
-/** Where the QR secret, the tag index and the failed attempts are kept. Redis; unit tests use a fake. */
-export interface QrStore {
+/** Where the QR secret, the tag index and the failed attempts are kept. Redis (QrRepository); unit tests use a fake. Nest injects it by this class. */
+export abstract class QrStore {
   /** The session's secret while it is open; null once it closed (or for a session without QR codes). */
-  secret(sessionId: string): Promise<Buffer | null>;
+  abstract secret(sessionId: string): Promise<Buffer | null>;
   /** The session whose tokens carry this tag, if one was opened recently. */
-  sessionOfTag(tag: string): Promise<string | null>;
+  abstract sessionOfTag(tag: string): Promise<string | null>;
   /** Counts one attempt of a student in a session within a window; returns the attempts so far in it. */
-  countAttempt(sessionId: string, studentId: string, windowSeconds: number): Promise<number>;
+  abstract countAttempt(sessionId: string, studentId: string, windowSeconds: number): Promise<number>;
   /** Takes back the attempt just counted (it was a valid code). */
-  forgiveAttempt(sessionId: string, studentId: string): Promise<void>;
+  abstract forgiveAttempt(sessionId: string, studentId: string): Promise<void>;
 }
 
 export function qrTagKey(prefix: string, tag: string): string {
@@ -33,11 +33,13 @@ return n
  *   session:<id>:qrfail:<studentId>  string  QR attempts in the current one-minute window
  */
 @Injectable()
-export class QrRepository implements QrStore {
+export class QrRepository extends QrStore {
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(REDIS_KEY_PREFIX) private readonly prefix: string,
-  ) {}
+  ) {
+    super();
+  }
 
   async secret(sessionId: string): Promise<Buffer | null> {
     const value = await redisCall(() => this.redis.hget(`${this.prefix}session:${sessionId}`, 'qrSecret'));

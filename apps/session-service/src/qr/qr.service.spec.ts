@@ -1,9 +1,10 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
+import { SettableClock } from '@classconnect/config';
 import { DomainError, ErrorCode, type Actor } from '@classconnect/contracts';
 import type { SessionRecord } from '../sessions/session.model.js';
 import { codesAt, newQrSecret, sessionTag } from './qr-code.js';
-import type { QrStore } from './qr.repository.js';
 import { QrAttemptsPerWindow, QrService } from './qr.service.js';
+import { FakeQrStore } from './testing/fakes.js';
 
 const teacher: Actor = { userId: '11111111-1111-4111-8111-111111111111', role: 'teacher' };
 const student: Actor = { userId: '22222222-2222-4222-8222-222222222222', role: 'student' };
@@ -28,26 +29,6 @@ function session(id: string, qr: SessionRecord['qr']): SessionRecord {
   };
 }
 
-class FakeQrStore implements QrStore {
-  readonly secrets = new Map<string, Buffer>();
-  readonly tags = new Map<string, string>();
-  readonly attempts = new Map<string, number>();
-  async secret(id: string) {
-    return this.secrets.get(id) ?? null;
-  }
-  async sessionOfTag(tag: string) {
-    return this.tags.get(tag) ?? null;
-  }
-  async countAttempt(sessionId: string, studentId: string) {
-    const n = (this.attempts.get(`${sessionId}:${studentId}`) ?? 0) + 1;
-    this.attempts.set(`${sessionId}:${studentId}`, n);
-    return n;
-  }
-  async forgiveAttempt(sessionId: string, studentId: string) {
-    this.attempts.set(`${sessionId}:${studentId}`, (this.attempts.get(`${sessionId}:${studentId}`) ?? 1) - 1);
-  }
-}
-
 describe('QrService', () => {
   const now = new Date('2026-03-02T09:00:03.000Z');
   let sessions: Map<string, SessionRecord>;
@@ -65,7 +46,7 @@ describe('QrService', () => {
       store.secrets.set(id, newQrSecret());
       store.tags.set(sessionTag(id), id);
     }
-    service = new QrService({ find: async (id) => sessions.get(id) ?? null }, store, { now: () => now });
+    service = new QrService({ find: async (id) => sessions.get(id) ?? null }, store, new SettableClock(now));
   });
 
   it('gives the course’s teacher the current code, and refuses a student', async () => {

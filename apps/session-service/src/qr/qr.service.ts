@@ -1,4 +1,5 @@
 import { DomainError, ErrorCode, Rpc, authorize, type QrCodeReply, type RpcParsed, type VerifyQrReply } from '@classconnect/contracts';
+import type { Clock } from '@classconnect/config';
 import { createLogger } from '@classconnect/observability';
 import type { SessionStore } from '../sessions/session.model.js';
 import { isTeacherOf, notFound } from '../sessions/session.service.js';
@@ -15,15 +16,12 @@ export const QrAttemptWindowSeconds = 60;
  */
 export class QrService {
   private readonly log = createLogger(QrService.name);
-  private readonly now: () => Date;
 
   constructor(
     private readonly sessions: Pick<SessionStore, 'find'>,
     private readonly store: QrStore,
-    deps: { now?: () => Date } = {},
-  ) {
-    this.now = deps.now ?? (() => new Date());
-  }
+    private readonly clock: Clock,
+  ) {}
 
   /** For the course's teachers (as when the session opened) and admins, while the session is open. Called once per step. */
   async current(req: RpcParsed<typeof Rpc.sessionQr>): Promise<QrCodeReply> {
@@ -37,7 +35,7 @@ export class QrService {
     if (!session.qr) throw new DomainError(ErrorCode.QR_NOT_ENABLED, 'This session does not use QR codes. Start a session with QR codes to show one.');
     const secret = session.status === 'open' ? await this.store.secret(sessionId) : null;
     if (!secret) throw new DomainError(ErrorCode.SESSION_NOT_OPEN, 'This session has been stopped; there is no QR code to show.');
-    const codes = codesAt(secret, sessionId, session.qr.stepSeconds, this.now());
+    const codes = codesAt(secret, sessionId, session.qr.stepSeconds, this.clock.now());
     return {
       sessionId,
       mode: session.qr.mode,
@@ -64,7 +62,7 @@ export class QrService {
       return { result: 'throttled' };
     }
     const secret = await this.store.secret(sessionId);
-    const now = this.now();
+    const now = this.clock.now();
     let result: VerifyQrReply['result'] = 'invalid';
     if (secret) {
       const check = checkQrCode({ secret, sessionId, stepSeconds: session.qr.stepSeconds, code, at: new Date(req.at), now });

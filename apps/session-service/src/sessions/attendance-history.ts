@@ -7,13 +7,11 @@ import { createLogger } from '@classconnect/observability';
 /** The subjects a scan reads: one wildcard each (filter_subjects lists need NATS 2.10; Debian ships 2.9). */
 export type HistoryFilter = 'attendance.session.>' | 'attendance.mark.>';
 
-/** Reads back what the stream ATTENDANCE holds, for rebuilding what Redis lost. Unit tests use a fake. */
-export interface AttendanceHistory {
+/** Reads back what the stream ATTENDANCE holds, for rebuilding what Redis lost. Unit tests use a fake; Nest injects it by this class. */
+export abstract class AttendanceHistory {
   /** Hands every event on `filter` stored at or after `since` to onEvent, in stream order; resolves once it has read them all. */
-  scan(filter: HistoryFilter, since: Date, onEvent: (event: CloudEvent) => void): Promise<void>;
+  abstract scan(filter: HistoryFilter, since: Date, onEvent: (event: CloudEvent) => void): Promise<void>;
 }
-
-export const ATTENDANCE_HISTORY = Symbol('ATTENDANCE_HISTORY');
 
 /** How many events one fetch asks for, and how long it waits when there are none left. */
 const Batch = 1000;
@@ -27,8 +25,10 @@ const log = createLogger('AttendanceHistory');
  * what it rebuilds is written only where nothing is.
  */
 @Injectable()
-export class JetStreamAttendanceHistory implements AttendanceHistory {
-  constructor(@Inject(NATS_CONNECTION) private readonly nc: NatsConnection) {}
+export class JetStreamAttendanceHistory extends AttendanceHistory {
+  constructor(@Inject(NATS_CONNECTION) private readonly nc: NatsConnection) {
+    super();
+  }
 
   async scan(filter: HistoryFilter, since: Date, onEvent: (event: CloudEvent) => void): Promise<void> {
     const consumer = await jetstream(this.nc).consumers.get(Streams.attendance.name, {

@@ -121,45 +121,45 @@ export interface CheckinFacts {
   alreadyPresent: boolean;
 }
 
-/** Where live sessions are kept. Implemented on Redis; unit tests use an in-memory fake. */
-export interface SessionStore {
+/** Where live sessions are kept. Implemented on Redis (SessionRepository); unit tests use an in-memory fake. Nest injects it by this class. */
+export abstract class SessionStore {
   /** Atomically: opens the session unless its course already has an open one. */
-  create(session: NewSession): Promise<CreateOutcome>;
-  find(sessionId: string): Promise<SessionRecord | null>;
+  abstract create(session: NewSession): Promise<CreateOutcome>;
+  abstract find(sessionId: string): Promise<SessionRecord | null>;
   /** The ids of the open sessions of these courses (courses without one are left out). */
-  openSessionIds(courseIds: string[]): Promise<string[]>;
-  enrolledIds(sessionId: string): Promise<string[]>;
-  isEnrolled(sessionId: string, studentId: string): Promise<boolean>;
-  liveRoster(sessionId: string): Promise<LiveRoster>;
-  checkinFacts(sessionId: string, studentId: string): Promise<CheckinFacts | null>;
+  abstract openSessionIds(courseIds: string[]): Promise<string[]>;
+  abstract enrolledIds(sessionId: string): Promise<string[]>;
+  abstract isEnrolled(sessionId: string, studentId: string): Promise<boolean>;
+  abstract liveRoster(sessionId: string): Promise<LiveRoster>;
+  abstract checkinFacts(sessionId: string, studentId: string): Promise<CheckinFacts | null>;
   /** Atomically: closes an open session, frees its course and drops it from the auto-close schedule. */
-  close(sessionId: string, courseId: string, closedAt: string, closedBy: string, reason: 'stopped' | 'max-length'): Promise<CloseOutcome>;
+  abstract close(sessionId: string, courseId: string, closedAt: string, closedBy: string, reason: 'stopped' | 'max-length'): Promise<CloseOutcome>;
   /**
    * Atomically: marks an enrolled student of an open session present, at most once. `windowClosed`
    * refuses a new mark (a retry of the submission that marked the student is still answered).
    */
-  recordMark(sessionId: string, studentId: string, mark: StoredMark, opts: { windowClosed: boolean }): Promise<MarkOutcome>;
+  abstract recordMark(sessionId: string, studentId: string, mark: StoredMark, opts: { windowClosed: boolean }): Promise<MarkOutcome>;
   /** Atomically: sets an enrolled student's status by hand (open or closed session), numbering the change. */
-  changeMark(sessionId: string, studentId: string, change: MarkChange): Promise<ChangeOutcome>;
+  abstract changeMark(sessionId: string, studentId: string, change: MarkChange): Promise<ChangeOutcome>;
   /** Up to `limit` sessions whose autoCloseAt is at or before `now`. */
-  dueForAutoClose(now: Date, limit: number): Promise<string[]>;
+  abstract dueForAutoClose(now: Date, limit: number): Promise<string[]>;
   /** Drops a session from the auto-close schedule (it is gone or already closed). */
-  forgetAutoClose(sessionId: string): Promise<void>;
+  abstract forgetAutoClose(sessionId: string): Promise<void>;
   /**
    * Atomically, in an open session only: adds a student who enrolled after it opened, or removes one
    * who left the course (a mark already recorded stays). 'unchanged' when already so; 'not-open' otherwise.
    */
-  changeEnrollment(sessionId: string, change: EnrollmentUpdate): Promise<'changed' | 'unchanged' | 'not-open'>;
-  epochState(): Promise<EpochState>;
+  abstract changeEnrollment(sessionId: string, change: EnrollmentUpdate): Promise<'changed' | 'unchanged' | 'not-open'>;
+  abstract epochState(): Promise<EpochState>;
   /** Writes `candidate` as the epoch unless there is one; returns the epoch now stored. */
-  claimEpoch(candidate: string): Promise<string>;
+  abstract claimEpoch(candidate: string): Promise<string>;
   /** Notes that every session lost before `epoch` was written has been closed. */
-  markRecovered(epoch: string): Promise<void>;
+  abstract markRecovered(epoch: string): Promise<void>;
   /**
    * Atomically, unless the store holds the session: writes it back closed (closeReason
    * state-lost), to expire like any closed session. Either way, returns it as the store now has it.
    */
-  restoreClosed(session: LostSession): Promise<RestoreOutcome>;
+  abstract restoreClosed(session: LostSession): Promise<RestoreOutcome>;
 }
 
 /**

@@ -2,24 +2,24 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { SessionCloseReason } from '@classconnect/contracts';
 import type { LuaScript } from '@classconnect/persistence';
-import { REDIS, REDIS_KEY_PREFIX, redisCall } from '../redis/redis.module.js';
-import type {
-  ChangeOutcome,
-  EpochState,
-  LostSession,
-  RestoreOutcome,
-  CheckinFacts,
-  CloseOutcome,
-  CreateOutcome,
-  LiveRoster,
-  MarkChange,
-  EnrollmentUpdate,
-  MarkOutcome,
-  NewSession,
-  SessionRecord,
+import { REDIS, REDIS_KEY_PREFIX, redisCall } from '../infrastructure/redis.module.js';
+import {
   SessionStore,
-  StoredMark,
-  StoredOverride,
+  type ChangeOutcome,
+  type EpochState,
+  type LostSession,
+  type RestoreOutcome,
+  type CheckinFacts,
+  type CloseOutcome,
+  type CreateOutcome,
+  type LiveRoster,
+  type MarkChange,
+  type EnrollmentUpdate,
+  type MarkOutcome,
+  type NewSession,
+  type SessionRecord,
+  type StoredMark,
+  type StoredOverride,
 } from './session.model.js';
 import { qrTagKey } from '../qr/qr.repository.js';
 import { sessionTag } from '../qr/qr-code.js';
@@ -51,11 +51,13 @@ export const ClosedSessionTtlSeconds = 7 * 24 * 60 * 60;
  * (qrSecret, base64); the QR keys (tag index, failed attempts) are described in qr/qr.repository.ts.
  */
 @Injectable()
-export class SessionRepository implements SessionStore {
+export class SessionRepository extends SessionStore {
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(REDIS_KEY_PREFIX) private readonly prefix: string,
-  ) {}
+  ) {
+    super();
+  }
 
   async create(s: NewSession): Promise<CreateOutcome> {
     const fields = [

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from '@jest/globals';
+import { SettableClock } from '@classconnect/config';
 import { DomainError, ErrorCode, EventSubjects, SystemActorId, type Actor } from '@classconnect/contracts';
 import { SessionService } from './session.service.js';
-import { FakeEvents, FakeIdentity, InMemorySessionStore } from './testing/fakes.js';
+import { FakeEvents, FakeIdentityClient, InMemorySessionStore } from './testing/fakes.js';
 
 const teacher: Actor = { userId: randomUUID(), role: 'teacher' };
 const otherTeacher: Actor = { userId: randomUUID(), role: 'teacher' };
@@ -20,15 +21,15 @@ async function rejectsWith(p: Promise<unknown>, code: ErrorCode): Promise<void> 
 
 describe('SessionService', () => {
   let store: InMemorySessionStore;
-  let identity: FakeIdentity;
+  let identity: FakeIdentityClient;
   let events: FakeEvents;
   let service: SessionService;
   let courseId: string;
 
-  let now: Date;
+  let clock: SettableClock;
   const start = (actor: Actor = teacher, options: { lateAfterMinutes?: number; windowMinutes?: number } = {}) =>
     service.start({ actor, courseId, position, radiusM: 50, lateAfterMinutes: 10, ...options });
-  const mark = (sessionId: string, studentId: string, submissionId: string = randomUUID(), verifiedAt = now.toISOString()) =>
+  const mark = (sessionId: string, studentId: string, submissionId: string = randomUUID(), verifiedAt = clock.now().toISOString()) =>
     service.recordMark({
       sessionId,
       studentId,
@@ -42,13 +43,13 @@ describe('SessionService', () => {
 
   beforeEach(() => {
     store = new InMemorySessionStore();
-    identity = new FakeIdentity();
+    identity = new FakeIdentityClient();
     events = new FakeEvents();
-    now = minutesAfterStart(0);
-    service = new SessionService(store, identity, events, { now: () => now, maxSessionSeconds: 3 * 60 * 60 });
+    clock = new SettableClock(minutesAfterStart(0));
+    service = new SessionService(store, identity.client, events, clock, { maxSessionSeconds: 3 * 60 * 60 });
     courseId = randomUUID();
     identity.courses.set(courseId, { id: courseId, code: 'CS101', title: 'Algorithms', teacherIds: [teacher.userId] });
-    identity.rosters.set(courseId, { courseId, students: [carol, alice, bob] });
+    identity.rosters.set(courseId, [carol, alice, bob]);
   });
 
   describe('start', () => {
@@ -77,7 +78,7 @@ describe('SessionService', () => {
     });
 
     it('counts a student listed twice in the roster once', async () => {
-      identity.rosters.set(courseId, { courseId, students: [alice, bob, alice] });
+      identity.rosters.set(courseId, [alice, bob, alice]);
       await expect(start()).resolves.toMatchObject({ enrolledCount: 2 });
     });
 
@@ -265,7 +266,7 @@ describe('SessionService', () => {
 
     it('marks every check-in after the start late with a threshold of 0, and shows the status in the roster', async () => {
       const { sessionId } = await start(teacher, { lateAfterMinutes: 0 });
-      await mark(sessionId, alice.id, 'a', new Date(now.getTime() + 1_000).toISOString());
+      await mark(sessionId, alice.id, 'a', new Date(clock.nowMs() + 1_000).toISOString());
       const detail = await service.get({ actor: teacher, sessionId });
       expect(detail.lateAfterMinutes).toBe(0);
       expect(detail.roster?.find((r) => r.studentId === alice.id)).toMatchObject({ state: 'present', status: 'late' });
@@ -278,14 +279,14 @@ describe('SessionService', () => {
       const view = await start(teacher, { windowMinutes: 15 });
       expect(view.checkinClosesAt).toBe(minutesAfterStart(15).toISOString());
       expect(view.autoCloseAt).toBe(minutesAfterStart(180).toISOString());
-      now = minutesAfterStart(15);
+      clock.set(minutesAfterStart(15));
       await expect(service.checkinContext({ sessionId: view.sessionId, studentId: alice.id })).resolves.not.toHaveProperty('windowClosed');
       await expect(mark(view.sessionId, alice.id, 'a')).resolves.toMatchObject({ recorded: true });
-      now = new Date(minutesAfterStart(15).getTime() + 1);
+      clock.set(new Date(minutesAfterStart(15).getTime() + 1));
       await expect(service.checkinContext({ sessionId: view.sessionId, studentId: bob.id })).resolves.toMatchObject({ status: 'open', windowClosed: true });
       await rejectsWith(mark(view.sessionId, bob.id, 'b'), ErrorCode.CHECKIN_WINDOW_CLOSED);
       // A retry of the submission that marked Alice is still answered.
-      await expect(mark(view.sessionId, alice.id, 'a', now.toISOString())).resolves.toMatchObject({ recorded: true });
+      await expect(mark(view.sessionId, alice.id, 'a', clock.now().toISOString())).resolves.toMatchObject({ recorded: true });
     });
 
     it('ends at the maximum session length when no window (or a longer one) is given', async () => {
@@ -297,9 +298,9 @@ describe('SessionService', () => {
     it('closes a session left open past the maximum length, as the system, and publishes session.closed', async () => {
       const { sessionId } = await start();
       await mark(sessionId, alice.id, 'a');
-      now = minutesAfterStart(179);
+      clock.set(minutesAfterStart(179));
       await expect(service.closeOverdue()).resolves.toEqual([]);
-      now = minutesAfterStart(180);
+      clock.set(minutesAfterStart(180));
       await expect(service.closeOverdue()).resolves.toEqual([sessionId]);
       const [closed] = events.of(EventSubjects.sessionClosed);
       expect(closed).toMatchObject({
@@ -316,7 +317,7 @@ describe('SessionService', () => {
       const { sessionId } = await start();
       await service.stop({ actor: teacher, sessionId });
       expect(events.of(EventSubjects.sessionClosed)[0]?.data).toMatchObject({ closedBy: teacher.userId, closeReason: 'stopped' });
-      now = minutesAfterStart(500);
+      clock.set(minutesAfterStart(500));
       await expect(service.closeOverdue()).resolves.toEqual([]);
       expect(events.of(EventSubjects.sessionClosed)).toHaveLength(1);
     });
@@ -338,7 +339,7 @@ describe('SessionService', () => {
     it('numbers each change, chains previous statuses from the check-in, and publishes each under its own key', async () => {
       const { sessionId } = await start(teacher, { lateAfterMinutes: 0 });
       await mark(sessionId, alice.id, 'a', minutesAfterStart(2).toISOString());
-      now = minutesAfterStart(3);
+      clock.set(minutesAfterStart(3));
       await expect(change(sessionId, teacher, alice.id, 'present', 'Bus strike')).resolves.toEqual({
         sessionId,
         studentId: alice.id,
@@ -346,11 +347,11 @@ describe('SessionService', () => {
         previousStatus: 'late',
         reason: 'Bus strike',
         changedBy: teacher.userId,
-        changedAt: now.toISOString(),
+        changedAt: clock.now().toISOString(),
         sequence: 1,
       });
       await service.stop({ actor: teacher, sessionId });
-      now = minutesAfterStart(90);
+      clock.set(minutesAfterStart(90));
       await expect(change(sessionId, admin, alice.id, 'excused', 'Left for the hospital')).resolves.toMatchObject({ previousStatus: 'present', sequence: 2 });
       await expect(change(sessionId, teacher, bob.id, 'excused')).resolves.toMatchObject({ previousStatus: 'absent', sequence: 1 });
       expect(events.of(EventSubjects.markChanged).map((e) => [e.dedupKey, e.data.courseId, e.data.status])).toEqual([
@@ -379,7 +380,7 @@ describe('SessionService', () => {
     const dave = { id: randomUUID(), name: 'Dave Moreau' };
 
     it('starts from a room: its place and default radius make the fence, an explicit radius wins, and the view names the room', async () => {
-      identity.rooms.set(roomId, { id: roomId, name: 'Amphi A', building: 'Bâtiment 1', latitude: 45.1, longitude: 5.2, defaultRadiusM: 40, createdAt: now.toISOString() });
+      identity.rooms.set(roomId, { id: roomId, name: 'Amphi A', building: 'Bâtiment 1', latitude: 45.1, longitude: 5.2, defaultRadiusM: 40, createdAt: clock.now().toISOString() });
       const view = await service.start({ actor: teacher, courseId, roomId, lateAfterMinutes: 10 });
       expect(view).toMatchObject({ radiusM: 40, room: { id: roomId, name: 'Amphi A', building: 'Bâtiment 1' } });
       expect(JSON.stringify(view)).not.toMatch(/45\.1|latitude/);
@@ -397,7 +398,7 @@ describe('SessionService', () => {
 
     it('brings an open session in line with identity: added students may check in, removed ones may not', async () => {
       const view = await start();
-      identity.names.set(dave.id, dave.name);
+      identity.accounts.set(dave.id, { ...dave, email: 'dave@uni.test', role: 'student' });
       // Not enrolled anywhere yet: nothing to add.
       await expect(service.syncEnrollment({ courseId, studentId: dave.id })).resolves.toBe('unchanged');
       identity.memberships.set(dave.id, [{ id: courseId, code: 'CS101', title: 'Algorithms', relation: 'student' }]);
@@ -416,7 +417,7 @@ describe('SessionService', () => {
     it('asks identity when a student missing from the snapshot checks in (the event may not have arrived yet)', async () => {
       const view = await start();
       identity.memberships.set(dave.id, [{ id: courseId, code: 'CS101', title: 'Algorithms', relation: 'student' }]);
-      identity.names.set(dave.id, dave.name);
+      identity.accounts.set(dave.id, { ...dave, email: 'dave@uni.test', role: 'student' });
       await expect(service.checkinContext({ sessionId: view.sessionId, studentId: dave.id })).resolves.toMatchObject({ enrolled: true });
       const roster = await service.get({ actor: teacher, sessionId: view.sessionId });
       expect(roster.roster?.map((r) => r.name)).toContain('Dave Moreau');

@@ -20,21 +20,17 @@ import {
   type SessionDetailReply,
   type SessionView,
 } from '@classconnect/contracts';
-import { EventPublisher, type EventSink } from '@classconnect/messaging';
+import { Clock } from '@classconnect/config';
+import { EventPublisher, IdentityClient, type EventSink } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
 import { checkinClosesAt, checkinStatus, currentStatus, isWindowClosed } from './attendance-rules.js';
 import { newQrSecret } from '../qr/qr-code.js';
-import { IDENTITY_PORT, type IdentityPort } from './identity.port.js';
-import type { SessionRecord, SessionRoom, SessionStore, StoredMark } from './session.model.js';
-import { SessionRepository } from './session.repository.js';
+import { SessionStore, type SessionRecord, type SessionRoom, type StoredMark } from './session.model.js';
 import type { LossCheck } from './state-recovery.service.js';
 import { publishSessionClosed } from './session-closed.events.js';
 
-/** The part of EventPublisher this service uses, so tests can pass a fake. */
-
-/** A clock, an id source and the session limits, replaceable in tests. */
+/** An id source and the session limits, replaceable in tests. */
 export interface SessionServiceDeps {
-  now?: () => Date;
   newId?: () => string;
   /** A session nobody stops closes itself this long after it opened (default 4 hours). */
   maxSessionSeconds?: number;
@@ -54,19 +50,18 @@ export const AllOpenLimit = 500;
 /** Opens and closes sessions and records who is present. The only writer of live session state. */
 @Injectable()
 export class SessionService {
-  private readonly now: () => Date;
   private readonly newId: () => string;
   private readonly maxSessionSeconds: number;
   private readonly lossCheck?: LossCheck;
   private readonly log = createLogger(SessionService.name);
 
   constructor(
-    @Inject(SessionRepository) private readonly store: SessionStore,
-    @Inject(IDENTITY_PORT) private readonly identity: IdentityPort,
+    @Inject(SessionStore) private readonly store: SessionStore,
+    @Inject(IdentityClient) private readonly identity: IdentityClient,
     @Inject(EventPublisher) private readonly events: EventSink,
+    @Inject(Clock) private readonly clock: Clock,
     deps: SessionServiceDeps = {},
   ) {
-    this.now = deps.now ?? (() => new Date());
     this.newId = deps.newId ?? randomUUID;
     this.maxSessionSeconds = deps.maxSessionSeconds ?? 4 * 60 * 60;
     this.lossCheck = deps.lossCheck;
@@ -75,14 +70,14 @@ export class SessionService {
   async start(req: RpcParsed<typeof Rpc.sessionStart>, correlationId?: string): Promise<SessionView> {
     const { actor, courseId } = req;
     const scope = authorize(actor, 'session.start');
-    const course = await this.identity.course(courseId, correlationId);
+    const course = await this.identity.course(courseId, { correlationId });
     if (!inScope(scope, { teaches: course.teacherIds.includes(actor.userId) })) {
       throw new DomainError(ErrorCode.NOT_COURSE_TEACHER, `You do not teach ${course.code}, so you cannot start a session for it.`);
     }
-    const roster = await this.identity.roster(courseId, correlationId);
+    const roster = await this.identity.roster(courseId, { correlationId });
     const place = await this.placeOf(req, correlationId);
     const sessionId = this.newId();
-    const openedAt = this.now();
+    const openedAt = this.clock.now();
     const outcome = await this.store.create({
       sessionId,
       courseId,
@@ -96,7 +91,7 @@ export class SessionService {
       lateAfterMinutes: req.lateAfterMinutes,
       checkinClosesAt: checkinClosesAt(openedAt, req.windowMinutes, this.maxSessionSeconds).toISOString(),
       autoCloseAt: new Date(openedAt.getTime() + this.maxSessionSeconds * 1000).toISOString(),
-      students: [...new Map(roster.students.map((s) => [s.id, { id: s.id, name: s.name }])).values()],
+      students: [...new Map(roster.map((s) => [s.id, { id: s.id, name: s.name }])).values()],
       ...(req.qr && req.qr.mode !== 'off' ? { qr: { mode: req.qr.mode, stepSeconds: req.qr.stepSeconds, secret: newQrSecret() } } : {}),
     });
     if (!outcome.created) {
@@ -138,7 +133,7 @@ export class SessionService {
    * Returns the ids this sweep found due.
    */
   async closeOverdue(correlationId?: string): Promise<string[]> {
-    const due = await this.store.dueForAutoClose(this.now(), AutoCloseBatch);
+    const due = await this.store.dueForAutoClose(this.clock.now(), AutoCloseBatch);
     for (const sessionId of due) {
       try {
         const session = await this.store.find(sessionId);
@@ -174,7 +169,7 @@ export class SessionService {
       scope === 'any'
         ? await this.store.dueForAutoClose(new Date(8.64e15), AllOpenLimit)
         : await this.store.openSessionIds(
-            (await this.identity.coursesOf(req.actor.userId, correlationId))
+            (await this.identity.coursesOf(req.actor.userId, { correlationId }))
               .filter((c) => inScope(scope, { teaches: c.relation === 'teacher', enrolled: c.relation === 'student' }))
               .map((c) => c.id),
           );
@@ -194,7 +189,7 @@ export class SessionService {
       enrolled,
       alreadyPresent: facts.alreadyPresent,
       fence: { ...session.fence },
-      ...(session.status === 'open' && isWindowClosed(session.checkinClosesAt, this.now()) ? { windowClosed: true } : {}),
+      ...(session.status === 'open' && isWindowClosed(session.checkinClosesAt, this.clock.now()) ? { windowClosed: true } : {}),
       ...(session.qr ? { qrMode: session.qr.mode } : {}),
     };
   }
@@ -206,7 +201,7 @@ export class SessionService {
     // Both rules read the time verification decided at, so a check-in is judged by when it was proven.
     const mark: StoredMark = {
       submissionId: req.submissionId,
-      markedAt: this.now().toISOString(),
+      markedAt: this.clock.now().toISOString(),
       distanceM: req.distanceM,
       accuracyM: req.accuracyM,
       methods: req.methods,
@@ -267,7 +262,7 @@ export class SessionService {
     if (!isTeacherOf(actor, session, 'attendance.mark')) {
       throw new DomainError(ErrorCode.NOT_COURSE_TEACHER, `You do not teach ${session.courseCode}, so you cannot mark attendance in its session.`);
     }
-    const changedAt = this.now().toISOString();
+    const changedAt = this.clock.now().toISOString();
     const outcome = await this.store.changeMark(sessionId, studentId, { status: req.status, reason: req.reason, by: actor.userId, at: changedAt });
     if (outcome.kind !== 'changed') {
       if (outcome.kind === 'not-found') throw notFound();
@@ -304,11 +299,12 @@ export class SessionService {
   async syncEnrollment(e: { courseId: string; studentId: string }, correlationId?: string): Promise<'no-open-session' | 'changed' | 'unchanged' | 'not-open'> {
     const [sessionId] = await this.store.openSessionIds([e.courseId]);
     if (!sessionId) return 'no-open-session';
-    const courses = await this.identity.coursesOf(e.studentId, correlationId);
+    const courses = await this.identity.coursesOf(e.studentId, { correlationId });
     if (!courses.some((c) => c.id === e.courseId && c.relation === 'student')) {
       return this.store.changeEnrollment(sessionId, { change: 'removed', studentId: e.studentId });
     }
-    const name = (await this.identity.userName(e.studentId, correlationId)) ?? 'Student';
+    const [user] = await this.identity.users([e.studentId], { correlationId });
+    const name = user?.name ?? 'Student';
     return this.store.changeEnrollment(sessionId, { change: 'added', studentId: e.studentId, name });
   }
 
@@ -324,7 +320,7 @@ export class SessionService {
   /** The fence's centre and radius: the teacher's device position, or a room's stored place. */
   private async placeOf(req: RpcParsed<typeof Rpc.sessionStart>, correlationId?: string): Promise<{ fence: SessionRecord['fence']; room?: SessionRoom }> {
     if (req.roomId) {
-      const room = await this.identity.room(req.roomId, correlationId);
+      const room = await this.identity.room(req.roomId, { correlationId });
       return {
         fence: { latitude: room.latitude, longitude: room.longitude, radiusM: req.radiusM ?? room.defaultRadiusM },
         room: { id: room.id, name: room.name, ...(room.building ? { building: room.building } : {}) },
@@ -341,7 +337,7 @@ export class SessionService {
     correlationId?: string,
   ): Promise<'closed' | 'already-closed'> {
     const { sessionId } = session;
-    const outcome = await this.store.close(sessionId, session.courseId, this.now().toISOString(), closedBy, reason);
+    const outcome = await this.store.close(sessionId, session.courseId, this.clock.now().toISOString(), closedBy, reason);
     if (outcome.kind === 'not-found') throw notFound();
     // Also when it was closed before: a stop that crashed after its write is repaired by a retry.
     await publishSessionClosed(

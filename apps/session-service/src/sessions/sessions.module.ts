@@ -1,13 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { EventPublisher } from '@classconnect/messaging';
+import { Clock } from '@classconnect/config';
+import { EventPublisher, IdentityClient } from '@classconnect/messaging';
 import { FenceDistanceRpc } from '../fences/fence-distance.rpc.js';
 import { FenceDistanceService } from '../fences/fence-distance.service.js';
-import { QrRepository } from '../qr/qr.repository.js';
+import { QrRepository, QrStore } from '../qr/qr.repository.js';
 import { QrRpc } from '../qr/qr.rpc.js';
 import { QrService } from '../qr/qr.service.js';
-import { ATTENDANCE_HISTORY, JetStreamAttendanceHistory, type AttendanceHistory } from './attendance-history.js';
+import { AttendanceHistory, JetStreamAttendanceHistory } from './attendance-history.js';
 import { EnrollmentConsumer } from './enrollment.consumer.js';
-import { IDENTITY_PORT, NatsIdentityPort, type IdentityPort } from './identity.port.js';
+import { SessionStore } from './session.model.js';
 import { SessionSweeper, SWEEP_INTERVAL_MS } from './session-sweeper.js';
 import { SessionRepository } from './session.repository.js';
 import { SessionRpc } from './session.rpc.js';
@@ -26,30 +27,33 @@ export class SessionsModule {
     return {
       module: SessionsModule,
       providers: [
-        SessionRepository,
-        { provide: IDENTITY_PORT, useClass: NatsIdentityPort },
+        { provide: SessionStore, useClass: SessionRepository },
         // Redis that comes back empty: the lost sessions are closed from the stream (state-recovery.service.ts).
-        { provide: ATTENDANCE_HISTORY, useClass: JetStreamAttendanceHistory },
+        { provide: AttendanceHistory, useClass: JetStreamAttendanceHistory },
         {
           provide: StateRecovery,
-          useFactory: (store: SessionRepository, history: AttendanceHistory, identity: IdentityPort, events: EventPublisher) =>
-            new StateRecovery(store, history, identity, events, { maxSessionSeconds: opts.maxSessionSeconds }),
-          inject: [SessionRepository, ATTENDANCE_HISTORY, IDENTITY_PORT, EventPublisher],
+          useFactory: (store: SessionStore, history: AttendanceHistory, identity: IdentityClient, events: EventPublisher, clock: Clock) =>
+            new StateRecovery(store, history, identity, events, clock, { maxSessionSeconds: opts.maxSessionSeconds }),
+          inject: [SessionStore, AttendanceHistory, IdentityClient, EventPublisher, Clock],
         },
         {
           provide: SessionService,
-          useFactory: (store: SessionRepository, identity: IdentityPort, events: EventPublisher, recovery: StateRecovery) =>
-            new SessionService(store, identity, events, { maxSessionSeconds: opts.maxSessionSeconds, lossCheck: recovery }),
-          inject: [SessionRepository, IDENTITY_PORT, EventPublisher, StateRecovery],
+          useFactory: (store: SessionStore, identity: IdentityClient, events: EventPublisher, clock: Clock, recovery: StateRecovery) =>
+            new SessionService(store, identity, events, clock, { maxSessionSeconds: opts.maxSessionSeconds, lossCheck: recovery }),
+          inject: [SessionStore, IdentityClient, EventPublisher, Clock, StateRecovery],
         },
         { provide: SWEEP_INTERVAL_MS, useValue: opts.sweepIntervalMs },
         SessionRpc,
         SessionSweeper,
-        QrRepository,
-        { provide: QrService, useFactory: (store: SessionRepository, qr: QrRepository) => new QrService(store, qr), inject: [SessionRepository, QrRepository] },
+        { provide: QrStore, useClass: QrRepository },
+        {
+          provide: QrService,
+          useFactory: (sessions: SessionStore, qr: QrStore, clock: Clock) => new QrService(sessions, qr, clock),
+          inject: [SessionStore, QrStore, Clock],
+        },
         QrRpc,
         // Check-in flags: the distance between two open sessions' fences.
-        { provide: FenceDistanceService, useFactory: (store: SessionRepository) => new FenceDistanceService(store), inject: [SessionRepository] },
+        FenceDistanceService,
         FenceDistanceRpc,
         // open sessions follow enrollment changes
         EnrollmentConsumer,

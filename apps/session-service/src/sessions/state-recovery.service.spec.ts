@@ -1,27 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { DomainError, ErrorCode, EventSubjects, EventTypePrefix, SystemActorId, type Actor, type CloudEvent } from '@classconnect/contracts';
-import type { AttendanceHistory, HistoryFilter } from './attendance-history.js';
+import { SettableClock } from '@classconnect/config';
+import { DomainError, ErrorCode, EventSubjects, EventTypePrefix, SystemActorId, type Actor } from '@classconnect/contracts';
 import { SessionService, stateLostMessage } from './session.service.js';
 import { StateRecovery } from './state-recovery.service.js';
-import { FakeEvents, FakeIdentity, InMemorySessionStore } from './testing/fakes.js';
-
-/** The stream as the fake publisher filled it: every published event, stored at the time it was published. */
-class FakeHistory implements AttendanceHistory {
-  readonly stored: CloudEvent[] = [];
-  scans: HistoryFilter[] = [];
-  failNext = false;
-
-  async scan(filter: HistoryFilter, since: Date, onEvent: (event: CloudEvent) => void): Promise<void> {
-    this.scans.push(filter);
-    if (this.failNext) {
-      this.failNext = false;
-      throw new Error('NATS is down');
-    }
-    const prefix = EventTypePrefix + filter.slice(0, -1);
-    for (const e of this.stored) if (e.type.startsWith(prefix) && Date.parse(e.time) >= since.getTime()) onEvent(e);
-  }
-}
+import { FakeEvents, FakeHistory, FakeIdentityClient, InMemorySessionStore } from './testing/fakes.js';
 
 const teacher: Actor = { userId: randomUUID(), role: 'teacher' };
 const alice = { id: randomUUID(), name: 'Alice Martin', email: 'alice@uni.test' };
@@ -31,13 +14,13 @@ const position = { latitude: 48.8566, longitude: 2.3522, accuracy: 10 };
 
 describe('StateRecovery: Redis that comes back empty', () => {
   let store: InMemorySessionStore;
-  let identity: FakeIdentity;
+  let identity: FakeIdentityClient;
   let events: FakeEvents;
   let history: FakeHistory;
   let recovery: StateRecovery;
   let service: SessionService;
   let courseId: string;
-  let now: Date;
+  let clock: SettableClock;
 
   /** Moves what was published since the last call onto the fake stream, stamped with the current time. */
   let copied = 0;
@@ -48,7 +31,7 @@ describe('StateRecovery: Redis that comes back empty', () => {
         id: randomUUID(),
         source: '/test',
         type: EventTypePrefix + p.subject,
-        time: now.toISOString(),
+        time: clock.now().toISOString(),
         datacontenttype: 'application/json',
         data: p.data as never,
       });
@@ -61,7 +44,7 @@ describe('StateRecovery: Redis that comes back empty', () => {
     return view;
   };
   const mark = async (sessionId: string, studentId: string, submissionId: string = randomUUID()) => {
-    const reply = await service.recordMark({ sessionId, studentId, submissionId, distanceM: 12, accuracyM: 8, methods: ['passkey', 'geofence'], verifiedAt: now.toISOString() });
+    const reply = await service.recordMark({ sessionId, studentId, submissionId, distanceM: 12, accuracyM: 8, methods: ['passkey', 'geofence'], verifiedAt: clock.now().toISOString() });
     flush();
     return reply;
   };
@@ -70,17 +53,16 @@ describe('StateRecovery: Redis that comes back empty', () => {
 
   beforeEach(async () => {
     store = new InMemorySessionStore();
-    identity = new FakeIdentity();
+    identity = new FakeIdentityClient();
     events = new FakeEvents();
     history = new FakeHistory();
     copied = 0;
-    now = new Date('2030-01-15T09:00:00.000Z');
-    const deps = { now: () => now, maxSessionSeconds: 3 * 60 * 60 };
-    recovery = new StateRecovery(store, history, identity, events, deps);
-    service = new SessionService(store, identity, events, { ...deps, lossCheck: recovery });
+    clock = new SettableClock(new Date('2030-01-15T09:00:00.000Z'));
+    recovery = new StateRecovery(store, history, identity.client, events, clock, { maxSessionSeconds: 3 * 60 * 60 });
+    service = new SessionService(store, identity.client, events, clock, { maxSessionSeconds: 3 * 60 * 60, lossCheck: recovery });
     courseId = randomUUID();
     identity.courses.set(courseId, { id: courseId, code: 'CS101', title: 'Algorithms', teacherIds: [teacher.userId] });
-    identity.rosters.set(courseId, { courseId, students: [alice, bob, carol] });
+    identity.rosters.set(courseId, [alice, bob, carol]);
     // The service's first look, as at start: an empty store with nothing in the stream.
     await expect(recovery.check()).resolves.toBe(true);
   });
@@ -94,21 +76,21 @@ describe('StateRecovery: Redis that comes back empty', () => {
 
   it('closes a session Redis lost, with its marks from the stream, and tells why', async () => {
     const session = await start();
-    now = new Date(now.getTime() + 60_000);
+    clock.set(new Date(clock.nowMs() + 60_000));
     await mark(session.sessionId, alice.id);
     await mark(session.sessionId, bob.id);
     await service.changeMark({ actor: teacher, sessionId: session.sessionId, studentId: carol.id, status: 'excused', reason: 'Doctor' });
     flush();
 
     store.wipe();
-    now = new Date(now.getTime() + 60_000);
+    clock.set(new Date(clock.nowMs() + 60_000));
     await expect(recovery.check()).resolves.toBe(true);
 
     const [closed] = closedEvents();
     const data = {
       sessionId: session.sessionId,
       courseId,
-      closedAt: now.toISOString(),
+      closedAt: clock.now().toISOString(),
       closedBy: SystemActorId,
       presentStudentIds: [alice.id, bob.id],
       closeReason: 'state-lost',
@@ -148,7 +130,7 @@ describe('StateRecovery: Redis that comes back empty', () => {
     await mark(session.sessionId, alice.id);
     store.wipe(); // before the sweep has looked: the miss itself finds out
 
-    const err = await service.recordMark({ sessionId: session.sessionId, studentId: bob.id, submissionId: randomUUID(), distanceM: 1, accuracyM: 5, methods: ['passkey', 'geofence'], verifiedAt: now.toISOString() }).catch((e: unknown) => e);
+    const err = await service.recordMark({ sessionId: session.sessionId, studentId: bob.id, submissionId: randomUUID(), distanceM: 1, accuracyM: 5, methods: ['passkey', 'geofence'], verifiedAt: clock.now().toISOString() }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DomainError);
     expect(err).toMatchObject({ code: ErrorCode.SESSION_NOT_OPEN, message: expect.stringMatching(/server fault.*new one/) });
     await expect(service.checkinContext({ sessionId: session.sessionId, studentId: carol.id })).resolves.toMatchObject({ status: 'closed', enrolled: true, alreadyPresent: false });
@@ -197,7 +179,7 @@ describe('StateRecovery: Redis that comes back empty', () => {
   it('does not reach past the maximum session length (and its margin)', async () => {
     const old = await start();
     store.wipe();
-    now = new Date(now.getTime() + (3 + 2) * 60 * 60 * 1000);
+    clock.set(new Date(clock.nowMs() + (3 + 2) * 60 * 60 * 1000));
     await recovery.check();
     expect(closedEvents()).toHaveLength(0);
     expect(await store.find(old.sessionId)).toBeNull();
@@ -212,7 +194,7 @@ describe('StateRecovery: Redis that comes back empty', () => {
     expect(store.recovered).toBeNull();
 
     // Another instance (it had seen the earlier epoch) sees an epoch not yet recovered.
-    const other = new StateRecovery(store, history, identity, events, { now: () => now, maxSessionSeconds: 3 * 60 * 60 });
+    const other = new StateRecovery(store, history, identity.client, events, clock, { maxSessionSeconds: 3 * 60 * 60 });
     await expect(other.check()).resolves.toBe(true);
     await expect(recovery.check()).resolves.toBe(false);
     expect(closedEvents().map((e) => e.data.sessionId)).toEqual([session.sessionId]);
@@ -221,7 +203,7 @@ describe('StateRecovery: Redis that comes back empty', () => {
   it('closes each lost session once when two instances recover at the same time', async () => {
     const session = await start();
     store.wipe();
-    const other = new StateRecovery(store, history, identity, events, { now: () => now, maxSessionSeconds: 3 * 60 * 60 });
+    const other = new StateRecovery(store, history, identity.client, events, clock, { maxSessionSeconds: 3 * 60 * 60 });
     await Promise.all([recovery.check(), other.check()]);
     // Both may announce it; they use the same dedup key, which JetStream stores once.
     const keys = new Set(closedEvents().map((e) => e.dedupKey));

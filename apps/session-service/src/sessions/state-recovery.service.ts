@@ -8,11 +8,11 @@ import {
   type EventData,
   type EventSubject,
 } from '@classconnect/contracts';
+import type { Clock } from '@classconnect/config';
+import type { EventSink, IdentityClient } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
 import type { AttendanceHistory } from './attendance-history.js';
-import type { IdentityPort } from './identity.port.js';
 import type { LostSession, SessionStore, StoredMark, StoredOverride } from './session.model.js';
-import type { EventSink } from '@classconnect/messaging';
 import { publishSessionClosed } from './session-closed.events.js';
 
 type Opened = EventData<typeof EventSubjects.sessionOpened>;
@@ -24,7 +24,6 @@ export interface LossCheck {
 }
 
 export interface StateRecoveryDeps {
-  now?: () => Date;
   newId?: () => string;
   /** The sessions' maximum length: no session opened longer ago than this (and a margin) can still be open. */
   maxSessionSeconds?: number;
@@ -51,7 +50,6 @@ export const ScanMarginSeconds = 60 * 60;
  * instances recovering at once, or a recovery started again after a crash, change nothing more.
  */
 export class StateRecovery implements LossCheck {
-  private readonly now: () => Date;
   private readonly newId: () => string;
   private readonly maxSessionSeconds: number;
   private readonly log = createLogger(StateRecovery.name);
@@ -62,11 +60,11 @@ export class StateRecovery implements LossCheck {
   constructor(
     private readonly store: SessionStore,
     private readonly history: AttendanceHistory,
-    private readonly identity: IdentityPort,
+    private readonly identity: IdentityClient,
     private readonly events: EventSink,
+    private readonly clock: Clock,
     deps: StateRecoveryDeps = {},
   ) {
-    this.now = deps.now ?? (() => new Date());
     this.newId = deps.newId ?? randomUUID;
     this.maxSessionSeconds = deps.maxSessionSeconds ?? 4 * 60 * 60;
   }
@@ -106,7 +104,7 @@ export class StateRecovery implements LossCheck {
    * A session still in the store is left alone (on a first use of an old store, that is all of them).
    */
   async recover(correlationId?: string): Promise<string[]> {
-    const since = new Date(this.now().getTime() - (this.maxSessionSeconds + ScanMarginSeconds) * 1000);
+    const since = new Date(this.clock.now().getTime() - (this.maxSessionSeconds + ScanMarginSeconds) * 1000);
     const unclosed = new Map<string, Opened>();
     await this.history.scan('attendance.session.>', since, (e) => {
       const opened = dataOf(e, EventSubjects.sessionOpened);
@@ -119,7 +117,7 @@ export class StateRecovery implements LossCheck {
     if (lost.length === 0) return [];
 
     const marks = await this.marksOf(lost);
-    const closedAt = this.now().toISOString();
+    const closedAt = this.clock.now().toISOString();
     for (const opened of lost) {
       const session = await this.lostSession(opened, marks.get(opened.sessionId) ?? emptyMarks(), closedAt, correlationId);
       const outcome = await this.store.restoreClosed(session);
@@ -168,10 +166,10 @@ export class StateRecovery implements LossCheck {
   /** The session to write back: the opened event, its marks, and the names and teachers identity-service gives now. */
   private async lostSession(opened: Opened, marks: SessionMarks, closedAt: string, correlationId?: string): Promise<LostSession> {
     const [roster, course] = await Promise.all([
-      this.identity.roster(opened.courseId, correlationId).catch((err: unknown) => this.unknown('roster', opened, err)),
-      this.identity.course(opened.courseId, correlationId).catch((err: unknown) => this.unknown('course', opened, err)),
+      this.identity.roster(opened.courseId, { correlationId }).catch((err: unknown) => this.unknown('roster', opened, err)),
+      this.identity.course(opened.courseId, { correlationId }).catch((err: unknown) => this.unknown('course', opened, err)),
     ]);
-    const names = new Map(roster?.students.map((s) => [s.id, s.name]));
+    const names = new Map(roster?.map((s) => [s.id, s.name]));
     // Everyone enrolled at the start, and anyone marked who enrolled later.
     const ids = new Set([...opened.enrolledStudentIds, ...marks.present.keys(), ...marks.overrides.keys()]);
     return {

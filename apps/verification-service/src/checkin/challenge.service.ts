@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DomainError, ErrorCode, authorize, inScope, type Actor, type IssueChallengeReply } from '@classconnect/contracts';
+import { Clock } from '@classconnect/config';
+import { SessionClient } from '@classconnect/messaging';
 import { VERIFICATION_CONFIG, type VerificationConfig } from '../config.js';
-import { Clock } from '../infrastructure/clock.js';
 import { CredentialRepository } from '../passkeys/credential.repository.js';
 import { ChallengeRepository } from './challenge.repository.js';
-import { SessionPort } from './session.port.js';
 import { FlagDetector } from '../flags/flag-detector.js';
 
 /** What a student is told when the passkey they hold may not check in. */
@@ -25,7 +25,7 @@ export class ChallengeService {
   private readonly rpId: string;
 
   constructor(
-    private readonly sessions: SessionPort,
+    private readonly sessions: SessionClient,
     private readonly credentials: CredentialRepository,
     private readonly challenges: ChallengeRepository,
     private readonly clock: Clock,
@@ -41,7 +41,7 @@ export class ChallengeService {
     const scope = authorize(actor, 'checkin.submit');
     const studentId = actor.userId;
 
-    const context = await this.sessions.checkinContext(sessionId, studentId, correlationId);
+    const context = await this.sessions.checkinContext(sessionId, studentId, { correlationId });
     if (context.status !== 'open') throw new DomainError(ErrorCode.SESSION_NOT_OPEN, 'This session is not open for check-in.');
     // A begin is a use of the account, even one refused below: two devices at once get the check-in flagged.
     if (context.enrolled) await this.flagDetector?.noteBegin(sessionId, studentId, deviceFingerprint);

@@ -8,7 +8,6 @@ import { VerdictRpc } from './verdict.rpc.js';
 import { ChallengeService } from './challenge.service.js';
 import { FastAssertionVerifier } from './fast-assertion-verifier.js';
 import { IntakeConsumer } from './intake.consumer.js';
-import { NatsSessionPort, SessionPort } from './session.port.js';
 import { EventVerdictPublisher, VerdictPublisher } from './verdict.publisher.js';
 import { RedisVerdictRepository, VerdictRepository } from './verdict.repository.js';
 import { VerdictService } from './verdict.service.js';
@@ -21,7 +20,6 @@ import { VerdictService } from './verdict.service.js';
     { provide: VerdictRepository, useClass: RedisVerdictRepository },
     // The library's checks with each key imported once; unusual inputs go to the library itself.
     { provide: AssertionVerifier, useClass: FastAssertionVerifier },
-    { provide: SessionPort, useClass: NatsSessionPort },
     { provide: VerdictPublisher, useClass: EventVerdictPublisher },
     ChallengeService,
     ChallengeRpc,

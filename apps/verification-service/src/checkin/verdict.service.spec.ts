@@ -8,104 +8,22 @@ import {
   type AuthenticationOptions,
   type CheckinContextReply,
   type CheckinSubmission,
-  type RecordMarkReply,
-  type RecordMarkRequest,
   type RegistrationOptions,
-  type VerifyQrReply,
-  type VerifyQrRequest,
 } from '@classconnect/contracts';
+import { SettableClock } from '@classconnect/config';
 import { SoftAuthenticator } from '@classconnect/testing';
-import { Clock } from '../infrastructure/clock.js';
-import { MemoryCredentials } from '../passkeys/testing/memory-credentials.js';
+import { MemoryCredentials } from '../passkeys/testing/fakes.js';
 import { LibraryAssertionVerifier } from './assertion-verifier.js';
 import { FastAssertionVerifier } from './fast-assertion-verifier.js';
-import { ChallengeRepository, type ChallengeOwner, type ClaimResult } from './challenge.repository.js';
-import { SessionPort } from './session.port.js';
-import type { Verdict } from './verdict.js';
-import { VerdictPublisher } from './verdict.publisher.js';
-import { VerdictRepository } from './verdict.repository.js';
+import type { ChallengeOwner } from './challenge.repository.js';
+import { FakeSessionClient, MemoryChallenges, MemoryVerdicts, RecordingPublisher } from './testing/fakes.js';
 import { VerdictService } from './verdict.service.js';
 
 const config = { WEBAUTHN_RP_ID: 'localhost', WEBAUTHN_ORIGINS: ['http://localhost:3000'], MAX_POSITION_ACCURACY_M: 100 };
 const origin = config.WEBAUTHN_ORIGINS[0]!;
 const fence = { latitude: 48.15, longitude: 11.58, radiusM: 100 };
 const metresNorth = (m: number) => fence.latitude + m / 111_195;
-
-// ---------- fakes ----------
-class MemoryVerdicts extends VerdictRepository {
-  readonly byId = new Map<string, Verdict>();
-  async find(id: string) {
-    return this.byId.get(id) ?? null;
-  }
-  async saveIfAbsent(v: Verdict) {
-    if (!this.byId.has(v.submissionId)) this.byId.set(v.submissionId, v);
-    return this.byId.get(v.submissionId)!;
-  }
-}
-
-class MemoryChallenges extends ChallengeRepository {
-  readonly byChallenge = new Map<string, ChallengeOwner & { claimedBy?: string }>();
-  claims = 0;
-  async issue(challenge: string, owner: ChallengeOwner) {
-    this.byChallenge.set(challenge, { ...owner });
-  }
-  async claim(challenge: string, owner: ChallengeOwner, submissionId: string): Promise<ClaimResult> {
-    this.claims++;
-    const c = this.byChallenge.get(challenge);
-    if (!c) return 'not_found';
-    if (c.sessionId !== owner.sessionId || c.studentId !== owner.studentId) return 'mismatch';
-    if (c.claimedBy && c.claimedBy !== submissionId) return 'already_used';
-    c.claimedBy = submissionId;
-    return 'claimed';
-  }
-}
-
-class FakeSession extends SessionPort {
-  context: CheckinContextReply | Error;
-  markReply: RecordMarkReply | Error = { recorded: true, alreadyPresent: false };
-  readonly marks: RecordMarkRequest[] = [];
-  contextCalls = 0;
-  constructor(sessionId: string, studentId: string) {
-    super();
-    this.context = { sessionId, courseId: randomUUID(), status: 'open', enrolled: true, alreadyPresent: false, fence };
-    void studentId;
-  }
-  async checkinContext() {
-    this.contextCalls++;
-    if (this.context instanceof Error) throw this.context;
-    return this.context;
-  }
-  async recordMark(request: RecordMarkRequest) {
-    this.marks.push(request);
-    if (this.markReply instanceof Error) throw this.markReply;
-    return this.markReply;
-  }
-  qrReply: VerifyQrReply | Error = { result: 'valid' };
-  readonly qrChecks: VerifyQrRequest[] = [];
-  async verifyQr(request: VerifyQrRequest) {
-    this.qrChecks.push(request);
-    if (this.qrReply instanceof Error) throw this.qrReply;
-    return this.qrReply;
-  }
-}
-
-class RecordingPublisher extends VerdictPublisher {
-  readonly published: Verdict[] = [];
-  failNext = false;
-  async publish(v: Verdict) {
-    if (this.failNext) {
-      this.failNext = false;
-      throw new Error('NATS is down');
-    }
-    this.published.push(v);
-  }
-}
-
-class FixedClock extends Clock {
-  now() {
-    return new Date('2026-03-02T09:00:00.000Z');
-  }
-}
+const now = new Date('2026-03-02T09:00:00.000Z');
 
 // ---------- a student with a real passkey ----------
 async function registerPasskey(authenticator: SoftAuthenticator, userId: string, credentials: MemoryCredentials, requireUserVerification = true) {
@@ -136,7 +54,7 @@ describe.each([
   let verdicts: MemoryVerdicts;
   let challenges: MemoryChallenges;
   let credentials: MemoryCredentials;
-  let session: FakeSession;
+  let session: FakeSessionClient;
   let publisher: RecordingPublisher;
   let service: VerdictService;
   let authenticator: SoftAuthenticator;
@@ -150,9 +68,9 @@ describe.each([
     verdicts = new MemoryVerdicts();
     challenges = new MemoryChallenges();
     credentials = new MemoryCredentials();
-    session = new FakeSession(sessionId, studentId);
+    session = new FakeSessionClient(sessionId, fence);
     publisher = new RecordingPublisher();
-    service = new VerdictService(verdicts, challenges, credentials, new Verifier(config), session, publisher, new FixedClock(), config);
+    service = new VerdictService(verdicts, challenges, credentials, new Verifier(config), session.client, publisher, new SettableClock(now), config);
     authenticator = new SoftAuthenticator();
     credentialId = await registerPasskey(authenticator, studentId, credentials);
   });
@@ -196,7 +114,7 @@ describe.each([
     expect(session.marks).toEqual([expect.objectContaining({ sessionId, studentId, submissionId: s.submissionId, methods: ['passkey', 'geofence'] })]);
     expect(publisher.published).toEqual([verdict]);
     expect(verdicts.byId.get(s.submissionId)).toEqual(verdict);
-    expect(credentials.byId.get(credentialId)).toMatchObject({ counter: 1, lastUsedAt: new FixedClock().now() });
+    expect(credentials.byId.get(credentialId)).toMatchObject({ counter: 1, lastUsedAt: now });
     expect(JSON.stringify(verdict)).not.toMatch(/latitude|longitude/);
   });
 

@@ -8,14 +8,14 @@ import {
   type RejectionReason,
   type VerifyQrReply,
 } from '@classconnect/contracts';
+import { Clock } from '@classconnect/config';
+import { SessionClient } from '@classconnect/messaging';
 import { VERIFICATION_CONFIG, type VerificationConfig } from '../config.js';
-import { Clock } from '../infrastructure/clock.js';
 import { CredentialRepository } from '../passkeys/credential.repository.js';
 import { AssertionVerifier, challengeOf } from './assertion-verifier.js';
 import { ChallengeRepository, type ClaimResult } from './challenge.repository.js';
 import { DeviceNotApproved } from './challenge.service.js';
 import { checkGeofence } from './geofence.js';
-import { SessionPort } from './session.port.js';
 import type { CheckinMethod, RejectedVerdict, Verdict } from './verdict.js';
 import { VerdictPublisher } from './verdict.publisher.js';
 import { VerdictRepository } from './verdict.repository.js';
@@ -61,7 +61,7 @@ export class VerdictService {
     private readonly challenges: ChallengeRepository,
     private readonly credentials: CredentialRepository,
     private readonly assertions: AssertionVerifier,
-    private readonly sessions: SessionPort,
+    private readonly sessions: SessionClient,
     private readonly publisher: VerdictPublisher,
     private readonly clock: Clock,
     @Inject(VERIFICATION_CONFIG) config: Pick<VerificationConfig, 'MAX_POSITION_ACCURACY_M'>,
@@ -97,7 +97,7 @@ export class VerdictService {
     // The session's context first: every later verdict names the course, so the teacher's live roster shows it.
     let context;
     try {
-      context = await this.sessions.checkinContext(s.sessionId, s.studentId, correlationId);
+      context = await this.sessions.checkinContext(s.sessionId, s.studentId, { correlationId });
     } catch (err) {
       return reject(asRejection(err));
     }
@@ -155,7 +155,7 @@ export class VerdictService {
     try {
       mark = await this.sessions.recordMark(
         { sessionId: s.sessionId, studentId: s.studentId, submissionId: s.submissionId, distanceM: fence.distanceM, accuracyM: fence.accuracyM, methods, verifiedAt },
-        correlationId,
+        { correlationId },
       );
     } catch (err) {
       return rejectAfterAssertion({ ...asRejection(err), courseId: context.courseId, distanceM: fence.distanceM, accuracyM: fence.accuracyM });
@@ -198,7 +198,7 @@ export class VerdictService {
   private async checkQr(s: CheckinSubmission, context: CheckinContextReply, correlationId?: string): Promise<Rejection | 'checked' | 'not-checked'> {
     if (!context.qrMode) return 'not-checked';
     if (!s.qr) return context.qrMode === 'required' ? { ...QrRejections.required } : 'not-checked';
-    const { result } = await this.sessions.verifyQr({ sessionId: s.sessionId, studentId: s.studentId, code: s.qr, at: s.submittedAt }, correlationId);
+    const { result } = await this.sessions.verifyQr({ sessionId: s.sessionId, studentId: s.studentId, code: s.qr, at: s.submittedAt }, { correlationId });
     if (result === 'valid') return 'checked';
     if (result === 'not-enabled') return 'not-checked';
     return { ...QrRejections[result] };

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from '@jest/globals';
+import { SettableClock } from '@classconnect/config';
 import type { CheckinSubmission, Position } from '@classconnect/contracts';
 import { FlagDetector } from './flag-detector.js';
 import { isImpossibleTravel, travelDistanceM } from './flag-rules.js';
-import { FakeFences, MemoryFlagState, SettableClock } from './testing-fakes.js';
+import { FakeFences, MemoryFlagState } from './testing/fakes.js';
 
 const config = { FLAG_WINDOW_SECONDS: 60, FLAG_MAX_SPEED_KMH: 300 };
 const courseId = randomUUID();
@@ -34,8 +35,8 @@ describe('FlagDetector', () => {
   beforeEach(() => {
     state = new MemoryFlagState();
     fences = new FakeFences();
-    clock = new SettableClock(t0);
-    detector = new FlagDetector(state, fences, clock, config);
+    clock = new SettableClock(new Date(t0));
+    detector = new FlagDetector(state, fences.client, clock, config);
     sessionId = randomUUID();
   });
 
@@ -108,17 +109,17 @@ describe('FlagDetector', () => {
 
   describe('CONCURRENT_USE', () => {
     it('flags a check-in when the same account began a check-in on another device within the window', async () => {
-      clock.t = t0 - 20_000;
+      clock.set(new Date(t0 - 20_000));
       await detector.noteBegin(sessionId, alice, 'phone-of-a-friend');
       const d = await detector.detect(submission({ sessionId, studentId: alice, deviceFingerprint: 'own-phone' }), courseId);
       expect(codes(d)).toEqual(['CONCURRENT_USE']);
     });
 
     it('does not flag the same device, another student, or a use long before', async () => {
-      clock.t = t0 - 10_000;
+      clock.set(new Date(t0 - 10_000));
       await detector.noteBegin(sessionId, alice, 'own-phone');
       await detector.noteBegin(sessionId, bob, 'bobs-phone');
-      clock.t = t0 - 5 * 60_000;
+      clock.set(new Date(t0 - 5 * 60_000));
       await detector.noteBegin(sessionId, alice, 'old-laptop');
       expect(codes(await detector.detect(submission({ sessionId, studentId: alice, deviceFingerprint: 'own-phone' }), courseId))).toEqual([]);
     });

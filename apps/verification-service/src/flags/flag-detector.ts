@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '@classconnect/config';
 import { DomainError, type CheckinFlag, type CheckinSubmission } from '@classconnect/contracts';
+import { SessionClient } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
 import { VERIFICATION_CONFIG, type VerificationConfig } from '../config.js';
-import { Clock } from '../infrastructure/clock.js';
-import { FenceDistancePort } from './fence-distance.port.js';
 import { accuracyZero, concurrentUse, identicalPosition, impossibleTravel, isImpossibleTravel, sharedDevice, travelDistanceM, type FlagSettings } from './flag-rules.js';
 import { FlagStateRepository, type Sighting } from './flag-state.repository.js';
 
@@ -37,7 +37,7 @@ export class FlagDetector {
 
   constructor(
     private readonly state: FlagStateRepository,
-    private readonly fences: FenceDistancePort,
+    private readonly sessions: SessionClient,
     private readonly clock: Clock,
     @Inject(VERIFICATION_CONFIG) config: Pick<VerificationConfig, 'FLAG_WINDOW_SECONDS' | 'FLAG_MAX_SPEED_KMH'>,
   ) {
@@ -112,7 +112,7 @@ export class FlagDetector {
     if (!previous || previous.sessionId === s.sessionId) return null;
     let reply;
     try {
-      reply = await this.fences.between(s.sessionId, previous.sessionId, correlationId);
+      reply = await this.sessions.fenceDistance(s.sessionId, previous.sessionId, { correlationId });
     } catch (err) {
       // Best effort: a flag never holds up a verdict. (The session may be gone, or session-service busy.)
       log.warn({ sessionId: s.sessionId, otherSessionId: previous.sessionId, code: err instanceof DomainError ? err.code : 'INTERNAL' }, 'could not compare two check-ins for impossible travel');

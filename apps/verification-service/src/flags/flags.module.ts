@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { FenceDistancePort, NatsFenceDistancePort } from './fence-distance.port.js';
 import { FlagDetector } from './flag-detector.js';
 import { FlagStateCleaner } from './flag-state.cleaner.js';
 import { FlagStateRepository, RedisFlagStateRepository } from './flag-state.repository.js';
@@ -8,7 +7,6 @@ import { FlagStateRepository, RedisFlagStateRepository } from './flag-state.repo
 @Module({
   providers: [
     { provide: FlagStateRepository, useClass: RedisFlagStateRepository },
-    { provide: FenceDistancePort, useClass: NatsFenceDistancePort },
     FlagDetector,
     FlagStateCleaner,
   ],

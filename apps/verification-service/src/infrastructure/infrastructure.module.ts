@@ -3,7 +3,6 @@ import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { createLogger } from '@classconnect/observability';
 import { VERIFICATION_CONFIG, type VerificationConfig } from '../config.js';
-import { Clock, SystemClock } from './clock.js';
 import { REDIS_KEYS, RedisKeys } from './redis-keys.js';
 import { openVerificationDataSource } from './verification-database.js';
 
@@ -33,7 +32,7 @@ function openRedis(url: string): Redis {
 
 /**
  * What every part of the service shares: its config, the Postgres pool (own schema; migrations run
- * before this opens, see main.ts), the Redis connection with its key names, and the clock.
+ * before this opens, see main.ts), and the Redis connection with its key names.
  */
 @Module({})
 export class InfrastructureModule {
@@ -46,10 +45,9 @@ export class InfrastructureModule {
         { provide: DataSource, useFactory: () => openVerificationDataSource(config.DATABASE_URL) },
         { provide: REDIS, useFactory: () => openRedis(config.REDIS_URL) },
         { provide: REDIS_KEYS, useValue: new RedisKeys(config.REDIS_KEY_PREFIX) },
-        { provide: Clock, useClass: SystemClock },
         ConnectionsLifecycle,
       ],
-      exports: [VERIFICATION_CONFIG, DataSource, REDIS, REDIS_KEYS, Clock],
+      exports: [VERIFICATION_CONFIG, DataSource, REDIS, REDIS_KEYS],
     };
   }
 }

@@ -1,82 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { ErrorCode, type Actor, type CourseSummary, type EventData, type EventSubjects, type RosterReply, type UserSummary } from '@classconnect/contracts';
+import { SettableClock } from '@classconnect/config';
+import { ErrorCode, type Actor, type UserSummary } from '@classconnect/contracts';
 import { SoftAuthenticator } from '@classconnect/testing';
-import { Clock } from '../infrastructure/clock.js';
-import type { AccountDirectory } from './account-directory.js';
-import { CourseDirectory } from './course-directory.js';
 import { DeviceApprovalService } from './device-approval.service.js';
-import { DeviceEvents } from './device.events.js';
 import { PasskeysService } from './passkeys.service.js';
-import { RegistrationChallengeRepository } from './registration-challenge.repository.js';
-import { MemoryCredentials } from './testing/memory-credentials.js';
+import { FakeIdentityClient, MemoryCredentials, MemoryRegistrationChallenges, RecordingDeviceEvents } from './testing/fakes.js';
 
 const origin = 'http://localhost:3000';
 
-class MemoryChallenges extends RegistrationChallengeRepository {
-  private readonly byUser = new Map<string, string>();
-  async save(userId: string, challenge: string) {
-    this.byUser.set(userId, challenge);
-  }
-  async take(userId: string) {
-    const c = this.byUser.get(userId) ?? null;
-    this.byUser.delete(userId);
-    return c;
-  }
-}
-
-/** Two courses: CS101 (teacher T1, students A and B) and MA201 (teacher T2, student C). */
-class FakeDirectory extends CourseDirectory {
-  readonly courses = new Map<string, { code: string; teachers: string[]; students: UserSummary[] }>();
-  async coursesOf(userId: string): Promise<CourseSummary[]> {
-    return [...this.courses.entries()].flatMap(([id, c]): CourseSummary[] =>
-      c.teachers.includes(userId)
-        ? [{ id, code: c.code, title: c.code, relation: 'teacher' as const }]
-        : c.students.some((s) => s.id === userId)
-          ? [{ id, code: c.code, title: c.code, relation: 'student' as const }]
-          : [],
-    );
-  }
-  async roster(courseId: string): Promise<RosterReply['students']> {
-    return (this.courses.get(courseId)?.students ?? []).map(({ id, name, email }) => ({ id, name, email }));
-  }
-  async users(userIds: string[]): Promise<UserSummary[]> {
-    return [...this.courses.values()].flatMap((c) => c.students).filter((u, i, all) => userIds.includes(u.id) && all.findIndex((x) => x.id === u.id) === i);
-  }
-}
-
-class RecordingEvents extends DeviceEvents {
-  readonly requested: EventData<typeof EventSubjects.deviceApprovalRequested>[] = [];
-  readonly decidedFacts: EventData<typeof EventSubjects.deviceDecided>[] = [];
-  async approvalRequested(fact: EventData<typeof EventSubjects.deviceApprovalRequested>) {
-    this.requested.push(fact);
-  }
-  async decided(fact: EventData<typeof EventSubjects.deviceDecided>) {
-    this.decidedFacts.push(fact);
-  }
-}
-
-class FixedClock extends Clock {
-  now() {
-    return new Date('2026-03-02T09:00:00.000Z');
-  }
-}
-
-const noLabels = { labelFor: async () => null } as unknown as AccountDirectory;
 const student = (name: string): UserSummary => ({ id: randomUUID(), name, email: `${name.toLowerCase()}@uni.test`, role: 'student' });
 
 describe('device binding: new passkeys and their approval', () => {
   let credentials: MemoryCredentials;
-  let directory: FakeDirectory;
-  let events: RecordingEvents;
+  let identity: FakeIdentityClient;
+  let events: RecordingDeviceEvents;
   let devices: DeviceApprovalService;
   const passkeysWith = (policy: 'approval' | 'allow') =>
     new PasskeysService(
       credentials,
-      new MemoryChallenges(),
-      noLabels,
+      new MemoryRegistrationChallenges(),
+      identity.client,
       { WEBAUTHN_RP_ID: 'localhost', WEBAUTHN_RP_NAME: 'ClassConnect', WEBAUTHN_ORIGINS: [origin], NEW_DEVICE_POLICY: policy },
-      directory,
       events,
     );
   let passkeys: PasskeysService;
@@ -97,13 +42,14 @@ describe('device binding: new passkeys and their approval', () => {
 
   beforeEach(() => {
     credentials = new MemoryCredentials();
-    directory = new FakeDirectory();
-    events = new RecordingEvents();
+    identity = new FakeIdentityClient();
+    events = new RecordingDeviceEvents();
     cs101 = randomUUID();
-    directory.courses.set(cs101, { code: 'CS101', teachers: [t1!.userId], students: [a, b] });
-    directory.courses.set(randomUUID(), { code: 'MA201', teachers: [t2!.userId], students: [c] });
+    // Two courses: CS101 (teacher T1, students A and B) and MA201 (teacher T2, student C).
+    identity.courses.set(cs101, { code: 'CS101', teachers: [t1!.userId], students: [a, b] });
+    identity.courses.set(randomUUID(), { code: 'MA201', teachers: [t2!.userId], students: [c] });
     passkeys = passkeysWith('approval');
-    devices = new DeviceApprovalService(credentials, directory, events, new FixedClock());
+    devices = new DeviceApprovalService(credentials, identity.client, events, new SettableClock(new Date('2026-03-02T09:00:00.000Z')));
   });
 
   it('approves a student’s first passkey; a second one waits, and its request names the student’s courses', async () => {

@@ -8,9 +8,9 @@ import {
   type PendingDevice,
   type PendingDevicesReply,
 } from '@classconnect/contracts';
+import { Clock } from '@classconnect/config';
+import { IdentityClient } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
-import { Clock } from '../infrastructure/clock.js';
-import { CourseDirectory } from './course-directory.js';
 import { CredentialRepository, type StoredCredential } from './credential.repository.js';
 import { DeviceEvents } from './device.events.js';
 
@@ -26,7 +26,7 @@ export class DeviceApprovalService {
 
   constructor(
     private readonly credentials: CredentialRepository,
-    private readonly directory: CourseDirectory,
+    private readonly identity: IdentityClient,
     private readonly events: DeviceEvents,
     private readonly clock: Clock,
   ) {}
@@ -36,12 +36,12 @@ export class DeviceApprovalService {
     const scope = authorize(actor, 'device.approve');
     if (scope === 'any') {
       const waiting = await this.credentials.listPending();
-      const users = new Map((await this.directory.users([...new Set(waiting.map((c) => c.userId))], correlationId)).map((u) => [u.id, u]));
+      const users = new Map((await this.identity.users([...new Set(waiting.map((c) => c.userId))], { correlationId })).map((u) => [u.id, u]));
       return { devices: waiting.map((c) => toPending(c, users.get(c.userId), [])) };
     }
     // own-course: the students of every course the teacher teaches, with the codes of those courses.
-    const teaching = (await this.directory.coursesOf(actor.userId, correlationId)).filter((c) => c.relation === 'teacher');
-    const rosters = await Promise.all(teaching.map(async (c) => ({ course: c, students: await this.directory.roster(c.id, correlationId) })));
+    const teaching = (await this.identity.coursesOf(actor.userId, { correlationId })).filter((c) => c.relation === 'teacher');
+    const rosters = await Promise.all(teaching.map(async (c) => ({ course: c, students: await this.identity.roster(c.id, { correlationId }) })));
     const students = new Map<string, { name: string; email: string; codes: string[] }>();
     for (const { course, students: roster } of rosters) {
       for (const s of roster) {
@@ -65,9 +65,9 @@ export class DeviceApprovalService {
     const scope = authorize(actor, 'device.approve');
     const credential = await this.credentials.findById(credentialId);
     if (!credential) throw new DomainError(ErrorCode.NOT_FOUND, 'There is no such passkey: it may have been removed by its student.');
-    const studentCourses = (await this.directory.coursesOf(credential.userId, correlationId)).filter((c) => c.relation === 'student').map((c) => c.id);
+    const studentCourses = (await this.identity.coursesOf(credential.userId, { correlationId })).filter((c) => c.relation === 'student').map((c) => c.id);
     if (scope !== 'any') {
-      const teaching = new Set((await this.directory.coursesOf(actor.userId, correlationId)).filter((c) => c.relation === 'teacher').map((c) => c.id));
+      const teaching = new Set((await this.identity.coursesOf(actor.userId, { correlationId })).filter((c) => c.relation === 'teacher').map((c) => c.id));
       if (!studentCourses.some((id) => teaching.has(id))) {
         throw new DomainError(
           ErrorCode.NOT_COURSE_TEACHER,

@@ -1,6 +1,4 @@
 import { Module } from '@nestjs/common';
-import { AccountDirectory, NatsAccountDirectory } from './account-directory.js';
-import { CourseDirectory, NatsCourseDirectory } from './course-directory.js';
 import { CredentialRepository, PostgresCredentialRepository } from './credential.repository.js';
 import { DeviceApprovalService } from './device-approval.service.js';
 import { DeviceEvents, JetStreamDeviceEvents } from './device.events.js';
@@ -13,8 +11,6 @@ import { RedisRegistrationChallengeRepository, RegistrationChallengeRepository }
   providers: [
     { provide: CredentialRepository, useClass: PostgresCredentialRepository },
     { provide: RegistrationChallengeRepository, useClass: RedisRegistrationChallengeRepository },
-    { provide: AccountDirectory, useClass: NatsAccountDirectory },
-    { provide: CourseDirectory, useClass: NatsCourseDirectory },
     { provide: DeviceEvents, useClass: JetStreamDeviceEvents },
     PasskeysService,
     DeviceApprovalService,

@@ -11,10 +11,9 @@ import {
   type RegistrationResponse,
   type VerifyRegistrationReply,
 } from '@classconnect/contracts';
+import { IdentityClient } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
 import { VERIFICATION_CONFIG, type VerificationConfig } from '../config.js';
-import { AccountDirectory } from './account-directory.js';
-import { CourseDirectory } from './course-directory.js';
 import { CredentialRepository } from './credential.repository.js';
 import { DeviceEvents } from './device.events.js';
 import { RegistrationChallengeRepository } from './registration-challenge.repository.js';
@@ -32,15 +31,14 @@ export class PasskeysService {
   constructor(
     private readonly credentials: CredentialRepository,
     private readonly challenges: RegistrationChallengeRepository,
-    private readonly directory: AccountDirectory,
+    private readonly identity: IdentityClient,
     @Inject(VERIFICATION_CONFIG)
     private readonly config: Pick<VerificationConfig, 'WEBAUTHN_RP_ID' | 'WEBAUTHN_RP_NAME' | 'WEBAUTHN_ORIGINS' | 'NEW_DEVICE_POLICY'>,
-    private readonly courses: CourseDirectory,
     private readonly deviceEvents: DeviceEvents,
   ) {}
 
   async registrationOptions(actor: Actor): Promise<RegistrationOptionsReply> {
-    const [existing, label] = await Promise.all([this.credentials.listByUser(actor.userId), this.directory.labelFor(actor.userId)]);
+    const [existing, label] = await Promise.all([this.credentials.listByUser(actor.userId), this.accountLabel(actor.userId)]);
     const options = await generateRegistrationOptions({
       rpName: this.config.WEBAUTHN_RP_NAME,
       rpID: this.config.WEBAUTHN_RP_ID,
@@ -87,7 +85,7 @@ export class PasskeysService {
     this.log.info({ userId: actor.userId, credentialId: stored.id, status: stored.status }, 'passkey registered');
     if (stored.status === 'pending') {
       // The student's teachers are told live; without identity-service the request still waits in their list.
-      const courseIds = await this.courses.coursesOf(actor.userId, correlationId).then(
+      const courseIds = await this.identity.coursesOf(actor.userId, { correlationId }).then(
         (cs) => cs.filter((c) => c.relation === 'student').map((c) => c.id),
         (err: unknown) => {
           this.log.warn({ err, userId: actor.userId }, 'courses unknown: approval request announced to admins only');
@@ -123,6 +121,18 @@ export class PasskeysService {
         status: p.status,
       })),
     };
+  }
+
+  /** Names for the passkey, from identity-service: a passkey works without them, so any failure (2 s at most) leaves them out. */
+  private async accountLabel(userId: string): Promise<{ userName: string; displayName: string } | null> {
+    try {
+      const users = await this.identity.users([userId], { timeoutMs: 2_000 });
+      const user = users.find((u) => u.id === userId);
+      // userName is what the device's passkey picker shows (the university email).
+      return user ? { userName: user.email, displayName: user.name } : null;
+    } catch {
+      return null;
+    }
   }
 
   private async verify(response: RegistrationResponse, expectedChallenge: string) {

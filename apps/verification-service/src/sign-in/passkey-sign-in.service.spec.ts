@@ -1,27 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
 import { verifyRegistrationResponse, type RegistrationResponseJSON } from '@simplewebauthn/server';
+import { SettableClock } from '@classconnect/config';
 import { DomainError, ErrorCode } from '@classconnect/contracts';
 import { SoftAuthenticator } from '@classconnect/testing';
 import { FastAssertionVerifier } from '../checkin/fast-assertion-verifier.js';
-import { SystemClock } from '../infrastructure/clock.js';
 import type { StoredCredential } from '../passkeys/credential.repository.js';
-import { MemoryCredentials } from '../passkeys/testing/memory-credentials.js';
+import { MemoryCredentials } from '../passkeys/testing/fakes.js';
 import { PasskeySignInService } from './passkey-sign-in.service.js';
-import { SignInChallengeRepository } from './sign-in-challenge.repository.js';
+import { MemorySignInChallenges } from './testing/fakes.js';
 
 const config = { WEBAUTHN_RP_ID: 'localhost', WEBAUTHN_ORIGINS: ['http://localhost:3000'] };
 const origin = 'http://localhost:3000';
 const owner = '00000000-0000-4000-8000-0000000000c1';
-
-class Challenges extends SignInChallengeRepository {
-  readonly live = new Set<string>();
-  async issue(challenge: string) {
-    this.live.add(challenge);
-  }
-  async claim(challenge: string) {
-    return this.live.delete(challenge);
-  }
-}
 
 /** The in-memory store of device binding, seen as a list (the first passkey of each user is approved). */
 class Credentials extends MemoryCredentials {
@@ -50,9 +40,9 @@ async function deviceOf(credentials: Credentials, userId: string, opts: { userVe
 }
 
 function setUp() {
-  const challenges = new Challenges();
+  const challenges = new MemorySignInChallenges();
   const credentials = new Credentials();
-  const service = new PasskeySignInService(challenges, credentials, new FastAssertionVerifier(config), new SystemClock(), config);
+  const service = new PasskeySignInService(challenges, credentials, new FastAssertionVerifier(config), new SettableClock(), config);
   return { service, challenges, credentials };
 }
 

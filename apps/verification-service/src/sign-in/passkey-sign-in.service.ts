@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode, type AuthenticationResponse, type PasskeyAssertionReply, type PasskeySignInOptionsReply } from '@classconnect/contracts';
 import { VERIFICATION_CONFIG, type VerificationConfig } from '../config.js';
-import { Clock } from '../infrastructure/clock.js';
+import { Clock } from '@classconnect/config';
 import { AssertionVerifier, challengeOf } from '../checkin/assertion-verifier.js';
 import { CredentialRepository } from '../passkeys/credential.repository.js';
 import { SignInChallengeRepository } from './sign-in-challenge.repository.js';

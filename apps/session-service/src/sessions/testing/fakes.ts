@@ -1,28 +1,38 @@
-/** In-memory stand-ins for the session store, identity-service and the event publisher, for unit specs. */
-import { DomainError, ErrorCode, type CourseReply, type CourseSummary, type RosterReply, type RoomView } from '@classconnect/contracts';
-import type { IdentityPort } from '../identity.port.js';
-import type {
-  ChangeOutcome,
-  CheckinFacts,
-  CloseOutcome,
-  CreateOutcome,
-  EnrollmentUpdate,
-  EpochState,
-  LiveRoster,
-  LostSession,
-  MarkChange,
-  MarkOutcome,
-  NewSession,
-  RestoreOutcome,
-  SessionRecord,
+/** In-memory stand-ins for the session store, identity-service, the event publisher and the stream's history, for unit specs. */
+import {
+  DomainError,
+  ErrorCode,
+  EventTypePrefix,
+  type CloudEvent,
+  type CourseReply,
+  type CourseSummary,
+  type RosterReply,
+  type RoomView,
+  type UserSummary,
+} from '@classconnect/contracts';
+import type { EventSink, IdentityClient } from '@classconnect/messaging';
+import { AttendanceHistory, type HistoryFilter } from '../attendance-history.js';
+import {
   SessionStore,
-  StoredMark,
-  StoredOverride,
+  type ChangeOutcome,
+  type CheckinFacts,
+  type CloseOutcome,
+  type CreateOutcome,
+  type EnrollmentUpdate,
+  type EpochState,
+  type LiveRoster,
+  type LostSession,
+  type MarkChange,
+  type MarkOutcome,
+  type NewSession,
+  type RestoreOutcome,
+  type SessionRecord,
+  type StoredMark,
+  type StoredOverride,
 } from '../session.model.js';
-import type { EventSink } from '@classconnect/messaging';
 
 /** Holds sessions in memory with the same rules the Lua scripts enforce. */
-export class InMemorySessionStore implements SessionStore {
+export class InMemorySessionStore extends SessionStore {
   readonly sessions = new Map<
     string,
     Omit<SessionRecord, 'presentCount'> & { names: Map<string, string>; present: Map<string, StoredMark>; overrides: Map<string, StoredOverride> }
@@ -162,31 +172,33 @@ export class InMemorySessionStore implements SessionStore {
   }
 }
 
-export class FakeIdentity implements IdentityPort {
+/** identity-service as the spec sets it up. `client` is this fake where an IdentityClient is asked for: it has every method the services call. */
+export class FakeIdentityClient implements Pick<IdentityClient, 'course' | 'roster' | 'coursesOf' | 'users' | 'room'> {
+  readonly client = this as unknown as IdentityClient;
   readonly courses = new Map<string, CourseReply>();
-  readonly rosters = new Map<string, RosterReply>();
+  readonly rosters = new Map<string, RosterReply['students']>();
   readonly memberships = new Map<string, CourseSummary[]>();
+  readonly rooms = new Map<string, RoomView>();
+  readonly accounts = new Map<string, UserSummary>();
 
   async course(courseId: string): Promise<CourseReply> {
     const c = this.courses.get(courseId);
     if (!c) throw new DomainError(ErrorCode.COURSE_NOT_FOUND, 'No such course.');
     return c;
   }
-  async roster(courseId: string): Promise<RosterReply> {
-    return this.rosters.get(courseId) ?? { courseId, students: [] };
+  async roster(courseId: string): Promise<RosterReply['students']> {
+    return this.rosters.get(courseId) ?? [];
   }
   async coursesOf(userId: string): Promise<CourseSummary[]> {
     return this.memberships.get(userId) ?? [];
   }
-  readonly rooms = new Map<string, RoomView>();
-  readonly names = new Map<string, string>();
+  async users(userIds: readonly string[]): Promise<UserSummary[]> {
+    return userIds.flatMap((id) => this.accounts.get(id) ?? []);
+  }
   async room(roomId: string): Promise<RoomView> {
     const r = this.rooms.get(roomId);
     if (!r) throw new DomainError(ErrorCode.ROOM_NOT_FOUND, 'No such room.');
     return r;
-  }
-  async userName(userId: string): Promise<string | null> {
-    return this.names.get(userId) ?? null;
   }
 }
 
@@ -212,3 +224,20 @@ export class FakeEvents implements EventSink {
   }
 }
 
+
+/** The stream as the fake publisher filled it: every published event the spec moved here, in order. */
+export class FakeHistory extends AttendanceHistory {
+  readonly stored: CloudEvent[] = [];
+  scans: HistoryFilter[] = [];
+  failNext = false;
+
+  async scan(filter: HistoryFilter, since: Date, onEvent: (event: CloudEvent) => void): Promise<void> {
+    this.scans.push(filter);
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('NATS is down');
+    }
+    const prefix = EventTypePrefix + filter.slice(0, -1);
+    for (const e of this.stored) if (e.type.startsWith(prefix) && Date.parse(e.time) >= since.getTime()) onEvent(e);
+  }
+}

@@ -1,9 +1,8 @@
 import type { FenceDistanceReply } from '@classconnect/contracts';
-import { Clock } from '../infrastructure/clock.js';
-import { FenceDistancePort } from './fence-distance.port.js';
-import { FlagStateRepository, type AccountUse, type CheckinStop, type Sighting, type SightingOutcome } from './flag-state.repository.js';
+import type { SessionClient } from '@classconnect/messaging';
+import { FlagStateRepository, type AccountUse, type CheckinStop, type Sighting, type SightingOutcome } from '../flag-state.repository.js';
 
-/** The flags' state in memory, with the rules of the Redis scripts (flag-state.repository.ts). For unit specs. */
+/** The flags' state in memory, with the rules of the Redis scripts (../flag-state.repository.ts). For unit specs. */
 export class MemoryFlagState extends FlagStateRepository {
   readonly keys = new Map<string, Buffer>();
   readonly positions = new Map<string, Map<string, (Sighting & { by?: string })[]>>();
@@ -59,23 +58,18 @@ function sight(store: Map<string, Map<string, (Sighting & { by?: string })[]>>, 
   return { others: others.map(plain), newlyFlagged: others.filter((e) => e.by === mine.submissionId).map(plain) };
 }
 
-/** Distances between sessions' fences, set by the spec; unknown pairs are not known. */
-export class FakeFences extends FenceDistancePort {
+/**
+ * session-service's fence distances, set by the spec; unknown pairs are not known. `client` is this
+ * fake where a SessionClient is asked for: it has every method the flags call.
+ */
+export class FakeFences implements Pick<SessionClient, 'fenceDistance'> {
+  readonly client = this as unknown as SessionClient;
   readonly pairs = new Map<string, FenceDistanceReply>();
   set(a: string, b: string, reply: FenceDistanceReply) {
     this.pairs.set(`${a}:${b}`, reply);
     this.pairs.set(`${b}:${a}`, reply);
   }
-  async between(a: string, b: string) {
+  async fenceDistance(a: string, b: string): Promise<FenceDistanceReply> {
     return this.pairs.get(`${a}:${b}`) ?? { known: false };
-  }
-}
-
-export class SettableClock extends Clock {
-  constructor(public t = Date.parse('2026-03-02T09:00:00.000Z')) {
-    super();
-  }
-  now() {
-    return new Date(this.t);
   }
 }
