@@ -1,6 +1,5 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { BaseEnv, loadConfig } from '@classconnect/config';
 import { connectNats } from './nats-connection.js';
 import { RpcClient, RpcServer } from './rpc.js';
 import { EventPublisher, ensureStreams } from './jetstream.js';
@@ -18,8 +17,8 @@ export interface MessagingModuleOptions {
   source: string;
   /** How long a command may take before the caller gets SERVICE_UNAVAILABLE (default 5 s). */
   rpcTimeoutMs?: number;
-  /** Replicas of the JetStream streams (1 on one machine, 3 on a production cluster); default NATS_STREAM_REPLICAS. */
-  streamReplicas?: number;
+  /** Replicas of the JetStream streams (1 on one machine, 3 on a production cluster): the app's NATS_STREAM_REPLICAS. */
+  streamReplicas: number;
 }
 
 class NatsLifecycle implements OnApplicationShutdown {
@@ -41,7 +40,7 @@ export class MessagingModule {
           provide: NATS_CONNECTION,
           useFactory: async () => {
             const nc = await connectNats(opts.url, opts.name);
-            await ensureStreams(nc, opts.streamReplicas ?? loadConfig(BaseEnv.pick({ NATS_STREAM_REPLICAS: true })).NATS_STREAM_REPLICAS);
+            await ensureStreams(nc, opts.streamReplicas);
             return nc;
           },
         },
