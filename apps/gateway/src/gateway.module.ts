@@ -28,14 +28,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [
-        MessagingModule.forRoot({
-          url: config.NATS_URL,
-          name: 'gateway',
-          queue: 'gateway',
-          source: '/classconnect/gateway',
-          rpcTimeoutMs: config.RPC_TIMEOUT_MS,
-          streamReplicas: config.NATS_STREAM_REPLICAS,
-        }),
+        MessagingModule.forService('gateway', config, { rpcTimeoutMs: config.RPC_TIMEOUT_MS }),
       ],
       controllers: [ApiController, DownloadsController, RosterImportController, AuthController],
       providers: [

@@ -3,7 +3,7 @@ import { QueueGroup } from '@classconnect/contracts';
 import { MessagingModule } from '@classconnect/messaging';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { AuditModule } from './audit/audit.module.js';
-import { ServiceName, type IdentityConfig } from './config.js';
+import type { IdentityConfig } from './config.js';
 import { CoursesModule } from './courses/courses.module.js';
 import { DatabaseModule } from './infrastructure/database.module.js';
 import { RepositoriesModule } from './infrastructure/repositories.module.js';
@@ -17,13 +17,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        MessagingModule.forRoot({
-          url: config.NATS_URL,
-          name: ServiceName,
-          queue: QueueGroup.identity,
-          source: `/classconnect/${ServiceName}`,
-          streamReplicas: config.NATS_STREAM_REPLICAS,
-        }),
+        MessagingModule.forService(QueueGroup.identity, config),
         DatabaseModule.forRoot(config.DATABASE_URL),
         RepositoriesModule,
         AccountsModule,

@@ -18,13 +18,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.forRoot(config),
-        MessagingModule.forRoot({
-          url: config.NATS_URL,
-          name: ServiceName,
-          queue: QueueGroup.report,
-          source: `/classconnect/${ServiceName}`,
-          streamReplicas: config.NATS_STREAM_REPLICAS,
-        }),
+        MessagingModule.forService(QueueGroup.report, config),
         ReportsModule,
         HistoryModule,
         ProjectionModule,

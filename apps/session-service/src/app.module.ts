@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { Clock, SystemClock } from '@classconnect/config';
 import { QueueGroup } from '@classconnect/contracts';
 import { MessagingModule } from '@classconnect/messaging';
-import { ServiceName, type SessionConfig } from './config.js';
+import type { SessionConfig } from './config.js';
 import { RedisModule } from './infrastructure/redis.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 
@@ -14,13 +14,7 @@ export class AppModule {
       // Global, so that every module gets the one clock.
       global: true,
       imports: [
-        MessagingModule.forRoot({
-          url: config.NATS_URL,
-          name: ServiceName,
-          queue: QueueGroup.session,
-          source: `/classconnect/${ServiceName}`,
-          streamReplicas: config.NATS_STREAM_REPLICAS,
-        }),
+        MessagingModule.forService(QueueGroup.session, config),
         RedisModule.forRoot({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX }),
         SessionsModule.forRoot({ maxSessionSeconds: config.SESSION_MAX_LENGTH_SECONDS, sweepIntervalMs: config.SESSION_SWEEP_INTERVAL_MS }),
       ],

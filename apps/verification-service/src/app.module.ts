@@ -3,7 +3,7 @@ import { Clock, SystemClock } from '@classconnect/config';
 import { QueueGroup } from '@classconnect/contracts';
 import { MessagingModule } from '@classconnect/messaging';
 import { CheckinModule } from './checkin/checkin.module.js';
-import { ServiceName, type VerificationConfig } from './config.js';
+import type { VerificationConfig } from './config.js';
 import { InfrastructureModule } from './infrastructure/infrastructure.module.js';
 import { PasskeysModule } from './passkeys/passkeys.module.js';
 import { PasskeySignInModule } from './sign-in/passkey-sign-in.module.js';
@@ -16,13 +16,7 @@ export class AppModule {
       // Global, so that every module gets the one clock.
       global: true,
       imports: [
-        MessagingModule.forRoot({
-          url: config.NATS_URL,
-          name: ServiceName,
-          queue: QueueGroup.verification,
-          source: `/classconnect/${ServiceName}`,
-          streamReplicas: config.NATS_STREAM_REPLICAS,
-        }),
+        MessagingModule.forService(QueueGroup.verification, config),
         InfrastructureModule.forRoot(config),
         PasskeysModule,
         CheckinModule,

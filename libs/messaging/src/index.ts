@@ -11,3 +11,4 @@ export * from './dead-letters.js';
 export * from './health.js';
 export * from './transient-errors.js';
 export * from './clients.js';
+export * from './consumer-lifecycle.js';

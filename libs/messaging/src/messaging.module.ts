@@ -32,6 +32,25 @@ class NatsLifecycle implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class MessagingModule {
+  /**
+   * The set-up every process of ours uses: the connection, the queue group and the events'
+   * `source` named after the process, the streams' replicas from its config.
+   */
+  static forService(
+    service: string,
+    config: { NATS_URL: string; NATS_STREAM_REPLICAS: number },
+    more: Pick<MessagingModuleOptions, 'rpcTimeoutMs'> = {},
+  ): DynamicModule {
+    return MessagingModule.forRoot({
+      url: config.NATS_URL,
+      name: service,
+      queue: service,
+      source: `/classconnect/${service}`,
+      streamReplicas: config.NATS_STREAM_REPLICAS,
+      ...more,
+    });
+  }
+
   static forRoot(opts: MessagingModuleOptions): DynamicModule {
     return {
       module: MessagingModule,

@@ -1,6 +1,6 @@
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { CorrelationHeader, EnrollmentChangedV1, EventSubjects, Streams } from '@classconnect/contracts';
-import { DurableConsumer, NATS_CONNECTION, type ConsumedMessage, decodeEvent, type NatsConnection } from '@classconnect/messaging';
+import { ConsumerLifecycle, NATS_CONNECTION, type DurableConsumer, type ConsumedMessage, decodeEvent, type NatsConnection } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
 import { SessionService } from './session.service.js';
 
@@ -12,23 +12,23 @@ export const EnrollmentConsumerName = 'session-enrollments';
  * DIRECTORY) with a durable consumer, acked once the session's roster in Redis is updated.
  */
 @Injectable()
-export class EnrollmentConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private consumer?: DurableConsumer;
+export class EnrollmentConsumer extends ConsumerLifecycle {
   private readonly log = createLogger(EnrollmentConsumer.name);
 
   constructor(
-    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(NATS_CONNECTION) nc: NatsConnection,
     @Inject(SessionService) private readonly sessions: SessionService,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    this.consumer = new DurableConsumer(this.nc, {
+  ) {
+    super(nc, {
       stream: Streams.directory.name,
       durable: EnrollmentConsumerName,
       filterSubjects: [EventSubjects.enrollmentChanged],
       concurrency: 8,
     });
-    await this.consumer.start((msg) => this.handle(msg));
+  }
+
+  protected run(consumer: DurableConsumer): Promise<void> {
+    return consumer.start((msg) => this.handle(msg));
   }
 
   private async handle(msg: ConsumedMessage): Promise<void> {
@@ -42,9 +42,5 @@ export class EnrollmentConsumer implements OnApplicationBootstrap, BeforeApplica
     }
     const outcome = await this.sessions.syncEnrollment(data, msg.headers?.get(CorrelationHeader) || undefined);
     if (outcome === 'changed') this.log.info({ courseId: data.courseId, studentId: data.studentId, change: data.change }, 'open session roster updated');
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.consumer?.stop();
   }
 }

@@ -1,6 +1,6 @@
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { CheckinSubmission, CorrelationHeader, IntakeSubject, Streams } from '@classconnect/contracts';
-import { DurableConsumer, NATS_CONNECTION, type ConsumedMessage, type NatsConnection } from '@classconnect/messaging';
+import { ConsumerLifecycle, NATS_CONNECTION, type DurableConsumer, type ConsumedMessage, type NatsConnection } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
 import { VerdictService } from './verdict.service.js';
 
@@ -12,28 +12,24 @@ export const IntakeConsumerName = 'verification';
  * "try again later" and is only used for infrastructure failures.
  */
 @Injectable()
-export class IntakeConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class IntakeConsumer extends ConsumerLifecycle {
   private readonly log = createLogger('IntakeConsumer');
-  private consumer?: DurableConsumer;
 
   constructor(
-    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(NATS_CONNECTION) nc: NatsConnection,
     private readonly verdicts: VerdictService,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    this.consumer = new DurableConsumer(this.nc, {
+  ) {
+    super(nc, {
       stream: Streams.intake.name,
       durable: IntakeConsumerName,
       filterSubjects: [IntakeSubject],
       concurrency: 64,
       // A check-in whose decider died goes to another instance after the default ack wait (3 s).
     });
-    await this.consumer.start((msg) => this.onMessage(msg));
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.consumer?.stop();
+  protected run(consumer: DurableConsumer): Promise<void> {
+    return consumer.start((msg) => this.onMessage(msg));
   }
 
   async onMessage(msg: ConsumedMessage): Promise<void> {

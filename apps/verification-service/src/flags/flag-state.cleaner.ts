@@ -1,6 +1,6 @@
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EventSubjects, SessionClosedV1, Streams } from '@classconnect/contracts';
-import { DurableConsumer, NATS_CONNECTION, type ConsumedMessage, decodeEvent, type NatsConnection } from '@classconnect/messaging';
+import { ConsumerLifecycle, NATS_CONNECTION, type DurableConsumer, type ConsumedMessage, decodeEvent, type NatsConnection } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
 import { FlagStateRepository } from './flag-state.repository.js';
 
@@ -12,28 +12,24 @@ export const FlagCleanerConsumerName = 'verification-flags';
  * The state's TTL is the fallback.
  */
 @Injectable()
-export class FlagStateCleaner implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class FlagStateCleaner extends ConsumerLifecycle {
   private readonly log = createLogger('FlagStateCleaner');
-  private consumer?: DurableConsumer;
 
   constructor(
-    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(NATS_CONNECTION) nc: NatsConnection,
     private readonly state: FlagStateRepository,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    this.consumer = new DurableConsumer(this.nc, {
+  ) {
+    super(nc, {
       stream: Streams.attendance.name,
       durable: FlagCleanerConsumerName,
       filterSubjects: [EventSubjects.sessionClosed],
       concurrency: 4,
       deliverPolicy: 'new',
     });
-    await this.consumer.start((msg) => this.onMessage(msg));
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.consumer?.stop();
+  protected run(consumer: DurableConsumer): Promise<void> {
+    return consumer.start((msg) => this.onMessage(msg));
   }
 
   async onMessage(msg: ConsumedMessage): Promise<void> {
