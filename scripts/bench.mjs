@@ -136,15 +136,24 @@ function percentile(sorted, p) {
 }
 
 // ---------- the system ----------
-/** Every service's top functions by self time, from the .cpuprofile files node wrote on exit. */
-function profileSummary(dir, nameByPid, top = 12) {
+/** Microseconds on the monotonic clock the profiles' sample times use too. */
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+
+/**
+ * Every service's top functions by self time, from the .cpuprofile files node wrote on exit,
+ * counting only the samples taken inside `window` (the check-ins, not the start-up).
+ */
+function profileSummary(dir, nameByPid, window, top = 12) {
   const out = {};
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
-    const pid = Number(file.split('.')[2]);
+    const pid = Number(file.split('.')[3]); // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile
     const profile = JSON.parse(readFileSync(join(dir, file), 'utf8'));
     const byId = new Map(profile.nodes.map((n) => [n.id, n]));
     const selfUs = new Map();
+    let at = profile.startTime;
     profile.samples.forEach((id, i) => {
+      at += profile.timeDeltas[i] ?? 0;
+      if (at < window.fromUs || at > window.toUs) return;
       const { functionName, url, lineNumber } = byId.get(id).callFrame;
       const key = `${functionName || '(anonymous)'} ${url.replace(/^file:\/\//, '').replace(root + '/', '')}:${lineNumber + 1}`;
       selfUs.set(key, (selfUs.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0));
@@ -162,8 +171,9 @@ function profileSummary(dir, nameByPid, top = 12) {
 async function runSystem(N) {
   const profileDir = values['cpu-prof'] ? join(root, 'bench-results', `profiles-${Stamp}`, String(N)) : null;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
-  const sys = await testing.startTestSystem({ env: { LOG_LEVEL: 'warn', ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}) } });
+  const sys = await testing.startTestSystem({ env: { LOG_LEVEL: 'warn' }, ...(profileDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}) });
   const nameByPid = Object.fromEntries(Object.entries(sys.pids()).map(([name, pid]) => [pid, name]));
+  const window = { fromUs: 0, toUs: 0 };
   let result;
   try {
     say(`creating a class of ${N}…`);
@@ -194,6 +204,7 @@ async function runSystem(N) {
     say(`paced: ${N} check-ins spread over one second…`);
     let session = await testing.requestOk(teacher, ClientEvents.sessionStart, { courseId: cls.courseId, position: room, radiusM: 100 });
     const pids = serverPids(sys);
+    window.fromUs = monotonicUs();
     const cpuBefore = cpuByName(pids);
     const latencies = [];
     let rejected = 0;
@@ -233,6 +244,7 @@ async function runSystem(N) {
     await testing.requestOk(teacher, ClientEvents.sessionStop, { sessionId: session.sessionId });
     await reportReady.waitFor((r) => r.sessionId === session.sessionId, 120_000);
     const reportAt = performance.now();
+    window.toUs = monotonicUs();
     const report = await testing.requestOk(teacher, ClientEvents.reportGet, { sessionId: session.sessionId });
 
     students.forEach((s) => s.close());
@@ -259,7 +271,7 @@ async function runSystem(N) {
   } finally {
     await sys.stop();
   }
-  if (profileDir) result.profile = { dir: profileDir, top: profileSummary(profileDir, nameByPid) };
+  if (profileDir) result.profile = { dir: profileDir, top: profileSummary(profileDir, nameByPid, window) };
   return result;
 }
 
@@ -308,7 +320,7 @@ const runLines = (r) => [
   `  gateway RSS ${r.gateway.rssBeforeKb} → ${r.gateway.rssAfterKb} KB with ${r.students} idle sockets: ${f(r.gateway.kbPerIdleSocket, 2)} KB each`,
   `  rejected ${r.rejected} (expected 0); present in the last report ${r.presentInReport}/${r.students}`,
   ...(r.profile
-    ? [`  profiles in ${r.profile.dir}; top functions by self time:`, ...Object.entries(r.profile.top).flatMap(([name, fns]) => [`    ${name}`, ...fns.map((x) => `      ${f(x.ms, 0).padStart(7)} ms ${f(x.share * 100, 1).padStart(5)} %  ${x.fn}`)])]
+    ? [`  profiles in ${r.profile.dir}; top functions by self time during the check-ins (paced and burst):`, ...Object.entries(r.profile.top).flatMap(([name, fns]) => [`    ${name}`, ...fns.map((x) => `      ${f(x.ms, 0).padStart(7)} ms ${f(x.share * 100, 1).padStart(5)} %  ${x.fn}`)])]
     : []),
   '',
 ];

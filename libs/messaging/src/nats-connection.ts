@@ -11,6 +11,10 @@ export async function connectNats(url: string, name: string): Promise<NatsConnec
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
     waitOnFirstConnect: true,
+    // Without this the client captures two stack traces for every request it sends, in case it
+    // fails: a profile of the check-in path showed them among each service's costliest calls.
+    // A failed request still says which subject (RpcClient turns it into SERVICE_UNAVAILABLE).
+    noAsyncTraces: true,
   });
   void (async () => {
     for await (const s of nc.status()) {

@@ -17,11 +17,11 @@ export function mainOf(name: ServiceName): string;
 export function startService(
   name: ServiceName,
   env: Record<string, string>,
-  opts?: { logDir?: string; onLine?: (name: string, parsed: unknown, raw: string) => void },
+  opts?: { logDir?: string; onLine?: (name: string, parsed: unknown, raw: string) => void; nodeArgs?: string[] },
 ): ServiceHandle;
 export function stopService(handle: ServiceHandle, signal?: NodeJS.Signals): Promise<void>;
 export function restartService(handle: ServiceHandle): Promise<ServiceHandle>;
 export function startSystem(
   env: Record<string, string>,
-  opts?: { logDir?: string; onLine?: (name: string, parsed: unknown, raw: string) => void },
+  opts?: { logDir?: string; onLine?: (name: string, parsed: unknown, raw: string) => void; nodeArgs?: string[] },
 ): Promise<RunningSystem>;

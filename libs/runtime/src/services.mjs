@@ -28,19 +28,20 @@ export function mainOf(name) {
 
 /**
  * Starts one service. Resolves `ready` when it says it serves; rejects if it exits first.
- * onLine(name, parsedJsonOrNull, rawLine) sees every line it prints.
+ * onLine(name, parsedJsonOrNull, rawLine) sees every line it prints. nodeArgs go to node before the
+ * service's file (e.g. --cpu-prof, which NODE_OPTIONS refuses).
  */
-export function startService(name, env, { logDir, onLine } = {}) {
-  const handle = { name, env, child: null, ready: null, exited: null, logDir, onLine };
+export function startService(name, env, { logDir, onLine, nodeArgs = [] } = {}) {
+  const handle = { name, env, child: null, ready: null, exited: null, logDir, onLine, nodeArgs };
   launch(handle);
   return handle;
 }
 
 function launch(handle) {
-  const { name, env, logDir, onLine } = handle;
+  const { name, env, logDir, onLine, nodeArgs } = handle;
   if (logDir) mkdirSync(logDir, { recursive: true });
   const log = logDir ? createWriteStream(join(logDir, `${name}.log`), { flags: 'a' }) : null;
-  const child = spawn(process.execPath, ['--enable-source-maps', mainOf(name)], {
+  const child = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', mainOf(name)], {
     cwd: root,
     env: { ...process.env, ...env, SERVICE_NAME: name },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
