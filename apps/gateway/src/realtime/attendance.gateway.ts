@@ -1,13 +1,5 @@
 import { Inject, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import {
-  ConnectedSocket,
-  MessageBody,
-  SubscribeMessage,
-  WebSocketGateway,
-  WebSocketServer,
-  type OnGatewayConnection,
-  type OnGatewayInit,
-} from '@nestjs/websockets';
+import { WebSocketGateway, WebSocketServer, type OnGatewayConnection, type OnGatewayDisconnect, type OnGatewayInit } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import { ClientEvents, Rpc, type ClientEvent } from '@classconnect/contracts';
 import { RpcClient, toErrorBody } from '@classconnect/messaging';
@@ -17,11 +9,11 @@ import { CheckinService } from '../checkin/checkin.service.js';
 import { QrCodeService } from '../checkin/qr-code.service.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
 import { deviceFingerprintOf } from '../flags/device-fingerprint.js';
+import { ClientEventRouter } from './client-event-router.js';
 import { EventFanout } from './event-fanout.service.js';
 import { RateLimiter } from './rate-limiter.js';
-import { RelayRegistrar } from './relay-registrar.js';
 import { Rooms } from './rooms.js';
-import { runClientEvent, userOf, type SocketUser } from './socket-handler.js';
+import { userOf, type SocketUser } from './socket-handler.js';
 
 const log = createLogger('AttendanceGateway');
 
@@ -31,7 +23,7 @@ const log = createLogger('AttendanceGateway');
  * service (relay-table.ts) or handled here when it does more than a relay.
  */
 @WebSocketGateway({ path: '/socket.io', serveClient: false, pingInterval: 20_000, pingTimeout: 20_000 })
-export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, OnApplicationBootstrap, OnApplicationShutdown {
+export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnApplicationBootstrap, OnApplicationShutdown {
   @WebSocketServer() private server!: Server;
   private readonly limiter = new RateLimiter();
   private readonly sweeper = setInterval(() => this.limiter.sweep(), 60_000).unref();
@@ -43,8 +35,18 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
     @Inject(EventFanout) private readonly fanout: EventFanout,
     @Inject(QrCodeService) private readonly qrCodes: QrCodeService,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-    @Inject(RelayRegistrar) private readonly relays: RelayRegistrar,
-  ) {}
+    @Inject(ClientEventRouter) private readonly router: ClientEventRouter,
+  ) {
+    router.handle(ClientEvents.whoami, 'account.read-self', async (_req, { actor, correlationId, socket }) => {
+      const { claims } = userOf(socket);
+      const { courses } = await this.rpc.request(Rpc.identityCoursesOf, { userId: actor.userId }, { correlationId });
+      return { user: { id: claims.userId, email: claims.email, name: claims.name, role: claims.role }, courses };
+    });
+    router.handle(ClientEvents.checkinSubmit, 'checkin.submit', (req, { actor, correlationId, socket }) =>
+      this.checkins.submit(actor.userId, req, correlationId, socket.id, userOf(socket).deviceFingerprint),
+    );
+    router.handle(ClientEvents.sessionQr, 'session.show-qr', (req, { actor, correlationId }) => this.qrCodes.current(actor, req.sessionId, correlationId));
+  }
 
   afterInit(server: Server): void {
     server.use((socket, next) => {
@@ -93,40 +95,21 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
       ...courseIds.enrolled.map(Rooms.enrolled),
     ]);
     // Every incoming event first spends from the connection's and the user's budgets; over budget,
-    // the event is answered RATE_LIMITED and goes no further.
+    // the event is answered RATE_LIMITED and goes no further. Within budget, the router runs it: the
+    // one closure here is all a connection carries for its client events.
     socket.use((packet, next) => {
       try {
         this.limiter.check(packet[0] as ClientEvent, actor.userId, socket.id);
-        next();
       } catch (err) {
         const ack = packet[packet.length - 1];
         if (typeof ack === 'function') ack({ ok: false, error: toErrorBody(err, log) });
+        return;
       }
-    });
-    socket.once('disconnect', () => this.limiter.forgetConnection(socket.id));
-    this.relays.subscribe(socket);
-  }
-
-  @SubscribeMessage(ClientEvents.whoami)
-  whoami(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
-    return runClientEvent(s, ClientEvents.whoami, 'account.read-self', body, async (_req, { actor, correlationId }) => {
-      const { claims } = userOf(s);
-      const { courses } = await this.rpc.request(Rpc.identityCoursesOf, { userId: actor.userId }, { correlationId });
-      return { user: { id: claims.userId, email: claims.email, name: claims.name, role: claims.role }, courses };
+      if (!this.router.dispatch(socket, packet)) next();
     });
   }
 
-  @SubscribeMessage(ClientEvents.checkinSubmit)
-  submitCheckin(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
-    return runClientEvent(s, ClientEvents.checkinSubmit, 'checkin.submit', body, (req, { actor, correlationId, socket }) =>
-      this.checkins.submit(actor.userId, req, correlationId, socket.id, userOf(socket).deviceFingerprint),
-    );
-  }
-
-  @SubscribeMessage(ClientEvents.sessionQr)
-  showQr(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
-    return runClientEvent(s, ClientEvents.sessionQr, 'session.show-qr', body, (req, { actor, correlationId }) =>
-      this.qrCodes.current(actor, req.sessionId, correlationId),
-    );
+  handleDisconnect(socket: Socket): void {
+    this.limiter.forgetConnection(socket.id);
   }
 }
