@@ -21,6 +21,7 @@ import { DeadLettersGateway } from './operations/dead-letters.gateway.js';
 import { AttendanceGateway } from './realtime/attendance.gateway.js';
 import { EventFanout } from './realtime/event-fanout.service.js';
 import { ClientEventRouter } from './realtime/client-event-router.js';
+import { SocketServer } from './realtime/socket-server.js';
 
 @Module({})
 export class GatewayModule {
@@ -40,6 +41,7 @@ export class GatewayModule {
         QrCodeService,
         EventFanout,
         ClientEventRouter,
+        SocketServer,
         AttendanceGateway,
         DeviceFanout,
         DevicesGateway,

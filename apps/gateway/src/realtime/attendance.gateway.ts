@@ -1,5 +1,5 @@
 import { Inject, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { WebSocketGateway, WebSocketServer, type OnGatewayConnection, type OnGatewayDisconnect, type OnGatewayInit } from '@nestjs/websockets';
+import { WebSocketGateway, type OnGatewayConnection, type OnGatewayDisconnect, type OnGatewayInit } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import { ClientEvents, Rpc, type ClientEvent } from '@classconnect/contracts';
 import { RpcClient, toErrorBody } from '@classconnect/messaging';
@@ -12,6 +12,7 @@ import { deviceFingerprintOf } from '../flags/device-fingerprint.js';
 import { ClientEventRouter } from './client-event-router.js';
 import { EventFanout } from './event-fanout.service.js';
 import { RateLimiter } from './rate-limiter.js';
+import { SocketServer } from './socket-server.js';
 import { Rooms } from './rooms.js';
 import { userOf, type SocketUser } from './socket-handler.js';
 
@@ -20,11 +21,11 @@ const log = createLogger('AttendanceGateway');
 /**
  * The Socket.IO edge. A connection needs a valid access token in the handshake (`auth.token`);
  * each client event is rate-limited, validated, answered with an ack, and relayed to the owning
- * service (relay-table.ts) or handled here when it does more than a relay.
+ * service (relay-table.ts) or handled here when it does more than a relay. The gateway's only
+ * @WebSocketGateway: the other contexts reach the server and new connections through SocketServer.
  */
 @WebSocketGateway({ path: '/socket.io', serveClient: false, pingInterval: 20_000, pingTimeout: 20_000 })
 export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnApplicationBootstrap, OnApplicationShutdown {
-  @WebSocketServer() private server!: Server;
   private readonly limiter = new RateLimiter();
   private readonly sweeper = setInterval(() => this.limiter.sweep(), 60_000).unref();
 
@@ -36,6 +37,7 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
     @Inject(QrCodeService) private readonly qrCodes: QrCodeService,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(ClientEventRouter) private readonly router: ClientEventRouter,
+    @Inject(SocketServer) private readonly sockets: SocketServer,
   ) {
     router.handle(ClientEvents.whoami, 'account.read-self', async (_req, { actor, correlationId, socket }) => {
       const { claims } = userOf(socket);
@@ -49,6 +51,7 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
   }
 
   afterInit(server: Server): void {
+    this.sockets.open(server);
     server.use((socket, next) => {
       this.authenticate(socket).then(
         () => next(),
@@ -65,7 +68,7 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
   }
 
   onApplicationBootstrap(): void {
-    this.fanout.attach(this.server);
+    this.fanout.attach(this.sockets.server);
   }
 
   /** Verifies the token and learns the user's courses before the connection is accepted, so rooms are joined at once. */
@@ -89,6 +92,7 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
   handleConnection(socket: Socket): void {
     const { actor, courseIds } = userOf(socket);
     if (!actor) return void socket.disconnect(true);
+    forgetAccessToken(socket);
     void socket.join([
       Rooms.user(actor.userId),
       ...courseIds.teaching.map(Rooms.teaching),
@@ -107,9 +111,20 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
       }
       if (!this.router.dispatch(socket, packet)) next();
     });
+    this.sockets.connected(socket);
   }
 
   handleDisconnect(socket: Socket): void {
     this.limiter.forgetConnection(socket.id);
   }
+}
+
+/**
+ * Drops the access token from the handshake once it is checked: the socket keeps its claims, and an
+ * idle connection need not hold the token's text. (The HTTP request of the upgrade stays: Engine.IO's
+ * upgrade response keeps it for the connection's life, so dropping Socket.IO's reference frees nothing.)
+ */
+function forgetAccessToken(socket: Socket): void {
+  const auth = socket.handshake.auth as { token?: unknown };
+  if (auth.token !== undefined) auth.token = undefined;
 }
