@@ -12,7 +12,10 @@
 // and prints (after - before) / sockets for heapUsed, external and RSS.
 // With --snapshots DIR it also writes a heap snapshot at each reading and prints, per constructor,
 // the bytes and objects the snapshot at the largest count holds beyond the one with no socket,
-// divided by that count: what each idle socket keeps alive.
+// divided by that count: what each idle socket keeps alive. Taking a snapshot grows the gateway's
+// RSS, so read the RSS column from a run without --snapshots.
+// Every service gets NODE_OPTIONS=--inspect-port (only the gateway is signalled, so only its
+// inspector opens); `ws`, which talks to the inspector, comes with socket.io's engine.io.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
