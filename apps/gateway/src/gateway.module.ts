@@ -20,7 +20,8 @@ import { DomainErrorFilter } from './http/domain-error.filter.js';
 import { DeadLettersGateway } from './operations/dead-letters.gateway.js';
 import { AttendanceGateway } from './realtime/attendance.gateway.js';
 import { EventFanout } from './realtime/event-fanout.service.js';
-import { RelayRegistrar } from './realtime/relay-registrar.js';
+import { ClientEventRouter } from './realtime/client-event-router.js';
+import { SocketServer } from './realtime/socket-server.js';
 
 @Module({})
 export class GatewayModule {
@@ -39,7 +40,8 @@ export class GatewayModule {
         CheckinService,
         QrCodeService,
         EventFanout,
-        RelayRegistrar,
+        ClientEventRouter,
+        SocketServer,
         AttendanceGateway,
         DeviceFanout,
         DevicesGateway,

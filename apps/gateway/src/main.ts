@@ -8,6 +8,7 @@ import { GatewayEnv } from './config/gateway.config.js';
 import { GatewayModule } from './gateway.module.js';
 import { useBodyParsers } from './http/request-body.js';
 import { mountWebClient } from './http/web-client.js';
+import { SocketAdapter } from './realtime/socket-adapter.js';
 
 const log = createLogger('gateway');
 const config = loadConfigOrExit(GatewayEnv, 'gateway');
@@ -15,6 +16,7 @@ const config = loadConfigOrExit(GatewayEnv, 'gateway');
 try {
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forRoot(config), { logger: ['error', 'warn'] });
   app.disable('x-powered-by');
+  app.useWebSocketAdapter(new SocketAdapter(app));
   useBodyParsers(app);
   app.enableShutdownHooks();
   if (!mountWebClient(app)) log.warn('the web client is not built (dist/web is missing): serving a placeholder page at /');

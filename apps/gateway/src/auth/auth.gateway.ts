@@ -1,9 +1,9 @@
-import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
-import { WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
-import type { Server, Socket } from 'socket.io';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Socket } from 'socket.io';
 import { ServerEvents, type ServerPayloads } from '@classconnect/contracts';
 import { createLogger } from '@classconnect/observability';
 import { Rooms } from '../realtime/rooms.js';
+import { SocketServer } from '../realtime/socket-server.js';
 import { userOf } from '../realtime/socket-handler.js';
 import { RevocationService, type Revocation } from './revocation.service.js';
 import { RevokedSentences } from './revocations.js';
@@ -15,19 +15,19 @@ const log = createLogger('AuthGateway');
  * (an auth:revoked push with the reason, then a server-side disconnect). user:set-disabled is a row
  * of realtime/relay-table.ts.
  */
-@WebSocketGateway({ path: '/socket.io', serveClient: false, pingInterval: 20_000, pingTimeout: 20_000 })
+@Injectable()
 export class AuthGateway implements OnApplicationBootstrap {
-  @WebSocketServer() private server!: Server;
-
-  constructor(@Inject(RevocationService) private readonly revocations: RevocationService) {}
+  constructor(
+    @Inject(RevocationService) private readonly revocations: RevocationService,
+    @Inject(SocketServer) private readonly sockets: SocketServer,
+  ) {}
 
   onApplicationBootstrap(): void {
     this.revocations.onRevoked((r) => void this.endSockets(r));
   }
 
   private async endSockets(r: Revocation): Promise<void> {
-    if (!this.server) return;
-    const sockets = await this.server.in(Rooms.user(r.userId)).fetchSockets();
+    const sockets = await this.sockets.server.in(Rooms.user(r.userId)).fetchSockets();
     const payload: ServerPayloads[typeof ServerEvents.authRevoked] = { reason: r.reason, message: RevokedSentences[r.reason] };
     let ended = 0;
     for (const socket of sockets) {

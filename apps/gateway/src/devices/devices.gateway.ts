@@ -1,26 +1,25 @@
-import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
-import { WebSocketGateway, WebSocketServer, type OnGatewayConnection } from '@nestjs/websockets';
-import type { Server, Socket } from 'socket.io';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { SocketServer } from '../realtime/socket-server.js';
 import { userOf } from '../realtime/socket-handler.js';
 import { AdminsRoom, DeviceFanout } from './device-fanout.service.js';
 
 /**
  * Pushes about students' new passkeys and their approval (the client events are rows of
- * realtime/relay-table.ts): admins' sockets join the room those pushes go to. Shares the Socket.IO
- * server of AttendanceGateway (same path), which authenticates and rate-limits.
+ * realtime/relay-table.ts): admins' sockets join the room those pushes go to. The connections are
+ * AttendanceGateway's, which authenticates and rate-limits.
  */
-@WebSocketGateway({ path: '/socket.io', serveClient: false, pingInterval: 20_000, pingTimeout: 20_000 })
-export class DevicesGateway implements OnGatewayConnection, OnApplicationBootstrap {
-  @WebSocketServer() private server!: Server;
-
-  constructor(@Inject(DeviceFanout) private readonly fanout: DeviceFanout) {}
-
-  onApplicationBootstrap(): void {
-    this.fanout.attach(this.server);
+@Injectable()
+export class DevicesGateway implements OnApplicationBootstrap {
+  constructor(
+    @Inject(DeviceFanout) private readonly fanout: DeviceFanout,
+    @Inject(SocketServer) private readonly sockets: SocketServer,
+  ) {
+    sockets.onConnection((socket) => {
+      if (userOf(socket).actor.role === 'admin') void socket.join(AdminsRoom);
+    });
   }
 
-  handleConnection(socket: Socket): void {
-    const { actor } = userOf(socket);
-    if (actor?.role === 'admin') void socket.join(AdminsRoom);
+  onApplicationBootstrap(): void {
+    this.fanout.attach(this.sockets.server);
   }
 }

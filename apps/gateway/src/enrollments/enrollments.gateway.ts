@@ -1,19 +1,19 @@
-import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
-import { WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
-import type { Server } from 'socket.io';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { SocketServer } from '../realtime/socket-server.js';
 import { EnrollmentFollower } from './enrollment-follower.service.js';
 
 /**
  * Keeps sockets in their course rooms as enrollments change (the enrollment events themselves are
- * rows of realtime/relay-table.ts). Same options as AttendanceGateway, so Nest serves both on one server.
+ * rows of realtime/relay-table.ts), on the server of AttendanceGateway.
  */
-@WebSocketGateway({ path: '/socket.io', serveClient: false, pingInterval: 20_000, pingTimeout: 20_000 })
+@Injectable()
 export class EnrollmentsGateway implements OnApplicationBootstrap {
-  @WebSocketServer() private server!: Server;
-
-  constructor(@Inject(EnrollmentFollower) private readonly follower: EnrollmentFollower) {}
+  constructor(
+    @Inject(EnrollmentFollower) private readonly follower: EnrollmentFollower,
+    @Inject(SocketServer) private readonly sockets: SocketServer,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.follower.attach(this.server);
+    await this.follower.attach(this.sockets.server);
   }
 }

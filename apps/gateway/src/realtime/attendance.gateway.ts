@@ -1,13 +1,5 @@
 import { Inject, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import {
-  ConnectedSocket,
-  MessageBody,
-  SubscribeMessage,
-  WebSocketGateway,
-  WebSocketServer,
-  type OnGatewayConnection,
-  type OnGatewayInit,
-} from '@nestjs/websockets';
+import { WebSocketGateway, type OnGatewayConnection, type OnGatewayDisconnect, type OnGatewayInit } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import { ClientEvents, Rpc, type ClientEvent } from '@classconnect/contracts';
 import { RpcClient, toErrorBody } from '@classconnect/messaging';
@@ -17,22 +9,23 @@ import { CheckinService } from '../checkin/checkin.service.js';
 import { QrCodeService } from '../checkin/qr-code.service.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
 import { deviceFingerprintOf } from '../flags/device-fingerprint.js';
+import { ClientEventRouter } from './client-event-router.js';
 import { EventFanout } from './event-fanout.service.js';
 import { RateLimiter } from './rate-limiter.js';
-import { RelayRegistrar } from './relay-registrar.js';
+import { SocketServer } from './socket-server.js';
 import { Rooms } from './rooms.js';
-import { runClientEvent, userOf, type SocketUser } from './socket-handler.js';
+import { userOf, type SocketUser } from './socket-handler.js';
 
 const log = createLogger('AttendanceGateway');
 
 /**
  * The Socket.IO edge. A connection needs a valid access token in the handshake (`auth.token`);
  * each client event is rate-limited, validated, answered with an ack, and relayed to the owning
- * service (relay-table.ts) or handled here when it does more than a relay.
+ * service (relay-table.ts) or handled here when it does more than a relay. The gateway's only
+ * @WebSocketGateway: the other contexts reach the server and new connections through SocketServer.
  */
 @WebSocketGateway({ path: '/socket.io', serveClient: false, pingInterval: 20_000, pingTimeout: 20_000 })
-export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, OnApplicationBootstrap, OnApplicationShutdown {
-  @WebSocketServer() private server!: Server;
+export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly limiter = new RateLimiter();
   private readonly sweeper = setInterval(() => this.limiter.sweep(), 60_000).unref();
 
@@ -43,10 +36,22 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
     @Inject(EventFanout) private readonly fanout: EventFanout,
     @Inject(QrCodeService) private readonly qrCodes: QrCodeService,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-    @Inject(RelayRegistrar) private readonly relays: RelayRegistrar,
-  ) {}
+    @Inject(ClientEventRouter) private readonly router: ClientEventRouter,
+    @Inject(SocketServer) private readonly sockets: SocketServer,
+  ) {
+    router.handle(ClientEvents.whoami, 'account.read-self', async (_req, { actor, correlationId, socket }) => {
+      const { claims } = userOf(socket);
+      const { courses } = await this.rpc.request(Rpc.identityCoursesOf, { userId: actor.userId }, { correlationId });
+      return { user: { id: claims.userId, email: claims.email, name: claims.name, role: claims.role }, courses };
+    });
+    router.handle(ClientEvents.checkinSubmit, 'checkin.submit', (req, { actor, correlationId, socket }) =>
+      this.checkins.submit(actor.userId, req, correlationId, socket.id, userOf(socket).deviceFingerprint),
+    );
+    router.handle(ClientEvents.sessionQr, 'session.show-qr', (req, { actor, correlationId }) => this.qrCodes.current(actor, req.sessionId, correlationId));
+  }
 
   afterInit(server: Server): void {
+    this.sockets.open(server);
     server.use((socket, next) => {
       this.authenticate(socket).then(
         () => next(),
@@ -63,7 +68,7 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
   }
 
   onApplicationBootstrap(): void {
-    this.fanout.attach(this.server);
+    this.fanout.attach(this.sockets.server);
   }
 
   /** Verifies the token and learns the user's courses before the connection is accepted, so rooms are joined at once. */
@@ -87,46 +92,39 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
   handleConnection(socket: Socket): void {
     const { actor, courseIds } = userOf(socket);
     if (!actor) return void socket.disconnect(true);
+    forgetAccessToken(socket);
     void socket.join([
       Rooms.user(actor.userId),
       ...courseIds.teaching.map(Rooms.teaching),
       ...courseIds.enrolled.map(Rooms.enrolled),
     ]);
     // Every incoming event first spends from the connection's and the user's budgets; over budget,
-    // the event is answered RATE_LIMITED and goes no further.
+    // the event is answered RATE_LIMITED and goes no further. Within budget, the router runs it: the
+    // one closure here is all a connection carries for its client events.
     socket.use((packet, next) => {
       try {
         this.limiter.check(packet[0] as ClientEvent, actor.userId, socket.id);
-        next();
       } catch (err) {
         const ack = packet[packet.length - 1];
         if (typeof ack === 'function') ack({ ok: false, error: toErrorBody(err, log) });
+        return;
       }
+      if (!this.router.dispatch(socket, packet)) next();
     });
-    socket.once('disconnect', () => this.limiter.forgetConnection(socket.id));
-    this.relays.subscribe(socket);
+    this.sockets.connected(socket);
   }
 
-  @SubscribeMessage(ClientEvents.whoami)
-  whoami(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
-    return runClientEvent(s, ClientEvents.whoami, 'account.read-self', body, async (_req, { actor, correlationId }) => {
-      const { claims } = userOf(s);
-      const { courses } = await this.rpc.request(Rpc.identityCoursesOf, { userId: actor.userId }, { correlationId });
-      return { user: { id: claims.userId, email: claims.email, name: claims.name, role: claims.role }, courses };
-    });
+  handleDisconnect(socket: Socket): void {
+    this.limiter.forgetConnection(socket.id);
   }
+}
 
-  @SubscribeMessage(ClientEvents.checkinSubmit)
-  submitCheckin(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
-    return runClientEvent(s, ClientEvents.checkinSubmit, 'checkin.submit', body, (req, { actor, correlationId, socket }) =>
-      this.checkins.submit(actor.userId, req, correlationId, socket.id, userOf(socket).deviceFingerprint),
-    );
-  }
-
-  @SubscribeMessage(ClientEvents.sessionQr)
-  showQr(@ConnectedSocket() s: Socket, @MessageBody() body: unknown) {
-    return runClientEvent(s, ClientEvents.sessionQr, 'session.show-qr', body, (req, { actor, correlationId }) =>
-      this.qrCodes.current(actor, req.sessionId, correlationId),
-    );
-  }
+/**
+ * Drops the access token from the handshake once it is checked: the socket keeps its claims, and an
+ * idle connection need not hold the token's text. (The HTTP request of the upgrade stays: Engine.IO's
+ * upgrade response keeps it for the connection's life, so dropping Socket.IO's reference frees nothing.)
+ */
+function forgetAccessToken(socket: Socket): void {
+  const auth = socket.handshake.auth as { token?: unknown };
+  if (auth.token !== undefined) auth.token = undefined;
 }

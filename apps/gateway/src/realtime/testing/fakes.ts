@@ -6,27 +6,10 @@ import type { SocketUser } from '../socket-handler.js';
 export const student: Actor = { userId: '6f1c1c6e-8f0a-4d8e-9a53-2f5c3b9e4d11', role: 'student' };
 export const teacher: Actor = { userId: '7a2d2d7f-9f1b-4e9f-8b64-3a6d4c0f5e22', role: 'teacher' };
 
-export interface FakeSocket extends Socket {
-  /** Emits a client event as socket.io would hand it to the listeners: the payload, then the ack. */
-  receive(event: string, ...args: unknown[]): void;
-}
-
-/** A connected socket whose handshake signed in `actor`; it records the listeners subscribed on it. */
-export function fakeSocket(actor: Actor, extra: Partial<SocketUser> = {}): FakeSocket {
-  const listeners = new Map<string, (...args: unknown[]) => void>();
+/** A connected socket whose handshake signed in `actor`. */
+export function fakeSocket(actor: Actor, extra: Partial<SocketUser> = {}): Socket {
   const user: SocketUser = { actor, claims: { ...actor, email: 'someone@uni.test', name: 'Someone' }, courseIds: { teaching: [], enrolled: [] }, ...extra };
-  return {
-    id: 'sock-1',
-    connected: true,
-    data: user,
-    on(event: string, listener: (...args: unknown[]) => void) {
-      listeners.set(event, listener);
-      return this;
-    },
-    receive(event: string, ...args: unknown[]) {
-      listeners.get(event)?.(...args);
-    },
-  } as unknown as FakeSocket;
+  return { id: 'sock-1', connected: true, data: user } as unknown as Socket;
 }
 
 /** Records each request and answers with what `reply` gives for its subject. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ClientEvents, ErrorCode, Rpc } from '@classconnect/contracts';
-import { RelayRegistrar, splitAck } from './relay-registrar.js';
+import { ClientEventRouter, splitAck } from './client-event-router.js';
 import { RelayTable, RosterImportTimeoutMs } from './relay-table.js';
 import { FakeRpc, fakeSocket, student, teacher } from './testing/fakes.js';
 
@@ -13,10 +13,11 @@ const Handwritten = [ClientEvents.whoami, ClientEvents.checkinSubmit, ClientEven
 function connect(actor = teacher, extra = {}) {
   const rpc = new FakeRpc((subject, request) => ({ subject, request }));
   const socket = fakeSocket(actor, extra);
-  new RelayRegistrar(rpc.asClient()).subscribe(socket);
+  const router = new ClientEventRouter(rpc.asClient());
+  // A packet as the connection's middleware hands it over: the event, the arguments, then the ack.
   const emit = (event: string, payload?: unknown) =>
-    new Promise<unknown>((resolve) => (payload === undefined ? socket.receive(event, resolve) : socket.receive(event, payload, resolve)));
-  return { rpc, emit };
+    new Promise<unknown>((resolve) => router.dispatch(socket, payload === undefined ? [event, resolve] : [event, payload, resolve]));
+  return { rpc, emit, router, socket };
 }
 
 describe('the relay table', () => {
@@ -27,7 +28,7 @@ describe('the relay table', () => {
   });
 });
 
-describe('RelayRegistrar', () => {
+describe('ClientEventRouter', () => {
   it('sends the actor beside the payload to the row’s subject and acks its reply', async () => {
     const { rpc, emit } = connect();
     const ack = await emit(ClientEvents.sessionStop, { sessionId });
@@ -83,6 +84,29 @@ describe('RelayRegistrar', () => {
     const { rpc, emit } = connect(admin);
     await emit(ClientEvents.rosterImport, { mode: 'preview', csv: 'email,course_code\n' });
     expect(rpc.requests[0]).toMatchObject({ subject: Rpc.identityRosterImport, timeoutMs: RosterImportTimeoutMs });
+  });
+});
+
+describe('ClientEventRouter beyond the relay table', () => {
+  it('leaves an event without a handler to socket.io, and refuses a second handler for an event', () => {
+    const { router, socket } = connect();
+    expect(router.dispatch(socket, ['no:such-event', {}, () => undefined])).toBe(false);
+    const handler = async () => ({ items: [] });
+    router.handle(ClientEvents.deadLetterList, 'deadletter.manage', handler);
+    expect(() => router.handle(ClientEvents.deadLetterList, 'deadletter.manage', handler)).toThrow('two handlers');
+    expect(() => router.handle(ClientEvents.sessionStop, 'session.stop', async () => ({}) as never)).toThrow('two handlers');
+  });
+
+  it('runs an added handler through the same checks, and acks nothing once the connection is gone', async () => {
+    const { router, socket } = connect(student);
+    router.handle(ClientEvents.deadLetterList, 'deadletter.manage', async () => ({ items: [] }));
+    const forbidden = await new Promise((resolve) => router.dispatch(socket, [ClientEvents.deadLetterList, {}, resolve]));
+    expect(forbidden).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
+    const acks: unknown[] = [];
+    router.dispatch(socket, [ClientEvents.sessionsActive, (r: unknown) => acks.push(r)]);
+    (socket as { connected: boolean }).connected = false;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(acks).toEqual([]);
   });
 });
 
