@@ -10,7 +10,7 @@
 //              CPU per check-in summed over every server process.
 //     burst:   N students check in all at once → check-ins per second (to the last verdict, and to
 //              the report, i.e. through the projection).
-//     idle:    gateway memory per connected idle socket.
+//     idle:    gateway memory per connected idle socket, after a full GC (read through its inspector).
 // Prints a table and writes bench-results/bench-<time>.json.
 import { createHash, generateKeyPairSync, randomUUID, sign, verify } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -20,7 +20,9 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
 import { checkNode, ensureBuild, ensureDependencies } from './prepare.mjs';
+import { freePort } from '../libs/runtime/src/infra.mjs';
 import { root } from '../libs/runtime/src/services.mjs';
+import { fullGcAndRead, inspect } from './inspector.mjs';
 
 const { values } = parseArgs({ options: { students: { type: 'string', default: '1000' }, 'cpu-prof': { type: 'boolean', default: false } } });
 const Sizes = values.students.split(',').map(Number);
@@ -106,10 +108,6 @@ function cpuSeconds(pid) {
     return 0;
   }
 }
-function rssKb(pid) {
-  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(m[1]);
-}
 /** Every process of the system by name: the five services, the servers started for it, and PostgreSQL's processes. */
 function serverPids(sys) {
   const named = Object.entries(sys.pids()).map(([name, pid]) => [name, pid]);
@@ -171,7 +169,12 @@ function profileSummary(dir, nameByPid, window, top = 12) {
 async function runSystem(N) {
   const profileDir = values['cpu-prof'] ? join(root, 'bench-results', `profiles-${Stamp}`, String(N)) : null;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
-  const sys = await testing.startTestSystem({ env: { LOG_LEVEL: 'warn' }, ...(profileDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}) });
+  // Every service may open its inspector on this port when signalled; only the gateway is, to read its memory after a full GC.
+  const inspectPort = await freePort();
+  const sys = await testing.startTestSystem({
+    env: { LOG_LEVEL: 'warn', NODE_OPTIONS: `--inspect-port=127.0.0.1:${inspectPort}` },
+    ...(profileDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
+  });
   const nameByPid = Object.fromEntries(Object.entries(sys.pids()).map(([name, pid]) => [pid, name]));
   const window = { fromUs: 0, toUs: 0 };
   let result;
@@ -183,15 +186,23 @@ async function runSystem(N) {
     const teacher = await testing.connectSocket(sys.gatewayUrl, await tokenOf(cls.teacher, 'teacher'));
     const gatewayPid = sys.pids().gateway;
 
+    // Idle memory: warm up (sockets that connect and leave, so code compiled on first use is not
+    // counted), full GC, read; every student connects and sits idle 3 s; full GC, read again.
+    const inspector = await inspect(gatewayPid, inspectPort);
+    const warmups = await Promise.all(cls.students.slice(0, Math.min(100, N)).map(async (s, i) => testing.connectSocket(sys.gatewayUrl, await tokenOf(s, 'student'), { deviceId: `warm-up-${i}` })));
+    warmups.forEach((s) => s.close());
+    await sleep(2_000);
+    const memBefore = await fullGcAndRead(inspector);
     say(`connecting ${N} students…`);
-    const rssBefore = rssKb(gatewayPid);
     const students = [];
     for (let i = 0; i < N; i += 100) {
       students.push(...(await Promise.all(cls.students.slice(i, i + 100).map(async (s) => testing.StudentClient.connect(sys.gatewayUrl, sys.origin, await tokenOf(s, 'student'))))));
     }
     await sleep(3_000);
-    const rssAfter = rssKb(gatewayPid);
-    const kbPerSocket = (rssAfter - rssBefore) / N;
+    const memAfter = await fullGcAndRead(inspector);
+    inspector.close();
+    const kbPerSocket = (memAfter.rss - memBefore.rss) / 1024 / N;
+    const heapKbPerSocket = (memAfter.heapUsed - memBefore.heapUsed) / 1024 / N;
 
     say('registering passkeys…');
     for (let i = 0; i < N; i += 50) await Promise.all(students.slice(i, i + 50).map((s) => s.registerPasskey()));
@@ -204,8 +215,17 @@ async function runSystem(N) {
     say(`paced: ${N} check-ins spread over one second…`);
     let session = await testing.requestOk(teacher, ClientEvents.sessionStart, { courseId: cls.courseId, position: room, radiusM: 100 });
     const pids = serverPids(sys);
+    // What the system burns doing nothing (timers, heartbeats, consumers waiting), per second, so
+    // that it can be taken off: at 100 students it would otherwise be half the figure.
+    const idleFrom = cpuByName(pids);
+    const idleStart = performance.now();
+    await sleep(3_000);
+    const idleTo = cpuByName(pids);
+    const idleSeconds = (performance.now() - idleStart) / 1000;
+    const idleCpuPerSecond = Object.fromEntries(Object.keys(idleTo).map((k) => [k, (idleTo[k] - (idleFrom[k] ?? 0)) / idleSeconds]));
     window.fromUs = monotonicUs();
     const cpuBefore = cpuByName(pids);
+    const measuredFrom = performance.now();
     const latencies = [];
     let rejected = 0;
     const pacedStart = performance.now();
@@ -222,8 +242,13 @@ async function runSystem(N) {
     const pacedMs = performance.now() - pacedStart;
     await sleep(1_000); // let the projection finish its share of the work before reading CPU
     const cpuAfter = cpuByName(pids);
-    const cpuMsPerCheckinByProcess = Object.fromEntries(Object.keys(cpuAfter).map((k) => [k, ((cpuAfter[k] - (cpuBefore[k] ?? 0)) * 1000) / N]));
-    const cpuPerCheckin = (sumValues(cpuAfter) - sumValues(cpuBefore)) / N;
+    const measuredSeconds = (performance.now() - measuredFrom) / 1000;
+    // Net of the idle system's own CPU over the same time; never below zero.
+    const cpuMsPerCheckinByProcess = Object.fromEntries(
+      Object.keys(cpuAfter).map((k) => [k, Math.max(0, (cpuAfter[k] - (cpuBefore[k] ?? 0) - (idleCpuPerSecond[k] ?? 0) * measuredSeconds) * 1000) / N]),
+    );
+    const cpuPerCheckin = sumValues(cpuMsPerCheckinByProcess) / 1000;
+    const grossCpuPerCheckin = (sumValues(cpuAfter) - sumValues(cpuBefore)) / N;
     await testing.requestOk(teacher, ClientEvents.sessionStop, { sessionId: session.sessionId });
     await reportReady.waitFor((r) => r.sessionId === session.sessionId, 120_000);
     latencies.sort((a, b) => a - b);
@@ -261,12 +286,14 @@ async function runSystem(N) {
         maxMs: latencies[latencies.length - 1],
         cpuMsPerCheckin: cpuPerCheckin * 1000,
         cpuMsPerCheckinByProcess,
+        grossCpuMsPerCheckin: grossCpuPerCheckin * 1000,
+        idleCpuMsPerSecond: sumValues(idleCpuPerSecond) * 1000,
       },
       burst: {
         checkinsPerSecondToVerdict: N / ((lastVerdict - burstStart) / 1000),
         checkinsPerSecondToReport: N / ((reportAt - burstStart) / 1000),
       },
-      gateway: { rssBeforeKb: rssBefore, rssAfterKb: rssAfter, kbPerIdleSocket: kbPerSocket },
+      gateway: { rssBeforeKb: Math.round(memBefore.rss / 1024), rssAfterKb: Math.round(memAfter.rss / 1024), kbPerIdleSocket: kbPerSocket, heapKbPerIdleSocket: heapKbPerSocket },
     };
   } finally {
     await sys.stop();
@@ -312,12 +339,12 @@ const bars = [
 const runLines = (r) => [
   `class of ${r.students}`,
   `  paced: ${r.students} in 1 s, wall ${f(r.paced.wallMs, 0)} ms; submit→result p50 ${f(r.paced.p50Ms)} ms, p95 ${f(r.paced.p95Ms)} ms, p99 ${f(r.paced.p99Ms)} ms, max ${f(r.paced.maxMs)} ms`,
-  `  CPU per check-in (all server processes)  ${f(r.paced.cpuMsPerCheckin, 3)} ms = ${f(r.paced.cpuMsPerCheckin / verifyCostMs, 1)} raw verifies: ${Object.entries(r.paced.cpuMsPerCheckinByProcess)
+  `  CPU per check-in (all server processes, net of ${f(r.paced.idleCpuMsPerSecond, 0)} ms/s the idle system burns; gross ${f(r.paced.grossCpuMsPerCheckin, 2)} ms)  ${f(r.paced.cpuMsPerCheckin, 3)} ms = ${f(r.paced.cpuMsPerCheckin / verifyCostMs, 1)} raw verifies: ${Object.entries(r.paced.cpuMsPerCheckinByProcess)
     .sort((a, b) => b[1] - a[1])
     .map(([k, v]) => `${k} ${f(v, 2)}`)
     .join(', ')}`,
   `  burst: ${f(r.burst.checkinsPerSecondToVerdict, 0)} check-ins/s to verdict, ${f(r.burst.checkinsPerSecondToReport, 0)} /s through the report`,
-  `  gateway RSS ${r.gateway.rssBeforeKb} → ${r.gateway.rssAfterKb} KB with ${r.students} idle sockets: ${f(r.gateway.kbPerIdleSocket, 2)} KB each`,
+  `  gateway after a full GC: RSS ${r.gateway.rssBeforeKb} → ${r.gateway.rssAfterKb} KB with ${r.students} idle sockets: ${f(r.gateway.kbPerIdleSocket, 2)} KB of RSS, ${f(r.gateway.heapKbPerIdleSocket, 2)} KB of heap each`,
   `  rejected ${r.rejected} (expected 0); present in the last report ${r.presentInReport}/${r.students}`,
   ...(r.profile
     ? [`  profiles in ${r.profile.dir}; top functions by self time during the check-ins (paced and burst):`, ...Object.entries(r.profile.top).flatMap(([name, fns]) => [`    ${name}`, ...fns.map((x) => `      ${f(x.ms, 0).padStart(7)} ms ${f(x.share * 100, 1).padStart(5)} %  ${x.fn}`)])]

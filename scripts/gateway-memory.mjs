@@ -20,9 +20,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import WebSocket from 'ws';
 import { freePort } from '../libs/runtime/src/infra.mjs';
 import { root } from '../libs/runtime/src/services.mjs';
+import { fullGcAndRead, inspect } from './inspector.mjs';
 
 const { values } = parseArgs({ options: { sockets: { type: 'string', default: '1000,5000' }, snapshots: { type: 'string' } } });
 const counts = values.sockets.split(',').map(Number).sort((a, b) => a - b);
@@ -31,52 +31,6 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const fromDist = (lib) => import(pathToFileURL(join(root, 'dist/libs', lib, 'src/index.js')).href);
 const testing = await fromDist('testing');
 const { TokenService } = await fromDist('auth');
-
-/** A session on a process's V8 inspector: send(method, params) resolves with the result. */
-async function inspect(pid, port) {
-  process.kill(pid, 'SIGUSR1');
-  let targets;
-  for (let i = 0; i < 50 && !targets; i++) {
-    targets = await fetch(`http://127.0.0.1:${port}/json/list`).then((r) => r.json(), () => undefined);
-    if (!targets) await sleep(100);
-  }
-  if (!targets?.[0]) throw new Error(`the gateway's inspector did not open on port ${port}`);
-  const ws = new WebSocket(targets[0].webSocketDebuggerUrl, { maxPayload: 1 << 30 });
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  let next = 0;
-  const pending = new Map();
-  const listeners = new Map();
-  ws.on('message', (raw) => {
-    const msg = JSON.parse(raw.toString());
-    if (msg.id !== undefined) {
-      const p = pending.get(msg.id);
-      pending.delete(msg.id);
-      if (msg.error) p.reject(new Error(`${msg.error.message}`));
-      else p.resolve(msg.result);
-    } else listeners.get(msg.method)?.(msg.params);
-  });
-  const send = (method, params = {}) =>
-    new Promise((resolve, reject) => {
-      const id = ++next;
-      pending.set(id, { resolve, reject });
-      ws.send(JSON.stringify({ id, method, params }));
-    });
-  const scripts = new Map();
-  listeners.set('Debugger.scriptParsed', ({ scriptId, url }) => scripts.set(scriptId, url));
-  return {
-    send,
-    scripts,
-    on: (method, fn) => listeners.set(method, fn),
-    close: () => ws.close(),
-  };
-}
-
-async function fullGcAndRead(inspector) {
-  for (let i = 0; i < 3; i++) await inspector.send('HeapProfiler.collectGarbage');
-  await sleep(200);
-  const { result } = await inspector.send('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())', returnByValue: true });
-  return JSON.parse(result.value);
-}
 
 async function heapSnapshot(inspector, file) {
   const chunks = [];
