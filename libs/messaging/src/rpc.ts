@@ -88,7 +88,28 @@ export class RpcServer {
     } catch (err) {
       reply = { ok: false, error: toErrorBody(err, this.log, { subject, correlationId }) };
     }
-    if (msg.reply) msg.respond(encoder.encode(JSON.stringify(reply)));
+    if (msg.reply) this.respond(msg, reply, subject, correlationId);
+  }
+
+  /**
+   * Sends the reply. One larger than the server's max_payload (1 MB by default) cannot be sent:
+   * the caller gets INTERNAL with an error id instead of waiting for a time-out, and the process
+   * goes on (the client library throws, and an uncaught throw here ended the whole service).
+   */
+  private respond(msg: Msg, reply: Result<unknown>, subject: string, correlationId: string): void {
+    let bytes = encoder.encode(JSON.stringify(reply));
+    const limit = this.nc.info?.max_payload;
+    if (limit !== undefined && bytes.length > limit) {
+      const errorId = newErrorId();
+      this.log.error({ subject, correlationId, errorId, bytes: bytes.length, limit }, 'reply larger than the NATS server accepts; answered INTERNAL instead');
+      const error: ErrorBody = { code: ErrorCode.INTERNAL, message: `The answer is too large to send (error id ${errorId}).`, errorId };
+      bytes = encoder.encode(JSON.stringify({ ok: false, error }));
+    }
+    try {
+      msg.respond(bytes);
+    } catch (err) {
+      this.log.error({ err, subject, correlationId }, 'could not send a reply');
+    }
   }
 
   async close(): Promise<void> {

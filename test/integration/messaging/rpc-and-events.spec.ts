@@ -37,6 +37,28 @@ describe('messaging over a real NATS server', () => {
     }
   });
 
+  it('answers INTERNAL, and goes on serving, when a reply is larger than the server takes', async () => {
+    const queue = `spec-${randomUUID()}`;
+    const server = new RpcServer(nc, queue);
+    const client = new RpcClient(nc, 2_000);
+    const limit = nc.info!.max_payload;
+    server.handle(Rpc.identityCourse, async ({ courseId }) => ({
+      id: courseId,
+      code: 'X1',
+      // Big enough to pass the server's limit only when the spec asks for it.
+      title: courseId.endsWith('0') ? 'x'.repeat(limit + 1) : 'Test',
+      teacherIds: [],
+    }));
+    try {
+      const tooBig = '00000000-0000-4000-8000-000000000000';
+      await expect(client.request(Rpc.identityCourse, { courseId: tooBig })).rejects.toMatchObject({ code: ErrorCode.INTERNAL });
+      const fine = '00000000-0000-4000-8000-000000000001';
+      await expect(client.request(Rpc.identityCourse, { courseId: fine })).resolves.toMatchObject({ id: fine, title: 'Test' });
+    } finally {
+      await server.close();
+    }
+  });
+
   it('answers SERVICE_UNAVAILABLE when nobody serves a command', async () => {
     const client = new RpcClient(nc, 500);
     await expect(client.request(Rpc.reportGet, { actor: { userId: randomUUID(), role: 'teacher' }, sessionId: randomUUID() })).rejects.toMatchObject({
