@@ -208,7 +208,12 @@ async function runSystem(N) {
     for (let i = 0; i < N; i += 50) await Promise.all(students.slice(i, i + 50).map((s) => s.registerPasskey()));
 
     const room = { latitude: 50.8503, longitude: 4.3517, accuracy: 10 };
-    const position = testing.offsetNorth(room, 15);
+    // Each student somewhere in the room, as real phones report: one shared position would make every
+    // check-in a "same position as others" flag, work that grows with the class and no lecture has.
+    const positionOf = (i) => {
+      const p = testing.offsetNorth(room, 5 + (i % 3000) / 100); // 5–35 m north, 1 cm apart
+      return { ...p, longitude: p.longitude + Math.floor(i / 3000) * 1e-5 };
+    };
     const reportReady = new testing.EventLog(teacher, ServerEvents.reportReady);
 
     // Paced: N students within one second.
@@ -234,7 +239,7 @@ async function runSystem(N) {
       const begin = await testing.requestOk(s.socket, ClientEvents.checkinBegin, { sessionId: session.sessionId });
       const assertion = await s.authenticator.getAssertion(begin.options, { origin: s.origin });
       const t0 = performance.now();
-      const ack = await testing.requestOk(s.socket, ClientEvents.checkinSubmit, { sessionId: session.sessionId, assertion, position, idempotencyKey: randomUUID() });
+      const ack = await testing.requestOk(s.socket, ClientEvents.checkinSubmit, { sessionId: session.sessionId, assertion, position: positionOf(i), idempotencyKey: randomUUID() });
       const result = await s.results.waitFor((r) => r.submissionId === ack.submissionId, 120_000);
       latencies.push(performance.now() - t0);
       if (result.verdict !== 'accepted') rejected++;
@@ -258,10 +263,10 @@ async function runSystem(N) {
     session = await testing.requestOk(teacher, ClientEvents.sessionStart, { courseId: cls.courseId, position: room, radiusM: 100 });
     const burstStart = performance.now();
     let lastVerdict = 0;
-    await Promise.all(students.map(async (s) => {
+    await Promise.all(students.map(async (s, i) => {
       const begin = await testing.requestOk(s.socket, ClientEvents.checkinBegin, { sessionId: session.sessionId });
       const assertion = await s.authenticator.getAssertion(begin.options, { origin: s.origin });
-      const ack = await testing.requestOk(s.socket, ClientEvents.checkinSubmit, { sessionId: session.sessionId, assertion, position, idempotencyKey: randomUUID() });
+      const ack = await testing.requestOk(s.socket, ClientEvents.checkinSubmit, { sessionId: session.sessionId, assertion, position: positionOf(i), idempotencyKey: randomUUID() });
       const result = await s.results.waitFor((r) => r.submissionId === ack.submissionId, 120_000);
       if (result.verdict !== 'accepted') rejected++;
       lastVerdict = Math.max(lastVerdict, performance.now());
