@@ -19,10 +19,7 @@ export const DeviceNotApproved = {
 /** How long a student has from "check in" to a submitted assertion. */
 export const ChallengeTtlSeconds = 120;
 
-/**
- * Issues check-in challenges (docs/architecture.md, step 2), each with what its verdict needs of the
- * session (course, fence, QR mode), so deciding it asks session-service only to record the mark.
- */
+/** Issues check-in challenges (docs/architecture.md, step 2). */
 @Injectable()
 export class ChallengeService {
   private readonly rpId: string;
@@ -65,8 +62,7 @@ export class ChallengeService {
     }
 
     const challenge = randomBytes(32).toString('base64url');
-    const { courseId, fence, qrMode } = context;
-    await this.challenges.issue(challenge, { sessionId, studentId }, { courseId, fence, ...(qrMode ? { qrMode } : {}) }, ChallengeTtlSeconds);
+    await this.challenges.issue(challenge, { sessionId, studentId }, ChallengeTtlSeconds);
     const expiresAt = new Date(this.clock.now().getTime() + ChallengeTtlSeconds * 1000);
     return {
       sessionId,
