@@ -10,7 +10,7 @@ import { clientEvent } from '../slice-maps.js';
 import { CreateUserRequest, ListUsersRequest, UpdateUserRequest, type AccountView, type SetDisabledReply, type UserListReply, type UserSummary } from './accounts.js';
 import { CreateCourseRequest, SetCourseTeachersRequest, UpdateCourseRequest, type CourseListReply, type CourseSummary, type CourseView } from './courses.js';
 import type { CourseRosterReply, EnrollmentChangeReply } from './enrollments.js';
-import { RoomFields, type RoomDeletedReply, type RoomsReply, type RoomView } from './rooms.js';
+import { RoomFields, UpdateRoomRequest, type RoomDeletedReply, type RoomsReply, type RoomView } from './rooms.js';
 import { RosterCsv, RosterImportOptions, type RosterImportReply } from './roster-import.js';
 
 export const DirectoryClientEvents = {
@@ -33,16 +33,7 @@ export const DirectoryClientEvents = {
   ).acks<RoomView>(),
   roomUpdate: clientEvent(
     'room:update',
-    z
-      .object({
-        roomId: Id,
-        name: RoomFields.name.optional(),
-        building: RoomFields.building.nullable().optional(),
-        latitude: RoomFields.latitude.optional(),
-        longitude: RoomFields.longitude.optional(),
-        defaultRadiusM: RoomFields.defaultRadiusM.optional(),
-      })
-      .strict(),
+    UpdateRoomRequest.omit({ actor: true }),
   ).acks<RoomView>(),
   roomList: clientEvent('room:list', EmptyRequest).acks<RoomsReply>(),
   roomDelete: clientEvent('room:delete', z.object({ roomId: Id }).strict()).acks<RoomDeletedReply>(),
