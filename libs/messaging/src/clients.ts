@@ -10,7 +10,6 @@ import {
   type RoomView,
   type RpcRequest,
   type UserSummary,
-  type VerifyQrReply,
 } from '@classconnect/contracts';
 import { RpcClient } from './rpc.js';
 
@@ -67,16 +66,14 @@ export class IdentityClient {
 export class SessionClient {
   constructor(private readonly rpc: RpcClient) {}
 
+  /** At the challenge: open? enrolled? already present? the fence. */
   checkinContext(sessionId: string, studentId: string, opts: CallOptions = {}): Promise<CheckinContextReply> {
     return this.rpc.request(Rpc.sessionCheckinContext, { sessionId, studentId }, opts);
   }
 
+  /** At the verdict: the one call to session-service (the QR code, the session's conditions checked again, the mark). */
   recordMark(request: RpcRequest<typeof Rpc.sessionRecordMark>, opts: CallOptions = {}): Promise<RecordMarkReply> {
     return this.rpc.request(Rpc.sessionRecordMark, request, opts);
-  }
-
-  verifyQr(request: RpcRequest<typeof Rpc.sessionVerifyQr>, opts: CallOptions = {}): Promise<VerifyQrReply> {
-    return this.rpc.request(Rpc.sessionVerifyQr, request, opts);
   }
 
   /** How far apart two sessions' fences are (for the overlapping-sessions flag). */

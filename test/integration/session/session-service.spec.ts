@@ -163,14 +163,15 @@ describe('session-service against real Redis and NATS', () => {
   it('marks each of 100 students exactly once under 200 concurrent record-mark calls', async () => {
     const calls = students.flatMap((s) => [recordMark(s.id, `a-${s.id}`), recordMark(s.id, `b-${s.id}`)]);
     const replies: RecordMarkReply[] = await Promise.all(calls);
-    expect(replies.filter((r) => r.recorded && !r.alreadyPresent)).toHaveLength(100);
-    expect(replies.filter((r) => !r.recorded && r.alreadyPresent)).toHaveLength(100);
+    const recorded = (r: RecordMarkReply) => r.result === 'recorded';
+    expect(replies.filter(recorded)).toHaveLength(100);
+    expect(replies.filter((r) => r.result === 'refused' && r.reason === ErrorCode.ALREADY_CHECKED_IN)).toHaveLength(100);
     for (let i = 0; i < students.length; i++) {
-      expect([replies[2 * i]!.recorded, replies[2 * i + 1]!.recorded].filter(Boolean)).toHaveLength(1);
+      expect([replies[2 * i]!, replies[2 * i + 1]!].filter(recorded)).toHaveLength(1);
     }
     // A retry of the submission that won is still answered recorded.
-    const winner = replies[0]!.recorded ? `a-${students[0]!.id}` : `b-${students[0]!.id}`;
-    await expect(recordMark(students[0]!.id, winner)).resolves.toEqual({ recorded: true, alreadyPresent: false, status: 'present' });
+    const winner = recorded(replies[0]!) ? `a-${students[0]!.id}` : `b-${students[0]!.id}`;
+    await expect(recordMark(students[0]!.id, winner)).resolves.toEqual({ result: 'recorded', status: 'present', methods: ['passkey', 'geofence'] });
     // Each check-in is published as mark.recorded v2 (with its status) and v1.
     const v2 = await waitFor(eventFor(EventSubjects.markRecordedV2, sessionId), 'a mark.recorded.v2 event');
     expect(v2.id).toMatch(new RegExp(`^mark\\.v2:${sessionId}:`));
@@ -208,7 +209,7 @@ describe('session-service against real Redis and NATS', () => {
   });
 
   it('refuses a mark after stop with SESSION_NOT_OPEN, and a second stop likewise', async () => {
-    await expect(recordMark(students[5]!.id, `c-${randomUUID()}`)).rejects.toMatchObject({ code: ErrorCode.SESSION_NOT_OPEN });
+    await expect(recordMark(students[5]!.id, `c-${randomUUID()}`)).resolves.toEqual({ result: 'refused', reason: ErrorCode.SESSION_NOT_OPEN });
     await expect(client.request(Rpc.sessionStop, { actor: teacher, sessionId })).rejects.toMatchObject({ code: ErrorCode.SESSION_NOT_OPEN });
     const active = await client.request(Rpc.sessionActive, { actor: teacher });
     expect(active.sessions).toEqual([]);
@@ -257,8 +258,22 @@ describe('session-service against real Redis and NATS', () => {
         methods: ['passkey', 'geofence'],
         verifiedAt: verifiedAt.toISOString(),
       });
-    await expect(mark(rulesRoster[0]!.id, new Date(Date.parse(view.openedAt) + 1))).resolves.toMatchObject({ recorded: true, status: 'late' });
-    await expect(mark(rulesRoster[1]!.id, new Date(Date.parse(view.openedAt) + 61_000))).rejects.toMatchObject({ code: ErrorCode.CHECKIN_WINDOW_CLOSED });
+    const openedAt = Date.parse(view.openedAt);
+    await expect(mark(rulesRoster[0]!.id, new Date(openedAt + 1))).resolves.toMatchObject({ result: 'recorded', status: 'late' });
+    // The window's end itself still counts; a millisecond after it does not.
+    await expect(mark(rulesRoster[1]!.id, new Date(openedAt + 60_001))).resolves.toEqual({ result: 'refused', reason: ErrorCode.CHECKIN_WINDOW_CLOSED });
+    await expect(
+      client.request(Rpc.sessionRecordMark, {
+        sessionId: view.sessionId,
+        studentId: rulesRoster[1]!.id,
+        submissionId: 'w-edge',
+        distanceM: 3,
+        accuracyM: 5,
+        methods: ['passkey', 'geofence'],
+        verifiedAt: new Date(openedAt + 60_000).toISOString(),
+        checkOnly: true,
+      }),
+    ).resolves.toEqual({ result: 'allowed' });
     // The window passing (moved into the past here rather than waited for) shows in the check-in context.
     await redis.hset(`${config.REDIS_KEY_PREFIX}session:${view.sessionId}`, 'checkinClosesAt', new Date(Date.now() - 1_000).toISOString());
     await expect(client.request(Rpc.sessionCheckinContext, { sessionId: view.sessionId, studentId: rulesRoster[2]!.id })).resolves.toMatchObject({
@@ -339,12 +354,56 @@ describe('session-service against real Redis and NATS', () => {
         methods: ['passkey', 'geofence'],
         verifiedAt: new Date().toISOString(),
       }),
-    ).rejects.toMatchObject({ code: ErrorCode.SESSION_NOT_OPEN });
+    ).resolves.toEqual({ result: 'refused', reason: ErrorCode.SESSION_NOT_OPEN });
 
     // The course is free: a new session starts.
     const fresh = await client.request(Rpc.sessionStart, { actor: teacher, courseId: bigCourseId, position });
     expect(fresh.status).toBe('open');
     await client.request(Rpc.sessionStop, { actor: teacher, sessionId: fresh.sessionId });
+  });
+
+  it('judges the late threshold in the record-mark script to the millisecond', async () => {
+    const view = await client.request(Rpc.sessionStart, { actor: teacher, courseId: rulesCourseId, position, lateAfterMinutes: 5 });
+    const at = (ms: number) => new Date(Date.parse(view.openedAt) + ms).toISOString();
+    const base = { sessionId: view.sessionId, distanceM: 3, accuracyM: 5, methods: ['passkey', 'geofence'] as ('passkey' | 'geofence')[] };
+    await expect(client.request(Rpc.sessionRecordMark, { ...base, studentId: rulesRoster[0]!.id, submissionId: 'on-time', verifiedAt: at(300_000) })).resolves.toMatchObject({
+      result: 'recorded',
+      status: 'present',
+    });
+    await expect(client.request(Rpc.sessionRecordMark, { ...base, studentId: rulesRoster[1]!.id, submissionId: 'late', verifiedAt: at(300_001) })).resolves.toMatchObject({
+      result: 'recorded',
+      status: 'late',
+    });
+    // checkOnly writes nothing.
+    await expect(client.request(Rpc.sessionRecordMark, { ...base, studentId: rulesRoster[2]!.id, submissionId: 'x', verifiedAt: at(1), checkOnly: true })).resolves.toEqual({
+      result: 'allowed',
+    });
+    expect(await redis.hkeys(`${config.REDIS_KEY_PREFIX}session:${view.sessionId}:present`)).toHaveLength(2);
+    await client.request(Rpc.sessionStop, { actor: teacher, sessionId: view.sessionId });
+  });
+
+  it('judges a QR code in the same call: valid is a proof, wrong ones are counted, and too many throttle the student', async () => {
+    const view = await client.request(Rpc.sessionStart, { actor: teacher, courseId: rulesCourseId, position, qr: { mode: 'required', stepSeconds: 10 } });
+    const { token } = await client.request(Rpc.sessionQr, { actor: teacher, sessionId: view.sessionId });
+    const checkIn = (studentId: string, code: string) =>
+      client.request(Rpc.sessionRecordMark, {
+        sessionId: view.sessionId,
+        studentId,
+        submissionId: randomUUID(),
+        distanceM: 3,
+        accuracyM: 5,
+        methods: ['passkey', 'geofence'],
+        verifiedAt: new Date().toISOString(),
+        qr: { code, at: new Date().toISOString() },
+      });
+    await expect(checkIn(rulesRoster[0]!.id, token)).resolves.toMatchObject({ result: 'recorded', methods: ['passkey', 'geofence', 'qr'] });
+    for (let i = 0; i < 5; i++) await expect(checkIn(rulesRoster[1]!.id, 'ZZZZZZ')).resolves.toEqual({ result: 'qr-refused', qr: 'invalid' });
+    await expect(checkIn(rulesRoster[1]!.id, token)).resolves.toEqual({ result: 'qr-refused', qr: 'throttled' });
+    expect(await redis.ttl(`${config.REDIS_KEY_PREFIX}session:${view.sessionId}:qrfail:${rulesRoster[1]!.id}`)).toBeGreaterThan(0);
+    // The valid attempt was taken back off the count.
+    expect(await redis.get(`${config.REDIS_KEY_PREFIX}session:${view.sessionId}:qrfail:${rulesRoster[0]!.id}`)).toBe('0');
+    await client.request(Rpc.sessionStop, { actor: teacher, sessionId: view.sessionId });
+    await expect(checkIn(rulesRoster[2]!.id, token)).resolves.toEqual({ result: 'refused', reason: ErrorCode.SESSION_NOT_OPEN });
   });
 
   it('answers SESSION_NOT_FOUND for an unknown session', async () => {

@@ -17,6 +17,7 @@ import {
   type CheckinContextReply,
   type CheckinSubmission,
   type CloudEvent,
+  type RecordMarkReply,
   type RecordMarkRequest,
 } from '@classconnect/contracts';
 import { loadConfig } from '@classconnect/config';
@@ -68,14 +69,19 @@ class FakeSessionService {
       const s = this.find(sessionId);
       return { sessionId, courseId: s.courseId, status: s.status, enrolled: s.enrolled.has(studentId), alreadyPresent: s.present.has(studentId), fence };
     });
-    server.handle(Rpc.sessionRecordMark, async (req) => {
-      const s = this.find(req.sessionId);
+    server.handle(Rpc.sessionRecordMark, async (req): Promise<RecordMarkReply> => {
+      const s = this.sessions.get(req.sessionId);
+      if (!s) return { result: 'refused', reason: 'SESSION_NOT_FOUND' };
       this.marks.push(req);
-      if (s.status !== 'open') throw new DomainError(ErrorCode.SESSION_NOT_OPEN, 'The session is closed.');
       const by = s.present.get(req.studentId);
-      if (by && by !== req.submissionId) return { recorded: false, alreadyPresent: true };
+      const recorded = { result: 'recorded', status: 'present', methods: req.methods } as const;
+      if (by === req.submissionId) return recorded;
+      if (s.status !== 'open') return { result: 'refused', reason: 'SESSION_NOT_OPEN' };
+      if (!s.enrolled.has(req.studentId)) return { result: 'refused', reason: 'NOT_ENROLLED' };
+      if (req.checkOnly) return { result: 'allowed' };
+      if (by) return { result: 'refused', reason: 'ALREADY_CHECKED_IN' };
       s.present.set(req.studentId, req.submissionId);
-      return { recorded: true, alreadyPresent: false };
+      return recorded;
     });
     return server;
   }
@@ -181,7 +187,8 @@ describe('verification-service against real Redis, Postgres and NATS', () => {
     expect(reply.options).toMatchObject({ rpId: 'localhost', userVerification: 'required', allowCredentials: [expect.objectContaining({ id: authenticator.credentialIds[0] })] });
     expect(new Date(reply.expiresAt).getTime()).toBeGreaterThan(Date.now() + 100_000);
     const stored = JSON.parse((await redis.get(`${prefix}chal:${reply.options.challenge}`))!);
-    expect(stored).toEqual({ sessionId, studentId: student.userId });
+    // With what the verdict needs of the session, so deciding it asks session-service only to record the mark.
+    expect(stored).toEqual({ sessionId, studentId: student.userId, context: JSON.stringify({ courseId: session.sessions.get(sessionId)!.courseId, fence }) });
     expect(await redis.ttl(`${prefix}chal:${reply.options.challenge}`)).toBeGreaterThan(100);
 
     await expect(client.request(Rpc.checkinChallenge, { actor: { userId: randomUUID(), role: 'teacher' }, sessionId })).rejects.toMatchObject({
@@ -214,6 +221,9 @@ describe('verification-service against real Redis, Postgres and NATS', () => {
     expect(JSON.stringify(event)).not.toMatch(/latitude|longitude/);
     expect(session.marks.filter((m) => m.submissionId === submissionId)).toHaveLength(1);
     expect(JSON.parse((await redis.get(`${prefix}verdict:${submissionId}`))!)).toMatchObject({ outcome: 'verified' });
+    // The claimed challenge no longer holds the fence's centre.
+    const challenge = JSON.parse(Buffer.from(assertion.response.clientDataJSON, 'base64url').toString()).challenge as string;
+    expect(JSON.parse((await redis.get(`${prefix}chal:${challenge}`))!)).toEqual({ sessionId, studentId: student.userId, claimedBy: submissionId });
 
     const db = new pg.Client({ connectionString: config.DATABASE_URL });
     await db.connect();
@@ -244,6 +254,17 @@ describe('verification-service against real Redis, Postgres and NATS', () => {
     expect(session.sessions.get(sessionId)!.present.size).toBe(0);
   });
 
+  it('rejects a check-in to a session closed after its challenge was issued, before judging the fence', async () => {
+    const sessionId = session.open([student.userId]);
+    const assertion = await signChallenge(sessionId);
+    session.sessions.get(sessionId)!.status = 'closed';
+    const submissionId = await submit(sessionId, assertion, { latitude: metresNorth(300), longitude: fence.longitude, accuracy: 10 });
+    const event = await waitFor(eventFor(submissionId, 'v3'), 'the verdict event');
+    expect(event.data).toMatchObject({ submissionId, reason: ErrorCode.SESSION_NOT_OPEN, message: 'This session is no longer open for check-in.' });
+    expect(event.data).not.toHaveProperty('distanceM');
+    expect(session.marks.filter((m) => m.submissionId === submissionId)).toEqual([expect.objectContaining({ checkOnly: true })]);
+  });
+
   it('rejects a replayed assertion as CHALLENGE_ALREADY_USED and leaves the first verdict alone', async () => {
     const sessionId = session.open([student.userId]);
     const assertion = await signChallenge(sessionId);
@@ -261,15 +282,43 @@ describe('verification-service against real Redis, Postgres and NATS', () => {
     const challenges = app.get(ChallengeRepository);
     const owner = { sessionId: randomUUID(), studentId: randomUUID() };
     const challenge = `spec-${randomUUID()}`;
-    await challenges.issue(challenge, owner, 120);
-    await expect(challenges.claim(challenge, { ...owner, studentId: randomUUID() }, 'sub-a')).resolves.toBe('mismatch');
-    await expect(challenges.claim(challenge, owner, 'sub-a')).resolves.toBe('claimed');
-    await expect(challenges.claim(challenge, owner, 'sub-a')).resolves.toBe('claimed');
-    await expect(challenges.claim(challenge, owner, 'sub-b')).resolves.toBe('already_used');
-    await expect(challenges.claim('never-issued', owner, 'sub-a')).resolves.toBe('not_found');
+    // Numbers cjson would round: the context must come back exactly as it went in, also after the claim re-encodes the record.
+    const context = { courseId: randomUUID(), fence: { latitude: 45.76412345678912, longitude: 4.835712345678912, radiusM: 80 }, qrMode: 'required' as const };
+    await challenges.issue(challenge, owner, context, 120);
+    await expect(challenges.claim(challenge, { ...owner, studentId: randomUUID() }, 'sub-a')).resolves.toEqual({ result: 'mismatch' });
+    await expect(challenges.claim(challenge, owner, 'sub-a')).resolves.toEqual({ result: 'claimed', context });
+    await expect(challenges.claim(challenge, owner, 'sub-a')).resolves.toEqual({ result: 'claimed', context });
+    await expect(challenges.claim(challenge, owner, 'sub-b')).resolves.toEqual({ result: 'already_used' });
+    await expect(challenges.claim('never-issued', owner, 'sub-a')).resolves.toEqual({ result: 'not_found' });
     // A claimed challenge outlives its 120 s so a redelivery after a crash still finds its own claim.
     expect(await redis.ttl(`${prefix}chal:${challenge}`)).toBeGreaterThan(500);
+    expect(JSON.parse((await redis.get(`${prefix}chal:${challenge}`))!)).toEqual({ ...owner, context: JSON.stringify(context), claimedBy: 'sub-a' });
+
+    // Once the verdict is stored, the challenge forgets its context (the fence centre) and keeps its claim.
+    const verdict = { submissionId: 'sub-a', ...owner, at: new Date().toISOString(), outcome: 'rejected' as const, reason: ErrorCode.OUTSIDE_GEOFENCE, message: 'Too far.' };
+    await app.get(VerdictRepository).saveIfAbsent(verdict, challenge);
     expect(JSON.parse((await redis.get(`${prefix}chal:${challenge}`))!)).toEqual({ ...owner, claimedBy: 'sub-a' });
+    expect(await redis.ttl(`${prefix}chal:${challenge}`)).toBeGreaterThan(500);
+    await expect(challenges.claim(challenge, owner, 'sub-b')).resolves.toEqual({ result: 'already_used' });
+  });
+
+  it('forgets a closed session’s unclaimed challenges and keeps the claimed one being decided', async () => {
+    const challenges = app.get(ChallengeRepository);
+    const owner = { sessionId: randomUUID(), studentId: randomUUID() };
+    const other = { sessionId: randomUUID(), studentId: owner.studentId };
+    const context = { courseId: randomUUID(), fence: { latitude: 45.7641, longitude: 4.8357, radiusM: 80 } };
+    const [unclaimed, claimed, elsewhere] = ['u', 'c', 'e'].map((k) => `spec-${k}-${randomUUID()}`);
+    await challenges.issue(unclaimed!, owner, context, 120);
+    await challenges.issue(claimed!, owner, context, 120);
+    await challenges.issue(elsewhere!, other, context, 120);
+    await challenges.claim(claimed!, owner, 'sub-c');
+    expect(await redis.smembers(`${prefix}chals:${owner.sessionId}`)).toEqual(expect.arrayContaining([unclaimed, claimed]));
+
+    await challenges.forgetSession(owner.sessionId);
+    expect(await redis.exists(`${prefix}chal:${unclaimed}`)).toBe(0);
+    expect(await redis.exists(`${prefix}chals:${owner.sessionId}`)).toBe(0);
+    await expect(challenges.claim(claimed!, owner, 'sub-c')).resolves.toEqual({ result: 'claimed', context });
+    await expect(challenges.claim(elsewhere!, other, 'sub-e')).resolves.toEqual({ result: 'claimed', context });
   });
 
   it('stores a verdict once: the first one wins', async () => {

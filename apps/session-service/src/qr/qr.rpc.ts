@@ -13,6 +13,5 @@ export class QrRpc implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     this.rpc.handle(Rpc.sessionQr, (req) => this.qr.current(req));
-    this.rpc.handle(Rpc.sessionVerifyQr, (req) => this.qr.verify(req));
   }
 }

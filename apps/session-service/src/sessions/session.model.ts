@@ -106,7 +106,24 @@ export type CloseOutcome =
 
 export type MarkOutcome =
   | { kind: 'recorded' | 'retry'; courseId: string; mark: StoredMark }
-  | { kind: 'already-present' | 'not-found' | 'not-open' | 'not-enrolled' | 'window-closed' };
+  /** checkOnly: the session's conditions hold; nothing was written. */
+  | { kind: 'allowed' }
+  | { kind: 'not-enrolled'; courseId: string }
+  /** The QR code did not prove presence (`throttled`: too many attempts in the window, not counted as proof). */
+  | { kind: 'qr-refused'; qr: 'expired' | 'wrong-session' | 'invalid' | 'throttled' }
+  | { kind: 'already-present' | 'not-found' | 'not-open' | 'window-closed' };
+
+/** One try at marking a student, as the record-mark script judges it. */
+export interface MarkAttempt {
+  /** The mark to store; its status (present or late) is decided with the rest, from `verifiedAt`. */
+  mark: Omit<StoredMark, 'status'>;
+  /** When verification decided: the check-in window and the late threshold are judged at this time. */
+  verifiedAt: string;
+  /** Check the session's conditions only; write nothing. */
+  checkOnly: boolean;
+  /** The QR code's own verdict (made outside the script: it needs the secret's HMAC), counted against the student's attempts. */
+  qr?: { verdict: 'valid' | 'expired' | 'wrong-session' | 'invalid'; attemptsPerWindow: number; windowSeconds: number };
+}
 
 export interface LiveRoster {
   /** Every enrolled student with their name. */
@@ -135,10 +152,12 @@ export abstract class SessionStore {
   /** Atomically: closes an open session, frees its course and drops it from the auto-close schedule. */
   abstract close(sessionId: string, courseId: string, closedAt: string, closedBy: string, reason: 'stopped' | 'max-length'): Promise<CloseOutcome>;
   /**
-   * Atomically: marks an enrolled student of an open session present, at most once. `windowClosed`
-   * refuses a new mark (a retry of the submission that marked the student is still answered).
+   * Atomically, in this order: answers a retry of the submission that marked the student (even once
+   * the session closed); refuses when the session is not open, the student not enrolled, the window
+   * passed at `verifiedAt`; then (unless checkOnly) counts and judges the QR code, refuses a student
+   * already present, and marks the student present or late.
    */
-  abstract recordMark(sessionId: string, studentId: string, mark: StoredMark, opts: { windowClosed: boolean }): Promise<MarkOutcome>;
+  abstract recordMark(sessionId: string, studentId: string, attempt: MarkAttempt): Promise<MarkOutcome>;
   /** Atomically: sets an enrolled student's status by hand (open or closed session), numbering the change. */
   abstract changeMark(sessionId: string, studentId: string, change: MarkChange): Promise<ChangeOutcome>;
   /** Up to `limit` sessions whose autoCloseAt is at or before `now`. */

@@ -15,13 +15,14 @@ import {
   type LiveRoster,
   type MarkChange,
   type EnrollmentUpdate,
+  type MarkAttempt,
   type MarkOutcome,
   type NewSession,
   type SessionRecord,
   type StoredMark,
   type StoredOverride,
 } from './session.model.js';
-import { qrTagKey } from '../qr/qr.repository.js';
+import { qrAttemptsKey, qrTagKey } from '../qr/qr.repository.js';
 import { sessionTag } from '../qr/qr-code.js';
 import {
   changeEnrollmentScript,
@@ -174,16 +175,30 @@ export class SessionRepository extends SessionStore {
     }
   }
 
-  async recordMark(sessionId: string, studentId: string, mark: StoredMark, opts: { windowClosed: boolean }): Promise<MarkOutcome> {
+  async recordMark(sessionId: string, studentId: string, attempt: MarkAttempt): Promise<MarkOutcome> {
+    const { mark, qr } = attempt;
     const reply = (await this.run(
       recordMarkScript,
-      [this.sessionKey(sessionId), this.enrolledKey(sessionId), this.presentKey(sessionId)],
-      [studentId, mark.submissionId, JSON.stringify(mark), opts.windowClosed ? '1' : '0'],
+      [this.sessionKey(sessionId), this.enrolledKey(sessionId), this.presentKey(sessionId), qrAttemptsKey(this.prefix, sessionId, studentId)],
+      [
+        studentId,
+        mark.submissionId,
+        JSON.stringify(mark),
+        Date.parse(attempt.verifiedAt),
+        attempt.checkOnly ? '1' : '0',
+        qr?.verdict ?? '',
+        qr?.attemptsPerWindow ?? 0,
+        qr?.windowSeconds ?? 0,
+      ],
     )) as [string, string?, string?];
     switch (reply[0]) {
       case 'RECORDED':
       case 'RETRY':
         return { kind: reply[0] === 'RECORDED' ? 'recorded' : 'retry', courseId: reply[1]!, mark: JSON.parse(reply[2]!) as StoredMark };
+      case 'ALLOWED':
+        return { kind: 'allowed' };
+      case 'QR_REFUSED':
+        return { kind: 'qr-refused', qr: reply[1] as 'expired' | 'wrong-session' | 'invalid' | 'throttled' };
       case 'ALREADY_PRESENT':
         return { kind: 'already-present' };
       case 'SESSION_NOT_FOUND':
@@ -191,14 +206,13 @@ export class SessionRepository extends SessionStore {
       case 'SESSION_NOT_OPEN':
         return { kind: 'not-open' };
       case 'NOT_ENROLLED':
-        return { kind: 'not-enrolled' };
+        return { kind: 'not-enrolled', courseId: reply[1]! };
       case 'WINDOW_CLOSED':
         return { kind: 'window-closed' };
       default:
         throw new Error(`Unexpected reply from the record-mark script: ${reply[0]}`);
     }
   }
-
   async changeMark(sessionId: string, studentId: string, change: MarkChange): Promise<ChangeOutcome> {
     const reply = (await this.run(
       changeMarkScript,

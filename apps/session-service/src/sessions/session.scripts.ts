@@ -62,23 +62,61 @@ return {'ALREADY_CLOSED', closed[1], closed[2], redis.call('HKEYS', KEYS[2]), cl
 `);
 
 /**
- * Marks a student present, at most once per session.
- * KEYS: session hash, enrolled set, present hash.
- * ARGV: studentId, submissionId, the mark as JSON, '1' when the check-in window has passed.
- * A retry of the submission that marked the student is answered RETRY even after the session
- * closed, so the caller can still publish the mark event it may have missed.
+ * Marks a student present or late, at most once per session, checking in the same step everything
+ * that may have changed since the student's challenge was issued.
+ * KEYS: session hash, enrolled set, present hash, the student's QR attempts counter.
+ * ARGV: studentId, submissionId, the mark as JSON without its status (an object, so ending in '}'),
+ *       verifiedAt in epoch ms, '1' to check only, the QR code's verdict ('' when none was given),
+ *       QR attempts allowed per window, the window in seconds.
+ * In this order (what a student is told first comes first):
+ *  - a retry of the submission that marked the student is answered RETRY even after the session
+ *    closed, so the caller can still publish the mark event it may have missed;
+ *  - the session is open, the student enrolled, the check-in window (checkinClosesAt) not passed;
+ *  - with '1', ALLOWED and nothing written: the caller refuses for a reason of its own;
+ *  - the QR code: every attempt is counted first, so one over the limit is THROTTLED whatever the
+ *    code; a valid one is taken back off the count (a fixed window from the first attempt);
+ *  - not yet present; then the mark, late when verified after openedAt + lateAfterMinutes.
+ * The session's times are ISO 8601 in UTC as Date#toISOString writes them.
  */
 export const recordMarkScript = new LuaScript(`
-local s = redis.call('HMGET', KEYS[1], 'status', 'courseId')
+local function epochMs(iso)
+  local y, mo, d, h, mi, sec, ms = string.match(iso, '^(%d+)-(%d+)-(%d+)T(%d+):(%d+):(%d+)%.?(%d*)Z$')
+  if not y then return nil end
+  y, mo, d = tonumber(y), tonumber(mo), tonumber(d)
+  -- days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil)
+  if mo <= 2 then y = y - 1 end
+  local era = math.floor(y / 400)
+  local yoe = y - era * 400
+  local doy = math.floor((153 * ((mo + 9) % 12) + 2) / 5) + d - 1
+  local days = era * 146097 + yoe * 365 + math.floor(yoe / 4) - math.floor(yoe / 100) + doy - 719468
+  local frac = 0
+  if ms ~= '' then frac = tonumber(string.sub(ms .. '00', 1, 3)) end
+  return ((days * 24 + tonumber(h)) * 60 + tonumber(mi)) * 60000 + tonumber(sec) * 1000 + frac
+end
+local s = redis.call('HMGET', KEYS[1], 'status', 'courseId', 'openedAt', 'lateAfterMinutes', 'checkinClosesAt')
 if not s[1] then return {'SESSION_NOT_FOUND'} end
 local existing = redis.call('HGET', KEYS[3], ARGV[1])
 if existing and cjson.decode(existing).submissionId == ARGV[2] then return {'RETRY', s[2], existing} end
 if s[1] ~= 'open' then return {'SESSION_NOT_OPEN'} end
-if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then return {'NOT_ENROLLED'} end
+if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then return {'NOT_ENROLLED', s[2]} end
+local at = tonumber(ARGV[4])
+local closesAt = s[5] and epochMs(s[5])
+if closesAt and at > closesAt then return {'WINDOW_CLOSED'} end
+if ARGV[5] == '1' then return {'ALLOWED'} end
+if ARGV[6] ~= '' then
+  local n = redis.call('INCR', KEYS[4])
+  if n == 1 then redis.call('EXPIRE', KEYS[4], ARGV[8]) end
+  if n > tonumber(ARGV[7]) then return {'QR_REFUSED', 'throttled', tostring(n)} end
+  if ARGV[6] ~= 'valid' then return {'QR_REFUSED', ARGV[6]} end
+  redis.call('DECR', KEYS[4])
+end
 if existing then return {'ALREADY_PRESENT'} end
-if ARGV[4] == '1' then return {'WINDOW_CLOSED'} end
-redis.call('HSET', KEYS[3], ARGV[1], ARGV[3])
-return {'RECORDED', s[2], ARGV[3]}
+local openedAt = s[3] and epochMs(s[3])
+local status = 'present'
+if openedAt and at > openedAt + tonumber(s[4] or '10') * 60000 then status = 'late' end
+local mark = string.sub(ARGV[3], 1, -2) .. ',"status":"' .. status .. '"}'
+redis.call('HSET', KEYS[3], ARGV[1], mark)
+return {'RECORDED', s[2], mark}
 `);
 
 /**

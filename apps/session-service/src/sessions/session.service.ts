@@ -23,9 +23,10 @@ import {
 import { Clock } from '@classconnect/config';
 import { EventPublisher, IdentityClient, type EventSink } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
-import { checkinClosesAt, checkinStatus, currentStatus, isWindowClosed } from './attendance-rules.js';
+import { checkinClosesAt, currentStatus, isWindowClosed } from './attendance-rules.js';
 import { newQrSecret } from '../qr/qr-code.js';
-import { SessionStore, type SessionRecord, type SessionRoom, type StoredMark } from './session.model.js';
+import { QrAttemptWindowSeconds, QrAttemptsPerWindow, QrJudge } from '../qr/qr-judge.js';
+import { SessionStore, type MarkAttempt, type SessionRecord, type SessionRoom } from './session.model.js';
 import type { LossCheck } from './state-recovery.service.js';
 import { publishSessionClosed } from './session-closed.events.js';
 
@@ -60,6 +61,7 @@ export class SessionService {
     @Inject(IdentityClient) private readonly identity: IdentityClient,
     @Inject(EventPublisher) private readonly events: EventSink,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(QrJudge) private readonly qr: QrJudge,
     deps: SessionServiceDeps = {},
   ) {
     this.newId = deps.newId ?? randomUUID;
@@ -181,7 +183,8 @@ export class SessionService {
     const facts = (await this.store.checkinFacts(req.sessionId, req.studentId)) ?? (await this.afterMiss(() => this.store.checkinFacts(req.sessionId, req.studentId)));
     if (!facts) throw notFound();
     const { session } = facts;
-    const enrolled = facts.enrolled || (session.status === 'open' && (await this.enrolledSinceOpening(session, req.studentId, correlationId)));
+    const enrolled =
+      facts.enrolled || (session.status === 'open' && (await this.enrolledSinceOpening(session.sessionId, session.courseId, req.studentId, correlationId)));
     return {
       sessionId: session.sessionId,
       courseId: session.courseId,
@@ -194,21 +197,38 @@ export class SessionService {
     };
   }
 
+  /**
+   * The one call verification makes to decide a check-in (docs/architecture.md, step 5): the QR code
+   * is judged, then one script checks again what may have changed since the challenge was issued
+   * (open, enrolled, window, QR attempts, already present) and writes the mark. Refusals are
+   * answers, not errors: verification turns each into the verdict a student is told.
+   */
   async recordMark(req: RpcParsed<typeof Rpc.sessionRecordMark>, correlationId?: string): Promise<RecordMarkReply> {
     const { sessionId, studentId } = req;
-    const session = await this.findOrRecover(sessionId);
-    if (!session) throw notFound();
-    // Both rules read the time verification decided at, so a check-in is judged by when it was proven.
-    const mark: StoredMark = {
-      submissionId: req.submissionId,
-      markedAt: this.clock.now().toISOString(),
-      distanceM: req.distanceM,
-      accuracyM: req.accuracyM,
-      methods: req.methods,
-      status: checkinStatus(session.openedAt, session.lateAfterMinutes, req.verifiedAt),
+    const checkOnly = req.checkOnly === true;
+    const judged = req.qr && !checkOnly ? await this.qr.judge(sessionId, req.qr.code, new Date(req.qr.at)) : undefined;
+    const qr = judged === 'not-enabled' ? undefined : judged;
+    const attempt: MarkAttempt = {
+      mark: {
+        submissionId: req.submissionId,
+        markedAt: this.clock.now().toISOString(),
+        distanceM: req.distanceM,
+        accuracyM: req.accuracyM,
+        methods: qr === 'valid' ? [...req.methods, 'qr'] : [...req.methods],
+      },
+      verifiedAt: req.verifiedAt,
+      checkOnly,
+      ...(qr ? { qr: { verdict: qr, attemptsPerWindow: QrAttemptsPerWindow, windowSeconds: QrAttemptWindowSeconds } } : {}),
     };
-    const windowClosed = isWindowClosed(session.checkinClosesAt, req.verifiedAt);
-    const outcome = await this.store.recordMark(sessionId, studentId, mark, { windowClosed });
+    let outcome = await this.store.recordMark(sessionId, studentId, attempt);
+    // A student the roster does not list may have enrolled since the session opened; a session not
+    // found may be one Redis lost (then it is closed now). Either way the script decides once more.
+    if (
+      (outcome.kind === 'not-enrolled' && (await this.enrolledSinceOpening(sessionId, outcome.courseId, studentId, correlationId))) ||
+      (outcome.kind === 'not-found' && (await this.afterMiss(async () => true)))
+    ) {
+      outcome = await this.store.recordMark(sessionId, studentId, attempt);
+    }
     switch (outcome.kind) {
       case 'recorded':
       case 'retry': {
@@ -232,21 +252,23 @@ export class SessionService {
         await this.events.publish(EventSubjects.markRecordedV2, { ...fact, status }, { ...opts, dedupKey: `mark.v2:${sessionId}:${studentId}` });
         // v1 knows only present: a late check-in is still a check-in, which is what v1 subscribers count.
         await this.events.publish(EventSubjects.markRecorded, { ...fact, status: 'present' }, { ...opts, dedupKey: `mark:${sessionId}:${studentId}` });
-        return { recorded: true, alreadyPresent: false, status };
+        return { result: 'recorded', status, methods: stored.methods };
       }
-      case 'window-closed':
-        throw new DomainError(ErrorCode.CHECKIN_WINDOW_CLOSED, 'The check-in time for this session is over; ask your teacher to mark you.');
+      case 'allowed':
+        return { result: 'allowed' };
+      case 'qr-refused':
+        if (outcome.qr === 'throttled') this.log.warn({ sessionId, studentId }, 'QR attempts throttled');
+        return { result: 'qr-refused', qr: outcome.qr };
       case 'already-present':
-        return { recorded: false, alreadyPresent: true };
-      case 'not-found': {
-        // Redis may have lost everything between the read above and the write: then it is closed now.
-        const now = await this.afterMiss(() => this.store.find(sessionId));
-        throw now ? checkinsOver(now) : notFound();
-      }
+        return { result: 'refused', reason: ErrorCode.ALREADY_CHECKED_IN };
+      case 'not-found':
+        return { result: 'refused', reason: ErrorCode.SESSION_NOT_FOUND };
       case 'not-open':
-        throw checkinsOver((await this.store.find(sessionId)) ?? session);
+        return { result: 'refused', reason: ErrorCode.SESSION_NOT_OPEN };
       case 'not-enrolled':
-        throw new DomainError(ErrorCode.NOT_ENROLLED, 'You are not enrolled in this course, so you cannot check in to its session.');
+        return { result: 'refused', reason: ErrorCode.NOT_ENROLLED };
+      case 'window-closed':
+        return { result: 'refused', reason: ErrorCode.CHECKIN_WINDOW_CLOSED };
     }
   }
 
@@ -312,9 +334,9 @@ export class SessionService {
    * A student the snapshot does not list may have enrolled since the session opened, and the
    * enrollment event may not have arrived yet: identity-service has the last word.
    */
-  private async enrolledSinceOpening(session: SessionRecord, studentId: string, correlationId?: string): Promise<boolean> {
-    const outcome = await this.syncEnrollment({ courseId: session.courseId, studentId }, correlationId);
-    return outcome === 'changed' || (outcome === 'unchanged' && (await this.store.isEnrolled(session.sessionId, studentId)));
+  private async enrolledSinceOpening(sessionId: string, courseId: string, studentId: string, correlationId?: string): Promise<boolean> {
+    const outcome = await this.syncEnrollment({ courseId, studentId }, correlationId);
+    return outcome === 'changed' || (outcome === 'unchanged' && (await this.store.isEnrolled(sessionId, studentId)));
   }
 
   /** The fence's centre and radius: the teacher's device position, or a room's stored place. */
@@ -426,16 +448,6 @@ export class SessionService {
 export function isTeacherOf(actor: Actor, session: SessionRecord, action: Permission): boolean {
   const scope = scopeOf(actor.role, action);
   return scope === 'any' || (scope === 'own-course' && inScope(scope, { teaches: session.teacherIds.includes(actor.userId) }));
-}
-
-/** What a student checking in to a closed session is told. */
-function checkinsOver(session: SessionRecord): DomainError {
-  return new DomainError(
-    ErrorCode.SESSION_NOT_OPEN,
-    session.closeReason === 'state-lost'
-      ? 'This session was closed after a server fault and takes no more check-ins; your teacher can start a new one.'
-      : 'This session has been stopped; check-ins are no longer accepted.',
-  );
 }
 
 /** What a teacher is told about a session closed because Redis lost its live state. */

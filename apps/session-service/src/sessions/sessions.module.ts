@@ -3,6 +3,7 @@ import { Clock } from '@classconnect/config';
 import { EventPublisher, IdentityClient } from '@classconnect/messaging';
 import { FenceDistanceRpc } from '../fences/fence-distance.rpc.js';
 import { FenceDistanceService } from '../fences/fence-distance.service.js';
+import { QrJudge } from '../qr/qr-judge.js';
 import { QrRepository, QrStore } from '../qr/qr.repository.js';
 import { QrRpc } from '../qr/qr.rpc.js';
 import { QrService } from '../qr/qr.service.js';
@@ -38,9 +39,9 @@ export class SessionsModule {
         },
         {
           provide: SessionService,
-          useFactory: (store: SessionStore, identity: IdentityClient, events: EventPublisher, clock: Clock, recovery: StateRecovery) =>
-            new SessionService(store, identity, events, clock, { maxSessionSeconds: opts.maxSessionSeconds, lossCheck: recovery }),
-          inject: [SessionStore, IdentityClient, EventPublisher, Clock, StateRecovery],
+          useFactory: (store: SessionStore, identity: IdentityClient, events: EventPublisher, clock: Clock, qr: QrJudge, recovery: StateRecovery) =>
+            new SessionService(store, identity, events, clock, qr, { maxSessionSeconds: opts.maxSessionSeconds, lossCheck: recovery }),
+          inject: [SessionStore, IdentityClient, EventPublisher, Clock, QrJudge, StateRecovery],
         },
         { provide: SWEEP_INTERVAL_MS, useValue: opts.sweepIntervalMs },
         SessionRpc,
@@ -52,6 +53,8 @@ export class SessionsModule {
           inject: [SessionStore, QrStore, Clock],
         },
         QrRpc,
+        // A student's QR code, judged as part of recording the mark.
+        { provide: QrJudge, useFactory: (qr: QrStore, clock: Clock) => new QrJudge(qr, clock), inject: [QrStore, Clock] },
         // Check-in flags: the distance between two open sessions' fences.
         FenceDistanceService,
         FenceDistanceRpc,

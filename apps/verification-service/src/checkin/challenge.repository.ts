@@ -3,40 +3,76 @@ import type { Redis } from 'ioredis';
 import { REDIS } from '../infrastructure/infrastructure.module.js';
 import { LuaScript } from '@classconnect/persistence';
 import { REDIS_KEYS, type RedisKeys } from '../infrastructure/redis-keys.js';
+import type { Fence } from './geofence.js';
 
 export interface ChallengeOwner {
   sessionId: string;
   studentId: string;
 }
 
-export type ClaimResult = 'claimed' | 'not_found' | 'mismatch' | 'already_used';
+/**
+ * What the verdict needs of the session, as session-service said when the challenge was issued: none
+ * of it changes while the session is open. What can change (open, enrolled, the window, present) is
+ * checked again when the mark is recorded.
+ */
+export interface ChallengeContext {
+  courseId: string;
+  /** The fence's centre never leaves the server side: it is kept here, with the challenge, for two minutes at most. */
+  fence: Fence;
+  qrMode?: 'offered' | 'required';
+}
 
-/** Check-in challenges: issued for one (session, student), claimed by exactly one submission. */
+export type ClaimResult = { result: 'claimed'; context: ChallengeContext } | { result: 'not_found' | 'mismatch' | 'already_used' };
+
+/** Check-in challenges: issued for one (session, student) with the session's context, claimed by exactly one submission. */
 export abstract class ChallengeRepository {
-  abstract issue(challenge: string, owner: ChallengeOwner, ttlSeconds: number): Promise<void>;
-  /** Atomically claims the challenge for a submission; claiming again for the same submission succeeds. */
+  abstract issue(challenge: string, owner: ChallengeOwner, context: ChallengeContext, ttlSeconds: number): Promise<void>;
+  /** Atomically claims the challenge for a submission and gives its context; claiming again for the same submission succeeds. */
   abstract claim(challenge: string, owner: ChallengeOwner, submissionId: string): Promise<ClaimResult>;
+  /**
+   * Deletes the session's unclaimed challenges, with the fence centre they carry, once it has closed.
+   * A claimed one stays: its submission is being decided, and the stored verdict drops its context.
+   */
+  abstract forgetSession(sessionId: string): Promise<void>;
 }
 
 /**
  * KEYS[1] the challenge; ARGV: sessionId, studentId, submissionId, minimum life of a claimed challenge (ms).
- * The claim keeps the challenge's TTL but never leaves a claimed one with less than the minimum, so a
- * redelivery after a crash still finds the claim it made and reaches the same verdict.
+ * Replies {'claimed', the challenge as JSON} or {reason}. The claim keeps the challenge's TTL but never
+ * leaves a claimed one with less than the minimum, so a redelivery after a crash still finds the
+ * claim it made and reaches the same verdict.
  */
 const ClaimScript = new LuaScript(`
 local raw = redis.call('GET', KEYS[1])
-if not raw then return 'not_found' end
+if not raw then return {'not_found'} end
 local c = cjson.decode(raw)
-if c.sessionId ~= ARGV[1] or c.studentId ~= ARGV[2] then return 'mismatch' end
-if c.claimedBy and c.claimedBy ~= ARGV[3] then return 'already_used' end
+if c.sessionId ~= ARGV[1] or c.studentId ~= ARGV[2] then return {'mismatch'} end
+if c.claimedBy and c.claimedBy ~= ARGV[3] then return {'already_used'} end
 if not c.claimedBy then
   c.claimedBy = ARGV[3]
   redis.call('SET', KEYS[1], cjson.encode(c), 'KEEPTTL')
 end
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl >= 0 and ttl < tonumber(ARGV[4]) then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
-return 'claimed'
+return {'claimed', raw}
 `);
+
+/**
+ * KEYS[1] the session's set of challenges; ARGV[1] the challenge key prefix. Deletes every challenge
+ * of the set that was never claimed, then the set.
+ */
+const ForgetSessionScript = new LuaScript(`
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local key = ARGV[1] .. id
+  local raw = redis.call('GET', key)
+  if raw and not cjson.decode(raw).claimedBy then redis.call('DEL', key) end
+end
+redis.call('DEL', KEYS[1])
+return 1
+`);
+
+/** How long a session's challenge list outlives its last challenge, should the close never be seen. */
+const SessionChallengesTtlSeconds = 12 * 60 * 60;
 
 /** How long a claimed challenge lives at least: longer than the intake consumer's ack wait and a few redeliveries. */
 const ClaimedChallengeMinLifeMs = 10 * 60 * 1000;
@@ -50,17 +86,33 @@ export class RedisChallengeRepository extends ChallengeRepository {
     super();
   }
 
-  async issue(challenge: string, owner: ChallengeOwner, ttlSeconds: number): Promise<void> {
-    const value = JSON.stringify({ sessionId: owner.sessionId, studentId: owner.studentId });
-    await this.redis.set(this.keys.checkinChallenge(challenge), value, 'EX', ttlSeconds, 'NX');
+  async issue(challenge: string, owner: ChallengeOwner, context: ChallengeContext, ttlSeconds: number): Promise<void> {
+    // The context as a string of its own: the claim script re-encodes the record, and cjson would round its numbers.
+    const value = JSON.stringify({ sessionId: owner.sessionId, studentId: owner.studentId, context: JSON.stringify(context) });
+    const list = this.keys.sessionChallenges(owner.sessionId);
+    const replies = await this.redis
+      .multi()
+      .set(this.keys.checkinChallenge(challenge), value, 'EX', ttlSeconds, 'NX')
+      .sadd(list, challenge)
+      .expire(list, SessionChallengesTtlSeconds)
+      .exec();
+    const failed = replies?.find(([error]) => error);
+    if (failed) throw failed[0];
+  }
+
+  async forgetSession(sessionId: string): Promise<void> {
+    await ForgetSessionScript.run(this.redis, [this.keys.sessionChallenges(sessionId)], [this.keys.checkinChallenge('')]);
   }
 
   async claim(challenge: string, owner: ChallengeOwner, submissionId: string): Promise<ClaimResult> {
-    const result = await ClaimScript.run(
+    const [result, raw] = (await ClaimScript.run(
       this.redis,
       [this.keys.checkinChallenge(challenge)],
       [owner.sessionId, owner.studentId, submissionId, ClaimedChallengeMinLifeMs],
-    );
-    return String(result) as ClaimResult;
+    )) as [string, string?];
+    if (result !== 'claimed') return { result: result as 'not_found' | 'mismatch' | 'already_used' };
+    const { context } = JSON.parse(raw!) as { context?: string };
+    // A challenge issued before challenges carried their context: as if it had expired (the student begins again).
+    return context ? { result: 'claimed', context: JSON.parse(context) as ChallengeContext } : { result: 'not_found' };
   }
 }

@@ -19,7 +19,10 @@ export const DeviceNotApproved = {
 /** How long a student has from "check in" to a submitted assertion. */
 export const ChallengeTtlSeconds = 120;
 
-/** Issues check-in challenges (docs/architecture.md, step 2). */
+/**
+ * Issues check-in challenges (docs/architecture.md, step 2), each with what its verdict needs of the
+ * session (course, fence, QR mode), so deciding it asks session-service only to record the mark.
+ */
 @Injectable()
 export class ChallengeService {
   private readonly rpId: string;
@@ -62,7 +65,8 @@ export class ChallengeService {
     }
 
     const challenge = randomBytes(32).toString('base64url');
-    await this.challenges.issue(challenge, { sessionId, studentId }, ChallengeTtlSeconds);
+    const { courseId, fence, qrMode } = context;
+    await this.challenges.issue(challenge, { sessionId, studentId }, { courseId, fence, ...(qrMode ? { qrMode } : {}) }, ChallengeTtlSeconds);
     const expiresAt = new Date(this.clock.now().getTime() + ChallengeTtlSeconds * 1000);
     return {
       sessionId,

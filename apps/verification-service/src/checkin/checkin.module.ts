@@ -8,6 +8,7 @@ import { VerdictRpc } from './verdict.rpc.js';
 import { ChallengeService } from './challenge.service.js';
 import { FastAssertionVerifier } from './fast-assertion-verifier.js';
 import { IntakeConsumer } from './intake.consumer.js';
+import { SessionEndCleaner } from './session-end.cleaner.js';
 import { EventVerdictPublisher, VerdictPublisher } from './verdict.publisher.js';
 import { RedisVerdictRepository, VerdictRepository } from './verdict.repository.js';
 import { VerdictService } from './verdict.service.js';
@@ -26,6 +27,7 @@ import { VerdictService } from './verdict.service.js';
     VerdictRpc,
     VerdictService,
     IntakeConsumer,
+    SessionEndCleaner,
   ],
 })
 export class CheckinModule {}

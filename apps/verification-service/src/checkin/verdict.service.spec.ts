@@ -6,14 +6,13 @@ import {
   ErrorCode,
   rejectionReasonV1,
   type AuthenticationOptions,
-  type CheckinContextReply,
   type CheckinSubmission,
   type RegistrationOptions,
 } from '@classconnect/contracts';
 import { SettableClock } from '@classconnect/config';
 import { SoftAuthenticator } from '@classconnect/testing';
 import { MemoryCredentials } from '../passkeys/testing/fakes.js';
-import { LibraryAssertionVerifier } from './assertion-verifier.js';
+import { LibraryAssertionVerifier, challengeOf } from './assertion-verifier.js';
 import { FastAssertionVerifier } from './fast-assertion-verifier.js';
 import type { ChallengeOwner } from './challenge.repository.js';
 import { FakeSessionClient, MemoryChallenges, MemoryVerdicts, RecordingPublisher } from './testing/fakes.js';
@@ -61,8 +60,11 @@ describe.each([
   let sessionId: string;
   let studentId: string;
   let credentialId: string;
+  /** The QR mode session-service gave when the challenge was issued. */
+  let qrMode: 'offered' | 'required' | undefined;
 
   beforeEach(async () => {
+    qrMode = undefined;
     sessionId = randomUUID();
     studentId = randomUUID();
     verdicts = new MemoryVerdicts();
@@ -80,7 +82,7 @@ describe.each([
     overrides: { owner?: ChallengeOwner; metres?: number; accuracy?: number; signCount?: number; with?: SoftAuthenticator } = {},
   ): Promise<CheckinSubmission> {
     const challenge = randomUUID().replaceAll('-', '');
-    await challenges.issue(challenge, overrides.owner ?? { sessionId, studentId });
+    await challenges.issue(challenge, overrides.owner ?? { sessionId, studentId }, context());
     const options: AuthenticationOptions = { challenge, rpId: config.WEBAUTHN_RP_ID, allowCredentials: [], userVerification: 'required' };
     const assertion = await (overrides.with ?? authenticator).getAssertion(options, {
       origin,
@@ -95,6 +97,8 @@ describe.each([
       submittedAt: new Date().toISOString(),
     };
   }
+
+  const context = () => ({ courseId: session.courseId, fence, ...(qrMode ? { qrMode } : {}) });
 
   async function expectRejected(s: CheckinSubmission, reason: string) {
     const verdict = await service.handle(s);
@@ -112,6 +116,7 @@ describe.each([
     expect(verdict).toMatchObject({ outcome: 'verified', submissionId: s.submissionId, accuracyM: 12, methods: ['passkey', 'geofence'] });
     expect(verdict.distanceM).toBeCloseTo(40, 0);
     expect(session.marks).toEqual([expect.objectContaining({ sessionId, studentId, submissionId: s.submissionId, methods: ['passkey', 'geofence'] })]);
+    expect(verdict).toMatchObject({ courseId: session.courseId });
     expect(publisher.published).toEqual([verdict]);
     expect(verdicts.byId.get(s.submissionId)).toEqual(verdict);
     expect(credentials.byId.get(credentialId)).toMatchObject({ counter: 1, lastUsedAt: now });
@@ -148,7 +153,7 @@ describe.each([
       credentials.byId.get(credentialId)!.status = 'pending';
       const pending = await expectRejected(await submission(), ErrorCode.DEVICE_NOT_APPROVED);
       expect(pending.outcome === 'rejected' && pending.message).toMatch(/waiting for approval.*teachers/);
-      expect(pending).toMatchObject({ courseId: (session.context as CheckinContextReply).courseId });
+      expect(pending).toMatchObject({ courseId: session.courseId });
       credentials.byId.get(credentialId)!.status = 'denied';
       publisher.published.length = 0;
       const denied = await expectRejected(await submission(), ErrorCode.DEVICE_NOT_APPROVED);
@@ -173,7 +178,7 @@ describe.each([
 
     it('ASSERTION_INVALID when the origin is not ours', async () => {
       const challenge = 'c'.repeat(43);
-      await challenges.issue(challenge, { sessionId, studentId });
+      await challenges.issue(challenge, { sessionId, studentId }, context());
       const assertion = await authenticator.getAssertion({ challenge, rpId: 'localhost' }, { origin: 'https://evil.example' });
       const s = { ...(await submission()), assertion };
       await expectRejected(s, ErrorCode.ASSERTION_INVALID);
@@ -191,20 +196,26 @@ describe.each([
       await expectRejected(await submission({ signCount: 3 }), ErrorCode.COUNTER_REPLAY);
     });
 
-    it('SESSION_NOT_FOUND when session-service does not know the session', async () => {
-      session.context = new DomainError(ErrorCode.SESSION_NOT_FOUND, 'There is no such session.');
+    it('SESSION_NOT_FOUND when session-service no longer knows the session', async () => {
+      session.state = 'gone';
       await expectRejected(await submission(), ErrorCode.SESSION_NOT_FOUND);
     });
 
-    it('SESSION_NOT_OPEN when the session was closed meanwhile', async () => {
-      session.context = { ...(session.context as CheckinContextReply), status: 'closed' };
-      await expectRejected(await submission(), ErrorCode.SESSION_NOT_OPEN);
+    it('SESSION_NOT_OPEN when the session was closed between the challenge and the submission', async () => {
+      const s = await submission();
+      session.state = 'closed';
+      const v = await expectRejected(s, ErrorCode.SESSION_NOT_OPEN);
+      expect(v).toMatchObject({ courseId: session.courseId, message: 'This session is no longer open for check-in.' });
+      expect(v).not.toHaveProperty('distanceM');
       expect(session.marks).toHaveLength(0);
     });
 
-    it('NOT_ENROLLED when the student is not in the course', async () => {
-      session.context = { ...(session.context as CheckinContextReply), enrolled: false };
-      await expectRejected(await submission(), ErrorCode.NOT_ENROLLED);
+    it('NOT_ENROLLED when the student left the course between the challenge and the submission', async () => {
+      const s = await submission();
+      session.enrolled = false;
+      const v = await expectRejected(s, ErrorCode.NOT_ENROLLED);
+      expect(v).toMatchObject({ message: 'You are not enrolled in this course.' });
+      expect(session.marks).toHaveLength(0);
     });
 
     it('POSITION_TOO_INACCURATE when the accuracy is worse than the configured maximum', async () => {
@@ -222,46 +233,97 @@ describe.each([
       expect(credentials.byId.get(credentialId)!.counter).toBe(1);
     });
 
-    it('ALREADY_CHECKED_IN when another submission already marked the student', async () => {
-      session.markReply = { recorded: false, alreadyPresent: true };
-      await expectRejected(await submission(), ErrorCode.ALREADY_CHECKED_IN);
+    it('ALREADY_CHECKED_IN, with the distance, when another submission already marked the student', async () => {
+      session.markedElsewhere(studentId);
+      const v = await expectRejected(await submission(), ErrorCode.ALREADY_CHECKED_IN);
+      expect(v.distanceM).toBeCloseTo(20, 0);
     });
 
-    it('SESSION_NOT_OPEN when record-mark finds the session closed', async () => {
-      session.markReply = new DomainError(ErrorCode.SESSION_NOT_OPEN, 'The session is closed.');
-      await expectRejected(await submission(), ErrorCode.SESSION_NOT_OPEN);
-    });
-
-    it('CHECKIN_WINDOW_CLOSED (v1: SESSION_NOT_OPEN), saying the check-in time is over, when the session is open but its window has passed', async () => {
-      session.context = { ...(session.context as CheckinContextReply), windowClosed: true };
-      const v = await expectRejected(await submission(), ErrorCode.CHECKIN_WINDOW_CLOSED);
+    it('CHECKIN_WINDOW_CLOSED (v1: SESSION_NOT_OPEN), saying the check-in time is over, when the window passed after the challenge', async () => {
+      const s = await submission();
+      session.windowClosed = true;
+      const v = await expectRejected(s, ErrorCode.CHECKIN_WINDOW_CLOSED);
       expect(rejectionReasonV1(ErrorCode.CHECKIN_WINDOW_CLOSED)).toBe(ErrorCode.SESSION_NOT_OPEN);
       expect(v.outcome === 'rejected' && v.message).toMatch(/check-in time for this session is over/);
       expect(session.marks).toHaveLength(0);
     });
+  });
 
-    it('CHECKIN_WINDOW_CLOSED, saying the check-in time is over, when record-mark answers CHECKIN_WINDOW_CLOSED', async () => {
-      session.markReply = new DomainError(ErrorCode.CHECKIN_WINDOW_CLOSED, 'The check-in time is over.');
-      const v = await expectRejected(await submission(), ErrorCode.CHECKIN_WINDOW_CLOSED);
-      expect(v.outcome === 'rejected' && v.message).toMatch(/check-in time for this session is over/);
+  describe('in the order a student is told', () => {
+    it('an unknown passkey before a closed session, without asking session-service', async () => {
+      session.state = 'closed';
+      credentials.byId.get(credentialId)!.userId = randomUUID();
+      await expectRejected(await submission(), ErrorCode.UNKNOWN_CREDENTIAL);
+      expect(session.requests).toHaveLength(0);
     });
+
+    it('a device not approved before the fence', async () => {
+      credentials.byId.get(credentialId)!.status = 'pending';
+      await expectRejected(await submission({ metres: 400 }), ErrorCode.DEVICE_NOT_APPROVED);
+      expect(session.requests).toHaveLength(0);
+    });
+
+    it('a closed session, a student not enrolled or a window passed before the fence, which writes nothing', async () => {
+      session.state = 'closed';
+      await expectRejected(await submission({ metres: 400 }), ErrorCode.SESSION_NOT_OPEN);
+      session.state = 'open';
+      session.enrolled = false;
+      publisher.published.length = 0;
+      await expectRejected(await submission({ metres: 400 }), ErrorCode.NOT_ENROLLED);
+      session.enrolled = true;
+      session.windowClosed = true;
+      publisher.published.length = 0;
+      await expectRejected(await submission({ accuracy: 250 }), ErrorCode.CHECKIN_WINDOW_CLOSED);
+      expect(session.requests.every((r) => r.checkOnly)).toBe(true);
+      expect(session.marks).toHaveLength(0);
+    });
+
+    it('the fence before the QR code, and the code before "already checked in"', async () => {
+      qrMode = 'required';
+      session.qr = 'invalid';
+      await expectRejected({ ...(await submission({ metres: 400 })), qr: 'ABCDEF' }, ErrorCode.OUTSIDE_GEOFENCE);
+      expect(session.requests[0]).toMatchObject({ checkOnly: true });
+      expect(session.requests[0]).not.toHaveProperty('qr');
+      session.markedElsewhere(studentId);
+      publisher.published.length = 0;
+      await expectRejected({ ...(await submission()), qr: 'ABCDEF' }, ErrorCode.QR_INVALID);
+    });
+  });
+
+  it('decides with the context the challenge carries: one call to session-service per check-in, none for the context', async () => {
+    await service.handle(await submission());
+    await service.handle(await submission({ metres: 400 }));
+    expect(session.contextCalls).toBe(0);
+    expect(session.requests).toHaveLength(2);
+  });
+
+  it('has the claimed challenge forget its context (the fence centre) when the verdict is stored, accepted or rejected', async () => {
+    const accepted = await submission();
+    const outside = await submission({ metres: 400 });
+    const expired = await submission();
+    challenges.byChallenge.delete(challengeOf(expired.assertion.response.clientDataJSON)!);
+    await service.handle(accepted);
+    await service.handle(outside);
+    await service.handle(expired);
+    expect(verdicts.retired).toEqual([accepted, outside].map((s) => challengeOf(s.assertion.response.clientDataJSON)));
   });
 
   describe('rotating QR codes', () => {
     const withQr = (mode: 'offered' | 'required') => {
-      session.context = { ...(session.context as CheckinContextReply), qrMode: mode };
+      qrMode = mode;
     };
 
     it('ignores a code when the session does not use QR codes', async () => {
       const v = await service.handle({ ...(await submission()), qr: 'ABCDEF' });
       expect(v).toMatchObject({ outcome: 'verified', methods: ['passkey', 'geofence'] });
-      expect(session.qrChecks).toHaveLength(0);
+      expect(session.requests[0]).not.toHaveProperty('qr');
     });
 
-    it('QR_REQUIRED when the session requires a code and none came, without asking session-service', async () => {
+    it('QR_REQUIRED, with the distance, when the session requires a code and none came: session-service only checks the session', async () => {
       withQr('required');
-      await expectRejected(await submission(), ErrorCode.QR_REQUIRED);
-      expect(session.qrChecks).toHaveLength(0);
+      const v = await expectRejected(await submission(), ErrorCode.QR_REQUIRED);
+      expect(v.distanceM).toBeCloseTo(20, 0);
+      expect(session.requests).toEqual([expect.objectContaining({ checkOnly: true })]);
       expect(session.marks).toHaveLength(0);
     });
 
@@ -270,13 +332,12 @@ describe.each([
       await expect(service.handle(await submission())).resolves.toMatchObject({ outcome: 'verified', methods: ['passkey', 'geofence'] });
     });
 
-    it('asks session-service about the code as of when it was submitted, and counts qr among the methods', async () => {
+    it('gives session-service the code to judge as of when it was submitted, and counts qr among the methods', async () => {
       withQr('required');
       const s = { ...(await submission()), qr: 'abc.1.AAAAAAAAAAAAAAAA', submittedAt: '2026-03-02T08:59:58.000Z' };
       const v = await service.handle(s);
       expect(v).toMatchObject({ outcome: 'verified', methods: ['passkey', 'geofence', 'qr'] });
-      expect(session.qrChecks).toEqual([{ sessionId, studentId, code: s.qr, at: s.submittedAt }]);
-      expect(session.marks[0]?.methods).toEqual(['passkey', 'geofence', 'qr']);
+      expect(session.requests).toEqual([expect.objectContaining({ sessionId, studentId, qr: { code: s.qr, at: s.submittedAt }, methods: ['passkey', 'geofence'] })]);
     });
 
     it.each([
@@ -286,14 +347,15 @@ describe.each([
       ['throttled', ErrorCode.RATE_LIMITED],
     ] as const)('a code session-service finds %s is refused as %s', async (result, reason) => {
       withQr('offered');
-      session.qrReply = { result };
-      await expectRejected({ ...(await submission()), qr: 'ABCDEF' }, reason);
+      session.qr = result;
+      const v = await expectRejected({ ...(await submission()), qr: 'ABCDEF' }, reason);
+      expect(v.distanceM).toBeCloseTo(20, 0);
       expect(session.marks).toHaveLength(0);
     });
 
     it('throws (for a redelivery) when session-service cannot be asked', async () => {
       withQr('required');
-      session.qrReply = new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'down');
+      session.failure = new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'down');
       await expect(service.handle({ ...(await submission()), qr: 'ABCDEF' })).rejects.toMatchObject({ code: ErrorCode.SERVICE_UNAVAILABLE });
       expect(verdicts.byId.size).toBe(0);
     });
@@ -304,32 +366,25 @@ describe.each([
       const s = await submission();
       const first = await service.handle(s);
       const claims = challenges.claims;
-      const calls = session.contextCalls;
       const again = await service.handle(s);
       expect(again).toEqual(first);
       expect(challenges.claims).toBe(claims);
-      expect(session.contextCalls).toBe(calls);
+      expect(session.requests).toHaveLength(1);
       expect(session.marks).toHaveLength(1);
       expect(publisher.published).toEqual([first, first]);
     });
 
     it('throws on SERVICE_UNAVAILABLE without storing anything, and a redelivery then decides', async () => {
       const s = await submission();
-      session.markReply = new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'Not available.');
+      session.failure = new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'Not available.');
       await expect(service.handle(s)).rejects.toMatchObject({ code: ErrorCode.SERVICE_UNAVAILABLE });
       expect(verdicts.byId.size).toBe(0);
       expect(publisher.published).toHaveLength(0);
       expect(credentials.byId.get(credentialId)!.counter).toBe(0);
 
-      session.markReply = { recorded: true, alreadyPresent: false };
+      delete session.failure;
       await expect(service.handle(s)).resolves.toMatchObject({ outcome: 'verified' });
       expect(publisher.published).toHaveLength(1);
-    });
-
-    it('throws when session-service is unavailable for the context', async () => {
-      session.context = new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'Not available.');
-      await expect(service.handle(await submission())).rejects.toMatchObject({ code: ErrorCode.SERVICE_UNAVAILABLE });
-      expect(verdicts.byId.size).toBe(0);
     });
 
     it('after a crash between record-mark and storing the verdict, decides the same way again', async () => {
@@ -345,6 +400,18 @@ describe.each([
       expect(verdict).toMatchObject({ outcome: 'verified' });
       expect(session.marks.map((m) => m.submissionId)).toEqual([s.submissionId, s.submissionId]);
       expect(publisher.published).toEqual([verdict]);
+    });
+
+    it('after a crash between record-mark and storing the verdict, still ends verified if the session closed meanwhile', async () => {
+      const s = await submission();
+      const originalSave = verdicts.saveIfAbsent.bind(verdicts);
+      verdicts.saveIfAbsent = async () => {
+        throw new Error('killed');
+      };
+      await expect(service.handle(s)).rejects.toThrow('killed');
+      verdicts.saveIfAbsent = originalSave;
+      session.state = 'closed';
+      await expect(service.handle(s)).resolves.toMatchObject({ outcome: 'verified' });
     });
 
     it('after a failed publish, publishes the stored verdict on redelivery', async () => {

@@ -1,13 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import {
-  DomainError,
-  ErrorCode,
-  RejectionReasons,
-  type CheckinContextReply,
-  type CheckinSubmission,
-  type RejectionReason,
-  type VerifyQrReply,
-} from '@classconnect/contracts';
+import { ErrorCode, type CheckinSubmission, type MarkRefusal, type QrRefusal } from '@classconnect/contracts';
 import { Clock } from '@classconnect/config';
 import { SessionClient } from '@classconnect/messaging';
 import { VERIFICATION_CONFIG, type VerificationConfig } from '../config.js';
@@ -16,20 +8,21 @@ import { AssertionVerifier, challengeOf } from './assertion-verifier.js';
 import { ChallengeRepository, type ClaimResult } from './challenge.repository.js';
 import { DeviceNotApproved } from './challenge.service.js';
 import { checkGeofence } from './geofence.js';
-import type { CheckinMethod, RejectedVerdict, Verdict } from './verdict.js';
+import type { RejectedVerdict, Verdict } from './verdict.js';
 import { VerdictPublisher } from './verdict.publisher.js';
 import { VerdictRepository } from './verdict.repository.js';
 import { FlagDetector } from '../flags/flag-detector.js';
 
 type Rejection = Pick<RejectedVerdict, 'reason' | 'message' | 'courseId' | 'distanceM' | 'accuracyM'>;
 
-/** A decision, and the credential use to record once the decision is stored. */
+/** A decision, the challenge it claimed (to forget its context once stored) and the credential use to record. */
 interface Decision {
   verdict: Verdict;
+  claimedChallenge?: string;
   credentialUse?: { id: string; counter: number };
 }
 
-const ClaimRejections: Record<Exclude<ClaimResult, 'claimed'>, Rejection> = {
+const ClaimRejections: Record<Exclude<ClaimResult['result'], 'claimed'>, Rejection> = {
   not_found: {
     reason: ErrorCode.CHALLENGE_NOT_FOUND,
     message: 'This check-in request has expired or was never issued. Start the check-in again.',
@@ -47,8 +40,10 @@ const ClaimRejections: Record<Exclude<ClaimResult, 'claimed'>, Rejection> = {
 /**
  * Decides one check-in submission (docs/architecture.md, step 4). The order of the steps is what
  * makes a crash at any point, followed by a redelivery, end in exactly one verdict:
- * reuse a stored verdict → claim the challenge → verify the assertion → check the fence →
- * record the mark → store the verdict → record the credential's use → publish.
+ * reuse a stored verdict → claim the challenge (which gives the session's context) → verify the
+ * assertion → check the fence → record the mark (session-service checks again, in one script, what
+ * may have changed since the challenge, and answers a retry of its own mark as recorded) → store
+ * the verdict → record the credential's use → publish.
  * Infrastructure failures (SERVICE_UNAVAILABLE, Redis, Postgres) are thrown so the message is
  * redelivered; every domain failure becomes a rejected verdict.
  */
@@ -78,8 +73,8 @@ export class VerdictService {
   }
 
   private async decideAndStore(submission: CheckinSubmission, correlationId?: string): Promise<Verdict> {
-    const { verdict, credentialUse } = await this.decide(submission, correlationId);
-    const stored = await this.verdicts.saveIfAbsent(verdict);
+    const { verdict, claimedChallenge, credentialUse } = await this.decide(submission, correlationId);
+    const stored = await this.verdicts.saveIfAbsent(verdict, claimedChallenge);
     if (credentialUse) await this.credentials.recordUse(credentialUse.id, credentialUse.counter, this.clock.now());
     return stored;
   }
@@ -92,29 +87,23 @@ export class VerdictService {
       return reject({ reason: ErrorCode.ASSERTION_INVALID, message: 'The passkey answer does not say which check-in it is for. Start the check-in again.' });
     }
     const claim = await this.challenges.claim(challenge, { sessionId: s.sessionId, studentId: s.studentId }, s.submissionId);
-    if (claim !== 'claimed') return reject(ClaimRejections[claim]);
-
-    // The session's context first: every later verdict names the course, so the teacher's live roster shows it.
-    let context;
-    try {
-      context = await this.sessions.checkinContext(s.sessionId, s.studentId, { correlationId });
-    } catch (err) {
-      return reject(asRejection(err));
-    }
-    const courseId = context.courseId;
+    if (claim.result !== 'claimed') return reject(ClaimRejections[claim.result]);
+    // Every later verdict names the course, so the teacher's live roster shows it.
+    const { courseId, qrMode } = claim.context;
+    const rejectClaimed = (r: Rejection): Decision => ({ verdict: this.rejected(s, r), claimedChallenge: challenge });
 
     const credential = await this.credentials.findById(s.assertion.id);
     if (!credential || credential.userId !== s.studentId) {
-      return reject({
+      return rejectClaimed({
         reason: ErrorCode.UNKNOWN_CREDENTIAL,
         message: 'This passkey is not registered to your account. Register a passkey on this device, then check in again.',
         courseId,
       });
     }
     const assertion = await this.assertions.verify({ assertion: s.assertion, expectedChallenge: challenge, credential });
-    if (!assertion.ok) return reject({ reason: assertion.reason, message: assertion.message, courseId });
+    if (!assertion.ok) return rejectClaimed({ reason: assertion.reason, message: assertion.message, courseId });
     const credentialUse = { id: credential.id, counter: assertion.newCounter };
-    const rejectAfterAssertion = (r: Rejection): Decision => ({ verdict: this.rejected(s, r), credentialUse });
+    const rejectAfterAssertion = (r: Rejection): Decision => ({ ...rejectClaimed(r), credentialUse });
 
     // Device binding: a passkey waiting for approval (or refused) proves who signed, not that the device is allowed.
     if (credential.status !== 'approved') {
@@ -125,83 +114,67 @@ export class VerdictService {
       });
     }
 
-    // `alreadyPresent` is left to record-mark: after a crash, this very submission may be the one that marked the student.
-    if (context.status !== 'open') {
-      return rejectAfterAssertion({ reason: ErrorCode.SESSION_NOT_OPEN, message: 'This session is no longer open for check-in.', courseId: context.courseId });
-    }
-    if (!context.enrolled) {
-      return rejectAfterAssertion({ reason: ErrorCode.NOT_ENROLLED, message: 'You are not enrolled in this course.', courseId: context.courseId });
-    }
-    if (context.windowClosed) return rejectAfterAssertion({ ...WindowClosed, courseId: context.courseId });
-
-    const fence = checkGeofence(s.position, context.fence, this.maxAccuracyM);
-    if (!fence.inside) {
-      const { reason, message, distanceM, accuracyM } = fence;
-      return rejectAfterAssertion({ reason, message, distanceM, accuracyM, courseId: context.courseId });
-    }
-
-    const methods: CheckinMethod[] = ['passkey', 'geofence'];
-    let qr: Rejection | 'checked' | 'not-checked';
-    try {
-      qr = await this.checkQr(s, context, correlationId);
-    } catch (err) {
-      return rejectAfterAssertion({ ...asRejection(err), courseId: context.courseId });
-    }
-    if (typeof qr === 'object') return rejectAfterAssertion({ ...qr, courseId: context.courseId, distanceM: fence.distanceM, accuracyM: fence.accuracyM });
-    if (qr === 'checked') methods.push('qr');
+    // Refusals decided here (the fence, a required QR code missing) come after the session's own
+    // (closed, not enrolled, window passed), which may have changed since the challenge: session-service
+    // is asked for those first, and writes nothing (checkOnly).
+    const fence = checkGeofence(s.position, claim.context.fence, this.maxAccuracyM);
+    const { distanceM, accuracyM } = fence;
+    const own: Rejection | undefined = !fence.inside
+      ? { reason: fence.reason, message: fence.message, distanceM, accuracyM, courseId }
+      : qrMode === 'required' && !s.qr
+        ? { ...QrRejections.required, distanceM, accuracyM, courseId }
+        : undefined;
+    // A code sent to a session without QR codes is ignored; one given is judged as of when the gateway
+    // queued the check-in, so a redelivery after a crash reaches the same verdict.
+    const qr = qrMode && s.qr && !own ? { code: s.qr, at: s.submittedAt } : undefined;
 
     const verifiedAt = this.clock.now().toISOString();
-    let mark;
-    try {
-      mark = await this.sessions.recordMark(
-        { sessionId: s.sessionId, studentId: s.studentId, submissionId: s.submissionId, distanceM: fence.distanceM, accuracyM: fence.accuracyM, methods, verifiedAt },
-        { correlationId },
-      );
-    } catch (err) {
-      return rejectAfterAssertion({ ...asRejection(err), courseId: context.courseId, distanceM: fence.distanceM, accuracyM: fence.accuracyM });
-    }
-    if (!mark.recorded) {
-      return rejectAfterAssertion({
-        reason: ErrorCode.ALREADY_CHECKED_IN,
-        message: 'You are already checked in to this session.',
-        courseId: context.courseId,
-        distanceM: fence.distanceM,
-        accuracyM: fence.accuracyM,
-      });
+    const mark = await this.sessions.recordMark(
+      {
+        sessionId: s.sessionId,
+        studentId: s.studentId,
+        submissionId: s.submissionId,
+        distanceM,
+        accuracyM,
+        methods: ['passkey', 'geofence'],
+        verifiedAt,
+        ...(qr ? { qr } : {}),
+        ...(own ? { checkOnly: true as const } : {}),
+      },
+      { correlationId },
+    );
+    switch (mark.result) {
+      case 'refused':
+        return rejectAfterAssertion(
+          mark.reason === ErrorCode.ALREADY_CHECKED_IN ? { ...MarkRefusals[mark.reason], courseId, distanceM, accuracyM } : { ...MarkRefusals[mark.reason], courseId },
+        );
+      case 'allowed':
+        if (!own) throw new Error('session-service answered "allowed" to a mark it was asked to record');
+        return rejectAfterAssertion(own);
+      case 'qr-refused':
+        return rejectAfterAssertion({ ...QrRejections[mark.qr], courseId, distanceM, accuracyM });
+      case 'recorded':
+        break;
     }
     // Flags never reject: they go with the accepted verdict, for the teacher to judge.
-    const detection = this.flagDetector ? await this.flagDetector.detect(s, context.courseId, correlationId) : { flags: [], earlier: [] };
+    const detection = this.flagDetector ? await this.flagDetector.detect(s, courseId, correlationId) : { flags: [], earlier: [] };
     return {
       verdict: {
         outcome: 'verified',
         submissionId: s.submissionId,
         sessionId: s.sessionId,
         studentId: s.studentId,
-        courseId: context.courseId,
-        distanceM: fence.distanceM,
-        accuracyM: fence.accuracyM,
-        methods,
+        courseId,
+        distanceM,
+        accuracyM,
+        methods: mark.methods,
         at: verifiedAt,
         ...(detection.flags.length ? { flags: detection.flags } : {}),
         ...(detection.earlier.length ? { earlierFlags: detection.earlier } : {}),
       },
+      claimedChallenge: challenge,
       credentialUse,
     };
-  }
-
-  /**
-   * The rotating QR code, when the session uses one: required and missing is refused here; a code
-   * given is judged by session-service (it holds the secret) as of when the gateway queued the
-   * check-in, so a redelivery after a crash reaches the same verdict. A code sent to a session
-   * without QR codes is ignored.
-   */
-  private async checkQr(s: CheckinSubmission, context: CheckinContextReply, correlationId?: string): Promise<Rejection | 'checked' | 'not-checked'> {
-    if (!context.qrMode) return 'not-checked';
-    if (!s.qr) return context.qrMode === 'required' ? { ...QrRejections.required } : 'not-checked';
-    const { result } = await this.sessions.verifyQr({ sessionId: s.sessionId, studentId: s.studentId, code: s.qr, at: s.submittedAt }, { correlationId });
-    if (result === 'valid') return 'checked';
-    if (result === 'not-enabled') return 'not-checked';
-    return { ...QrRejections[result] };
   }
 
   private rejected(s: CheckinSubmission, r: Rejection): RejectedVerdict {
@@ -221,7 +194,7 @@ export class VerdictService {
 }
 
 /** What a student is told when the QR code did not prove presence. */
-const QrRejections: Record<'required' | Exclude<VerifyQrReply['result'], 'valid' | 'not-enabled'>, Rejection> = {
+const QrRejections: Record<'required' | QrRefusal, Rejection> = {
   required: {
     reason: ErrorCode.QR_REQUIRED,
     message: 'This session needs the code shown on the teacher’s screen. Scan the QR code, or type the 6-character code beside it.',
@@ -245,19 +218,29 @@ const QrRejections: Record<'required' | Exclude<VerifyQrReply['result'], 'valid'
 };
 
 /**
- * A check-in after the session's window: CHECKIN_WINDOW_CLOSED in checkin.rejected.v2 and the
- * student's result; v1 knows no such reason and says SESSION_NOT_OPEN (rejectionReasonV1).
+ * What a student is told when the session refuses the mark. A check-in after the session's window is
+ * CHECKIN_WINDOW_CLOSED in checkin.rejected.v2 and the student's result; v1 knows no such reason and
+ * says SESSION_NOT_OPEN (rejectionReasonV1).
  */
-const WindowClosed = {
-  reason: ErrorCode.CHECKIN_WINDOW_CLOSED,
-  message: 'The check-in time for this session is over; ask your teacher to mark you.',
-} as const satisfies Rejection;
-
-/** A domain answer from session-service that is a reason to reject; anything else (unavailable, internal) is rethrown for a redelivery. */
-function asRejection(err: unknown): Rejection {
-  if (err instanceof DomainError && err.code === ErrorCode.CHECKIN_WINDOW_CLOSED) return { ...WindowClosed };
-  if (err instanceof DomainError && (RejectionReasons as readonly string[]).includes(err.code)) {
-    return { reason: err.code as RejectionReason, message: err.message };
-  }
-  throw err;
-}
+const MarkRefusals: Record<MarkRefusal, Rejection> = {
+  SESSION_NOT_FOUND: {
+    reason: ErrorCode.SESSION_NOT_FOUND,
+    message: 'There is no such session. It may have ended more than a week ago.',
+  },
+  SESSION_NOT_OPEN: {
+    reason: ErrorCode.SESSION_NOT_OPEN,
+    message: 'This session is no longer open for check-in.',
+  },
+  NOT_ENROLLED: {
+    reason: ErrorCode.NOT_ENROLLED,
+    message: 'You are not enrolled in this course.',
+  },
+  CHECKIN_WINDOW_CLOSED: {
+    reason: ErrorCode.CHECKIN_WINDOW_CLOSED,
+    message: 'The check-in time for this session is over; ask your teacher to mark you.',
+  },
+  ALREADY_CHECKED_IN: {
+    reason: ErrorCode.ALREADY_CHECKED_IN,
+    message: 'You are already checked in to this session.',
+  },
+};

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { FlagDetector } from './flag-detector.js';
-import { FlagStateCleaner } from './flag-state.cleaner.js';
 import { FlagStateRepository, RedisFlagStateRepository } from './flag-state.repository.js';
 
 /** Check-in flags: signals for the teacher about accepted check-ins (they never reject). */
@@ -8,8 +7,7 @@ import { FlagStateRepository, RedisFlagStateRepository } from './flag-state.repo
   providers: [
     { provide: FlagStateRepository, useClass: RedisFlagStateRepository },
     FlagDetector,
-    FlagStateCleaner,
   ],
-  exports: [FlagDetector],
+  exports: [FlagDetector, FlagStateRepository],
 })
 export class FlagsModule {}

@@ -10,6 +10,11 @@ export class RedisKeys {
     return `${this.prefix}chal:${challenge}`;
   }
 
+  /** The check-in challenges issued for a session, so its unclaimed ones go when it closes. */
+  sessionChallenges(sessionId: string): string {
+    return `${this.prefix}chals:${sessionId}`;
+  }
+
   verdict(submissionId: string): string {
     return `${this.prefix}verdict:${submissionId}`;
   }

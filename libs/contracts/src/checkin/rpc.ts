@@ -1,7 +1,7 @@
 /**
  * Check-ins (request/reply on NATS core): the challenge a student signs (verification-service),
  * the verdict already given to a submission, and what verification asks session-service while it
- * decides (the check-in context, the rotating QR code, the mark). The submission itself travels on
+ * decides (the check-in context at the challenge; the mark, with the rotating QR code, at the verdict). The submission itself travels on
  * a work queue: intake.ts. A published subject is never renamed: a new version is added beside it.
  */
 import { z } from 'zod';
@@ -26,17 +26,19 @@ export interface CheckinContextReply {
   qrMode?: 'offered' | 'required';
 }
 
-/**
- * Internal (verification → session): is this code valid for this session at `at` (when the gateway
- * queued the check-in)? Failed attempts count against the student (a few per minute per session).
- */
-export const VerifyQrRequest = z.object({ sessionId: Id, studentId: Id, code: QrCodeInput, at: IsoTime }).strict();
-export type VerifyQrRequest = z.infer<typeof VerifyQrRequest>;
-export interface VerifyQrReply {
-  result: 'valid' | 'expired' | 'wrong-session' | 'invalid' | 'throttled' | 'not-enabled';
-}
+/** The QR code's verdict when it did not prove presence; `throttled`: too many wrong codes this minute, not checked. */
+export type QrRefusal = 'expired' | 'wrong-session' | 'invalid' | 'throttled';
 
-/** Internal: record a verified student as present. Idempotent on (sessionId, studentId). */
+/** Why session-service refuses to mark a student (the check-in's verdict carries the same code). */
+export type MarkRefusal = 'SESSION_NOT_FOUND' | 'SESSION_NOT_OPEN' | 'NOT_ENROLLED' | 'CHECKIN_WINDOW_CLOSED' | 'ALREADY_CHECKED_IN';
+
+/**
+ * Internal (verification → session): record a verified student as present, in one atomic step that
+ * checks again what may have changed since the challenge was issued: the session is open, the
+ * student enrolled, the check-in window not passed at `verifiedAt`, the QR code (when given) valid
+ * at `qr.at` (when the gateway queued the check-in), the student not yet present. Idempotent on
+ * (sessionId, studentId, submissionId).
+ */
 export const RecordMarkRequest = z
   .object({
     sessionId: Id,
@@ -44,19 +46,26 @@ export const RecordMarkRequest = z
     submissionId: z.string().min(1).max(128),
     distanceM: z.number().finite().min(0),
     accuracyM: z.number().finite().min(0),
-    methods: z.array(z.enum(['passkey', 'geofence', 'qr'])).min(1),
+    /** The proofs verification checked itself; `qr` is added when the code given here is valid. */
+    methods: z.array(z.enum(['passkey', 'geofence'])).min(1),
     verifiedAt: IsoTime,
+    /** The code the check-in carried. Failed attempts count against the student (a few per minute per session). */
+    qr: z.object({ code: QrCodeInput, at: IsoTime }).strict().optional(),
+    /**
+     * Verification refuses the check-in for a reason of its own that students are told after the
+     * session's (the fence, a missing QR code): only the session's conditions are checked, nothing is written.
+     */
+    checkOnly: z.literal(true).optional(),
   })
   .strict();
 export type RecordMarkRequest = z.infer<typeof RecordMarkRequest>;
-export interface RecordMarkReply {
-  /** true when this submission is the one that marked the student (also on a retry of it). */
-  recorded: boolean;
-  /** When recorded is false: the student was already marked by another submission. */
-  alreadyPresent: boolean;
-  /** When recorded: the mark's status (late after the session's threshold). */
-  status?: 'present' | 'late';
-}
+export type RecordMarkReply =
+  /** This submission marked the student (also on a retry of it, even once the session closed). */
+  | { result: 'recorded'; status: 'present' | 'late'; methods: ('passkey' | 'geofence' | 'qr')[] }
+  /** checkOnly: the session's conditions hold. */
+  | { result: 'allowed' }
+  | { result: 'refused'; reason: MarkRefusal }
+  | { result: 'qr-refused'; qr: QrRefusal };
 
 export const IssueChallengeRequest = z
   .object({
@@ -94,6 +103,5 @@ export const CheckinRpc = {
   checkinChallenge: command('cc.verification.challenge.v1', IssueChallengeRequest).replies<IssueChallengeReply>(),
   checkinVerdict: command('cc.verification.verdict.v1', VerdictLookupRequest).replies<VerdictLookupReply>(),
   sessionCheckinContext: command('cc.session.checkin-context.v1', CheckinContextRequest).replies<CheckinContextReply>(),
-  sessionRecordMark: command('cc.session.record-mark.v1', RecordMarkRequest).replies<RecordMarkReply>(),
-  sessionVerifyQr: command('cc.session.verify-qr.v1', VerifyQrRequest).replies<VerifyQrReply>(),
+  sessionRecordMark: command('cc.session.record-mark.v2', RecordMarkRequest).replies<RecordMarkReply>(),
 };

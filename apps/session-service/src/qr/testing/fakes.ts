@@ -1,22 +1,18 @@
 /** An in-memory QR store, for unit specs. */
-import { QrStore } from '../qr.repository.js';
+import { QrStore, type QrState } from '../qr.repository.js';
 
 export class FakeQrStore extends QrStore {
   readonly secrets = new Map<string, Buffer>();
+  readonly options = new Map<string, Omit<QrState, 'secret'>>();
   readonly tags = new Map<string, string>();
-  readonly attempts = new Map<string, number>();
   async secret(id: string) {
     return this.secrets.get(id) ?? null;
   }
+  async qrState(id: string): Promise<QrState | null> {
+    const options = this.options.get(id);
+    return options ? { ...options, secret: this.secrets.get(id) ?? null } : null;
+  }
   async sessionOfTag(tag: string) {
     return this.tags.get(tag) ?? null;
-  }
-  async countAttempt(sessionId: string, studentId: string) {
-    const n = (this.attempts.get(`${sessionId}:${studentId}`) ?? 0) + 1;
-    this.attempts.set(`${sessionId}:${studentId}`, n);
-    return n;
-  }
-  async forgiveAttempt(sessionId: string, studentId: string) {
-    this.attempts.set(`${sessionId}:${studentId}`, (this.attempts.get(`${sessionId}:${studentId}`) ?? 1) - 1);
   }
 }

@@ -12,6 +12,7 @@ import {
 } from '@classconnect/contracts';
 import type { EventSink, IdentityClient } from '@classconnect/messaging';
 import { AttendanceHistory, type HistoryFilter } from '../attendance-history.js';
+import { checkinStatus, isWindowClosed } from '../attendance-rules.js';
 import {
   SessionStore,
   type ChangeOutcome,
@@ -23,6 +24,7 @@ import {
   type LiveRoster,
   type LostSession,
   type MarkChange,
+  type MarkAttempt,
   type MarkOutcome,
   type NewSession,
   type RestoreOutcome,
@@ -109,15 +111,27 @@ export class InMemorySessionStore extends SessionStore {
   async forgetAutoClose(id: string): Promise<void> {
     this.autoClose.delete(id);
   }
-  async recordMark(id: string, studentId: string, mark: StoredMark, opts: { windowClosed: boolean }): Promise<MarkOutcome> {
+  /** QR attempts by `<sessionId>:<studentId>` (the fake keeps no window: a spec resets it by hand). */
+  readonly qrAttempts = new Map<string, number>();
+  async recordMark(id: string, studentId: string, attempt: MarkAttempt): Promise<MarkOutcome> {
     const s = this.sessions.get(id);
     if (!s) return { kind: 'not-found' };
     const existing = s.present.get(studentId);
-    if (existing?.submissionId === mark.submissionId) return { kind: 'retry', courseId: s.courseId, mark: existing };
+    if (existing?.submissionId === attempt.mark.submissionId) return { kind: 'retry', courseId: s.courseId, mark: existing };
     if (s.status !== 'open') return { kind: 'not-open' };
-    if (!s.names.has(studentId)) return { kind: 'not-enrolled' };
+    if (!s.names.has(studentId)) return { kind: 'not-enrolled', courseId: s.courseId };
+    if (isWindowClosed(s.checkinClosesAt, attempt.verifiedAt)) return { kind: 'window-closed' };
+    if (attempt.checkOnly) return { kind: 'allowed' };
+    if (attempt.qr) {
+      const key = `${id}:${studentId}`;
+      const n = (this.qrAttempts.get(key) ?? 0) + 1;
+      this.qrAttempts.set(key, n);
+      if (n > attempt.qr.attemptsPerWindow) return { kind: 'qr-refused', qr: 'throttled' };
+      if (attempt.qr.verdict !== 'valid') return { kind: 'qr-refused', qr: attempt.qr.verdict };
+      this.qrAttempts.set(key, n - 1);
+    }
     if (existing) return { kind: 'already-present' };
-    if (opts.windowClosed) return { kind: 'window-closed' };
+    const mark: StoredMark = { ...attempt.mark, status: checkinStatus(s.openedAt, s.lateAfterMinutes, attempt.verifiedAt) };
     s.present.set(studentId, mark);
     return { kind: 'recorded', courseId: s.courseId, mark };
   }

@@ -1,18 +1,21 @@
 /** In-memory stand-ins for the check-in stores, session-service and the verdict publisher, for unit specs. */
 import { randomUUID } from 'node:crypto';
-import type { CheckinContextReply, RecordMarkReply, RecordMarkRequest, VerifyQrReply, VerifyQrRequest } from '@classconnect/contracts';
+import type { CheckinContextReply, QrRefusal, RecordMarkReply, RecordMarkRequest } from '@classconnect/contracts';
 import type { SessionClient } from '@classconnect/messaging';
-import { ChallengeRepository, type ChallengeOwner, type ClaimResult } from '../challenge.repository.js';
+import { ChallengeRepository, type ChallengeContext, type ChallengeOwner, type ClaimResult } from '../challenge.repository.js';
 import type { Verdict } from '../verdict.js';
 import { VerdictPublisher } from '../verdict.publisher.js';
 import { VerdictRepository } from '../verdict.repository.js';
 
 export class MemoryVerdicts extends VerdictRepository {
   readonly byId = new Map<string, Verdict>();
+  /** The challenges whose context the service asked to forget, with their verdicts. */
+  readonly retired: string[] = [];
   async find(id: string) {
     return this.byId.get(id) ?? null;
   }
-  async saveIfAbsent(v: Verdict) {
+  async saveIfAbsent(v: Verdict, claimedChallenge?: string) {
+    if (claimedChallenge) this.retired.push(claimedChallenge);
     if (!this.byId.has(v.submissionId)) this.byId.set(v.submissionId, v);
     return this.byId.get(v.submissionId)!;
   }
@@ -20,38 +23,52 @@ export class MemoryVerdicts extends VerdictRepository {
 
 /** Challenges in memory, with the rules of the claim script. */
 export class MemoryChallenges extends ChallengeRepository {
-  readonly byChallenge = new Map<string, ChallengeOwner & { claimedBy?: string }>();
+  readonly byChallenge = new Map<string, ChallengeOwner & { context: ChallengeContext; claimedBy?: string }>();
   claims = 0;
-  async issue(challenge: string, owner: ChallengeOwner) {
-    this.byChallenge.set(challenge, { ...owner });
+  async issue(challenge: string, owner: ChallengeOwner, context: ChallengeContext) {
+    this.byChallenge.set(challenge, { ...owner, context });
   }
   async claim(challenge: string, owner: ChallengeOwner, submissionId: string): Promise<ClaimResult> {
     this.claims++;
     const c = this.byChallenge.get(challenge);
-    if (!c) return 'not_found';
-    if (c.sessionId !== owner.sessionId || c.studentId !== owner.studentId) return 'mismatch';
-    if (c.claimedBy && c.claimedBy !== submissionId) return 'already_used';
+    if (!c) return { result: 'not_found' };
+    if (c.sessionId !== owner.sessionId || c.studentId !== owner.studentId) return { result: 'mismatch' };
+    if (c.claimedBy && c.claimedBy !== submissionId) return { result: 'already_used' };
     c.claimedBy = submissionId;
-    return 'claimed';
+    return { result: 'claimed', context: c.context };
+  }
+  async forgetSession(sessionId: string) {
+    for (const [id, c] of this.byChallenge) if (c.sessionId === sessionId && !c.claimedBy) this.byChallenge.delete(id);
   }
 }
 
+type RecordedMethods = Extract<RecordMarkReply, { result: 'recorded' }>['methods'];
+
 /**
- * One open session as session-service answers about it: the spec sets each reply (an Error is
- * thrown) and reads the requests. `client` is this fake where a SessionClient is asked for: it has
- * every method check-in calls.
+ * One session as session-service answers about it: the context at the challenge, and record-mark
+ * with the rules of its script (sessions/session.scripts.ts). A spec changes the session's state
+ * between the challenge and the submission to play a race, and reads the requests.
  */
-export class FakeSessionClient implements Pick<SessionClient, 'checkinContext' | 'recordMark' | 'verifyQr'> {
+export class FakeSessionClient implements Pick<SessionClient, 'checkinContext' | 'recordMark'> {
   readonly client = this as unknown as SessionClient;
+  readonly courseId = randomUUID();
   context: CheckinContextReply | Error;
-  markReply: RecordMarkReply | Error = { recorded: true, alreadyPresent: false };
-  qrReply: VerifyQrReply | Error = { result: 'valid' };
+  /** The session now, as record-mark finds it. */
+  state: 'open' | 'closed' | 'gone' = 'open';
+  enrolled = true;
+  windowClosed = false;
+  /** The verdict on any QR code given. */
+  qr: QrRefusal | 'valid' = 'valid';
+  /** Thrown by record-mark instead of an answer (session-service unavailable). */
+  failure?: Error;
+  /** Every record-mark request, and those that marked the student (a retry of one included). */
+  readonly requests: RecordMarkRequest[] = [];
   readonly marks: RecordMarkRequest[] = [];
-  readonly qrChecks: VerifyQrRequest[] = [];
   contextCalls = 0;
+  private readonly present = new Map<string, { submissionId: string; methods: RecordedMethods }>();
 
   constructor(sessionId: string, fence: CheckinContextReply['fence']) {
-    this.context = { sessionId, courseId: randomUUID(), status: 'open', enrolled: true, alreadyPresent: false, fence };
+    this.context = { sessionId, courseId: this.courseId, status: 'open', enrolled: true, alreadyPresent: false, fence };
   }
   async checkinContext(): Promise<CheckinContextReply> {
     this.contextCalls++;
@@ -59,14 +76,28 @@ export class FakeSessionClient implements Pick<SessionClient, 'checkinContext' |
     return this.context;
   }
   async recordMark(request: RecordMarkRequest): Promise<RecordMarkReply> {
-    this.marks.push(request);
-    if (this.markReply instanceof Error) throw this.markReply;
-    return this.markReply;
+    this.requests.push(request);
+    if (this.failure) throw this.failure;
+    if (this.state === 'gone') return { result: 'refused', reason: 'SESSION_NOT_FOUND' };
+    const existing = this.present.get(request.studentId);
+    if (existing?.submissionId === request.submissionId) return this.recorded(request, existing.methods);
+    if (this.state === 'closed') return { result: 'refused', reason: 'SESSION_NOT_OPEN' };
+    if (!this.enrolled) return { result: 'refused', reason: 'NOT_ENROLLED' };
+    if (this.windowClosed) return { result: 'refused', reason: 'CHECKIN_WINDOW_CLOSED' };
+    if (request.checkOnly) return { result: 'allowed' };
+    if (request.qr && this.qr !== 'valid') return { result: 'qr-refused', qr: this.qr };
+    if (existing) return { result: 'refused', reason: 'ALREADY_CHECKED_IN' };
+    const methods: RecordedMethods = request.qr ? [...request.methods, 'qr'] : [...request.methods];
+    this.present.set(request.studentId, { submissionId: request.submissionId, methods });
+    return this.recorded(request, methods);
   }
-  async verifyQr(request: VerifyQrRequest): Promise<VerifyQrReply> {
-    this.qrChecks.push(request);
-    if (this.qrReply instanceof Error) throw this.qrReply;
-    return this.qrReply;
+  /** Another submission (another device) marked the student. */
+  markedElsewhere(studentId: string): void {
+    this.present.set(studentId, { submissionId: 'elsewhere', methods: ['passkey', 'geofence'] });
+  }
+  private recorded(request: RecordMarkRequest, methods: RecordedMethods): RecordMarkReply {
+    this.marks.push(request);
+    return { result: 'recorded', status: 'present', methods };
   }
 }
 

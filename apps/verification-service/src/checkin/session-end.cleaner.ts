@@ -2,26 +2,30 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EventSubjects, SessionClosedV1, Streams } from '@classconnect/contracts';
 import { ConsumerLifecycle, NATS_CONNECTION, type DurableConsumer, type ConsumedMessage, decodeEvent, type NatsConnection } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
-import { FlagStateRepository } from './flag-state.repository.js';
+import { FlagStateRepository } from '../flags/flag-state.repository.js';
+import { ChallengeRepository } from './challenge.repository.js';
 
-export const FlagCleanerConsumerName = 'verification-flags';
+/** The durable's name from when it cleaned flag state only: kept, so a deployment goes on with the consumer it has. */
+export const SessionEndConsumerName = 'verification-flags';
 
 /**
- * Deletes a session's flag state (its HMAC key and digests) when the session closes: a durable
- * consumer of session.closed, so a close seen while this service was down is handled on restart.
- * The state's TTL is the fallback.
+ * Forgets what this service keeps per session when the session closes: its flag state (HMAC key
+ * and digests) and its unclaimed check-in challenges (which carry the fence's centre). A durable
+ * consumer of session.closed, so a close seen while this service was down is handled on restart;
+ * the keys' TTLs are the fallback.
  */
 @Injectable()
-export class FlagStateCleaner extends ConsumerLifecycle {
-  private readonly log = createLogger('FlagStateCleaner');
+export class SessionEndCleaner extends ConsumerLifecycle {
+  private readonly log = createLogger('SessionEndCleaner');
 
   constructor(
     @Inject(NATS_CONNECTION) nc: NatsConnection,
     private readonly state: FlagStateRepository,
+    private readonly challenges: ChallengeRepository,
   ) {
     super(nc, {
       stream: Streams.attendance.name,
-      durable: FlagCleanerConsumerName,
+      durable: SessionEndConsumerName,
       filterSubjects: [EventSubjects.sessionClosed],
       concurrency: 4,
       deliverPolicy: 'new',
@@ -40,6 +44,7 @@ export class FlagStateCleaner extends ConsumerLifecycle {
       this.log.warn({ seq: msg.seq }, 'skipped a session.closed event that does not match its schema');
       return;
     }
+    await this.challenges.forgetSession(sessionId);
     await this.state.forgetSession(sessionId);
   }
 }

@@ -1,0 +1,43 @@
+import type { Clock } from '@classconnect/config';
+import { checkQrCode, isTokenOf, tagOf } from './qr-code.js';
+import type { QrStore } from './qr.repository.js';
+
+/** Failed QR attempts a student may make per session within QrAttemptWindowSeconds; the next is refused unchecked. */
+export const QrAttemptsPerWindow = 5;
+export const QrAttemptWindowSeconds = 60;
+
+/** A code's verdict, before the student's attempts are counted (the record-mark script counts them). */
+export type QrVerdict = 'valid' | 'expired' | 'wrong-session' | 'invalid';
+
+/**
+ * Judges a student's code for a session as of `at` (when the gateway queued the check-in, so a
+ * redelivery after a crash reaches the same verdict). The secret stays in session-service:
+ * verification-service gets verdicts.
+ */
+export class QrJudge {
+  constructor(
+    private readonly store: QrStore,
+    private readonly clock: Clock,
+  ) {}
+
+  /** `not-enabled`: the session does not use QR codes (the code is ignored, and not counted). */
+  async judge(sessionId: string, code: string, at: Date): Promise<QrVerdict | 'not-enabled'> {
+    const state = await this.store.qrState(sessionId);
+    if (!state) return 'not-enabled';
+    // No secret: the session closed, which the record-mark script reports before any code.
+    if (!state.secret) return 'invalid';
+    const now = this.clock.now();
+    const check = checkQrCode({ secret: state.secret, sessionId, stepSeconds: state.stepSeconds, code, at, now });
+    return check === 'foreign' ? this.foreign(code, now) : check;
+  }
+
+  /** A token with another session's tag: wrong-session only if that session's secret really made it. */
+  private async foreign(code: string, now: Date): Promise<QrVerdict> {
+    const tag = tagOf(code);
+    const otherId = tag ? await this.store.sessionOfTag(tag) : null;
+    if (!otherId) return 'invalid';
+    const other = await this.store.qrState(otherId);
+    if (!other?.secret) return 'invalid';
+    return isTokenOf(other.secret, otherId, code, now, other.stepSeconds) ? 'wrong-session' : 'invalid';
+  }
+}
