@@ -1,5 +1,5 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager, type MsgRequest } from '@nats-io/jetstream';
+import { jetstreamManager, type MsgRequest } from '@nats-io/jetstream';
 import {
   CorrelationHeader,
   DeadLetterRecordedV1,
@@ -59,7 +59,7 @@ export function headersOf(msg: { headers?: { keys?(): string[]; get(name: string
 export async function recordDeadLetter(nc: NatsConnection, record: DeadLetterRecordedV1): Promise<void> {
   const id = `deadletter:${record.consumer}:${record.stream}:${record.streamSequence}`;
   const correlationId = record.message.headers[CorrelationHeader];
-  await publishWithRetry(jetstream(nc), DeadLetterSubjects.recorded, cloudEvent(DeadLetterSubjects.recorded, id, record), id, correlationId, 3);
+  await publishWithRetry(nc, DeadLetterSubjects.recorded, cloudEvent(DeadLetterSubjects.recorded, id, record), id, correlationId, 3);
 }
 
 /** Reads one dead letter by its sequence in DEADLETTER, or says there is none. */
@@ -151,7 +151,7 @@ export function serveDeadLetterReplays(nc: NatsConnection, consumer: string, han
             ...(request.replayedBy ? { replayedBy: request.replayedBy } : {}),
           };
           const id = `deadletter-replayed:${request.sequence}`;
-          await publishWithRetry(jetstream(nc), DeadLetterSubjects.replayed, cloudEvent(DeadLetterSubjects.replayed, id, replayed), id, undefined, 3);
+          await publishWithRetry(nc, DeadLetterSubjects.replayed, cloudEvent(DeadLetterSubjects.replayed, id, replayed), id, undefined, 3);
           const jsm = await jetstreamManager(nc);
           await jsm.streams.deleteMessage(Streams.deadLetter.name, request.sequence, false).catch(() => false);
           log.warn({ consumer, deadLetterSequence: request.sequence, subject: record.subject, streamSequence: record.streamSequence }, 'dead letter replayed');

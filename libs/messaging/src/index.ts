@@ -1,6 +1,7 @@
 export * from './nats-connection.js';
 export * from './rpc.js';
 export * from './jetstream.js';
+export { publishToStream, requesterFor, JetStreamPublishError, type PubAck } from './requester.js';
 export type { NatsConnection } from '@nats-io/transport-node';
 export type { JsMsg } from '@nats-io/jetstream';
 export * from './messaging.module.js';

@@ -3,9 +3,7 @@ import {
   JetStreamApiError,
   RetentionPolicy,
   StorageType,
-  jetstream,
   jetstreamManager,
-  type JetStreamClient,
   type StreamConfig,
 } from '@nats-io/jetstream';
 import {
@@ -19,8 +17,8 @@ import {
   type EventSubject,
 } from '@classconnect/contracts';
 import { createLogger, type Logger } from '@classconnect/observability';
+import { publishToStream } from './requester.js';
 
-const encoder = new TextEncoder();
 const log = createLogger('JetStream');
 
 const DAY_NS = 24 * 60 * 60 * 1_000_000_000;
@@ -79,14 +77,10 @@ export type EventSink = Pick<EventPublisher, 'publish'>;
 
 /** Publishes public attendance facts as CloudEvents on the ATTENDANCE stream, retrying until stored. */
 export class EventPublisher {
-  private readonly js: JetStreamClient;
-
   constructor(
-    nc: NatsConnection,
+    private readonly nc: NatsConnection,
     private readonly source: string,
-  ) {
-    this.js = jetstream(nc);
-  }
+  ) {}
 
   async publish<S extends EventSubject>(subject: S, data: EventData<S>, opts: PublishOptions): Promise<CloudEvent<S>> {
     const event: CloudEvent<S> = {
@@ -100,14 +94,14 @@ export class EventPublisher {
       ...(opts.correlationId ? { correlationid: opts.correlationId } : {}),
       data: EventSchemas[subject].parse(data) as EventData<S>,
     };
-    await publishWithRetry(this.js, subject, event, opts.dedupKey, opts.correlationId);
+    await publishWithRetry(this.nc, subject, event, opts.dedupKey, opts.correlationId);
     return event;
   }
 }
 
 /** Publishes any JSON body to JetStream with a Nats-Msg-Id, retrying while the server is unreachable. */
 export async function publishWithRetry(
-  js: JetStreamClient,
+  nc: NatsConnection,
   subject: string,
   body: unknown,
   msgID: string,
@@ -116,10 +110,10 @@ export async function publishWithRetry(
 ): Promise<void> {
   const h = natsHeaders();
   if (correlationId) h.set(CorrelationHeader, correlationId);
-  const payload = encoder.encode(JSON.stringify(body));
+  const payload = JSON.stringify(body);
   for (let attempt = 1; ; attempt++) {
     try {
-      await js.publish(subject, payload, { msgID, headers: h, timeout: 5_000 });
+      await publishToStream(nc, subject, payload, { msgID, headers: h, timeoutMs: 5_000 });
       return;
     } catch (err) {
       if (attempt >= attempts) throw err;
@@ -127,10 +121,6 @@ export async function publishWithRetry(
       await sleep(Math.min(100 * attempt, 1_000));
     }
   }
-}
-
-export function intakeClient(nc: NatsConnection): JetStreamClient {
-  return jetstream(nc);
 }
 
 /** Decodes and checks a CloudEvent read from the stream or a core subscription. */

@@ -13,6 +13,7 @@ import {
   type RpcSubject,
 } from '@classconnect/contracts';
 import { createLogger, newCorrelationId, newErrorId, type Logger } from '@classconnect/observability';
+import { requesterFor } from './requester.js';
 import { isTransientError } from './transient-errors.js';
 
 export interface RpcContext {
@@ -134,8 +135,8 @@ export class RpcClient {
     h.set(CorrelationHeader, opts.correlationId ?? newCorrelationId());
     let msg: Msg;
     try {
-      msg = await this.nc.request(subject, encoder.encode(JSON.stringify(request)), {
-        timeout: opts.timeoutMs ?? this.defaultTimeoutMs,
+      msg = await requesterFor(this.nc).request(subject, JSON.stringify(request), {
+        timeoutMs: opts.timeoutMs ?? this.defaultTimeoutMs,
         headers: h,
       });
     } catch (err) {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { DeadLetterSubjects, EventSubjects, Streams, type CloudEvent } from '@classconnect/contracts';
 import {
   DurableConsumer,
@@ -48,8 +48,7 @@ describe('durable consumers that meet failing messages', () => {
   });
 
   async function publish(topic: string, bodies: unknown[]): Promise<void> {
-    const js = jetstream(nc);
-    for (const body of bodies) await publishWithRetry(js, `${root}.${topic}`, body, randomUUID());
+    for (const body of bodies) await publishWithRetry(nc, `${root}.${topic}`, body, randomUUID());
   }
 
   const deadLettersOf = async (durable: string) => (await listDeadLetters(nc, 1_000)).filter((d) => d.consumer === durable);
@@ -188,7 +187,7 @@ describe('an event follower across a NATS restart', () => {
       datacontenttype: 'application/json',
       data: { userId, signInIds: [], everywhere: true, reason: 'signed-out', revokedAt: new Date().toISOString() },
     };
-    await publishWithRetry(jetstream(nc), EventSubjects.signInRevoked, event, event.id);
+    await publishWithRetry(nc, EventSubjects.signInRevoked, event, event.id);
   }
 
   it('starts from its instant, and keeps delivering after the server restarts', async () => {

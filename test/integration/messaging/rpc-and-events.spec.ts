@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { DomainError, ErrorCode, EventSubjects, Rpc, Streams } from '@classconnect/contracts';
-import { EventPublisher, RpcClient, RpcServer, connectNats, ensureStreams, type NatsConnection } from '@classconnect/messaging';
+import { EventPublisher, JetStreamPublishError, RpcClient, RpcServer, connectNats, ensureStreams, publishToStream, requesterFor, type NatsConnection } from '@classconnect/messaging';
+import { NoRespondersError, TimeoutError, headers as natsHeaders } from '@nats-io/transport-node';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
@@ -64,6 +65,43 @@ describe('messaging over a real NATS server', () => {
     await expect(client.request(Rpc.reportGet, { actor: { userId: randomUUID(), role: 'teacher' }, sessionId: randomUUID() })).rejects.toMatchObject({
       code: ErrorCode.SERVICE_UNAVAILABLE,
     });
+  });
+
+  it('requests over one inbox: answers in any order, a time-out for silence, no responders at once', async () => {
+    const subject = `spec.echo.${randomUUID()}`;
+    const sub = nc.subscribe(subject, { callback: (_e, m) => void setTimeout(() => m.respond(m.data), Number(m.string())) });
+    try {
+      const requester = requesterFor(nc);
+      expect(requesterFor(nc)).toBe(requester);
+      const answers = await Promise.all([300, 0, 100].map((ms) => requester.request(subject, String(ms), { timeoutMs: 2_000 }).then((m) => m.string())));
+      expect(answers).toEqual(['300', '0', '100']);
+      await expect(requester.request(subject, '1500', { timeoutMs: 200 })).rejects.toBeInstanceOf(TimeoutError);
+      const started = Date.now();
+      await expect(requester.request(`spec.nobody.${randomUUID()}`, 'x', { timeoutMs: 5_000 })).rejects.toBeInstanceOf(NoRespondersError);
+      expect(Date.now() - started).toBeLessThan(1_000);
+    } finally {
+      sub.unsubscribe();
+    }
+  });
+
+  it('publishes to a stream with its acknowledgement: duplicates said so, order kept, a subject without a stream refused', async () => {
+    const jsm = await jetstreamManager(nc);
+    const stream = `SPEC_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+    await jsm.streams.add({ name: stream, subjects: [`${stream}.>`] });
+    try {
+      const publish = (n: number, id = `m-${n}`) => publishToStream(nc, `${stream}.x`, String(n), { msgID: id, headers: natsHeaders(), timeoutMs: 2_000 });
+      const acks = await Promise.all([1, 2, 3, 4, 5].map((n) => publish(n)));
+      expect(acks.map((a) => [a.stream, a.seq, a.duplicate])).toEqual([1, 2, 3, 4, 5].map((n) => [stream, n, false]));
+      await expect(publish(9, 'm-2')).resolves.toEqual({ stream, seq: 2, duplicate: true });
+      await expect(publish(6, 'm-6').then(() => jsm.streams.getMessage(stream, { seq: 6 }))).resolves.toMatchObject({ seq: 6 });
+      await expect(publishToStream(nc, `nostream.${randomUUID()}`, 'x', { msgID: 'a', headers: natsHeaders(), timeoutMs: 2_000 })).rejects.toBeInstanceOf(NoRespondersError);
+      // A stream that refuses: one that expects another last sequence.
+      const h = natsHeaders();
+      h.set('Nats-Expected-Last-Sequence', '1');
+      await expect(publishToStream(nc, `${stream}.x`, 'x', { msgID: 'b', headers: h, timeoutMs: 2_000 })).rejects.toBeInstanceOf(JetStreamPublishError);
+    } finally {
+      await jsm.streams.delete(stream);
+    }
   });
 
   it('publishes a CloudEvent once per dedup key', async () => {

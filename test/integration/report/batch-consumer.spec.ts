@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { DurableConsumer, connectNats, publishWithRetry, sleep, type ConsumedMessage, type NatsConnection } from '@classconnect/messaging';
 import { waitFor } from '@classconnect/testing';
 
@@ -25,8 +25,7 @@ describe('DurableConsumer batch mode', () => {
   });
 
   async function publish(topic: string, bodies: unknown[]): Promise<void> {
-    const js = jetstream(nc);
-    for (const body of bodies) await publishWithRetry(js, `${subjectRoot}.${topic}`, body, randomUUID());
+    for (const body of bodies) await publishWithRetry(nc, `${subjectRoot}.${topic}`, body, randomUUID());
   }
 
   it('hands over many messages at once and acks them after the handler resolved', async () => {

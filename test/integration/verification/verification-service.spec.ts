@@ -26,6 +26,7 @@ import { SoftAuthenticator, waitFor } from '@classconnect/testing';
 import { AppModule } from '../../../apps/verification-service/src/app.module.js';
 import { ChallengeRepository } from '../../../apps/verification-service/src/checkin/challenge.repository.js';
 import { VerdictRepository } from '../../../apps/verification-service/src/checkin/verdict.repository.js';
+import { CredentialRepository } from '../../../apps/verification-service/src/passkeys/credential.repository.js';
 import { VerificationEnv } from '../../../apps/verification-service/src/config.js';
 import {
   migrateVerification,
@@ -302,7 +303,7 @@ describe('verification-service against real Redis, Postgres and NATS', () => {
     await expect(challenges.claim(challenge, owner, 'sub-b')).resolves.toEqual({ result: 'already_used' });
   });
 
-  it('forgets a closed session’s unclaimed challenges and keeps the claimed one being decided', async () => {
+  it('takes the fence out of a closed session’s unclaimed challenges and leaves the claimed one being decided', async () => {
     const challenges = app.get(ChallengeRepository);
     const owner = { sessionId: randomUUID(), studentId: randomUUID() };
     const other = { sessionId: randomUUID(), studentId: owner.studentId };
@@ -315,10 +316,29 @@ describe('verification-service against real Redis, Postgres and NATS', () => {
     expect(await redis.smembers(`${prefix}chals:${owner.sessionId}`)).toEqual(expect.arrayContaining([unclaimed, claimed]));
 
     await challenges.forgetSession(owner.sessionId);
-    expect(await redis.exists(`${prefix}chal:${unclaimed}`)).toBe(0);
+    expect(JSON.parse(JSON.parse((await redis.get(`${prefix}chal:${unclaimed}`))!).context)).toEqual({ courseId: context.courseId });
+    expect(await redis.ttl(`${prefix}chal:${unclaimed}`)).toBeGreaterThan(100);
+    await expect(challenges.claim(unclaimed!, owner, 'sub-u')).resolves.toEqual({ result: 'claimed', context: { courseId: context.courseId } });
     expect(await redis.exists(`${prefix}chals:${owner.sessionId}`)).toBe(0);
     await expect(challenges.claim(claimed!, owner, 'sub-c')).resolves.toEqual({ result: 'claimed', context });
     await expect(challenges.claim(elsewhere!, other, 'sub-e')).resolves.toEqual({ result: 'claimed', context });
+  });
+
+  it('records passkey uses arriving together in few statements: the counter only grows, the last use is the latest', async () => {
+    const credentials = app.get(CredentialRepository);
+    const ids = [`spec-a-${randomUUID()}`, `spec-b-${randomUUID()}`];
+    for (const id of ids) {
+      await credentials.insert({ id, userId: randomUUID(), publicKey: new Uint8Array([1, 2, 3]), counter: 5, transports: [], deviceName: 'Phone' });
+    }
+    const t0 = Date.parse('2030-01-01T09:00:00Z');
+    // Out of order, and one lower than the stored counter: neither may move anything back.
+    const uses = [9, 3, 12, 7, 11, 4].flatMap((counter, i) => ids.map((id, j) => ({ id, counter: counter + j, at: new Date(t0 + ((i * 7) % 5) * 1000) })));
+    await Promise.all(uses.map((u) => credentials.recordUse(u.id, u.counter, u.at)));
+    const [a, b] = await Promise.all(ids.map((id) => credentials.findById(id)));
+    expect(a).toMatchObject({ counter: 12, lastUsedAt: new Date(t0 + 4000) });
+    expect(b).toMatchObject({ counter: 13, lastUsedAt: new Date(t0 + 4000) });
+    await credentials.recordUse(ids[0]!, 2, new Date(t0));
+    await expect(credentials.findById(ids[0]!)).resolves.toMatchObject({ counter: 12, lastUsedAt: new Date(t0 + 4000) });
   });
 
   it('stores a verdict once: the first one wins', async () => {

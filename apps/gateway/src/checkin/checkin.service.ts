@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import {
-  CheckinSubmission,
+  type CheckinSubmission,
   CorrelationHeader,
   DomainError,
   ErrorCode,
@@ -13,7 +12,7 @@ import {
   type ClientPayloads,
   type ClientEvents,
 } from '@classconnect/contracts';
-import { NATS_CONNECTION, RpcClient, type NatsConnection } from '@classconnect/messaging';
+import { NATS_CONNECTION, RpcClient, publishToStream, type NatsConnection } from '@classconnect/messaging';
 import type { z } from 'zod';
 
 type SubmitPayload = z.output<(typeof ClientPayloads)[typeof ClientEvents.checkinSubmit]>;
@@ -29,19 +28,16 @@ export function submissionIdOf(studentId: string, idempotencyKey: string): strin
  */
 @Injectable()
 export class CheckinService {
-  private readonly js: JetStreamClient;
-
   constructor(
-    @Inject(NATS_CONNECTION) nc: NatsConnection,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(RpcClient) private readonly rpc: RpcClient,
-  ) {
-    this.js = jetstream(nc);
-  }
+  ) {}
 
   /** `deviceFingerprint`: the connection's hash for the check-in flags (never the client signals themselves). */
   async submit(studentId: string, payload: SubmitPayload, correlationId: string, connectionId: string, deviceFingerprint?: string): Promise<CheckinAccepted> {
     const submissionId = submissionIdOf(studentId, payload.idempotencyKey);
-    const submission: CheckinSubmission = CheckinSubmission.parse({
+    // The payload was checked at the edge (the socket's schema); the submission is built from it, not checked again.
+    const submission: CheckinSubmission = {
       submissionId,
       sessionId: payload.sessionId,
       studentId,
@@ -51,12 +47,12 @@ export class CheckinService {
       connectionId,
       ...(payload.qr !== undefined ? { qr: payload.qr } : {}),
       ...(deviceFingerprint !== undefined ? { deviceFingerprint } : {}),
-    });
+    };
     const h = natsHeaders();
     h.set(CorrelationHeader, correlationId);
     let duplicate: boolean;
     try {
-      ({ duplicate } = await this.js.publish(IntakeSubject, JSON.stringify(submission), { msgID: submissionId, headers: h, timeout: 5_000 }));
+      ({ duplicate } = await publishToStream(this.nc, IntakeSubject, JSON.stringify(submission), { msgID: submissionId, headers: h, timeoutMs: 5_000 }));
     } catch {
       throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'Your check-in could not be queued right now. Please try again; it is safe to retry.');
     }

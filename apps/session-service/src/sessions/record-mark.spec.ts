@@ -73,12 +73,18 @@ describe('SessionService.recordMark', () => {
     events.failNext = true; // written, then the publish fails: the caller's retry publishes
     await expect(mark(sessionId, alice.id, { submissionId: 'sub-1' })).rejects.toThrow('NATS is down');
     await expect(mark(sessionId, alice.id, { submissionId: 'sub-1' })).resolves.toEqual({ result: 'recorded', status: 'present', methods: ['passkey', 'geofence'] });
-    expect(events.of(EventSubjects.markRecorded)).toEqual([
-      expect.objectContaining({
-        dedupKey: `mark:${sessionId}:${alice.id}`,
-        data: expect.objectContaining({ sessionId, courseId, studentId: alice.id, status: 'present', source: 'checkin', submissionId: 'sub-1', distanceM: 12.5 }),
-      }),
-    ]);
+    // Both leave together, so the v1 of the failed attempt may have gone out beside the failed v2:
+    // every copy carries the same key, and JetStream keeps one.
+    const v1 = events.of(EventSubjects.markRecorded);
+    expect(v1.length).toBeGreaterThanOrEqual(1);
+    for (const e of v1) {
+      expect(e).toEqual(
+        expect.objectContaining({
+          dedupKey: `mark:${sessionId}:${alice.id}`,
+          data: expect.objectContaining({ sessionId, courseId, studentId: alice.id, status: 'present', source: 'checkin', submissionId: 'sub-1', distanceM: 12.5 }),
+        }),
+      );
+    }
     expect(events.of(EventSubjects.markRecordedV2)).toHaveLength(1);
   });
 

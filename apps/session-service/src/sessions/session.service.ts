@@ -234,7 +234,8 @@ export class SessionService {
       case 'retry': {
         // Published before replying, also on a retry: a crash between the write and the publish
         // is repaired by the caller's retry, and JetStream drops the duplicate. v2 (with late) goes
-        // first, so any consumer that sees v1 finds v2 earlier in the stream.
+        // first, so any consumer that sees v1 finds v2 earlier in the stream: both leave together,
+        // in this order, in one write (should one fail, the retry publishes both again).
         const stored = outcome.mark;
         const status = stored.status ?? 'present';
         const fact = {
@@ -249,9 +250,11 @@ export class SessionService {
           markedAt: stored.markedAt,
         };
         const opts = { about: sessionId, correlationId };
-        await this.events.publish(EventSubjects.markRecordedV2, { ...fact, status }, { ...opts, dedupKey: `mark.v2:${sessionId}:${studentId}` });
-        // v1 knows only present: a late check-in is still a check-in, which is what v1 subscribers count.
-        await this.events.publish(EventSubjects.markRecorded, { ...fact, status: 'present' }, { ...opts, dedupKey: `mark:${sessionId}:${studentId}` });
+        await Promise.all([
+          this.events.publish(EventSubjects.markRecordedV2, { ...fact, status }, { ...opts, dedupKey: `mark.v2:${sessionId}:${studentId}` }),
+          // v1 knows only present: a late check-in is still a check-in, which is what v1 subscribers count.
+          this.events.publish(EventSubjects.markRecorded, { ...fact, status: 'present' }, { ...opts, dedupKey: `mark:${sessionId}:${studentId}` }),
+        ]);
         return { result: 'recorded', status, methods: stored.methods };
       }
       case 'allowed':

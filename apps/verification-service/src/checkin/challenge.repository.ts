@@ -17,8 +17,11 @@ export interface ChallengeOwner {
  */
 export interface ChallengeContext {
   courseId: string;
-  /** The fence's centre never leaves the server side: it is kept here, with the challenge, for two minutes at most. */
-  fence: Fence;
+  /**
+   * The fence's centre never leaves the server side: it is kept here, with the challenge, until the
+   * verdict is stored or the session closes. Absent: the session closed before the challenge was used.
+   */
+  fence?: Fence;
   qrMode?: 'offered' | 'required';
 }
 
@@ -30,8 +33,9 @@ export abstract class ChallengeRepository {
   /** Atomically claims the challenge for a submission and gives its context; claiming again for the same submission succeeds. */
   abstract claim(challenge: string, owner: ChallengeOwner, submissionId: string): Promise<ClaimResult>;
   /**
-   * Deletes the session's unclaimed challenges, with the fence centre they carry, once it has closed.
-   * A claimed one stays: its submission is being decided, and the stored verdict drops its context.
+   * Once the session has closed, its unclaimed challenges forget the fence's centre (a submission
+   * still to come is then told the session is no longer open). A claimed one keeps it: its
+   * submission is being decided, and the stored verdict drops it.
    */
   abstract forgetSession(sessionId: string): Promise<void>;
 }
@@ -58,14 +62,23 @@ return {'claimed', raw}
 `);
 
 /**
- * KEYS[1] the session's set of challenges; ARGV[1] the challenge key prefix. Deletes every challenge
- * of the set that was never claimed, then the set.
+ * KEYS[1] the session's set of challenges; ARGV[1] the challenge key prefix. Takes the fence out of
+ * the context of every challenge of the set that was never claimed, then deletes the set. (The
+ * context is a string of its own: decoded, changed, encoded; without the fence it holds no number.)
  */
 const ForgetSessionScript = new LuaScript(`
 for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   local key = ARGV[1] .. id
   local raw = redis.call('GET', key)
-  if raw and not cjson.decode(raw).claimedBy then redis.call('DEL', key) end
+  if raw then
+    local c = cjson.decode(raw)
+    if not c.claimedBy and c.context then
+      local context = cjson.decode(c.context)
+      context.fence = nil
+      c.context = cjson.encode(context)
+      redis.call('SET', key, cjson.encode(c), 'KEEPTTL')
+    end
+  end
 end
 redis.call('DEL', KEYS[1])
 return 1
@@ -90,14 +103,12 @@ export class RedisChallengeRepository extends ChallengeRepository {
     // The context as a string of its own: the claim script re-encodes the record, and cjson would round its numbers.
     const value = JSON.stringify({ sessionId: owner.sessionId, studentId: owner.studentId, context: JSON.stringify(context) });
     const list = this.keys.sessionChallenges(owner.sessionId);
-    const replies = await this.redis
-      .multi()
-      .set(this.keys.checkinChallenge(challenge), value, 'EX', ttlSeconds, 'NX')
-      .sadd(list, challenge)
-      .expire(list, SessionChallengesTtlSeconds)
-      .exec();
-    const failed = replies?.find(([error]) => error);
-    if (failed) throw failed[0];
+    // Issued together, they leave in one write (the client pipelines what one tick sends).
+    await Promise.all([
+      this.redis.set(this.keys.checkinChallenge(challenge), value, 'EX', ttlSeconds, 'NX'),
+      this.redis.sadd(list, challenge),
+      this.redis.expire(list, SessionChallengesTtlSeconds),
+    ]);
   }
 
   async forgetSession(sessionId: string): Promise<void> {

@@ -297,6 +297,14 @@ describe.each([
     expect(session.requests).toHaveLength(2);
   });
 
+  it('answers SESSION_NOT_OPEN to a challenge whose session closed before it was used (its fence is gone)', async () => {
+    const s = await submission();
+    await challenges.forgetSession(sessionId);
+    const verdict = await expectRejected(s, ErrorCode.SESSION_NOT_OPEN);
+    expect(verdict).toMatchObject({ courseId: session.courseId });
+    expect(session.requests).toHaveLength(0);
+  });
+
   it('has the claimed challenge forget its context (the fence centre) when the verdict is stored, accepted or rejected', async () => {
     const accepted = await submission();
     const outside = await submission({ metres: 400 });

@@ -89,8 +89,10 @@ export class VerdictService {
     const claim = await this.challenges.claim(challenge, { sessionId: s.sessionId, studentId: s.studentId }, s.submissionId);
     if (claim.result !== 'claimed') return reject(ClaimRejections[claim.result]);
     // Every later verdict names the course, so the teacher's live roster shows it.
-    const { courseId, qrMode } = claim.context;
+    const { courseId, qrMode, fence: sessionFence } = claim.context;
     const rejectClaimed = (r: Rejection): Decision => ({ verdict: this.rejected(s, r), claimedChallenge: challenge });
+    // The session closed before this challenge was used, and its fence went with it.
+    if (!sessionFence) return rejectClaimed({ ...MarkRefusals.SESSION_NOT_OPEN, courseId });
 
     const credential = await this.credentials.findById(s.assertion.id);
     if (!credential || credential.userId !== s.studentId) {
@@ -117,7 +119,7 @@ export class VerdictService {
     // Refusals decided here (the fence, a required QR code missing) come after the session's own
     // (closed, not enrolled, window passed), which may have changed since the challenge: session-service
     // is asked for those first, and writes nothing (checkOnly).
-    const fence = checkGeofence(s.position, claim.context.fence, this.maxAccuracyM);
+    const fence = checkGeofence(s.position, sessionFence, this.maxAccuracyM);
     const { distanceM, accuracyM } = fence;
     const own: Rejection | undefined = !fence.inside
       ? { reason: fence.reason, message: fence.message, distanceM, accuracyM, courseId }

@@ -38,7 +38,9 @@ export class MemoryChallenges extends ChallengeRepository {
     return { result: 'claimed', context: c.context };
   }
   async forgetSession(sessionId: string) {
-    for (const [id, c] of this.byChallenge) if (c.sessionId === sessionId && !c.claimedBy) this.byChallenge.delete(id);
+    for (const c of this.byChallenge.values()) {
+      if (c.sessionId === sessionId && !c.claimedBy) c.context = { courseId: c.context.courseId, ...(c.context.qrMode ? { qrMode: c.context.qrMode } : {}) };
+    }
   }
 }
 
