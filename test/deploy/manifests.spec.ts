@@ -346,7 +346,12 @@ describe.each(['dev', 'production'])('the %s overlay', (overlay) => {
     const route = find('HTTPRoute', 'classconnect')!;
     const socketRule = route.spec.rules.find((r: any) => r.matches.some((m: any) => m.path.value.startsWith('/socket.io')));
     expect(socketRule.timeouts.request).toBe('0s');
-    for (const r of route.spec.rules) expect(r.backendRefs).toEqual([{ name: 'gateway', port: find('Service', 'gateway')!.spec.ports[0].port }]);
+    const forwarded = route.spec.rules.filter((r: any) => r.backendRefs);
+    for (const r of forwarded) expect(r.backendRefs).toEqual([{ name: 'gateway', port: find('Service', 'gateway')!.spec.ports[0].port }]);
+    // The gateway's /metrics is not served to the internet.
+    const metricsRule = route.spec.rules.find((r: any) => r.matches.some((m: any) => m.path.value === '/metrics'));
+    expect(metricsRule.backendRefs).toBeUndefined();
+    expect(metricsRule.filters[0].type).toBe('RequestRedirect');
   });
 
   if (overlay === 'dev') {
