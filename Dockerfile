@@ -4,11 +4,15 @@
 # Build:   docker build -t classconnect .        (or podman; docs/deploy.md)
 # Offline, on a machine without Docker Hub (what `node scripts/image.mjs build` does):
 #   podman build --network host -v /etc/ssl/certs:/etc/ssl/certs:ro \
+#     --build-arg NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt \
 #     --build-arg NODE_IMAGE=localhost/node:24-bookworm -t classconnect .
 # The base must be Node 24 (LTS) on Debian bookworm with a `node` user of uid 1000, as the official image has.
 ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
+# For a registry reached through a certificate authority only the build host trusts (mounted at
+# build time, see above); the built image does not keep it.
+ARG NODE_EXTRA_CA_CERTS
 WORKDIR /app
 ENV NODE_ENV=development
 COPY package.json package-lock.json ./

