@@ -8,12 +8,12 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { BaseEnv, DatabaseEnv, OidcEnv } from '@classconnect/config';
+import { DatabaseEnv, OidcEnv } from '@classconnect/config';
 import { GatewayEnv } from '../../apps/gateway/src/config/gateway.config.js';
-import { IdentityEnv } from '../../apps/identity-service/src/config.js';
+import { IdentityCliEnv, IdentityEnv } from '../../apps/identity-service/src/config.js';
 import { Env as ReportEnv } from '../../apps/report-service/src/config.js';
 import { SessionEnv } from '../../apps/session-service/src/config.js';
-import { VerificationEnv } from '../../apps/verification-service/src/config.js';
+import { VerificationCliEnv, VerificationEnv } from '../../apps/verification-service/src/config.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -126,6 +126,8 @@ const ServiceSchemas: Record<string, z.ZodType[]> = {
 };
 const Services = Object.keys(ServiceSchemas);
 const SchemaOwners = { 'identity-service': 'identity-migrate', 'verification-service': 'verification-migrate', 'report-service': 'report-migrate' } as const;
+// What each service's migrate.js loads (its apps/<service>/src/migrate.ts); its logger reads LOG_LEVEL.
+const MigrationSchemas: Record<string, z.ZodType> = { 'identity-service': IdentityCliEnv, 'verification-service': VerificationCliEnv, 'report-service': DatabaseEnv };
 
 const workloadKinds = ['Deployment', 'StatefulSet', 'Job'];
 function podSpec(o: K8sObject): any {
@@ -260,10 +262,11 @@ describe.each(['dev', 'production'])('the %s overlay', (overlay) => {
     for (const [service, job] of Object.entries(SchemaOwners)) {
       const j = find('Job', job)!;
       const have = setIn(j, j.spec.template.spec.containers[0]);
-      for (const v of [...variablesOf(BaseEnv), ...variablesOf(DatabaseEnv)]) if (!have.has(v)) missing.push(`${job} (${service}): ${v}`);
+      const reads = [...variablesOf(MigrationSchemas[service]!), 'LOG_LEVEL'];
+      for (const v of reads) if (!have.has(v)) missing.push(`${job} (${service}): ${v}`);
       for (const init of find('Deployment', service)!.spec.template.spec.initContainers ?? []) {
         const initHave = setIn(find('Deployment', service)!, init);
-        for (const v of variablesOf(DatabaseEnv)) if (!initHave.has(v)) missing.push(`${service} init ${init.name}: ${v}`);
+        for (const v of reads) if (!initHave.has(v)) missing.push(`${service} init ${init.name}: ${v}`);
       }
     }
     expect(missing).toEqual([]);
