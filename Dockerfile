@@ -1,4 +1,5 @@
-# One image for every ClassConnect service; the command chooses which one runs:
+# One image for every ClassConnect service; the command (CMD; in Kubernetes `args`, so that tini
+# stays the entrypoint) chooses which one runs:
 #   node dist/apps/<gateway|identity-service|session-service|verification-service|report-service>/src/main.js
 #   node dist/apps/<identity-service|verification-service|report-service>/src/migrate.js   (the migration Jobs)
 # Build:   docker build -t classconnect .        (or podman; docs/deploy.md)
@@ -30,6 +31,10 @@ RUN npm run build \
 
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production
+# tini as PID 1: it forwards SIGTERM to node and reaps children. Node as PID 1 would ignore a
+# signal it re-raises after its shutdown hooks (the kernel drops default actions for PID 1), and
+# the pod would wait for SIGKILL at the end of its grace period.
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends tini >/dev/null && apt-get clean && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
 WORKDIR /app
 COPY --from=build --chown=0:0 /app/package.json ./
 COPY --from=build --chown=0:0 /app/node_modules ./node_modules
@@ -38,4 +43,5 @@ COPY --from=build --chown=0:0 /app/dist ./dist
 # Kubernetes' runAsNonRoot can check it) and writes nothing but to stdout (and /tmp if mounted).
 USER 1000:1000
 EXPOSE 3000 9100
+ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["node", "--enable-source-maps", "dist/apps/gateway/src/main.js"]

@@ -331,6 +331,8 @@ describe('the image', () => {
     await Promise.all(containers.map((c) => podman(['stop', '--time', '20', c.name])));
     const codes = await Promise.all(containers.map((c) => c.exited));
     // 0 or 143 (ended by the SIGTERM itself once the shutdown hooks ran); 137 would mean podman had to SIGKILL.
-    for (const code of codes) expect([0, 143]).toContain(code);
+    expect(containers.map((c, i) => `${c.name.replace(`cc-image-${runId}-`, '')}: ${[0, 143].includes(codes[i]!) ? 'stopped' : `exit ${codes[i]}`}`)).toEqual(
+      containers.map((c) => `${c.name.replace(`cc-image-${runId}-`, '')}: stopped`),
+    );
   }, 60_000);
 });

@@ -184,10 +184,10 @@ describe.each(['dev', 'production'])('the %s overlay', (overlay) => {
     for (const [service, job] of Object.entries(SchemaOwners)) {
       const j = find('Job', job);
       expect(j).toBeDefined();
-      expect(j!.spec.template.spec.containers[0].command).toEqual(['node', `dist/apps/${service}/src/migrate.js`, 'up']);
+      expect(j!.spec.template.spec.containers[0].args).toEqual(['node', `dist/apps/${service}/src/migrate.js`, 'up']);
       // The service waits for the Job's work instead of migrating itself.
       const init = find('Deployment', service)!.spec.template.spec.initContainers ?? [];
-      expect(init.map((c: any) => c.command)).toContainEqual(['node', `dist/apps/${service}/src/migrate.js`, 'wait']);
+      expect(init.map((c: any) => c.args)).toContainEqual(['node', `dist/apps/${service}/src/migrate.js`, 'wait']);
     }
   });
 
@@ -204,6 +204,8 @@ describe.each(['dev', 'production'])('the %s overlay', (overlay) => {
         if (sc.readOnlyRootFilesystem !== true) problems.push(`${where}: root filesystem is writable`);
         if (sc.allowPrivilegeEscalation !== false) problems.push(`${where}: privilege escalation allowed`);
         if (!sc.capabilities?.drop?.includes('ALL')) problems.push(`${where}: capabilities not all dropped`);
+        // The image's entrypoint (tini, which passes SIGTERM on) stays: our containers set args, not command.
+        if (c.image.includes('classconnect') && c.command) problems.push(`${where}: command replaces the image's tini entrypoint; use args`);
         for (const k of ['requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory']) {
           const [a, b] = k.split('.') as [string, string];
           if (!c.resources?.[a]?.[b]) problems.push(`${where}: no ${k}`);
