@@ -23,7 +23,13 @@ type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; n
 /** The overlay as kubectl renders it, each object as JSON (kubectl converts the YAML: no YAML parser needed). */
 function render(overlay: string): K8sObject[] {
   const env = { ...process.env, KUBECONFIG: '/dev/null' };
-  const yaml = execFileSync('kubectl', ['kustomize', join(root, 'k8s', 'overlays', overlay)], { encoding: 'utf8', env });
+  let yaml: string;
+  try {
+    yaml = execFileSync('kubectl', ['kustomize', join(root, 'k8s', 'overlays', overlay)], { encoding: 'utf8', env });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('KUBECTL_MISSING: the manifest checks need kubectl (1.27 or newer, with its built-in kustomize) on the PATH');
+    throw err;
+  }
   // `label --local` prints the objects without a cluster; removing a label no object has changes nothing else.
   const json = execFileSync('kubectl', ['label', '--local', '-f', '-', 'classconnect.io/render-check-', '-o', 'json'], { input: yaml, encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
   return splitJson(json).map((o) => {
