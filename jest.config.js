@@ -22,8 +22,11 @@ const common = {
 };
 export default {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'] },
+    // test/deploy/manifests.spec.ts renders and checks k8s/ (kubectl, no cluster): fast, so in the unit tier.
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/test/deploy/manifests.spec.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.spec.ts'] },
+    // The container image run (podman): `node scripts/image.mjs test`, which builds the image first; .ci/run runs it.
+    { ...common, displayName: 'image', testMatch: ['<rootDir>/test/deploy/image.spec.ts'] },
   ],
 };

@@ -72,6 +72,35 @@ export async function migrate(opts: ServiceDataSourceOptions): Promise<string[]>
   }
 }
 
+/**
+ * Waits until every migration of the service's schema is applied (by the migration Job), polling
+ * every `everyMs`; throws SCHEMA_NOT_READY after `timeoutMs`. It changes nothing.
+ */
+export async function waitForSchema(opts: ServiceDataSourceOptions, { timeoutMs = 600_000, everyMs = 2_000 } = {}): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'not tried';
+  for (;;) {
+    const ds = createServiceDataSource({ ...opts, poolSize: 1 });
+    try {
+      await ds.initialize();
+      const table = await ds.query('SELECT to_regclass($1) AS t', [`"${opts.schema}"."${opts.schema}_migrations"`]);
+      if (table[0]?.t) {
+        if (!(await ds.showMigrations())) return;
+        last = 'migrations are pending';
+      } else {
+        last = `the schema ${opts.schema} is not created yet`;
+      }
+    } catch (err) {
+      last = (err as Error).message;
+    } finally {
+      if (ds.isInitialized) await ds.destroy();
+    }
+    if (Date.now() > deadline) throw new Error(`SCHEMA_NOT_READY: ${last} after ${Math.round(timeoutMs / 1000)} s; run the ${opts.schema} migration Job`);
+    log.info({ schema: opts.schema, reason: last }, 'waiting for the schema');
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
 /** Reverts the last applied migration (for `down`). */
 export async function revertLast(opts: ServiceDataSourceOptions): Promise<void> {
   const ds = createServiceDataSource(opts);
@@ -87,7 +116,8 @@ export { LuaScript } from './lua-script.js';
 
 /**
  * The body of every service's `migrate.js`: `up` (default) applies pending migrations, `down`
- * reverts the last one; then the process exits. Run as its own step, e.g. a Kubernetes Job.
+ * reverts the last one, `wait` waits until another process (the migration Job) has applied them
+ * all (a Kubernetes init container); then the process exits. Run as its own step, e.g. a Kubernetes Job.
  */
 export async function runMigrationCli(service: string, options: ServiceDataSourceOptions, argv = process.argv.slice(2)): Promise<never> {
   const cliLog = createLogger(`${service}:migrate`);
@@ -99,8 +129,11 @@ export async function runMigrationCli(service: string, options: ServiceDataSourc
     } else if (direction === 'down') {
       await revertLast(options);
       cliLog.info('reverted the last migration');
+    } else if (direction === 'wait') {
+      await waitForSchema(options);
+      cliLog.info('schema is up to date');
     } else {
-      process.stderr.write(`usage: migrate.js [up|down]\n`);
+      process.stderr.write(`usage: migrate.js [up|down|wait]\n`);
       process.exit(64);
     }
   } catch (err) {

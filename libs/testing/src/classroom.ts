@@ -30,7 +30,8 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, f: (item: T)
   return results;
 }
 
-export async function seatClass(sys: TestSystem, size: number): Promise<Classroom> {
+/** Needs only the gateway's address and the class fixture: a system of processes or of containers (test/deploy/image.spec.ts). */
+export async function seatClass(sys: Pick<TestSystem, 'createClass' | 'signIn' | 'gatewayUrl' | 'origin'>, size: number): Promise<Classroom> {
   const cls = await sys.createClass(size);
   const teacher = await connectSocket(sys.gatewayUrl, await sys.signIn(cls.teacher.email, cls.teacher.password));
   const students = await mapLimited(cls.students, SignInsAtOnce, async (s) =>
