@@ -17,6 +17,7 @@ import {
   type ClassFixture,
   type Phone,
   type TestSystem,
+  stopFromRoster,
 } from '@classconnect/testing';
 import type { Position } from '@classconnect/contracts';
 
@@ -156,7 +157,7 @@ describe('the web client in Chromium', () => {
   });
 
   it('stops, shows the report at once and downloads it as CSV', async () => {
-    await teacher.getByRole('button', { name: 'Stop and get the report' }).click();
+    await stopFromRoster(teacher);
     const table = teacher.getByTestId('report');
     await table.waitFor({ timeout: 30_000 });
     await expect(table.locator('tbody tr').count()).resolves.toBe(5);

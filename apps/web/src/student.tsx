@@ -7,15 +7,18 @@ import { errorText, formatTime, t } from './i18n.js';
 import type { Live } from './live.js';
 import { QrCodeField, takeQrLink } from './qr-entry.js';
 import { ErrorAlert } from './ui.js';
+import { isRetryReason } from './features/roster/roster-model.js';
 import { passkeysSupported, signChallenge } from './webauthn.js';
 import { MyPasskeys, registerThisDevice, registrationError } from './devices.js';
 import { RecordsDownload } from './downloads-ui.js';
 
 type Step =
   | { kind: 'idle' }
-  | { kind: 'busy'; label: 'stepPasskey' | 'stepLocation' | 'stepSending' | 'stepChecking' | 'waitingNetwork' }
+  | { kind: 'busy'; label: 'stepStarting' | 'stepPasskey' | 'stepLocation' | 'stepSending' | 'stepChecking' | 'waitingNetwork' }
   | { kind: 'accepted'; at: string }
   | { kind: 'rejected'; code: string; distanceM?: number }
+  /** The QR code was stale, mistyped or guessed too often: nothing is wrong with the student, they type the code shown now. */
+  | { kind: 'retry'; code: string }
   | { kind: 'problem'; text: string };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -49,6 +52,14 @@ export function StudentHome({ live, auth }: { live: Live; auth: Auth }) {
       setSessions((m) => {
         const s = m.get(c.sessionId);
         return s ? new Map(m).set(c.sessionId, { ...s, status: 'closed', closedAt: c.closedAt }) : m;
+      });
+      // A refusal's advice ("move closer and try again") means nothing once the session has ended: the card goes.
+      setSteps((m) => {
+        const step = m.get(c.sessionId);
+        if (!step || step.kind === 'accepted') return m;
+        const next = new Map(m);
+        next.delete(c.sessionId);
+        return next;
       });
     });
     const offConnect = live.onConnect(async () => {
@@ -90,7 +101,12 @@ export function StudentHome({ live, auth }: { live: Live; auth: Auth }) {
 
   async function checkIn(session: SessionView) {
     const id = session.sessionId;
-    setStep(id, { kind: 'busy', label: 'stepPasskey' });
+    // Offline: say so, and start by itself when the network is back (nothing to confirm yet).
+    if (live.state !== 'online') {
+      setStep(id, { kind: 'busy', label: 'waitingNetwork' });
+      await live.whenOnline();
+    }
+    setStep(id, { kind: 'busy', label: 'stepStarting' });
     const begin = await live.request('checkin:begin', { sessionId: id });
     if (!begin.ok) {
       if (begin.error.code === 'ALREADY_CHECKED_IN') return setStep(id, { kind: 'accepted', at: new Date().toISOString() });
@@ -100,6 +116,7 @@ export function StudentHome({ live, auth }: { live: Live; auth: Auth }) {
       }
       return setStep(id, { kind: 'rejected', code: begin.error.code });
     }
+    setStep(id, { kind: 'busy', label: 'stepPasskey' });
     // The position is looked up while the person confirms with their passkey.
     const position = currentPosition();
     position.catch(() => {});
@@ -148,13 +165,14 @@ export function StudentHome({ live, auth }: { live: Live; auth: Auth }) {
       if (again.ok && again.data.status === 'decided' && again.data.result) result = again.data.result;
       else result = await waitForResult(submissionId, 10_000);
     }
-    // A refused code is stale or wrong: the field asks for a fresh one before the retry.
-    if (result?.reason && (result.reason.startsWith('QR_') || result.reason === 'RATE_LIMITED')) {
+    // A refused code is stale or wrong: the field asks for a fresh one, and the card says "try again", not "refused".
+    if (result?.reason && isRetryReason(result.reason)) {
       setCodes((m) => {
         const next = new Map(m);
         next.delete(id);
         return next;
       });
+      return setStep(id, { kind: 'retry', code: result.reason });
     }
     if (result) {
       return setStep(id, result.verdict === 'accepted' ? { kind: 'accepted', at: result.at } : { kind: 'rejected', code: result.reason ?? 'INTERNAL', distanceM: result.distanceM });
@@ -178,7 +196,7 @@ export function StudentHome({ live, auth }: { live: Live; auth: Auth }) {
   if (passkeyCount === 0) return <PasskeySetup live={live} onDone={() => setPasskeyCount(1)} />;
 
   // A closed session stays on screen for a student who tried it: the result, or that it has ended.
-  const tried = (id: string) => ['accepted', 'rejected', 'problem'].includes(steps.get(id)?.kind ?? 'idle');
+  const tried = (id: string) => ['accepted', 'rejected', 'retry', 'problem'].includes(steps.get(id)?.kind ?? 'idle');
   const visible = [...sessions.values()].filter((s) => s.status === 'open' || tried(s.sessionId));
   return (
     <div className="stack">
@@ -246,7 +264,7 @@ function CheckinCard(props: { session: SessionView; step: Step; onCheckIn: () =>
   const headingRef = useRef<HTMLHeadingElement>(null);
   // Move focus to the outcome so screen readers and keyboards land on it.
   useEffect(() => {
-    if (step.kind === 'accepted' || step.kind === 'rejected' || step.kind === 'problem') headingRef.current?.focus();
+    if (step.kind === 'accepted' || step.kind === 'rejected' || step.kind === 'retry' || step.kind === 'problem') headingRef.current?.focus();
   }, [step.kind]);
 
   if (step.kind === 'accepted') {
@@ -263,10 +281,30 @@ function CheckinCard(props: { session: SessionView; step: Step; onCheckIn: () =>
     );
   }
   const closed = session.status === 'closed';
-  if (step.kind === 'rejected' || step.kind === 'problem') {
-    const text = step.kind === 'rejected' ? errorText(step.code, { distance: step.distanceM, radius: session.radiusM }) : null;
+  if (step.kind === 'retry' && !closed) {
+    const text = errorText(step.code);
     return (
-      <section className="result result-bad" aria-live="polite" data-testid="checkin-result" data-verdict="rejected" data-reason={step.kind === 'rejected' ? step.code : ''}>
+      <section className="result result-retry" aria-live="polite" data-testid="checkin-result" data-verdict="retry" data-reason={step.code}>
+        <div className="result-icon" aria-hidden="true">
+          ↻
+        </div>
+        <h1 tabIndex={-1} ref={headingRef}>
+          {t('retryTitle')}
+        </h1>
+        <p className="result-course">{course}</p>
+        <p className="result-problem">{text.problem}</p>
+        <p className="result-todo">{text.todo}</p>
+        {qrField}
+        <button type="button" className="button button-primary button-block button-big" onClick={onCheckIn} disabled={needsCode}>
+          {t('retry')}
+        </button>
+      </section>
+    );
+  }
+  if (step.kind === 'rejected' || step.kind === 'problem' || step.kind === 'retry') {
+    const text = step.kind === 'rejected' ? errorText(step.code, { distance: step.distanceM, radius: session.radiusM }) : step.kind === 'retry' ? errorText(step.code) : null;
+    return (
+      <section className="result result-bad" aria-live="polite" data-testid="checkin-result" data-verdict="rejected" data-reason={step.kind === 'problem' ? '' : step.code}>
         <div className="result-icon" aria-hidden="true">
           !
         </div>
