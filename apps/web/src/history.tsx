@@ -1,3 +1,4 @@
+import { CourseDownload } from './downloads-ui.js';
 import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import type { CourseHistoryReply, CourseSummary, ErrorBody, HistorySession, MyHistoryReply } from '@classconnect/contracts';
 import { formatDate, formatRate, formatTime, t } from './i18n.js';
@@ -20,8 +21,8 @@ function useHistory<T>(live: Live, load: () => Promise<{ ok: true; data: T } | {
 }
 
 /** A course's closed sessions (counts per status) and its students' attendance rates, for its teachers. */
-export function CourseHistory(props: { live: Live; course: CourseSummary; onOpenReport: (s: HistorySession) => void; onBack: () => void }) {
-  const { live, course, onOpenReport, onBack } = props;
+export function CourseHistory(props: { live: Live; course: CourseSummary; token?: string; onOpenReport: (s: HistorySession) => void; onBack: () => void }) {
+  const { live, course, token, onOpenReport, onBack } = props;
   const load = useCallback(() => live.request('history:course', { courseId: course.id }), [live, course.id]);
   const { data, error, reload } = useHistory<CourseHistoryReply>(live, load);
 
@@ -39,10 +40,19 @@ export function CourseHistory(props: { live: Live; course: CourseSummary; onOpen
   return (
     <section aria-labelledby="history-title" className="stack">
       <div>
-        <p className="eyebrow eyebrow-plain">{t('historyTitle')}</p>
-        <h1 id="history-title">
-          {course.code} · {course.title}
-        </h1>
+        <button type="button" className="link-button back-link" onClick={onBack}>
+          <span aria-hidden="true">← </span>
+          {t('back')}
+        </button>
+      </div>
+      <div className="live-head">
+        <div className="live-title">
+          <p className="eyebrow eyebrow-plain">{t('historyTitle')}</p>
+          <h1 id="history-title">
+            {course.code} · {course.title}
+          </h1>
+        </div>
+        {token && data && data.sessions.length > 0 && <CourseDownload token={token} courseId={course.id} />}
       </div>
       <ErrorAlert error={error} />
       {!data ? (
@@ -129,11 +139,6 @@ export function CourseHistory(props: { live: Live; course: CourseSummary; onOpen
           </div>
         </>
       )}
-      <div>
-        <button type="button" className="button button-secondary" onClick={onBack}>
-          {t('back')}
-        </button>
-      </div>
     </section>
   );
 }

@@ -53,14 +53,6 @@ export function StudentHome({ live, auth }: { live: Live; auth: Auth }) {
         const s = m.get(c.sessionId);
         return s ? new Map(m).set(c.sessionId, { ...s, status: 'closed', closedAt: c.closedAt }) : m;
       });
-      // A refusal's advice ("move closer and try again") means nothing once the session has ended: the card goes.
-      setSteps((m) => {
-        const step = m.get(c.sessionId);
-        if (!step || step.kind === 'accepted') return m;
-        const next = new Map(m);
-        next.delete(c.sessionId);
-        return next;
-      });
     });
     const offConnect = live.onConnect(async () => {
       const [pk, me, active] = await Promise.all([live.request('passkey:list', {}), live.request('me:get', {}), live.request('sessions:active', {})]);
@@ -212,6 +204,7 @@ export function StudentHome({ live, auth }: { live: Live; auth: Auth }) {
               session={s}
               code={entry?.code ?? ''}
               scanned={entry?.scanned ?? false}
+              open={steps.get(s.sessionId)?.kind === 'retry'}
               onCode={(code, scanned) => setCodes((m) => new Map(m).set(s.sessionId, { code, scanned }))}
             />
           );
@@ -281,7 +274,18 @@ function CheckinCard(props: { session: SessionView; step: Step; onCheckIn: () =>
     );
   }
   const closed = session.status === 'closed';
-  if (step.kind === 'retry' && !closed) {
+  // A refusal's advice ("move closer and try again") means nothing once the session has ended: only that is said.
+  if (closed && (step.kind === 'rejected' || step.kind === 'retry' || step.kind === 'problem')) {
+    return (
+      <section className="result result-ended" aria-live="polite" data-testid="checkin-result" data-verdict="ended">
+        <h1 tabIndex={-1} ref={headingRef}>
+          {course}
+        </h1>
+        <p>{t('sessionEnded')}</p>
+      </section>
+    );
+  }
+  if (step.kind === 'retry') {
     const text = errorText(step.code);
     return (
       <section className="result result-retry" aria-live="polite" data-testid="checkin-result" data-verdict="retry" data-reason={step.code}>
@@ -301,10 +305,10 @@ function CheckinCard(props: { session: SessionView; step: Step; onCheckIn: () =>
       </section>
     );
   }
-  if (step.kind === 'rejected' || step.kind === 'problem' || step.kind === 'retry') {
-    const text = step.kind === 'rejected' ? errorText(step.code, { distance: step.distanceM, radius: session.radiusM }) : step.kind === 'retry' ? errorText(step.code) : null;
+  if (step.kind === 'rejected' || step.kind === 'problem') {
+    const text = step.kind === 'rejected' ? errorText(step.code, { distance: step.distanceM, radius: session.radiusM }) : null;
     return (
-      <section className="result result-bad" aria-live="polite" data-testid="checkin-result" data-verdict="rejected" data-reason={step.kind === 'problem' ? '' : step.code}>
+      <section className="result result-bad" aria-live="polite" data-testid="checkin-result" data-verdict="rejected" data-reason={step.kind === 'rejected' ? step.code : ''}>
         <div className="result-icon" aria-hidden="true">
           !
         </div>

@@ -75,6 +75,7 @@ export function TeacherHome({ live, auth }: { live: Live; auth: Auth }) {
       <CourseHistory
         live={live}
         course={course}
+        token={auth.accessToken}
         onOpenReport={(s) => setPhase({ kind: 'report', session: { sessionId: s.sessionId, courseCode: course.code, courseTitle: course.title }, from: course })}
         onBack={() => setPhase({ kind: 'courses' })}
       />
