@@ -100,7 +100,10 @@ describe('exports people use', () => {
     expect(cells.get(`C${headerRow}`)).toMatchObject({ v: expect.stringMatching(/^4\d{4}\.\d+$/) });
     expect(cells.get(`C${headerRow}`)!.t).toBeUndefined();
     const rowOf = (i: number) => [...cells.entries()].find(([, c]) => c.v === klass.cls.students[i]!.email)![0].slice(1);
-    expect(cells.get(`G${rowOf(0)}`)).toMatchObject({ v: '1' });
+    // A email, B name, C and D the sessions, E attended, F excused, G absent, H the rate.
+    expect(cells.get(`E${rowOf(0)}`)).toMatchObject({ v: '2' });
+    expect(cells.get(`H${rowOf(0)}`)).toMatchObject({ v: '1' });
+    expect(cells.get(`H${rowOf(1)}`)).toBeUndefined();
     expect(cells.get(`C${rowOf(1)}`)).toMatchObject({ v: 'Excusé' });
   });
 

@@ -147,7 +147,7 @@ export function Report(props: { live: Live; auth: Auth; session: Pick<SessionVie
             ))}
           </div>
           <div className="table-wrap">
-            <table className="report" data-testid="report">
+            <table className="report stack-table" data-testid="report">
               <caption className="visually-hidden">{t('reportSummary', { present: counts.present + counts.late, absent: counts.absent + counts.excused })}</caption>
               <thead>
                 <tr>
@@ -166,12 +166,12 @@ export function Report(props: { live: Live; auth: Auth; session: Pick<SessionVie
                   <Fragment key={r.studentId}>
                     <tr className={`status-${r.status}`} data-student={r.studentId}>
                       <th scope="row">{r.name}</th>
-                      <td>
+                      <td data-label={t('colStatus')}>
                         <StatusBadge status={r.status} />
                       </td>
-                      <td>{formatTime(r.checkedInAt)}</td>
-                      <td>{r.distanceM === undefined ? '' : t('metres', { n: Math.round(r.distanceM) })}</td>
-                      <td className="note">
+                      <td data-label={t('colTime')}>{formatTime(r.checkedInAt)}</td>
+                      <td data-label={t('colDistance')}>{r.distanceM === undefined ? '' : t('metres', { n: Math.round(r.distanceM) })}</td>
+                      <td className="note" data-label={t('colNote')}>
                         {r.override && (
                           <span className="note-line override" data-testid="override">
                             {t('changedByAt', { time: formatTime(r.override.at), reason: r.override.reason })}

@@ -236,11 +236,17 @@ export function StudentHome({ live, auth }: { live: Live; auth: Auth }) {
           ) : (
             <ul className="course-list compact">
               {courses.map((c) => (
-                <li key={c.id} className="course-card">
-                  <div className="course-name">
-                    <span className="course-code">{c.code}</span>
-                    <span className="course-title">{c.title}</span>
-                  </div>
+                <li key={c.id} className="course-card course-card-open">
+                  {/* A tap on a course opens the student's attendance (the history lists every course). */}
+                  <button type="button" className="course-open" onClick={() => setView('history')} title={t('courseOpenHistory', { course: `${c.code} ${c.title}` })}>
+                    <span className="course-name">
+                      <span className="course-code">{c.code}</span>
+                      <span className="course-title">{c.title}</span>
+                    </span>
+                    <span className="course-chevron" aria-hidden="true">
+                      ›
+                    </span>
+                  </button>
                 </li>
               ))}
             </ul>

@@ -135,7 +135,9 @@ export async function peopleReportXlsx(report: ReportReply, o: ExportOptions): P
   const cols = reportColumns(o);
   const head = headingRows(heading(report, o, [[Words[o.lang].date, ''], [Words[o.lang].time, `${timeText(report.openedAt, o)} – ${timeText(report.closedAt, o)}`]]));
   // The date as a real date cell.
-  head[1] = [{ value: Words[o.lang].date, type: String, fontWeight: 'bold' as const }, { value: wallClock(report.openedAt, o.timeZone), type: Date, format: 'yyyy-mm-dd' }];
+  const day = wallClock(report.openedAt, o.timeZone);
+  day.setUTCHours(0, 0, 0, 0);
+  head[1] = [{ value: Words[o.lang].date, type: String, fontWeight: 'bold' as const }, { value: day, type: Date, format: 'yyyy-mm-dd' }];
   const data: SheetData = [
     ...head,
     [],
