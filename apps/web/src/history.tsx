@@ -64,7 +64,7 @@ export function CourseHistory(props: { live: Live; course: CourseSummary; token?
             <p className="panel calm">{t('historyNoSessions')}</p>
           ) : (
             <div className="table-wrap">
-              <table className="report history" data-testid="history-sessions" aria-labelledby="history-sessions">
+              <table className="report history stack-table" data-testid="history-sessions" aria-labelledby="history-sessions">
                 <thead>
                   <tr>
                     <th scope="col">{t('colDate')}</th>
@@ -86,10 +86,10 @@ export function CourseHistory(props: { live: Live; course: CourseSummary; token?
                           {date}
                           <span className="sub">{`${formatTime(s.openedAt)} – ${formatTime(s.closedAt)}`}</span>
                         </th>
-                        <td className="num">{s.counts.present}</td>
-                        <td className="num">{s.counts.late}</td>
-                        <td className="num">{s.counts.excused}</td>
-                        <td className="num">{s.counts.absent}</td>
+                        <td className="num" data-label={t('statusPresent')}>{s.counts.present}</td>
+                        <td className="num" data-label={t('statusLate')}>{s.counts.late}</td>
+                        <td className="num" data-label={t('statusExcused')}>{s.counts.excused}</td>
+                        <td className="num" data-label={t('statusAbsent')}>{s.counts.absent}</td>
                         <td className="actions">
                           <button type="button" className="button button-secondary button-small" onClick={() => onOpenReport(s)} aria-label={t('openReportOf', { date })}>
                             {t('openReport')}
@@ -105,7 +105,7 @@ export function CourseHistory(props: { live: Live; course: CourseSummary; token?
           <h2 id="history-students">{t('historyStudents', { n: data.students.length })}</h2>
           <p className="hint">{t('historyRateNote')}</p>
           <div className="table-wrap">
-            <table className="report history" data-testid="history-students" aria-labelledby="history-students">
+            <table className="report history stack-table" data-testid="history-students" aria-labelledby="history-students">
               <thead>
                 <tr>
                   <th scope="col">{t('colName')}</th>
@@ -124,12 +124,12 @@ export function CourseHistory(props: { live: Live; course: CourseSummary; token?
                       {s.name}
                       {!s.enrolled && <span className="sub">{t('formerStudent')}</span>}
                     </th>
-                    <td className="num">{s.sessions}</td>
-                    <td className="num">{s.counts.present}</td>
-                    <td className="num">{s.counts.late}</td>
-                    <td className="num">{s.counts.excused}</td>
-                    <td className="num">{s.counts.absent}</td>
-                    <td data-testid="rate">
+                    <td className="num" data-label={t('colSessions')}>{s.sessions}</td>
+                    <td className="num" data-label={t('statusPresent')}>{s.counts.present}</td>
+                    <td className="num" data-label={t('statusLate')}>{s.counts.late}</td>
+                    <td className="num" data-label={t('statusExcused')}>{s.counts.excused}</td>
+                    <td className="num" data-label={t('statusAbsent')}>{s.counts.absent}</td>
+                    <td data-testid="rate" className="rate-cell">
                       <RateBar rate={s.rate} />
                     </td>
                   </tr>
