@@ -165,7 +165,7 @@ describe('rosters and rooms in the web client', () => {
     await teacher.context().clearPermissions();
     await teacher.getByRole('button', { name: /^Start attendance for / }).click();
     await teacher.getByText('Attendance is open').waitFor();
-    await teacher.getByText(/area 40 m · Amphi Massiglia$/).waitFor();
+    await teacher.getByText(/area 40 m · Amphi Massiglia · QR code off$/).waitFor();
     const { sessions } = await requestOk(teacherSocket, ClientEvents.sessionsActive, {});
     expect(sessions).toEqual([expect.objectContaining({ radiusM: 40, room: expect.objectContaining({ name: 'Amphi Massiglia' }) })]);
     await snap(teacher, 'room-02-live');
