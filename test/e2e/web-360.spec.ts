@@ -28,8 +28,15 @@ describe('every screen at 360 px', () => {
   async function check(page: Page, screen: string): Promise<void> {
     await page.waitForTimeout(150);
     const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, body: document.body.scrollWidth }));
+    // What sticks out, to name it when the page is too wide.
+    const wide = await page.evaluate(() =>
+      [...document.querySelectorAll('body *')]
+        .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1 && !el.closest('.filters, .admin-tabs, .visually-hidden'))
+        .slice(0, 5)
+        .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`),
+    );
     const serious = await snapScreen(page, `360-${screen}`);
-    expect({ screen, widths, serious }).toEqual({ screen, widths: { page: 360, body: 360 }, serious: [] });
+    expect({ screen, widths, wide, serious }).toEqual({ screen, widths: { page: 360, body: 360 }, wide: [], serious: [] });
   }
 
   beforeAll(async () => {
