@@ -101,6 +101,13 @@ describe('the live roster for a lecture hall', () => {
     await expect(excused.textContent()).resolves.toMatch(/Excused.*Set by hand: “Doctor’s note”/);
     await expect(excused.textContent()).resolves.not.toMatch(/Not checked in/);
     await snap(teacher, 'lecture-01-roster-300');
+
+    // The projector view: the QR code with the live count of who is in.
+    await teacher.getByRole('button', { name: 'Show QR code' }).click();
+    await teacher.getByTestId('qr-present').filter({ hasText: '8 of 300 checked in' }).waitFor();
+    await snap(teacher, 'lecture-01b-projector');
+    await teacher.keyboard.press('Escape');
+    await teacher.getByTestId('qr-screen').waitFor({ state: 'detached' });
   });
 
   it('filters by a count and searches by name or email', async () => {
