@@ -27,6 +27,7 @@ import {
   type Classroom,
   type StudentClient,
   type TestSystem,
+  stopFromRoster,
 } from '@classconnect/testing';
 import type { Socket } from 'socket.io-client';
 
@@ -194,7 +195,7 @@ describe('Redis comes back empty during a session', () => {
       await page.getByRole('button', { name: 'Back to my courses' }).click();
       await page.getByRole('button', { name: /^Start attendance for / }).click();
       await page.getByText('Attendance is open').waitFor();
-      await page.getByRole('button', { name: 'Stop and get the report' }).click();
+      await stopFromRoster(page);
       await page.getByText('Attendance report').waitFor();
       expect(await page.getByTestId('session-lost-notice').count()).toBe(0);
     } finally {

@@ -141,6 +141,9 @@ describe('the admin console in the web client', () => {
     await admin.getByLabel('Search by name or email').fill('rosalind');
     await admin.getByRole('button', { name: `Edit ${teacher.name}` }).click();
     await admin.getByRole('button', { name: 'Disable account' }).click();
+    // Set apart from Save, and it asks first.
+    await admin.getByRole('alertdialog').getByText(`Disable ${teacher.name}? Their open connections end now`).waitFor();
+    await admin.getByRole('button', { name: 'Yes, disable' }).click();
     await admin.getByTestId('people-list').getByText('Disabled').waitFor();
     await page.getByText('Your account has been disabled by an administrator.').waitFor();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();

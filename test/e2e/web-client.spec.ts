@@ -17,6 +17,7 @@ import {
   type ClassFixture,
   type Phone,
   type TestSystem,
+  stopFromRoster,
 } from '@classconnect/testing';
 import type { Position } from '@classconnect/contracts';
 
@@ -156,7 +157,7 @@ describe('the web client in Chromium', () => {
   });
 
   it('stops, shows the report at once and downloads it as CSV', async () => {
-    await teacher.getByRole('button', { name: 'Stop and get the report' }).click();
+    await stopFromRoster(teacher);
     const table = teacher.getByTestId('report');
     await table.waitFor({ timeout: 30_000 });
     await expect(table.locator('tbody tr').count()).resolves.toBe(5);
@@ -165,11 +166,16 @@ describe('the web client in Chromium', () => {
 
     const [download] = await Promise.all([teacher.waitForEvent('download'), teacher.getByRole('button', { name: 'Download CSV' }).click()]);
     expect(download.suggestedFilename()).toMatch(/^attendance-.+\.csv$/);
-    const csv = readFileSync(await download.path(), 'utf8').trim().split('\r\n');
-    expect(csv[0]).toMatch(/^student_id,name,email,status,checked_in_at,distance_m,accuracy_m,proven_by,last_rejection(,|$)/);
-    expect(csv).toHaveLength(6);
-    expect(csv.filter((line) => line.includes(',present,'))).toHaveLength(2);
-    expect(csv.some((line) => line.includes(',OUTSIDE_GEOFENCE'))).toBe(true);
+    // For people: a heading (course, date, time, teacher, time zone), then readable headers, the email first.
+    const csv = readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(csv[0]).toMatch(/^Course,.+ · /);
+    expect(csv[1]).toMatch(/^Date,"?\w+day/);
+    const header = csv.indexOf(csv.find((l) => l.startsWith('Email,'))!);
+    expect(csv[header]).toMatch(/^Email,Name,Status,Checked in at,Distance \(m\),Accuracy \(m\),Proven by,Last refused try(,|$)/);
+    const rows = csv.slice(header + 1);
+    expect(rows).toHaveLength(5);
+    expect(rows.filter((line) => line.includes(',Present,'))).toHaveLength(2);
+    expect(rows.some((line) => line.includes(',OUTSIDE_GEOFENCE'))).toBe(true);
 
     // The students who were refused see that the session has ended; the accepted ones keep their result.
     await phones[2]!.page.getByText('Cet appel est terminé.').waitFor();

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import type { Position } from '@classconnect/contracts';
-import { launchChromium, offsetNorth, openLaptop, openPhone, signInPage, snapScreen, startTestSystem, type ClassFixture, type Phone, type TestSystem } from '@classconnect/testing';
+import { launchChromium, offsetNorth, openLaptop, openPhone, signInPage, stopFromRoster, snapScreen, startTestSystem, type ClassFixture, type Phone, type TestSystem } from '@classconnect/testing';
 
 const room: Position = { latitude: 45.764, longitude: 4.8357, accuracy: 12 };
 
@@ -85,7 +85,7 @@ describe('device binding in the web client', () => {
     await expect(result.getAttribute('data-verdict')).resolves.toBe('accepted');
 
     await teacher.getByTestId('count-present').locator('.tile-value').filter({ hasText: '1' }).waitFor();
-    await teacher.getByRole('button', { name: 'Stop and get the report' }).click();
+    await stopFromRoster(teacher);
     await teacher.getByTestId('report').waitFor();
     const [download] = await Promise.all([teacher.waitForEvent('download'), teacher.getByRole('button', { name: 'Download spreadsheet' }).click()]);
     expect(download.suggestedFilename()).toMatch(/^attendance-.+\.xlsx$/);

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import type { Position } from '@classconnect/contracts';
-import { launchChromium, offsetNorth, openLaptop, seatClass, signInPage, snapScreen, startTestSystem, type Classroom, type TestSystem } from '@classconnect/testing';
+import { launchChromium, offsetNorth, openLaptop, seatClass, stopFromRoster, signInPage, snapScreen, startTestSystem, type Classroom, type TestSystem } from '@classconnect/testing';
 
 const room: Position = { latitude: 50.6292, longitude: 3.0573, accuracy: 12 };
 
@@ -69,7 +69,7 @@ describe('check-in flags in the web client', () => {
   });
 
   it('shows the same badges in the report after Stop', async () => {
-    await teacher.getByRole('button', { name: 'Stop and get the report' }).click();
+    await stopFromRoster(teacher);
     const table = teacher.getByTestId('report');
     await table.waitFor({ timeout: 30_000 });
     const rowOf = (i: number) => table.locator(`tr[data-student="${student(i).id}"]`);

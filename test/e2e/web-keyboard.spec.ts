@@ -91,6 +91,8 @@ describe('keyboard only, in Chromium', () => {
     await tabTo(teacher, /^Start attendance for /);
     await teacher.keyboard.press('Enter');
     await teacher.getByText('Attendance is open').waitFor();
+    // Focus lands on the session's title, not on the page body.
+    await teacher.waitForFunction(() => document.activeElement?.id === 'live-title');
     await snapAccessible(teacher, 'keyboard-01-teacher-live');
   });
 
@@ -108,7 +110,17 @@ describe('keyboard only, in Chromium', () => {
   it('the teacher stops, reads the report and downloads it', async () => {
     await tabTo(teacher, /^Stop and get the report$/);
     await teacher.keyboard.press('Enter');
+    // Stop asks first, with the safe answer focused: a second Enter keeps the session open.
+    await teacher.getByTestId('stop-confirm').getByText(/^1 of \d+ checked in/).waitFor();
+    await expect(teacher.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Keep it open');
+    await teacher.keyboard.press('Enter');
+    await expect(teacher.getByTestId('stop-confirm').count()).resolves.toBe(0);
+    await expect(teacher.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Stop and get the report');
+    await teacher.keyboard.press('Enter');
+    await tabTo(teacher, /^Yes, stop$/);
+    await teacher.keyboard.press('Enter');
     await teacher.getByTestId('report').waitFor({ timeout: 30_000 });
+    await teacher.waitForFunction(() => document.activeElement?.id === 'report-title');
     await tabTo(teacher, /^Download CSV$/, 60);
     const [download] = await Promise.all([teacher.waitForEvent('download'), teacher.keyboard.press('Enter')]);
     expect(download.suggestedFilename()).toMatch(/\.csv$/);

@@ -144,8 +144,10 @@ describe('rosters and rooms in the web client', () => {
     const teacher = await openLaptop(browser, sys.origin, here, 'fr-FR');
     await signInPage(teacher, sys.origin, cls.teacher.email, cls.teacher.password);
     await teacher.getByText('Importer une liste', { exact: true }).click();
-    await teacher.getByLabel('ou collez le contenu du fichier ici').fill(`email;nom\nzoe.petit@univ.example;Zoé Petit\nmauvais;X\n`);
+    await teacher.getByLabel('ou collez le contenu du fichier ici').fill(`email;nom;groupe\nzoe.petit@univ.example;Zoé Petit;TD1\nmauvais;X;TD2\n`);
     await teacher.getByRole('button', { name: 'Vérifier le fichier' }).click();
+    // A column the import does not read is said, not silently dropped.
+    await teacher.getByTestId('roster-ignored-columns').getByText('Non utilisé dans ce fichier : “groupe”.', { exact: false }).waitFor();
     await teacher.getByTestId('roster-preview').getByRole('row', { name: '3 e-mail invalide « mauvais » n’est pas une adresse e-mail.' }).waitFor();
     await snap(teacher, 'roster-04-preview-fr');
     await teacher.context().close();
@@ -163,7 +165,7 @@ describe('rosters and rooms in the web client', () => {
     await teacher.context().clearPermissions();
     await teacher.getByRole('button', { name: /^Start attendance for / }).click();
     await teacher.getByText('Attendance is open').waitFor();
-    await teacher.getByText(/area 40 m · Amphi Massiglia$/).waitFor();
+    await teacher.getByText(/area 40 m · Amphi Massiglia · QR code off$/).waitFor();
     const { sessions } = await requestOk(teacherSocket, ClientEvents.sessionsActive, {});
     expect(sessions).toEqual([expect.objectContaining({ radiusM: 40, room: expect.objectContaining({ name: 'Amphi Massiglia' }) })]);
     await snap(teacher, 'room-02-live');

@@ -21,6 +21,7 @@ import {
   startTestSystem,
   type Classroom,
   type TestSystem,
+  stopFromRoster,
 } from '@classconnect/testing';
 
 const room: Position = { latitude: 43.6045, longitude: 1.4442, accuracy: 12 };
@@ -88,7 +89,7 @@ describe('teacher tools and history in the web client', () => {
   });
 
   it('shows the change on the report beside the check-in’s proof, and lets the teacher change a status after Stop', async () => {
-    await teacher.getByRole('button', { name: 'Stop and get the report' }).click();
+    await stopFromRoster(teacher);
     const table = teacher.getByTestId('report');
     await table.waitFor({ timeout: 30_000 });
     const excused = table.locator(`tr[data-student="${klass.cls.students[1]!.id}"]`);

@@ -1,3 +1,4 @@
+import { lang } from './i18n.js';
 /** The small HTTP part of the protocol (sign-in, CSV download) and the stored sign-in. */
 import type { ErrorBody, SignInReply, UserSummary } from '@classconnect/contracts';
 
@@ -68,8 +69,13 @@ export function authOf(reply: SignInReply): Auth {
 }
 
 /** Fetches the report as CSV with the bearer token and hands it to the browser as a download. */
+/** For people: headers and statuses in the app's language, times in this device's time zone. */
+export function exportQuery(): string {
+  return new URLSearchParams({ lang, tz: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC' }).toString();
+}
+
 export async function downloadReportCsv(token: string, sessionId: string): Promise<void> {
-  const res = await fetch(`/api/sessions/${encodeURIComponent(sessionId)}/report.csv`, { headers: { authorization: `Bearer ${token}` } });
+  const res = await fetch(`/api/sessions/${encodeURIComponent(sessionId)}/report.csv?${exportQuery()}`, { headers: { authorization: `Bearer ${token}` } });
   if (!res.ok) throw await errorOf(res);
   const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `attendance-${sessionId}.csv`;
   const url = URL.createObjectURL(await res.blob());

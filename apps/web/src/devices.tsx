@@ -202,10 +202,12 @@ export function MyPasskeys({ live, onBack }: { live: Live; onBack: () => void })
 }
 
 /** Teachers (their courses' students) and admins (everyone): new devices waiting for a decision. Hidden when there is none. */
-export function PendingDevicesPanel({ live }: { live: Live }) {
+/** `standalone` (the admin's Devices tab): says so when nothing waits, instead of showing nothing. */
+export function PendingDevicesPanel({ live, standalone = false }: { live: Live; standalone?: boolean }) {
   const [devices, setDevices] = useState<PendingDevice[]>([]);
   const [error, setError] = useState<ErrorBody | null>(null);
   const [working, setWorking] = useState<string | null>(null);
+  const [done, setDone] = useState('');
 
   const load = useCallback(async () => {
     const res = await live.request('device:pending', {});
@@ -223,14 +225,32 @@ export function PendingDevicesPanel({ live }: { live: Live }) {
     const res = await live.request(approve ? 'device:approve' : 'device:deny', { credentialId: d.credentialId });
     setWorking(null);
     if (!res.ok) setError(res.error);
+    else setDone(t(approve ? 'approvedDone' : 'deniedDone', { name: d.studentName, device: d.deviceName }));
     await load();
   }
 
-  if (devices.length === 0 && !error) return null;
+  const confirmation = (
+    <p className="alert alert-ok" role="status" data-testid="devices-done" hidden={!done}>
+      {done}
+    </p>
+  );
+  if (devices.length === 0 && !error) {
+    if (!standalone) return done ? confirmation : null;
+    return (
+      <section className="panel approvals stack" aria-labelledby="approvals-title" data-testid="pending-devices">
+        <h2 id="approvals-title">{t('approvalsTitle', { n: 0 })}</h2>
+        {confirmation}
+        <p className="muted" data-testid="devices-empty">
+          {t('approvalsNone')}
+        </p>
+      </section>
+    );
+  }
   return (
     <section className="panel approvals stack" aria-labelledby="approvals-title" data-testid="pending-devices">
       <h2 id="approvals-title">{t('approvalsTitle', { n: devices.length })}</h2>
       <p className="muted">{t('approvalsIntro')}</p>
+      {confirmation}
       <ErrorAlert error={error} />
       <ul className="device-list">
         {devices.map((d) => (

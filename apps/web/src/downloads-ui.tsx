@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { ErrorBody } from '@classconnect/contracts';
 import { ApiError } from './api.js';
-import { downloadMyRecords, downloadReportXlsx } from './downloads.js';
+import { downloadCourse, downloadMyRecords, downloadReportXlsx } from './downloads.js';
 import { t } from './i18n.js';
 import { ErrorAlert } from './ui.js';
 
@@ -48,5 +48,27 @@ export function RecordsDownload({ token }: { token: string }) {
         </button>
       </div>
     </section>
+  );
+}
+
+/** On a course's history: the whole course in one file (a row per student, a column per session, the rate). */
+export function CourseDownload({ token, courseId }: { token: string; courseId: string }) {
+  const [error, setError] = useState<ErrorBody | null>(null);
+  const get = (format: 'csv' | 'xlsx') => {
+    setError(null);
+    downloadCourse(token, courseId, format).catch((err: unknown) => setError(asError(err)));
+  };
+  return (
+    <div className="stack" data-testid="course-download">
+      <span className="course-actions">
+        <button type="button" className="button button-secondary" onClick={() => get('xlsx')}>
+          {t('courseXlsx')}
+        </button>
+        <button type="button" className="button button-secondary" onClick={() => get('csv')}>
+          {t('courseCsv')}
+        </button>
+      </span>
+      <ErrorAlert error={error} />
+    </div>
   );
 }

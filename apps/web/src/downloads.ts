@@ -1,5 +1,5 @@
 /** File downloads with the bearer token: the report as a spreadsheet, a student's own records. */
-import { ApiError } from './api.js';
+import { ApiError, exportQuery } from './api.js';
 
 async function download(token: string, path: string, fallbackName: string): Promise<void> {
   let res: Response;
@@ -24,7 +24,12 @@ async function download(token: string, path: string, fallbackName: string): Prom
 }
 
 export function downloadReportXlsx(token: string, sessionId: string): Promise<void> {
-  return download(token, `/api/sessions/${encodeURIComponent(sessionId)}/report.xlsx`, `attendance-${sessionId}.xlsx`);
+  return download(token, `/api/sessions/${encodeURIComponent(sessionId)}/report.xlsx?${exportQuery()}`, `attendance-${sessionId}.xlsx`);
+}
+
+/** The whole course: a row per student, a column per session, the rate. */
+export function downloadCourse(token: string, courseId: string, format: 'csv' | 'xlsx'): Promise<void> {
+  return download(token, `/api/courses/${encodeURIComponent(courseId)}/attendance.${format}?${exportQuery()}`, `attendance-${courseId}.${format}`);
 }
 
 export function downloadMyRecords(token: string, format: 'csv' | 'json'): Promise<void> {

@@ -1,3 +1,4 @@
+import { CourseDownload } from './downloads-ui.js';
 import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import type { CourseHistoryReply, CourseSummary, ErrorBody, HistorySession, MyHistoryReply } from '@classconnect/contracts';
 import { formatDate, formatRate, formatTime, t } from './i18n.js';
@@ -20,8 +21,8 @@ function useHistory<T>(live: Live, load: () => Promise<{ ok: true; data: T } | {
 }
 
 /** A course's closed sessions (counts per status) and its students' attendance rates, for its teachers. */
-export function CourseHistory(props: { live: Live; course: CourseSummary; onOpenReport: (s: HistorySession) => void; onBack: () => void }) {
-  const { live, course, onOpenReport, onBack } = props;
+export function CourseHistory(props: { live: Live; course: CourseSummary; token?: string; onOpenReport: (s: HistorySession) => void; onBack: () => void }) {
+  const { live, course, token, onOpenReport, onBack } = props;
   const load = useCallback(() => live.request('history:course', { courseId: course.id }), [live, course.id]);
   const { data, error, reload } = useHistory<CourseHistoryReply>(live, load);
 
@@ -39,10 +40,19 @@ export function CourseHistory(props: { live: Live; course: CourseSummary; onOpen
   return (
     <section aria-labelledby="history-title" className="stack">
       <div>
-        <p className="eyebrow eyebrow-plain">{t('historyTitle')}</p>
-        <h1 id="history-title">
-          {course.code} · {course.title}
-        </h1>
+        <button type="button" className="link-button back-link" onClick={onBack}>
+          <span aria-hidden="true">← </span>
+          {t('back')}
+        </button>
+      </div>
+      <div className="live-head">
+        <div className="live-title">
+          <p className="eyebrow eyebrow-plain">{t('historyTitle')}</p>
+          <h1 id="history-title">
+            {course.code} · {course.title}
+          </h1>
+        </div>
+        {token && data && data.sessions.length > 0 && <CourseDownload token={token} courseId={course.id} />}
       </div>
       <ErrorAlert error={error} />
       {!data ? (
@@ -54,7 +64,7 @@ export function CourseHistory(props: { live: Live; course: CourseSummary; onOpen
             <p className="panel calm">{t('historyNoSessions')}</p>
           ) : (
             <div className="table-wrap">
-              <table className="report history" data-testid="history-sessions" aria-labelledby="history-sessions">
+              <table className="report history stack-table" data-testid="history-sessions" aria-labelledby="history-sessions">
                 <thead>
                   <tr>
                     <th scope="col">{t('colDate')}</th>
@@ -76,10 +86,10 @@ export function CourseHistory(props: { live: Live; course: CourseSummary; onOpen
                           {date}
                           <span className="sub">{`${formatTime(s.openedAt)} – ${formatTime(s.closedAt)}`}</span>
                         </th>
-                        <td className="num">{s.counts.present}</td>
-                        <td className="num">{s.counts.late}</td>
-                        <td className="num">{s.counts.excused}</td>
-                        <td className="num">{s.counts.absent}</td>
+                        <td className="num" data-label={t('statusPresent')}>{s.counts.present}</td>
+                        <td className="num" data-label={t('statusLate')}>{s.counts.late}</td>
+                        <td className="num" data-label={t('statusExcused')}>{s.counts.excused}</td>
+                        <td className="num" data-label={t('statusAbsent')}>{s.counts.absent}</td>
                         <td className="actions">
                           <button type="button" className="button button-secondary button-small" onClick={() => onOpenReport(s)} aria-label={t('openReportOf', { date })}>
                             {t('openReport')}
@@ -95,7 +105,7 @@ export function CourseHistory(props: { live: Live; course: CourseSummary; onOpen
           <h2 id="history-students">{t('historyStudents', { n: data.students.length })}</h2>
           <p className="hint">{t('historyRateNote')}</p>
           <div className="table-wrap">
-            <table className="report history" data-testid="history-students" aria-labelledby="history-students">
+            <table className="report history stack-table" data-testid="history-students" aria-labelledby="history-students">
               <thead>
                 <tr>
                   <th scope="col">{t('colName')}</th>
@@ -114,12 +124,12 @@ export function CourseHistory(props: { live: Live; course: CourseSummary; onOpen
                       {s.name}
                       {!s.enrolled && <span className="sub">{t('formerStudent')}</span>}
                     </th>
-                    <td className="num">{s.sessions}</td>
-                    <td className="num">{s.counts.present}</td>
-                    <td className="num">{s.counts.late}</td>
-                    <td className="num">{s.counts.excused}</td>
-                    <td className="num">{s.counts.absent}</td>
-                    <td data-testid="rate">
+                    <td className="num" data-label={t('colSessions')}>{s.sessions}</td>
+                    <td className="num" data-label={t('statusPresent')}>{s.counts.present}</td>
+                    <td className="num" data-label={t('statusLate')}>{s.counts.late}</td>
+                    <td className="num" data-label={t('statusExcused')}>{s.counts.excused}</td>
+                    <td className="num" data-label={t('statusAbsent')}>{s.counts.absent}</td>
+                    <td data-testid="rate" className="rate-cell">
                       <RateBar rate={s.rate} />
                     </td>
                   </tr>
@@ -129,11 +139,6 @@ export function CourseHistory(props: { live: Live; course: CourseSummary; onOpen
           </div>
         </>
       )}
-      <div>
-        <button type="button" className="button button-secondary" onClick={onBack}>
-          {t('back')}
-        </button>
-      </div>
     </section>
   );
 }

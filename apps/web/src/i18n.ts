@@ -78,3 +78,13 @@ const statusKeys = { present: 'statusPresent', late: 'statusLate', excused: 'sta
 export function statusText(status: 'present' | 'late' | 'excused' | 'absent', language: Lang = lang): string {
   return t(statusKeys[status], undefined, language);
 }
+
+/**
+ * A count with the word its language's plural rules ask for (Intl.PluralRules): `key` is the
+ * "other" form and `${key}One` the "one" form ("1 student", "2 students"; "0 étudiant·e" in French).
+ */
+export function plural(key: Key, n: number, language: Lang = lang): string {
+  const one = `${key}One` as Key;
+  const form = new Intl.PluralRules(language === 'fr' ? 'fr-FR' : 'en-GB').select(n);
+  return t(form === 'one' && one in dictionaries[language] ? one : key, { n }, language);
+}

@@ -26,7 +26,14 @@ export class Live {
       typeof token === 'string'
         ? { token, deviceId: deviceId() }
         : (cb: (data: object) => void) => void token().then((t) => cb({ token: t, deviceId: deviceId() }), () => cb({ deviceId: deviceId() }));
-    this.socket = io(location.origin, { path: '/socket.io', transports: ['websocket'], auth });
+    // Reconnect attempts at most 1.5 s apart: the header turns back to "Connected" soon after the network does.
+    this.socket = io(location.origin, { path: '/socket.io', transports: ['websocket'], auth, reconnectionDelay: 500, reconnectionDelayMax: 1_500 });
+    // The browser knows at once when the network goes (a socket would only notice at its next ping, up
+    // to 40 s later): say so now, and drop the dead transport so the socket reconnects when it is back.
+    if (typeof window !== 'undefined') {
+      window.addEventListener('offline', this.onBrowserOffline);
+      window.addEventListener('online', this.onBrowserOnline);
+    }
     // Sign-in security: the server ends a revoked sign-in's socket right after saying why.
     this.socket.on('auth:revoked', (p: { reason?: string }) => onUnauthenticated(p?.reason ?? 'ended'));
     this.socket.on('connect', () => {
@@ -49,7 +56,20 @@ export class Live {
     });
   }
 
+  private readonly onBrowserOffline = () => {
+    this.setState('offline');
+    this.socket.io.engine?.close();
+  };
+
+  /** The network is back: connect now rather than at the next back-off step. */
+  private readonly onBrowserOnline = () => {
+    if (this.socket.connected) return;
+    this.socket.disconnect();
+    this.socket.connect();
+  };
+
   private setState(state: ConnectionState) {
+    if (state === this.state) return;
     this.state = state;
     for (const listener of this.stateListeners) listener(state);
   }
@@ -89,6 +109,10 @@ export class Live {
 
   close(): void {
     clearTimeout(this.retryTimer);
+    if (typeof window !== 'undefined') {
+      window.removeEventListener('offline', this.onBrowserOffline);
+      window.removeEventListener('online', this.onBrowserOnline);
+    }
     this.socket.disconnect();
   }
 }

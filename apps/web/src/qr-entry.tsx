@@ -54,10 +54,22 @@ function readQrLink(): QrLink | null {
  * Where a session uses QR codes: says whether the scanned code is ready, or asks for the short
  * code (and offers the camera where the browser can read QR codes itself).
  */
-export function QrCodeField({ session, code, scanned, onCode }: { session: SessionView; code: string; scanned: boolean; onCode: (code: string, scanned: boolean) => void }) {
+/** `open`: show the field at once (after a stale code, the student is asked for the one shown now). */
+export function QrCodeField({ session, code, scanned, open = false, onCode }: { session: SessionView; code: string; scanned: boolean; open?: boolean; onCode: (code: string, scanned: boolean) => void }) {
   const [scanning, setScanning] = useState(false);
+  const [unfolded, setUnfolded] = useState(false);
   if (!session.qr) return null;
   const id = `qr-${session.sessionId}`;
+  // Offered: the code is extra proof, not a requirement; the field waits behind a question.
+  if (session.qr.mode === 'offered' && !code && !unfolded && !open) {
+    return (
+      <div className="qr-field">
+        <button type="button" className="link-button qr-have" aria-expanded={false} onClick={() => setUnfolded(true)} data-testid="qr-have-code">
+          {t('qrHaveCode')}
+        </button>
+      </div>
+    );
+  }
   if (scanned && code) {
     return (
       <p className="qr-ready" role="status">
@@ -67,8 +79,11 @@ export function QrCodeField({ session, code, scanned, onCode }: { session: Sessi
   }
   return (
     <div className="qr-field">
-      {session.qr.mode === 'required' && <p className="qr-need">{t('qrNeeded')}</p>}
-      <label htmlFor={id}>{t('qrCodeLabel')}</label>
+      {session.qr.mode === 'required' ? <p className="qr-need">{t('qrNeeded')}</p> : <p className="hint">{t('qrOptionalHint')}</p>}
+      <label htmlFor={id}>
+        {t('qrCodeLabel')}
+        {session.qr.mode === 'offered' ? ` ${t('optional')}` : ''}
+      </label>
       <input
         id={id}
         value={code}
@@ -78,6 +93,8 @@ export function QrCodeField({ session, code, scanned, onCode }: { session: Sessi
         spellCheck={false}
         maxLength={9}
         aria-describedby={`${id}-hint`}
+        aria-required={session.qr.mode === 'required'}
+        autoFocus={session.qr.mode === 'offered' && unfolded && !code}
         data-testid="qr-code-input"
       />
       <p id={`${id}-hint`} className="hint">

@@ -7,7 +7,8 @@ import type { Live } from './live.js';
 import { ErrorAlert } from './ui.js';
 import './qr.css';
 
-export function QrScreen({ live, session, onClose }: { live: Live; session: SessionView; onClose: () => void }) {
+/** `present`: the live count, shown large for the hall (the projector view). */
+export function QrScreen({ live, session, present, onClose }: { live: Live; session: SessionView; present?: { n: number; total: number }; onClose: () => void }) {
   const [code, setCode] = useState<QrCodeView | null>(null);
   const [image, setImage] = useState<string | null>(null);
   const [error, setError] = useState<ErrorBody | null>(null);
@@ -77,6 +78,11 @@ export function QrScreen({ live, session, onClose }: { live: Live; session: Sess
               {code.shortCode}
             </p>
             <p className="qr-changes">{t('qrChanges', { n: code.stepSeconds })}</p>
+            {present && (
+              <p className="qr-present" data-testid="qr-present">
+                {t('qrPresentCount', { n: present.n, total: present.total })}
+              </p>
+            )}
           </div>
         </div>
       ) : (

@@ -1,8 +1,8 @@
-import { Fragment, useCallback, useEffect, useState } from 'react';
+import { Fragment, useCallback, useEffect, useRef, useState } from 'react';
 import type { AttendanceStatus, ErrorBody, MarkChangeReply, ReportIncomplete, ReportReply, ReportRow, SessionView } from '@classconnect/contracts';
 import { ApiError, downloadReportCsv, type Auth } from './api.js';
 import { ReportXlsxButton } from './downloads-ui.js';
-import { errorText, formatTime, statusText, t } from './i18n.js';
+import { errorText, formatDate, formatTime, statusText, t } from './i18n.js';
 import type { Live } from './live.js';
 import { FlagBadges } from './flags.js';
 import { MarkEditor } from './mark-editor.js';
@@ -51,6 +51,9 @@ export function Report(props: { live: Live; auth: Auth; session: Pick<SessionVie
   const [downloadError, setDownloadError] = useState<ErrorBody | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
   const [saved, setSaved] = useState('');
+  const heading = useRef<HTMLHeadingElement>(null);
+  // Arriving from Stop or the history: the teacher lands on the report's title.
+  useEffect(() => heading.current?.focus(), []);
 
   const fetchOnce = useCallback(async () => {
     const res = await live.request('report:get', { sessionId: session.sessionId });
@@ -101,13 +104,23 @@ export function Report(props: { live: Live; auth: Auth; session: Pick<SessionVie
 
   return (
     <section aria-labelledby="report-title" className="stack">
+      <div>
+        <button type="button" className="link-button back-link" onClick={onBack}>
+          <span aria-hidden="true">← </span>
+          {backLabel}
+        </button>
+      </div>
       <div className="live-head">
-        <div>
+        <div className="live-title">
           <p className="eyebrow eyebrow-plain">{t('reportTitle')}</p>
-          <h1 id="report-title">
+          <h1 id="report-title" tabIndex={-1} ref={heading}>
             {session.courseCode} · {session.courseTitle}
           </h1>
-          {report && <p className="muted">{`${formatTime(report.openedAt)} – ${formatTime(report.closedAt)}`}</p>}
+          {report && (
+            <p className="muted" data-testid="report-when">
+              {`${formatDate(report.openedAt)} · ${formatTime(report.openedAt)} – ${formatTime(report.closedAt)}`}
+            </p>
+          )}
         </div>
         {report && (
           <span className="course-actions">
@@ -134,7 +147,7 @@ export function Report(props: { live: Live; auth: Auth; session: Pick<SessionVie
             ))}
           </div>
           <div className="table-wrap">
-            <table className="report" data-testid="report">
+            <table className="report stack-table" data-testid="report">
               <caption className="visually-hidden">{t('reportSummary', { present: counts.present + counts.late, absent: counts.absent + counts.excused })}</caption>
               <thead>
                 <tr>
@@ -153,12 +166,12 @@ export function Report(props: { live: Live; auth: Auth; session: Pick<SessionVie
                   <Fragment key={r.studentId}>
                     <tr className={`status-${r.status}`} data-student={r.studentId}>
                       <th scope="row">{r.name}</th>
-                      <td>
+                      <td data-label={t('colStatus')}>
                         <StatusBadge status={r.status} />
                       </td>
-                      <td>{formatTime(r.checkedInAt)}</td>
-                      <td>{r.distanceM === undefined ? '' : t('metres', { n: Math.round(r.distanceM) })}</td>
-                      <td className="note">
+                      <td data-label={t('colTime')}>{formatTime(r.checkedInAt)}</td>
+                      <td data-label={t('colDistance')}>{r.distanceM === undefined ? '' : t('metres', { n: Math.round(r.distanceM) })}</td>
+                      <td className="note" data-label={t('colNote')}>
                         {r.override && (
                           <span className="note-line override" data-testid="override">
                             {t('changedByAt', { time: formatTime(r.override.at), reason: r.override.reason })}
@@ -208,11 +221,6 @@ export function Report(props: { live: Live; auth: Auth; session: Pick<SessionVie
       <p className="visually-hidden" role="status">
         {saved}
       </p>
-      <div>
-        <button type="button" className="button button-secondary" onClick={onBack}>
-          {backLabel}
-        </button>
-      </div>
     </section>
   );
 }

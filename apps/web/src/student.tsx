@@ -7,15 +7,18 @@ import { errorText, formatTime, t } from './i18n.js';
 import type { Live } from './live.js';
 import { QrCodeField, takeQrLink } from './qr-entry.js';
 import { ErrorAlert } from './ui.js';
+import { isRetryReason } from './features/roster/roster-model.js';
 import { passkeysSupported, signChallenge } from './webauthn.js';
 import { MyPasskeys, registerThisDevice, registrationError } from './devices.js';
 import { RecordsDownload } from './downloads-ui.js';
 
 type Step =
   | { kind: 'idle' }
-  | { kind: 'busy'; label: 'stepPasskey' | 'stepLocation' | 'stepSending' | 'stepChecking' | 'waitingNetwork' }
+  | { kind: 'busy'; label: 'stepStarting' | 'stepPasskey' | 'stepLocation' | 'stepSending' | 'stepChecking' | 'waitingNetwork' }
   | { kind: 'accepted'; at: string }
   | { kind: 'rejected'; code: string; distanceM?: number }
+  /** The QR code was stale, mistyped or guessed too often: nothing is wrong with the student, they type the code shown now. */
+  | { kind: 'retry'; code: string }
   | { kind: 'problem'; text: string };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -90,7 +93,12 @@ export function StudentHome({ live, auth }: { live: Live; auth: Auth }) {
 
   async function checkIn(session: SessionView) {
     const id = session.sessionId;
-    setStep(id, { kind: 'busy', label: 'stepPasskey' });
+    // Offline: say so, and start by itself when the network is back (nothing to confirm yet).
+    if (live.state !== 'online') {
+      setStep(id, { kind: 'busy', label: 'waitingNetwork' });
+      await live.whenOnline();
+    }
+    setStep(id, { kind: 'busy', label: 'stepStarting' });
     const begin = await live.request('checkin:begin', { sessionId: id });
     if (!begin.ok) {
       if (begin.error.code === 'ALREADY_CHECKED_IN') return setStep(id, { kind: 'accepted', at: new Date().toISOString() });
@@ -100,6 +108,7 @@ export function StudentHome({ live, auth }: { live: Live; auth: Auth }) {
       }
       return setStep(id, { kind: 'rejected', code: begin.error.code });
     }
+    setStep(id, { kind: 'busy', label: 'stepPasskey' });
     // The position is looked up while the person confirms with their passkey.
     const position = currentPosition();
     position.catch(() => {});
@@ -148,13 +157,14 @@ export function StudentHome({ live, auth }: { live: Live; auth: Auth }) {
       if (again.ok && again.data.status === 'decided' && again.data.result) result = again.data.result;
       else result = await waitForResult(submissionId, 10_000);
     }
-    // A refused code is stale or wrong: the field asks for a fresh one before the retry.
-    if (result?.reason && (result.reason.startsWith('QR_') || result.reason === 'RATE_LIMITED')) {
+    // A refused code is stale or wrong: the field asks for a fresh one, and the card says "try again", not "refused".
+    if (result?.reason && isRetryReason(result.reason)) {
       setCodes((m) => {
         const next = new Map(m);
         next.delete(id);
         return next;
       });
+      return setStep(id, { kind: 'retry', code: result.reason });
     }
     if (result) {
       return setStep(id, result.verdict === 'accepted' ? { kind: 'accepted', at: result.at } : { kind: 'rejected', code: result.reason ?? 'INTERNAL', distanceM: result.distanceM });
@@ -178,7 +188,7 @@ export function StudentHome({ live, auth }: { live: Live; auth: Auth }) {
   if (passkeyCount === 0) return <PasskeySetup live={live} onDone={() => setPasskeyCount(1)} />;
 
   // A closed session stays on screen for a student who tried it: the result, or that it has ended.
-  const tried = (id: string) => ['accepted', 'rejected', 'problem'].includes(steps.get(id)?.kind ?? 'idle');
+  const tried = (id: string) => ['accepted', 'rejected', 'retry', 'problem'].includes(steps.get(id)?.kind ?? 'idle');
   const visible = [...sessions.values()].filter((s) => s.status === 'open' || tried(s.sessionId));
   return (
     <div className="stack">
@@ -194,6 +204,7 @@ export function StudentHome({ live, auth }: { live: Live; auth: Auth }) {
               session={s}
               code={entry?.code ?? ''}
               scanned={entry?.scanned ?? false}
+              open={steps.get(s.sessionId)?.kind === 'retry'}
               onCode={(code, scanned) => setCodes((m) => new Map(m).set(s.sessionId, { code, scanned }))}
             />
           );
@@ -225,11 +236,17 @@ export function StudentHome({ live, auth }: { live: Live; auth: Auth }) {
           ) : (
             <ul className="course-list compact">
               {courses.map((c) => (
-                <li key={c.id} className="course-card">
-                  <div className="course-name">
-                    <span className="course-code">{c.code}</span>
-                    <span className="course-title">{c.title}</span>
-                  </div>
+                <li key={c.id} className="course-card course-card-open">
+                  {/* A tap on a course opens the student's attendance (the history lists every course). */}
+                  <button type="button" className="course-open" onClick={() => setView('history')} title={t('courseOpenHistory', { course: `${c.code} ${c.title}` })}>
+                    <span className="course-name">
+                      <span className="course-code">{c.code}</span>
+                      <span className="course-title">{c.title}</span>
+                    </span>
+                    <span className="course-chevron" aria-hidden="true">
+                      ›
+                    </span>
+                  </button>
                 </li>
               ))}
             </ul>
@@ -246,7 +263,7 @@ function CheckinCard(props: { session: SessionView; step: Step; onCheckIn: () =>
   const headingRef = useRef<HTMLHeadingElement>(null);
   // Move focus to the outcome so screen readers and keyboards land on it.
   useEffect(() => {
-    if (step.kind === 'accepted' || step.kind === 'rejected' || step.kind === 'problem') headingRef.current?.focus();
+    if (step.kind === 'accepted' || step.kind === 'rejected' || step.kind === 'retry' || step.kind === 'problem') headingRef.current?.focus();
   }, [step.kind]);
 
   if (step.kind === 'accepted') {
@@ -263,6 +280,37 @@ function CheckinCard(props: { session: SessionView; step: Step; onCheckIn: () =>
     );
   }
   const closed = session.status === 'closed';
+  // A refusal's advice ("move closer and try again") means nothing once the session has ended: only that is said.
+  if (closed && (step.kind === 'rejected' || step.kind === 'retry' || step.kind === 'problem')) {
+    return (
+      <section className="result result-ended" aria-live="polite" data-testid="checkin-result" data-verdict="ended">
+        <h1 tabIndex={-1} ref={headingRef}>
+          {course}
+        </h1>
+        <p>{t('sessionEnded')}</p>
+      </section>
+    );
+  }
+  if (step.kind === 'retry') {
+    const text = errorText(step.code);
+    return (
+      <section className="result result-retry" aria-live="polite" data-testid="checkin-result" data-verdict="retry" data-reason={step.code}>
+        <div className="result-icon" aria-hidden="true">
+          ↻
+        </div>
+        <h1 tabIndex={-1} ref={headingRef}>
+          {t('retryTitle')}
+        </h1>
+        <p className="result-course">{course}</p>
+        <p className="result-problem">{text.problem}</p>
+        <p className="result-todo">{text.todo}</p>
+        {qrField}
+        <button type="button" className="button button-primary button-block button-big" onClick={onCheckIn} disabled={needsCode}>
+          {t('retry')}
+        </button>
+      </section>
+    );
+  }
   if (step.kind === 'rejected' || step.kind === 'problem') {
     const text = step.kind === 'rejected' ? errorText(step.code, { distance: step.distanceM, radius: session.radiusM }) : null;
     return (

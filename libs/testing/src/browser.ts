@@ -106,3 +106,9 @@ export async function openLaptop(browser: Browser, origin: string, position: Pos
   await context.grantPermissions(['geolocation'], { origin });
   return context.newPage();
 }
+
+/** Stops the live session from the teacher's roster: Stop, then "Yes, stop" in the confirmation (English or French). */
+export async function stopFromRoster(page: Page): Promise<void> {
+  await page.getByRole('button', { name: /^(Stop and get the report|Arrêter et voir le rapport)$/ }).click();
+  await page.getByTestId('stop-confirm').getByRole('button', { name: /^(Yes, stop|Oui, arrêter)$/ }).click();
+}

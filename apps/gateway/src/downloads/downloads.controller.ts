@@ -1,9 +1,16 @@
-import { Controller, Get, Headers, Inject, Param, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { Id, Rpc, authorize, parseOrThrow, type Actor } from '@classconnect/contracts';
+import { DomainError, ErrorCode, Id, Rpc, authorize, parseOrThrow, type Actor } from '@classconnect/contracts';
+
+interface ExportQuery {
+  lang?: string;
+  tz?: string;
+}
 import { RpcClient } from '@classconnect/messaging';
 import { newCorrelationId } from '@classconnect/observability';
+import type { AccessClaims } from '@classconnect/auth';
 import { AuthService, actorOf, bearerToken } from '../auth/auth.service.js';
+import { courseCsv, courseXlsx, exportOptions, peopleReportCsv, peopleReportXlsx, safeName, type ExportOptions } from './people-export.js';
 import { recordsToCsv } from './records-csv.js';
 import { reportFileName, reportToCsv } from './report-csv.js';
 import { reportToXlsx, reportXlsxName } from './report-xlsx.js';
@@ -26,24 +33,49 @@ export class DownloadsController {
     return this.rpc.request(Rpc.reportGet, { actor, sessionId: parseOrThrow(Id, sessionId, 'session id') }, { correlationId: newCorrelationId() });
   }
 
+  /** With `lang` (and `tz`): for people (headers and statuses in that language, times in that zone, a heading); without: the machine CSV. */
   @Get('api/sessions/:sessionId/report.csv')
-  async reportCsv(@Param('sessionId') sessionId: string, @Res() res: Response, @Headers('authorization') authorization?: string) {
+  async reportCsv(@Param('sessionId') sessionId: string, @Res() res: Response, @Query() query: ExportQuery, @Headers('authorization') authorization?: string) {
+    const { claims, options } = await this.forPeople(query, authorization);
     const report = await this.report(sessionId, authorization);
     res
       .status(200)
       .setHeader('Content-Type', 'text/csv; charset=utf-8')
       .setHeader('Content-Disposition', `attachment; filename="${reportFileName(report)}"`)
-      .send(reportToCsv(report));
+      .send(options && claims ? peopleReportCsv(report, options) : reportToCsv(report));
   }
 
   @Get('api/sessions/:sessionId/report.xlsx')
-  async reportXlsx(@Param('sessionId') sessionId: string, @Res() res: Response, @Headers('authorization') authorization?: string) {
+  async reportXlsx(@Param('sessionId') sessionId: string, @Res() res: Response, @Query() query: ExportQuery, @Headers('authorization') authorization?: string) {
+    const { options } = await this.forPeople(query, authorization);
     const report = await this.report(sessionId, authorization);
     res
       .status(200)
       .setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .setHeader('Content-Disposition', `attachment; filename="${reportXlsxName(report)}"`)
-      .send(await reportToXlsx(report));
+      .send(options ? await peopleReportXlsx(report, options) : await reportToXlsx(report));
+  }
+
+  /** The whole course: a row per student, a column per closed session, the counts and the rate (for people: `lang` is required). */
+  @Get('api/courses/:courseId/attendance.:format')
+  async courseExport(@Param('courseId') courseId: string, @Param('format') format: string, @Res() res: Response, @Query() query: ExportQuery, @Headers('authorization') authorization?: string) {
+    if (format !== 'csv' && format !== 'xlsx') throw new DomainError(ErrorCode.NOT_FOUND, 'The whole-course export is attendance.csv or attendance.xlsx.');
+    const claims = await this.auth.authenticate(bearerToken(authorization));
+    const actor = actorOf(claims);
+    authorize(actor, 'history.read-course');
+    const options = exportOptions({ lang: query.lang ?? 'en', ...(query.tz ? { tz: query.tz } : {}) }, { name: claims.name, role: claims.role });
+    const history = await this.rpc.request(Rpc.reportCourseHistory, { actor, courseId: parseOrThrow(Id, courseId, 'course id') }, { correlationId: newCorrelationId() });
+    const name = `attendance-${safeName(history.courseCode)}-all-sessions.${format}`;
+    res.status(200).setHeader('Content-Disposition', `attachment; filename="${name}"`);
+    if (format === 'csv') res.setHeader('Content-Type', 'text/csv; charset=utf-8').send(courseCsv(history, options));
+    else res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await courseXlsx(history, options));
+  }
+
+  /** The export options when `lang` is asked for (a bad language or zone is a clear 400 before any work). */
+  private async forPeople(query: ExportQuery, authorization: string | undefined): Promise<{ claims?: AccessClaims; options?: ExportOptions }> {
+    if (query.lang === undefined) return {};
+    const claims = await this.auth.authenticate(bearerToken(authorization));
+    return { claims, options: exportOptions(query, { name: claims.name, role: claims.role }) };
   }
 
   @Get('api/me/records.json')

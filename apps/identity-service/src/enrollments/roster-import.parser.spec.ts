@@ -9,6 +9,12 @@ describe('parseRoster', () => {
     expect(r.lines).toEqual([{ line: 2, email: 'ada@uni.example', name: 'Ada Lovelace', courseCode: 'CS101' }]);
   });
 
+  it('reports the columns it does not use: an unknown header, and data under no header', () => {
+    const r = parseRoster('email,name,Groupe\nada@uni.example,Ada Lovelace,TD1,extra\nbob@uni.example,Bob,TD2,\n');
+    expect(r.ignoredColumns).toEqual(['Groupe', 'column 4']);
+    expect(parseRoster('email,name\nada@uni.example,Ada\n').ignoredColumns).toEqual([]);
+  });
+
   it('reads what a spreadsheet in a French locale exports: BOM, semicolons, quotes, CRLF, blank lines at the end', () => {
     const csv = '\uFEFFCourriel;Nom complet;Code cours\r\n"lea@uni.example";"Martin; Léa";"PH110"\r\n\r\nmax@uni.example;"Max ""Le Grand"" Petit";PH110\r\n\r\n\r\n';
     const r = parseRoster(csv);

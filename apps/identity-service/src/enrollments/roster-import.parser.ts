@@ -28,6 +28,8 @@ export interface ParsedRoster {
   /** Whether the file has a course column. */
   hasCourseColumn: boolean;
   delimiter: ',' | ';' | '\t';
+  /** Columns the import does not use: their headers as written, or "column N" for one without a header that has data. */
+  ignoredColumns: string[];
 }
 
 /** Header names people use, after normalize(): lower case, no accents, only letters and digits. */
@@ -148,5 +150,13 @@ export function parseRoster(csv: string): ParsedRoster {
     }
     return parsed;
   });
-  return { lines, hasCourseColumn: index.course !== undefined, delimiter };
+  // Said, not silently dropped: a header nothing matches, and data in a column with no header.
+  const used = new Set(Object.values(index));
+  const ignoredColumns = header.cells.flatMap((c, i) => (used.has(i) || c.trim() === '' ? [] : [c.trim()]));
+  const widest = Math.max(0, ...nonEmpty.map((r) => r.cells.length));
+  for (let i = 0; i < widest; i++) {
+    if (used.has(i) || (header.cells[i] ?? '').trim() !== '') continue;
+    if (nonEmpty.some((r) => (r.cells[i] ?? '').trim() !== '')) ignoredColumns.push(`column ${i + 1}`);
+  }
+  return { lines, hasCourseColumn: index.course !== undefined, delimiter, ignoredColumns };
 }

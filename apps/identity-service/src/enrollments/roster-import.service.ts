@@ -37,7 +37,7 @@ export class RosterImportService {
     const parsed = parseRoster(req.csv);
     if (req.mode === 'preview') {
       const plan = await this.plan({ users: this.users, courses: this.courses, enrollments: this.enrollments }, req, parsed.lines);
-      return reply(req, plan, planSummary(plan), false);
+      return reply(req, plan, planSummary(plan), false, parsed.ignoredColumns);
     }
     const { plan, summary, changes } = await this.transactions.run(async (tx) => {
       const plan = await this.plan(tx, req, parsed.lines);
@@ -64,7 +64,7 @@ export class RosterImportService {
       { actorId: req.actor.userId, ...summary, ms: Math.round(now - started), commitMs: Math.round(committedAt - started), publishMs: Math.round(now - committedAt) },
       'roster import committed',
     );
-    return reply(req, plan, summary, true);
+    return reply(req, plan, summary, true, parsed.ignoredColumns);
   }
 
   /** Reads what the plan needs in four queries, whatever the file's size. */
@@ -104,7 +104,7 @@ export function planSummary(plan: RosterPlan): RosterImportSummary {
   };
 }
 
-function reply(req: RosterImportRequest, plan: RosterPlan, summary: RosterImportSummary, committed: boolean): RosterImportReply {
+function reply(req: RosterImportRequest, plan: RosterPlan, summary: RosterImportSummary, committed: boolean, ignoredColumns: string[]): RosterImportReply {
   return {
     mode: req.mode,
     committed,
@@ -113,5 +113,6 @@ function reply(req: RosterImportRequest, plan: RosterPlan, summary: RosterImport
     message: summarySentence(req.mode, summary),
     courses: plan.courses.map((c) => ({ id: c.id, code: c.code, title: c.title })),
     errors: plan.errors.slice(0, MaxListedErrors),
+    ...(ignoredColumns.length ? { ignoredColumns } : {}),
   };
 }

@@ -29,10 +29,15 @@ const session = (n: number, courseId: string, rows: HistoryRow[]): ClosedSession
 });
 
 describe('attendanceRate', () => {
-  it('counts present and late as attended, excused and absent as not, and is null without sessions', () => {
-    expect(attendanceRate({ present: 1, late: 1, excused: 1, absent: 1 })).toBe(0.5);
-    expect(attendanceRate({ present: 0, late: 0, excused: 2, absent: 0 })).toBe(0);
+  it('counts present and late as attended, absent as not, leaves excused out by default, and is null without sessions', () => {
+    expect(attendanceRate({ present: 1, late: 1, excused: 1, absent: 1 })).toBe(2 / 3);
+    // Two excused sessions are no rate at all, not 0 % like a no-show.
+    expect(attendanceRate({ present: 0, late: 0, excused: 2, absent: 0 })).toBeNull();
     expect(attendanceRate({ present: 0, late: 0, excused: 0, absent: 0 })).toBeNull();
+    // The other policies: excused as attended, or as absent.
+    expect(attendanceRate({ present: 1, late: 1, excused: 1, absent: 1 }, 'attended')).toBe(0.75);
+    expect(attendanceRate({ present: 1, late: 1, excused: 1, absent: 1 }, 'absent')).toBe(0.5);
+    expect(attendanceRate({ present: 0, late: 0, excused: 2, absent: 0 }, 'absent')).toBe(0);
   });
 });
 
@@ -69,12 +74,14 @@ describe('HistoryService', () => {
       listed: 3,
     });
     expect(h.students.map((s) => [s.name, s.enrolled, s.sessions, s.rate])).toEqual([
-      ['Ann Able', true, 3, 2 / 3],
+      ['Ann Able', true, 3, 1],
       ['Bob Best', true, 3, 2 / 3],
       ['Cal Cole', false, 1, 1],
       ['Dee Dunn', true, 0, null],
     ]);
     expect(h.students[0]!.counts).toEqual({ present: 1, late: 1, excused: 1, absent: 0 });
+    // The grid of the whole-course export: each student's status per session.
+    expect(Object.entries(h.students[0]!.statuses!).map(([id, st]) => [id.slice(-1), st]).sort()).toEqual([['1', 'present'], ['2', 'late'], ['3', 'excused']].sort());
   });
 
   it('lets admins read any course, and refuses students, other teachers and unknown courses', async () => {
@@ -91,7 +98,7 @@ describe('HistoryService', () => {
     ]);
     const mine = await service.myHistory({ userId: ann.id, role: 'student' });
     expect(mine.courses).toHaveLength(2);
-    expect(mine.courses[0]).toMatchObject({ courseId: C, courseCode: 'CS101', rate: 2 / 3, counts: { present: 1, late: 1, excused: 1, absent: 0 } });
+    expect(mine.courses[0]).toMatchObject({ courseId: C, courseCode: 'CS101', rate: 1, counts: { present: 1, late: 1, excused: 1, absent: 0 } });
     expect(mine.courses[0]!.sessions.map((s) => [s.sessionId.slice(-1), s.status, s.changedByHand])).toEqual([
       ['3', 'excused', true],
       ['2', 'late', false],

@@ -17,12 +17,19 @@ import { HistoryStore, type HistoryRow } from './history.ports.js';
 const zero = (): Record<AttendanceStatus, number> => ({ present: 0, late: 0, excused: 0, absent: 0 });
 
 /**
- * The attendance rate over some sessions: (present + late) / sessions. Excused and absent both
- * count as not attended; null when there is no session to count.
+ * What an excused session does to a rate: `left-out` (the default: neither attended nor missed, so
+ * two excused sessions are no rate at all, not 0 % like a no-show), `attended`, or `absent`.
  */
-export function attendanceRate(counts: Record<AttendanceStatus, number>): AttendanceRate {
-  const sessions = counts.present + counts.late + counts.excused + counts.absent;
-  return sessions === 0 ? null : (counts.present + counts.late) / sessions;
+export type ExcusedPolicy = 'left-out' | 'attended' | 'absent';
+
+/**
+ * The attendance rate over some sessions: (present + late) / sessions, with excused sessions
+ * counted as the policy says; null when there is no session to count.
+ */
+export function attendanceRate(counts: Record<AttendanceStatus, number>, excused: ExcusedPolicy = 'left-out'): AttendanceRate {
+  const attended = counts.present + counts.late + (excused === 'attended' ? counts.excused : 0);
+  const sessions = counts.present + counts.late + counts.absent + (excused === 'left-out' ? 0 : counts.excused);
+  return sessions === 0 ? null : attended / sessions;
 }
 
 /** A large course's roster may take identity-service longer than the default wait. */
@@ -49,18 +56,19 @@ export class HistoryService {
 
     const students = new Map<string, StudentHistory>();
     for (const s of roster) {
-      students.set(s.id, { studentId: s.id, name: s.name, email: s.email, enrolled: true, sessions: 0, counts: zero(), rate: null });
+      students.set(s.id, { studentId: s.id, name: s.name, email: s.email, enrolled: true, sessions: 0, counts: zero(), rate: null, statuses: {} });
     }
     // Newest first: a former student keeps the name their latest report gave them.
     for (const session of sessions) {
       for (const row of session.rows) {
         let entry = students.get(row.studentId);
         if (!entry) {
-          entry = { studentId: row.studentId, name: row.name, email: row.email, enrolled: false, sessions: 0, counts: zero(), rate: null };
+          entry = { studentId: row.studentId, name: row.name, email: row.email, enrolled: false, sessions: 0, counts: zero(), rate: null, statuses: {} };
           students.set(row.studentId, entry);
         }
         entry.sessions++;
         entry.counts[row.status]++;
+        entry.statuses![session.sessionId] = row.status;
       }
     }
     for (const entry of students.values()) entry.rate = attendanceRate(entry.counts);

@@ -1,6 +1,7 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import {
   ShortCodeAlphabet,
+  TypedCodeGraceSeconds,
   checkQrCode,
   codesAt,
   isTokenOf,
@@ -56,8 +57,24 @@ describe('rotating QR codes', () => {
     expect(check(token, later(10))).toBe('valid'); // one step later
     expect(check(shortCode, later(10))).toBe('valid');
     expect(check(token, later(20))).toBe('expired'); // two steps later: a relayed photo stops working
-    expect(check(shortCode, later(20))).toBe('expired');
     expect(check(token, later(3600))).toBe('expired'); // the token names its step, however old
+  });
+
+  it('gives a typed short code TypedCodeGraceSeconds more (whole steps), then says expired', () => {
+    const { shortCode } = codesAt(secret, sessionId, step, t0);
+    expect(TypedCodeGraceSeconds).toBe(20);
+    // Its own step, the next one, and two more steps of grace (20 s at 10 s a step).
+    expect(check(shortCode, later(20))).toBe('valid');
+    expect(check(shortCode, later(30))).toBe('valid');
+    expect(check(shortCode, later(40))).toBe('expired');
+    expect(check(shortCode, later(120))).toBe('expired');
+    // At 5 s a step the grace is four steps; at 30 s, one.
+    const five = codesAt(secret, sessionId, 5, t0).shortCode;
+    expect(checkQrCode({ secret, sessionId, stepSeconds: 5, code: five, at: later(25), now: later(25) })).toBe('valid');
+    expect(checkQrCode({ secret, sessionId, stepSeconds: 5, code: five, at: later(30), now: later(30) })).toBe('expired');
+    const thirty = codesAt(secret, sessionId, 30, t0).shortCode;
+    expect(checkQrCode({ secret, sessionId, stepSeconds: 30, code: thirty, at: later(80), now: later(80) })).toBe('valid');
+    expect(checkQrCode({ secret, sessionId, stepSeconds: 30, code: thirty, at: later(88), now: later(88) })).toBe('expired');
   });
 
   it('judges a code by when it was submitted, so a check-in decided late is not refused for it', () => {

@@ -17,6 +17,13 @@ export const ShortCodeAlphabet = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 export const ShortCodeLength = 6;
 /** How far back a short code is still recognised as this session's (to say "expired" rather than "invalid"). */
 export const ShortCodeLookbackSteps = 30;
+/**
+ * Extra time a *typed* short code stays valid: reading it across a hall, unlocking the phone,
+ * typing six characters, then the biometric prompt and the position all come before the submit it
+ * is judged at. A scanned token (its URL opens the check-in at once) gets no grace, so a relayed
+ * photo of the QR code still stops working two steps later.
+ */
+export const TypedCodeGraceSeconds = 20;
 
 const TokenPattern = /^([A-Za-z0-9_-]{6})\.([0-9a-z]{1,11})\.([A-Za-z0-9_-]{16})$/;
 
@@ -108,13 +115,16 @@ export function checkQrCode(input: QrCheckInput, equals: Equals = safeEqual): Qr
   }
   const typed = normaliseShortCode(code);
   if (typed === null) return 'invalid';
-  // Both current candidates are always compared, so the time taken does not say which one matched.
+  const graceSteps = Math.ceil(TypedCodeGraceSeconds / stepSeconds);
+  // Every candidate is always compared, so the time taken does not say which one matched.
   let valid = false;
-  for (const step of [submitStep, submitStep - 1, ...(latestStep > submitStep ? [latestStep] : [])]) {
+  const candidates = [submitStep, ...(latestStep > submitStep ? [latestStep] : [])];
+  for (let back = 1; back <= 1 + graceSteps; back++) candidates.push(submitStep - back);
+  for (const step of candidates) {
     valid = equals(typed, shortCodeFor(secret, sessionId, step)) || valid;
   }
   if (valid) return 'valid';
-  for (let step = submitStep - 2; step >= submitStep - 1 - ShortCodeLookbackSteps; step--) {
+  for (let step = submitStep - 2 - graceSteps; step >= submitStep - 1 - graceSteps - ShortCodeLookbackSteps; step--) {
     if (equals(typed, shortCodeFor(secret, sessionId, step))) return 'expired';
   }
   return 'invalid';

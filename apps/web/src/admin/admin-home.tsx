@@ -31,7 +31,7 @@ function adminTabs(): AdminTab[] {
     { id: 'rooms', label: t('adminTabRooms'), render: (live) => <RoomsPanel live={live} /> },
     { id: 'enrolments', label: t('adminTabEnrolments'), render: (live) => <AllCourses live={live} render={(courses) => <EnrollmentsPanel live={live} courses={courses} />} /> },
     { id: 'import', label: t('adminTabImport'), render: (live) => <AllCourses live={live} render={(courses) => <RosterImport live={live} courses={courses} />} /> },
-    { id: 'devices', label: t('adminTabDevices'), render: (live) => <PendingDevicesPanel live={live} /> },
+    { id: 'devices', label: t('adminTabDevices'), render: (live) => <PendingDevicesPanel live={live} standalone /> },
     { id: 'audit', label: t('adminTabAudit'), render: (live) => <AuditPanel live={live} /> },
     { id: 'dead-letters', label: t('adminTabDeadLetters'), render: (live) => <DeadLettersPanel live={live} /> },
   ];

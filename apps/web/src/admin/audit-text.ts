@@ -50,6 +50,9 @@ export function auditText(e: AuditEntry): string {
         course: name(d.courseId),
         reason: String(d.reason),
       });
+    case 'directory.device.decided.v1':
+      // Worded from the entry's own fields: approved or refused, whose device, which one.
+      return t(d.decision === 'denied' ? 'auditTextDeviceDenied' : 'auditTextDeviceApproved', { student: name(d.studentId), device: String(d.deviceName ?? '—') });
     default:
       return e.summary;
   }

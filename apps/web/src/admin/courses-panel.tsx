@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { AccountView, CourseView, ErrorBody } from '@classconnect/contracts';
-import { t } from '../i18n.js';
+import { plural, t } from '../i18n.js';
 import type { Live } from '../live.js';
 import { ErrorAlert } from '../ui.js';
 import { CreateForm, Field, SaveCancel, hintId, useDraft, useRequest } from './form.js';
@@ -64,7 +64,7 @@ export function CoursesPanel({ live }: { live: Live }) {
                           {c.code} · {c.title}
                         </span>
                         <span className="admin-item-sub">
-                          {[c.term, t('courseStudents', { n: c.studentCount })].filter(Boolean).join(' · ')}
+                          {[c.term, plural('courseStudents', c.studentCount)].filter(Boolean).join(' · ')}
                         </span>
                         <span className="admin-item-sub">
                           {t('courseTeachers')}: {c.teachers.length ? c.teachers.map((x) => x.name).join(', ') : t('courseNoTeacher')}

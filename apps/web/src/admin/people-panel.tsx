@@ -203,6 +203,7 @@ function EditPerson({ live, account, self, onDone }: { live: Live; account: Acco
     void send(() => live.request('user:update', { targetUserId: account.id, ...changes }), onDone);
   };
 
+  const [confirmDisable, setConfirmDisable] = useState(false);
   // Disabling ends the person's open connections at once and refuses their sign-ins; enabling undoes it.
   const toggleDisabled = () =>
     void send(
@@ -226,13 +227,39 @@ function EditPerson({ live, account, self, onDone }: { live: Live; account: Acco
         </Field>
       </div>
       <SaveCancel error={error} busy={busy} onCancel={() => onDone(null)}>
-        {!self && (
+        {!self && account.disabled && (
           <button type="button" className="button button-secondary button-small" disabled={busy} onClick={toggleDisabled}>
-            {account.disabled ? t('enableAccount') : t('disableAccount')}
+            {t('enableAccount')}
           </button>
         )}
       </SaveCancel>
-      {!self && !account.disabled && <p className="hint">{t('disableAccountHint')}</p>}
+      {/* Disabling is set apart from Save, in danger colours, and asks first. */}
+      {!self && !account.disabled && (
+        <div className="danger-zone">
+          {confirmDisable ? (
+            <div role="alertdialog" aria-labelledby={`${id}-disable-q`} className="stack">
+              <p id={`${id}-disable-q`} className="danger-question">
+                {t('disableConfirm', { name: account.name })}
+              </p>
+              <span className="mark-actions">
+                <button type="button" className="button button-secondary button-small" autoFocus onClick={() => setConfirmDisable(false)}>
+                  {t('cancel')}
+                </button>
+                <button type="button" className="button button-danger button-small" disabled={busy} onClick={toggleDisabled}>
+                  {t('disableYes')}
+                </button>
+              </span>
+            </div>
+          ) : (
+            <>
+              <button type="button" className="button button-danger button-small" disabled={busy} onClick={() => setConfirmDisable(true)}>
+                {t('disableAccount')}
+              </button>
+              <p className="hint">{t('disableAccountHint')}</p>
+            </>
+          )}
+        </div>
+      )}
     </form>
   );
 }

@@ -177,7 +177,7 @@ export function RoomsPanel({ live }: { live: Live }) {
         <p className="muted">{t('roomsNone')}</p>
       ) : (
         <div className="table-wrap" role="region" aria-labelledby={`${ids}-title`} tabIndex={0}>
-          <table className="rooms-table" aria-labelledby={`${ids}-title`}>
+          <table className="rooms-table stack-table" aria-labelledby={`${ids}-title`}>
             <thead>
               <tr>
                 <th scope="col">{t('roomName')}</th>
@@ -193,11 +193,11 @@ export function RoomsPanel({ live }: { live: Live }) {
               {rooms.map((r) => (
                 <tr key={r.id}>
                   <th scope="row">{r.name}</th>
-                  <td>{r.building ?? '—'}</td>
-                  <td className="mono">
+                  <td data-label={t('roomBuildingCol')}>{r.building ?? '—'}</td>
+                  <td className="mono" data-label={t('roomPlace')}>
                     {r.latitude.toFixed(5)}, {r.longitude.toFixed(5)}
                   </td>
-                  <td>{t('metres', { n: r.defaultRadiusM })}</td>
+                  <td data-label={t('roomRadiusCol')}>{t('metres', { n: r.defaultRadiusM })}</td>
                   <td className="actions">
                     {confirming?.id === r.id ? (
                       <span className="room-confirm" role="group" aria-label={t('roomDeleteOf', { name: r.name })}>

@@ -217,6 +217,11 @@ function ImportReport({ reply }: { reply: RosterImportReply }) {
           </div>
         ))}
       </dl>
+      {reply.ignoredColumns?.length ? (
+        <p className="alert alert-info" data-testid="roster-ignored-columns">
+          {t('rosterIgnoredColumns', { columns: reply.ignoredColumns.map((c) => `“${c}”`).join(', ') })}
+        </p>
+      ) : null}
       {reply.errors.length > 0 ? (
         <div>
           <h3 id={`${ids}-errors`}>{t('rosterErrorsTitle', { n: s.errorLines })}</h3>

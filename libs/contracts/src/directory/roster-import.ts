@@ -75,6 +75,8 @@ export interface RosterImportReply {
   courses: { id: string; code: string; title: string }[];
   /** Sorted by line; at most 1,000 (summary.errorLines counts them all). */
   errors: RosterLineError[];
+  /** Columns the import did not use (a header it does not know, or data under no header), so none is dropped silently. */
+  ignoredColumns?: string[];
 }
 
 export const RosterImportRpc = {

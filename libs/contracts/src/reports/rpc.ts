@@ -58,7 +58,7 @@ export interface ReportReply {
 /**
  * Attendance rate of a student in a course: (present + late) / the closed sessions of the course
  * whose report lists the student (they were enrolled when the session opened, or checked in).
- * Excused counts as not attended. null when no such session exists yet.
+ * Excused sessions are left out (neither attended nor missed). null when no such session is left.
  */
 export type AttendanceRate = number | null;
 
@@ -88,6 +88,8 @@ export interface StudentHistory {
   sessions: number;
   counts: Record<AttendanceStatus, number>;
   rate: AttendanceRate;
+  /** The student's status in each listed session, by session id (the whole-course export's grid). */
+  statuses?: Record<string, AttendanceStatus>;
 }
 
 export interface CourseHistoryReply {
