@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { BaseEnv, DatabaseEnv } from '@classconnect/config';
 
@@ -18,6 +19,13 @@ const Durations = z
     return out;
   });
 
+function isCidr(cidr: string): boolean {
+  const [net, bits, extra] = cidr.split('/');
+  const family = isIP(net ?? '');
+  const max = family === 6 ? 128 : 32;
+  return family !== 0 && extra === undefined && (bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= max));
+}
+
 /** integration-service's environment, validated once at boot. */
 export const Env = BaseEnv.extend(DatabaseEnv.shape).extend({
   /**
@@ -36,7 +44,8 @@ export const Env = BaseEnv.extend(DatabaseEnv.shape).extend({
   WEBHOOK_ALLOWED_CIDRS: z
     .string()
     .default('')
-    .transform((s) => s.split(',').map((c) => c.trim()).filter(Boolean)),
+    .transform((s) => s.split(',').map((c) => c.trim()).filter(Boolean))
+    .refine((cidrs) => cidrs.every(isCidr), 'must be comma-separated address ranges, e.g. 10.20.0.0/16,127.0.0.1/32'),
   /** Deliveries in flight at once per endpoint. */
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
 });
