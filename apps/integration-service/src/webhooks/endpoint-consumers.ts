@@ -165,7 +165,10 @@ export class EndpointConsumers extends EndpointChanges implements OnApplicationB
     for (const { stream } of StreamsByPrefix) {
       for await (const info of jsm.consumers.list(stream)) {
         const m = /^webhook-([0-9a-f-]{36})-/.exec(info.name);
-        if (m && !wanted.has(m[1]!)) await jsm.consumers.delete(stream, info.name).catch(() => false);
+        if (!m || wanted.has(m[1]!)) continue;
+        // Asked again: an endpoint registered on another instance since this one listed them is not an orphan.
+        if ((await this.endpoints.get(m[1]!))?.enabled) continue;
+        await jsm.consumers.delete(stream, info.name).catch(() => false);
       }
     }
   }
