@@ -5,7 +5,7 @@
 //
 //   baselines: raw ES256 verify (node:crypto, cached KeyObject) on 1 and 2 worker threads;
 //              a bare Socket.IO echo with ack.
-//   system:    the five services as separate processes on private NATS and Redis, Postgres.
+//   system:    the six services as separate processes on private NATS and Redis, Postgres.
 //     paced:   N students check in spread evenly over one second → p50/p95/p99 submit→result,
 //              CPU per check-in summed over every server process.
 //     burst:   N students check in all at once → check-ins per second (to the last verdict, and to
@@ -108,7 +108,7 @@ function cpuSeconds(pid) {
     return 0;
   }
 }
-/** Every process of the system by name: the five services, the servers started for it, and PostgreSQL's processes. */
+/** Every process of the system by name: the six services, the servers started for it, and PostgreSQL's processes. */
 function serverPids(sys) {
   const named = Object.entries(sys.pids()).map(([name, pid]) => [name, pid]);
   for (const entry of readdirSync('/proc')) {

@@ -1,6 +1,6 @@
 // `npm start`: the whole of ClassConnect on this machine, from a fresh clone.
 // Installs what is missing, brings up NATS (JetStream), Redis and PostgreSQL (reusing configured or
-// running ones), migrates and seeds the demo university, starts the five services, keeps them
+// running ones), migrates and seeds the demo university, starts the six services, keeps them
 // running (restarting one that crashes) and prints where to go. Ctrl-C stops everything it started.
 //   --smoke   start, check that a demo teacher can sign in, then stop (used by the tests)
 import { randomBytes } from 'node:crypto';

@@ -143,6 +143,14 @@ export const RoleMatrix: Partial<Record<ClientEvent, MatrixRow>> = {
   // Operations: set-aside messages. A replay of a dead letter nobody has: NOT_FOUND once permitted.
   [ClientEvents.deadLetterList]: { payload: () => ({}), expect: adminOnly },
   [ClientEvents.deadLetterReplay]: { payload: () => ({ sequence: 999_999_999 }), expect: { ...adminOnly, admin: 'allowed' } },
+  // Webhooks: an address that does not resolve (WEBHOOK_URL_REFUSED) and an endpoint nobody made (WEBHOOK_NOT_FOUND) for the admin.
+  [ClientEvents.webhookList]: { payload: () => ({}), expect: adminOnly },
+  [ClientEvents.webhookCreate]: { payload: () => ({ url: 'https://hooks.example.invalid/in', eventTypes: ['attendance.session.opened.v1'] }), expect: { ...adminOnly, admin: 'allowed' } },
+  [ClientEvents.webhookUpdate]: { payload: () => ({ endpointId: '00000000-0000-4000-8000-000000000001', enabled: false }), expect: { ...adminOnly, admin: 'allowed' } },
+  [ClientEvents.webhookDelete]: { payload: () => ({ endpointId: '00000000-0000-4000-8000-000000000001' }), expect: { ...adminOnly, admin: 'allowed' } },
+  [ClientEvents.webhookRotateSecret]: { payload: () => ({ endpointId: '00000000-0000-4000-8000-000000000001' }), expect: { ...adminOnly, admin: 'allowed' } },
+  [ClientEvents.webhookTest]: { payload: () => ({ endpointId: '00000000-0000-4000-8000-000000000001' }), expect: { ...adminOnly, admin: 'allowed' } },
+  [ClientEvents.webhookDeliveries]: { payload: () => ({ endpointId: '00000000-0000-4000-8000-000000000001' }), expect: { ...adminOnly, admin: 'allowed' } },
   // Check-in flags: read with the report's permission.
   [ClientEvents.flagsGet]: { payload: (c) => ({ sessionId: c.openSessionA }), expect: staffOfAOk },
 };

@@ -36,10 +36,10 @@ describe('the admin console in the web client', () => {
     await sys?.stop();
   });
 
-  it('opens on the console (not the teacher’s home), with People, Courses, Rooms, Enrolments, Roster import, Devices, Audit log and Dead letters', async () => {
+  it('opens on the console (not the teacher’s home), with People, Courses, Rooms, Enrolments, Roster import, Devices, Audit log, Dead letters and Webhooks', async () => {
     await admin.getByRole('heading', { name: 'Administration' }).waitFor();
     const tabs = await admin.getByRole('tab').allTextContents();
-    expect(tabs).toEqual(['People', 'Courses', 'Rooms', 'Enrolments', 'Roster import', 'Devices', 'Audit log', 'Dead letters']);
+    expect(tabs).toEqual(['People', 'Courses', 'Rooms', 'Enrolments', 'Roster import', 'Devices', 'Audit log', 'Dead letters', 'Webhooks']);
     await expect(admin.getByRole('tab', { name: 'People' }).getAttribute('aria-selected')).resolves.toBe('true');
     await admin.getByTestId('people-list').waitFor();
     await admin.locator('#people-role').selectOption('admin');

@@ -12,6 +12,7 @@ import { ReportErrorCodes } from './reports/errors.js';
 import { SessionErrorCodes } from './sessions/errors.js';
 import { SignInErrorCodes } from './sign-in/errors.js';
 import type { Check, NoSharedKeys } from './slice-maps.js';
+import { WebhookErrorCodes } from './webhooks/errors.js';
 
 type Slices = [
   typeof CommonErrorCodes,
@@ -22,6 +23,7 @@ type Slices = [
   typeof PasskeyErrorCodes,
   typeof DeviceErrorCodes,
   typeof ReportErrorCodes,
+  typeof WebhookErrorCodes,
 ];
 // A code two contexts both declared would be joined silently: the compiler refuses it here.
 type DeclaredOnce = Check<NoSharedKeys<Slices>>;
@@ -35,6 +37,7 @@ export const ErrorCode = {
   ...PasskeyErrorCodes,
   ...DeviceErrorCodes,
   ...ReportErrorCodes,
+  ...WebhookErrorCodes,
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

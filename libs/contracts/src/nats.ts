@@ -13,6 +13,7 @@ export const QueueGroup = {
   session: 'session-service',
   verification: 'verification-service',
   report: 'report-service',
+  integration: 'integration-service',
 } as const;
 
 export const Streams = {

@@ -39,6 +39,7 @@ export const Permissions = {
   'roster.import': Staff,
   'audit.read': AdminOnly,
   'deadletter.manage': AdminOnly,
+  'webhook.manage': AdminOnly,
   // Sessions and attendance
   'session.start': Staff,
   'session.stop': Staff,
@@ -79,6 +80,7 @@ const ActionWords: Record<Permission, string> = {
   'roster.import': 'import a roster',
   'audit.read': 'read the audit log',
   'deadletter.manage': 'see or replay set-aside messages',
+  'webhook.manage': 'manage webhooks',
   'session.start': 'start a session',
   'session.stop': 'stop a session',
   'session.read': 'read this session',

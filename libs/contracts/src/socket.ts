@@ -17,6 +17,7 @@ import { PasskeyClientEvents } from './passkeys/socket.js';
 import { ReportClientEvents, ReportServerEvents } from './reports/socket.js';
 import { SessionClientEvents, SessionServerEvents } from './sessions/socket.js';
 import { SignInServerEvents } from './sign-in/socket.js';
+import { WebhookClientEvents } from './webhooks/socket.js';
 import { join, schemasByWire, wireNames, type TypesByWire } from './slice-maps.js';
 
 const FromClients = join([
@@ -29,6 +30,7 @@ const FromClients = join([
   DirectoryClientEvents,
   AuditClientEvents,
   OperationsClientEvents,
+  WebhookClientEvents,
 ]);
 const ToClients = join([SessionServerEvents, CheckinServerEvents, ReportServerEvents, DeviceServerEvents, FlagServerEvents, SignInServerEvents]);
 

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 export const root: string;
 export const ServiceNames: readonly ServiceName[];
-export type ServiceName = 'identity-service' | 'session-service' | 'verification-service' | 'report-service' | 'gateway';
+export type ServiceName = 'identity-service' | 'session-service' | 'verification-service' | 'report-service' | 'integration-service' | 'gateway';
 export interface ServiceHandle {
   name: ServiceName;
   env: Record<string, string>;

@@ -1,4 +1,4 @@
-// Starts ClassConnect's five processes from the compiled build and watches them.
+// Starts ClassConnect's six processes from the compiled build and watches them.
 // Used by the launcher (`npm start`), the end-to-end tests and the benchmark. Only Node built-ins
 // are used: the launcher runs this before `npm install`.
 import { spawn } from 'node:child_process';
@@ -20,7 +20,7 @@ function projectRoot() {
 }
 
 export const root = projectRoot();
-export const ServiceNames = ['identity-service', 'session-service', 'verification-service', 'report-service', 'gateway'];
+export const ServiceNames = ['identity-service', 'session-service', 'verification-service', 'report-service', 'integration-service', 'gateway'];
 
 export function mainOf(name) {
   return join(root, 'dist', 'apps', name, 'src', 'main.js');
@@ -97,7 +97,7 @@ export async function restartService(handle) {
   return handle;
 }
 
-/** Starts all five and waits until each says it is ready. */
+/** Starts all six and waits until each says it is ready. */
 export async function startSystem(env, opts = {}) {
   const services = Object.fromEntries(ServiceNames.map((name) => [name, startService(name, env, opts)]));
   try {

@@ -1,6 +1,6 @@
 /**
  * The whole system for end-to-end tests and the benchmark: private NATS and Redis servers started
- * for this run, a throw-away Postgres database, and the five services as separate processes from
+ * for this run, a throw-away Postgres database, and the six services as separate processes from
  * the compiled build. Tests drive it only as a client would.
  */
 import { execFile } from 'node:child_process';
@@ -43,7 +43,7 @@ export interface TestSystem {
   createClass(students: number): Promise<ClassFixture>;
   signIn(email: string, password: string): Promise<string>;
   kill(name: ServiceName, signal?: NodeJS.Signals): Promise<void>;
-  /** Process ids of the five services and of the servers started for this system (for CPU and memory readings). */
+  /** Process ids of the six services and of the servers started for this system (for CPU and memory readings). */
   pids(): Record<string, number>;
   restart(name: ServiceName): Promise<void>;
   /** Stops one of this system's private servers (NATS or Redis; Postgres only when this run started it). */

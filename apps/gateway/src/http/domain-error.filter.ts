@@ -27,6 +27,8 @@ const StatusOf: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.ROOM_NOT_FOUND]: 404,
   [ErrorCode.ACCOUNT_NOT_FOUND]: 404,
   [ErrorCode.ROOM_NAME_TAKEN]: 409,
+  [ErrorCode.WEBHOOK_NOT_FOUND]: 404,
+  [ErrorCode.WEBHOOK_URL_REFUSED]: 400,
   // sign-in security
   [ErrorCode.SIGN_IN_THROTTLED]: 429,
   [ErrorCode.REFRESH_TOKEN_INVALID]: 401,

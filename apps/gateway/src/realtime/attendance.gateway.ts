@@ -8,7 +8,7 @@ import { AuthService, actorOf } from '../auth/auth.service.js';
 import { CheckinService } from '../checkin/checkin.service.js';
 import { QrCodeService } from '../checkin/qr-code.service.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
-import { deviceFingerprintOf } from '../flags/device-fingerprint.js';
+import { checkHandshakeDeviceId, deviceFingerprintOf } from '../flags/device-fingerprint.js';
 import { ClientEventRouter } from './client-event-router.js';
 import { EventFanout } from './event-fanout.service.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -73,6 +73,7 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
 
   /** Verifies the token and learns the user's courses before the connection is accepted, so rooms are joined at once. */
   private async authenticate(socket: Socket): Promise<void> {
+    checkHandshakeDeviceId(socket.handshake);
     const auth = socket.handshake.auth as { token?: unknown } | undefined;
     const token = typeof auth?.token === 'string' ? auth.token : undefined;
     const claims = await this.auth.authenticate(token);

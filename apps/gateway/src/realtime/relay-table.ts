@@ -51,6 +51,8 @@ function relay<E extends ClientEvent, S extends RpcSubject>(
 
 /** A large file's import takes longer than a usual command. */
 export const RosterImportTimeoutMs = 60_000;
+/** A test delivery waits for the receiver (at most the delivery time-out, 15 s by default). */
+export const WebhookTestTimeoutMs = 20_000;
 
 /**
  * Every client event that is a plain relay. Client events that do more (check-in submission, QR
@@ -107,4 +109,13 @@ export const RelayTable: readonly Relay[] = [
   }),
   relay(ClientEvents.courseRoster, 'enrollment.manage', Rpc.identityCourseRoster),
   relay(ClientEvents.rosterImport, 'roster.import', Rpc.identityRosterImport, { timeoutMs: RosterImportTimeoutMs }),
+  // Webhooks (integration-service)
+  relay(ClientEvents.webhookList, 'webhook.manage', Rpc.integrationWebhooks),
+  relay(ClientEvents.webhookCreate, 'webhook.manage', Rpc.integrationWebhookCreate),
+  relay(ClientEvents.webhookUpdate, 'webhook.manage', Rpc.integrationWebhookUpdate),
+  relay(ClientEvents.webhookDelete, 'webhook.manage', Rpc.integrationWebhookDelete),
+  relay(ClientEvents.webhookRotateSecret, 'webhook.manage', Rpc.integrationWebhookRotateSecret),
+  // One attempt while the admin waits: up to the 15 s delivery time-out, plus the address check.
+  relay(ClientEvents.webhookTest, 'webhook.manage', Rpc.integrationWebhookTest, { timeoutMs: WebhookTestTimeoutMs }),
+  relay(ClientEvents.webhookDeliveries, 'webhook.manage', Rpc.integrationWebhookDeliveries),
 ];

@@ -15,6 +15,7 @@ import { PendingDevicesPanel } from '../devices.js';
 import { RoomsPanel } from './rooms-panel.js';
 import { EnrollmentsPanel } from './enrollments-panel.js';
 import { RosterImport } from './roster-import.js';
+import { WebhooksPanel, webhooksTabLabel } from './webhooks.js';
 import './admin.css';
 
 interface AdminTab {
@@ -34,6 +35,7 @@ function adminTabs(): AdminTab[] {
     { id: 'devices', label: t('adminTabDevices'), render: (live) => <PendingDevicesPanel live={live} standalone /> },
     { id: 'audit', label: t('adminTabAudit'), render: (live) => <AuditPanel live={live} /> },
     { id: 'dead-letters', label: t('adminTabDeadLetters'), render: (live) => <DeadLettersPanel live={live} /> },
+    { id: 'webhooks', label: webhooksTabLabel(), render: (live) => <WebhooksPanel live={live} /> },
   ];
 }
 

@@ -1,0 +1,3 @@
+import { QueueGroup } from '@classconnect/contracts';
+
+export const ServiceName = QueueGroup.integration;

@@ -1,0 +1,3 @@
+export * from './errors.js';
+export * from './rpc.js';
+export * from './socket.js';
