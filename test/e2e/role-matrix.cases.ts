@@ -83,6 +83,10 @@ export const RoleMatrix: Partial<Record<ClientEvent, MatrixRow>> = {
   },
   [ClientEvents.historyCourse]: { payload: (c) => ({ courseId: c.courseA }), expect: staffOfAOk },
   [ClientEvents.historyMine]: { payload: () => ({}), expect: all('ok') },
+  [ClientEvents.warningsCourse]: { payload: (c) => ({ courseId: c.courseA }), expect: staffOfAOk },
+  [ClientEvents.warningsMine]: { payload: () => ({}), expect: all('ok') },
+  // Back to the deployment's defaults: changes nothing the other rows read.
+  [ClientEvents.warningsThresholdsSet]: { payload: (c) => ({ courseId: c.courseA, thresholds: null }), expect: staffOfAOk },
   [ClientEvents.sessionQr]: { payload: (c) => ({ sessionId: c.openSessionA }), expect: staffOfAOk },
   // People and courses administration, audit log
   [ClientEvents.userCreate]: {

@@ -23,6 +23,16 @@ export const Env = BaseEnv.extend(DatabaseEnv.shape).extend({
   EVIDENCE_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(365),
   /** How often each instance looks for sessions past the retention period. */
   EVIDENCE_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(3_600_000),
+  /**
+   * Low-attendance warnings, the deployment's defaults (a course's teachers may set their own):
+   * a rate below WARNING_MIN_RATE after at least WARNING_MIN_SESSIONS counted sessions, and
+   * WARNING_CONSECUTIVE_ABSENCES missed sessions in a row (0: off). WARNING_EXCUSED_POLICY says how
+   * an excused session counts: `exclude` (left out), `absent` or `attended`.
+   */
+  WARNING_MIN_RATE: z.coerce.number().min(0).max(1).default(0.7),
+  WARNING_MIN_SESSIONS: z.coerce.number().int().min(1).max(1000).default(5),
+  WARNING_CONSECUTIVE_ABSENCES: z.coerce.number().int().min(0).max(1000).default(3),
+  WARNING_EXCUSED_POLICY: z.enum(['exclude', 'absent', 'attended']).default('exclude'),
 });
 export type ReportConfig = z.output<typeof Env>;
 

@@ -21,3 +21,4 @@ export * from './directory/index.js';
 export * from './sign-in/index.js';
 export * from './audit/index.js';
 export * from './operations/index.js';
+export * from './warnings/index.js';

@@ -49,6 +49,7 @@ export const Permissions = {
   'attendance.mark': Staff,
   'report.read': Staff,
   'history.read-course': Staff,
+  'warnings.configure': Staff,
   'device.approve': Staff,
 } as const satisfies Record<string, Grants>;
 export type Permission = keyof typeof Permissions;
@@ -88,6 +89,7 @@ const ActionWords: Record<Permission, string> = {
   'attendance.mark': 'mark attendance by hand',
   'report.read': 'read a session report',
   'history.read-course': 'read a course’s attendance history',
+  'warnings.configure': 'set a course’s attendance-warning thresholds',
   'device.approve': 'approve a student’s new device',
 };
 

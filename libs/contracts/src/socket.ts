@@ -17,6 +17,7 @@ import { PasskeyClientEvents } from './passkeys/socket.js';
 import { ReportClientEvents, ReportServerEvents } from './reports/socket.js';
 import { SessionClientEvents, SessionServerEvents } from './sessions/socket.js';
 import { SignInServerEvents } from './sign-in/socket.js';
+import { WarningClientEvents, WarningServerEvents } from './warnings/socket.js';
 import { join, schemasByWire, wireNames, type TypesByWire } from './slice-maps.js';
 
 const FromClients = join([
@@ -29,8 +30,9 @@ const FromClients = join([
   DirectoryClientEvents,
   AuditClientEvents,
   OperationsClientEvents,
+  WarningClientEvents,
 ]);
-const ToClients = join([SessionServerEvents, CheckinServerEvents, ReportServerEvents, DeviceServerEvents, FlagServerEvents, SignInServerEvents]);
+const ToClients = join([SessionServerEvents, CheckinServerEvents, ReportServerEvents, DeviceServerEvents, FlagServerEvents, SignInServerEvents, WarningServerEvents]);
 
 export const ClientEvents = wireNames(FromClients);
 export type ClientEvent = (typeof ClientEvents)[keyof typeof ClientEvents];

@@ -72,6 +72,9 @@ export const RelayTable: readonly Relay[] = [
   relay(ClientEvents.reportGet, 'report.read', Rpc.reportGet),
   relay(ClientEvents.historyCourse, 'history.read-course', Rpc.reportCourseHistory),
   relay(ClientEvents.historyMine, 'history.read-own', Rpc.reportMyHistory),
+  relay(ClientEvents.warningsCourse, 'history.read-course', Rpc.reportCourseWarnings),
+  relay(ClientEvents.warningsMine, 'history.read-own', Rpc.reportMyWarnings),
+  relay(ClientEvents.warningsThresholdsSet, 'warnings.configure', Rpc.reportSetWarningThresholds),
   // Passkeys and their approval
   relay(ClientEvents.passkeyOptions, 'passkey.manage-own', Rpc.passkeyRegistrationOptions),
   relay(ClientEvents.passkeyRegister, 'passkey.manage-own', Rpc.passkeyRegister),
