@@ -3,6 +3,7 @@ import type { CourseHistoryReply, CourseSummary, ErrorBody, HistorySession, MyHi
 import { formatDate, formatRate, formatTime, t } from './i18n.js';
 import type { Live } from './live.js';
 import { ErrorAlert, RateBar, StatusBadge } from './ui.js';
+import { CourseWarnings, MyWarnings, WarningBadge, useCourseWarnings } from './warnings/warnings.js';
 
 /** Re-reads on every (re)connect and whenever `also` asks (pushes are not replayed). */
 function useHistory<T>(live: Live, load: () => Promise<{ ok: true; data: T } | { ok: false; error: ErrorBody }>) {
@@ -24,6 +25,7 @@ export function CourseHistory(props: { live: Live; course: CourseSummary; onOpen
   const { live, course, onOpenReport, onBack } = props;
   const load = useCallback(() => live.request('history:course', { courseId: course.id }), [live, course.id]);
   const { data, error, reload } = useHistory<CourseHistoryReply>(live, load);
+  const warnings = useCourseWarnings(live, course.id);
 
   // A report built or changed in this course changes the history.
   useEffect(() => {
@@ -112,6 +114,7 @@ export function CourseHistory(props: { live: Live; course: CourseSummary; onOpen
                   <tr key={s.studentId} data-student={s.studentId}>
                     <th scope="row">
                       {s.name}
+                      <WarningBadge warnings={warnings.byStudent.get(s.studentId)} />
                       {!s.enrolled && <span className="sub">{t('formerStudent')}</span>}
                     </th>
                     <td className="num">{s.sessions}</td>
@@ -127,6 +130,7 @@ export function CourseHistory(props: { live: Live; course: CourseSummary; onOpen
               </tbody>
             </table>
           </div>
+          <CourseWarnings live={live} courseId={course.id} state={warnings} />
         </>
       )}
       <div>
@@ -147,6 +151,7 @@ export function MyHistory({ live, onBack, extra }: { live: Live; onBack: () => v
   return (
     <section aria-labelledby="my-history-title" className="stack">
       <h1 id="my-history-title">{t('myHistory')}</h1>
+      <MyWarnings live={live} />
       <ErrorAlert error={error} />
       {!data ? (
         !error && <p className="muted">{t('loading')}</p>

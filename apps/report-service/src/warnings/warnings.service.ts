@@ -39,6 +39,7 @@ const openView = (w: StoredWarning): OpenWarning => ({
   courseId: w.courseId,
   studentId: w.studentId,
   kind: w.kind,
+  thresholds: w.thresholds,
   figures: w.figures,
   raisedAt: w.raisedAt,
 });

@@ -14,6 +14,8 @@ export interface OpenWarning {
   courseId: string;
   studentId: string;
   kind: WarningKind;
+  /** The thresholds it was raised under. */
+  thresholds: WarningThresholds;
   figures: WarningFigures;
   raisedAt: string;
 }
