@@ -26,6 +26,7 @@ export const Permissions = {
   'account.sign-out': Everyone,
   'passkey.manage-own': Everyone,
   'history.read-own': Everyone,
+  'push.manage-own': Everyone,
   'records.download-own': { student: 'self' },
   // People and the catalogue
   'user.manage': AdminOnly,
@@ -68,6 +69,7 @@ const ActionWords: Record<Permission, string> = {
   'account.sign-out': 'sign out',
   'passkey.manage-own': 'manage passkeys',
   'history.read-own': 'read your attendance history',
+  'push.manage-own': 'turn notifications on or off on this device',
   'records.download-own': 'download attendance records',
   'user.manage': 'manage accounts',
   'user.disable': 'disable or enable accounts',

@@ -18,6 +18,7 @@ import { ReportClientEvents, ReportServerEvents } from './reports/socket.js';
 import { SessionClientEvents, SessionServerEvents } from './sessions/socket.js';
 import { SignInServerEvents } from './sign-in/socket.js';
 import { WarningClientEvents, WarningServerEvents } from './warnings/socket.js';
+import { PushClientEvents } from './push/socket.js';
 import { join, schemasByWire, wireNames, type TypesByWire } from './slice-maps.js';
 
 const FromClients = join([
@@ -31,6 +32,7 @@ const FromClients = join([
   AuditClientEvents,
   OperationsClientEvents,
   WarningClientEvents,
+  PushClientEvents,
 ]);
 const ToClients = join([SessionServerEvents, CheckinServerEvents, ReportServerEvents, DeviceServerEvents, FlagServerEvents, SignInServerEvents, WarningServerEvents]);
 
