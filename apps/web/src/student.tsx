@@ -9,6 +9,7 @@ import { QrCodeField, takeQrLink } from './qr-entry.js';
 import { ErrorAlert } from './ui.js';
 import { passkeysSupported, signChallenge } from './webauthn.js';
 import { MyPasskeys, registerThisDevice, registrationError } from './devices.js';
+import { PushOptIn } from './student/push-opt-in.js';
 import { RecordsDownload } from './downloads-ui.js';
 
 type Step =
@@ -234,6 +235,7 @@ export function StudentHome({ live, auth }: { live: Live; auth: Auth }) {
               ))}
             </ul>
           )}
+          <PushOptIn live={live} />
         </section>
       )}
     </div>
