@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { Actor, Id } from '../primitives.js';
+import { CredentialId } from '../passkeys/rpc.js';
 import { command } from '../slice-maps.js';
 
 /** base64url without padding, as PushSubscription.toJSON() gives the keys. */
@@ -31,7 +32,7 @@ export const PushSubscribeRequest = z
     signInId: Id.optional(),
     subscription: PushSubscriptionJson,
     /** The id of this device's passkey, when it has one: removing that passkey drops the subscription. */
-    credentialId: z.string().min(1).max(1024).optional(),
+    credentialId: CredentialId.optional(),
   })
   .strict();
 export type PushSubscribeRequest = z.infer<typeof PushSubscribeRequest>;
@@ -47,7 +48,7 @@ export interface PushUnsubscribeReply {
 }
 
 /** Internal (gateway → report-service): a passkey was removed; its device's subscriptions go with it. */
-export const PushCredentialRemovedRequest = z.object({ userId: Id, credentialId: z.string().min(1).max(1024) }).strict();
+export const PushCredentialRemovedRequest = z.object({ userId: Id, credentialId: CredentialId }).strict();
 export interface PushCredentialRemovedReply {
   removed: number;
 }

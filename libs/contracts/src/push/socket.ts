@@ -4,11 +4,12 @@
  */
 import { z } from 'zod';
 import { EmptyRequest } from '../primitives.js';
+import { CredentialId } from '../passkeys/rpc.js';
 import { clientEvent } from '../slice-maps.js';
 import { PushSubscriptionJson, type PushConfigReply, type PushSubscribeReply, type PushUnsubscribeReply } from './rpc.js';
 
 export const PushClientEvents = {
   pushConfig: clientEvent('push:config', EmptyRequest).acks<PushConfigReply>(),
-  pushSubscribe: clientEvent('push:subscribe', z.object({ subscription: PushSubscriptionJson, credentialId: z.string().min(1).max(1024).optional() }).strict()).acks<PushSubscribeReply>(),
+  pushSubscribe: clientEvent('push:subscribe', z.object({ subscription: PushSubscriptionJson, credentialId: CredentialId.optional() }).strict()).acks<PushSubscribeReply>(),
   pushUnsubscribe: clientEvent('push:unsubscribe', z.object({ endpoint: z.string().url().max(2048) }).strict()).acks<PushUnsubscribeReply>(),
 };
