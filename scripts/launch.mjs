@@ -15,11 +15,18 @@ const smoke = process.argv.includes('--smoke');
 const dataDir = process.env.CLASSCONNECT_DATA_DIR ?? join(root, '.local');
 const logDir = join(dataDir, 'logs');
 
-function secrets() {
+async function secrets() {
   const file = join(dataDir, 'secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
-  const value = { AUTH_TOKEN_SECRET: randomBytes(32).toString('base64url') };
-  writeFileSync(file, JSON.stringify(value, null, 2), { mode: 0o600 });
+  const value = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const missing = !value.AUTH_TOKEN_SECRET || !value.VAPID_PUBLIC_KEY;
+  value.AUTH_TOKEN_SECRET ??= randomBytes(32).toString('base64url');
+  // A VAPID pair for the class-start Web Push (kept with the other secrets, made once).
+  if (!value.VAPID_PUBLIC_KEY) {
+    const { default: webpush } = await import('web-push');
+    const { publicKey, privateKey } = webpush.generateVAPIDKeys();
+    Object.assign(value, { VAPID_PUBLIC_KEY: publicKey, VAPID_PRIVATE_KEY: privateKey });
+  }
+  if (missing) writeFileSync(file, JSON.stringify(value, null, 2), { mode: 0o600 });
   return value;
 }
 
@@ -48,11 +55,14 @@ async function main() {
   const infra = await ensureInfra({ dataDir, logDir });
   const port = Number(process.env.GATEWAY_PORT ?? (smoke ? await freePort() : 3000));
   const origin = process.env.PUBLIC_ORIGIN ?? `http://localhost:${port}`;
+  const local = await secrets();
   const env = {
     NATS_URL: infra.NATS_URL,
     REDIS_URL: infra.REDIS_URL,
     DATABASE_URL: infra.DATABASE_URL,
-    AUTH_TOKEN_SECRET: process.env.AUTH_TOKEN_SECRET ?? secrets().AUTH_TOKEN_SECRET,
+    AUTH_TOKEN_SECRET: process.env.AUTH_TOKEN_SECRET ?? local.AUTH_TOKEN_SECRET,
+    VAPID_PUBLIC_KEY: process.env.VAPID_PUBLIC_KEY ?? local.VAPID_PUBLIC_KEY,
+    VAPID_PRIVATE_KEY: process.env.VAPID_PRIVATE_KEY ?? local.VAPID_PRIVATE_KEY,
     GATEWAY_PORT: String(port),
     WEBAUTHN_RP_ID: process.env.WEBAUTHN_RP_ID ?? new URL(origin).hostname,
     WEBAUTHN_ORIGINS: process.env.WEBAUTHN_ORIGINS ?? origin,

@@ -83,6 +83,17 @@ export const RoleMatrix: Partial<Record<ClientEvent, MatrixRow>> = {
   },
   [ClientEvents.historyCourse]: { payload: (c) => ({ courseId: c.courseA }), expect: staffOfAOk },
   [ClientEvents.historyMine]: { payload: () => ({}), expect: all('ok') },
+  [ClientEvents.warningsCourse]: { payload: (c) => ({ courseId: c.courseA }), expect: staffOfAOk },
+  [ClientEvents.warningsMine]: { payload: () => ({}), expect: all('ok') },
+  [ClientEvents.pushConfig]: { payload: () => ({}), expect: all('ok') },
+  // Push is off in the role-matrix system (no VAPID keys): allowed roles get NOT_FOUND (not configured).
+  [ClientEvents.pushSubscribe]: {
+    payload: () => ({ subscription: { endpoint: 'https://fcm.googleapis.com/fcm/send/role-matrix', keys: { p256dh: 'B'.repeat(87), auth: 'A'.repeat(22) } } }),
+    expect: all('allowed'),
+  },
+  [ClientEvents.pushUnsubscribe]: { payload: () => ({ endpoint: 'https://fcm.googleapis.com/fcm/send/role-matrix' }), expect: all('ok') },
+  // Back to the deployment's defaults: changes nothing the other rows read.
+  [ClientEvents.warningsThresholdsSet]: { payload: (c) => ({ courseId: c.courseA, thresholds: null }), expect: staffOfAOk },
   [ClientEvents.sessionQr]: { payload: (c) => ({ sessionId: c.openSessionA }), expect: staffOfAOk },
   // People and courses administration, audit log
   [ClientEvents.userCreate]: {

@@ -20,6 +20,7 @@ import { DomainErrorFilter } from './http/domain-error.filter.js';
 import { DeadLettersGateway } from './operations/dead-letters.gateway.js';
 import { AttendanceGateway } from './realtime/attendance.gateway.js';
 import { EventFanout } from './realtime/event-fanout.service.js';
+import { ConnectedUsersResponder } from './push/connected-users.responder.js';
 import { ClientEventRouter } from './realtime/client-event-router.js';
 import { SocketServer } from './realtime/socket-server.js';
 
@@ -52,6 +53,8 @@ export class GatewayModule {
         // sign-in security
         RevocationService,
         AuthGateway,
+        // class-start pushes: report-service asks who is connected
+        ConnectedUsersResponder,
       ],
     };
   }

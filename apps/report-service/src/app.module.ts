@@ -8,6 +8,7 @@ import { ProjectionModule } from './projection/projection.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { RecordsModule } from './records/records.module.js';
 import { RetentionModule } from './retention/retention.module.js';
+import { PushModule } from './push/push.module.js';
 
 export const ServiceName = 'report-service';
 
@@ -24,6 +25,7 @@ export class AppModule {
         ProjectionModule,
         RecordsModule,
         RetentionModule,
+        PushModule,
       ],
     };
   }

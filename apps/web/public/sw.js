@@ -26,3 +26,41 @@ self.addEventListener('fetch', (event) => {
       .catch(() => caches.match(event.request).then((hit) => hit ?? caches.match('/'))),
   );
 });
+
+// Class-start notifications (Web Push, docs/protocol.md §3.21): the server sends
+// { kind: 'session-opened', courseCode, courseTitle, sessionId, url } encrypted for this device.
+const pushWords = (self.navigator.language || '').toLowerCase().startsWith('fr')
+  ? { title: (c) => `${c} : le cours commence`, body: (t) => `${t} — touchez pour signaler votre présence.` }
+  : { title: (c) => `${c}: class has started`, body: (t) => `${t} — tap to check in.` };
+
+self.addEventListener('push', (event) => {
+  let push;
+  try {
+    push = event.data ? event.data.json() : null;
+  } catch {
+    push = null;
+  }
+  if (!push || push.kind !== 'session-opened') return;
+  event.waitUntil(
+    self.registration.showNotification(pushWords.title(push.courseCode), {
+      body: pushWords.body(push.courseTitle),
+      tag: `session-${push.sessionId}`,
+      icon: '/icon-192.png',
+      badge: '/icon-192.png',
+      data: { url: push.url },
+    }),
+  );
+});
+
+// A tap opens the check-in: an open window of the app is focused and taken there, else a new one.
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const target = new URL((event.notification.data && event.notification.data.url) || '/', self.location.origin).href;
+  event.waitUntil(
+    self.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((w) => new URL(w.url).origin === self.location.origin);
+      if (open) return open.navigate(target).then((w) => (w || open).focus());
+      return self.clients.openWindow(target);
+    }),
+  );
+});

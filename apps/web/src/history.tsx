@@ -4,6 +4,7 @@ import type { CourseHistoryReply, CourseSummary, ErrorBody, HistorySession, MyHi
 import { formatDate, formatRate, formatTime, t } from './i18n.js';
 import type { Live } from './live.js';
 import { ErrorAlert, RateBar, StatusBadge } from './ui.js';
+import { CourseWarnings, MyWarnings, WarningBadge, useCourseWarnings } from './warnings/warnings.js';
 
 /** Re-reads on every (re)connect and whenever `also` asks (pushes are not replayed). */
 function useHistory<T>(live: Live, load: () => Promise<{ ok: true; data: T } | { ok: false; error: ErrorBody }>) {
@@ -25,6 +26,7 @@ export function CourseHistory(props: { live: Live; course: CourseSummary; token?
   const { live, course, token, onOpenReport, onBack } = props;
   const load = useCallback(() => live.request('history:course', { courseId: course.id }), [live, course.id]);
   const { data, error, reload } = useHistory<CourseHistoryReply>(live, load);
+  const warnings = useCourseWarnings(live, course.id);
 
   // A report built or changed in this course changes the history.
   useEffect(() => {
@@ -122,6 +124,7 @@ export function CourseHistory(props: { live: Live; course: CourseSummary; token?
                   <tr key={s.studentId} data-student={s.studentId}>
                     <th scope="row">
                       {s.name}
+                      <WarningBadge warnings={warnings.byStudent.get(s.studentId)} />
                       {!s.enrolled && <span className="sub">{t('formerStudent')}</span>}
                     </th>
                     <td className="num" data-label={t('colSessions')}>{s.sessions}</td>
@@ -137,6 +140,7 @@ export function CourseHistory(props: { live: Live; course: CourseSummary; token?
               </tbody>
             </table>
           </div>
+          <CourseWarnings live={live} courseId={course.id} state={warnings} />
         </>
       )}
     </section>
@@ -152,6 +156,7 @@ export function MyHistory({ live, onBack, extra }: { live: Live; onBack: () => v
   return (
     <section aria-labelledby="my-history-title" className="stack">
       <h1 id="my-history-title">{t('myHistory')}</h1>
+      <MyWarnings live={live} />
       <ErrorAlert error={error} />
       {!data ? (
         !error && <p className="muted">{t('loading')}</p>

@@ -10,6 +10,7 @@ import { ErrorAlert } from './ui.js';
 import { isRetryReason } from './features/roster/roster-model.js';
 import { passkeysSupported, signChallenge } from './webauthn.js';
 import { MyPasskeys, registerThisDevice, registrationError } from './devices.js';
+import { PushOptIn } from './student/push-opt-in.js';
 import { RecordsDownload } from './downloads-ui.js';
 
 type Step =
@@ -251,6 +252,7 @@ export function StudentHome({ live, auth }: { live: Live; auth: Auth }) {
               ))}
             </ul>
           )}
+          <PushOptIn live={live} />
         </section>
       )}
     </div>

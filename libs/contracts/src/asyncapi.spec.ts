@@ -36,12 +36,13 @@ describe('docs/asyncapi.yaml', () => {
   beforeAll(async () => {
     text = readFileSync(docPath, 'utf8');
     const parser = new Parser();
-    let { document, diagnostics } = await parser.parse(text);
-    if (process.env.UPDATE_ASYNCAPI === '1' && document) {
+    // Write mode regenerates before parsing: a message naming a schema the block does not hold yet
+    // (a new event) would not parse.
+    if (process.env.UPDATE_ASYNCAPI === '1') {
       text = withGeneratedBlock(text, generatedBlock(text));
       writeFileSync(docPath, text);
-      ({ document, diagnostics } = await parser.parse(text));
     }
+    const { document, diagnostics } = await parser.parse(text);
     const errors = diagnostics.filter((d) => d.severity === 0).map((d) => `${d.path.join('.')}: ${d.message}`);
     expect(errors).toEqual([]);
     doc = document!;

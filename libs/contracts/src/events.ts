@@ -14,9 +14,10 @@ import { IsoTime } from './primitives.js';
 import { ReportStreamEvents } from './reports/events.js';
 import { SessionStreamEvents } from './sessions/events.js';
 import { SignInStreamEvents } from './sign-in/events.js';
+import { WarningStreamEvents } from './warnings/events.js';
 import { join, schemasByWire, wireNames } from './slice-maps.js';
 
-const StreamEvents = join([SessionStreamEvents, CheckinStreamEvents, ReportStreamEvents, FlagStreamEvents, DirectoryStreamEvents, DeviceStreamEvents, SignInStreamEvents]);
+const StreamEvents = join([SessionStreamEvents, CheckinStreamEvents, ReportStreamEvents, FlagStreamEvents, DirectoryStreamEvents, DeviceStreamEvents, SignInStreamEvents, WarningStreamEvents]);
 
 export const EventSubjects = wireNames(StreamEvents);
 export type EventSubject = (typeof EventSubjects)[keyof typeof EventSubjects];

@@ -22,3 +22,5 @@ export * from './sign-in/index.js';
 export * from './audit/index.js';
 export * from './operations/index.js';
 export * from './webhooks/index.js';
+export * from './warnings/index.js';
+export * from './push/index.js';

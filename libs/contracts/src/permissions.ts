@@ -26,6 +26,7 @@ export const Permissions = {
   'account.sign-out': Everyone,
   'passkey.manage-own': Everyone,
   'history.read-own': Everyone,
+  'push.manage-own': Everyone,
   'records.download-own': { student: 'self' },
   // People and the catalogue
   'user.manage': AdminOnly,
@@ -50,6 +51,7 @@ export const Permissions = {
   'attendance.mark': Staff,
   'report.read': Staff,
   'history.read-course': Staff,
+  'warnings.configure': Staff,
   'device.approve': Staff,
 } as const satisfies Record<string, Grants>;
 export type Permission = keyof typeof Permissions;
@@ -68,6 +70,7 @@ const ActionWords: Record<Permission, string> = {
   'account.sign-out': 'sign out',
   'passkey.manage-own': 'manage passkeys',
   'history.read-own': 'read your attendance history',
+  'push.manage-own': 'turn notifications on or off on this device',
   'records.download-own': 'download attendance records',
   'user.manage': 'manage accounts',
   'user.disable': 'disable or enable accounts',
@@ -90,6 +93,7 @@ const ActionWords: Record<Permission, string> = {
   'attendance.mark': 'mark attendance by hand',
   'report.read': 'read a session report',
   'history.read-course': 'read a course’s attendance history',
+  'warnings.configure': 'set a course’s attendance-warning thresholds',
   'device.approve': 'approve a student’s new device',
 };
 

@@ -17,9 +17,11 @@ import { ReportRpc } from './reports/rpc.js';
 import { SessionRpc } from './sessions/rpc.js';
 import { SignInRpc } from './sign-in/rpc.js';
 import { WebhookRpc } from './webhooks/rpc.js';
+import { WarningRpc } from './warnings/rpc.js';
+import { PushRpc } from './push/rpc.js';
 import { join, schemasByWire, wireNames, type TypesByWire } from './slice-maps.js';
 
-const Commands = join([SignInRpc, DirectoryRpc, AuditRpc, SessionRpc, CheckinRpc, PasskeyRpc, DeviceRpc, FlagRpc, ReportRpc, WebhookRpc]);
+const Commands = join([SignInRpc, DirectoryRpc, AuditRpc, SessionRpc, CheckinRpc, PasskeyRpc, DeviceRpc, FlagRpc, ReportRpc, WebhookRpc, WarningRpc, PushRpc]);
 
 /** Each command's subject, by name. */
 export const Rpc = wireNames(Commands);

@@ -18,6 +18,8 @@ import { ReportClientEvents, ReportServerEvents } from './reports/socket.js';
 import { SessionClientEvents, SessionServerEvents } from './sessions/socket.js';
 import { SignInServerEvents } from './sign-in/socket.js';
 import { WebhookClientEvents } from './webhooks/socket.js';
+import { WarningClientEvents, WarningServerEvents } from './warnings/socket.js';
+import { PushClientEvents } from './push/socket.js';
 import { join, schemasByWire, wireNames, type TypesByWire } from './slice-maps.js';
 
 const FromClients = join([
@@ -31,8 +33,10 @@ const FromClients = join([
   AuditClientEvents,
   OperationsClientEvents,
   WebhookClientEvents,
+  WarningClientEvents,
+  PushClientEvents,
 ]);
-const ToClients = join([SessionServerEvents, CheckinServerEvents, ReportServerEvents, DeviceServerEvents, FlagServerEvents, SignInServerEvents]);
+const ToClients = join([SessionServerEvents, CheckinServerEvents, ReportServerEvents, DeviceServerEvents, FlagServerEvents, SignInServerEvents, WarningServerEvents]);
 
 export const ClientEvents = wireNames(FromClients);
 export type ClientEvent = (typeof ClientEvents)[keyof typeof ClientEvents];

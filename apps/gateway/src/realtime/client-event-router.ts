@@ -2,10 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Socket } from 'socket.io';
 import type { ClientAckData, ClientEvent, Permission, Result, RpcRequest, RpcSubject } from '@classconnect/contracts';
 import { RpcClient } from '@classconnect/messaging';
+import { createLogger } from '@classconnect/observability';
 import { RelayTable } from './relay-table.js';
 import { runClientEvent, userOf, type EventContext, type ParsedPayload } from './socket-handler.js';
 
 type Handler = (socket: Socket, payload: unknown) => Promise<Result<unknown>>;
+
+const log = createLogger('ClientEventRouter');
 
 /**
  * Every client event's handler, in one table shared by all connections: the rows of the relay
@@ -19,9 +22,15 @@ export class ClientEventRouter {
 
   constructor(@Inject(RpcClient) rpc: RpcClient) {
     for (const row of RelayTable) {
-      this.handle(row.event, row.action, (request, { actor, correlationId, socket }) => {
+      this.handle(row.event, row.action, async (request, { actor, correlationId, socket }) => {
         const rpcRequest = row.request(request, actor, userOf(socket)) as RpcRequest<RpcSubject>;
-        return rpc.request(row.subject, rpcRequest, { correlationId, timeoutMs: row.timeoutMs }) as Promise<never>;
+        const reply = await rpc.request(row.subject, rpcRequest, { correlationId, timeoutMs: row.timeoutMs });
+        if (row.after) {
+          await row.after(reply, actor, (subject, req) => rpc.request(subject, req, { correlationId })).catch((err: unknown) =>
+            log.warn({ err, event: row.event, correlationId }, 'a follow-up of a relayed event failed'),
+          );
+        }
+        return reply as never;
       });
     }
   }

@@ -45,6 +45,15 @@ const checkinRejected: Route<Rejected> = {
   ],
 };
 
+/** Low-attendance warnings: to the student themself and to the course's teachers (never to the class). */
+const warningTo = (e: { courseId: string; studentId: string }) => [Rooms.user(e.studentId), Rooms.teaching(e.courseId)];
+const warningRaised: Route<EventData<typeof EventSubjects.warningRaised>> = {
+  pushes: [{ to: warningTo, event: ServerEvents.warningRaised, payload: (e) => pick(e, ['warningId', 'courseId', 'studentId', 'kind', 'figures', 'raisedAt']) }],
+};
+const warningCleared: Route<EventData<typeof EventSubjects.warningCleared>> = {
+  pushes: [{ to: warningTo, event: ServerEvents.warningCleared, payload: (e) => pick(e, ['warningId', 'courseId', 'studentId', 'kind', 'figures', 'raisedAt', 'clearedAt']) }],
+};
+
 /** What each attendance fact pushes, to whom. */
 export const AttendancePushes: Routes = {
   [EventSubjects.sessionOpened]: {
@@ -133,6 +142,8 @@ export const AttendancePushes: Routes = {
       },
     ],
   },
+  [EventSubjects.warningRaised]: warningRaised,
+  [EventSubjects.warningCleared]: warningCleared,
 };
 
 /** Attendance facts (attendance.>) pushed to the sockets of a course's students and teachers. */

@@ -23,12 +23,17 @@ export interface Relay {
   subject: RpcSubject;
   timeoutMs?: number;
   request(payload: object, actor: Actor, user: SocketUser): object;
+  /** Runs after a successful reply (its failure is logged, never the client's): what another service must hear of it. */
+  after?: (reply: unknown, actor: Actor, call: AfterCall) => Promise<void>;
 }
+
+/** What an `after` may do: one more command. */
+export type AfterCall = <S extends RpcSubject>(subject: S, request: RpcRequest<S>) => Promise<RpcReply<S>>;
 
 type RequestMapper<E extends ClientEvent, S extends RpcSubject> = (payload: ParsedPayload<E>, actor: Actor, user: SocketUser) => RpcRequest<S>;
 
 /** `request` may be left out only where the default builds the subject's request. */
-type RelayOptions<E extends ClientEvent, S extends RpcSubject> = { timeoutMs?: number } & ({ actor: Actor } & ParsedPayload<E> extends RpcRequest<S>
+type RelayOptions<E extends ClientEvent, S extends RpcSubject> = { timeoutMs?: number; after?: (reply: RpcReply<S>, actor: Actor, call: AfterCall) => Promise<void> } & ({ actor: Actor } & ParsedPayload<E> extends RpcRequest<S>
   ? { request?: RequestMapper<E, S> }
   : { request: RequestMapper<E, S> });
 
@@ -39,12 +44,13 @@ function relay<E extends ClientEvent, S extends RpcSubject>(
   subject: RpcReply<S> extends ClientAckData[E] ? S : never,
   ...[options]: {} extends RelayOptions<E, S> ? [RelayOptions<E, S>?] : [RelayOptions<E, S>]
 ): Relay {
-  const { request, timeoutMs } = (options ?? {}) as { request?: RequestMapper<E, S>; timeoutMs?: number };
+  const { request, timeoutMs, after } = (options ?? {}) as { request?: RequestMapper<E, S>; timeoutMs?: number; after?: Relay['after'] };
   return {
     event,
     action,
     subject,
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(after ? { after } : {}),
     request: request ?? ((payload, actor) => ({ actor, ...payload }) as RpcRequest<S>),
   };
 }
@@ -74,11 +80,23 @@ export const RelayTable: readonly Relay[] = [
   relay(ClientEvents.reportGet, 'report.read', Rpc.reportGet),
   relay(ClientEvents.historyCourse, 'history.read-course', Rpc.reportCourseHistory),
   relay(ClientEvents.historyMine, 'history.read-own', Rpc.reportMyHistory),
+  relay(ClientEvents.warningsCourse, 'history.read-course', Rpc.reportCourseWarnings),
+  relay(ClientEvents.warningsMine, 'history.read-own', Rpc.reportMyWarnings),
+  relay(ClientEvents.warningsThresholdsSet, 'warnings.configure', Rpc.reportSetWarningThresholds),
+  // Web Push: a device's subscription, tied to the sign-in it was made in (its sign-out drops it)
+  relay(ClientEvents.pushConfig, 'push.manage-own', Rpc.reportPushConfig),
+  relay(ClientEvents.pushSubscribe, 'push.manage-own', Rpc.reportPushSubscribe, {
+    request: (payload, actor, { claims }) => ({ actor, ...payload, ...(claims.sid ? { signInId: claims.sid } : {}) }),
+  }),
+  relay(ClientEvents.pushUnsubscribe, 'push.manage-own', Rpc.reportPushUnsubscribe),
   // Passkeys and their approval
   relay(ClientEvents.passkeyOptions, 'passkey.manage-own', Rpc.passkeyRegistrationOptions),
   relay(ClientEvents.passkeyRegister, 'passkey.manage-own', Rpc.passkeyRegister),
   relay(ClientEvents.passkeyList, 'passkey.manage-own', Rpc.passkeyList),
-  relay(ClientEvents.passkeyRemove, 'passkey.manage-own', Rpc.passkeyRemove),
+  relay(ClientEvents.passkeyRemove, 'passkey.manage-own', Rpc.passkeyRemove, {
+    // The device whose passkey this was gets no more class-start pushes.
+    after: async ({ credentialId }, actor, call) => void (await call(Rpc.reportPushCredentialRemoved, { userId: actor.userId, credentialId })),
+  }),
   relay(ClientEvents.devicesPending, 'device.approve', Rpc.devicesPending),
   relay(ClientEvents.deviceApprove, 'device.approve', Rpc.deviceDecide, {
     request: ({ credentialId }, actor) => ({ actor, credentialId, decision: 'approved' }),

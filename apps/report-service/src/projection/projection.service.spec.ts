@@ -66,7 +66,9 @@ function serviceWith(
   const store = new RecordingStore();
   const withReports = async (ids: string[]) => new Set(ids.filter(built));
   const reports = { onSessionClosed: onClosed, onSessionChanged: onChanged, withReports } as unknown as ReportService;
-  return { store, service: new ProjectionService(store, reports, new SettableClock()) };
+  const warned: string[] = [];
+  const warnings = { onReportChanged: async (sessionId: string) => void warned.push(sessionId) };
+  return { store, warned, service: new ProjectionService(store, reports, new SettableClock(), warnings) };
 }
 const built = async (): Promise<CloseOutcome> => ({ done: true, report: {} as never });
 
@@ -152,6 +154,30 @@ describe('ProjectionService.handleBatch with changes by hand', () => {
     ]);
     expect(batch.marksV2.map((m) => m.status)).toEqual(['late']);
     expect(batch.marks).toHaveLength(1);
+  });
+});
+
+describe('ProjectionService.handleBatch and attendance warnings', () => {
+  it('decides the course’s warnings after a report is built or changed, and not while the report waits', async () => {
+    const { service, warned } = serviceWith(
+      async (sessionId) => (sessionId === S1 ? { done: false, retryInMs: 500 } : built()),
+      async () => ({ done: true }),
+    );
+    await service.handleBatch([closed(S1), closed(S2)]);
+    expect(warned).toEqual([S2]);
+    await service.handleBatch([changed(S1, A, 1)]);
+    expect(warned).toEqual([S2, S1]);
+  });
+
+  it('redelivers the close when deciding the warnings meets an outage', async () => {
+    const { service } = serviceWith(built);
+    (service as unknown as { warnings: { onReportChanged: () => Promise<void> } }).warnings = {
+      onReportChanged: async () => {
+        throw unavailable();
+      },
+    };
+    const retry = await service.handleBatch([closed(S2, 1)]);
+    expect([...retry.keys()]).toEqual([0]);
   });
 });
 

@@ -4,6 +4,7 @@ import { EventSubjects } from '@classconnect/contracts';
 import { isTransientError, retryDelay } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
 import { ReportService, type SessionChange } from '../reports/report.service.js';
+import { WarningsService } from '../warnings/warnings.service.js';
 import { decodeAttendanceEvent, type AttendanceEvent } from './attendance-event.js';
 import { ProjectionStore, toProjectionBatch } from './projection-batch.js';
 
@@ -19,7 +20,8 @@ export interface IncomingEvent {
 /**
  * Projects a batch of ATTENDANCE events, then tries to build the report of every session the
  * batch closes, then brings the built reports of the other sessions it touches up to date (changes
- * by hand, and facts that arrived after the report was built). Returns the messages to redeliver
+ * by hand, and facts that arrived after the report was built), deciding the course's attendance
+ * warnings after each report built or brought up to date. Returns the messages to redeliver
  * later (by index) with their delay; the rest may be acked. If the projection itself fails, it
  * throws and the whole batch is redelivered.
  */
@@ -31,6 +33,7 @@ export class ProjectionService {
     @Inject(ProjectionStore) private readonly store: ProjectionStore,
     @Inject(ReportService) private readonly reports: ReportService,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(WarningsService) private readonly warnings: Pick<WarningsService, 'onReportChanged'>,
   ) {}
 
   async handleBatch(items: IncomingEvent[]): Promise<Map<number, number>> {
@@ -82,7 +85,9 @@ export class ProjectionService {
   private async updateDelay(sessionId: string, change: SessionChange, events: IncomingEvent[]): Promise<number | undefined> {
     try {
       const outcome = await this.reports.onSessionChanged(sessionId, change, events[0]?.correlationId);
-      return outcome.done ? undefined : outcome.retryInMs;
+      if (!outcome.done) return outcome.retryInMs;
+      await this.warnings.onReportChanged(sessionId, events[0]?.correlationId);
+      return undefined;
     } catch (err) {
       return this.retryIfTransient(err, sessionId, events, 'could not update the report yet; will retry');
     }
@@ -92,7 +97,10 @@ export class ProjectionService {
   private async reportDelay(sessionId: string, closes: IncomingEvent[]): Promise<number | undefined> {
     try {
       const outcome = await this.reports.onSessionClosed(sessionId, closes[0]?.correlationId);
-      return outcome.done ? undefined : outcome.retryInMs;
+      if (!outcome.done) return outcome.retryInMs;
+      // The report as it stands decides the course's warnings; a redelivery decides again (no change).
+      await this.warnings.onReportChanged(sessionId, closes[0]?.correlationId);
+      return undefined;
     } catch (err) {
       return this.retryIfTransient(err, sessionId, closes, 'could not build the report yet; will retry');
     }
