@@ -56,6 +56,8 @@ async function main() {
     GATEWAY_PORT: String(port),
     WEBAUTHN_RP_ID: process.env.WEBAUTHN_RP_ID ?? new URL(origin).hostname,
     WEBAUTHN_ORIGINS: process.env.WEBAUTHN_ORIGINS ?? origin,
+    // The smoke run (a test) takes free ops ports, as it takes a free gateway port.
+    ...(smoke && !process.env.OPS_PORT ? { OPS_PORT: '0' } : {}),
   };
   process.stderr.write('[launcher] migrating and seeding the demo university…\n');
   cli(['migrate'], env);

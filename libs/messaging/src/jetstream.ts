@@ -18,7 +18,7 @@ import {
   type EventData,
   type EventSubject,
 } from '@classconnect/contracts';
-import { createLogger, type Logger } from '@classconnect/observability';
+import { createLogger, currentCorrelationId, type Logger } from '@classconnect/observability';
 
 const encoder = new TextEncoder();
 const log = createLogger('JetStream');
@@ -115,7 +115,8 @@ export async function publishWithRetry(
   attempts = 20,
 ): Promise<void> {
   const h = natsHeaders();
-  if (correlationId) h.set(CorrelationHeader, correlationId);
+  const carried = correlationId ?? currentCorrelationId();
+  if (carried) h.set(CorrelationHeader, carried);
   const payload = encoder.encode(JSON.stringify(body));
   for (let attempt = 1; ; attempt++) {
     try {

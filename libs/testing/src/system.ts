@@ -46,6 +46,8 @@ export interface TestSystem {
   /** Process ids of the five services and of the servers started for this system (for CPU and memory readings). */
   pids(): Record<string, number>;
   restart(name: ServiceName): Promise<void>;
+  /** Where a service answers /health/live, /health/ready and /metrics (the gateway: its own address). */
+  opsUrl(name: ServiceName): string;
   /** Stops one of this system's private servers (NATS or Redis; Postgres only when this run started it). */
   stopServer(name: InfraServer, signal?: NodeJS.Signals): Promise<void>;
   /** Starts it again on the same port with the same data. */
@@ -103,6 +105,8 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
     WEBAUTHN_RP_ID: 'localhost',
     WEBAUTHN_ORIGINS: origin,
     LOG_LEVEL: process.env.SERVICE_LOG_LEVEL ?? 'info',
+    // Each service's ops port (/health, /metrics) on a free port, so systems side by side never collide.
+    OPS_PORT: '0',
     ...opts.env,
   };
   let system: RunningSystem;
@@ -145,6 +149,12 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
     },
     async kill(name, signal = 'SIGKILL') {
       await stopService(system.services[name], signal);
+    },
+    opsUrl(name) {
+      if (name === 'gateway') return gatewayUrl;
+      const port = system.services[name].opsPort;
+      if (!port) throw new Error(`${name} has not said its ops port (is it ready?)`);
+      return `http://127.0.0.1:${port}`;
     },
     async restart(name) {
       await restartService(system.services[name]);
