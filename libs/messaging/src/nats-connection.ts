@@ -1,6 +1,7 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { NatsSecurity } from '@classconnect/config';
 import { countDependencyError, createLogger } from '@classconnect/observability';
+import { inboxPrefixOf } from './nats-permissions.js';
 
 const log = createLogger('NatsConnection');
 
@@ -11,6 +12,8 @@ const log = createLogger('NatsConnection');
 export async function connectNats(url: string, name: string, security: NatsSecurity = {}): Promise<NatsConnection> {
   const nc = await connect({
     ...security,
+    // Replies arrive under a prefix of the NATS user's own, which that user alone may read (nats-permissions.ts).
+    inboxPrefix: inboxPrefixOf(security.user ?? name),
     servers: url.split(',').map((s) => s.trim()),
     name,
     maxReconnectAttempts: -1,

@@ -27,5 +27,5 @@ export function stopService(handle: ServiceHandle, signal?: NodeJS.Signals): Pro
 export function restartService(handle: ServiceHandle): Promise<ServiceHandle>;
 export function startSystem(
   env: Record<string, string>,
-  opts?: { logDir?: string; onLine?: (name: string, parsed: unknown, raw: string) => void; nodeArgs?: string[] },
+  opts?: { logDir?: string; onLine?: (name: string, parsed: unknown, raw: string) => void; nodeArgs?: string[]; envOf?: (name: ServiceName) => Record<string, string> },
 ): Promise<RunningSystem>;

@@ -100,9 +100,13 @@ export async function restartService(handle) {
   return handle;
 }
 
-/** Starts all five and waits until each says it is ready. */
+/**
+ * Starts all five and waits until each says it is ready. `opts.envOf(name)`: more environment for
+ * one service (e.g. its own NATS_USER and NATS_PASSWORD).
+ */
 export async function startSystem(env, opts = {}) {
-  const services = Object.fromEntries(ServiceNames.map((name) => [name, startService(name, env, opts)]));
+  const { envOf, ...startOpts } = opts;
+  const services = Object.fromEntries(ServiceNames.map((name) => [name, startService(name, { ...env, ...envOf?.(name) }, startOpts)]));
   try {
     await Promise.all(Object.values(services).map((s) => s.ready));
   } catch (err) {

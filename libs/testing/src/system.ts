@@ -64,6 +64,10 @@ export interface TestSystemOptions {
   privatePostgres?: boolean;
   /** Arguments for node before each service's file, e.g. `--cpu-prof` (which NODE_OPTIONS refuses). */
   nodeArgs?: string[];
+  /** A NATS server of the test's own (e.g. one started with per-service users) instead of a private one started here. */
+  natsUrl?: string;
+  /** More environment for one service, e.g. its own NATS_USER and NATS_PASSWORD. */
+  serviceEnv?: (name: ServiceName) => Record<string, string>;
 }
 
 async function dropDatabase(baseUrl: string, name: string): Promise<void> {
@@ -88,7 +92,7 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
     fresh: true,
     privatePostgres: opts.privatePostgres ?? false,
     database: 'postgres',
-    configured: { DATABASE_URL: process.env.DATABASE_URL },
+    configured: { DATABASE_URL: process.env.DATABASE_URL, ...(opts.natsUrl ? { NATS_URL: opts.natsUrl } : {}) },
   });
   const database = `classconnect_e2e_${randomBytes(4).toString('hex')}`;
   const dbUrl = new URL(infra.DATABASE_URL);
@@ -111,7 +115,7 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
   };
   let system: RunningSystem;
   try {
-    system = await startSystem(env, { logDir, ...(opts.nodeArgs ? { nodeArgs: opts.nodeArgs } : {}) });
+    system = await startSystem(env, { logDir, ...(opts.nodeArgs ? { nodeArgs: opts.nodeArgs } : {}), ...(opts.serviceEnv ? { envOf: opts.serviceEnv } : {}) });
   } catch (err) {
     await infra.stop();
     throw err;
