@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ensureInfra, freePort } from '../libs/runtime/src/infra.mjs';
 import { checkNode, ensureBuild, ensureDependencies } from './prepare.mjs';
 import { ServiceNames, restartService, root, startSystem } from '../libs/runtime/src/services.mjs';
@@ -28,6 +29,29 @@ async function secrets() {
   }
   if (missing) writeFileSync(file, JSON.stringify(value, null, 2), { mode: 0o600 });
   return value;
+}
+
+/**
+ * The local default runs NATS as production does: one user per service, with the permissions
+ * generated from the contracts (scripts/nats-config.mjs). Passwords are made once and kept in
+ * secrets.json; the configuration is written again at every start, so it follows the contracts.
+ */
+async function natsUsers() {
+  const file = join(dataDir, 'secrets.json');
+  const stored = secrets();
+  const { NatsServices, natsAuthorizationConfig } = await import(pathToFileURL(join(root, 'dist/libs/messaging/src/index.js')).href);
+  const passwords = stored.NATS_PASSWORDS ?? {};
+  let changed = false;
+  for (const service of NatsServices) {
+    if (!passwords[service]) {
+      passwords[service] = randomBytes(18).toString('base64url');
+      changed = true;
+    }
+  }
+  if (changed) writeFileSync(file, JSON.stringify({ ...stored, NATS_PASSWORDS: passwords }, null, 2), { mode: 0o600 });
+  const config = join(dataDir, 'nats-users.conf');
+  writeFileSync(config, `# Written by npm start from libs/contracts (scripts/nats-config.mjs): do not edit.\n${natsAuthorizationConfig(passwords)}`, { mode: 0o600 });
+  return { config, passwords };
 }
 
 function cli(args, env) {
@@ -52,7 +76,8 @@ async function main() {
   mkdirSync(dataDir, { recursive: true });
   ensureDependencies();
   ensureBuild();
-  const infra = await ensureInfra({ dataDir, logDir });
+  const users = await natsUsers();
+  const infra = await ensureInfra({ dataDir, logDir, natsConfig: users.config });
   const port = Number(process.env.GATEWAY_PORT ?? (smoke ? await freePort() : 3000));
   const origin = process.env.PUBLIC_ORIGIN ?? `http://localhost:${port}`;
   const local = await secrets();
@@ -66,13 +91,17 @@ async function main() {
     GATEWAY_PORT: String(port),
     WEBAUTHN_RP_ID: process.env.WEBAUTHN_RP_ID ?? new URL(origin).hostname,
     WEBAUTHN_ORIGINS: process.env.WEBAUTHN_ORIGINS ?? origin,
+    // The smoke run (a test) takes free ops ports, as it takes a free gateway port.
+    ...(smoke && !process.env.OPS_PORT ? { OPS_PORT: '0' } : {}),
   };
   process.stderr.write('[launcher] migrating and seeding the demo university…\n');
   cli(['migrate'], env);
   cli(['seed-demo'], env);
 
   process.stderr.write('[launcher] starting the services…\n');
-  const system = await startSystem(env, { logDir, onLine: printLine });
+  // Each service as its own NATS user, when the server asks for users (one started here does).
+  const envOf = infra.natsAuthRequired ? (name) => ({ NATS_USER: name, NATS_PASSWORD: users.passwords[name] }) : undefined;
+  const system = await startSystem(env, { logDir, onLine: printLine, envOf });
   let stopping = false;
 
   const shutdown = async (code = 0) => {

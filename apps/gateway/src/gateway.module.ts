@@ -7,6 +7,7 @@ import { AuthGateway } from './auth/auth.gateway.js';
 import { AuthService } from './auth/auth.service.js';
 import { RevocationService } from './auth/revocation.service.js';
 import { CheckinService } from './checkin/checkin.service.js';
+import { CheckinTimer } from './checkin/checkin-timer.js';
 import { QrCodeService } from './checkin/qr-code.service.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config.js';
 import { DeviceFanout } from './devices/device-fanout.service.js';
@@ -21,6 +22,7 @@ import { DeadLettersGateway } from './operations/dead-letters.gateway.js';
 import { AttendanceGateway } from './realtime/attendance.gateway.js';
 import { EventFanout } from './realtime/event-fanout.service.js';
 import { ConnectedUsersResponder } from './push/connected-users.responder.js';
+import { GatewayDrain } from './realtime/gateway-drain.service.js';
 import { ClientEventRouter } from './realtime/client-event-router.js';
 import { SocketServer } from './realtime/socket-server.js';
 
@@ -39,10 +41,12 @@ export class GatewayModule {
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         AuthService,
         CheckinService,
+        CheckinTimer,
         QrCodeService,
         EventFanout,
         ClientEventRouter,
         SocketServer,
+        GatewayDrain,
         AttendanceGateway,
         DeviceFanout,
         DevicesGateway,

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfigOrExit } from '@classconnect/config';
 import { announceReady } from '@classconnect/messaging';
-import { createLogger } from '@classconnect/observability';
+import { createLogger, metricsRegistry } from '@classconnect/observability';
 import { GatewayEnv } from './config/gateway.config.js';
 import { GatewayModule } from './gateway.module.js';
 import { useBodyParsers } from './http/request-body.js';
@@ -11,6 +11,7 @@ import { mountWebClient } from './http/web-client.js';
 import { SocketAdapter } from './realtime/socket-adapter.js';
 
 const log = createLogger('gateway');
+metricsRegistry.setDefaultLabels({ service: 'gateway' });
 const config = loadConfigOrExit(GatewayEnv, 'gateway');
 
 try {

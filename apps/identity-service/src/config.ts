@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { BaseEnv, DatabaseEnv, OidcEnv, TokenEnv, loadConfig, type OidcConfig } from '@classconnect/config';
+import { BaseEnv, DatabaseEnv, OidcEnv, TokenEnv, loadConfig, opsEnv, type OidcConfig } from '@classconnect/config';
 
 /** What identity-service reads from its environment, validated once at boot. */
 export const IdentityEnv = BaseEnv.extend(DatabaseEnv.shape)
+  .extend(opsEnv('identity-service').shape)
   .extend(TokenEnv.shape)
   .extend({
     /** Lifetime of an access token. Short, because the gateway cannot revoke one. */

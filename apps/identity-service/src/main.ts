@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ConfigError } from '@classconnect/config';
 import { bootstrapService } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
+import { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
 import { ServiceName, loadIdentityConfig, type IdentityConfig } from './config.js';
 import { migrateIdentity } from './infrastructure/identity-database.js';
@@ -25,4 +26,7 @@ try {
   process.exit(1);
 }
 
-await bootstrapService(ServiceName, AppModule.forRoot(config));
+await bootstrapService(ServiceName, AppModule.forRoot(config), {
+  opsPort: config.OPS_PORT,
+  checks: (app) => [{ name: 'postgres', check: async () => void (await app.get(DataSource).query('SELECT 1')) }],
+});

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { BaseEnv, DatabaseEnv } from '@classconnect/config';
+import { BaseEnv, DatabaseEnv, opsEnv } from '@classconnect/config';
 
 /** "0,5s,5m,30m,2h,5h,10h,10h": delays in ms, or with a unit (ms, s, m, h). */
 const Durations = z
@@ -27,7 +27,7 @@ function isCidr(cidr: string): boolean {
 }
 
 /** integration-service's environment, validated once at boot. */
-export const Env = BaseEnv.extend(DatabaseEnv.shape).extend({
+export const Env = BaseEnv.extend(DatabaseEnv.shape).extend(opsEnv('integration-service').shape).extend({
   /**
    * When each attempt of a delivery is made, counted from the previous failed one: the first is
    * immediate, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (8 attempts, about 28 hours). Tests

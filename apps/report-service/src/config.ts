@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { BaseEnv, DatabaseEnv } from '@classconnect/config';
+import { BaseEnv, DatabaseEnv, opsEnv } from '@classconnect/config';
 
 const PositiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /** report-service's environment, validated once at boot. */
-export const Env = BaseEnv.extend(DatabaseEnv.shape).extend({
+export const Env = BaseEnv.extend(DatabaseEnv.shape).extend(opsEnv('report-service').shape).extend({
   /** Durable consumer name on ATTENDANCE. Tests use their own so they never steal the real one's messages. */
   REPORT_CONSUMER_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, - or _').default('report'),
   /** Where a newly created durable starts: `all` replays the whole stream (production), `new` only what comes next. */

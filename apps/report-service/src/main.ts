@@ -3,6 +3,7 @@ import { loadConfigOrExit } from '@classconnect/config';
 import { bootstrapService } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
 import { migrate } from '@classconnect/persistence';
+import { DataSource } from 'typeorm';
 import { AppModule, ServiceName } from './app.module.js';
 import { Env } from './config.js';
 import { reportDataSourceOptions } from './infrastructure/database.js';
@@ -16,4 +17,7 @@ try {
   log.fatal({ err }, 'migrations failed');
   process.exit(1);
 }
-await bootstrapService(ServiceName, AppModule.forRoot(config));
+await bootstrapService(ServiceName, AppModule.forRoot(config), {
+  opsPort: config.OPS_PORT,
+  checks: (app) => [{ name: 'postgres', check: async () => void (await app.get(DataSource).query('SELECT 1')) }],
+});

@@ -15,7 +15,7 @@ export class AppModule {
       global: true,
       imports: [
         MessagingModule.forService(QueueGroup.session, config),
-        RedisModule.forRoot({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX }),
+        RedisModule.forRoot({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, tlsCaFile: config.REDIS_TLS_CA_FILE }),
         SessionsModule.forRoot({ maxSessionSeconds: config.SESSION_MAX_LENGTH_SECONDS, sweepIntervalMs: config.SESSION_SWEEP_INTERVAL_MS }),
       ],
       providers: [{ provide: Clock, useClass: SystemClock }],

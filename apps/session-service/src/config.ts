@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { BaseEnv, RedisEnv } from '@classconnect/config';
+import { BaseEnv, RedisEnv, opsEnv } from '@classconnect/config';
 
 /** What session-service reads from its environment, validated once at boot. */
-export const SessionEnv = BaseEnv.extend(RedisEnv.shape).extend({
+export const SessionEnv = BaseEnv.extend(RedisEnv.shape).extend(opsEnv('session-service').shape).extend({
   /** Every Redis key this service writes starts with this (tests use a prefix of their own). */
   REDIS_KEY_PREFIX: z.string().min(1).max(64).default('cc:'),
   /** A session nobody stops closes itself this many seconds after it opened (default 4 hours; tests use a few seconds). */

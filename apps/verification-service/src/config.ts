@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { BaseEnv, DatabaseEnv, RedisEnv, WebAuthnEnv } from '@classconnect/config';
+import { BaseEnv, DatabaseEnv, RedisEnv, WebAuthnEnv, opsEnv } from '@classconnect/config';
 
 /** What verification-service reads from its environment, validated once at boot. */
 export const VerificationEnv = BaseEnv.extend(RedisEnv.shape)
   .extend(DatabaseEnv.shape)
   .extend(WebAuthnEnv.shape)
+  .extend(opsEnv('verification-service').shape)
   .extend({
     /** Every Redis key this service writes starts with this (tests use their own). */
     REDIS_KEY_PREFIX: z.string().min(1).max(64).default('cc:'),

@@ -2,7 +2,10 @@ import 'reflect-metadata';
 import { loadConfigOrExit } from '@classconnect/config';
 import { bootstrapService } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
+import type { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
+import { REDIS } from './infrastructure/infrastructure.module.js';
 import { ServiceName, VerificationEnv } from './config.js';
 import { migrateVerification } from './infrastructure/verification-database.js';
 
@@ -18,4 +21,10 @@ try {
   process.exit(1);
 }
 
-await bootstrapService(ServiceName, AppModule.forRoot(config));
+await bootstrapService(ServiceName, AppModule.forRoot(config), {
+  opsPort: config.OPS_PORT,
+  checks: (app) => [
+    { name: 'redis', check: async () => void (await app.get<Redis>(REDIS).ping()) },
+    { name: 'postgres', check: async () => void (await app.get(DataSource).query('SELECT 1')) },
+  ],
+});

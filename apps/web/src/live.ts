@@ -41,6 +41,9 @@ export class Live {
       this.setState('online');
       for (const listener of this.connectListeners) listener();
     });
+    // A gateway shutting down (a rolling update) says so a second before it closes the connection:
+    // reconnect now, through the same address, and another gateway takes it (docs/protocol.md §1.4).
+    this.socket.on('server:reconnect', () => this.socket.disconnect().connect());
     this.socket.on('disconnect', () => this.setState('offline'));
     this.socket.io.on('reconnect_attempt', () => this.setState('offline'));
     this.socket.on('connect_error', (err: Error & { data?: ErrorBody }) => {

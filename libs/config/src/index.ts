@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { connectionIssues, withDatabaseCa } from './tls.js';
+
+/** An optional setting; an empty variable (as a ConfigMap or docker compose may pass) counts as unset. */
+const optionalText = z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional());
 
 export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 export type LogLevel = z.infer<typeof LogLevel>;
@@ -10,10 +14,26 @@ export const BaseEnv = z.object({
   NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
   /** Replicas of the JetStream streams the services create: 1 on one machine, 3 on a production cluster. */
   NATS_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
+  /** This service's own NATS user (each service has one, with only its subjects: scripts/nats-config.mjs). Unset: no credentials. */
+  NATS_USER: optionalText,
+  /** NATS_USER's password. Never logged. */
+  NATS_PASSWORD: optionalText,
+  /** PEM file of the certificate authority the NATS server's certificate is checked against; set, the connection must use TLS. */
+  NATS_TLS_CA_FILE: optionalText,
 });
 
-export const RedisEnv = z.object({ REDIS_URL: z.string().url().default('redis://127.0.0.1:6379') });
-export const DatabaseEnv = z.object({ DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/classconnect') });
+export const RedisEnv = z.object({
+  /** redis:// or, for TLS, rediss:// (credentials in the URL: redis://user:password@host:6379). Never logged. */
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  /** PEM file of the certificate authority the Redis server's certificate is checked against (with a rediss:// URL). */
+  REDIS_TLS_CA_FILE: optionalText,
+});
+export const DatabaseEnv = z.object({
+  /** postgres://user:password@host:5432/db, with ?sslmode=verify-full for TLS. Never logged. */
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/classconnect'),
+  /** PEM file of the certificate authority the Postgres server's certificate is checked against; set, TLS is required (see withDatabaseCa). */
+  DATABASE_TLS_CA_FILE: optionalText,
+});
 export const TokenEnv = z.object({
   /** HMAC secret for access tokens, at least 32 characters. Never logged. */
   AUTH_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters'),
@@ -30,7 +50,7 @@ export const WebAuthnEnv = z.object({
 });
 
 /** Names whose values must never reach a log line. */
-export const SecretNames = ['AUTH_TOKEN_SECRET', 'DATABASE_URL', 'REDIS_URL', 'OIDC_CLIENT_SECRET'];
+export const SecretNames = ['AUTH_TOKEN_SECRET', 'DATABASE_URL', 'REDIS_URL', 'OIDC_CLIENT_SECRET', 'NATS_PASSWORD'];
 
 /**
  * University single sign-on (OpenID Connect). Off while OIDC_ISSUER_URL is unset; when it is set,
@@ -90,8 +110,9 @@ export class ConfigError extends Error {}
  */
 export function loadConfig<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv = process.env): z.output<T> {
   const result = schema.safeParse(env);
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  const issues: { path: PropertyKey[]; message: string }[] = result.success ? connectionIssues(result.data) : result.error.issues;
+  if (result.success && issues.length === 0) return withDatabaseCa(result.data);
+  const lines = issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
 }
 
@@ -106,3 +127,5 @@ export function loadConfigOrExit<T extends z.ZodType>(schema: T, processName: st
   }
 }
 export * from './clock.js';
+export * from './ops.js';
+export * from './tls.js';

@@ -12,7 +12,7 @@ import { CheckinClientEvents, CheckinServerEvents } from './checkin/socket.js';
 import { DeviceClientEvents, DeviceServerEvents } from './devices/socket.js';
 import { DirectoryClientEvents } from './directory/socket.js';
 import { FlagClientEvents, FlagServerEvents } from './flags/socket.js';
-import { OperationsClientEvents } from './operations/socket.js';
+import { OperationsClientEvents, OperationsServerEvents } from './operations/socket.js';
 import { PasskeyClientEvents } from './passkeys/socket.js';
 import { ReportClientEvents, ReportServerEvents } from './reports/socket.js';
 import { SessionClientEvents, SessionServerEvents } from './sessions/socket.js';
@@ -36,7 +36,16 @@ const FromClients = join([
   WarningClientEvents,
   PushClientEvents,
 ]);
-const ToClients = join([SessionServerEvents, CheckinServerEvents, ReportServerEvents, DeviceServerEvents, FlagServerEvents, SignInServerEvents, WarningServerEvents]);
+const ToClients = join([
+  SessionServerEvents,
+  CheckinServerEvents,
+  ReportServerEvents,
+  DeviceServerEvents,
+  FlagServerEvents,
+  SignInServerEvents,
+  OperationsServerEvents,
+  WarningServerEvents,
+]);
 
 export const ClientEvents = wireNames(FromClients);
 export type ClientEvent = (typeof ClientEvents)[keyof typeof ClientEvents];

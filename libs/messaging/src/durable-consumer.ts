@@ -1,10 +1,11 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, JetStreamApiError, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
-import { createLogger, type Logger } from '@classconnect/observability';
+import { CorrelationHeader } from '@classconnect/contracts';
+import { Metrics, countDependencyError, createLogger, trackConsumerLag, withCorrelation, type Logger } from '@classconnect/observability';
 import { errorText, headersOf, recordDeadLetter, serveDeadLetterReplays, type ConsumedMessage } from './dead-letters.js';
 import { messagingHealth } from './health.js';
 import { sleep } from './jetstream.js';
-import { isTransientError } from './transient-errors.js';
+import { dependencyOf, isTransientError } from './transient-errors.js';
 
 export interface DurableConsumerOptions {
   stream: string;
@@ -74,6 +75,7 @@ export class DurableConsumer {
   /** Failed attempts per stream sequence, in this process (a restart starts counting again). */
   private readonly failures = new Map<number, number>();
   private readonly inFlight = new Set<Promise<void>>();
+  private untrackLag?: () => void;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -98,6 +100,7 @@ export class DurableConsumer {
     });
     await this.supervise(Math.max(1_000, concurrency * 4), Math.max(concurrency * 2, 16), async (messages) => {
       for await (const msg of messages) {
+        this.received(msg);
         const p = this.handleOne(msg, handler).finally(() => this.inFlight.delete(p));
         this.inFlight.add(p);
         if (this.inFlight.size >= concurrency) await Promise.race(this.inFlight);
@@ -137,6 +140,7 @@ export class DurableConsumer {
       const reader = (async () => {
         try {
           for await (const msg of messages) {
+            this.received(msg);
             buffer.push(msg);
             if (buffer.length >= maxBatch || buffer.length === 1) signal();
           }
@@ -177,6 +181,10 @@ export class DurableConsumer {
           this.messages = messages;
           this.watch(messages);
           messagingHealth.up(this.name);
+          this.untrackLag ??= trackConsumerLag(this.opts.durable, async () => {
+            const info = await (await jetstreamManager(this.nc)).consumers.info(this.opts.stream, this.opts.durable);
+            return { pending: info.num_pending, ackPending: info.num_ack_pending };
+          });
           started();
           attempt = 0;
           await consume(messages);
@@ -207,9 +215,18 @@ export class DurableConsumer {
     })().catch(() => {});
   }
 
+  /** Counts a redelivery (for cc_consumer_redeliveries_total). */
+  private received(msg: JsMsg): void {
+    if (msg.info.redelivered) Metrics.redeliveries.inc({ durable: this.opts.durable });
+  }
+
   private async handleOne(msg: JsMsg, handler: MessageHandler): Promise<void> {
     try {
-      const outcome = await this.keepingAlive([msg], () => handler(msg));
+      // Every line the handler logs names the correlation id the message was published with.
+      const correlationId = msg.headers?.get(CorrelationHeader);
+      const run = () => this.keepingAlive([msg], () => handler(msg));
+      const outcome = await (correlationId ? withCorrelation(correlationId, run) : run());
+      this.log.debug({ subject: msg.subject, seq: msg.seq }, 'handled');
       this.settle(msg, outcome?.retryInMs);
     } catch (err) {
       await this.onFailure(msg, err);
@@ -256,6 +273,8 @@ export class DurableConsumer {
   private async onFailure(msg: JsMsg, err: unknown): Promise<void> {
     const context = { subject: msg.subject, seq: msg.seq, deliveryCount: msg.info.deliveryCount };
     if (isTransientError(err)) {
+      const dependency = dependencyOf(err);
+      if (dependency) countDependencyError(dependency);
       this.log.warn({ ...context, err }, 'a dependency is unavailable; will retry');
       msg.nak(retryDelay(msg.info.deliveryCount));
       return;
@@ -288,6 +307,7 @@ export class DurableConsumer {
     this.failures.delete(msg.seq);
     // No reason text: NATS 2.9 (Debian's) does not read `+TERM reason` as a term at all.
     msg.term();
+    Metrics.deadLetters.inc({ durable: this.opts.durable });
     this.log.error({ ...context, err, failures, consumer: this.opts.durable }, 'set a message aside on DEADLETTER after repeated failures; going on with the next ones');
   }
 
@@ -352,6 +372,7 @@ export class DurableConsumer {
   /** Stops taking messages and waits for the ones being handled. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.untrackLag?.();
     this.replays?.unsubscribe();
     this.messages?.stop();
     await this.loop;

@@ -13,3 +13,4 @@ export * from './health.js';
 export * from './transient-errors.js';
 export * from './clients.js';
 export * from './consumer-lifecycle.js';
+export * from './nats-permissions.js';

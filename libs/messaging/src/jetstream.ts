@@ -16,7 +16,7 @@ import {
   type EventData,
   type EventSubject,
 } from '@classconnect/contracts';
-import { createLogger, type Logger } from '@classconnect/observability';
+import { createLogger, currentCorrelationId, type Logger } from '@classconnect/observability';
 import { publishToStream } from './requester.js';
 
 const log = createLogger('JetStream');
@@ -109,7 +109,8 @@ export async function publishWithRetry(
   attempts = 20,
 ): Promise<void> {
   const h = natsHeaders();
-  if (correlationId) h.set(CorrelationHeader, correlationId);
+  const carried = correlationId ?? currentCorrelationId();
+  if (carried) h.set(CorrelationHeader, carried);
   const payload = JSON.stringify(body);
   for (let attempt = 1; ; attempt++) {
     try {

@@ -1,5 +1,6 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { natsSecurity, type NatsSecurity } from '@classconnect/config';
 import { connectNats } from './nats-connection.js';
 import { RpcClient, RpcServer } from './rpc.js';
 import { EventPublisher, ensureStreams } from './jetstream.js';
@@ -19,6 +20,8 @@ export interface MessagingModuleOptions {
   rpcTimeoutMs?: number;
   /** Replicas of the JetStream streams (1 on one machine, 3 on a production cluster): the app's NATS_STREAM_REPLICAS. */
   streamReplicas: number;
+  /** The service's NATS user and the certificate authority for TLS. */
+  security?: NatsSecurity;
 }
 
 class NatsLifecycle implements OnApplicationShutdown {
@@ -38,7 +41,7 @@ export class MessagingModule {
    */
   static forService(
     service: string,
-    config: { NATS_URL: string; NATS_STREAM_REPLICAS: number },
+    config: { NATS_URL: string; NATS_STREAM_REPLICAS: number; NATS_USER?: string | undefined; NATS_PASSWORD?: string | undefined; NATS_TLS_CA_FILE?: string | undefined },
     more: Pick<MessagingModuleOptions, 'rpcTimeoutMs'> = {},
   ): DynamicModule {
     return MessagingModule.forRoot({
@@ -47,6 +50,7 @@ export class MessagingModule {
       queue: service,
       source: `/classconnect/${service}`,
       streamReplicas: config.NATS_STREAM_REPLICAS,
+      security: natsSecurity(config),
       ...more,
     });
   }
@@ -58,7 +62,7 @@ export class MessagingModule {
         {
           provide: NATS_CONNECTION,
           useFactory: async () => {
-            const nc = await connectNats(opts.url, opts.name);
+            const nc = await connectNats(opts.url, opts.name, opts.security);
             await ensureStreams(nc, opts.streamReplicas);
             return nc;
           },

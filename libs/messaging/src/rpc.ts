@@ -12,9 +12,9 @@ import {
   type RpcRequest,
   type RpcSubject,
 } from '@classconnect/contracts';
-import { createLogger, newCorrelationId, newErrorId, type Logger } from '@classconnect/observability';
+import { Metrics, countDependencyError, createLogger, currentCorrelationId, newCorrelationId, newErrorId, withCorrelation, type Logger } from '@classconnect/observability';
 import { requesterFor } from './requester.js';
-import { isTransientError } from './transient-errors.js';
+import { dependencyOf, isTransientError } from './transient-errors.js';
 
 export interface RpcContext {
   correlationId: string;
@@ -35,6 +35,8 @@ export const UnavailableMessage = 'A service needed for this is not available ri
 export function toErrorBody(err: unknown, log: Logger, context: Record<string, unknown> = {}): ErrorBody {
   if (err instanceof DomainError) return err.toBody();
   if (isTransientError(err)) {
+    const dependency = dependencyOf(err);
+    if (dependency) countDependencyError(dependency);
     log.warn({ err, ...context }, 'a dependency is unavailable');
     return { code: ErrorCode.SERVICE_UNAVAILABLE, message: UnavailableMessage, retryAfterSeconds: 2 };
   }
@@ -68,14 +70,15 @@ export class RpcServer {
           this.log.error({ err, subject }, 'subscription error');
           return;
         }
-        void this.serve(msg, subject, schema, handler);
+        // Every log line written while serving it carries the caller's correlation id.
+        void withCorrelation(msg.headers?.get(CorrelationHeader) || newCorrelationId(), () => this.serve(msg, subject, schema, handler));
       },
     });
     this.subs.push(sub);
   }
 
   private async serve<S extends RpcSubject>(msg: Msg, subject: S, schema: (typeof RpcRequestSchemas)[S], handler: RpcHandler<S>) {
-    const correlationId = msg.headers?.get(CorrelationHeader) || newCorrelationId();
+    const correlationId = currentCorrelationId() ?? newCorrelationId();
     let reply: Result<unknown>;
     try {
       let body: unknown;
@@ -86,6 +89,7 @@ export class RpcServer {
       }
       const request = parseOrThrow(schema, body) as RpcParsed<S>;
       reply = { ok: true, data: await handler(request, { correlationId }) };
+      this.log.debug({ subject }, 'served');
     } catch (err) {
       reply = { ok: false, error: toErrorBody(err, this.log, { subject, correlationId }) };
     }
@@ -132,7 +136,9 @@ export class RpcClient {
     opts: { correlationId?: string; timeoutMs?: number } = {},
   ): Promise<RpcReply<S>> {
     const h = natsHeaders();
-    h.set(CorrelationHeader, opts.correlationId ?? newCorrelationId());
+    // The work this request is part of (a check-in, a socket event) is named by the same id everywhere.
+    h.set(CorrelationHeader, opts.correlationId ?? currentCorrelationId() ?? newCorrelationId());
+    const timer = Metrics.natsRequest.startTimer({ subject });
     let msg: Msg;
     try {
       msg = await requesterFor(this.nc).request(subject, JSON.stringify(request), {
@@ -141,11 +147,14 @@ export class RpcClient {
       });
     } catch (err) {
       if (isUnavailable(err)) {
+        timer({ outcome: 'unavailable' });
         throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, UnavailableMessage);
       }
+      timer({ outcome: 'error' });
       throw err;
     }
     const result = msg.json<Result<RpcReply<S>>>();
+    timer({ outcome: result.ok ? 'ok' : 'error' });
     if (result.ok) return result.data;
     throw new DomainError(result.error.code, result.error.message, result.error.issues, result.error.retryAfterSeconds);
   }

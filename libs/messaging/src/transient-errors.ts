@@ -23,6 +23,24 @@ const TransientMessages =
  * consumer retries such a message without counting it as a failure, and a caller gets
  * SERVICE_UNAVAILABLE. Looks through wrappers (TypeORM's driverError, `cause`, AggregateError).
  */
+/**
+ * Which dependency a transient error came from, for the cc_dependency_errors_total metric: Postgres
+ * by its SQLSTATE or driver error, Redis by ioredis's names, NATS by its client's; undefined when it
+ * cannot be told (a bare network code).
+ */
+export function dependencyOf(err: unknown, depth = 0): 'postgres' | 'redis' | 'nats' | undefined {
+  if (!err || typeof err !== 'object' || depth > 4) return undefined;
+  if (err instanceof NoRespondersError || err instanceof TimeoutError) return 'nats';
+  if (err instanceof DomainError) return undefined;
+  const e = err as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown; driverError?: unknown };
+  if (e.driverError || (typeof e.code === 'string' && PostgresTransient.test(e.code))) return 'postgres';
+  if (typeof e.message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is/i.test(e.message)) return 'postgres';
+  if (typeof e.name === 'string' && /MaxRetriesPerRequest/.test(e.name)) return 'redis';
+  if (typeof e.message === 'string' && /Reached the max retries per request limit|Stream isn't writeable|Connection is closed/i.test(e.message)) return 'redis';
+  if (typeof e.name === 'string' && /NoResponders|ClosedConnection|Draining/.test(e.name)) return 'nats';
+  return dependencyOf(e.cause, depth + 1);
+}
+
 export function isTransientError(err: unknown, depth = 0): boolean {
   if (!err || typeof err !== 'object' || depth > 4) return false;
   if (err instanceof NoRespondersError || err instanceof TimeoutError) return true;

@@ -1,8 +1,11 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import { LogLevel } from '@classconnect/config';
 
 export type { Logger } from 'pino';
+export * from './metrics.js';
+export * from './ops-server.js';
 
 /** Paths never written to a log line: tokens, passwords, assertions, positions. */
 export const RedactPaths = [
@@ -51,7 +54,29 @@ const root = pino({
   base: { service: process.env.SERVICE_NAME ?? 'classconnect' },
   redact: { paths: RedactPaths, censor: '[redacted]' },
   timestamp: pino.stdTimeFunctions.isoTime,
+  // Every line written while handling one check-in (or any request) names its correlation id,
+  // whichever class writes it: see withCorrelation.
+  mixin: () => {
+    const correlationId = correlation.getStore();
+    return correlationId ? { correlationId } : {};
+  },
 });
+
+const correlation = new AsyncLocalStorage<string>();
+
+/**
+ * Runs `fn` with `correlationId` as the current one: every log line written inside it (however deep)
+ * carries it, and every NATS request or event published inside it sends it on in the
+ * Cc-Correlation-Id header (libs/messaging), so one check-in can be followed across services.
+ */
+export function withCorrelation<T>(correlationId: string, fn: () => T): T {
+  return correlation.run(correlationId, fn);
+}
+
+/** The correlation id of the work being done now, if any. */
+export function currentCorrelationId(): string | undefined {
+  return correlation.getStore();
+}
 
 /** A structured JSON logger with the given class or module as its context. */
 export function createLogger(context: string): Logger {

@@ -1,5 +1,7 @@
 export interface Infra {
   NATS_URL: string;
+  /** True when the NATS server asks for credentials (started with natsConfig, or a reused one that does). */
+  natsAuthRequired: boolean;
   REDIS_URL: string;
   DATABASE_URL: string;
   stop(): Promise<void>;
@@ -19,6 +21,8 @@ export function ensureInfra(opts: {
   privatePostgres?: boolean;
   database?: string;
   configured?: Record<string, string | undefined>;
+  /** A nats-server configuration file (the services' users, scripts/nats-config.mjs) for a NATS started here. */
+  natsConfig?: string;
 }): Promise<Infra>;
 export function freePort(): Promise<number>;
 export function ensureChromium(opts?: { allowInstall?: boolean }): string;

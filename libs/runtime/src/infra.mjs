@@ -112,14 +112,14 @@ function startChild(name, cmd, args, { logDir, env, uid, gid } = {}) {
   return child;
 }
 
-async function ensureNats({ dataDir, logDir, allowInstall, fresh, configured }) {
+async function ensureNats({ dataDir, logDir, allowInstall, fresh, configured, natsConfig }) {
   if (configured.NATS_URL) return { url: configured.NATS_URL, started: null };
   if (!fresh) {
     const { ok, data } = await probe('127.0.0.1', 4222);
     if (ok && data.startsWith('INFO')) {
       if (!/"jetstream"\s*:\s*true/.test(data)) throw new Error('A NATS server answers on 127.0.0.1:4222 but without JetStream. Start it with -js, or set NATS_URL.');
       say('reusing NATS on 127.0.0.1:4222');
-      return { url: 'nats://127.0.0.1:4222', started: null };
+      return { url: 'nats://127.0.0.1:4222', started: null, authRequired: /"auth_required"\s*:\s*true/.test(data) };
     }
   }
   let bin = findBinary('nats-server');
@@ -131,13 +131,14 @@ async function ensureNats({ dataDir, logDir, allowInstall, fresh, configured }) 
   const store = join(dataDir, 'nats');
   mkdirSync(store, { recursive: true });
   const launch = async () => {
-    const child = startChild('nats', bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store], { logDir });
+    // natsConfig: a configuration file with the services' users (scripts/nats-config.mjs); the flags set the rest.
+    const child = startChild('nats', bin, [...(natsConfig ? ['-c', natsConfig] : []), '-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store], { logDir });
     await waitFor(async () => (await probe('127.0.0.1', port)).data.startsWith('INFO'), 'NATS');
     return child;
   };
   const child = await launch();
-  say(`started NATS with JetStream on 127.0.0.1:${port} (data in ${store})`);
-  return { url: `nats://127.0.0.1:${port}`, started: child, launch };
+  say(`started NATS with JetStream on 127.0.0.1:${port} (data in ${store})${natsConfig ? ', one user per service' : ''}`);
+  return { url: `nats://127.0.0.1:${port}`, started: child, launch, authRequired: Boolean(natsConfig) };
 }
 
 async function ensureRedis({ dataDir, logDir, allowInstall, fresh, configured }) {
@@ -220,7 +221,7 @@ async function ensurePostgres({ dataDir, logDir, allowInstall, database, configu
  * configured, so that it may be stopped and started (`npm run chaos` does).
  * `configured` holds the URLs to use as they are (default: the environment's NATS_URL, REDIS_URL, DATABASE_URL).
  */
-export async function ensureInfra({ dataDir, logDir = join(dataDir, 'logs'), allowInstall = true, fresh = false, privatePostgres = false, database = 'classconnect', configured = process.env }) {
+export async function ensureInfra({ dataDir, logDir = join(dataDir, 'logs'), allowInstall = true, fresh = false, privatePostgres = false, database = 'classconnect', configured = process.env, natsConfig }) {
   mkdirSync(dataDir, { recursive: true });
   const missing = [];
   if (!configured.NATS_URL && !findBinary('nats-server')) missing.push('nats-server');
@@ -229,7 +230,7 @@ export async function ensureInfra({ dataDir, logDir = join(dataDir, 'logs'), all
   if (missing.length) aptInstall(missing, allowInstall);
 
   const opts = { dataDir, logDir, allowInstall, fresh, configured };
-  const nats = await ensureNats(opts);
+  const nats = await ensureNats({ ...opts, natsConfig });
   const redis = await ensureRedis(opts);
   const pg = await ensurePostgres({ ...opts, database, privatePostgres });
   // The servers this call started, by name; a fault test may stop and start them again.
@@ -254,6 +255,8 @@ export async function ensureInfra({ dataDir, logDir = join(dataDir, 'logs'), all
   return {
     pids: () => Object.fromEntries([...servers].map(([name, s]) => [name, s.child.pid])),
     NATS_URL: nats.url,
+    /** True when the NATS server asks for credentials (started here with natsConfig, or one reused that does). */
+    natsAuthRequired: Boolean(nats.authRequired),
     REDIS_URL: redis.url,
     DATABASE_URL: pg.url,
     /** Stops a server this run started (SIGTERM, or e.g. SIGKILL for a crash). */

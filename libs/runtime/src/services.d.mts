@@ -8,6 +8,10 @@ export interface ServiceHandle {
   child: ChildProcess;
   ready: Promise<void>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Which copy this is when several run (its log is <name>-<instance>.log). */
+  instance?: number | string;
+  /** Where it answers /health/live, /health/ready and /metrics, once ready (undefined for the gateway: its own port). */
+  opsPort?: number;
 }
 export interface RunningSystem {
   services: Record<ServiceName, ServiceHandle>;
@@ -17,11 +21,11 @@ export function mainOf(name: ServiceName): string;
 export function startService(
   name: ServiceName,
   env: Record<string, string>,
-  opts?: { logDir?: string; onLine?: (name: string, parsed: unknown, raw: string) => void; nodeArgs?: string[] },
+  opts?: { logDir?: string; onLine?: (name: string, parsed: unknown, raw: string) => void; nodeArgs?: string[]; instance?: number | string },
 ): ServiceHandle;
 export function stopService(handle: ServiceHandle, signal?: NodeJS.Signals): Promise<void>;
 export function restartService(handle: ServiceHandle): Promise<ServiceHandle>;
 export function startSystem(
   env: Record<string, string>,
-  opts?: { logDir?: string; onLine?: (name: string, parsed: unknown, raw: string) => void; nodeArgs?: string[] },
+  opts?: { logDir?: string; onLine?: (name: string, parsed: unknown, raw: string) => void; nodeArgs?: string[]; envOf?: (name: ServiceName) => Record<string, string> },
 ): Promise<RunningSystem>;

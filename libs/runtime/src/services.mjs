@@ -31,16 +31,16 @@ export function mainOf(name) {
  * onLine(name, parsedJsonOrNull, rawLine) sees every line it prints. nodeArgs go to node before the
  * service's file (e.g. --cpu-prof, which NODE_OPTIONS refuses).
  */
-export function startService(name, env, { logDir, onLine, nodeArgs = [] } = {}) {
-  const handle = { name, env, child: null, ready: null, exited: null, logDir, onLine, nodeArgs };
+export function startService(name, env, { logDir, onLine, nodeArgs = [], instance } = {}) {
+  const handle = { name, env, child: null, ready: null, exited: null, logDir, onLine, nodeArgs, instance, opsPort: undefined };
   launch(handle);
   return handle;
 }
 
 function launch(handle) {
-  const { name, env, logDir, onLine, nodeArgs } = handle;
+  const { name, env, logDir, onLine, nodeArgs, instance } = handle;
   if (logDir) mkdirSync(logDir, { recursive: true });
-  const log = logDir ? createWriteStream(join(logDir, `${name}.log`), { flags: 'a' }) : null;
+  const log = logDir ? createWriteStream(join(logDir, `${instance === undefined ? name : `${name}-${instance}`}.log`), { flags: 'a' }) : null;
   const child = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', mainOf(name)], {
     cwd: root,
     env: { ...process.env, ...env, SERVICE_NAME: name },
@@ -54,9 +54,12 @@ function launch(handle) {
     failReady = rej;
   });
   handle.ready.catch(() => {});
-  // The service sends { type: 'ready' } over IPC once it serves (and logs `service ready`).
+  // The service sends { type: 'ready', opsPort } over IPC once it serves (and logs `service ready`);
+  // opsPort is where it answers /health and /metrics (the gateway: on its own port).
   child.on('message', (m) => {
-    if (m?.type === 'ready') markReady();
+    if (m?.type !== 'ready') return;
+    handle.opsPort = m.opsPort;
+    markReady();
   });
   handle.exited = new Promise((res) => child.once('exit', (code, signal) => res({ code, signal })));
   const tail = [];
@@ -97,9 +100,13 @@ export async function restartService(handle) {
   return handle;
 }
 
-/** Starts all six and waits until each says it is ready. */
+/**
+ * Starts all six and waits until each says it is ready. `opts.envOf(name)`: more environment for
+ * one service (e.g. its own NATS_USER and NATS_PASSWORD).
+ */
 export async function startSystem(env, opts = {}) {
-  const services = Object.fromEntries(ServiceNames.map((name) => [name, startService(name, env, opts)]));
+  const { envOf, ...startOpts } = opts;
+  const services = Object.fromEntries(ServiceNames.map((name) => [name, startService(name, { ...env, ...envOf?.(name) }, startOpts)]));
   try {
     await Promise.all(Object.values(services).map((s) => s.ready));
   } catch (err) {

@@ -46,6 +46,8 @@ export interface TestSystem {
   /** Process ids of the six services and of the servers started for this system (for CPU and memory readings). */
   pids(): Record<string, number>;
   restart(name: ServiceName): Promise<void>;
+  /** Where a service answers /health/live, /health/ready and /metrics (the gateway: its own address). */
+  opsUrl(name: ServiceName): string;
   /** Stops one of this system's private servers (NATS or Redis; Postgres only when this run started it). */
   stopServer(name: InfraServer, signal?: NodeJS.Signals): Promise<void>;
   /** Starts it again on the same port with the same data. */
@@ -62,6 +64,10 @@ export interface TestSystemOptions {
   privatePostgres?: boolean;
   /** Arguments for node before each service's file, e.g. `--cpu-prof` (which NODE_OPTIONS refuses). */
   nodeArgs?: string[];
+  /** A NATS server of the test's own (e.g. one started with per-service users) instead of a private one started here. */
+  natsUrl?: string;
+  /** More environment for one service, e.g. its own NATS_USER and NATS_PASSWORD. */
+  serviceEnv?: (name: ServiceName) => Record<string, string>;
 }
 
 async function dropDatabase(baseUrl: string, name: string): Promise<void> {
@@ -86,7 +92,7 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
     fresh: true,
     privatePostgres: opts.privatePostgres ?? false,
     database: 'postgres',
-    configured: { DATABASE_URL: process.env.DATABASE_URL },
+    configured: { DATABASE_URL: process.env.DATABASE_URL, ...(opts.natsUrl ? { NATS_URL: opts.natsUrl } : {}) },
   });
   const database = `classconnect_e2e_${randomBytes(4).toString('hex')}`;
   const dbUrl = new URL(infra.DATABASE_URL);
@@ -103,11 +109,13 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
     WEBAUTHN_RP_ID: 'localhost',
     WEBAUTHN_ORIGINS: origin,
     LOG_LEVEL: process.env.SERVICE_LOG_LEVEL ?? 'info',
+    // Each service's ops port (/health, /metrics) on a free port, so systems side by side never collide.
+    OPS_PORT: '0',
     ...opts.env,
   };
   let system: RunningSystem;
   try {
-    system = await startSystem(env, { logDir, ...(opts.nodeArgs ? { nodeArgs: opts.nodeArgs } : {}) });
+    system = await startSystem(env, { logDir, ...(opts.nodeArgs ? { nodeArgs: opts.nodeArgs } : {}), ...(opts.serviceEnv ? { envOf: opts.serviceEnv } : {}) });
   } catch (err) {
     await infra.stop();
     throw err;
@@ -145,6 +153,12 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
     },
     async kill(name, signal = 'SIGKILL') {
       await stopService(system.services[name], signal);
+    },
+    opsUrl(name) {
+      if (name === 'gateway') return gatewayUrl;
+      const port = system.services[name].opsPort;
+      if (!port) throw new Error(`${name} has not said its ops port (is it ready?)`);
+      return `http://127.0.0.1:${port}`;
     },
     async restart(name) {
       await restartService(system.services[name]);

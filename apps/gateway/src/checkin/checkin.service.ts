@@ -13,6 +13,7 @@ import {
   type ClientEvents,
 } from '@classconnect/contracts';
 import { NATS_CONNECTION, RpcClient, publishToStream, type NatsConnection } from '@classconnect/messaging';
+import { CheckinTimer } from './checkin-timer.js';
 import type { z } from 'zod';
 
 type SubmitPayload = z.output<(typeof ClientPayloads)[typeof ClientEvents.checkinSubmit]>;
@@ -31,6 +32,7 @@ export class CheckinService {
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(RpcClient) private readonly rpc: RpcClient,
+    @Inject(CheckinTimer) private readonly timer: CheckinTimer,
   ) {}
 
   /** `deviceFingerprint`: the connection's hash for the check-in flags (never the client signals themselves). */
@@ -48,6 +50,7 @@ export class CheckinService {
       ...(payload.qr !== undefined ? { qr: payload.qr } : {}),
       ...(deviceFingerprint !== undefined ? { deviceFingerprint } : {}),
     };
+    this.timer.started(submissionId);
     const h = natsHeaders();
     h.set(CorrelationHeader, correlationId);
     let duplicate: boolean;
@@ -60,7 +63,10 @@ export class CheckinService {
     // missed (the retry usually follows a lost connection), so the verdict comes back in the ack.
     if (duplicate) {
       const decided = await this.rpc.request(Rpc.checkinVerdict, { studentId, submissionId }, { correlationId }).catch(() => ({ result: null }));
-      if (decided.result) return { submissionId, status: 'decided', result: decided.result };
+      if (decided.result) {
+        this.timer.settled(decided.result);
+        return { submissionId, status: 'decided', result: decided.result };
+      }
     }
     return { submissionId, status: 'pending' };
   }

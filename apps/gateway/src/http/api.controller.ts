@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Inject, Ip, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { NATS_CONNECTION, messagingHealth, sleep, type NatsConnection } from '@classconnect/messaging';
+import { NATS_CONNECTION, consumersCheck, natsCheck, type NatsConnection } from '@classconnect/messaging';
 import { SignInRequest, parseOrThrow } from '@classconnect/contracts';
-import { newCorrelationId } from '@classconnect/observability';
+import { metricsText, newCorrelationId, readiness } from '@classconnect/observability';
+import { GatewayDrain } from '../realtime/gateway-drain.service.js';
 import { AuthService } from '../auth/auth.service.js';
 
 /** The small HTTP API: sign-in, health (downloads: downloads/). Everything live goes over Socket.IO. */
@@ -11,6 +12,7 @@ export class ApiController {
   constructor(
     @Inject(AuthService) private readonly auth: AuthService,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(GatewayDrain) private readonly drain: GatewayDrain,
   ) {}
 
   @Post('api/auth/sign-in')
@@ -24,18 +26,22 @@ export class ApiController {
     return { status: 'ok' };
   }
 
+  /**
+   * Ready when NATS answers a round trip now and every follower runs (e.g. sign-out enforcement),
+   * and not while draining (SIGTERM): 503 with what failed. The same answer as the other services'
+   * ops port (libs/observability ops-server.ts).
+   */
   @Get('health/ready')
   async ready(@Res() res: Response) {
-    // Ready when NATS answers a round trip now (a reconnecting connection is not closed, but not usable either).
-    const nats = !this.nc.isClosed() && (await Promise.race([this.nc.rtt().then(() => true, () => false), sleep(1_000).then(() => false)]));
-    // A follower that stopped (e.g. sign-out enforcement) makes the gateway not ready until it runs again.
-    const down = messagingHealth.downParts();
-    const ok = nats && down.length === 0;
-    res.status(ok ? 200 : 503).json({
-      status: ok ? 'ok' : 'unavailable',
-      nats: nats ? 'connected' : 'unreachable',
-      ...(down.length ? { down: down.map((p) => ({ name: p.name, since: p.since, error: p.error })) } : {}),
-    });
+    const report = await readiness([natsCheck(this.nc), consumersCheck], this.drain.draining);
+    res.status(report.ok ? 200 : 503).json(report.body);
+  }
+
+  /** Prometheus text: sockets, check-in latency and verdicts, NATS requests, process metrics. */
+  @Get('metrics')
+  async metrics(@Res() res: Response) {
+    const { contentType, text } = await metricsText();
+    res.type(contentType).send(text);
   }
 
   @Get()

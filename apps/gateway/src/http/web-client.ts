@@ -6,8 +6,8 @@ import type { NextFunction, Request, Response } from 'express';
 /** Where `npm run build` puts the web client: dist/web, seen from dist/apps/gateway/src/http. */
 export const WebClientDir = resolve(import.meta.dirname, '../../../../web');
 
-/** Paths the web client never answers: the API, the socket, health checks. */
-const ServerPaths = /^\/(api|socket\.io|health)(\/|$)/;
+/** Paths the web client never answers: the API, the socket, health checks, metrics. */
+const ServerPaths = /^\/(api|socket\.io|health|metrics)(\/|$)/;
 
 /**
  * Serves the built web client from the gateway's own origin (passkeys are bound to it): static

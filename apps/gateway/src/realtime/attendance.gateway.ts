@@ -1,9 +1,9 @@
 import { Inject, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection, type OnGatewayDisconnect, type OnGatewayInit } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
-import { ClientEvents, Rpc, type ClientEvent } from '@classconnect/contracts';
+import { ClientEvents, DomainError, ErrorCode, Rpc, type ClientEvent } from '@classconnect/contracts';
 import { RpcClient, toErrorBody } from '@classconnect/messaging';
-import { createLogger, newCorrelationId } from '@classconnect/observability';
+import { Metrics, createLogger, newCorrelationId } from '@classconnect/observability';
 import { AuthService, actorOf } from '../auth/auth.service.js';
 import { CheckinService } from '../checkin/checkin.service.js';
 import { QrCodeService } from '../checkin/qr-code.service.js';
@@ -11,6 +11,7 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js'
 import { checkHandshakeDeviceId, deviceFingerprintOf } from '../flags/device-fingerprint.js';
 import { ClientEventRouter } from './client-event-router.js';
 import { EventFanout } from './event-fanout.service.js';
+import { GatewayDrain } from './gateway-drain.service.js';
 import { RateLimiter } from './rate-limiter.js';
 import { SocketServer } from './socket-server.js';
 import { Rooms } from './rooms.js';
@@ -38,6 +39,7 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(ClientEventRouter) private readonly router: ClientEventRouter,
     @Inject(SocketServer) private readonly sockets: SocketServer,
+    @Inject(GatewayDrain) private readonly drain: GatewayDrain,
   ) {
     router.handle(ClientEvents.whoami, 'account.read-self', async (_req, { actor, correlationId, socket }) => {
       const { claims } = userOf(socket);
@@ -53,6 +55,11 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
   afterInit(server: Server): void {
     this.sockets.open(server);
     server.use((socket, next) => {
+      if (this.drain.draining) {
+        // Shutting down: the client's retry goes through the load balancer to another gateway.
+        const body = new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'This server is shutting down. Connect again in a moment.', undefined, 1).toBody();
+        return next(Object.assign(new Error(body.message), { data: body }));
+      }
       this.authenticate(socket).then(
         () => next(),
         (err) => {
@@ -113,10 +120,13 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
       if (!this.router.dispatch(socket, packet)) next();
     });
     this.sockets.connected(socket);
+    Metrics.sockets.inc();
   }
 
   handleDisconnect(socket: Socket): void {
     this.limiter.forgetConnection(socket.id);
+    // Only connections handleConnection accepted were counted (it refuses those without an actor).
+    if (userOf(socket)?.actor) Metrics.sockets.dec();
   }
 }
 

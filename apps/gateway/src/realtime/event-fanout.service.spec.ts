@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { EventSubjects, ServerEvents } from '@classconnect/contracts';
+import { CheckinTimer } from '../checkin/checkin-timer.js';
 import { EventFanout } from './event-fanout.service.js';
 import { Rooms } from './rooms.js';
 import { FakeServer, cloudEvent, idleNats } from './testing/fakes.js';
@@ -11,7 +12,7 @@ const at = '2026-05-01T08:03:00.000Z';
 
 function attached() {
   const server = new FakeServer();
-  const fanout = new EventFanout(idleNats);
+  const fanout = new EventFanout(idleNats, new CheckinTimer());
   fanout.attach(server.asServer());
   return { fanout, emitted: server.emitted };
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EventSubjects, ServerEvents, type EventData } from '@classconnect/contracts';
+import { EventSubjects, ServerEvents, type CheckinResult, type EventData } from '@classconnect/contracts';
+import { CheckinTimer } from '../checkin/checkin-timer.js';
 import { NATS_CONNECTION, type NatsConnection } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
 import { Fanout, pick, type Route, type Routes } from './fanout.js';
@@ -149,7 +150,14 @@ export const AttendancePushes: Routes = {
 /** Attendance facts (attendance.>) pushed to the sockets of a course's students and teachers. */
 @Injectable()
 export class EventFanout extends Fanout {
-  constructor(@Inject(NATS_CONNECTION) nc: NatsConnection) {
+  constructor(
+    @Inject(NATS_CONNECTION) nc: NatsConnection,
+    @Inject(CheckinTimer) private readonly timer: CheckinTimer,
+  ) {
     super(nc, 'attendance.>', AttendancePushes, createLogger('EventFanout'), 100_000);
+  }
+
+  protected override pushed(event: string, payload: unknown): void {
+    if (event === ServerEvents.checkinResult) this.timer.settled(payload as CheckinResult);
   }
 }

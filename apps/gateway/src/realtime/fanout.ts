@@ -82,9 +82,15 @@ export abstract class Fanout implements OnApplicationShutdown {
     }
     for (const push of route.pushes) {
       const rooms = push.to(parsed.data);
-      if (rooms.length > 0) this.server?.to(rooms).emit(push.event, push.payload(parsed.data));
+      if (rooms.length === 0) continue;
+      const payload = push.payload(parsed.data);
+      this.server?.to(rooms).emit(push.event, payload);
+      this.pushed(push.event, payload);
     }
   }
+
+  /** Called after each push; a subclass may watch some (EventFanout times check-in verdicts). */
+  protected pushed(_event: string, _payload: unknown): void {}
 
   private pushedOnceIn(group: string): RecentIds {
     let ids = this.pushedOnce.get(group);

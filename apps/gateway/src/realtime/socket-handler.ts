@@ -13,7 +13,7 @@ import {
   type Result,
 } from '@classconnect/contracts';
 import { toErrorBody } from '@classconnect/messaging';
-import { createLogger, newCorrelationId } from '@classconnect/observability';
+import { createLogger, newCorrelationId, withCorrelation } from '@classconnect/observability';
 import type { z } from 'zod';
 
 const log = createLogger('SocketHandler');
@@ -56,6 +56,18 @@ export async function runClientEvent<E extends ClientEvent>(
   handler: (request: ParsedPayload<E>, ctx: EventContext) => Promise<ClientAckData[E]>,
 ): Promise<Result<ClientAckData[E]>> {
   const correlationId = newCorrelationId();
+  // Every log line of this event, here and in each service it reaches, carries its correlation id.
+  return withCorrelation(correlationId, () => runWithin(socket, event, action, payload, handler, correlationId));
+}
+
+async function runWithin<E extends ClientEvent>(
+  socket: Socket,
+  event: E,
+  action: Permission,
+  payload: unknown,
+  handler: (request: ParsedPayload<E>, ctx: EventContext) => Promise<ClientAckData[E]>,
+  correlationId: string,
+): Promise<Result<ClientAckData[E]>> {
   try {
     const body = payload === undefined || payload === null ? {} : payload;
     if (typeof body === 'object' && !Array.isArray(body) && IdentityFields.some((f) => f in body)) {

@@ -1,7 +1,8 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { DomainError, ErrorCode } from '@classconnect/contracts';
-import { createLogger } from '@classconnect/observability';
+import { redisTlsOptions } from '@classconnect/config';
+import { countDependencyError, createLogger } from '@classconnect/observability';
 
 /** The process's Redis client. */
 export const REDIS = Symbol('REDIS');
@@ -10,11 +11,20 @@ export const REDIS_KEY_PREFIX = Symbol('REDIS_KEY_PREFIX');
 
 const log = createLogger('Redis');
 
-export function connectRedis(url: string): Redis {
+export function connectRedis(url: string, tlsCaFile?: string): Redis {
   // Pinned rather than left to defaults: every reply shape the repository parses (HGETALL as an
   // object, Lua tables as flat arrays) is the one RESP3 gives with the legacy mapping.
-  const redis = new Redis(url, { protocol: 3, replyMapping: 'legacy', maxRetriesPerRequest: 3, enableAutoPipelining: true });
-  redis.on('error', (err) => log.warn({ err: { message: err.message } }, 'Redis connection error'));
+  const redis = new Redis(url, {
+    protocol: 3,
+    replyMapping: 'legacy',
+    maxRetriesPerRequest: 3,
+    enableAutoPipelining: true,
+    ...redisTlsOptions({ REDIS_URL: url, REDIS_TLS_CA_FILE: tlsCaFile }),
+  });
+  redis.on('error', (err) => {
+    countDependencyError('redis');
+    log.warn({ err: { message: err.message } }, 'Redis connection error');
+  });
   return redis;
 }
 
@@ -44,7 +54,7 @@ class RedisLifecycle implements OnApplicationShutdown {
 
 @Module({})
 export class RedisModule {
-  static forRoot(opts: { url: string; keyPrefix: string }): DynamicModule {
+  static forRoot(opts: { url: string; keyPrefix: string; tlsCaFile?: string | undefined }): DynamicModule {
     return {
       module: RedisModule,
       global: true,
@@ -52,7 +62,7 @@ export class RedisModule {
         {
           provide: REDIS,
           useFactory: async () => {
-            const redis = connectRedis(opts.url);
+            const redis = connectRedis(opts.url, opts.tlsCaFile);
             await redis.ping(); // so that `service ready` means Redis answers too
             return redis;
           },

@@ -1,7 +1,8 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { createLogger } from '@classconnect/observability';
+import { redisTlsOptions } from '@classconnect/config';
+import { countDependencyError, createLogger } from '@classconnect/observability';
 import { VERIFICATION_CONFIG, type VerificationConfig } from '../config.js';
 import { REDIS_KEYS, RedisKeys } from './redis-keys.js';
 import { openVerificationDataSource } from './verification-database.js';
@@ -23,10 +24,13 @@ class ConnectionsLifecycle implements OnApplicationShutdown {
   }
 }
 
-function openRedis(url: string): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
+function openRedis(config: Pick<VerificationConfig, 'REDIS_URL' | 'REDIS_TLS_CA_FILE'>): Redis {
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, enableAutoPipelining: true, ...redisTlsOptions(config) });
   // ioredis reconnects by itself; without a listener an outage would crash the process.
-  redis.on('error', (err) => log.warn({ err: err.message }, 'Redis connection error'));
+  redis.on('error', (err) => {
+    countDependencyError('redis');
+    log.warn({ err: err.message }, 'Redis connection error');
+  });
   return redis;
 }
 
@@ -43,7 +47,7 @@ export class InfrastructureModule {
       providers: [
         { provide: VERIFICATION_CONFIG, useValue: config },
         { provide: DataSource, useFactory: () => openVerificationDataSource(config.DATABASE_URL) },
-        { provide: REDIS, useFactory: () => openRedis(config.REDIS_URL) },
+        { provide: REDIS, useFactory: () => openRedis(config) },
         { provide: REDIS_KEYS, useValue: new RedisKeys(config.REDIS_KEY_PREFIX) },
         ConnectionsLifecycle,
       ],
