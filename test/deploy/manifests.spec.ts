@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import { DatabaseEnv, OidcEnv } from '@classconnect/config';
 import { GatewayEnv } from '../../apps/gateway/src/config/gateway.config.js';
 import { IdentityCliEnv, IdentityEnv } from '../../apps/identity-service/src/config.js';
+import { Env as IntegrationEnv } from '../../apps/integration-service/src/config.js';
 import { Env as ReportEnv } from '../../apps/report-service/src/config.js';
 import { SessionEnv } from '../../apps/session-service/src/config.js';
 import { VerificationCliEnv, VerificationEnv } from '../../apps/verification-service/src/config.js';
@@ -129,11 +130,12 @@ const ServiceSchemas: Record<string, z.ZodType[]> = {
   'session-service': [SessionEnv],
   'verification-service': [VerificationEnv],
   'report-service': [ReportEnv],
+  'integration-service': [IntegrationEnv],
 };
 const Services = Object.keys(ServiceSchemas);
-const SchemaOwners = { 'identity-service': 'identity-migrate', 'verification-service': 'verification-migrate', 'report-service': 'report-migrate' } as const;
+const SchemaOwners = { 'identity-service': 'identity-migrate', 'verification-service': 'verification-migrate', 'report-service': 'report-migrate', 'integration-service': 'integration-migrate' } as const;
 // What each service's migrate.js loads (its apps/<service>/src/migrate.ts); its logger reads LOG_LEVEL.
-const MigrationSchemas: Record<string, z.ZodType> = { 'identity-service': IdentityCliEnv, 'verification-service': VerificationCliEnv, 'report-service': DatabaseEnv };
+const MigrationSchemas: Record<string, z.ZodType> = { 'identity-service': IdentityCliEnv, 'verification-service': VerificationCliEnv, 'report-service': DatabaseEnv, 'integration-service': DatabaseEnv };
 
 const workloadKinds = ['Deployment', 'StatefulSet', 'Job'];
 function podSpec(o: K8sObject): any {
@@ -342,6 +344,61 @@ describe.each(['dev', 'production'])('the %s overlay', (overlay) => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it('gives every service values its config schema accepts (an empty string is not a default for every setting)', () => {
+    // Stand-ins for what production's Secrets hold; the dev overlay's own Secrets are used where it makes them.
+    const placeholders: Record<string, string> = {
+      AUTH_TOKEN_SECRET: 'x'.repeat(48),
+      DATABASE_URL: 'postgres://classconnect:secret@classconnect-db-rw:5432/classconnect?sslmode=verify-full',
+      REDIS_URL: 'rediss://:secret@redis.example.edu:6380',
+    };
+    const problems: string[] = [];
+    for (const [name, schemas] of Object.entries(ServiceSchemas)) {
+      const c = mainContainer(name);
+      const env: Record<string, string> = {};
+      for (const from of c.envFrom ?? []) if (from.configMapRef) Object.assign(env, find('ConfigMap', from.configMapRef.name)?.data ?? {});
+      for (const e of c.env ?? []) {
+        const ref = e.valueFrom?.secretKeyRef;
+        if (!ref) {
+          if (typeof e.value === 'string') env[e.name] = e.value;
+          continue;
+        }
+        const data = find('Secret', ref.name)?.data?.[ref.key];
+        if (data !== undefined) env[e.name] = Buffer.from(data, 'base64').toString('utf8');
+        else if (placeholders[e.name]) env[e.name] = placeholders[e.name]!;
+      }
+      for (const schema of schemas) {
+        const result = schema.safeParse(env);
+        if (!result.success) for (const i of result.error.issues) problems.push(`${name}: ${i.path.join('.')}: ${i.message}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('lets only integration-service out to the internet on 80 and 443 (identity-service: 443, its OpenID provider), never to private ranges', () => {
+    const pods = objects.filter((o) => o.kind === 'Deployment' || o.kind === 'Job');
+    const outward = new Map<string, Set<number>>();
+    for (const np of byKind('NetworkPolicy')) {
+      for (const rule of np.spec.egress ?? []) {
+        const ports: number[] = (rule.ports ?? []).map((p: any) => p.port).filter((p: number) => p === 80 || p === 443);
+        if (ports.length === 0) continue;
+        // Open to any destination (no `to`) or to an address block: both reach outside the cluster.
+        const blocks = (rule.to ?? []).filter((t: any) => t.ipBlock);
+        if (rule.to?.length && blocks.length === 0) continue;
+        for (const b of blocks) {
+          const except: string[] = b.ipBlock.except ?? [];
+          if (b.ipBlock.cidr === '0.0.0.0/0') expect(`${np.metadata.name}: ${except.join(',')}`).toBe(`${np.metadata.name}: ${['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16', '127.0.0.0/8'].join(',')}`);
+        }
+        for (const w of pods.filter((o) => matches(np.spec.podSelector, o.spec.template.metadata.labels))) {
+          const set = outward.get(w.metadata.name) ?? new Set<number>();
+          for (const p of ports) set.add(p);
+          outward.set(w.metadata.name, set);
+        }
+      }
+    }
+    const seen = Object.fromEntries([...outward].map(([k, v]) => [k, [...v].sort((a, b) => a - b)]));
+    expect(seen).toEqual({ 'identity-service': [443], 'integration-service': [80, 443] });
   });
 
   it('spreads every service over nodes and zones, and autoscales the gateway and verification-service on CPU', () => {
