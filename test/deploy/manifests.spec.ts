@@ -398,7 +398,7 @@ describe.each(['dev', 'production'])('the %s overlay', (overlay) => {
       }
     }
     const seen = Object.fromEntries([...outward].map(([k, v]) => [k, [...v].sort((a, b) => a - b)]));
-    expect(seen).toEqual({ 'identity-service': [443], 'integration-service': [80, 443] });
+    expect(seen).toEqual({ 'identity-service': [443], 'integration-service': [80, 443], 'report-service': [443] });
   });
 
   it('spreads every service over nodes and zones, and autoscales the gateway and verification-service on CPU', () => {
