@@ -108,7 +108,13 @@ describe('report-service', () => {
     await db.query('DROP SCHEMA IF EXISTS report CASCADE');
     // Up, down and up again: the migrations can be reverted and re-applied.
     await migrate(reportDataSourceOptions(databaseUrl));
-    // Incomplete reports (the latest)
+    // Class-start push subscriptions (the latest)
+    await revertLast(reportDataSourceOptions(databaseUrl));
+    expect((await db.query(`SELECT to_regclass('report.push_subscriptions') AS t`)).rows[0].t).toBeNull();
+    // Low-attendance warnings
+    await revertLast(reportDataSourceOptions(databaseUrl));
+    expect((await db.query(`SELECT to_regclass('report.warnings') AS t`)).rows[0].t).toBeNull();
+    // Incomplete reports
     await revertLast(reportDataSourceOptions(databaseUrl));
     expect((await db.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_schema = 'report' AND column_name = 'incomplete'`)).rows[0].n).toBe(0);
     // Check-in flags
