@@ -53,7 +53,8 @@ describe('check-in flags in the web client', () => {
     await rowOf(1).locator('[data-flag=IDENTICAL_POSITION]').waitFor();
     await rowOf(2).locator('[data-flag=ACCURACY_ZERO]').waitFor();
     // Flagged, and present all the same: the teacher decides.
-    await expect(rowOf(2).getAttribute('data-state')).resolves.toBe('present');
+    // (The flag and the roster's update arrive as separate pushes, drawn in the next frame: wait for both.)
+    await roster.locator('li[data-state="present"]').filter({ hasText: student(2).name }).waitFor({ timeout: 10_000 });
     await snap(teacher, 'flags-01-live-roster');
 
     // A reload keeps them: the roster reads the flags found so far.

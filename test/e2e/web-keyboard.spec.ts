@@ -115,7 +115,8 @@ describe('keyboard only, in Chromium', () => {
     await expect(teacher.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Keep it open');
     await teacher.keyboard.press('Enter');
     await expect(teacher.getByTestId('stop-confirm').count()).resolves.toBe(0);
-    await expect(teacher.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Stop and get the report');
+    // Focus goes back to Stop once the dialog has gone (the next frame): wait for it, at most 5 s.
+    await teacher.waitForFunction(() => document.activeElement?.textContent === 'Stop and get the report', null, { timeout: 5_000 });
     await teacher.keyboard.press('Enter');
     await tabTo(teacher, /^Yes, stop$/);
     await teacher.keyboard.press('Enter');
