@@ -295,7 +295,9 @@ describe('scale-out: three gateways and two of every service behind a balancer',
     expect(students.filter((s) => s.notices.some((n) => n.reason === 'shutdown')).length).toBeGreaterThan(0);
     // Every student ends on the gateway left; those of the crashed one may have had their answer before
     // the crash, and come back only after it, so this is waited for before their reconnections are counted.
-    await waitFor(async () => (await metric(gateways[1]!.url, 'cc_gateway_connected_sockets')) === ClassSize + 1, 'every student on the gateway left', 20_000);
+    // At least every student and the teacher: a socket whose client has already moved on can still be
+    // counted until its transport notices (the ping), so the count may briefly run over.
+    await waitFor(async () => ((await metric(gateways[1]!.url, 'cc_gateway_connected_sockets')) ?? 0) >= ClassSize + 1, 'every student on the gateway left', 60_000);
     expect(students.filter((s) => s.reconnects > 0).length).toBeGreaterThanOrEqual(40);
 
     // The teacher, on the gateway that stayed, saw every student arrive, each once.
