@@ -126,54 +126,13 @@ export class PostgresCredentialRepository extends CredentialRepository {
     return updated[0] ? toCredential(updated[0]) : this.findById(id);
   }
 
-  /**
-   * Uses arriving while an earlier write is under way wait for it and then go together, in one
-   * statement: one write per check-in when the service is quiet, far fewer than one in a rush,
-   * and no waiting on a timer.
-   */
-  recordUse(id: string, counter: number, at: Date): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.uses.push({ id, counter, at, resolve, reject });
-      if (!this.writingUses) void this.writeUses();
-    });
-  }
-
-  private readonly uses: QueuedUse[] = [];
-  private writingUses = false;
-
-  private async writeUses(): Promise<void> {
-    this.writingUses = true;
-    while (this.uses.length) {
-      const batch = this.uses.splice(0, MaxUsesPerStatement);
-      try {
-        // One row per credential (the highest counter, the latest time), as an UPDATE … FROM updates each row once.
-        await this.db.query(
-          `UPDATE verification.credentials c
-              SET counter = greatest(c.counter, u.counter), last_used_at = greatest(c.last_used_at, u.at)
-             FROM (SELECT id, max(counter) AS counter, max(at) AS at
-                     FROM unnest($1::text[], $2::bigint[], $3::timestamptz[]) AS t(id, counter, at) GROUP BY id) u
-            WHERE c.id = u.id`,
-          [batch.map((u) => u.id), batch.map((u) => u.counter), batch.map((u) => u.at)],
-        );
-        for (const u of batch) u.resolve();
-      } catch (err) {
-        for (const u of batch) u.reject(err);
-      }
-    }
-    this.writingUses = false;
+  async recordUse(id: string, counter: number, at: Date): Promise<void> {
+    await this.db.query(
+      'UPDATE verification.credentials SET counter = greatest(counter, $2), last_used_at = greatest(last_used_at, $3) WHERE id = $1',
+      [id, counter, at],
+    );
   }
 }
-
-interface QueuedUse {
-  id: string;
-  counter: number;
-  at: Date;
-  resolve(): void;
-  reject(err: unknown): void;
-}
-
-/** Bounded, so one statement's arrays stay small. */
-const MaxUsesPerStatement = 500;
 
 function toCredential(row: CredentialRow): StoredCredential {
   return {
