@@ -68,12 +68,12 @@ export abstract class Fanout implements OnApplicationShutdown {
     this.seen.add(event.id);
     const subject = event.type.slice(EventTypePrefix.length) as EventSubject;
     const schema = EventSchemas[subject];
+    // The one place the subject's type is lost: Routes gives each subject a route for its own data.
+    const route = this.routes[subject] as Route<unknown> | undefined;
     // A newer event type this gateway does not know, or one it does not push: not even parsed.
-    if (!schema || !this.routes[subject]) return;
+    if (!schema || !route) return;
     const parsed = schema.safeParse(event.data);
     if (!parsed.success) return void this.log.warn({ type: event.type }, 'event data does not match its schema');
-    // The one place the subject's type is lost: Routes gives each subject a route for its own data.
-    const route = this.routes[subject] as Route<typeof parsed.data>;
     if (route.once) {
       const pushed = this.pushedOnceIn(route.once.group);
       const key = route.once.key(parsed.data);
