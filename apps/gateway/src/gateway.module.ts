@@ -13,6 +13,7 @@ import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config.js';
 import { DeviceFanout } from './devices/device-fanout.service.js';
 import { DevicesGateway } from './devices/devices.gateway.js';
 import { DownloadsController } from './downloads/downloads.controller.js';
+import { PersonDataController } from './downloads/person-data.controller.js';
 import { EnrollmentFollower } from './enrollments/enrollment-follower.service.js';
 import { EnrollmentsGateway } from './enrollments/enrollments.gateway.js';
 import { RosterImportController } from './enrollments/roster-import.controller.js';
@@ -34,7 +35,7 @@ export class GatewayModule {
       imports: [
         MessagingModule.forService('gateway', config, { rpcTimeoutMs: config.RPC_TIMEOUT_MS }),
       ],
-      controllers: [ApiController, DownloadsController, RosterImportController, AuthController],
+      controllers: [ApiController, DownloadsController, PersonDataController, RosterImportController, AuthController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: TokenService, useFactory: () => new TokenService(config.AUTH_TOKEN_SECRET) },

@@ -10,6 +10,7 @@ import { RepositoriesModule } from './infrastructure/repositories.module.js';
 import { EnrollmentsModule } from './enrollments/enrollments.module.js';
 import { RoomsModule } from './rooms/rooms.module.js';
 import { SignInModule } from './sign-in/sign-in.module.js';
+import { PrivacyModule } from './privacy/privacy.module.js';
 
 @Module({})
 export class AppModule {
@@ -26,6 +27,7 @@ export class AppModule {
         EnrollmentsModule,
         RoomsModule,
         AuditModule,
+        PrivacyModule.forRoot(config),
       ],
     };
   }

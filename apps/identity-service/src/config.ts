@@ -15,6 +15,15 @@ export const IdentityEnv = BaseEnv.extend(DatabaseEnv.shape)
     /** Failed password sign-ins from one client address within the window (looser: a campus may share one address). */
     SIGN_IN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100_000).default(100),
     SIGN_IN_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
+    /**
+     * What erasing a person does to their attendance: `pseudonymised` (default) keeps it under the
+     * account's id, so courses' counts and rates do not change; `removed` deletes it everywhere.
+     */
+    ERASURE_ATTENDANCE: z.enum(['pseudonymised', 'removed']).default('pseudonymised'),
+    /** Accounts disabled for longer than this many days are erased by a sweep; 0 (the default) turns the sweep off. */
+    ACCOUNT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
+    /** How often an instance runs the account retention sweep (any instance may; they do not collide). */
+    ACCOUNT_RETENTION_SWEEP_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3_600),
   });
 export type IdentityConfig = z.output<typeof IdentityEnv> & { oidc: OidcConfig };
 

@@ -24,3 +24,4 @@ export * from './operations/index.js';
 export * from './webhooks/index.js';
 export * from './warnings/index.js';
 export * from './push/index.js';
+export * from './privacy/index.js';

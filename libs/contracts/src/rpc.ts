@@ -19,9 +19,10 @@ import { SignInRpc } from './sign-in/rpc.js';
 import { WebhookRpc } from './webhooks/rpc.js';
 import { WarningRpc } from './warnings/rpc.js';
 import { PushRpc } from './push/rpc.js';
+import { PrivacyRpc } from './privacy/rpc.js';
 import { join, schemasByWire, wireNames, type TypesByWire } from './slice-maps.js';
 
-const Commands = join([SignInRpc, DirectoryRpc, AuditRpc, SessionRpc, CheckinRpc, PasskeyRpc, DeviceRpc, FlagRpc, ReportRpc, WebhookRpc, WarningRpc, PushRpc]);
+const Commands = join([SignInRpc, DirectoryRpc, AuditRpc, SessionRpc, CheckinRpc, PasskeyRpc, DeviceRpc, FlagRpc, ReportRpc, WebhookRpc, WarningRpc, PushRpc, PrivacyRpc]);
 
 /** Each command's subject, by name. */
 export const Rpc = wireNames(Commands);

@@ -20,6 +20,7 @@ import { SignInServerEvents } from './sign-in/socket.js';
 import { WebhookClientEvents } from './webhooks/socket.js';
 import { WarningClientEvents, WarningServerEvents } from './warnings/socket.js';
 import { PushClientEvents } from './push/socket.js';
+import { PrivacyClientEvents } from './privacy/socket.js';
 import { join, schemasByWire, wireNames, type TypesByWire } from './slice-maps.js';
 
 const FromClients = join([
@@ -35,6 +36,7 @@ const FromClients = join([
   WebhookClientEvents,
   WarningClientEvents,
   PushClientEvents,
+  PrivacyClientEvents,
 ]);
 const ToClients = join([
   SessionServerEvents,

@@ -111,6 +111,8 @@ export const RelayTable: readonly Relay[] = [
   relay(ClientEvents.userList, 'user.read', Rpc.identityUserList),
   relay(ClientEvents.userUpdate, 'user.manage', Rpc.identityUserUpdate),
   relay(ClientEvents.userSetDisabled, 'user.disable', Rpc.identitySetDisabled),
+  // Erasure: identity-service does its part and publishes account.erased; every other service does its own from that
+  relay(ClientEvents.userErase, 'user.erase', Rpc.identityUserErase),
   relay(ClientEvents.courseCreate, 'course.manage', Rpc.identityCourseCreate),
   relay(ClientEvents.courseUpdate, 'course.manage', Rpc.identityCourseUpdate),
   relay(ClientEvents.courseTeachersSet, 'course.manage', Rpc.identityCourseTeachersSet),

@@ -4,6 +4,7 @@ import { CreateIdentitySchema1795305600000 } from './migrations/1795305600000-cr
 import { AddAdministrationAndAudit1796000000000 } from './migrations/1796000000000-add-administration-and-audit.js';
 import { AddRoomsAndPasswordlessAccounts1796100000000 } from './migrations/1796100000000-add-rooms-and-passwordless-accounts.js';
 import { SignInSecurity1796200000000 } from './migrations/1796200000000-sign-in-security.js';
+import { Erasure1796700000000 } from './migrations/1796700000000-erasure.js';
 
 export const IdentitySchema = 'identity';
 
@@ -15,6 +16,8 @@ export const IdentityMigrations = [
   AddRoomsAndPasswordlessAccounts1796100000000,
   // sign-in security
   SignInSecurity1796200000000,
+  // erasure and account retention
+  Erasure1796700000000,
 ];
 
 export function identityDataSourceOptions(url: string, poolSize?: number): ServiceDataSourceOptions {

@@ -187,7 +187,7 @@ export class PostgresUserRepository extends UserRepository {
 
   async setDisabled(id: string, disabled: boolean): Promise<boolean | null> {
     const result: unknown = await this.db.query(
-      `UPDATE identity.users u SET disabled = $2 FROM identity.users old
+      `UPDATE identity.users u SET disabled = $2, disabled_at = CASE WHEN $2 THEN coalesce(old.disabled_at, now()) END FROM identity.users old
         WHERE u.id = $1 AND old.id = u.id RETURNING old.disabled AS previous`,
       [id, disabled],
     );

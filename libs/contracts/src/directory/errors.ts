@@ -20,4 +20,7 @@ export const DirectoryErrorCodes = {
   ACCOUNT_NOT_FOUND: 'ACCOUNT_NOT_FOUND',
   /** The account is a teacher's or an admin's: only students are enrolled. */
   NOT_A_STUDENT: 'NOT_A_STUDENT',
+  // erasure
+  /** user:erase whose confirmEmail is not the account's email. */
+  CONFIRMATION_MISMATCH: 'CONFIRMATION_MISMATCH',
 } as const;

@@ -61,6 +61,15 @@ export const CourseChangedV1 = z.object({
   changedAt: IsoTime,
 });
 
+export const AccountErasedV1 = z.object({
+  /** The erased account: from now on this id names nobody. Downstream systems erase what they hold about it. */
+  userId: Id,
+  /** What happens to the person's attendance: kept under this id for the course's counts and rates, or removed (a deployment setting, ERASURE_ATTENDANCE). */
+  attendance: z.enum(['pseudonymised', 'removed']),
+  erasedBy: Id,
+  erasedAt: IsoTime,
+});
+
 export const DirectoryStreamEvents = {
   /** A student joined or left a course (by hand, by a roster import, or by an admin). */
   enrollmentChanged: streamEvent('directory.enrollment.changed.v1', EnrollmentChangedV1),
@@ -73,4 +82,10 @@ export const DirectoryStreamEvents = {
   accountUpdated: streamEvent('directory.account.updated.v1', AccountUpdatedV1),
   /** An admin created a course, changed its title or term, or set its teachers. */
   courseChanged: streamEvent('directory.course.changed.v1', CourseChangedV1),
+  /**
+   * An admin erased a person (GDPR Art. 17): name, email, passkeys, devices, sign-ins and push
+   * subscriptions are gone, and the earlier account events naming them have been erased from the
+   * DIRECTORY stream. Every service (and every subscriber) erases its own copy when it gets this.
+   */
+  accountErased: streamEvent('directory.account.erased.v1', AccountErasedV1),
 };
