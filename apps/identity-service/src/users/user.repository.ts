@@ -60,7 +60,7 @@ export abstract class UserRepository {
   abstract findByExternal(identity: ExternalIdentity): Promise<UserRecord | null>;
   /** Creates an account for a person the provider vouches for, linked to it; null when the email is taken meanwhile. */
   abstract createLinked(identity: ExternalIdentity, email: string, name: string, role: Role): Promise<UserRecord | null>;
-  /** Sets the status; returns the previous one, or null when there is no such account. */
+  /** Sets the status; returns the previous one, or null when there is no such account (or it was erased). */
   abstract setDisabled(id: string, disabled: boolean): Promise<boolean | null>;
 
   // Lookups
@@ -76,7 +76,7 @@ export abstract class UserRepository {
   // Administration
   /** The new account, or null when another account has this email. */
   abstract create(account: NewAccount): Promise<AccountView | null>;
-  /** The changed account, or null when there is no such account. */
+  /** The changed account, or null when there is no such account (or it was erased: it cannot be changed again). */
   abstract update(userId: string, changes: AccountChanges): Promise<AccountView | null>;
   abstract search(search: AccountSearch): Promise<{ users: AccountView[]; total: number }>;
 
@@ -117,10 +117,13 @@ interface AccountRow {
   disabled: boolean;
   has_password: boolean;
   created_at: Date;
+  erased_at: Date | null;
   total?: string;
 }
 
-const AccountColumns = 'id, email, name, role, disabled, password_hash IS NOT NULL AS has_password, created_at';
+/** An erased account keeps a placeholder email (users.email is unique and required); nobody is shown it. */
+const VisibleEmail = "CASE WHEN erased_at IS NULL THEN email ELSE '' END AS email";
+const AccountColumns = `id, ${VisibleEmail}, name, role, disabled, password_hash IS NOT NULL AS has_password, created_at, erased_at`;
 
 function toView(row: AccountRow): AccountView {
   return {
@@ -131,6 +134,7 @@ function toView(row: AccountRow): AccountView {
     disabled: row.disabled,
     hasPassword: row.has_password,
     createdAt: new Date(row.created_at).toISOString(),
+    ...(row.erased_at ? { erasedAt: new Date(row.erased_at).toISOString() } : {}),
   };
 }
 
@@ -188,7 +192,7 @@ export class PostgresUserRepository extends UserRepository {
   async setDisabled(id: string, disabled: boolean): Promise<boolean | null> {
     const result: unknown = await this.db.query(
       `UPDATE identity.users u SET disabled = $2, disabled_at = CASE WHEN $2 THEN coalesce(old.disabled_at, now()) END FROM identity.users old
-        WHERE u.id = $1 AND old.id = u.id RETURNING old.disabled AS previous`,
+        WHERE u.id = $1 AND old.id = u.id AND u.erased_at IS NULL RETURNING old.disabled AS previous`,
       [id, disabled],
     );
     const rows = updatedRows<{ previous: boolean }>(result);
@@ -197,7 +201,7 @@ export class PostgresUserRepository extends UserRepository {
 
   async findByIds(ids: readonly string[]): Promise<UserSummary[]> {
     if (ids.length === 0) return [];
-    return this.db.query('SELECT id, email, name, role FROM identity.users WHERE id = ANY($1::uuid[]) ORDER BY name, id', [[...new Set(ids)]]);
+    return this.db.query(`SELECT id, ${VisibleEmail}, name, role FROM identity.users WHERE id = ANY($1::uuid[]) ORDER BY name, id`, [[...new Set(ids)]]);
   }
 
   async findByEmails(emails: readonly string[]): Promise<UserSummary[]> {
@@ -236,7 +240,7 @@ export class PostgresUserRepository extends UserRepository {
       await this.db.query(
         `UPDATE identity.users
             SET name = coalesce($2, name), role = coalesce($3, role), password_hash = coalesce($4, password_hash)
-          WHERE id = $1
+          WHERE id = $1 AND erased_at IS NULL
           RETURNING ${AccountColumns}`,
         [userId, c.name ?? null, c.role ?? null, c.passwordHash ?? null],
       ),

@@ -47,6 +47,8 @@ export interface AccountView extends UserSummary {
   /** False for accounts that sign in with single sign-on or a passkey only. */
   hasPassword: boolean;
   createdAt: string;
+  /** Set when the person was erased: `name` is then "Erased student" (teacher, administrator) and `email` is empty. */
+  erasedAt?: string;
 }
 export interface UserListReply {
   users: AccountView[];
