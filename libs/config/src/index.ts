@@ -14,6 +14,11 @@ export const BaseEnv = z.object({
   NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
   /** Replicas of the JetStream streams the services create: 1 on one machine, 3 on a production cluster. */
   NATS_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
+  /**
+   * How many days the DIRECTORY stream keeps its events: the only events with names and emails
+   * (account created and updated; docs/privacy.md). Set the same for every service.
+   */
+  DIRECTORY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(90),
   /** This service's own NATS user (each service has one, with only its subjects: scripts/nats-config.mjs). Unset: no credentials. */
   NATS_USER: optionalText,
   /** NATS_USER's password. Never logged. */

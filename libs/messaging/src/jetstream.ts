@@ -23,8 +23,11 @@ const log = createLogger('JetStream');
 
 const DAY_NS = 24 * 60 * 60 * 1_000_000_000;
 
+/** DIRECTORY's age limit unless DIRECTORY_RETENTION_DAYS says otherwise. */
+export const DefaultDirectoryRetentionDays = 90;
+
 /** Creates the streams, or brings their configuration up to date. Safe to run from every service at start. */
-export async function ensureStreams(nc: NatsConnection, replicas = 1): Promise<void> {
+export async function ensureStreams(nc: NatsConnection, replicas = 1, directoryRetentionDays = DefaultDirectoryRetentionDays): Promise<void> {
   const jsm = await jetstreamManager(nc);
   // Every stream is on file storage, replicated as configured, and drops a repeated Nats-Msg-Id
   // within 10 minutes; they differ in what they hold and for how long.
@@ -41,7 +44,9 @@ export async function ensureStreams(nc: NatsConnection, replicas = 1): Promise<v
     // The durable record of every attendance fact. Subscribers (LMS, SIS, analytics) read it.
     stream(Streams.attendance, RetentionPolicy.Limits, 400),
     // Facts about people, courses and enrollments, so other services' views stay current. Public too.
-    stream(Streams.directory, RetentionPolicy.Limits, 400),
+    // Its account events carry names and emails: kept for a bounded, configurable time, and a
+    // person's are erased from it at once when they are erased (docs/privacy.md).
+    stream(Streams.directory, RetentionPolicy.Limits, directoryRetentionDays),
     // Check-ins waiting for a verdict. Holds raw positions, so each is removed once acked.
     stream(Streams.intake, RetentionPolicy.Workqueue, 1),
     // Messages a consumer set aside, with the message itself (a work queue's copy is gone by then),

@@ -20,6 +20,8 @@ export interface MessagingModuleOptions {
   rpcTimeoutMs?: number;
   /** Replicas of the JetStream streams (1 on one machine, 3 on a production cluster): the app's NATS_STREAM_REPLICAS. */
   streamReplicas: number;
+  /** DIRECTORY's age limit in days (DIRECTORY_RETENTION_DAYS); the default when absent. */
+  directoryRetentionDays?: number;
   /** The service's NATS user and the certificate authority for TLS. */
   security?: NatsSecurity;
 }
@@ -41,7 +43,7 @@ export class MessagingModule {
    */
   static forService(
     service: string,
-    config: { NATS_URL: string; NATS_STREAM_REPLICAS: number; NATS_USER?: string | undefined; NATS_PASSWORD?: string | undefined; NATS_TLS_CA_FILE?: string | undefined },
+    config: { NATS_URL: string; NATS_STREAM_REPLICAS: number; DIRECTORY_RETENTION_DAYS?: number; NATS_USER?: string | undefined; NATS_PASSWORD?: string | undefined; NATS_TLS_CA_FILE?: string | undefined },
     more: Pick<MessagingModuleOptions, 'rpcTimeoutMs'> = {},
   ): DynamicModule {
     return MessagingModule.forRoot({
@@ -50,6 +52,7 @@ export class MessagingModule {
       queue: service,
       source: `/classconnect/${service}`,
       streamReplicas: config.NATS_STREAM_REPLICAS,
+      ...(config.DIRECTORY_RETENTION_DAYS ? { directoryRetentionDays: config.DIRECTORY_RETENTION_DAYS } : {}),
       security: natsSecurity(config),
       ...more,
     });
@@ -63,7 +66,7 @@ export class MessagingModule {
           provide: NATS_CONNECTION,
           useFactory: async () => {
             const nc = await connectNats(opts.url, opts.name, opts.security);
-            await ensureStreams(nc, opts.streamReplicas);
+            await ensureStreams(nc, opts.streamReplicas, opts.directoryRetentionDays);
             return nc;
           },
         },

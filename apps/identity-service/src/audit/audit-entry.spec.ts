@@ -57,4 +57,14 @@ describe('audit entries', () => {
   it('ignores attendance events the log does not audit (check-ins)', () => {
     expect(auditRecordOf(EventSubjects.checkinVerified, event(EventSubjects.checkinVerified, { sessionId: session }))).toBeNull();
   });
+
+  it('records an erasure by the admin and by the retention sweep, naming the person only by the placeholder', () => {
+    const erasedNames: AuditNames = { user: (id) => (id === student ? 'Erased student' : names.user(id)), course: names.course };
+    const byAdmin = auditRecordOf(EventSubjects.accountErased, event(EventSubjects.accountErased, { userId: student, attendance: 'pseudonymised', erasedBy: admin, erasedAt: at }))!;
+    expect(byAdmin).toMatchObject({ actorId: admin, targetType: 'account', targetId: student, at });
+    expect(auditSummaryOf(byAdmin, erasedNames)).toBe('Erased the account now shown as Erased student: their attendance kept under this pseudonym.');
+    const bySweep = auditRecordOf(EventSubjects.accountErased, event(EventSubjects.accountErased, { userId: student, attendance: 'removed', erasedBy: SystemActorId, erasedAt: at }))!;
+    expect(bySweep.actorId).toBeNull();
+    expect(auditSummaryOf(bySweep, erasedNames)).toBe('Erased, past the account retention period, the account now shown as Erased student: their attendance removed.');
+  });
 });

@@ -68,6 +68,8 @@ export function auditRecordOf(subject: string, event: CloudEvent): AuditRecord |
       return { ...base, at, actorId: actorOf(data.changedBy), targetType: 'account', targetId: str(data.userId) };
     case EventSubjects.courseChanged:
       return { ...base, at, actorId: actorOf(data.changedBy), targetType: 'course', targetId: str(data.courseId) };
+    case EventSubjects.accountErased:
+      return { ...base, at: str(data.erasedAt) ?? event.time, actorId: actorOf(data.erasedBy), targetType: 'account', targetId: str(data.userId) };
   }
   if (!subject.startsWith('directory.')) return null;
   const actorField = ActorFields.find((f) => actorOf(data[f]));
@@ -112,6 +114,12 @@ export function auditSummaryOf(record: AuditRecord, names: AuditNames): string {
     }
     case EventSubjects.accountStatusChanged:
       return `${d.disabled ? 'Disabled' : 'Enabled'} the account of ${names.user(d.userId)}.`;
+    case EventSubjects.accountErased: {
+      // Recorded after the erasure: the name is already the placeholder, and nothing here may keep the real one.
+      const who = d.erasedBy === SystemActorId ? 'Erased, past the account retention period,' : 'Erased';
+      const attendance = d.attendance === 'removed' ? 'their attendance removed' : 'their attendance kept under this pseudonym';
+      return `${who} the account now shown as ${names.user(d.userId)}: ${attendance}.`;
+    }
     case EventSubjects.courseChanged: {
       const course = `${String(d.code)} “${String(d.title)}”`;
       if (d.change === 'created') return `Created the course ${course}${d.term ? ` (${String(d.term)})` : ''}.`;
