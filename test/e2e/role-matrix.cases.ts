@@ -151,6 +151,11 @@ export const RoleMatrix: Partial<Record<ClientEvent, MatrixRow>> = {
     payload: () => ({ targetUserId: '00000000-0000-4000-8000-000000000003', disabled: true }),
     expect: { ...adminOnly, admin: 'allowed' },
   },
+  // Erasing an account nobody has: USER_NOT_FOUND once permitted (nothing real is erased).
+  [ClientEvents.userErase]: {
+    payload: () => ({ targetUserId: '00000000-0000-4000-8000-000000000003', confirmEmail: 'nobody@uni.test' }),
+    expect: { ...adminOnly, admin: 'allowed' },
+  },
   // Operations: set-aside messages. A replay of a dead letter nobody has: NOT_FOUND once permitted.
   [ClientEvents.deadLetterList]: { payload: () => ({}), expect: adminOnly },
   [ClientEvents.deadLetterReplay]: { payload: () => ({ sequence: 999_999_999 }), expect: { ...adminOnly, admin: 'allowed' } },
