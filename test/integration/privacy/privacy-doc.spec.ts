@@ -108,11 +108,16 @@ function documentedRedisFamilies(markdown: string): Set<string> {
   return families;
 }
 
-/** The web client's storage keys: every `'classconnect.…'` string in its source. */
+/**
+ * The web client's storage keys: every `'classconnect.…'` string in a file that uses localStorage or
+ * sessionStorage, except versioned format names such as `classconnect.person-data.v1`.
+ */
 function browserKeysInSource(): Set<string> {
   const keys = new Set<string>();
   for (const file of sourceFiles(join(root, 'apps/web/src'))) {
-    for (const m of readFileSync(file, 'utf8').matchAll(/['"`](classconnect\.[A-Za-z][\w.-]*)['"`]/g)) keys.add(m[1]!);
+    const text = readFileSync(file, 'utf8');
+    if (!/\b(localStorage|sessionStorage)\b/.test(text)) continue;
+    for (const m of text.matchAll(/['"`](classconnect\.[A-Za-z][\w.-]*)['"`]/g)) if (!/\.v\d+$/.test(m[1]!)) keys.add(m[1]!);
   }
   return keys;
 }
