@@ -6,6 +6,7 @@ import { CheckinModule } from './checkin/checkin.module.js';
 import type { VerificationConfig } from './config.js';
 import { InfrastructureModule } from './infrastructure/infrastructure.module.js';
 import { PasskeysModule } from './passkeys/passkeys.module.js';
+import { PrivacyModule } from './privacy/privacy.module.js';
 import { PasskeySignInModule } from './sign-in/passkey-sign-in.module.js';
 
 @Module({})
@@ -22,6 +23,8 @@ export class AppModule {
         CheckinModule,
         // sign-in security
         PasskeySignInModule,
+        // erasure and export of a person's data
+        PrivacyModule,
       ],
       providers: [{ provide: Clock, useClass: SystemClock }],
       exports: [Clock],

@@ -41,6 +41,8 @@ export type DeliveryUpdate = Pick<DeliveryRecord, 'status' | 'attempts' | 'lastS
 export abstract class EndpointStore {
   abstract list(): Promise<WebhookEndpoint[]>;
   abstract get(id: string): Promise<WebhookEndpoint | undefined>;
+  /** The endpoints one person registered, oldest first. */
+  abstract createdBy(userId: string): Promise<WebhookEndpoint[]>;
   abstract insert(endpoint: WebhookEndpoint): Promise<void>;
   /** Writes every field of an existing endpoint. */
   abstract save(endpoint: WebhookEndpoint): Promise<void>;
@@ -124,6 +126,11 @@ export class PostgresEndpointStore extends EndpointStore {
   async get(id: string): Promise<WebhookEndpoint | undefined> {
     const rows: EndpointRow[] = await this.db.query('SELECT * FROM integration.webhook_endpoints WHERE id = $1', [id]);
     return rows[0] ? toEndpoint(rows[0]) : undefined;
+  }
+
+  async createdBy(userId: string): Promise<WebhookEndpoint[]> {
+    const rows: EndpointRow[] = await this.db.query('SELECT * FROM integration.webhook_endpoints WHERE created_by = $1 ORDER BY created_at, id', [userId]);
+    return rows.map(toEndpoint);
   }
 
   async insert(e: WebhookEndpoint): Promise<void> {

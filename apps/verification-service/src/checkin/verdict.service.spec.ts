@@ -123,6 +123,21 @@ describe.each([
     expect(JSON.stringify(verdict)).not.toMatch(/latitude|longitude/);
   });
 
+  it('finishes a check-in whose passkey is erased while it is decided, and the next one no longer verifies', async () => {
+    const s = await submission();
+    // The person is erased between the signature check and the mark.
+    const recordMark = session.recordMark.bind(session);
+    session.recordMark = async (request) => {
+      await credentials.remove(credentialId, studentId);
+      return recordMark(request);
+    };
+    await expect(service.handle(s)).resolves.toMatchObject({ outcome: 'verified', submissionId: s.submissionId });
+    expect(credentials.byId.has(credentialId)).toBe(false);
+    const next = await submission();
+    publisher.published.length = 0;
+    await expectRejected(next, ErrorCode.UNKNOWN_CREDENTIAL);
+  });
+
   describe('rejects, with a reason and a sentence', () => {
     it('CHALLENGE_NOT_FOUND when the challenge expired or was never issued', async () => {
       const s = await submission();

@@ -40,6 +40,15 @@ export class RedisKeys {
     return `${this.prefix}flags:last:${studentId}`;
   }
 
+  /**
+   * Every key named after one user: erasing a person deletes them all, so a new per-user key must
+   * be listed here. (Per-session and per-submission keys also name students inside their values;
+   * they go when the session closes, or with their TTL.)
+   */
+  ofUser(userId: string): string[] {
+    return [this.registrationChallenge(userId), this.flagLastCheckin(userId)];
+  }
+
   /** A passkey sign-in challenge (no user known yet), claimed once. */
   signInChallenge(challenge: string): string {
     return `${this.prefix}signinchal:${challenge}`;

@@ -12,6 +12,9 @@ export class FakeEndpointStore extends EndpointStore {
   async get(id: string) {
     return this.rows.get(id);
   }
+  async createdBy(userId: string) {
+    return [...this.rows.values()].filter((e) => e.createdBy === userId);
+  }
   async insert(e: WebhookEndpoint) {
     this.rows.set(e.id, { ...e });
   }

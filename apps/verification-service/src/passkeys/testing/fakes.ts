@@ -27,7 +27,9 @@ export class MemoryCredentials extends CredentialRepository {
     return stored;
   }
   async recordUse(id: string, counter: number, at: Date) {
-    const c = this.byId.get(id)!;
+    // Like Postgres: a passkey removed (or erased) while its check-in was decided is simply not updated.
+    const c = this.byId.get(id);
+    if (!c) return;
     c.counter = Math.max(c.counter, counter);
     c.lastUsedAt = at;
   }
