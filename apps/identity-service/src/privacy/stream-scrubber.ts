@@ -4,14 +4,18 @@ import { EventSubjects, Streams } from '@classconnect/contracts';
 import { DurableConsumer, NATS_CONNECTION, decodeEvent, type ConsumedMessage, type NatsConnection } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
 
-/** The account events that carry a name or an email: the only DIRECTORY messages with personal data. */
-const PersonalSubjects: readonly string[] = [EventSubjects.accountCreated, EventSubjects.accountUpdated];
+/**
+ * The DIRECTORY events that carry what a person typed or is called: accounts (name, email) and
+ * devices (the name a student gave their phone). Every other event holds ids only.
+ */
+const carriesPersonalText = (subject: string): boolean =>
+  subject === EventSubjects.accountCreated || subject === EventSubjects.accountUpdated || subject.startsWith('directory.device.');
 const Batch = 500;
 const FetchExpiresMs = 2_000;
 
 /**
- * Erasure reaches the streams: when `directory.account.erased.v1` arrives, the account events that
- * named the person are erased from DIRECTORY (the server overwrites them, not only unlinks them), and
+ * Erasure reaches the streams: when `directory.account.erased.v1` arrives, the account and device
+ * events that named the person (or their phone) are erased from DIRECTORY (the server overwrites them, not only unlinks them), and
  * any set-aside message that mentions the person's id is erased from DEADLETTER. A durable consumer
  * acks only when both are done, so an identity-service that restarts half-way does it again.
  */
@@ -41,10 +45,11 @@ export class StreamScrubber implements OnApplicationBootstrap, OnApplicationShut
       return;
     }
     if (!userId) return;
-    const directory = await this.eraseMatching(Streams.directory.name, 'directory.account.>', (subject, text) => {
-      if (!PersonalSubjects.includes(subject)) return false;
+    const directory = await this.eraseMatching(Streams.directory.name, 'directory.>', (subject, text) => {
+      if (!carriesPersonalText(subject)) return false;
       try {
-        return (decodeEvent(new TextEncoder().encode(text)).data as { userId?: unknown }).userId === userId;
+        const data = decodeEvent(new TextEncoder().encode(text)).data as { userId?: unknown; studentId?: unknown };
+        return data.userId === userId || data.studentId === userId;
       } catch {
         return text.includes(userId);
       }

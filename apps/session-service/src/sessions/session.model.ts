@@ -179,6 +179,11 @@ export abstract class SessionStore {
    * state-lost), to expire like any closed session. Either way, returns it as the store now has it.
    */
   abstract restoreClosed(session: LostSession): Promise<RestoreOutcome>;
+  /**
+   * An erased person: every session's roster copy of their name (open, or closed and kept for late
+   * readers) becomes the placeholder. Returns how many sessions held it. Idempotent.
+   */
+  abstract renameEverywhere(studentId: string, placeholder: string): Promise<number>;
 }
 
 /**

@@ -320,6 +320,22 @@ export class SessionRepository extends SessionStore {
   private enrolledKey(id: string): string {
     return `${this.prefix}session:${id}:enrolled`;
   }
+  async renameEverywhere(studentId: string, placeholder: string): Promise<number> {
+    // Rare (an erasure), so a SCAN over the roster copies is fine; each is renamed only where it holds the person.
+    let renamed = 0;
+    let cursor = '0';
+    do {
+      const [next, keys] = await redisCall(() => this.redis.scan(cursor, 'MATCH', `${this.prefix}session:*:names`, 'COUNT', 500));
+      cursor = next;
+      for (const key of keys) {
+        if ((await redisCall(() => this.redis.hexists(key, studentId))) === 0) continue;
+        await redisCall(() => this.redis.hset(key, studentId, placeholder));
+        renamed++;
+      }
+    } while (cursor !== '0');
+    return renamed;
+  }
+
   private namesKey(id: string): string {
     return `${this.prefix}session:${id}:names`;
   }

@@ -9,6 +9,7 @@ import { QrRpc } from '../qr/qr.rpc.js';
 import { QrService } from '../qr/qr.service.js';
 import { AttendanceHistory, JetStreamAttendanceHistory } from './attendance-history.js';
 import { EnrollmentConsumer } from './enrollment.consumer.js';
+import { ErasureConsumer } from './erasure.consumer.js';
 import { SessionStore } from './session.model.js';
 import { SessionSweeper, SWEEP_INTERVAL_MS } from './session-sweeper.js';
 import { SessionRepository } from './session.repository.js';
@@ -60,6 +61,8 @@ export class SessionsModule {
         FenceDistanceRpc,
         // open sessions follow enrollment changes
         EnrollmentConsumer,
+        // an erased person's name leaves the rosters
+        ErasureConsumer,
       ],
     };
   }

@@ -35,6 +35,11 @@ import {
 
 /** Holds sessions in memory with the same rules the Lua scripts enforce. */
 export class InMemorySessionStore extends SessionStore {
+  async renameEverywhere(studentId: string, placeholder: string): Promise<number> {
+    let renamed = 0;
+    for (const s of this.sessions.values()) if (s.names.has(studentId)) (s.names.set(studentId, placeholder), renamed++);
+    return renamed;
+  }
   readonly sessions = new Map<
     string,
     Omit<SessionRecord, 'presentCount'> & { names: Map<string, string>; present: Map<string, StoredMark>; overrides: Map<string, StoredOverride> }
