@@ -52,11 +52,6 @@ export const Env = BaseEnv.extend(DatabaseEnv.shape).extend(opsEnv('report-servi
   PUSH_ALLOW_HTTP: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /** Durable consumer names of the push (session.opened on ATTENDANCE, sign-outs on DIRECTORY). */
   PUSH_CONSUMER_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, - or _').default('report-push'),
-  /**
-   * Durable consumer name of directory.account.erased.v1 on DIRECTORY. A new durable reads every
-   * erasure the stream still holds, so a service that was down (or is new) erases what it holds too.
-   */
-  ERASURE_CONSUMER_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, - or _').default('report-erasure'),
   /** A session opened longer ago than this (a backlog after an outage) is not announced any more. */
   PUSH_MAX_AGE_SECONDS: PositiveInt(600),
 });

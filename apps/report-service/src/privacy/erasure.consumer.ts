@@ -6,8 +6,10 @@ import { ErasureService } from './erasure.service.js';
 
 /**
  * directory.account.erased.v1 → the person's data here goes. A durable of its own on DIRECTORY
- * (one filter subject: NATS 2.9 takes no more), from the start of the stream when first created,
- * acked after the transaction committed.
+ * (one filter subject: NATS 2.9 takes no more), acked after the transaction committed. A new
+ * durable reads every erasure the stream still holds, so a service that is new, or whose durable
+ * was lost, erases what it holds too. Named after the projection's durable (`report-erasure`), so a
+ * test run that names its own never takes the real one's messages.
  */
 @Injectable()
 export class AccountErasedConsumer extends ConsumerLifecycle {
@@ -16,7 +18,7 @@ export class AccountErasedConsumer extends ConsumerLifecycle {
     @Inject(REPORT_CONFIG) config: ReportConfig,
     @Inject(ErasureService) private readonly erasure: ErasureService,
   ) {
-    super(nc, { stream: Streams.directory.name, durable: config.ERASURE_CONSUMER_NAME, filterSubjects: [EventSubjects.accountErased], deliverPolicy: 'all' });
+    super(nc, { stream: Streams.directory.name, durable: `${config.REPORT_CONSUMER_NAME}-erasure`, filterSubjects: [EventSubjects.accountErased], deliverPolicy: 'all' });
   }
 
   protected run(consumer: DurableConsumer): Promise<void> {
