@@ -9,6 +9,7 @@ import { ReportsModule } from './reports/reports.module.js';
 import { RecordsModule } from './records/records.module.js';
 import { RetentionModule } from './retention/retention.module.js';
 import { PushModule } from './push/push.module.js';
+import { PrivacyModule } from './privacy/privacy.module.js';
 
 export const ServiceName = 'report-service';
 
@@ -26,6 +27,7 @@ export class AppModule {
         RecordsModule,
         RetentionModule,
         PushModule,
+        PrivacyModule,
       ],
     };
   }

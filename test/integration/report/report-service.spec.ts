@@ -147,6 +147,8 @@ describe('report-service', () => {
     await identity?.close();
     const jsm = nc && (await jetstreamManager(nc));
     await jsm?.consumers.delete(Streams.attendance.name, config.REPORT_CONSUMER_NAME).catch(() => undefined);
+    // The erasure durable is named after it (report-service's privacy module starts it too).
+    await jsm?.consumers.delete(Streams.directory.name, `${config.REPORT_CONSUMER_NAME}-erasure`).catch(() => undefined);
     await nc?.drain();
     await db?.end();
   });

@@ -50,8 +50,13 @@ export function buildReport(input: ReportInput): BuiltReport {
     };
   });
   rows.sort(byName);
+  return { rows, ...roomCounts(rows) };
+}
+
+/** The report's two totals: late counts as in the room, excused as not. */
+export function roomCounts(rows: Pick<ReportRow, 'status'>[]): Pick<BuiltReport, 'presentCount' | 'absentCount'> {
   const counts = countStatuses(rows);
-  return { rows, presentCount: counts.present + counts.late, absentCount: counts.absent + counts.excused };
+  return { presentCount: counts.present + counts.late, absentCount: counts.absent + counts.excused };
 }
 
 /** How many rows have each status. */
@@ -76,7 +81,8 @@ function checkinRow(person: Pick<ReportRow, 'studentId' | 'name' | 'email'>, mar
   return lastRejection ? { ...person, status: 'absent', lastRejection } : { ...person, status: 'absent' };
 }
 
-function byName(a: ReportRow, b: ReportRow): number {
+/** The order of a report's rows: by name, then email, then id (so equal names keep one order). */
+export function byName(a: ReportRow, b: ReportRow): number {
   return (
     a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }) ||
     a.email.localeCompare(b.email) ||

@@ -156,6 +156,17 @@ export class ReportService {
     return buildReport({ enrolledIds, presentIds, marks, lastRejections, users: people, overrides });
   }
 
+  /**
+   * Announces the report's current revision if it is newer than the last one announced, for a
+   * change written outside this service's rebuilds (an erasure). A report not announced as ready
+   * yet is left alone: report.ready, when it goes, carries it as it is.
+   */
+  async announceCurrentRevision(sessionId: string, correlationId?: string): Promise<void> {
+    const report = await this.store.findReport(sessionId);
+    if (!report?.publishedAt || (report.revision ?? 0) <= (report.publishedRevision ?? 0)) return;
+    await this.announceUpdate(report, correlationId);
+  }
+
   private async announceUpdate(report: StoredReport, correlationId?: string): Promise<void> {
     await this.publisher.reportUpdated(report, correlationId);
     await this.store.markUpdatePublished(report.sessionId, report.revision ?? 0);
@@ -171,7 +182,7 @@ export class ReportService {
 }
 
 /** JSON with object keys sorted: rows read back from jsonb come with their keys reordered. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
   );
