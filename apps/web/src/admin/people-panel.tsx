@@ -44,10 +44,10 @@ export function PeoplePanel({ live, auth }: { live: Live; auth: Auth }) {
     setEditing(null);
     setErasing(null);
     setErasedNotice(done);
-    // Shown erased at once; the reload then brings the server's own view of the row.
+    // The row turns erased in place, without reloading: the search that found it (often the email)
+    // would no longer match, and the admin would lose sight of what they just did.
     const shown: AccountView = { ...account, name: erasedLabel(account.role), email: '', disabled: true, erasedAt: reply.erasedAt };
     setList((l) => (l ? { ...l, users: l.users.map((u) => (u.id === account.id ? shown : u)) } : l));
-    void load();
   };
 
   return (
