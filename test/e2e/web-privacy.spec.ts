@@ -115,6 +115,23 @@ describe('erasing a person and downloading data in the web client', () => {
     await downloads(admin, row.getByRole('button', { name: `Download data of ${student(1).name}` }), `/api/users/${student(1).id}/data.json`, row);
   });
 
+  it('gives a teacher the same download below their courses', async () => {
+    const page = await openLaptop(browser, sys.origin, campus);
+    await signInPage(page, sys.origin, klass.cls.teacher.email, klass.cls.teacher.password);
+    await page.getByRole('heading', { name: 'Your courses' }).waitFor();
+    const section = page.getByTestId('my-data-download');
+    await downloads(page, section.getByRole('button', { name: 'Download all my data (JSON)' }), '/api/me/data.json', section);
+    await page.context().close();
+  });
+
+  it('offers no Erase for the admin’s own account', async () => {
+    const row = await findPerson(DemoAdmin.email);
+    await row.getByRole('button', { name: `Edit ${DemoAdmin.name}` }).click();
+    await row.getByRole('button', { name: 'Save' }).waitFor();
+    await expect(row.getByRole('button', { name: 'Erase…' }).count()).resolves.toBe(0);
+    await row.getByRole('button', { name: 'Cancel' }).click();
+  });
+
   it('opens the erase dialog from the edit form: labelled, focus in the email field, Escape closes and gives focus back', async () => {
     // The student is signed in while it happens: their page must end when they are erased.
     studentPage = await openLaptop(browser, sys.origin, campus);
