@@ -1,4 +1,4 @@
-/** File downloads with the bearer token: the report as a spreadsheet, a student's own records. */
+/** File downloads with the bearer token: the report as a spreadsheet, a student's own records, a person's whole data. */
 import { ApiError, exportQuery } from './api.js';
 
 async function download(token: string, path: string, fallbackName: string): Promise<void> {
@@ -34,4 +34,14 @@ export function downloadCourse(token: string, courseId: string, format: 'csv' | 
 
 export function downloadMyRecords(token: string, format: 'csv' | 'json'): Promise<void> {
   return download(token, `/api/me/records.${format}`, `attendance-records.${format}`);
+}
+
+/** Everything ClassConnect holds about the signed-in person, as one JSON document (any role). */
+export function downloadMyData(token: string): Promise<void> {
+  return download(token, '/api/me/data.json', 'classconnect-my-data.json');
+}
+
+/** An admin's copy of one person's whole data (the same document as theirs), erased or not. */
+export function downloadPersonData(token: string, userId: string): Promise<void> {
+  return download(token, `/api/users/${encodeURIComponent(userId)}/data.json`, `classconnect-data-${userId}.json`);
 }

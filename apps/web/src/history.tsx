@@ -148,7 +148,7 @@ export function CourseHistory(props: { live: Live; course: CourseSummary; token?
 }
 
 /** A student's own attendance: each closed session of each of their courses, and the rate per course. */
-/** `extra`: shown under the courses, above Back (the records download). */
+/** `extra`: shown under the courses, above Back (the downloads of records and of all the student’s data). */
 export function MyHistory({ live, onBack, extra }: { live: Live; onBack: () => void; extra?: ReactNode }) {
   const load = useCallback(() => live.request('history:mine', {}), [live]);
   const { data, error } = useHistory<MyHistoryReply>(live, load);

@@ -11,7 +11,7 @@ import { isRetryReason } from './features/roster/roster-model.js';
 import { passkeysSupported, signChallenge } from './webauthn.js';
 import { MyPasskeys, registerThisDevice, registrationError } from './devices.js';
 import { PushOptIn } from './student/push-opt-in.js';
-import { RecordsDownload } from './downloads-ui.js';
+import { MyDataDownload, RecordsDownload } from './downloads-ui.js';
 
 type Step =
   | { kind: 'idle' }
@@ -218,7 +218,16 @@ export function StudentHome({ live, auth }: { live: Live; auth: Auth }) {
       {view === 'passkeys' ? (
         <MyPasskeys live={live} onBack={() => setView('home')} />
       ) : view === 'history' ? (
-        <MyHistory live={live} onBack={() => setView('home')} extra={<RecordsDownload token={auth.accessToken} />} />
+        <MyHistory
+          live={live}
+          onBack={() => setView('home')}
+          extra={
+            <>
+              <RecordsDownload token={auth.accessToken} />
+              <MyDataDownload token={auth.accessToken} />
+            </>
+          }
+        />
       ) : (
         <section aria-labelledby="my-courses">
           <div className="section-head">

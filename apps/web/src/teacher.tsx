@@ -4,6 +4,7 @@ import type { Auth } from './api.js';
 import { LocationError, currentPosition } from './geo.js';
 import { CourseHistory } from './history.js';
 import { PendingDevicesPanel } from './devices.js';
+import { MyDataDownload } from './downloads-ui.js';
 import { errorText, t } from './i18n.js';
 import type { Live } from './live.js';
 import { ErrorAlert } from './ui.js';
@@ -95,6 +96,7 @@ export function TeacherHome({ live, auth }: { live: Live; auth: Auth }) {
           setPhase({ kind: 'live', session });
         }}
       />
+      <MyDataDownload token={auth.accessToken} />
     </>
   );
 }

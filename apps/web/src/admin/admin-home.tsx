@@ -12,6 +12,7 @@ import { DeadLettersPanel } from './dead-letters-panel.js';
 import { CoursesPanel } from './courses-panel.js';
 import { PeoplePanel } from './people-panel.js';
 import { PendingDevicesPanel } from '../devices.js';
+import { MyDataDownload } from '../downloads-ui.js';
 import { RoomsPanel } from './rooms-panel.js';
 import { EnrollmentsPanel } from './enrollments-panel.js';
 import { RosterImport } from './roster-import.js';
@@ -78,6 +79,8 @@ export function AdminHome({ live, auth }: { live: Live; auth: Auth }) {
       <div id={`admin-panel-${tab.id}`} role="tabpanel" aria-labelledby={`admin-tab-${tab.id}`} className="admin-panel">
         {tab.render(live, auth)}
       </div>
+      {/* The admin's own data, like everyone's: below whichever section is open. */}
+      <MyDataDownload token={auth.accessToken} />
     </section>
   );
 }

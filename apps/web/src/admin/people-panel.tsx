@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { AccountView, ErrorBody, Role, UserListReply } from '@classconnect/contracts';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import type { AccountView, EraseUserReply, ErrorBody, Role, UserListReply } from '@classconnect/contracts';
 import type { Auth } from '../api.js';
+import { PersonDataButton } from '../downloads-ui.js';
 import { formatDate, t } from '../i18n.js';
 import type { Live } from '../live.js';
 import { ErrorAlert } from '../ui.js';
@@ -9,8 +10,10 @@ import { CreateForm, Field, SaveCancel, hintId, useDraft, useRequest, type TextB
 const PageSize = 20;
 const Roles: Role[] = ['student', 'teacher', 'admin'];
 export const roleWord = (role: Role) => t(role === 'teacher' ? 'roleTeacher' : role === 'student' ? 'roleStudent' : 'roleAdmin');
+/** What an erased account is called, in the reader's language (the server's placeholder name is English). */
+export const erasedLabel = (role: Role) => t(role === 'teacher' ? 'erasedTeacher' : role === 'student' ? 'erasedStudent' : 'erasedAdmin');
 
-/** Creating accounts, finding them, and changing their name, role or password. */
+/** Creating accounts, finding them, changing their name, role or password, downloading or erasing their data. */
 export function PeoplePanel({ live, auth }: { live: Live; auth: Auth }) {
   const [query, setQuery] = useState('');
   const [role, setRole] = useState<Role | ''>('');
@@ -19,6 +22,9 @@ export function PeoplePanel({ live, auth }: { live: Live; auth: Auth }) {
   const [error, setError] = useState<ErrorBody | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
   const [notice, setNotice] = useState('');
+  const [erasing, setErasing] = useState<AccountView | null>(null);
+  const [erasedNotice, setErasedNotice] = useState<string | null>(null);
+  const erasedNoticeRef = useRef<HTMLParagraphElement>(null);
 
   const load = useCallback(async () => {
     const res = await live.request('user:list', { ...(query.trim() ? { query: query.trim() } : {}), ...(role ? { role } : {}), limit: PageSize, offset });
@@ -28,6 +34,21 @@ export function PeoplePanel({ live, auth }: { live: Live; auth: Auth }) {
     } else setError(res.error);
   }, [live, query, role, offset]);
   useEffect(() => live.onConnect(() => void load()), [live, load]);
+  // The button that opened the dialog has gone with the edit form: focus goes to what happened instead.
+  useEffect(() => erasedNoticeRef.current?.focus(), [erasedNotice]);
+
+  const erased = (account: AccountView, reply: EraseUserReply) => {
+    const done = reply.alreadyErased
+      ? t('erasedAlready', { name: account.name })
+      : `${t('erasedDone', { name: account.name })} ${reply.attendance === 'pseudonymised' ? t('erasedAttendanceKept', { label: erasedLabel(account.role) }) : t('erasedAttendanceRemoved')}`;
+    setEditing(null);
+    setErasing(null);
+    setErasedNotice(done);
+    // The row turns erased in place, without reloading: the search that found it (often the email)
+    // would no longer match, and the admin would lose sight of what they just did.
+    const shown: AccountView = { ...account, name: erasedLabel(account.role), email: '', disabled: true, erasedAt: reply.erasedAt };
+    setList((l) => (l ? { ...l, users: l.users.map((u) => (u.id === account.id ? shown : u)) } : l));
+  };
 
   return (
     <div className="stack">
@@ -76,6 +97,11 @@ export function PeoplePanel({ live, auth }: { live: Live; auth: Auth }) {
           </div>
         </div>
         <ErrorAlert error={error} />
+        {erasedNotice && (
+          <p className="alert alert-ok" role="status" tabIndex={-1} ref={erasedNoticeRef} data-testid="erased-notice">
+            {erasedNotice}
+          </p>
+        )}
         {list &&
           (list.users.length === 0 ? (
             <p className="calm">{t('peopleNone')}</p>
@@ -83,12 +109,13 @@ export function PeoplePanel({ live, auth }: { live: Live; auth: Auth }) {
             <>
               <ul className="admin-list" data-testid="people-list">
                 {list.users.map((u) => (
-                  <li key={u.id} className="admin-item">
-                    {editing === u.id ? (
+                  <li key={u.id} className="admin-item" data-erased={u.erasedAt ? 'true' : undefined}>
+                    {editing === u.id && !u.erasedAt ? (
                       <EditPerson
                         live={live}
                         account={u}
                         self={u.id === auth.user.id}
+                        onErase={() => setErasing(u)}
                         onDone={(changed) => {
                           setEditing(null);
                           if (changed) {
@@ -97,6 +124,21 @@ export function PeoplePanel({ live, auth }: { live: Live; auth: Auth }) {
                           }
                         }}
                       />
+                    ) : u.erasedAt ? (
+                      // Erased: nothing left to change, only what is still held about them to download.
+                      <>
+                        <div className="admin-item-main">
+                          <span className="admin-item-title">{erasedLabel(u.role)}</span>
+                          <span className="admin-tags">
+                            <span className={`tag tag-${u.role}`}>{roleWord(u.role)}</span>
+                            <span className="tag tag-erased">{t('erasedBadge')}</span>
+                            <span className="admin-item-sub">{t('erasedOn', { date: formatDate(u.erasedAt) })}</span>
+                          </span>
+                        </div>
+                        <div className="admin-item-actions">
+                          <PersonDataButton token={auth.accessToken} userId={u.id} name={erasedLabel(u.role)} />
+                        </div>
+                      </>
                     ) : (
                       <>
                         <div className="admin-item-main">
@@ -109,9 +151,12 @@ export function PeoplePanel({ live, auth }: { live: Live; auth: Auth }) {
                             <span className="admin-item-sub">{formatDate(u.createdAt)}</span>
                           </span>
                         </div>
-                        <button type="button" className="button button-secondary button-small" onClick={() => setEditing(u.id)} aria-label={t('editPerson', { name: u.name })}>
-                          {t('edit')}
-                        </button>
+                        <div className="admin-item-actions">
+                          <button type="button" className="button button-secondary button-small" onClick={() => setEditing(u.id)} aria-label={t('editPerson', { name: u.name })}>
+                            {t('edit')}
+                          </button>
+                          <PersonDataButton token={auth.accessToken} userId={u.id} name={u.name} />
+                        </div>
                       </>
                     )}
                   </li>
@@ -129,7 +174,92 @@ export function PeoplePanel({ live, auth }: { live: Live; auth: Auth }) {
             </>
           ))}
       </section>
+      {erasing && <EraseDialog live={live} account={erasing} onClose={() => setErasing(null)} onErased={(reply) => erased(erasing, reply)} />}
     </div>
+  );
+}
+
+/**
+ * Erasing someone, in a modal dialog: what erasure does, in plain words, then the person's email
+ * typed to confirm. Erase is enabled only when the typed email matches; the server compares again
+ * (and answers CONFIRMATION_MISMATCH), so the button's state is a help, not the check.
+ */
+function EraseDialog({ live, account, onClose, onErased }: { live: Live; account: AccountView; onClose: () => void; onErased: (reply: EraseUserReply) => void }) {
+  const dialogRef = useRef<HTMLDialogElement>(null);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const [typed, setTyped] = useState('');
+  const { busy, error, send } = useRequest();
+  const matches = account.email !== '' && typed.trim().toLowerCase() === account.email.toLowerCase();
+  const id = `erase-${account.id}`;
+
+  // A modal <dialog> keeps focus inside and makes the page behind inert; focus goes back to the
+  // button that opened it when it closes (when that button is still there).
+  useEffect(() => {
+    const dialog = dialogRef.current!;
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    if (!dialog.open) dialog.showModal();
+    inputRef.current?.focus();
+    return () => {
+      if (dialog.open) dialog.close();
+      if (opener?.isConnected) opener.focus();
+    };
+  }, []);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void send(() => live.request('user:erase', { targetUserId: account.id, confirmEmail: typed.trim() }), onErased);
+  };
+
+  return (
+    <dialog
+      ref={dialogRef}
+      className="erase-dialog"
+      aria-labelledby={`${id}-title`}
+      aria-describedby={`${id}-intro`}
+      data-testid="erase-dialog"
+      // Escape closes, except while the request is on its way (its answer must still be shown).
+      onCancel={(e) => {
+        e.preventDefault();
+        if (!busy) onClose();
+      }}
+      // Chromium may close it without asking (a second Escape): the screen follows.
+      onClose={onClose}
+    >
+      <form className="stack" onSubmit={submit}>
+        <h2 id={`${id}-title`}>{t('eraseTitle', { name: account.name })}</h2>
+        <p id={`${id}-intro`}>{t('eraseIntro')}</p>
+        <ul className="points">
+          <li>{t('erasePointRemoved')}</li>
+          <li>{t('erasePointAttendance', { label: erasedLabel(account.role) })}</li>
+          <li>{t('erasePointSignedOut')}</li>
+          <li>
+            <strong>{t('erasePointUndo')}</strong>
+          </li>
+        </ul>
+        <Field id={`${id}-email`} label={t('eraseConfirmLabel')} hint={t('eraseConfirmHint', { email: account.email })}>
+          <input
+            id={`${id}-email`}
+            ref={inputRef}
+            type="email"
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={254}
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            aria-describedby={hintId(`${id}-email`)}
+          />
+        </Field>
+        <ErrorAlert error={error} />
+        <div className="mark-actions erase-actions">
+          <button type="button" className="button button-secondary" onClick={onClose} disabled={busy}>
+            {t('cancel')}
+          </button>
+          <button type="submit" className="button button-danger" disabled={!matches || busy}>
+            {busy ? t('erasing') : t('eraseYes')}
+          </button>
+        </div>
+      </form>
+    </dialog>
   );
 }
 
@@ -185,7 +315,8 @@ function PasswordInput({ id, ...text }: { id: string } & TextBinding) {
   return <input id={id} type="password" minLength={8} maxLength={1024} autoComplete="new-password" aria-describedby={hintId(id)} {...text} />;
 }
 
-function EditPerson({ live, account, self, onDone }: { live: Live; account: AccountView; self: boolean; onDone: (changed: AccountView | null) => void }) {
+function EditPerson(props: { live: Live; account: AccountView; self: boolean; onErase: () => void; onDone: (changed: AccountView | null) => void }) {
+  const { live, account, self, onErase, onDone } = props;
   const [name, setName] = useState(account.name);
   const [role, setRole] = useState<Role>(account.role);
   const [password, setPassword] = useState('');
@@ -233,10 +364,10 @@ function EditPerson({ live, account, self, onDone }: { live: Live; account: Acco
           </button>
         )}
       </SaveCancel>
-      {/* Disabling is set apart from Save, in danger colours, and asks first. */}
-      {!self && !account.disabled && (
-        <div className="danger-zone">
-          {confirmDisable ? (
+      {/* Disabling and erasing are set apart from Save, in danger colours, and ask first. */}
+      {!self && (
+        <div className="danger-zone stack">
+          {account.disabled ? null : confirmDisable ? (
             <div role="alertdialog" aria-labelledby={`${id}-disable-q`} className="stack">
               <p id={`${id}-disable-q`} className="danger-question">
                 {t('disableConfirm', { name: account.name })}
@@ -251,13 +382,19 @@ function EditPerson({ live, account, self, onDone }: { live: Live; account: Acco
               </span>
             </div>
           ) : (
-            <>
+            <div>
               <button type="button" className="button button-danger button-small" disabled={busy} onClick={() => setConfirmDisable(true)}>
                 {t('disableAccount')}
               </button>
               <p className="hint">{t('disableAccountHint')}</p>
-            </>
+            </div>
           )}
+          <div>
+            <button type="button" className="button button-danger button-small" disabled={busy} onClick={onErase}>
+              {t('eraseOpen')}
+            </button>
+            <p className="hint">{t('eraseHint')}</p>
+          </div>
         </div>
       )}
     </form>
