@@ -36,6 +36,7 @@ describe('erasing a person reaches every copy; their export holds everything', (
   const receiver = new WebhookReceiver();
   const vapid = webpush.generateVAPIDKeys();
   let target: { id: string; name: string; email: string; password: string };
+  let originalName: string;
   let exported: PersonDataExport;
   let exportedByAdmin: PersonDataExport;
   const sessions: string[] = [];
@@ -123,6 +124,11 @@ describe('erasing a person reaches every copy; their export holds everything', (
     target = seated.cls.students[0]!;
     await seedDemoAdmin(sys);
     admin = await connectSocket(sys.gatewayUrl, await sys.signIn(DemoAdmin.email, DemoAdmin.password));
+    // A name nobody else in the demo data has (generated names repeat), given by a rename: the name the
+    // account was created with is in the audit log and the stream too, and must go as well.
+    const renamed = await requestOk(admin, ClientEvents.userUpdate, { targetUserId: target.id, name: 'Philippa Quillfeather-Nakamura' });
+    originalName = target.name;
+    target = { ...target, name: renamed.name };
     await requestOk(admin, ClientEvents.webhookCreate, { url: `${receiver.url}/erasures`, eventTypes: [EventSubjects.accountErased], description: 'the student information system' });
     db = new pg.Client({ connectionString: sys.env.DATABASE_URL });
     await db.connect();
@@ -151,6 +157,8 @@ describe('erasing a person reaches every copy; their export holds everything', (
     await ready.waitFor((r) => r.sessionId === second.sessionId);
     await requestOk(seated.teacher, ClientEvents.attendanceMark, { sessionId: second.sessionId, targetStudentId: target.id, status: 'excused', reason: 'Medical certificate shown' });
 
+    // The hand mark reaches the report (and the export) through the stream: wait until it has.
+    for (let i = 0; i < 100 && (await report(second.sessionId)).rows.find((r) => r.studentId === target.id)?.status !== 'excused'; i++) await new Promise((r) => setTimeout(r, 100));
     const token = await sys.signIn(target.email, target.password);
     const mine = await download('/api/me/data.json', token);
     expect(mine.status).toBe(200);
@@ -214,8 +222,10 @@ describe('erasing a person reaches every copy; their export holds everything', (
   describe('the erasure', () => {
     let first: Awaited<ReturnType<typeof request<typeof ClientEvents.userErase>>>;
     let revoked: Promise<unknown>;
+    let mentionsBefore: string[] = [];
 
     beforeAll(async () => {
+      mentionsBefore = await mentions();
       const student = seated.students[0]!;
       revoked = new Promise((resolve) => student.socket.once(ServerEvents.authRevoked, resolve));
       const wrong = await request(admin, ClientEvents.userErase, { targetUserId: target.id, confirmEmail: 'someone.else@uni.test' });
@@ -235,7 +245,18 @@ describe('erasing a person reaches every copy; their export holds everything', (
     });
 
     it('leaves their name and email in no Postgres table, Redis key or stream', async () => {
+      // Before, the same search found them in the account, the audit log, the reports, the roster copy and the stream:
+      // proof that it looks where copies are.
+      for (const place of ['identity.users', 'identity.audit_log', 'report.reports', 'redis cc:session:', 'stream DIRECTORY']) {
+        expect(mentionsBefore.some((m) => m.startsWith(place))).toBe(true);
+      }
       expect(await mentions()).toEqual([]);
+    });
+
+    it('leaves the name the account was created with in none of the audit entries about them', async () => {
+      const rows = await db.query<{ row: string }>('SELECT a::text AS row FROM identity.audit_log a WHERE target_id = $1 OR strpos(details::text, $1) > 0', [target.id]);
+      expect(rows.rowCount).toBeGreaterThan(1); // created, renamed, marked, erased…
+      for (const { row } of rows.rows) expect(row.toLowerCase()).not.toContain(originalName.toLowerCase());
     });
 
     it('leaves them in no service log', () => {
@@ -265,7 +286,7 @@ describe('erasing a person reaches every copy; their export holds everything', (
     it('tells subscribers: the event is on the stream and the webhook receiver got it', async () => {
       const nc: NatsConnection = await connect({ servers: sys.env.NATS_URL! });
       try {
-        const consumer = await jetstream(nc).consumers.get(Streams.directory.name, { filter_subjects: [EventSubjects.accountErased], deliver_policy: DeliverPolicy.All });
+        const consumer = await jetstream(nc).consumers.get(Streams.directory.name, { filter_subjects: EventSubjects.accountErased, deliver_policy: DeliverPolicy.All });
         const msg = await consumer.next({ expires: 5_000 });
         expect(msg?.json()).toMatchObject({ type: `edu.classconnect.${EventSubjects.accountErased}`, data: { userId: target.id, attendance: 'pseudonymised' } });
       } finally {

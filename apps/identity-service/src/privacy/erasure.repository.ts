@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Role } from '@classconnect/contracts';
+import { EventSubjects, type Role } from '@classconnect/contracts';
 import { auditSummaryOf, type AuditRecord } from '../audit/audit-entry.js';
 import { updatedRows, type Queryable } from '../infrastructure/queryable.js';
 import { failureKey } from '../sign-in/sign-in-throttle.js';
@@ -105,9 +105,12 @@ export class PostgresErasureStore extends ErasureStore {
         WHERE actor_id = $1 OR target_id = $1::text OR names ? $1::text OR strpos(details::text, $1::text) > 0`,
       [userId],
     );
+    // The names and emails the person had before (an account created under one name, renamed since) are mentions too.
+    const earlier = rows.flatMap((row) => earlierNamesIn(row, userId));
+    const everyMention = [...new Set([...mentions, ...earlier])];
     for (const row of rows) {
-      const details = scrubMentions(row.details, mentions, label) as Record<string, unknown>;
-      const names = { ...(scrubMentions(row.names, mentions, label) as Record<string, string>), [userId]: label };
+      const details = scrubMentions(row.details, everyMention, label) as Record<string, unknown>;
+      const names = { ...(scrubMentions(row.names, everyMention, label) as Record<string, string>), [userId]: label };
       const record: AuditRecord = {
         sourceEventId: row.source_event_id,
         at: new Date(row.at).toISOString(),
@@ -126,4 +129,16 @@ export class PostgresErasureStore extends ErasureStore {
       ]);
     }
   }
+}
+
+/** The names and emails an account's own audit entries recorded for it: at creation, and at each rename. */
+function earlierNamesIn(row: AuditRow, userId: string): string[] {
+  const d = row.details;
+  if (d.userId !== userId) return [];
+  if (row.action === EventSubjects.accountCreated) return [d.name, d.email].filter((v): v is string => typeof v === 'string');
+  if (row.action === EventSubjects.accountUpdated) {
+    const name = (d.changes as { name?: unknown } | undefined)?.name;
+    return typeof name === 'string' ? [name] : [];
+  }
+  return [];
 }

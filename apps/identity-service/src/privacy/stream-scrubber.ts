@@ -63,7 +63,8 @@ export class StreamScrubber implements OnApplicationBootstrap, OnApplicationShut
     const jsm = await jetstreamManager(this.nc);
     const info = await jsm.streams.info(stream);
     if (info.state.messages === 0) return 0;
-    const consumer = await jetstream(this.nc).consumers.get(stream, { filter_subjects: [filter], deliver_policy: DeliverPolicy.All });
+    // One subject, as a string: NATS 2.9 has no consumers with several filter subjects.
+    const consumer = await jetstream(this.nc).consumers.get(stream, { filter_subjects: filter, deliver_policy: DeliverPolicy.All });
     const hits: number[] = [];
     for (;;) {
       const batch = await consumer.fetch({ max_messages: Batch, expires: FetchExpiresMs });
