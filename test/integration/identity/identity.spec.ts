@@ -9,7 +9,7 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { TokenService } from '@classconnect/auth';
-import { loadConfig } from '@classconnect/config';
+import { SystemClock, loadConfig } from '@classconnect/config';
 import { DomainError, ErrorCode, EventSubjects, Rpc, Streams } from '@classconnect/contracts';
 import { jetstream } from '@nats-io/jetstream';
 import { RpcClient, connectNats, decodeEvent, type NatsConnection } from '@classconnect/messaging';
@@ -18,6 +18,9 @@ import { AppModule } from '../../../apps/identity-service/src/app.module.js';
 import { loadIdentityConfig } from '../../../apps/identity-service/src/config.js';
 import { IdentityMigrations, identityDataSourceOptions, migrateIdentity, openIdentityDataSource } from '../../../apps/identity-service/src/infrastructure/identity-database.js';
 import { runCli } from '../../../apps/identity-service/src/provisioning/cli-commands.js';
+import { PostgresErasureStore } from '../../../apps/identity-service/src/privacy/erasure.repository.js';
+import { AccountRetentionSweep, ErasureService } from '../../../apps/identity-service/src/privacy/erasure.service.js';
+import { RecordedEvents } from '../../../apps/identity-service/src/sign-in/testing/fakes.js';
 import { DemoPasswords, demoStudentEmail } from '../../../apps/identity-service/src/provisioning/demo-university.js';
 import type { TestClass } from '../../../apps/identity-service/src/provisioning/test-class.js';
 
@@ -268,6 +271,44 @@ describe('identity-service against real Postgres and NATS', () => {
       }
       expect(mine).toHaveLength(30);
       for (const e of mine) expect(e).toMatchObject({ change: 'added', via: 'import', changedBy: klass.teacher.id });
+    });
+  });
+
+  describe('erasure and account retention, on the real schema', () => {
+    it('erases, past the retention period only, every trace identity-service holds and rewords the audit log', async () => {
+      const [old, recent] = [klass.students[20]!, klass.students[21]!];
+      // Signed in once (a sign-in with its refresh token), then disabled: one 40 days ago, one 10 days ago.
+      await rpc.request(Rpc.identitySignIn, { email: old.email, password: old.password });
+      await db.query(`UPDATE identity.users SET disabled = true, disabled_at = now() - interval '40 days' WHERE id = $1`, [old.id]);
+      await db.query(`UPDATE identity.users SET disabled = true, disabled_at = now() - interval '10 days' WHERE id = $1`, [recent.id]);
+      await db.query(
+        `INSERT INTO identity.audit_log (source_event_id, at, actor_id, action, target_type, target_id, summary, details, names)
+         VALUES ($1, now(), NULL, $2, 'account', $3, $4, $5::jsonb, $6::jsonb)`,
+        [randomUUID(), EventSubjects.accountCreated, old.id, `Created the student account ${old.name} <${old.email}>.`, JSON.stringify({ userId: old.id, name: old.name, email: old.email, role: 'student' }), JSON.stringify({ [old.id]: old.name })],
+      );
+      const published: string[] = [];
+      const options = { attendance: 'pseudonymised' as const, retentionDays: 30, sweepEverySeconds: 3600 };
+      const store = new PostgresErasureStore(db);
+      const erasure = new ErasureService(store, { publish: async (subject: string) => (published.push(subject), {} as never) }, new RecordedEvents(), options);
+      expect(await new AccountRetentionSweep(store, erasure, new SystemClock(), { ...options, retentionDays: 0 }).sweepOnce()).toBe(0); // off: nothing
+      const erased = await new AccountRetentionSweep(store, erasure, new SystemClock(), options).sweepOnce();
+      expect(erased).toBeGreaterThanOrEqual(1);
+      expect(published).toContain(EventSubjects.accountErased);
+
+      const [row] = await db.query('SELECT email, name, password_hash, disabled, erased_at FROM identity.users WHERE id = $1', [old.id]);
+      expect(row).toMatchObject({ email: `erased+${old.id}@erased.invalid`, name: 'Erased student', password_hash: null, disabled: true, erased_at: expect.any(Date) });
+      expect((await db.query('SELECT count(*)::int AS n FROM identity.sign_ins WHERE user_id = $1', [old.id]))[0].n).toBe(0);
+      const audit: { text: string }[] = await db.query('SELECT a::text AS text FROM identity.audit_log a WHERE target_id = $1', [old.id]);
+      expect(audit.length).toBeGreaterThan(0);
+      for (const { text } of audit) {
+        expect(text).not.toContain(old.email);
+        expect(text).not.toContain(old.name);
+      }
+      // The lookups others use show the placeholder and no email; the one disabled for 10 days is untouched.
+      const users = await rpc.request(Rpc.identityUsers, { userIds: [old.id, recent.id] });
+      expect(users.users).toEqual(expect.arrayContaining([{ id: old.id, email: '', name: 'Erased student', role: 'student' }, { id: recent.id, email: recent.email, name: recent.name, role: 'student' }]));
+      // Erased accounts cannot be changed or enabled again.
+      expect((await failureOf(rpc.request(Rpc.identitySetDisabled, { actor: { userId: randomUUID(), role: 'admin' as const }, targetUserId: old.id, disabled: false }))).code).toBe(ErrorCode.NOT_FOUND);
     });
   });
 });

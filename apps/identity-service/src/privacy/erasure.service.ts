@@ -96,8 +96,9 @@ export class AccountRetentionSweep implements OnApplicationBootstrap, OnApplicat
     await this.running?.catch(() => undefined);
   }
 
-  /** One sweep (joined while one runs); resolves with how many accounts it erased. */
+  /** One sweep (joined while one runs); resolves with how many accounts it erased. Does nothing while retention is off. */
   sweepOnce(): Promise<number> {
+    if (this.options.retentionDays <= 0) return Promise.resolve(0);
     if (this.running) return this.running;
     this.running = this.sweep().finally(() => (this.running = undefined));
     return this.running;

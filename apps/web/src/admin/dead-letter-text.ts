@@ -13,6 +13,7 @@ const Parts: [test: (consumer: string) => boolean, key: Key][] = [
   [(c) => c.startsWith('verification-flags') || c.startsWith('flag-state'), 'deadPartFlags'],
   [(c) => c.startsWith('identity-audit-'), 'deadPartAudit'],
   [(c) => c === 'session-enrollments', 'deadPartEnrollments'],
+  [(c) => c.endsWith('-erasure') || c === 'identity-erasure-streams', 'deadPartErasure'],
 ];
 
 /** Subjects by prefix (any version): what happened, in a few words. */
