@@ -1,9 +1,43 @@
 // The web client: built to dist/web, which the gateway serves at `/` (same origin as the API and
 // the socket, so the passkey RP ID is the gateway's host). `npm run build` runs this after tsc.
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { defineConfig, type Plugin } from 'vite';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/** Files worth compressing: text. Images are compressed already. */
+const Compressible = /\.(js|css|html|svg|json|webmanifest|txt)$/;
+
+/**
+ * After the build: every text file gets a brotli and a gzip copy beside it (the gateway sends the
+ * one the browser accepts, without compressing on each request), and the source maps move out of
+ * the served folder to dist/web-sourcemaps (for reading stack traces; never public).
+ */
+function precompressAndHideMaps(outDir: string, mapsDir: string): Plugin {
+  return {
+    name: 'classconnect-precompress',
+    apply: 'build',
+    closeBundle() {
+      rmSync(mapsDir, { recursive: true, force: true });
+      const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+      for (const file of walk(outDir)) {
+        if (file.endsWith('.map')) {
+          const target = join(mapsDir, file.slice(outDir.length));
+          mkdirSync(join(target, '..'), { recursive: true });
+          renameSync(file, target);
+        } else if (Compressible.test(file)) {
+          const body = readFileSync(file);
+          if (body.length < 512) continue;
+          writeFileSync(`${file}.br`, brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+          writeFileSync(`${file}.gz`, gzipSync(body, { level: 9 }));
+        }
+      }
+    },
+  };
+}
 
 export default defineConfig({
   root: here('.'),
@@ -14,11 +48,13 @@ export default defineConfig({
     alias: [{ find: /^@classconnect\/contracts$/, replacement: here('../../libs/contracts/src/index.ts') }],
   },
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
+  plugins: [precompressAndHideMaps(here('../../dist/web'), here('../../dist/web-sourcemaps'))],
   build: {
     outDir: here('../../dist/web'),
     emptyOutDir: true,
     target: 'es2022',
-    sourcemap: true,
+    // Maps for us, not for the public: no link in the bundles, and moved out of dist/web after the build.
+    sourcemap: 'hidden',
   },
   server: {
     // `npx vite --config apps/web/vite.config.ts` for development, against a gateway on :3000.

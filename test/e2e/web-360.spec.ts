@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { ClientEvents, type Position } from '@classconnect/contracts';
-import { fillSignIn, launchChromium, offsetNorth, requestOk, seatClass, snapScreen, startTestSystem, type Classroom, type TestSystem } from '@classconnect/testing';
+import { fillSignIn, launchChromium, offsetNorth, requestOk, seatClass, snapScreen, startTestSystem, watchCspViolations, type Classroom, type TestSystem } from '@classconnect/testing';
 
 const run = promisify(execFile);
 const here: Position = { latitude: 48.8462, longitude: 2.3447, accuracy: 10 };
@@ -21,6 +21,7 @@ describe('every screen at 360 px', () => {
 
   async function phonePage(locale: string): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 360, height: 760 }, isMobile: true, hasTouch: true, locale, geolocation: here, permissions: ['geolocation'] });
+    await watchCspViolations(context); // every screen, under the gateway's Content-Security-Policy
     return context.newPage();
   }
 

@@ -1,11 +1,14 @@
-import { useEffect, useState } from 'react';
-import { AdminHome } from './admin/admin-home.js';
+import { Suspense, lazy, useEffect, useState } from 'react';
 import { t } from './i18n.js';
 import { Live, type ConnectionState } from './live.js';
 import { SignIn } from './sign-in.js';
 import { StudentHome } from './student.js';
-import { TeacherHome } from './teacher.js';
 import { useSession } from './use-session.js';
+
+// A student's phone loads sign-in and check-in only: the teacher's and the administrator's screens
+// are separate files, fetched the first time someone with that role signs in.
+const TeacherHome = lazy(() => import('./teacher.js').then((m) => ({ default: m.TeacherHome })));
+const AdminHome = lazy(() => import('./admin/admin-home.js').then((m) => ({ default: m.AdminHome })));
 
 export function App() {
   const { auth, notice, signedIn, signOut, ended, token } = useSession();
@@ -52,10 +55,10 @@ export function App() {
           <p className="muted">{t('loading')}</p>
         ) : role === 'student' ? (
           <StudentHome live={live} auth={auth} />
-        ) : role === 'admin' ? (
-          <AdminHome live={live} auth={auth} />
         ) : (
-          <TeacherHome live={live} auth={auth} />
+          <Suspense fallback={<p className="muted">{t('loading')}</p>}>
+            {role === 'admin' ? <AdminHome live={live} auth={auth} /> : <TeacherHome live={live} auth={auth} />}
+          </Suspense>
         )}
       </main>
     </div>

@@ -34,7 +34,8 @@ export interface AxeViolation {
 /** Runs axe-core in the page and returns the serious and critical violations of this screen. */
 export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]> {
   axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
+  // Evaluated through DevTools, not added as a <script>: the page's Content-Security-Policy allows no inline script.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact?: string; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
     const result = await axe.run(document, { resultTypes: ['violations'] });
@@ -43,9 +44,29 @@ export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]>
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
+/**
+ * Records, in every page of the context, what the Content-Security-Policy refused (a script, a
+ * style, a connection): the whole client must work under the gateway's policy, so every screen
+ * snapScreen takes also fails on a refusal.
+ */
+export async function watchCspViolations(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __cspViolations: string[] }).__cspViolations = seen;
+    document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} refused ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`));
+  });
+}
+
+/** What the page's Content-Security-Policy refused so far (empty when watchCspViolations was not set up). */
+export async function cspViolations(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? []);
+}
+
 /** Saves a full-page screenshot as test-artifacts/screenshots/<name>.png and returns the screen's serious axe violations. */
 export async function snapScreen(page: Page, name: string): Promise<AxeViolation[]> {
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true, animations: 'disabled' });
+  const refused = await cspViolations(page);
+  if (refused.length) throw new Error(`the Content-Security-Policy refused something on ${name}: ${refused.join('; ')}`);
   return seriousA11yViolations(page);
 }
 
@@ -91,6 +112,7 @@ export async function openPhone(browser: Browser, origin: string, name: string, 
   });
   await context.grantPermissions(['geolocation'], { origin });
   await context.setGeolocation(position);
+  await watchCspViolations(context);
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('WebAuthn.enable', { enableUI: false });
@@ -104,6 +126,7 @@ export async function openPhone(browser: Browser, origin: string, name: string, 
 export async function openLaptop(browser: Browser, origin: string, position: Position, locale = 'en-GB'): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale, geolocation: position, permissions: ['geolocation'] });
   await context.grantPermissions(['geolocation'], { origin });
+  await watchCspViolations(context);
   return context.newPage();
 }
 

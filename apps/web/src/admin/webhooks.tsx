@@ -5,6 +5,7 @@
  * one file (docs/webhooks.md is the guide it points to).
  */
 import { useCallback, useEffect, useId, useState } from 'react';
+import '../zod-jitless.js'; // first: the contracts below build zod schemas as they load
 import { EventSubjects, type CourseView, type ErrorBody, type WebhookDeliveryView, type WebhookEndpointView } from '@classconnect/contracts';
 import { formatDate, formatTime, lang } from '../i18n.js';
 import type { Live } from '../live.js';
