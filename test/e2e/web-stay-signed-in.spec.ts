@@ -52,7 +52,7 @@ describe('staying signed in on one’s own phone', () => {
   let phone: Phone;
   const student = () => cls.students[0]!;
 
-  const refreshCookie = async () => (await phone.context.cookies(sys.origin)).find((c) => c.name === 'cc_refresh');
+  const refreshCookie = async () => (await phone.context.cookies(`${sys.origin}/api/auth/refresh`)).find((c) => c.name === 'cc_refresh');
   const credentials = async (p: Phone) => (await p.cdp.send('WebAuthn.getCredentials', { authenticatorId: p.authenticatorId })).credentials as Credential[];
 
   /** Every answer of POST /api/auth/refresh this page gets, by status. */

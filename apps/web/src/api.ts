@@ -78,7 +78,8 @@ export async function signIn(email: string, password: string): Promise<Auth> {
 
 export function authOf(reply: SignInReply): Auth {
   const { accessToken, expiresAt, user, refreshToken, refreshExpiresAt, signInId } = reply;
-  return { accessToken, expiresAt, user, ...(refreshToken ? { refreshToken, refreshExpiresAt, signInId } : {}) };
+  // In cookie mode the reply has no refreshToken, but still says how long the sign-in lasts and which it is.
+  return { accessToken, expiresAt, user, ...(refreshToken ? { refreshToken } : {}), ...(refreshExpiresAt ? { refreshExpiresAt } : {}), ...(signInId ? { signInId } : {}) };
 }
 
 /** Fetches the report as CSV with the bearer token and hands it to the browser as a download. */
