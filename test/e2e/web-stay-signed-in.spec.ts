@@ -150,6 +150,24 @@ describe('staying signed in on one’s own phone', () => {
     expect(refreshes).toEqual([401]);
   });
 
+  it('finishes a sign-out made offline at the next opening, instead of signing the person in again', async () => {
+    await signInPage(phone.page, sys.origin, student().email, student().password);
+    const kept = (await refreshCookie())!.value;
+    await phone.context.setOffline(true);
+    await phone.page.getByRole('button', { name: 'Sign out' }).click();
+    await phone.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    // The server was not reached: only it can clear an HttpOnly cookie.
+    expect((await refreshCookie())?.value).toBe(kept);
+    await phone.context.setOffline(false);
+
+    const { page } = await reopen();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await eventually(async () => (await refreshCookie()) === undefined, 'the refresh cookie is cleared');
+    await expect(page.evaluate(() => localStorage.getItem('classconnect.sign-out-pending'))).resolves.toBeNull();
+    await page.waitForTimeout(500);
+    await expect(page.getByRole('heading', { name: 'Sign in' }).count()).resolves.toBe(1);
+  });
+
   it('lands a disabled student on a clean sign-in page when the app opens: one refused refresh, the cookie cleared', async () => {
     await signInPage(phone.page, sys.origin, student().email, student().password);
     expect(await refreshCookie()).toBeDefined();

@@ -5,7 +5,8 @@
  * goes straight to their home (one biometric prompt for the check-in, none for signing in).
  * The access token is refreshed a minute before it expires (and before a reconnect if it is close to
  * expiry); a refused refresh, or a revoked sign-in, signs out with a sentence saying why. Sign out
- * tells the server, which ends this sign-in's sockets everywhere and clears the cookie.
+ * tells the server, which ends this sign-in's sockets everywhere and clears the cookie (when the
+ * phone is offline, the next opening does it).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, loadAuth, saveAuth, type Auth } from './api.js';
@@ -21,6 +22,37 @@ const RevokedKeys: Record<string, Key> = {
 const RefreshMarginMs = 60_000;
 /** While the network is down at start-up, the kept sign-in is tried again this often. */
 const RestoreRetryMs = 3_000;
+/**
+ * Set while a sign-out has not reached the server (the phone was offline): the cookie, which only the
+ * server can clear, would otherwise sign the person in again at the next opening. That opening
+ * finishes the sign-out instead.
+ */
+const SignOutPendingKey = 'classconnect.sign-out-pending';
+
+function signOutPending(): boolean {
+  try {
+    return localStorage.getItem(SignOutPendingKey) !== null;
+  } catch {
+    return false;
+  }
+}
+
+function setSignOutPending(pending: boolean): void {
+  try {
+    if (pending) localStorage.setItem(SignOutPendingKey, '1');
+    else localStorage.removeItem(SignOutPendingKey);
+  } catch {
+    // storage refused (private mode): the sign-out is then only as good as the network was
+  }
+}
+
+/** Tells the server; true once it answered (whatever it said: its answer clears the cookie), false when it could not be reached. */
+function signOutOnServer(token: string, everywhere: boolean): Promise<boolean> {
+  return signOutApi(token, everywhere).then(
+    () => true,
+    (err: unknown) => !(err instanceof ApiError && err.body.code === 'SERVICE_UNAVAILABLE'),
+  );
+}
 
 /** What the server's refusal of a refresh means: the sign-in is over (and why), or undefined for "try again later". */
 function endedBy(err: unknown): string | undefined {
@@ -56,6 +88,19 @@ export function useSession() {
     if (!restoring) return;
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    if (signOutPending()) {
+      // Signed out offline last time: end that sign-in now, and show the sign-in page whatever happens.
+      setRestoring(false);
+      refreshAuth().then(
+        async (kept) => {
+          if (await signOutOnServer(kept.accessToken, false)) setSignOutPending(false);
+        },
+        (err: unknown) => {
+          if (endedBy(err)) setSignOutPending(false);
+        },
+      );
+      return;
+    }
     const attempt = () => {
       refreshAuth().then(
         (next) => {
@@ -120,12 +165,16 @@ export function useSession() {
     (everywhere = false) => {
       const token = current.current?.accessToken;
       ended();
-      if (token) void signOutApi(token, everywhere).catch(() => undefined);
+      if (!token) return;
+      setSignOutPending(true);
+      void signOutOnServer(token, everywhere).then((done) => done && setSignOutPending(false));
     },
     [ended],
   );
 
   const signedIn = useCallback((a: Auth) => {
+    // A new sign-in's cookie replaced the one a pending sign-out was about.
+    setSignOutPending(false);
     setNotice(null);
     setRestoring(false);
     setAuth(a);
