@@ -8,19 +8,32 @@ export interface Auth {
   accessToken: string;
   expiresAt: string;
   user: UserSummary;
-  /** Sign-in security: absent on sign-ins stored before refresh tokens. */
+  /**
+   * Only in a tab signed in before the refresh token moved to its HttpOnly cookie: its next refresh
+   * sends it once and gets the cookie instead. The web client never receives one now.
+   */
   refreshToken?: string;
   refreshExpiresAt?: string;
   signInId?: string;
 }
 
-/** The sign-in lives in sessionStorage: it ends with the tab, and never outlives its token. */
+/**
+ * Request header asking the gateway to keep the refresh token in an HttpOnly cookie rather than in
+ * the JSON this script reads (docs/protocol.md §10.7): what makes a sign-in outlive the app.
+ */
+export const RefreshInCookie = { 'x-refresh-token': 'cookie' } as const;
+
+/**
+ * The access token and who is signed in, in sessionStorage: a reload of the tab skips one refresh.
+ * What outlives the tab is the refresh cookie, which this script cannot read (use-session.ts trades
+ * it for an access token when the app opens).
+ */
 export function loadAuth(): Auth | null {
   try {
     const raw = sessionStorage.getItem(StorageKey);
     if (!raw) return null;
     const auth = JSON.parse(raw) as Auth;
-    const until = auth.refreshToken && auth.refreshExpiresAt ? auth.refreshExpiresAt : auth.expiresAt;
+    const until = auth.refreshExpiresAt ?? auth.expiresAt;
     return Date.parse(until) > Date.now() ? auth : null;
   } catch {
     return null;
@@ -53,7 +66,7 @@ export async function signIn(email: string, password: string): Promise<Auth> {
   try {
     res = await fetch('/api/auth/sign-in', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...RefreshInCookie },
       body: JSON.stringify({ email, password }),
     });
   } catch {
@@ -65,7 +78,8 @@ export async function signIn(email: string, password: string): Promise<Auth> {
 
 export function authOf(reply: SignInReply): Auth {
   const { accessToken, expiresAt, user, refreshToken, refreshExpiresAt, signInId } = reply;
-  return { accessToken, expiresAt, user, ...(refreshToken ? { refreshToken, refreshExpiresAt, signInId } : {}) };
+  // In cookie mode the reply has no refreshToken, but still says how long the sign-in lasts and which it is.
+  return { accessToken, expiresAt, user, ...(refreshToken ? { refreshToken } : {}), ...(refreshExpiresAt ? { refreshExpiresAt } : {}), ...(signInId ? { signInId } : {}) };
 }
 
 /** Fetches the report as CSV with the bearer token and hands it to the browser as a download. */

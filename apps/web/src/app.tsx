@@ -11,7 +11,7 @@ const TeacherHome = lazy(() => import('./teacher.js').then((m) => ({ default: m.
 const AdminHome = lazy(() => import('./admin/admin-home.js').then((m) => ({ default: m.AdminHome })));
 
 export function App() {
-  const { auth, notice, signedIn, signOut, ended, token } = useSession();
+  const { auth, restoring, notice, signedIn, signOut, ended, token } = useSession();
   const [live, setLive] = useState<Live | null>(null);
   const [conn, setConn] = useState<ConnectionState>('connecting');
   // A refreshed token keeps the connection: it is made again only for another sign-in.
@@ -19,7 +19,7 @@ export function App() {
 
   useEffect(() => {
     if (!auth) return;
-    const l = new Live(auth.refreshToken ? token : auth.accessToken, ended);
+    const l = new Live(token, ended);
     const off = l.onState(setConn);
     setLive(l);
     return () => {
@@ -29,6 +29,16 @@ export function App() {
     };
   }, [connectionKey]);
 
+  if (!auth && restoring) {
+    // The browser may keep a sign-in (its cookie): find out before offering the sign-in page.
+    return (
+      <main className="signin" id="main">
+        <p className="muted" role="status" data-testid="restoring">
+          {t('loading')}
+        </p>
+      </main>
+    );
+  }
   if (!auth) return <SignIn onSignedIn={signedIn} notice={notice} />;
   const role = auth.user.role;
   return (

@@ -1,13 +1,13 @@
 /** Sign-in security over HTTP: refresh, sign-out, passkey sign-in, single sign-on. */
 import type { AuthConfigReply, AuthenticationOptions, PasskeySignInOptionsReply, SignInReply } from '@classconnect/contracts';
-import { ApiError, authOf, errorOf, type Auth } from './api.js';
+import { ApiError, RefreshInCookie, authOf, errorOf, type Auth } from './api.js';
 
 async function postJson<T>(path: string, body: unknown, token?: string): Promise<T> {
   let res: Response;
   try {
     res = await fetch(path, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: { 'content-type': 'application/json', ...RefreshInCookie, ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify(body),
     });
   } catch {
@@ -27,9 +27,22 @@ export async function authConfig(): Promise<AuthConfigReply> {
   return { password: true, passkey: true, sso: { enabled: false } };
 }
 
-/** Trades the refresh token for a new pair (the old one is spent). */
-export async function refreshAuth(auth: Auth): Promise<Auth> {
-  return authOf(await postJson<SignInReply>('/api/auth/refresh', { refreshToken: auth.refreshToken }));
+let refreshing: Promise<Auth> | null = null;
+
+/**
+ * Trades the refresh cookie for a new access token (the cookie is replaced: the old token is spent).
+ * One at a time: in this tab through `refreshing`, and across this browser's tabs through a Web Lock
+ * (they share the cookie, and two refreshes sending the same token look like a stolen one and end
+ * the sign-in). The tab that waited sends the cookie the first one received.
+ * `legacy`: a tab signed in before the cookie sends its refresh token once, and gets the cookie.
+ */
+export function refreshAuth(legacy?: Auth | null): Promise<Auth> {
+  const body = legacy?.refreshToken ? { refreshToken: legacy.refreshToken } : {};
+  const run = async () => authOf(await postJson<SignInReply>('/api/auth/refresh', body));
+  refreshing ??= (typeof navigator !== 'undefined' && navigator.locks ? navigator.locks.request('cc-refresh', run) : run()).finally(() => {
+    refreshing = null;
+  });
+  return refreshing;
 }
 
 export function signOutApi(token: string, everywhere = false): Promise<unknown> {

@@ -7,52 +7,89 @@ import {
   PasskeySignInRequest,
   RefreshRequest,
   Rpc,
+  SignInRequest,
   SignOutBody,
   SsoExchangeRequest,
   authorize,
   parseOrThrow,
+  type SignInReply,
 } from '@classconnect/contracts';
 import { RpcClient, toErrorBody } from '@classconnect/messaging';
 import { createLogger, newCorrelationId } from '@classconnect/observability';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
 import { AddressLimiter } from './address-limiter.js';
 import { AuthService, actorOf, bearerToken } from './auth.service.js';
+import { OriginPolicy } from './origin-policy.js';
+import { clearRefreshCookie, cookieValue, deliverInCookie, refreshCookieOf, wantsCookie } from './refresh-cookie.js';
 
 const log = createLogger('AuthController');
 /** The cookie that ties a single sign-on callback to the browser that started it (login CSRF). */
 const SsoCookie = 'cc_sso';
 const SsoCookiePath = '/api/auth/sso';
 
+/** Refresh answers that mean the browser's cookie is worth nothing now: it is cleared with the answer. */
+const DeadRefreshCodes: ReadonlySet<string> = new Set([ErrorCode.REFRESH_TOKEN_INVALID, ErrorCode.REFRESH_TOKEN_REUSED]);
+
 /**
- * Sign-in security over HTTP: refresh, sign-out, passkey sign-in and single sign-on. The OpenID
- * Connect client itself runs in identity-service; this edge only relays and sets the browser cookie.
+ * Sign-in security over HTTP: password, passkey and single sign-on sign-in, refresh, sign-out. The
+ * OpenID Connect client itself runs in identity-service; this edge relays, checks the Origin of the
+ * endpoints that set, read or clear the refresh cookie, and sets the browser cookies (refresh-cookie.ts).
  */
 @Controller('api/auth')
 export class AuthController {
   /** For the endpoints anyone may call: each makes a challenge, a pending login or a token check. */
   private readonly limiter = new AddressLimiter();
+  private readonly origins: OriginPolicy;
 
   constructor(
     @Inject(AuthService) private readonly auth: AuthService,
     @Inject(RpcClient) private readonly rpc: RpcClient,
     @Inject(GATEWAY_CONFIG) private readonly config: Pick<GatewayConfig, 'PUBLIC_ORIGIN' | 'WEBAUTHN_ORIGINS'>,
-  ) {}
+  ) {
+    this.origins = OriginPolicy.of(config);
+  }
 
   @Get('config')
   authConfig() {
     return this.rpc.request(Rpc.identityAuthConfig, {}, { correlationId: newCorrelationId() });
   }
 
+  @Post('sign-in')
+  @HttpCode(200)
+  async signIn(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response, @Ip() clientIp?: string) {
+    const cookie = this.cookieMode(req);
+    const reply = await this.auth.signIn(parseOrThrow(SignInRequest, body, 'sign-in'), newCorrelationId(), clientIp);
+    return this.deliver(reply, res, cookie);
+  }
+
+  /**
+   * The refresh token comes from the body when there is one (every client may send it there), else,
+   * for a client in cookie mode, from the cookie. A cookie the server no longer honours is cleared in
+   * the same answer, so a browser whose sign-in was ended lands signed out, once, not in a loop.
+   */
   @Post('refresh')
   @HttpCode(200)
-  refresh(@Body() body: unknown, @Ip() ip?: string) {
+  async refresh(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response, @Ip() ip?: string) {
+    const cookie = this.cookieMode(req);
     this.limiter.check(ip);
-    return this.rpc.request(Rpc.identityRefresh, parseOrThrow(RefreshRequest, body ?? {}, 'refresh request'), { correlationId: newCorrelationId() });
+    const given = body ?? {};
+    const inBody = typeof given === 'object' && given !== null && 'refreshToken' in given;
+    if (cookie && !inBody) {
+      const kept = refreshCookieOf(req);
+      if (!kept) {
+        clearRefreshCookie(res, this.secure());
+        throw new DomainError(ErrorCode.REFRESH_TOKEN_INVALID, 'No sign-in is kept in this browser. Please sign in.');
+      }
+      return this.refreshWith(kept, res, true);
+    }
+    return this.refreshWith(parseOrThrow(RefreshRequest, given, 'refresh request').refreshToken, res, cookie);
   }
 
   @Post('sign-out')
   @HttpCode(200)
-  async signOut(@Body() body: unknown, @Headers('authorization') authorization?: string) {
+  async signOut(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response, @Headers('authorization') authorization?: string) {
+    // Cleared first: even when the access token is refused, nothing of this sign-in stays in the browser.
+    if (this.cookieMode(req)) clearRefreshCookie(res, this.secure());
     const claims = await this.auth.authenticate(bearerToken(authorization));
     const actor = actorOf(claims);
     authorize(actor, 'account.sign-out');
@@ -73,11 +110,13 @@ export class AuthController {
 
   @Post('passkey/verify')
   @HttpCode(200)
-  passkeyVerify(@Body() body: unknown, @Ip() ip?: string) {
+  async passkeyVerify(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response, @Ip() ip?: string) {
+    const cookie = this.cookieMode(req);
     this.limiter.check(ip);
-    return this.rpc.request(Rpc.identityPasskeySignIn, parseOrThrow(PasskeySignInRequest, body ?? {}, 'passkey sign-in'), {
+    const reply = await this.rpc.request(Rpc.identityPasskeySignIn, parseOrThrow(PasskeySignInRequest, body ?? {}, 'passkey sign-in'), {
       correlationId: newCorrelationId(),
     });
+    return this.deliver(reply, res, cookie);
   }
 
   @Get('sso/start')
@@ -113,9 +152,13 @@ export class AuthController {
 
   @Post('sso/exchange')
   @HttpCode(200)
-  ssoExchange(@Body() body: unknown, @Ip() ip?: string) {
+  async ssoExchange(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response, @Ip() ip?: string) {
+    const cookie = this.cookieMode(req);
     this.limiter.check(ip);
-    return this.rpc.request(Rpc.identitySsoExchange, parseOrThrow(SsoExchangeRequest, body ?? {}, 'sign-in code'), { correlationId: newCorrelationId() });
+    const reply = await this.rpc.request(Rpc.identitySsoExchange, parseOrThrow(SsoExchangeRequest, body ?? {}, 'sign-in code'), {
+      correlationId: newCorrelationId(),
+    });
+    return this.deliver(reply, res, cookie);
   }
 
   /** Back to the web client's sign-in page, with the failure's code and reason in the fragment for it to explain. */
@@ -126,15 +169,36 @@ export class AuthController {
     res.redirect(303, `${this.origin()}/#${fragment.toString()}`);
   }
 
+  /**
+   * The Origin rule of the endpoints that set, read or clear the refresh cookie: a foreign page is
+   * refused always, a request without Origin only when it asks for the cookie. Returns whether it does.
+   */
+  private cookieMode(req: Request): boolean {
+    const cookie = wantsCookie(req);
+    this.origins.check(req.headers.origin, { required: cookie });
+    return cookie;
+  }
+
+  private async refreshWith(refreshToken: string, res: Response, cookie: boolean): Promise<SignInReply> {
+    try {
+      const reply = await this.rpc.request(Rpc.identityRefresh, { refreshToken }, { correlationId: newCorrelationId() });
+      return this.deliver(reply, res, cookie);
+    } catch (err) {
+      if (cookie && err instanceof DomainError && DeadRefreshCodes.has(err.code)) clearRefreshCookie(res, this.secure());
+      throw err;
+    }
+  }
+
+  private deliver(reply: SignInReply, res: Response, cookie: boolean): SignInReply {
+    return cookie ? deliverInCookie(res, reply, this.secure()) : reply;
+  }
+
+  /** Cookies are Secure when the app is served over https (http://localhost in development cannot take them). */
+  private secure(): boolean {
+    return this.origin().startsWith('https:');
+  }
+
   private origin(): string {
     return (this.config.PUBLIC_ORIGIN ?? this.config.WEBAUTHN_ORIGINS[0] ?? '').replace(/\/$/, '');
   }
-}
-
-function cookieValue(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
-  }
-  return undefined;
 }

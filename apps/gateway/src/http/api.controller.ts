@@ -1,25 +1,16 @@
-import { Body, Controller, Get, HttpCode, Inject, Ip, Post, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { NATS_CONNECTION, consumersCheck, natsCheck, type NatsConnection } from '@classconnect/messaging';
-import { SignInRequest, parseOrThrow } from '@classconnect/contracts';
-import { metricsText, newCorrelationId, readiness } from '@classconnect/observability';
+import { metricsText, readiness } from '@classconnect/observability';
 import { GatewayDrain } from '../realtime/gateway-drain.service.js';
-import { AuthService } from '../auth/auth.service.js';
 
-/** The small HTTP API: sign-in, health (downloads: downloads/). Everything live goes over Socket.IO. */
+/** The small HTTP API: health, metrics, home (sign-in: auth/auth.controller.ts, downloads: downloads/). Everything live goes over Socket.IO. */
 @Controller()
 export class ApiController {
   constructor(
-    @Inject(AuthService) private readonly auth: AuthService,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(GatewayDrain) private readonly drain: GatewayDrain,
   ) {}
-
-  @Post('api/auth/sign-in')
-  @HttpCode(200)
-  signIn(@Body() body: unknown, @Ip() clientIp?: string) {
-    return this.auth.signIn(parseOrThrow(SignInRequest, body, 'sign-in'), newCorrelationId(), clientIp);
-  }
 
   @Get('health/live')
   live() {

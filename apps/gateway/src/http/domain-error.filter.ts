@@ -34,6 +34,7 @@ const StatusOf: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.REFRESH_TOKEN_INVALID]: 401,
   [ErrorCode.REFRESH_TOKEN_REUSED]: 401,
   [ErrorCode.SIGN_IN_REVOKED]: 401,
+  [ErrorCode.ORIGIN_NOT_ALLOWED]: 403,
   [ErrorCode.ACCOUNT_DISABLED]: 403,
   [ErrorCode.SSO_NOT_CONFIGURED]: 404,
   [ErrorCode.SSO_FAILED]: 400,

@@ -5,6 +5,7 @@ import { ClientEvents, DomainError, ErrorCode, Rpc, type ClientEvent } from '@cl
 import { RpcClient, toErrorBody } from '@classconnect/messaging';
 import { Metrics, createLogger, newCorrelationId } from '@classconnect/observability';
 import { AuthService, actorOf } from '../auth/auth.service.js';
+import { OriginPolicy } from '../auth/origin-policy.js';
 import { CheckinService } from '../checkin/checkin.service.js';
 import { QrCodeService } from '../checkin/qr-code.service.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
@@ -29,6 +30,7 @@ const log = createLogger('AttendanceGateway');
 export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly limiter = new RateLimiter();
   private readonly sweeper = setInterval(() => this.limiter.sweep(), 60_000).unref();
+  private readonly origins: OriginPolicy;
 
   constructor(
     @Inject(AuthService) private readonly auth: AuthService,
@@ -41,6 +43,7 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
     @Inject(SocketServer) private readonly sockets: SocketServer,
     @Inject(GatewayDrain) private readonly drain: GatewayDrain,
   ) {
+    this.origins = OriginPolicy.of(config);
     router.handle(ClientEvents.whoami, 'account.read-self', async (_req, { actor, correlationId, socket }) => {
       const { claims } = userOf(socket);
       const { courses } = await this.rpc.request(Rpc.identityCoursesOf, { userId: actor.userId }, { correlationId });
@@ -55,6 +58,14 @@ export class AttendanceGateway implements OnGatewayInit, OnGatewayConnection, On
   afterInit(server: Server): void {
     this.sockets.open(server);
     server.use((socket, next) => {
+      try {
+        // First: a page of another site learns nothing else, not even that this gateway is draining.
+        // No Origin is a native client or a script (a browser always sends one on a WebSocket handshake).
+        this.origins.check(socket.handshake.headers.origin, { required: false });
+      } catch (err) {
+        const body = toErrorBody(err, log, { stage: 'handshake' });
+        return next(Object.assign(new Error(body.message), { data: body }));
+      }
       if (this.drain.draining) {
         // Shutting down: the client's retry goes through the load balancer to another gateway.
         const body = new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'This server is shutting down. Connect again in a moment.', undefined, 1).toBody();

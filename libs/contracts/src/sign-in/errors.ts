@@ -10,6 +10,12 @@ export const SignInErrorCodes = {
   REFRESH_TOKEN_REUSED: 'REFRESH_TOKEN_REUSED',
   /** The access token belongs to a sign-in that was ended (signed out, or the account was disabled). */
   SIGN_IN_REVOKED: 'SIGN_IN_REVOKED',
+  /**
+   * The request came from a web page that is not ClassConnect's own (its `Origin` header names another
+   * site), or asked for the sign-in cookie without saying where it came from: refused on the socket
+   * handshake and on the sign-in endpoints that set or read the cookie.
+   */
+  ORIGIN_NOT_ALLOWED: 'ORIGIN_NOT_ALLOWED',
   /** The account is disabled (said only to someone who proved who they are: passkey or single sign-on). */
   ACCOUNT_DISABLED: 'ACCOUNT_DISABLED',
   /** Single sign-on is not configured on this server. */
