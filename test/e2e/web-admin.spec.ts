@@ -178,6 +178,7 @@ describe('the admin console in the web client', () => {
     await admin.getByRole('tab', { name: 'People' }).click();
     await admin.getByLabel('Search by name or email').fill('rosalind');
     await admin.getByRole('button', { name: `Edit ${teacher.name}` }).click();
+    await snap(admin, 'admin-person-edit-danger-zone');
     await admin.getByRole('button', { name: 'Disable account' }).click();
     // Set apart from Save, and it asks first.
     await admin.getByRole('alertdialog').getByText(`Disable ${teacher.name}? Their open connections end now`).waitFor();
@@ -207,6 +208,11 @@ describe('the admin console in the web client', () => {
     await add.getByRole('button', { name: 'Créer le compte' }).click();
     await add.getByText('Remplissez ce champ.').first().waitFor();
     await snap(page, 'admin-phone-fr-field-problems');
+    // Disabling and erasing sit apart from Save, in danger colours.
+    await page.getByLabel('Rechercher par nom ou e-mail').fill('rosalind');
+    await page.getByRole('button', { name: `Modifier ${teacher.name}` }).click();
+    await page.getByRole('button', { name: 'Désactiver le compte' }).waitFor();
+    await snap(page, 'admin-phone-fr-person-danger-zone');
     await page.getByRole('tab', { name: 'Cours' }).click();
     await page.getByTestId('course-BIO210').waitFor();
     await snap(page, 'admin-phone-fr-courses');
