@@ -60,6 +60,8 @@ export default defineConfig({
     // `npx vite --config apps/web/vite.config.ts` for development, against a gateway on :3000.
     proxy: {
       '/api': 'http://localhost:3000',
+      // The connection heartbeat (live.ts).
+      '/health': 'http://localhost:3000',
       '/socket.io': { target: 'ws://localhost:3000', ws: true },
     },
   },

@@ -47,6 +47,27 @@ describe('the admin console in the web client', () => {
     await snap(admin, 'admin-people');
   });
 
+  it('says what is wrong with a field under it, in the app’s words, instead of the browser’s pop-up', async () => {
+    const add = admin.getByRole('form', { name: 'Add a person' });
+    await add.getByRole('button', { name: 'Create the account' }).click();
+    const name = add.getByLabel('Full name');
+    await add.getByText('Fill this in.').first().waitFor();
+    // The first wrong field takes the focus and is described by its problem; nothing was sent.
+    await expect(name.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await expect(name.getAttribute('aria-invalid')).resolves.toBe('true');
+    const describedBy = (await name.getAttribute('aria-describedby'))!.split(' ');
+    await expect(admin.locator(`#${describedBy.at(-1)}`).textContent()).resolves.toBe('Fill this in.');
+    await add.getByLabel('Email').fill('not-an-email');
+    await add.getByRole('button', { name: 'Create the account' }).click();
+    await add.getByText('Enter an email address, such as name@school.edu.').waitFor();
+    await snap(admin, 'admin-people-field-problems');
+    // Typing a right value takes the problem away at once.
+    await name.fill('x');
+    await expect(name.getAttribute('aria-invalid')).resolves.toBeNull();
+    await name.fill('');
+    await add.getByLabel('Email').fill('');
+  });
+
   it('creates a teacher account, finds it, and refuses the same email twice with a clear message', async () => {
     const add = admin.getByRole('form', { name: 'Add a person' });
     await add.getByLabel('Full name').fill(teacher.name);
@@ -79,7 +100,18 @@ describe('the admin console in the web client', () => {
     await add.getByRole('button', { name: 'Create the course' }).click();
     // The new course opens for editing, so its teachers are chosen next.
     const edit = admin.getByRole('form', { name: 'Edit BIO210' });
-    await edit.getByRole('checkbox', { name: teacher.name }).check();
+    // Teachers are found by a search, not listed all at once; Add moves one up to the chosen list.
+    await edit.getByLabel('Find a teacher').fill('rosal');
+    const matches = edit.getByTestId('teacher-matches');
+    await matches.getByText(teacher.email).waitFor();
+    await expect(matches.getByRole('listitem').count()).resolves.toBe(1);
+    await edit.getByRole('button', { name: `Add ${teacher.name} as a teacher` }).click();
+    await edit.getByRole('list', { name: 'Teachers of BIO210' }).getByText(teacher.name).waitFor();
+    await expect(edit.getByLabel('Find a teacher').evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await edit.getByLabel('Find a teacher').fill('nobody-by-this-name');
+    await edit.getByText('No teacher matches this search.').waitFor();
+    await edit.getByLabel('Find a teacher').fill('');
+    await matches.getByText('Ada Lovelace').waitFor();
     await snap(admin, 'admin-course-teachers');
     await edit.getByRole('button', { name: 'Save' }).click();
     const card = admin.getByTestId('course-BIO210');
@@ -102,6 +134,12 @@ describe('the admin console in the web client', () => {
     await list.getByRole('listitem').nth(1).waitFor({ state: 'detached' });
     await expect(list.getByRole('listitem').allTextContents()).resolves.toEqual([expect.stringMatching(/^Created the account of Rosalind Franklin/)]);
     await snap(admin, 'admin-audit');
+  });
+
+  it('says so on the Devices tab when no device waits for approval', async () => {
+    await admin.getByRole('tab', { name: 'Devices' }).click();
+    await admin.getByTestId('devices-empty').filter({ hasText: 'No new device is waiting for approval.' }).waitFor();
+    await snap(admin, 'admin-devices-empty');
   });
 
   it('lets the new teacher sign in and find the course', async () => {
@@ -140,6 +178,7 @@ describe('the admin console in the web client', () => {
     await admin.getByRole('tab', { name: 'People' }).click();
     await admin.getByLabel('Search by name or email').fill('rosalind');
     await admin.getByRole('button', { name: `Edit ${teacher.name}` }).click();
+    await snap(admin, 'admin-person-edit-danger-zone');
     await admin.getByRole('button', { name: 'Disable account' }).click();
     // Set apart from Save, and it asks first.
     await admin.getByRole('alertdialog').getByText(`Disable ${teacher.name}? Their open connections end now`).waitFor();
@@ -164,9 +203,23 @@ describe('the admin console in the web client', () => {
     const page = phone.page;
     await page.getByRole('heading', { name: 'Administration' }).waitFor();
     await snap(page, 'admin-phone-fr-people');
+    // The app's own words for a refused field, in French whatever the browser would have said.
+    const add = page.getByRole('form', { name: 'Ajouter une personne' });
+    await add.getByRole('button', { name: 'Créer le compte' }).click();
+    await add.getByText('Remplissez ce champ.').first().waitFor();
+    await snap(page, 'admin-phone-fr-field-problems');
+    // Disabling and erasing sit apart from Save, in danger colours.
+    await page.getByLabel('Rechercher par nom ou e-mail').fill('rosalind');
+    await page.getByRole('button', { name: `Modifier ${teacher.name}` }).click();
+    await page.getByRole('button', { name: 'Désactiver le compte' }).waitFor();
+    await snap(page, 'admin-phone-fr-person-danger-zone');
     await page.getByRole('tab', { name: 'Cours' }).click();
     await page.getByTestId('course-BIO210').waitFor();
     await snap(page, 'admin-phone-fr-courses');
+    await page.getByRole('button', { name: 'Modifier BIO210' }).click();
+    await page.getByRole('list', { name: 'Enseignant·es de BIO210' }).getByText(teacher.name).waitFor();
+    await page.getByTestId('teacher-matches').getByText('Ada Lovelace').waitFor();
+    await snap(page, 'admin-phone-fr-course-teachers');
     await page.getByRole('tab', { name: 'Journal d’audit' }).click();
     // The entries read in French too, with the names they were recorded with.
     await page.getByTestId('audit-list').getByText('A désigné les enseignant·es de BIO210 : Rosalind Franklin.').waitFor();

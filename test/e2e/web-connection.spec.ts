@@ -1,6 +1,7 @@
 /**
  * Honest connection and forgiving QR codes on a 360 px phone in Chromium: the header says
- * "Offline" within 2 s of the network going and "Connected" soon after it is back; a check-in
+ * "Offline" within 2 s of the network going and "Connected" soon after it is back — also when the
+ * network goes quiet without the browser noticing (no `offline` event: the heartbeat sees it); a check-in
  * tapped while offline says it will send by itself and does, with no prompt that is not needed; a
  * wrong QR code is "try again", not a refusal; a typed code two steps old still counts (the grace
  * for typing); a refusal card goes when the session closes. The code field is optional (folded
@@ -14,6 +15,41 @@ import { connectSocket, fillSignIn, launchChromium, offsetNorth, openPhone, requ
 import type { Socket } from 'socket.io-client';
 
 const room: Position = { latitude: 43.6045, longitude: 1.444, accuracy: 10 };
+
+/**
+ * A network that goes quiet without the browser knowing, as a hall's Wi-Fi or a phone between cells
+ * does: with `window.__quiet` set, WebSocket frames and HTTP requests of the page vanish (nothing
+ * arrives, nothing is refused) and no `offline` event fires. Installed before the app loads.
+ */
+function quietNetwork(): void {
+  const w = window as unknown as { __quiet: boolean; WebSocket: typeof WebSocket; fetch: typeof fetch };
+  w.__quiet = false;
+  const Native = w.WebSocket;
+  class Quietable extends Native {
+    override send(data: Parameters<WebSocket['send']>[0]): void {
+      if (!w.__quiet) super.send(data);
+    }
+    override set onmessage(f: ((this: WebSocket, e: MessageEvent) => unknown) | null) {
+      super.onmessage = f && ((e: MessageEvent) => (w.__quiet ? undefined : f.call(this, e)));
+    }
+    override get onmessage() {
+      return super.onmessage;
+    }
+    // A socket opened while quiet never hears back, as over a dead network.
+    override set onopen(f: ((this: WebSocket, e: Event) => unknown) | null) {
+      super.onopen = f && ((e: Event) => (w.__quiet ? undefined : f.call(this, e)));
+    }
+    override get onopen() {
+      return super.onopen;
+    }
+  }
+  w.WebSocket = Quietable;
+  const nativeFetch = w.fetch.bind(window);
+  w.fetch = (input, init) =>
+    w.__quiet
+      ? new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)))
+      : nativeFetch(input, init);
+}
 
 describe('an honest connection and forgiving QR codes on a phone', () => {
   let sys: TestSystem;
@@ -35,6 +71,7 @@ describe('an honest connection and forgiving QR codes on a phone', () => {
   async function student(i: number, position: Position, locale = 'en-GB'): Promise<Page> {
     const phone = await openPhone(browser, sys.origin, `phone-${i}`, position, locale);
     phones.push(phone);
+    await phone.context.addInitScript(quietNetwork);
     await phone.page.goto(sys.origin);
     await fillSignIn(phone.page, cls.students[i]!.email, cls.students[i]!.password);
     await phone.page.getByRole('button', { name: /Set up my passkey|Créer ma clé/ }).click();
@@ -43,7 +80,7 @@ describe('an honest connection and forgiving QR codes on a phone', () => {
 
   beforeAll(async () => {
     sys = await startTestSystem();
-    cls = await sys.createClass(3);
+    cls = await sys.createClass(4);
     teacher = await connectSocket(sys.gatewayUrl, await sys.signIn(cls.teacher.email, cls.teacher.password));
     browser = await launchChromium();
   });
@@ -84,6 +121,34 @@ describe('an honest connection and forgiving QR codes on a phone', () => {
     console.log(`connection header: offline shown after ${offlineMs} ms, connected again after ${onlineMs} ms`);
     expect(onlineMs).toBeLessThanOrEqual(2_000);
     await snap(page, 'connection-02-sent-by-itself');
+  });
+
+  it('sees a quiet network by its heartbeat (no offline event) within 2 s, and the check-in still sends by itself', async () => {
+    const page = await student(3, offsetNorth(room, 8));
+    const card = page.getByTestId('checkin-card');
+    await card.waitFor();
+    const header = page.getByTestId('connection');
+    await header.filter({ hasText: 'Connected' }).waitFor();
+
+    const t0 = Date.now();
+    await page.evaluate(() => ((window as unknown as { __quiet: boolean }).__quiet = true));
+    await header.filter({ hasText: 'Offline — reconnecting' }).waitFor({ timeout: 2_000 });
+    const offlineMs = Date.now() - t0;
+    // The browser still believes it is online: only the heartbeat could have told.
+    await expect(page.evaluate(() => navigator.onLine)).resolves.toBe(true);
+    await card.getByRole('button', { name: /^Check in to / }).click();
+    await card.getByRole('button', { name: 'Offline: will send by itself' }).waitFor();
+    await expect(page.getByText('Confirm it is you on your phone…').count()).resolves.toBe(0);
+    await snap(page, 'connection-06-quiet-network-waiting');
+
+    const t1 = Date.now();
+    await page.evaluate(() => ((window as unknown as { __quiet: boolean }).__quiet = false));
+    await header.filter({ hasText: 'Connected' }).waitFor({ timeout: 6_000 });
+    const onlineMs = Date.now() - t1;
+    const result = page.getByTestId('checkin-result');
+    await result.waitFor({ timeout: 20_000 });
+    await expect(result.getAttribute('data-verdict')).resolves.toBe('accepted');
+    console.log(`quiet network: offline shown after ${offlineMs} ms (heartbeat), connected again after ${onlineMs} ms`);
   });
 
   it('shows a wrong code as "try again", then takes a typed code two steps old (the grace for typing)', async () => {

@@ -70,6 +70,8 @@ describe('device binding in the web client', () => {
 
     await panel.getByRole('button', { name: `Approve ${student().name}’s device “Chrome on Linux”` }).click();
     await panel.waitFor({ state: 'detached' });
+    // The list has gone, but the teacher is told what their click did.
+    await teacher.getByTestId('devices-done').filter({ hasText: `Approved: Chrome on Linux of ${student().name}.` }).waitFor();
     await second.page.getByTestId('passkeys-notice').filter({ hasText: 'Your teacher approved your new device' }).waitFor();
     await expect(second.page.getByTestId('passkey').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))).resolves.toEqual(['approved', 'approved']);
     await snap(second.page, 'devices-04-second-device-approved');

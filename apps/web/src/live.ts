@@ -9,6 +9,18 @@ import type { ClientAckData, ClientEvent, ClientPayload, ErrorBody, Result, Serv
 
 export type ConnectionState = 'connecting' | 'online' | 'offline';
 
+/**
+ * The heartbeat: while the page is visible it asks the server something tiny every 750 ms, and an
+ * answer that takes longer than a second counts as a drop, so a drop shows within 1.75 s. The
+ * socket's own pings come every 20 s and forgive 20 s more, and a network that goes quiet (a hall's
+ * Wi-Fi that stays associated, a phone between cells) fires no `offline` event: without this the
+ * header would say "Connected" for up to 40 s. `/health/live` is answered by the gateway alone (no
+ * NATS, no rate limit); any answer, even an error status, proves the way to it works.
+ */
+const HeartbeatEveryMs = 750;
+const HeartbeatLimitMs = 1_000;
+const HeartbeatPath = '/health/live';
+
 export class Live {
   readonly socket: Socket;
   state: ConnectionState = 'connecting';
@@ -16,6 +28,12 @@ export class Live {
   private readonly connectListeners = new Set<() => void>();
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private retries = 0;
+  private beatTimer: ReturnType<typeof setTimeout> | undefined;
+  private beating = false;
+  private closed = false;
+  /** When the socket last heard the server (a packet or one of its pings): a late heartbeat alone is not a drop. */
+  private heardAt = 0;
+  private kickedAt = 0;
 
   /**
    * `token` is asked on every (re)connect, so a refreshed access token is used. `onUnauthenticated`
@@ -33,6 +51,10 @@ export class Live {
     if (typeof window !== 'undefined') {
       window.addEventListener('offline', this.onBrowserOffline);
       window.addEventListener('online', this.onBrowserOnline);
+      document.addEventListener('visibilitychange', this.onVisibility);
+      this.socket.io.on('packet', this.heard);
+      this.socket.io.on('ping', this.heard);
+      this.scheduleBeat(HeartbeatEveryMs);
     }
     // Sign-in security: the server ends a revoked sign-in's socket right after saying why.
     this.socket.on('auth:revoked', (p: { reason?: string }) => onUnauthenticated(p?.reason ?? 'ended'));
@@ -70,6 +92,44 @@ export class Live {
     this.socket.disconnect();
     this.socket.connect();
   };
+
+  private readonly heard = () => {
+    this.heardAt = Date.now();
+  };
+
+  /** Back in view (a phone unlocked, a tab brought forward): check at once, the socket may have died meanwhile. */
+  private readonly onVisibility = () => {
+    if (document.visibilityState === 'visible') this.scheduleBeat(0);
+  };
+
+  private scheduleBeat(delayMs: number) {
+    clearTimeout(this.beatTimer);
+    if (!this.closed) this.beatTimer = setTimeout(() => void this.beat(), delayMs);
+  }
+
+  /** One heartbeat; the next starts 750 ms after this one started (or when it ends). A hidden page stops until it is shown again. */
+  private async beat() {
+    if (this.beating || document.visibilityState !== 'visible') return;
+    this.beating = true;
+    const started = Date.now();
+    const answered = await fetch(HeartbeatPath, { cache: 'no-store', signal: AbortSignal.timeout(HeartbeatLimitMs) }).then(
+      () => true,
+      () => false,
+    );
+    this.beating = false;
+    if (this.closed) return;
+    if (!answered && this.socket.connected && Date.now() - this.heardAt > HeartbeatLimitMs) {
+      // The way to the server is gone: say so now, and drop the transport so socket.io reconnects.
+      this.setState('offline');
+      this.socket.io.engine?.close();
+    } else if (answered && !this.socket.connected && this.socket.active && Date.now() - this.kickedAt > 3_000) {
+      // The server answers again but the socket is still between attempts (or stuck in one that
+      // started while the network was gone): connect now instead of at the next back-off step.
+      this.kickedAt = Date.now();
+      this.socket.disconnect().connect();
+    }
+    this.scheduleBeat(Math.max(0, started + HeartbeatEveryMs - Date.now()));
+  }
 
   private setState(state: ConnectionState) {
     if (state === this.state) return;
@@ -111,10 +171,13 @@ export class Live {
   }
 
   close(): void {
+    this.closed = true;
     clearTimeout(this.retryTimer);
+    clearTimeout(this.beatTimer);
     if (typeof window !== 'undefined') {
       window.removeEventListener('offline', this.onBrowserOffline);
       window.removeEventListener('online', this.onBrowserOnline);
+      document.removeEventListener('visibilitychange', this.onVisibility);
     }
     this.socket.disconnect();
   }

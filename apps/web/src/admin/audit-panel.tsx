@@ -18,6 +18,8 @@ const Filters = [
   ['attendance.session.opened.v1', 'auditSessionsOpened'],
   ['attendance.session.closed.v1', 'auditSessionsClosed'],
   ['attendance.mark.changed.v1', 'auditMarks'],
+  ['directory.device.decided.v1', 'auditDevices'],
+  ['directory.account.erased.v1', 'auditErasures'],
 ] as const;
 
 /** Who did what and when, newest first, with older pages on demand. */

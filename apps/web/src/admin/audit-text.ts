@@ -53,6 +53,14 @@ export function auditText(e: AuditEntry): string {
     case 'directory.device.decided.v1':
       // Worded from the entry's own fields: approved or refused, whose device, which one.
       return t(d.decision === 'denied' ? 'auditTextDeviceDenied' : 'auditTextDeviceApproved', { student: name(d.studentId), device: String(d.deviceName ?? '—') });
+    case 'directory.device.approval-requested.v1':
+      return t('auditTextDeviceRequested', { student: name(d.studentId), device: String(d.deviceName ?? '—') });
+    case 'directory.account.erased.v1':
+      // The name recorded is already the placeholder: the real one is gone, and stays gone here too.
+      return t(e.actorId ? 'auditTextErased' : 'auditTextErasedAuto', {
+        name: name(d.userId),
+        attendance: t(d.attendance === 'removed' ? 'auditTextErasedRemoved' : 'auditTextErasedKept'),
+      });
     default:
       return e.summary;
   }

@@ -1,23 +1,21 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { AccountView, CourseView, ErrorBody } from '@classconnect/contracts';
 import { plural, t } from '../i18n.js';
 import type { Live } from '../live.js';
 import { ErrorAlert } from '../ui.js';
-import { CreateForm, Field, SaveCancel, hintId, useDraft, useRequest } from './form.js';
+import { CreateForm, Field, SaveCancel, checked, useDraft, useRequest } from './form.js';
 
 /** Creating courses, changing their title and term, and choosing their teachers. */
 export function CoursesPanel({ live }: { live: Live }) {
   const [courses, setCourses] = useState<CourseView[] | null>(null);
-  const [teachers, setTeachers] = useState<AccountView[]>([]);
   const [error, setError] = useState<ErrorBody | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
   const [notice, setNotice] = useState('');
 
   const load = useCallback(async () => {
-    const [c, tr] = await Promise.all([live.request('course:list', {}), live.request('user:list', { role: 'teacher', limit: 200, offset: 0 })]);
+    const c = await live.request('course:list', {});
     if (c.ok) setCourses(c.data.courses);
-    if (tr.ok) setTeachers(tr.data.users);
-    setError(!c.ok ? c.error : !tr.ok ? tr.error : null);
+    setError(c.ok ? null : c.error);
   }, [live]);
   useEffect(() => live.onConnect(() => void load()), [live, load]);
 
@@ -48,7 +46,6 @@ export function CoursesPanel({ live }: { live: Live }) {
                     <EditCourse
                       live={live}
                       course={c}
-                      teachers={teachers}
                       onDone={(saved) => {
                         setEditing(null);
                         if (saved) {
@@ -108,17 +105,17 @@ function CreateCourse({ live, onCreated }: { live: Live; onCreated: (c: CourseVi
         <input id="new-course-title" required maxLength={200} autoComplete="off" {...bind('title')} />
       </Field>
       <Field id="new-course-term" label={t('courseTerm')} hint={t('courseTermHint')}>
-        <input id="new-course-term" required maxLength={64} autoComplete="off" aria-describedby={hintId('new-course-term')} {...bind('term')} />
+        <input id="new-course-term" required maxLength={64} autoComplete="off" {...bind('term')} />
       </Field>
     </CreateForm>
   );
 }
 
-function EditCourse(props: { live: Live; course: CourseView; teachers: AccountView[]; onDone: (saved: CourseView | null) => void }) {
-  const { live, course, teachers, onDone } = props;
+function EditCourse(props: { live: Live; course: CourseView; onDone: (saved: CourseView | null) => void }) {
+  const { live, course, onDone } = props;
   const [title, setTitle] = useState(course.title);
   const [term, setTerm] = useState(course.term ?? '');
-  const [chosen, setChosen] = useState<Set<string>>(() => new Set(course.teachers.map((x) => x.id)));
+  const [chosen, setChosen] = useState<Teacher[]>(course.teachers);
   const { busy, error, setBusy, setError } = useRequest();
   const id = `course-${course.id}`;
 
@@ -135,8 +132,9 @@ function EditCourse(props: { live: Live; course: CourseView; teachers: AccountVi
       saved = res.data;
     }
     const before = course.teachers.map((x) => x.id).sort().join();
-    if ([...chosen].sort().join() !== before) {
-      const res = await live.request('course:teachers:set', { courseId: course.id, teacherIds: [...chosen] });
+    const teacherIds = chosen.map((x) => x.id);
+    if ([...teacherIds].sort().join() !== before) {
+      const res = await live.request('course:teachers:set', { courseId: course.id, teacherIds });
       if (!res.ok) {
         setBusy(false);
         return setError(res.error);
@@ -147,16 +145,8 @@ function EditCourse(props: { live: Live; course: CourseView; teachers: AccountVi
     onDone(saved);
   };
 
-  const toggle = (teacherId: string, on: boolean) =>
-    setChosen((prev) => {
-      const next = new Set(prev);
-      if (on) next.add(teacherId);
-      else next.delete(teacherId);
-      return next;
-    });
-
   return (
-    <form className="admin-form admin-edit" onSubmit={submit} aria-label={t('courseEditOf', { code: course.code })}>
+    <form className="admin-form admin-edit" noValidate onSubmit={checked(submit)} aria-label={t('courseEditOf', { code: course.code })}>
       <p className="admin-item-title">{t('courseEditOf', { code: course.code })}</p>
       <div className="admin-fields">
         <Field id={`${id}-title`} label={t('courseTitleLabel')}>
@@ -166,20 +156,107 @@ function EditCourse(props: { live: Live; course: CourseView; teachers: AccountVi
           <input id={`${id}-term`} maxLength={64} value={term} onChange={(e) => setTerm(e.target.value)} />
         </Field>
       </div>
-      <fieldset className="status-choice">
-        <legend>{t('courseChooseTeachersOf', { code: course.code })}</legend>
-        {teachers.length === 0 ? (
-          <p className="hint">{t('noTeacherAccounts')}</p>
-        ) : (
-          teachers.map((x) => (
-            <label key={x.id} className="choice">
-              <input type="checkbox" checked={chosen.has(x.id)} onChange={(e) => toggle(x.id, e.target.checked)} />
-              {x.name}
-            </label>
-          ))
-        )}
-      </fieldset>
+      <TeacherPicker live={live} id={id} code={course.code} chosen={chosen} onChange={setChosen} />
       <SaveCancel error={error} busy={busy} onCancel={() => onDone(null)} />
     </form>
+  );
+}
+
+type Teacher = { id: string; name: string; email?: string };
+const MatchesShown = 8;
+
+/**
+ * A course's teachers: the chosen ones, each with Remove, then a search over teacher accounts (by
+ * name or email, asked of the server, so it stays short with hundreds of teachers) whose matches
+ * each have Add. Enter in the search adds the first match instead of submitting the form.
+ */
+function TeacherPicker({ live, id, code, chosen, onChange }: { live: Live; id: string; code: string; chosen: Teacher[]; onChange: (next: Teacher[]) => void }) {
+  const [query, setQuery] = useState('');
+  const [found, setFound] = useState<{ query: string; users: AccountView[]; unseen: number } | null>(null);
+  const [error, setError] = useState<ErrorBody | null>(null);
+  const search = useRef<HTMLInputElement>(null);
+  const searchId = `${id}-teacher-search`;
+
+  useEffect(() => {
+    let current = true;
+    // A short pause while typing, so each letter does not cost a request.
+    const timer = setTimeout(async () => {
+      const q = query.trim();
+      const res = await live.request('user:list', { role: 'teacher', ...(q ? { query: q } : {}), limit: MatchesShown + chosen.length, offset: 0 });
+      if (!current) return;
+      if (res.ok) setFound({ query: q, users: res.data.users.filter((u) => !u.disabled && !u.erasedAt), unseen: res.data.total - res.data.users.length });
+      setError(res.ok ? null : res.error);
+    }, 200);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [live, query, chosen.length]);
+
+  const unchosen = (found?.users ?? []).filter((u) => !chosen.some((c) => c.id === u.id));
+  const matches = unchosen.slice(0, MatchesShown);
+  // Beyond the page the server gave (it may hold some chosen ones: an estimate, to say "type more").
+  const more = found ? found.unseen + unchosen.length - matches.length : 0;
+  // The matches of the last search stay while the next one is asked; what they say of it waits for its answer.
+  const answered = found?.query === query.trim();
+  const add = (x: Teacher) => {
+    onChange([...chosen, x]);
+    setQuery('');
+    // The Add button goes with its row: the search keeps the focus for the next name.
+    search.current?.focus();
+  };
+  const remove = (x: Teacher) => {
+    onChange(chosen.filter((c) => c.id !== x.id));
+    search.current?.focus();
+  };
+  const onKey = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key !== 'Enter') return;
+    e.preventDefault();
+    if (matches[0]) add(matches[0]);
+  };
+
+  return (
+    <fieldset className="teacher-picker stack">
+      <legend>{t('courseChooseTeachersOf', { code })}</legend>
+      {chosen.length === 0 ? (
+        <p className="hint">{t('courseNoTeacher')}</p>
+      ) : (
+        <ul className="teacher-list" aria-label={t('teachersChosen', { code })}>
+          {chosen.map((x) => (
+            <li key={x.id} className="teacher-row">
+              <span className="teacher-name">{x.name}</span>
+              <button type="button" className="button button-secondary button-small" onClick={() => remove(x)} aria-label={t('teacherRemove', { name: x.name })}>
+                {t('teacherRemoveShort')}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <Field id={searchId} label={t('teacherSearch')} hint={t('teacherSearchHint')}>
+        <input id={searchId} ref={search} type="search" autoComplete="off" maxLength={100} value={query} onChange={(e) => setQuery(e.target.value)} onKeyDown={onKey} />
+      </Field>
+      <ErrorAlert error={error} />
+      {found && (
+        <>
+          {matches.length > 0 ? (
+            <ul className="teacher-list" aria-label={t('teacherMatches')} data-testid="teacher-matches">
+              {matches.map((u) => (
+                <li key={u.id} className="teacher-row">
+                  <span className="teacher-name">
+                    {u.name} <span className="admin-item-sub">{u.email}</span>
+                  </span>
+                  <button type="button" className="button button-secondary button-small" onClick={() => add(u)} aria-label={t('teacherAdd', { name: u.name })}>
+                    {t('teacherAddShort')}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          <p className="hint" role="status">
+            {!answered ? '' : matches.length > 0 ? (more > 0 ? plural('teacherMore', more) : '') : query.trim() ? t('teacherNoMatch') : found.users.length === 0 ? t('noTeacherAccounts') : t('teacherAllChosen')}
+          </p>
+        </>
+      )}
+    </fieldset>
   );
 }

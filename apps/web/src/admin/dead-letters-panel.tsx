@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { DeadLetterSummary, ErrorBody } from '@classconnect/contracts';
-import { formatDate, formatTime, t } from '../i18n.js';
+import { formatDate, formatTime, plural, t } from '../i18n.js';
 import type { Live } from '../live.js';
 import { ErrorAlert } from '../ui.js';
 import { eventOf, partOf, replayErrorDetail } from './dead-letter-text.js';
@@ -91,7 +91,7 @@ export function DeadLettersPanel({ live }: { live: Live }) {
       ) : (
         <>
           <p className="dead-count" data-testid="dead-letters-count">
-            {items.length === 1 ? t('deadCountOne') : t('deadCount', { n: items.length })}
+            {plural('deadCount', items.length)}
             {items.length >= Limit ? ` ${t('deadCountCapped', { n: Limit })}` : ''}
           </p>
           <ol className="admin-list dead-list" data-testid="dead-letter-list" aria-labelledby={`${ids}-title`}>
@@ -148,7 +148,7 @@ function DeadLetterCard({ d, confirming, replaying, busy, outcome, onAsk, onCanc
         <span className="admin-item-sub">
           <time dateTime={d.deadAt}>{when}</time>
           {' · '}
-          {d.failures === 1 ? t('deadTriesOne') : t('deadTries', { n: d.failures })}
+          {plural('deadTries', d.failures)}
         </span>
         <dl className="dead-facts">
           <div>

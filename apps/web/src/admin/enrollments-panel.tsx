@@ -8,6 +8,7 @@ import type { CourseRosterReply, ErrorBody } from '@classconnect/contracts';
 import { t } from '../i18n.js';
 import type { Live } from '../live.js';
 import { ErrorAlert } from '../ui.js';
+import { Field, checked } from './form.js';
 import type { RosterCourse } from './roster-import.js';
 import './admin.css';
 import './admin-panels.css';
@@ -89,12 +90,11 @@ function EnrollmentsBody({ live, courses }: { live: Live; courses: RosterCourse[
           </div>
         </div>
       )}
-      <form className="admin-form" onSubmit={add} aria-label={t('enrolAdd')}>
+      <form className="admin-form" noValidate onSubmit={checked(add)} aria-label={t('enrolAdd')}>
         <div className="admin-fields">
-          <div>
-            <label htmlFor={`${ids}-email`}>{t('enrolEmail')}</label>
+          <Field id={`${ids}-email`} label={t('enrolEmail')}>
             <input id={`${ids}-email`} type="email" required maxLength={254} autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} />
-          </div>
+          </Field>
         </div>
         <div className="mark-actions">
           <button type="submit" className="button button-primary button-small" disabled={busy || !courseId}>

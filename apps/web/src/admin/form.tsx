@@ -1,5 +1,5 @@
 /** The pieces every admin form is made of: a labelled field, the closing Save/Cancel row, a request's busy and error state. */
-import { useState, type ChangeEvent, type FormEvent, type ReactNode } from 'react';
+import { cloneElement, isValidElement, useEffect, useRef, useState, type ChangeEvent, type FormEvent, type ReactElement, type ReactNode } from 'react';
 import type { ErrorBody, Result } from '@classconnect/contracts';
 import { t } from '../i18n.js';
 import { ErrorAlert } from '../ui.js';
@@ -7,19 +7,87 @@ import { ErrorAlert } from '../ui.js';
 /** The id of a field's hint, for the input's aria-describedby. */
 export const hintId = (fieldId: string) => `${fieldId}-hint`;
 
-/** A label above its control, and the hint below it when there is one. */
+/** The id of a field's problem, shown under it after a submit the form refused. */
+export const problemId = (fieldId: string) => `${fieldId}-problem`;
+
+type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
+const isControl = (x: EventTarget | null): x is Control => x instanceof HTMLInputElement || x instanceof HTMLSelectElement || x instanceof HTMLTextAreaElement;
+
+/**
+ * What is wrong with a control, in the app's language, from its ValidityState. The browser's own
+ * bubble would speak the browser's language and vanish; this one stays under the field.
+ */
+export function problemText(control: Control): string {
+  const v = control.validity;
+  if (v.valueMissing) return t('fieldRequired');
+  if (v.typeMismatch) return t(control.type === 'email' ? 'fieldEmail' : control.type === 'url' ? 'fieldUrl' : 'fieldInvalid');
+  if (v.tooShort && 'minLength' in control) return t('fieldTooShort', { n: control.minLength });
+  if (v.tooLong && 'maxLength' in control) return t('fieldTooLong', { n: control.maxLength });
+  if (v.rangeUnderflow && 'min' in control) return t('fieldMin', { n: control.min });
+  if (v.rangeOverflow && 'max' in control) return t('fieldMax', { n: control.max });
+  if (v.badInput || v.stepMismatch) return t('fieldNumber');
+  return t('fieldInvalid');
+}
+
+/**
+ * A label above its control, the hint below it when there is one, and below that what is wrong
+ * with it once a submit was refused. The control (the one child) is described by both, and marked
+ * aria-invalid while the problem stands; the problem goes as soon as the value is right.
+ */
 export function Field({ id, label, hint, className, children }: { id: string; label: string; hint?: string; className?: string; children: ReactNode }) {
+  const [problem, setProblem] = useState('');
+  const box = useRef<HTMLDivElement>(null);
+  // `invalid` does not bubble: listen in the capture phase, where the form's checkValidity() sends it.
+  useEffect(() => {
+    const el = box.current!;
+    const onInvalid = (e: Event) => {
+      if (!isControl(e.target)) return;
+      e.preventDefault();
+      setProblem(problemText(e.target));
+    };
+    el.addEventListener('invalid', onInvalid, true);
+    return () => el.removeEventListener('invalid', onInvalid, true);
+  }, []);
+  const recheck = (e: { target: EventTarget | null }) => {
+    if (problem && isControl(e.target)) setProblem(e.target.validity.valid ? '' : problemText(e.target));
+  };
+  const control = isValidElement(children) ? (children as ReactElement<Record<string, unknown>>) : null;
+  const describedBy = [...new Set([control?.props['aria-describedby'], hint ? hintId(id) : '', problem ? problemId(id) : ''])].filter(Boolean).join(' ');
   return (
-    <div className={className}>
+    // onChange in the bubble phase, after the control's own: a capture-phase handler would make React
+    // put a controlled input back to its old value before the control's onChange had run.
+    <div className={className} ref={box} onChange={recheck}>
       <label htmlFor={id}>{label}</label>
-      {children}
+      {control ? cloneElement(control, { 'aria-describedby': describedBy || undefined, 'aria-invalid': problem ? true : undefined }) : children}
       {hint ? (
         <p className="hint" id={hintId(id)}>
           {hint}
         </p>
       ) : null}
+      {problem ? (
+        <p className="field-problem" id={problemId(id)}>
+          {problem}
+        </p>
+      ) : null}
     </div>
   );
+}
+
+/**
+ * A form's submit, checked first by the app itself (the form carries noValidate): when a field is
+ * wrong, each wrong field says why under it (see Field) and the first one takes the focus; the
+ * handler runs only when every field is right.
+ */
+export function checked(onSubmit: (e: FormEvent<HTMLFormElement>) => void) {
+  return (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    if (!form.checkValidity()) {
+      form.querySelector<HTMLElement>('input:invalid, select:invalid, textarea:invalid')?.focus();
+      return;
+    }
+    onSubmit(e);
+  };
 }
 
 /** A form's last row: the error if any, then Save (its busy word while saving), Cancel, and any further buttons. */
@@ -61,7 +129,7 @@ export function CreateForm(props: {
   children: ReactNode;
 }) {
   return (
-    <form className="panel admin-form" onSubmit={props.onSubmit} aria-labelledby={props.id}>
+    <form className="panel admin-form" noValidate onSubmit={checked(props.onSubmit)} aria-labelledby={props.id}>
       <h2 id={props.id}>{props.title}</h2>
       <div className="admin-fields">{props.children}</div>
       <ErrorAlert error={props.error} />
@@ -101,6 +169,14 @@ export interface TextBinding {
 /** A form's texts as one draft: `bind(key)` wires an input to one of them, `reset()` empties the form. */
 export function useDraft<D extends Record<string, string>>(initial: D) {
   const [draft, setDraft] = useState(initial);
-  const bind = (key: keyof D): TextBinding => ({ value: draft[key], onChange: (e) => setDraft((d) => ({ ...d, [key]: e.target.value })) });
+  // The value is read now, not in the updater: React may run the updater later, when the input
+  // already shows another value.
+  const bind = (key: keyof D): TextBinding => ({
+    value: draft[key],
+    onChange: (e) => {
+      const value = e.target.value;
+      setDraft((d) => ({ ...d, [key]: value }));
+    },
+  });
   return { draft, bind, reset: () => setDraft(initial) };
 }

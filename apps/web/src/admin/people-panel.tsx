@@ -5,7 +5,7 @@ import { PersonDataButton } from '../downloads-ui.js';
 import { formatDate, t } from '../i18n.js';
 import type { Live } from '../live.js';
 import { ErrorAlert } from '../ui.js';
-import { CreateForm, Field, SaveCancel, hintId, useDraft, useRequest, type TextBinding } from './form.js';
+import { CreateForm, Field, SaveCancel, checked, hintId, useDraft, useRequest, type TextBinding } from './form.js';
 
 const PageSize = 20;
 const Roles: Role[] = ['student', 'teacher', 'admin'];
@@ -343,7 +343,7 @@ function EditPerson(props: { live: Live; account: AccountView; self: boolean; on
     );
 
   return (
-    <form className="admin-form admin-edit" onSubmit={submit} aria-label={t('editPerson', { name: account.name })}>
+    <form className="admin-form admin-edit" noValidate onSubmit={checked(submit)} aria-label={t('editPerson', { name: account.name })}>
       <p className="admin-item-title">{t('editPerson', { name: account.name })}</p>
       <p className="admin-item-sub">{account.email}</p>
       <div className="admin-fields">

@@ -8,7 +8,7 @@ import { LocationError, currentPosition } from '../geo.js';
 import { t } from '../i18n.js';
 import type { Live } from '../live.js';
 import { ErrorAlert } from '../ui.js';
-import { Field, SaveCancel } from './form.js';
+import { Field, SaveCancel, checked } from './form.js';
 import './admin-panels.css';
 
 interface Draft {
@@ -108,7 +108,11 @@ export function RoomsPanel({ live }: { live: Live }) {
     await load();
   }
 
-  const set = (key: keyof Draft) => (e: React.ChangeEvent<HTMLInputElement>) => setDraft((d) => ({ ...d, [key]: e.target.value }));
+  // Read now, not in the updater (see useDraft in form.tsx).
+  const set = (key: keyof Draft) => (e: React.ChangeEvent<HTMLInputElement>) => {
+    const value = e.target.value;
+    setDraft((d) => ({ ...d, [key]: value }));
+  };
 
   return (
     <section className="stack rooms-panel" aria-labelledby={`${ids}-title`}>
@@ -130,10 +134,8 @@ export function RoomsPanel({ live }: { live: Live }) {
         <form
           className="panel stack"
           aria-labelledby={`${ids}-form`}
-          onSubmit={(e) => {
-            e.preventDefault();
-            void save();
-          }}
+          noValidate
+          onSubmit={checked(() => void save())}
         >
           <h3 id={`${ids}-form`}>{editing === 'new' ? t('roomAdd') : t('roomEditTitle', { name: editing.name })}</h3>
           <div className="room-form">

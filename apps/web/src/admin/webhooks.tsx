@@ -10,7 +10,7 @@ import { EventSubjects, type CourseView, type ErrorBody, type WebhookDeliveryVie
 import { formatDate, formatTime, lang } from '../i18n.js';
 import type { Live } from '../live.js';
 import { ErrorAlert } from '../ui.js';
-import { Field, SaveCancel } from './form.js';
+import { Field, SaveCancel, checked } from './form.js';
 import './admin-panels.css';
 import './webhooks.css';
 
@@ -242,10 +242,8 @@ export function WebhooksPanel({ live }: { live: Live }) {
         <form
           className="panel stack"
           aria-labelledby={`${ids}-form`}
-          onSubmit={(e) => {
-            e.preventDefault();
-            void create();
-          }}
+          noValidate
+          onSubmit={checked(() => void create())}
         >
           <h3 id={`${ids}-form`}>{w('add')}</h3>
           <Field className="field" id={`${ids}-url`} label={w('url')}>
