@@ -134,3 +134,4 @@ export function loadConfigOrExit<T extends z.ZodType>(schema: T, processName: st
 export * from './clock.js';
 export * from './ops.js';
 export * from './tls.js';
+export * from './periodic.js';

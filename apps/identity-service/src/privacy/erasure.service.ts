@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Clock } from '@classconnect/config';
+import { Clock, PeriodicJob } from '@classconnect/config';
 import { DomainError, ErrorCode, EventSubjects, SystemActorId, authorize, type EraseUserReply, type EraseUserRequest } from '@classconnect/contracts';
 import { EventPublisher, type EventSink } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
@@ -74,8 +74,7 @@ export class ErasureService {
 @Injectable()
 export class AccountRetentionSweep implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = createLogger('AccountRetention');
-  private timer?: ReturnType<typeof setInterval>;
-  private running?: Promise<number>;
+  private readonly job = new PeriodicJob(() => this.sweep());
 
   constructor(
     @Inject(ErasureStore) private readonly store: ErasureStore,
@@ -85,23 +84,16 @@ export class AccountRetentionSweep implements OnApplicationBootstrap, OnApplicat
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.options.retentionDays <= 0) return;
-    this.timer = setInterval(() => void this.sweepOnce(), this.options.sweepEverySeconds * 1000);
-    this.timer.unref();
-    void this.sweepOnce();
+    if (this.options.retentionDays > 0) this.job.start(this.options.sweepEverySeconds * 1000, { immediately: true });
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+  onApplicationShutdown(): Promise<void> {
+    return this.job.stop();
   }
 
   /** One sweep (joined while one runs); resolves with how many accounts it erased. Does nothing while retention is off. */
   sweepOnce(): Promise<number> {
-    if (this.options.retentionDays <= 0) return Promise.resolve(0);
-    if (this.running) return this.running;
-    this.running = this.sweep().finally(() => (this.running = undefined));
-    return this.running;
+    return this.options.retentionDays > 0 ? this.job.runOnce() : Promise.resolve(0);
   }
 
   private async sweep(): Promise<number> {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Clock } from '@classconnect/config';
+import { Clock, PeriodicJob } from '@classconnect/config';
 import { createLogger } from '@classconnect/observability';
 import { REPORT_CONFIG, type ReportConfig } from '../config.js';
 import { EvidenceStore } from './evidence-retention.repository.js';
@@ -16,8 +16,7 @@ const Batch = 200;
 @Injectable()
 export class EvidenceRetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = createLogger('EvidenceRetention');
-  private timer?: ReturnType<typeof setInterval>;
-  private running?: Promise<number>;
+  private readonly job = new PeriodicJob(() => this.sweep());
 
   constructor(
     @Inject(EvidenceStore) private readonly store: EvidenceStore,
@@ -26,20 +25,16 @@ export class EvidenceRetentionService implements OnApplicationBootstrap, OnAppli
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweepOnce(), this.config.EVIDENCE_SWEEP_INTERVAL_MS);
-    this.timer.unref();
+    this.job.start(this.config.EVIDENCE_SWEEP_INTERVAL_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+  onApplicationShutdown(): Promise<void> {
+    return this.job.stop();
   }
 
-  /** One sweep (skipped while the previous one still runs); resolves with how many sessions lost their evidence. */
+  /** One sweep (joined while the previous one still runs); resolves with how many sessions lost their evidence. */
   sweepOnce(): Promise<number> {
-    if (this.running) return this.running;
-    this.running = this.sweep().finally(() => (this.running = undefined));
-    return this.running;
+    return this.job.runOnce();
   }
 
   private async sweep(): Promise<number> {
