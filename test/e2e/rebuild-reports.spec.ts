@@ -3,14 +3,17 @@
  * check-in flags, marks by hand during a session and after Stop, a low-attendance warning —
  * `npm run rebuild-reports -- --verify` replays ATTENDANCE into an empty report schema and finds
  * every report, flag and open warning equal to the live projection. Then a live report is altered
- * by hand, and the verify finds and names the difference (exit code 1).
+ * by hand, and the verify finds and names the difference (exit code 1). The deployment erases
+ * attendance with the person (ERASURE_ATTENDANCE=removed): a student erased after the class stays
+ * erased in the replay, though the stream still holds their events under their id.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { ClientEvents, ErrorCode, ServerEvents, type Position } from '@classconnect/contracts';
-import { EventLog, offsetNorth, requestOk, seatClass, startTestSystem, type Classroom, type TestSystem } from '@classconnect/testing';
+import { EventLog, connectSocket, offsetNorth, requestOk, seatClass, startTestSystem, type Classroom, type TestSystem } from '@classconnect/testing';
+import { DemoAdmin, seedDemoAdmin } from './admin-fixture.js';
 
 const run = promisify(execFile);
 const room: Position = { latitude: 48.8566, longitude: 2.3522, accuracy: 10 };
@@ -37,7 +40,7 @@ describe('npm run rebuild-reports -- --verify', () => {
     ((await db.query('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${new URL(sys.env.DATABASE_URL!).pathname.slice(1)}_rebuild_%`])).rows as { datname: string }[]).map((r) => r.datname);
 
   beforeAll(async () => {
-    sys = await startTestSystem();
+    sys = await startTestSystem({ env: { ERASURE_ATTENDANCE: 'removed' } });
     klass = await seatClass(sys, 5);
     db = new pg.Client({ connectionString: sys.env.DATABASE_URL });
     await db.connect();
@@ -87,6 +90,30 @@ describe('npm run rebuild-reports -- --verify', () => {
     if (code !== 0) throw new Error(`exit code ${code}:\n${stderr}\n${stdout}`);
     expect(stdout).toMatch(/^Verified: 3 report\(s\), [3-9] flag\(s\) and 1 open warning\(s\) rebuilt from \d+ event\(s\) match the live projection\.\n$/);
     expect(await scratchDatabases()).toEqual([]);
+  });
+
+  it('erases again, in the replay, a student whose attendance was removed with their account', async () => {
+    const erasedId = idOf(1);
+    await seedDemoAdmin(sys);
+    const admin = await connectSocket(sys.gatewayUrl, await sys.signIn(DemoAdmin.email, DemoAdmin.password));
+    try {
+      await requestOk(admin, ClientEvents.userErase, { targetUserId: erasedId, confirmEmail: klass.cls.students[1]!.email });
+    } finally {
+      admin.close();
+    }
+    const remembered = async () => (await db.query('SELECT attendance FROM report.erased_people WHERE user_id = $1', [erasedId])).rows as { attendance: string }[];
+    for (let i = 0; (await remembered()).length === 0; i++) {
+      if (i > 200) throw new Error('report-service did not erase the student');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(await remembered()).toEqual([{ attendance: 'removed' }]);
+    const rowsNaming = await db.query('SELECT count(*)::int AS n FROM report.reports WHERE rows @> $1::jsonb', [JSON.stringify([{ studentId: erasedId }])]);
+    expect(rowsNaming.rows[0].n).toBe(0);
+
+    // Without erasing again, the replay would bring the student's rows and counts back: a mismatch in every session.
+    const { code, stdout, stderr } = await rebuild('--verify');
+    if (code !== 0) throw new Error(`exit code ${code}:\n${stderr}\n${stdout}`);
+    expect(stdout).toMatch(/^Verified: 3 report\(s\), \d+ flag\(s\) and 1 open warning\(s\) rebuilt from \d+ event\(s\) match the live projection\.\n$/);
   });
 
   it('finds and names a live report that no longer agrees with the stream', async () => {

@@ -20,6 +20,12 @@ export class ErasureRepository extends ErasureStore {
     return this.ds.transaction(async (tx) => {
       const outcome: ErasureOutcome = { pushSubscriptions: 0, reports: [], reasonsScrubbed: 0, checkins: 0, marks: 0, flags: 0, handMarks: 0, warnings: 0, sessions: 0 };
       outcome.pushSubscriptions = await affected(tx, 'DELETE FROM report.push_subscriptions WHERE user_id = $1', [userId]);
+      // Remembered (the id only), so a report rebuild from the stream can erase them again.
+      await tx.query(
+        `INSERT INTO report.erased_people (user_id, attendance) VALUES ($1, $2)
+          ON CONFLICT (user_id) DO UPDATE SET attendance = CASE WHEN report.erased_people.attendance = 'removed' THEN 'removed' ELSE EXCLUDED.attendance END`,
+        [userId, attendance],
+      );
 
       // Locked in one order, so a rebuild (optimistic, on the revision) or the evidence sweep waits or retries rather than writing old rows back.
       const reports = (await tx.query(

@@ -23,6 +23,8 @@ import { ProjectionService, type IncomingEvent } from '../projection/projection.
 import { ReadyPublisher } from '../reports/report.ports.js';
 import { ReportService } from '../reports/report.service.js';
 import { ReportsRepository } from '../reports/reports.repository.js';
+import type { ErasedAttendance } from '../privacy/erase-rows.js';
+import { ErasureRepository } from '../privacy/erasure.repository.js';
 import { EvidenceKeys } from '../retention/evidence.sql.js';
 import { WarningsRepository } from '../warnings/warnings.repository.js';
 import { WarningsService } from '../warnings/warnings.service.js';
@@ -112,6 +114,8 @@ export async function rebuildReports(opts: RebuildOptions): Promise<RebuildResul
     const projection = new ProjectionService(new ProjectionRepository(scratchDs), reports, clock, warnings);
 
     const events = lastSequence === 0 ? 0 : await replay(opts.nc, projection, lastSequence, opts.batchSize ?? 256, say);
+    const erased = await eraseAgain(liveDs, scratchDs);
+    if (erased) say(`erased ${erased} erased ${erased === 1 ? 'person' : 'people'} again (their events are still on the stream)`);
     const [{ n }] = (await scratchDs.query('SELECT count(*)::int AS n FROM report.reports')) as [{ n: number }];
     say(`replayed ${events} events (stream sequence 1 … ${lastSequence}): ${n} reports built`);
     const result: RebuildResult = { scratchDatabase, scratchUrl: scratch.toString(), events, lastSequence, reports: n, mismatches: [], kept };
@@ -126,6 +130,21 @@ export async function rebuildReports(opts: RebuildOptions): Promise<RebuildResul
     await liveDs.destroy();
     if (!kept) await dropDatabase(scratch);
   }
+}
+
+/**
+ * The stream still holds erased people's events under their ids: the replay brought back their
+ * rows (and, with `removed`, their attendance). Each is erased again in the scratch database, the
+ * same way the live one was, and the list goes with it so a later rebuild of this one does too.
+ */
+async function eraseAgain(liveDs: DataSource, scratchDs: DataSource): Promise<number> {
+  const people = (await liveDs.query('SELECT user_id, attendance, erased_at FROM report.erased_people ORDER BY erased_at')) as { user_id: string; attendance: ErasedAttendance; erased_at: Date }[];
+  const erasure = new ErasureRepository(scratchDs);
+  for (const p of people) await erasure.erase(p.user_id, p.attendance);
+  if (people.length) {
+    await scratchDs.query(`UPDATE report.erased_people e SET erased_at = l.erased_at FROM json_populate_recordset(null::report.erased_people, $1::json) l WHERE e.user_id = l.user_id`, [JSON.stringify(people)]);
+  }
+  return people.length;
 }
 
 /** Waits (up to 30 s) until the live projection's durable consumer has acked everything up to `sequence`. */
