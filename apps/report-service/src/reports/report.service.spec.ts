@@ -136,7 +136,7 @@ describe('ReportService.onSessionChanged (changes by hand)', () => {
     change(students[1]!.id, 1, 'excused', 'Sick');
     store.sessions.set(S, { ...store.sessions.get(S)!, closedAt: '2025-03-01T09:50:00.000Z' });
     const outcome = await service.onSessionClosed(S);
-    expect(outcome.done && outcome.report.rows.find((r) => r.studentId === students[1]!.id)).toMatchObject({ status: 'excused', override: { reason: 'Sick' } });
+    expect(outcome.done && 'report' in outcome && outcome.report.rows.find((r) => r.studentId === students[1]!.id)).toMatchObject({ status: 'excused', override: { reason: 'Sick' } });
   });
 
   it('updates a built report under the next revision, announces it once, and ignores a redelivery', async () => {
