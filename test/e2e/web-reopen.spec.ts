@@ -126,6 +126,11 @@ describe('reopening a stopped session in the web client', () => {
 
     await checkIn(late);
     await presentCount(teacher).filter({ hasText: /^2$/ }).waitFor();
+    // The third student set absent by hand: a count of its own, no longer "not yet".
+    await requestOk(teacherSocket, ClientEvents.attendanceMark, { sessionId, targetStudentId: cls.students[2]!.id, status: 'absent', reason: 'Left for the day' });
+    await teacher.getByTestId('count-marked-absent').locator('.tile-value').filter({ hasText: /^1$/ }).waitFor();
+    await expect(teacher.getByTestId('count-absent').locator('.tile-value').textContent()).resolves.toBe('0');
+    await expect(teacher.locator(`[data-testid=roster] li[data-student="${cls.students[2]!.id}"]`).getAttribute('data-kind')).resolves.toBe('absent');
     await presentCount(teacherFr).filter({ hasText: /^2$/ }).waitFor();
     await snap(late.page, 'reopen-04-student-checked-in-after-reopen-360px');
     await snap(teacherFr, 'reopen-05-live-again-fr-360px');
