@@ -25,8 +25,10 @@ import {
   type ClassFixture,
   type Phone,
   type TestSystem,
+  waitFor,
 } from '@classconnect/testing';
 import type { Socket } from 'socket.io-client';
+import { DemoAdmin, seedDemoAdmin } from './admin-fixture.js';
 
 const room: Position = { latitude: 50.6292, longitude: 3.0573, accuracy: 10 };
 const WindowSeconds = 45;
@@ -41,6 +43,7 @@ describe('reopening a stopped session in the web client', () => {
   let cls: ClassFixture;
   let browser: Browser;
   let teacherSocket: Socket;
+  let adminSocket: Socket;
   let teacher: Page;
   let teacherFr: Page;
   let early: Phone;
@@ -65,6 +68,8 @@ describe('reopening a stopped session in the web client', () => {
     sys = await startTestSystem({ env: { REOPEN_WINDOW_SECONDS: String(WindowSeconds) } });
     cls = await sys.createClass(3);
     teacherSocket = await connectSocket(sys.gatewayUrl, await sys.signIn(cls.teacher.email, cls.teacher.password));
+    await seedDemoAdmin(sys);
+    adminSocket = await connectSocket(sys.gatewayUrl, await sys.signIn(DemoAdmin.email, DemoAdmin.password));
     browser = await launchChromium();
     early = await openPhone(browser, sys.origin, 'early', offsetNorth(room, 10));
     late = await openPhone(browser, sys.origin, 'late', offsetNorth(room, 15));
@@ -77,6 +82,7 @@ describe('reopening a stopped session in the web client', () => {
 
   afterAll(async () => {
     teacherSocket?.close();
+    adminSocket?.close();
     await browser?.close();
     await sys?.stop();
   });
@@ -123,6 +129,12 @@ describe('reopening a stopped session in the web client', () => {
     // While it is live again there is no report.
     await expect(request(teacherSocket, ClientEvents.reportGet, { sessionId })).resolves.toMatchObject({ ok: false, error: { code: ErrorCode.REPORT_NOT_READY } });
     await snap(teacher, 'reopen-03-live-again');
+    // The audit log records who reopened it.
+    const entry = await waitFor(async () => {
+      const { entries } = await requestOk(adminSocket, ClientEvents.auditList, { action: 'attendance.session.reopened.v1', targetId: sessionId, limit: 5 });
+      return entries[0];
+    }, 'the audit entry of the reopening');
+    expect(entry).toMatchObject({ actorId: cls.teacher.id, targetType: 'session', targetId: sessionId, summary: `Reopened the session of ${cls.courseCode} after Stop (reopening 1).` });
 
     await checkIn(late);
     await presentCount(teacher).filter({ hasText: /^2$/ }).waitFor();
