@@ -84,7 +84,7 @@ export interface SessionView {
   qr?: { mode: 'offered' | 'required'; stepSeconds: number };
   /** Present when the session was started from a room (its coordinates are never sent). */
   room?: { id: string; name: string; building?: string };
-  /** Added later, on a session stopped by Stop: until when its teacher may reopen it (session:reopen). */
+  /** Added later, on a session closed by Stop (reopening on): until when its teacher may reopen it (session:reopen); in the past once that has gone. */
   reopenableUntil?: string;
   /** Added later: how many times the session was reopened after a Stop (absent: never). */
   reopenCount?: number;
