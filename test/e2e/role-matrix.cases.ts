@@ -58,6 +58,11 @@ export const RoleMatrix: Partial<Record<ClientEvent, MatrixRow>> = {
     payload: (c) => ({ sessionId: c.closedSessionA }),
     expect: staffOfA,
   },
+  [ClientEvents.sessionReopen]: {
+    // Still open: allowed roles get SESSION_NOT_STOPPED (reopening the stopped one would change what other rows read).
+    payload: (c) => ({ sessionId: c.openSessionA }),
+    expect: staffOfA,
+  },
   [ClientEvents.sessionGet]: {
     payload: (c) => ({ sessionId: c.openSessionA }),
     expect: { admin: 'ok', teacherA: 'ok', teacherB: F, studentA: 'ok', outsider: F },

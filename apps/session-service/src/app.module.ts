@@ -16,7 +16,7 @@ export class AppModule {
       imports: [
         MessagingModule.forService(QueueGroup.session, config),
         RedisModule.forRoot({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, tlsCaFile: config.REDIS_TLS_CA_FILE }),
-        SessionsModule.forRoot({ maxSessionSeconds: config.SESSION_MAX_LENGTH_SECONDS, sweepIntervalMs: config.SESSION_SWEEP_INTERVAL_MS }),
+        SessionsModule.forRoot({ maxSessionSeconds: config.SESSION_MAX_LENGTH_SECONDS, sweepIntervalMs: config.SESSION_SWEEP_INTERVAL_MS, reopenWindowSeconds: config.REOPEN_WINDOW_SECONDS }),
       ],
       providers: [{ provide: Clock, useClass: SystemClock }],
       exports: [Clock],

@@ -9,6 +9,8 @@ export const SessionEnv = BaseEnv.extend(RedisEnv.shape).extend(opsEnv('session-
   SESSION_MAX_LENGTH_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 60 * 60).default(4 * 60 * 60),
   /** How often each instance looks for sessions past their maximum length. */
   SESSION_SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
+  /** For this many seconds after Stop the session's teacher may reopen it (session:reopen); 0 turns reopening off. */
+  REOPEN_WINDOW_SECONDS: z.coerce.number().int().min(0).max(3_600).default(300),
 });
 export type SessionConfig = z.output<typeof SessionEnv>;
 

@@ -1,4 +1,4 @@
-import { Fragment, useCallback, useEffect, useRef, useState } from 'react';
+import { Fragment, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { AttendanceStatus, ErrorBody, MarkChangeReply, ReportIncomplete, ReportReply, ReportRow, SessionView } from '@classconnect/contracts';
 import { ApiError, downloadReportCsv, type Auth } from './api.js';
 import { ReportXlsxButton } from './downloads-ui.js';
@@ -44,8 +44,16 @@ function IncompleteNote({ incomplete }: { incomplete?: ReportIncomplete }) {
  * A closed session's report: counts per status, one row per student with the check-in's proof,
  * changes by hand with their reason beside it, a way to change a status, and the CSV.
  */
-export function Report(props: { live: Live; auth: Auth; session: Pick<SessionView, 'sessionId' | 'courseCode' | 'courseTitle'>; backLabel: string; onBack: () => void }) {
-  const { live, auth, session, backLabel, onBack } = props;
+export function Report(props: {
+  live: Live;
+  auth: Auth;
+  session: Pick<SessionView, 'sessionId' | 'courseCode' | 'courseTitle'>;
+  backLabel: string;
+  onBack: () => void;
+  /** Shown under the title (the teacher's "Reopen" after a Stop). */
+  aside?: ReactNode;
+}) {
+  const { live, auth, session, backLabel, onBack, aside } = props;
   const [report, setReport] = useState<ReportReply | null>(null);
   const [error, setError] = useState<ErrorBody | null>(null);
   const [downloadError, setDownloadError] = useState<ErrorBody | null>(null);
@@ -131,6 +139,7 @@ export function Report(props: { live: Live; auth: Auth; session: Pick<SessionVie
           </span>
         )}
       </div>
+      {aside}
       <ErrorAlert error={error ?? downloadError} />
       {!report ? (
         !error && (

@@ -55,6 +55,14 @@ export function StudentHome({ live, auth }: { live: Live; auth: Auth }) {
         return s ? new Map(m).set(c.sessionId, { ...s, status: 'closed', closedAt: c.closedAt }) : m;
       });
     });
+    // A Stop undone: the session is open again, and a student not yet checked in may check in.
+    const offReopened = live.on('session:reopened', (e) => {
+      void live.request('session:get', { sessionId: e.sessionId }).then((res) => {
+        if (!res.ok || res.data.status !== 'open') return;
+        setSessions((m) => new Map(m).set(e.sessionId, res.data));
+        setSteps((m) => (m.get(e.sessionId)?.kind === 'accepted' ? m : new Map(m).set(e.sessionId, { kind: 'idle' })));
+      });
+    });
     const offConnect = live.onConnect(async () => {
       const [pk, me, active] = await Promise.all([live.request('passkey:list', {}), live.request('me:get', {}), live.request('sessions:active', {})]);
       if (pk.ok) setPasskeyCount(pk.data.passkeys.length);
@@ -71,6 +79,7 @@ export function StudentHome({ live, auth }: { live: Live; auth: Auth }) {
       offResult();
       offOpened();
       offClosed();
+      offReopened();
       offConnect();
     };
   }, [live]);

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { CourseSummary, ErrorBody, SessionView } from '@classconnect/contracts';
 import type { Auth } from './api.js';
 import { LocationError, currentPosition } from './geo.js';
@@ -9,6 +9,7 @@ import { errorText, t } from './i18n.js';
 import type { Live } from './live.js';
 import { ErrorAlert } from './ui.js';
 import { LiveSession } from './features/roster/live-session.js';
+import { ReopenPanel } from './features/roster/reopen-panel.js';
 import { Report } from './report.js';
 import { QrOptionsField } from './qr-options.js';
 import type { RoomView } from '@classconnect/contracts';
@@ -17,7 +18,7 @@ import { EnrollmentsPanel } from './admin/enrollments-panel.js';
 import { RosterImport } from './admin/roster-import.js';
 
 /** What the report screen needs to know about its session before the report arrives. */
-type ReportTarget = Pick<SessionView, 'sessionId' | 'courseCode' | 'courseTitle' | 'closeReason'>;
+type ReportTarget = Pick<SessionView, 'sessionId' | 'courseCode' | 'courseTitle' | 'closeReason' | 'reopenableUntil'>;
 
 type Phase =
   | { kind: 'courses' }
@@ -47,6 +48,9 @@ export function TeacherHome({ live, auth }: { live: Live; auth: Auth }) {
     [live, auth.user.id],
   );
 
+  // A Stop undone (here or by a colleague): back to the live view, which lands on its title.
+  const onReopened = useCallback((session: SessionView) => setPhase({ kind: 'live', session }), []);
+
   if (phase.kind === 'live') {
     return <LiveSession live={live} session={phase.session} onStopped={(s) => setPhase({ kind: 'report', session: s })} />;
   }
@@ -66,6 +70,11 @@ export function TeacherHome({ live, auth }: { live: Live; auth: Auth }) {
           session={phase.session}
           backLabel={from ? t('backToHistory') : t('back')}
           onBack={() => setPhase(from ? { kind: 'history', course: from } : { kind: 'courses' })}
+          aside={
+            phase.session.closeReason === 'state-lost' ? null : (
+              <ReopenPanel live={live} sessionId={phase.session.sessionId} until={phase.session.reopenableUntil} onReopened={onReopened} />
+            )
+          }
         />
       </div>
     );

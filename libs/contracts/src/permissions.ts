@@ -47,6 +47,7 @@ export const Permissions = {
   // Sessions and attendance
   'session.start': Staff,
   'session.stop': Staff,
+  'session.reopen': Staff,
   'session.read': { admin: 'any', teacher: 'own-course', student: 'enrolled' },
   'session.list-active': { admin: 'any', teacher: 'own-course', student: 'enrolled' },
   'session.show-qr': Staff,
@@ -92,6 +93,7 @@ const ActionWords: Record<Permission, string> = {
   'webhook.manage': 'manage webhooks',
   'session.start': 'start a session',
   'session.stop': 'stop a session',
+  'session.reopen': 'reopen a stopped session',
   'session.read': 'read this session',
   'session.list-active': 'list open sessions',
   'session.show-qr': 'show a session’s QR code',

@@ -108,7 +108,13 @@ describe('report-service', () => {
     await db.query('DROP SCHEMA IF EXISTS report CASCADE');
     // Up, down and up again: the migrations can be reverted and re-applied.
     await migrate(reportDataSourceOptions(databaseUrl));
-    // Class-start push subscriptions (the latest)
+    // Who was erased (the latest)
+    await revertLast(reportDataSourceOptions(databaseUrl));
+    expect((await db.query(`SELECT to_regclass('report.erased_people') AS t`)).rows[0].t).toBeNull();
+    // Session reopenings
+    await revertLast(reportDataSourceOptions(databaseUrl));
+    expect((await db.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_schema = 'report' AND column_name = 'reopened_at'`)).rows[0].n).toBe(0);
+    // Class-start push subscriptions
     await revertLast(reportDataSourceOptions(databaseUrl));
     expect((await db.query(`SELECT to_regclass('report.push_subscriptions') AS t`)).rows[0].t).toBeNull();
     // Low-attendance warnings
@@ -370,4 +376,51 @@ describe('report-service', () => {
     expect(report.counts).toEqual({ present: 0, late: 2, excused: 0, absent: 0 });
     expect(report.rows.map((r) => r.status)).toEqual(['late', 'late']);
   }, 30_000);
+
+  it('takes a reopened session back to live (no report), ignores the undone close redelivered, and builds the report again at the next close', async () => {
+    const id = randomUUID();
+    const markOf = (st: UserSummary, i: number): EventData<typeof EventSubjects.markRecordedV2> => ({
+      sessionId: id, courseId, studentId: st.id, status: 'present', source: 'checkin', submissionId: `reopen-${run}-${i}`,
+      distanceM: 8, accuracyM: 6, methods: ['passkey', 'geofence'], markedAt: now(),
+    });
+    await publish(
+      EventSubjects.sessionOpened,
+      { sessionId: id, courseId, courseCode: 'MTH110', courseTitle: 'Calculus', teacherId: teacher.userId, openedAt: now(), radiusM: 80, enrolledStudentIds: students.map((st) => st.id) },
+      `opened:${id}`,
+    );
+    await publish(EventSubjects.markRecordedV2, markOf(eve, 0), `mark.v2:${id}:${eve.id}`);
+    const firstClose: EventData<typeof EventSubjects.sessionClosed> = { sessionId: id, courseId, closedAt: now(), closedBy: teacher.userId, presentStudentIds: [eve.id] };
+    await publish(EventSubjects.sessionClosed, firstClose, `session.closed:${id}`);
+    expect((await readyFor(id)).data).toMatchObject({ presentCount: 1, absentCount: 4 });
+    await expect(rpc.request(Rpc.reportGet, { actor: teacher, sessionId: id })).resolves.toMatchObject({ presentCount: 1 });
+
+    await sleep(5);
+    await publish(
+      EventSubjects.sessionReopened,
+      { sessionId: id, courseId, reopenedAt: now(), reopenedBy: teacher.userId, previousClosedAt: firstClose.closedAt, reopenCount: 1 },
+      `session.reopened:${id}:1`,
+    );
+    const notReady = async () => rpc.request(Rpc.reportGet, { actor: teacher, sessionId: id }).then(() => false, (err: { code?: string }) => err.code === ErrorCode.REPORT_NOT_READY);
+    for (let i = 0; i < 200 && !(await notReady()); i++) await sleep(25);
+    await expect(rpc.request(Rpc.reportGet, { actor: teacher, sessionId: id })).rejects.toMatchObject({ code: ErrorCode.REPORT_NOT_READY });
+    expect((await db.query('SELECT closed_at, reopens FROM report.sessions WHERE session_id = $1', [id])).rows[0]).toEqual({ closed_at: null, reopens: 1 });
+
+    // The undone close delivered again (a redelivery, or a retried publish): the session stays live.
+    await publisher.publish(EventSubjects.sessionClosed, firstClose, { dedupKey: `again-closed-${id}` });
+    await publish(EventSubjects.markRecordedV2, markOf(dan, 1), `mark.v2:${id}:${dan.id}`);
+    const secondClose: EventData<typeof EventSubjects.sessionClosed> = { sessionId: id, courseId, closedAt: now(), closedBy: teacher.userId, presentStudentIds: [eve.id, dan.id] };
+    await publish(EventSubjects.sessionClosed, secondClose, `session.closed:${id}:r1`);
+    const second = await (async () => {
+      for (let i = 0; i < 600; i++) {
+        const found = ready.find((e) => e.data.sessionId === id && e.id === `report.ready:${id}:r1`);
+        if (found) return found;
+        await sleep(25);
+      }
+      throw new Error('no second report.ready');
+    })();
+    expect(second.data).toMatchObject({ presentCount: 2, absentCount: 3 });
+    const report = await rpc.request(Rpc.reportGet, { actor: teacher, sessionId: id });
+    expect(report).toMatchObject({ closedAt: secondClose.closedAt, presentCount: 2, absentCount: 3, revision: 0 });
+    expect(report.rows.filter((r) => r.status === 'present').map((r) => r.studentId).sort()).toEqual([eve.id, dan.id].sort());
+  }, 60_000);
 });

@@ -81,6 +81,16 @@ export const AttendancePushes: Routes = {
   },
   [EventSubjects.sessionClosedV2]: sessionClosed,
   [EventSubjects.sessionClosed]: sessionClosed,
+  // A Stop undone: the course's students may check in again, its teachers' screens go back to live.
+  [EventSubjects.sessionReopened]: {
+    pushes: [
+      {
+        to: (e) => [Rooms.enrolled(e.courseId), Rooms.teaching(e.courseId)],
+        event: ServerEvents.sessionReopened,
+        payload: (e) => pick(e, ['sessionId', 'courseId', 'reopenedAt', 'reopenCount']),
+      },
+    ],
+  },
   [EventSubjects.checkinVerified]: {
     pushes: [
       {

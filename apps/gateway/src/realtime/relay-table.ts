@@ -68,6 +68,7 @@ export const RelayTable: readonly Relay[] = [
   // Sessions and attendance
   relay(ClientEvents.sessionStart, 'session.start', Rpc.sessionStart),
   relay(ClientEvents.sessionStop, 'session.stop', Rpc.sessionStop),
+  relay(ClientEvents.sessionReopen, 'session.reopen', Rpc.sessionReopen),
   relay(ClientEvents.sessionGet, 'session.read', Rpc.sessionGet),
   relay(ClientEvents.sessionsActive, 'session.list-active', Rpc.sessionActive),
   relay(ClientEvents.checkinBegin, 'checkin.submit', Rpc.checkinChallenge, {

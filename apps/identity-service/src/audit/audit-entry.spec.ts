@@ -36,6 +36,15 @@ describe('audit entries', () => {
     expect(auditSummaryOf(r, names)).toBe('The session of CS101 closed itself at its maximum length.');
   });
 
+  it('records a session reopened after Stop, by whom, with a sentence', () => {
+    const r = auditRecordOf(
+      EventSubjects.sessionReopened,
+      event(EventSubjects.sessionReopened, { sessionId: session, courseId: course, reopenedAt: at, reopenedBy: admin, previousClosedAt: '2026-11-22T09:58:00.000Z', reopenCount: 1 }),
+    )!;
+    expect(r).toMatchObject({ actorId: admin, targetType: 'session', targetId: session, at, action: EventSubjects.sessionReopened });
+    expect(auditSummaryOf(r, names)).toBe('Reopened the session of CS101 after Stop (reopening 1).');
+  });
+
   it('records a mark changed by hand with the student, the statuses and the reason', () => {
     const r = auditRecordOf(
       EventSubjects.markChanged,

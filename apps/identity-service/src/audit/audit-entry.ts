@@ -20,7 +20,7 @@ export interface AuditNames {
 }
 
 /** The events the audit log records from the ATTENDANCE stream (every DIRECTORY event is recorded). */
-export const AuditedAttendanceSubjects = [EventSubjects.sessionOpened, EventSubjects.sessionClosed, EventSubjects.markChanged] as const;
+export const AuditedAttendanceSubjects = [EventSubjects.sessionOpened, EventSubjects.sessionClosed, EventSubjects.sessionReopened, EventSubjects.markChanged] as const;
 
 /** Fields that may name who acted, in the order they are tried, for directory events this code does not know yet. */
 const ActorFields = ['changedBy', 'actorId', 'approvedBy', 'importedBy', 'by'];
@@ -58,6 +58,8 @@ export function auditRecordOf(subject: string, event: CloudEvent): AuditRecord |
       return { ...base, at: str(data.openedAt) ?? event.time, actorId: actorOf(data.teacherId), targetType: 'session', targetId: str(data.sessionId) };
     case EventSubjects.sessionClosed:
       return { ...base, at: str(data.closedAt) ?? event.time, actorId: actorOf(data.closedBy), targetType: 'session', targetId: str(data.sessionId) };
+    case EventSubjects.sessionReopened:
+      return { ...base, at: str(data.reopenedAt) ?? event.time, actorId: actorOf(data.reopenedBy), targetType: 'session', targetId: str(data.sessionId) };
     case EventSubjects.markChanged:
       return { ...base, at, actorId: actorOf(data.changedBy), targetType: 'session', targetId: str(data.sessionId) };
     case EventSubjects.enrollmentChanged:
@@ -95,6 +97,8 @@ export function auditSummaryOf(record: AuditRecord, names: AuditNames): string {
       return d.closeReason === 'max-length' || d.closedBy === SystemActorId
         ? `The session of ${names.course(d.courseId)} closed itself at its maximum length.`
         : `Stopped the session of ${names.course(d.courseId)} (${Array.isArray(d.presentStudentIds) ? d.presentStudentIds.length : 0} present).`;
+    case EventSubjects.sessionReopened:
+      return `Reopened the session of ${names.course(d.courseId)} after Stop (reopening ${typeof d.reopenCount === 'number' ? d.reopenCount : 1}).`;
     case EventSubjects.markChanged:
       return `Marked ${names.user(d.studentId)} ${String(d.status)} (was ${String(d.previousStatus)}) in a session of ${names.course(d.courseId)}: “${String(d.reason)}”.`;
     case EventSubjects.enrollmentChanged:

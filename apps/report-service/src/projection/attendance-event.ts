@@ -5,6 +5,7 @@ import { decodeEvent } from '@classconnect/messaging';
 export type AttendanceEvent =
   | { kind: typeof EventSubjects.sessionOpened; data: EventData<typeof EventSubjects.sessionOpened> }
   | { kind: typeof EventSubjects.sessionClosed; data: EventData<typeof EventSubjects.sessionClosed> }
+  | { kind: typeof EventSubjects.sessionReopened; data: EventData<typeof EventSubjects.sessionReopened> }
   | { kind: typeof EventSubjects.checkinVerified; data: EventData<typeof EventSubjects.checkinVerified> }
   | { kind: typeof EventSubjects.checkinRejected; data: EventData<typeof EventSubjects.checkinRejected> }
   | { kind: typeof EventSubjects.checkinRejectedV2; data: EventData<typeof EventSubjects.checkinRejectedV2> }
@@ -17,6 +18,7 @@ export type AttendanceEvent =
 const Projected = new Set<EventSubject>([
   EventSubjects.sessionOpened,
   EventSubjects.sessionClosed,
+  EventSubjects.sessionReopened,
   EventSubjects.checkinVerified,
   EventSubjects.checkinRejected,
   EventSubjects.checkinRejectedV2,

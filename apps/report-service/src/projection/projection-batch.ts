@@ -7,6 +7,8 @@ type Of<K extends AttendanceEvent['kind']> = Extract<AttendanceEvent, { kind: K 
 export interface ProjectionBatch {
   opened: Of<typeof EventSubjects.sessionOpened>[];
   closed: Of<typeof EventSubjects.sessionClosed>[];
+  /** Stops undone: the latest reopening of each session (the highest reopenCount). */
+  reopened?: Of<typeof EventSubjects.sessionReopened>[];
   verified: Of<typeof EventSubjects.checkinVerified>[];
   /** From checkin.rejected.v3 (published first, with the exact reason), v2 or v1: the first one seen is kept. */
   rejected: (Of<typeof EventSubjects.checkinRejected> | Of<typeof EventSubjects.checkinRejectedV2> | Of<typeof EventSubjects.checkinRejectedV3>)[];
@@ -34,6 +36,7 @@ export interface FlagRow {
 export function toProjectionBatch(events: AttendanceEvent[]): ProjectionBatch {
   const opened = new Map<string, ProjectionBatch['opened'][number]>();
   const closed = new Map<string, ProjectionBatch['closed'][number]>();
+  const reopened = new Map<string, NonNullable<ProjectionBatch['reopened']>[number]>();
   const verified = new Map<string, ProjectionBatch['verified'][number]>();
   const rejected = new Map<string, ProjectionBatch['rejected'][number]>();
   const marks = new Map<string, ProjectionBatch['marks'][number]>();
@@ -45,9 +48,17 @@ export function toProjectionBatch(events: AttendanceEvent[]): ProjectionBatch {
       case EventSubjects.sessionOpened:
         opened.set(e.data.sessionId, e.data);
         break;
-      case EventSubjects.sessionClosed:
-        closed.set(e.data.sessionId, e.data);
+      case EventSubjects.sessionClosed: {
+        // The latest close of the session stands (a reopened session closes again later).
+        const seen = closed.get(e.data.sessionId);
+        if (!seen || seen.closedAt <= e.data.closedAt) closed.set(e.data.sessionId, e.data);
         break;
+      }
+      case EventSubjects.sessionReopened: {
+        const seen = reopened.get(e.data.sessionId);
+        if (!seen || seen.reopenCount < e.data.reopenCount) reopened.set(e.data.sessionId, e.data);
+        break;
+      }
       case EventSubjects.checkinVerified:
         if (!rejected.has(e.data.submissionId)) verified.set(e.data.submissionId, e.data);
         break;
@@ -79,6 +90,7 @@ export function toProjectionBatch(events: AttendanceEvent[]): ProjectionBatch {
   return {
     opened: [...opened.values()],
     closed: [...closed.values()],
+    ...(reopened.size ? { reopened: [...reopened.values()] } : {}),
     verified: [...verified.values()],
     rejected: [...rejected.values()],
     marks: [...marks.values()],

@@ -34,6 +34,8 @@ export class ProjectionRepository extends ProjectionStore {
     await this.ds.transaction(async (tx) => {
       if (batch.opened.length) await this.upsertOpened(tx, batch.opened);
       if (batch.closed.length) await this.upsertClosed(tx, batch.closed, seenAt);
+      // After the closes: a close and the reopening that undoes it, in one batch, leave the session open.
+      if (batch.reopened?.length) await this.upsertReopened(tx, batch.reopened);
       if (batch.verified.length || batch.rejected.length) await this.insertCheckins(tx, batch);
       // v2 first: within one batch its status is written, and the v1 row of the same check-in then finds it there.
       if (batch.marksV2.length) await this.upsertMarksV2(tx, batch.marksV2);
@@ -60,14 +62,41 @@ export class ProjectionRepository extends ProjectionStore {
   private async upsertClosed(tx: EntityManager, events: ProjectionBatch['closed'], seenAt: Date): Promise<void> {
     const rows = asRows(events, ['sessionId', 'courseId', 'closedAt', 'closedBy'], (e) => ({ present_ids: e.presentStudentIds }));
     // close_seen_at keeps the first time the close was projected: the wait for late marks counts from it.
+    // A close from before the session's latest reopening no longer stands (a redelivery, or events out of order).
     await tx.query(
       `INSERT INTO report.sessions (session_id, course_id, closed_at, closed_by, present_ids, close_seen_at)
        SELECT x.*, $2::timestamptz FROM jsonb_to_recordset($1::jsonb) AS x(session_id uuid, course_id uuid,
          closed_at timestamptz, closed_by uuid, present_ids uuid[])
        ON CONFLICT (session_id) DO UPDATE SET
          closed_at = EXCLUDED.closed_at, closed_by = EXCLUDED.closed_by, present_ids = EXCLUDED.present_ids,
-         close_seen_at = COALESCE(report.sessions.close_seen_at, EXCLUDED.close_seen_at)`,
+         close_seen_at = COALESCE(report.sessions.close_seen_at, EXCLUDED.close_seen_at)
+       WHERE report.sessions.reopened_at IS NULL OR EXCLUDED.closed_at > report.sessions.reopened_at`,
       [JSON.stringify(rows), seenAt.toISOString()],
+    );
+  }
+
+  /**
+   * A Stop undone: the close it undid (any close at or before the reopening) is cleared, so the
+   * session reads as live again, and the report built from that close is dropped: the next close
+   * builds it again with everything since. A close after the reopening (events out of order) stays.
+   */
+  private async upsertReopened(tx: EntityManager, events: NonNullable<ProjectionBatch['reopened']>): Promise<void> {
+    const rows = asRows(events, ['sessionId', 'courseId', 'reopenedAt', 'reopenCount']);
+    await tx.query(
+      `WITH reopened AS (
+         INSERT INTO report.sessions AS s (session_id, course_id, reopened_at, reopens)
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(session_id uuid, course_id uuid, reopened_at timestamptz, reopen_count integer)
+         ON CONFLICT (session_id) DO UPDATE SET
+           reopened_at = GREATEST(s.reopened_at, EXCLUDED.reopened_at),
+           reopens = GREATEST(s.reopens, EXCLUDED.reopens),
+           closed_at = CASE WHEN s.closed_at <= EXCLUDED.reopened_at THEN NULL ELSE s.closed_at END,
+           closed_by = CASE WHEN s.closed_at <= EXCLUDED.reopened_at THEN NULL ELSE s.closed_by END,
+           present_ids = CASE WHEN s.closed_at <= EXCLUDED.reopened_at THEN NULL ELSE s.present_ids END,
+           close_seen_at = CASE WHEN s.closed_at <= EXCLUDED.reopened_at THEN NULL ELSE s.close_seen_at END
+         RETURNING s.session_id, s.closed_at
+       )
+       DELETE FROM report.reports r USING reopened WHERE r.session_id = reopened.session_id AND reopened.closed_at IS NULL`,
+      [JSON.stringify(rows)],
     );
   }
 

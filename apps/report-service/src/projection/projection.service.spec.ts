@@ -3,6 +3,7 @@ import { SettableClock } from '@classconnect/config';
 import { DomainError, ErrorCode, EventSubjects, eventTypeOf, type EventData, type EventSubject } from '@classconnect/contracts';
 import { ReportService, type ChangeOutcome, type CloseOutcome, type SessionChange } from '../reports/report.service.js';
 import { ProjectionStore, toProjectionBatch, type ProjectionBatch } from './projection-batch.js';
+import type { AttendanceEvent } from './attendance-event.js';
 import { ProjectionService, type IncomingEvent } from './projection.service.js';
 
 /** What RpcClient throws when identity-service does not answer. */
@@ -252,5 +253,17 @@ describe('toProjectionBatch', () => {
       ['IDENTICAL_POSITION', 'first'],
       ['SHARED_DEVICE', 'device'],
     ]);
+  });
+
+  it('keeps the latest close and the latest reopening of a session, whatever order they come in', () => {
+    const close = (closedAt: string): AttendanceEvent => ({ kind: EventSubjects.sessionClosed, data: { sessionId: S1, courseId: C, closedAt, closedBy: A, presentStudentIds: [] } });
+    const reopen = (reopenCount: number): AttendanceEvent => ({
+      kind: EventSubjects.sessionReopened,
+      data: { sessionId: S1, courseId: C, reopenedAt: at, reopenedBy: A, previousClosedAt: at, reopenCount },
+    });
+    const batch = toProjectionBatch([close('2030-01-01T10:05:00.000Z'), reopen(2), close('2030-01-01T10:00:00.000Z'), reopen(1)]);
+    expect(batch.closed.map((c) => c.closedAt)).toEqual(['2030-01-01T10:05:00.000Z']);
+    expect(batch.reopened?.map((r) => r.reopenCount)).toEqual([2]);
+    expect(toProjectionBatch([close(at)]).reopened).toBeUndefined();
   });
 });

@@ -98,6 +98,7 @@ export class ProjectionService {
     try {
       const outcome = await this.reports.onSessionClosed(sessionId, closes[0]?.correlationId);
       if (!outcome.done) return outcome.retryInMs;
+      if ('reopened' in outcome) return undefined;
       // The report as it stands decides the course's warnings; a redelivery decides again (no change).
       await this.warnings.onReportChanged(sessionId, closes[0]?.correlationId);
       return undefined;

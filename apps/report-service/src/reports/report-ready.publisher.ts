@@ -5,7 +5,8 @@ import { countStatuses } from './report-builder.js';
 import { ReadyPublisher, type StoredReport } from './report.ports.js';
 
 /**
- * Publishes attendance.report.ready.v1, once per session (the dedup key is the session's), and
+ * Publishes attendance.report.ready.v1, once per session and close (the dedup key is the session's,
+ * with how many times it was reopened), and
  * attendance.report.updated.v1 once per revision of a report changed after it was ready; each
  * says what is missing while the report is incomplete.
  */
@@ -26,7 +27,7 @@ export class ReportReadyPublisher extends ReadyPublisher {
         readyAt: report.builtAt,
         ...(report.incomplete ? { incomplete: report.incomplete } : {}),
       },
-      { dedupKey: `report.ready:${report.sessionId}`, about: report.sessionId, ...(correlationId ? { correlationId } : {}) },
+      { dedupKey: `report.ready:${report.sessionId}${generation(report)}`, about: report.sessionId, ...(correlationId ? { correlationId } : {}) },
     );
   }
 
@@ -44,7 +45,12 @@ export class ReportReadyPublisher extends ReadyPublisher {
         updatedAt: new Date().toISOString(),
         ...(report.incomplete ? { incomplete: report.incomplete } : {}),
       },
-      { dedupKey: `report.updated:${report.sessionId}:${revision}`, about: report.sessionId, ...(correlationId ? { correlationId } : {}) },
+      { dedupKey: `report.updated:${report.sessionId}${generation(report)}:${revision}`, about: report.sessionId, ...(correlationId ? { correlationId } : {}) },
     );
   }
+}
+
+/** The report of a reopened session's later close is another report: its events go under keys of their own. */
+function generation(report: StoredReport): string {
+  return report.reopens ? `:r${report.reopens}` : '';
 }

@@ -14,6 +14,10 @@ export interface SessionRecord {
   presentIds?: string[];
   /** When this service first projected the close event. */
   closeSeenAt?: string;
+  /** When the session was last reopened after a Stop (a close before this no longer stands). */
+  reopenedAt?: string;
+  /** How many times it was reopened (absent: never). */
+  reopens?: number;
 }
 
 export interface MarkRecord {
@@ -54,6 +58,8 @@ export interface StoredReport {
   evidenceRemovedAt?: string;
   /** What was still missing when it was built after its wait; absent once nothing is. */
   incomplete?: ReportIncomplete;
+  /** How many times its session had been reopened (absent: never): the report of each close is announced under keys of its own. */
+  reopens?: number;
 }
 
 export interface ReportUpdate {

@@ -55,6 +55,20 @@ describe('ReportService.onSessionClosed', () => {
     expect(store.reports.get(S)?.publishedAt).toBeDefined();
   });
 
+  it('builds nothing for a close that a reopening undid (a redelivery after session.reopened), and announces nothing', async () => {
+    const { closedAt: _c, ...open } = store.sessions.get(S)!;
+    store.sessions.set(S, { ...open, reopenedAt: '2025-03-01T09:51:00.000Z', reopens: 1 });
+    await expect(service.onSessionClosed(S)).resolves.toEqual({ done: true, reopened: true });
+    expect(store.reports.size).toBe(0);
+    expect(publisher.published).toHaveLength(0);
+  });
+
+  it('still refuses a close that was never projected (not a reopening)', async () => {
+    const { closedAt: _c, ...open } = store.sessions.get(S)!;
+    store.sessions.set(S, open);
+    await expect(service.onSessionClosed(S)).rejects.toThrow('is not projected as closed');
+  });
+
   it('builds with what it has once its wait has run out', async () => {
     clock.advance(60_000);
     const outcome = await service.onSessionClosed(S);
@@ -136,7 +150,7 @@ describe('ReportService.onSessionChanged (changes by hand)', () => {
     change(students[1]!.id, 1, 'excused', 'Sick');
     store.sessions.set(S, { ...store.sessions.get(S)!, closedAt: '2025-03-01T09:50:00.000Z' });
     const outcome = await service.onSessionClosed(S);
-    expect(outcome.done && outcome.report.rows.find((r) => r.studentId === students[1]!.id)).toMatchObject({ status: 'excused', override: { reason: 'Sick' } });
+    expect(outcome.done && 'report' in outcome && outcome.report.rows.find((r) => r.studentId === students[1]!.id)).toMatchObject({ status: 'excused', override: { reason: 'Sick' } });
   });
 
   it('updates a built report under the next revision, announces it once, and ignores a redelivery', async () => {

@@ -11,7 +11,7 @@ import { incompleteOf, missingFor, readiness } from './wait-for-marks.js';
 /** How soon a closed session asks again when marks it waits for have not arrived. */
 export const MarkRetryMs = 500;
 
-export type CloseOutcome = { done: true; report: StoredReport } | { done: false; retryInMs: number };
+export type CloseOutcome = { done: true; report: StoredReport } | { done: true; reopened: true } | { done: false; retryInMs: number };
 export type ChangeOutcome = { done: true } | { done: false; retryInMs: number };
 
 /**
@@ -51,6 +51,8 @@ export class ReportService {
    */
   async onSessionClosed(sessionId: string, correlationId?: string): Promise<CloseOutcome> {
     const stored = (await this.store.findReport(sessionId)) ?? (await this.buildFirst(sessionId));
+    // Reopened since this close: there is no report to build until it closes again.
+    if (stored === 'reopened') return { done: true, reopened: true };
     if (!stored) return { done: false, retryInMs: MarkRetryMs };
     const report = await this.announce(stored, correlationId);
     // A fact projected while this report was being built found no report to update (see
@@ -119,8 +121,9 @@ export class ReportService {
   }
 
   /** Builds and stores a closed session's first report; null while it should wait for what it needs. */
-  private async buildFirst(sessionId: string): Promise<StoredReport | null> {
+  private async buildFirst(sessionId: string): Promise<StoredReport | null | 'reopened'> {
     const session = await this.store.findSession(sessionId);
+    if (session && !session.closedAt && session.reopenedAt) return 'reopened';
     if (!session?.closedAt) throw new Error(`session ${sessionId} is not projected as closed`);
     const marks = await this.store.marksOf(sessionId);
     const ready = readiness(session, marks, this.clock.now(), this.maxMarkWaitMs);
@@ -137,6 +140,7 @@ export class ReportService {
       sessionId,
       courseId: session.courseId,
       builtAt: this.clock.now().toISOString(),
+      ...(session.reopens ? { reopens: session.reopens } : {}),
       ...built,
       ...(incomplete ? { incomplete } : {}),
     });

@@ -16,6 +16,8 @@ interface SessionRow {
   enrolled_ids: string[] | null;
   present_ids: string[] | null;
   close_seen_at: Date | null;
+  reopened_at?: Date | null;
+  reopens?: number;
 }
 
 interface ReportTableRow {
@@ -30,6 +32,8 @@ interface ReportTableRow {
   published_revision: number;
   evidence_removed_at?: Date | null;
   incomplete?: ReportIncomplete | null;
+  /** From report.sessions. */
+  reopens?: number | null;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : undefined);
@@ -56,6 +60,8 @@ export class ReportsRepository extends ReportStore {
       enrolledIds: row.enrolled_ids ?? undefined,
       presentIds: row.present_ids ?? undefined,
       closeSeenAt: iso(row.close_seen_at),
+      reopenedAt: iso(row.reopened_at ?? null),
+      reopens: row.reopens ? row.reopens : undefined,
     });
   }
 
@@ -103,7 +109,10 @@ export class ReportsRepository extends ReportStore {
   }
 
   async findReport(sessionId: string): Promise<StoredReport | null> {
-    const [row] = (await this.ds.query('SELECT * FROM report.reports WHERE session_id = $1', [sessionId])) as ReportTableRow[];
+    const [row] = (await this.ds.query(
+      'SELECT r.*, s.reopens FROM report.reports r LEFT JOIN report.sessions s ON s.session_id = r.session_id WHERE r.session_id = $1',
+      [sessionId],
+    )) as ReportTableRow[];
     return row ? toStoredReport(row) : null;
   }
 
@@ -173,6 +182,7 @@ function toStoredReport(row: ReportTableRow): StoredReport {
     publishedRevision: row.published_revision,
     evidenceRemovedAt: iso(row.evidence_removed_at ?? null),
     incomplete: row.incomplete ?? undefined,
+    reopens: row.reopens ? row.reopens : undefined,
   });
 }
 

@@ -14,6 +14,12 @@ export interface SessionRecord {
   closedAt?: string;
   closedBy?: string;
   closeReason?: SessionCloseReason;
+  /** On a session closed by Stop: until when it may be reopened. */
+  reopenableUntil?: string;
+  /** How many times it was reopened (0: never); part of the close and reopen events' dedup keys. */
+  reopens?: number;
+  /** The latest reopening: when, by whom, and the closedAt it undid. */
+  lastReopen?: { at: string; by: string; previousClosedAt: string };
   /** The fence's centre is for the check-in decision only: never sent to a client. */
   fence: { latitude: number; longitude: number; radiusM: number };
   enrolledCount: number;
@@ -101,8 +107,22 @@ export type CloseOutcome =
       closedBy: string;
       closeReason: SessionCloseReason;
       presentStudentIds: string[];
+      /** How many times the session was reopened before this close. */
+      reopens: number;
     }
   | { kind: 'not-found' };
+
+/** What a reopening did; the refusals say why nothing changed. */
+export type ReopenOutcome =
+  | { kind: 'reopened'; reopens: number; previousClosedAt: string }
+  | { kind: 'not-found' | 'open' | 'not-stopped' | 'window-passed' }
+  | { kind: 'course-busy'; openSessionId: string };
+
+/** How a Stop keeps the session reopenable: for `seconds`, until `until`. */
+export interface ReopenWindow {
+  seconds: number;
+  until: string;
+}
 
 export type MarkOutcome =
   | { kind: 'recorded' | 'retry'; courseId: string; mark: StoredMark }
@@ -150,7 +170,13 @@ export abstract class SessionStore {
   abstract liveRoster(sessionId: string): Promise<LiveRoster>;
   abstract checkinFacts(sessionId: string, studentId: string): Promise<CheckinFacts | null>;
   /** Atomically: closes an open session, frees its course and drops it from the auto-close schedule. */
-  abstract close(sessionId: string, courseId: string, closedAt: string, closedBy: string, reason: 'stopped' | 'max-length'): Promise<CloseOutcome>;
+  abstract close(sessionId: string, courseId: string, closedAt: string, closedBy: string, reason: 'stopped' | 'max-length', reopen?: ReopenWindow): Promise<CloseOutcome>;
+  /**
+   * Atomically: takes a session closed by Stop back to open, if it is still within its reopen window
+   * at `now` and its course has no other open session: the fence's centre and the QR secret kept
+   * for the window come back, the course's open key and the auto-close schedule too.
+   */
+  abstract reopen(sessionId: string, courseId: string, now: Date, reopenedBy: string): Promise<ReopenOutcome>;
   /**
    * Atomically, in this order: answers a retry of the submission that marked the student (even once
    * the session closed); refuses when the session is not open, the student not enrolled, the window
@@ -195,6 +221,8 @@ export interface LostSession extends Pick<NewSession, 'sessionId' | 'courseId' |
   radiusM: number;
   closedAt: string;
   closedBy: string;
+  /** How many times the stream says it was reopened. */
+  reopens?: number;
   students: { id: string; name: string }[];
   present: Map<string, StoredMark>;
   overrides: Map<string, StoredOverride>;

@@ -9,6 +9,8 @@ import {
   type EpochState,
   type LostSession,
   type RestoreOutcome,
+  type ReopenOutcome,
+  type ReopenWindow,
   type CheckinFacts,
   type CloseOutcome,
   type CreateOutcome,
@@ -30,6 +32,7 @@ import {
   closeSessionScript,
   createSessionScript,
   recordMarkScript,
+  reopenSessionScript,
   restoreClosedSessionScript,
 } from './session.scripts.js';
 
@@ -43,11 +46,15 @@ export const ClosedSessionTtlSeconds = 7 * 24 * 60 * 60;
  *   session:<id>:names     hash   studentId → name, from the same roster snapshot
  *   session:<id>:present   hash   studentId → StoredMark JSON
  *   session:<id>:overrides hash   studentId → StoredOverride JSON (the latest change by hand)
+ *   session:<id>:reopen   hash   for REOPEN_WINDOW_SECONDS after Stop (then it expires): the fence's centre
+ *                                 (latitude, longitude), the QR secret (qrSecret) and the window's end (untilMs)
  *   course:<courseId>:open string the course's open session id
  *   sessions:autoclose     zset   open session ids scored by their autoCloseAt (epoch ms), for the sweep
  *   epoch                  string a random id written when the store is found empty: gone again if Redis loses
  *                                 everything, which is how that is noticed (see sessions/state-recovery.service.ts)
  *   epoch:recovered        string the epoch whose lost sessions have all been closed
+ * The session hash also holds reopens (how many times it was reopened), reopenedAt, reopenedBy, reopenedFrom (the closedAt undone) and,
+ * while closed by Stop, reopenableUntil.
  * The session hash holds the room it was started from (roomId, roomName, roomBuilding), if any, the QR options (qrMode, qrStepSeconds) and, while open, the QR secret
  * (qrSecret, base64); the QR keys (tag index, failed attempts) are described in qr/qr.repository.ts.
  */
@@ -144,7 +151,7 @@ export class SessionRepository extends SessionStore {
     return { session, enrolled: enrolled === 1, alreadyPresent: present === 1 };
   }
 
-  async close(sessionId: string, courseId: string, closedAt: string, closedBy: string, reason: 'stopped' | 'max-length'): Promise<CloseOutcome> {
+  async close(sessionId: string, courseId: string, closedAt: string, closedBy: string, reason: 'stopped' | 'max-length', reopen?: ReopenWindow): Promise<CloseOutcome> {
     const reply = (await this.run(
       closeSessionScript,
       [
@@ -155,9 +162,10 @@ export class SessionRepository extends SessionStore {
         this.courseOpenKey(courseId),
         this.overridesKey(sessionId),
         this.autoCloseKey(),
+        this.reopenKey(sessionId),
       ],
-      [sessionId, closedAt, closedBy, ClosedSessionTtlSeconds, reason],
-    )) as [string, string?, string?, string[]?, string?];
+      [sessionId, closedAt, closedBy, ClosedSessionTtlSeconds, reason, reopen?.seconds ?? 0, reopen?.until ?? '', reopen ? Date.parse(reopen.until) : 0],
+    )) as [string, string?, string?, string[]?, string?, string?];
     switch (reply[0]) {
       case 'CLOSED':
       case 'ALREADY_CLOSED':
@@ -167,11 +175,46 @@ export class SessionRepository extends SessionStore {
           closedBy: reply[2] ?? closedBy,
           closeReason: closeReasonOf(reply[4]),
           presentStudentIds: reply[3] ?? [],
+          reopens: Number(reply[5] ?? 0),
         };
       case 'SESSION_NOT_FOUND':
         return { kind: 'not-found' };
       default:
         throw new Error(`Unexpected reply from the close-session script: ${reply[0]}`);
+    }
+  }
+
+  async reopen(sessionId: string, courseId: string, now: Date, reopenedBy: string): Promise<ReopenOutcome> {
+    const autoCloseAt = await redisCall(() => this.redis.hget(this.sessionKey(sessionId), 'autoCloseAt'));
+    const reply = (await this.run(
+      reopenSessionScript,
+      [
+        this.sessionKey(sessionId),
+        this.reopenKey(sessionId),
+        this.courseOpenKey(courseId),
+        this.autoCloseKey(),
+        this.enrolledKey(sessionId),
+        this.namesKey(sessionId),
+        this.presentKey(sessionId),
+        this.overridesKey(sessionId),
+      ],
+      [sessionId, now.getTime(), now.toISOString(), reopenedBy, autoCloseAt ? Date.parse(autoCloseAt) : ''],
+    )) as [string, string?, string?];
+    switch (reply[0]) {
+      case 'REOPENED':
+        return { kind: 'reopened', reopens: Number(reply[1]), previousClosedAt: reply[2]! };
+      case 'COURSE_BUSY':
+        return { kind: 'course-busy', openSessionId: reply[1]! };
+      case 'SESSION_NOT_FOUND':
+        return { kind: 'not-found' };
+      case 'OPEN':
+        return { kind: 'open' };
+      case 'NOT_STOPPED':
+        return { kind: 'not-stopped' };
+      case 'WINDOW_PASSED':
+        return { kind: 'window-passed' };
+      default:
+        throw new Error(`Unexpected reply from the reopen-session script: ${reply[0]}`);
     }
   }
 
@@ -270,6 +313,7 @@ export class SessionRepository extends SessionStore {
       ['closedAt', s.closedAt],
       ['closedBy', s.closedBy],
       ['closeReason', 'state-lost'],
+      ['reopens', String(s.reopens ?? 0)],
       ['radiusM', String(s.radiusM)],
       ['enrolledCount', String(s.students.length)],
       ...(s.qr ? [['qrMode', s.qr.mode], ['qrStepSeconds', String(s.qr.stepSeconds)]] : []),
@@ -296,6 +340,7 @@ export class SessionRepository extends SessionStore {
           closedBy: reply[2] ?? s.closedBy,
           closeReason: closeReasonOf(reply[4]),
           presentStudentIds: reply[3] ?? [],
+          reopens: s.reopens ?? 0,
         };
       case 'STILL_OPEN':
         return { kind: 'still-open' };
@@ -342,6 +387,9 @@ export class SessionRepository extends SessionStore {
   private presentKey(id: string): string {
     return `${this.prefix}session:${id}:present`;
   }
+  private reopenKey(id: string): string {
+    return `${this.prefix}session:${id}:reopen`;
+  }
   private overridesKey(id: string): string {
     return `${this.prefix}session:${id}:overrides`;
   }
@@ -374,6 +422,9 @@ function toRecord(sessionId: string, h: Record<string, string>, presentCount: nu
     ...(h.closedAt ? { closedAt: h.closedAt } : {}),
     ...(h.closedBy ? { closedBy: h.closedBy } : {}),
     ...(h.closeReason ? { closeReason: closeReasonOf(h.closeReason) } : {}),
+    ...(h.reopenableUntil ? { reopenableUntil: h.reopenableUntil } : {}),
+    reopens: Number(h.reopens ?? 0),
+    ...(h.reopenedAt && h.reopenedBy && h.reopenedFrom ? { lastReopen: { at: h.reopenedAt, by: h.reopenedBy, previousClosedAt: h.reopenedFrom } } : {}),
     fence: { latitude: Number(h.latitude), longitude: Number(h.longitude), radiusM: Number(h.radiusM) },
     enrolledCount: Number(h.enrolledCount ?? 0),
     presentCount,

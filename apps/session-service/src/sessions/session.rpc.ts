@@ -14,6 +14,7 @@ export class SessionRpc implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     this.rpc.handle(Rpc.sessionStart, (req, ctx) => this.sessions.start(req, ctx.correlationId));
     this.rpc.handle(Rpc.sessionStop, (req, ctx) => this.sessions.stop(req, ctx.correlationId));
+    this.rpc.handle(Rpc.sessionReopen, (req, ctx) => this.sessions.reopen(req, ctx.correlationId));
     this.rpc.handle(Rpc.sessionGet, (req) => this.sessions.get(req));
     this.rpc.handle(Rpc.sessionActive, (req, ctx) => this.sessions.active(req, ctx.correlationId));
     this.rpc.handle(Rpc.sessionCheckinContext, (req, ctx) => this.sessions.checkinContext(req, ctx.correlationId));

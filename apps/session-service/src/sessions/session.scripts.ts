@@ -35,10 +35,13 @@ return {'OK'}
 
 /**
  * Closes an open session: status, closedAt, closedBy, closeReason, drops the fence's centre and the QR secret, frees
- * the course, leaves the auto-close schedule, sets the keys to expire.
- * KEYS: session hash, present hash, enrolled set, names hash, course open key, overrides hash, auto-close schedule.
- * ARGV: sessionId, closedAt, closedBy, seconds to keep the closed session, closeReason.
- * Replies {'CLOSED' | 'ALREADY_CLOSED', closedAt, closedBy, {presentIds}, closeReason} or {'SESSION_NOT_FOUND'}.
+ * the course, leaves the auto-close schedule, sets the keys to expire. A Stop with a reopen window
+ * moves the fence's centre and the QR secret to the reopen hash, which expires with the window:
+ * what a reopening needs, kept no longer than it may happen.
+ * KEYS: session hash, present hash, enrolled set, names hash, course open key, overrides hash, auto-close schedule, reopen hash.
+ * ARGV: sessionId, closedAt, closedBy, seconds to keep the closed session, closeReason,
+ *       reopen window in seconds ('0': none), reopenable until (ISO), the same in epoch ms.
+ * Replies {'CLOSED' | 'ALREADY_CLOSED', closedAt, closedBy, {presentIds}, closeReason, reopens} or {'SESSION_NOT_FOUND'}.
  */
 export const closeSessionScript = new LuaScript(`
 local status = redis.call('HGET', KEYS[1], 'status')
@@ -46,19 +49,59 @@ if not status then
   redis.call('ZREM', KEYS[7], ARGV[1])
   return {'SESSION_NOT_FOUND'}
 end
+local reopens = redis.call('HGET', KEYS[1], 'reopens') or '0'
 if status == 'open' then
   redis.call('HSET', KEYS[1], 'status', 'closed', 'closedAt', ARGV[2], 'closedBy', ARGV[3], 'closeReason', ARGV[5])
+  if ARGV[5] == 'stopped' and tonumber(ARGV[6]) > 0 then
+    local keep = redis.call('HMGET', KEYS[1], 'latitude', 'longitude', 'qrSecret')
+    redis.call('DEL', KEYS[8])
+    redis.call('HSET', KEYS[8], 'latitude', keep[1], 'longitude', keep[2], 'untilMs', ARGV[8])
+    if keep[3] then redis.call('HSET', KEYS[8], 'qrSecret', keep[3]) end
+    redis.call('EXPIRE', KEYS[8], ARGV[6])
+    redis.call('HSET', KEYS[1], 'reopenableUntil', ARGV[7])
+  end
   -- The fence's centre is the teacher's position, and the QR secret makes codes: neither is needed once check-in is over.
   redis.call('HDEL', KEYS[1], 'latitude', 'longitude', 'qrSecret')
   if redis.call('GET', KEYS[5]) == ARGV[1] then redis.call('DEL', KEYS[5]) end
   redis.call('ZREM', KEYS[7], ARGV[1])
   for i = 1, 4 do redis.call('EXPIRE', KEYS[i], ARGV[4]) end
   redis.call('EXPIRE', KEYS[6], ARGV[4])
-  return {'CLOSED', ARGV[2], ARGV[3], redis.call('HKEYS', KEYS[2]), ARGV[5]}
+  return {'CLOSED', ARGV[2], ARGV[3], redis.call('HKEYS', KEYS[2]), ARGV[5], reopens}
 end
 redis.call('ZREM', KEYS[7], ARGV[1])
 local closed = redis.call('HMGET', KEYS[1], 'closedAt', 'closedBy', 'closeReason')
-return {'ALREADY_CLOSED', closed[1], closed[2], redis.call('HKEYS', KEYS[2]), closed[3] or 'stopped'}
+return {'ALREADY_CLOSED', closed[1], closed[2], redis.call('HKEYS', KEYS[2]), closed[3] or 'stopped', reopens}
+`);
+
+/**
+ * Reopens a session closed by Stop, within its reopen window: status open again, the fence's centre
+ * and the QR secret back from the reopen hash, the course's open key and the auto-close schedule
+ * restored, the keys kept again (no expiry, as for any open session). Marks, changes by hand and
+ * the roster stay as they were.
+ * KEYS: session hash, reopen hash, course open key, auto-close schedule, enrolled set, names hash, present hash, overrides hash.
+ * ARGV: sessionId, now in epoch ms, reopenedAt (ISO), reopenedBy, autoCloseAt in epoch ms ('' when none).
+ * Replies {'REOPENED', reopens, the closedAt it undoes}, {'COURSE_BUSY', openSessionId}, or
+ * {'SESSION_NOT_FOUND' | 'OPEN' | 'NOT_STOPPED' | 'WINDOW_PASSED'}.
+ */
+export const reopenSessionScript = new LuaScript(`
+local s = redis.call('HMGET', KEYS[1], 'status', 'closeReason', 'closedAt', 'reopens')
+if not s[1] then return {'SESSION_NOT_FOUND'} end
+if s[1] == 'open' then return {'OPEN'} end
+if s[2] and s[2] ~= 'stopped' then return {'NOT_STOPPED'} end
+local kept = redis.call('HMGET', KEYS[2], 'latitude', 'longitude', 'qrSecret', 'untilMs')
+if not kept[1] or not kept[4] or tonumber(ARGV[2]) > tonumber(kept[4]) then return {'WINDOW_PASSED'} end
+local open = redis.call('GET', KEYS[3])
+if open and open ~= ARGV[1] then return {'COURSE_BUSY', open} end
+local reopens = tonumber(s[4] or '0') + 1
+redis.call('HSET', KEYS[1], 'status', 'open', 'latitude', kept[1], 'longitude', kept[2], 'reopens', reopens, 'reopenedAt', ARGV[3], 'reopenedBy', ARGV[4], 'reopenedFrom', s[3])
+if kept[3] then redis.call('HSET', KEYS[1], 'qrSecret', kept[3]) end
+redis.call('HDEL', KEYS[1], 'closedAt', 'closedBy', 'closeReason', 'reopenableUntil')
+redis.call('SET', KEYS[3], ARGV[1])
+if ARGV[5] ~= '' then redis.call('ZADD', KEYS[4], ARGV[5], ARGV[1]) end
+redis.call('PERSIST', KEYS[1])
+for i = 5, 8 do redis.call('PERSIST', KEYS[i]) end
+redis.call('DEL', KEYS[2])
+return {'REOPENED', tostring(reopens), s[3]}
 `);
 
 /**

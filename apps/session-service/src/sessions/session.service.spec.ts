@@ -139,6 +139,90 @@ describe('SessionService', () => {
     });
   });
 
+  describe('reopen', () => {
+    const reopenService = (seconds: number) =>
+      new SessionService(store, identity.client, events, clock, new QrJudge(new FakeQrStore(), clock), { maxSessionSeconds: 3 * 60 * 60, reopenWindowSeconds: seconds });
+
+    it('takes a stopped session back to open within the window: its fence, marks and roster as they were, and check-ins again', async () => {
+      const { sessionId } = await start();
+      await mark(sessionId, alice.id);
+      const stopped = await service.stop({ actor: teacher, sessionId });
+      expect(stopped.reopenableUntil).toBe('2030-01-15T09:05:00.000Z');
+      clock.advance(60_000);
+      const view = await service.reopen({ actor: teacher, sessionId });
+      expect(view).toMatchObject({ status: 'open', presentCount: 1, reopenCount: 1 });
+      expect(view.closedAt).toBeUndefined();
+      expect(view.reopenableUntil).toBeUndefined();
+      const [reopened] = events.of(EventSubjects.sessionReopened);
+      expect(reopened).toMatchObject({
+        dedupKey: `session.reopened:${sessionId}:1`,
+        data: { sessionId, courseId, reopenedBy: teacher.userId, reopenedAt: '2030-01-15T09:01:00.000Z', previousClosedAt: '2030-01-15T09:00:00.000Z', reopenCount: 1 },
+      });
+      // The fence's centre is back for verification; Alice stays marked once; Bob may now check in.
+      const context = await service.checkinContext({ sessionId, studentId: bob.id });
+      expect(context).toMatchObject({ status: 'open', fence: { latitude: position.latitude, longitude: position.longitude, radiusM: 50 } });
+      await expect(mark(sessionId, alice.id)).resolves.toEqual({ result: 'refused', reason: ErrorCode.ALREADY_CHECKED_IN });
+      await expect(mark(sessionId, bob.id)).resolves.toMatchObject({ result: 'recorded' });
+      // The course is taken again, and the next Stop is a close of its own (its own dedup key), listing both.
+      await rejectsWith(start(), ErrorCode.SESSION_ALREADY_OPEN);
+      await service.stop({ actor: teacher, sessionId });
+      const closes = events.of(EventSubjects.sessionClosed);
+      expect(closes.map((c) => c.dedupKey)).toEqual([`session.closed:${sessionId}`, `session.closed:${sessionId}:r1`]);
+      expect((closes[1]!.data.presentStudentIds as string[]).sort()).toEqual([alice.id, bob.id].sort());
+    });
+
+    it('refuses past the window with REOPEN_WINDOW_PASSED, and a session not stopped with SESSION_NOT_STOPPED, changing nothing', async () => {
+      const { sessionId } = await start();
+      await rejectsWith(service.reopen({ actor: teacher, sessionId }), ErrorCode.SESSION_NOT_STOPPED);
+      await service.stop({ actor: teacher, sessionId });
+      clock.advance(5 * 60_000 + 1);
+      const late = service.reopen({ actor: teacher, sessionId });
+      await rejectsWith(late, ErrorCode.REOPEN_WINDOW_PASSED);
+      await expect(late).rejects.toThrow('more than 5 minutes ago');
+      expect((await store.find(sessionId))?.status).toBe('closed');
+      expect(events.of(EventSubjects.sessionReopened)).toHaveLength(0);
+      await expect(mark(sessionId, bob.id)).resolves.toEqual({ result: 'refused', reason: ErrorCode.SESSION_NOT_OPEN });
+    });
+
+    it('does not undo a close by the system (maximum length)', async () => {
+      const { sessionId } = await start();
+      clock.advance(3 * 60 * 60 * 1000);
+      await service.closeOverdue();
+      await rejectsWith(service.reopen({ actor: teacher, sessionId }), ErrorCode.SESSION_NOT_STOPPED);
+    });
+
+    it('lets the course’s teachers and admins reopen, not students or other teachers', async () => {
+      const { sessionId } = await start();
+      await service.stop({ actor: teacher, sessionId });
+      await rejectsWith(service.reopen({ actor: studentActor(alice), sessionId }), ErrorCode.FORBIDDEN);
+      await rejectsWith(service.reopen({ actor: otherTeacher, sessionId }), ErrorCode.NOT_COURSE_TEACHER);
+      expect((await store.find(sessionId))?.status).toBe('closed');
+      await expect(service.reopen({ actor: admin, sessionId })).resolves.toMatchObject({ status: 'open' });
+    });
+
+    it('refuses while the course has another open session, and when reopening is turned off', async () => {
+      const { sessionId } = await start();
+      await service.stop({ actor: teacher, sessionId });
+      const other = await start();
+      await rejectsWith(service.reopen({ actor: teacher, sessionId }), ErrorCode.SESSION_ALREADY_OPEN);
+      await service.stop({ actor: teacher, sessionId: other.sessionId });
+      const off = reopenService(0);
+      const third = await off.start({ actor: teacher, courseId, position, radiusM: 50, lateAfterMinutes: 10 });
+      const stopped = await off.stop({ actor: teacher, sessionId: third.sessionId });
+      expect(stopped.reopenableUntil).toBeUndefined();
+      await rejectsWith(off.reopen({ actor: teacher, sessionId: third.sessionId }), ErrorCode.REOPEN_WINDOW_PASSED);
+    });
+
+    it('publishes the reopened event again when a retry finds the session already reopened (a publish that failed)', async () => {
+      const { sessionId } = await start();
+      await service.stop({ actor: teacher, sessionId });
+      events.failNext = true;
+      await expect(service.reopen({ actor: teacher, sessionId })).rejects.toThrow('NATS is down');
+      await rejectsWith(service.reopen({ actor: teacher, sessionId }), ErrorCode.SESSION_NOT_STOPPED);
+      expect(events.of(EventSubjects.sessionReopened)).toEqual([expect.objectContaining({ dedupKey: `session.reopened:${sessionId}:1` })]);
+    });
+  });
+
   describe('get', () => {
     it('gives a teacher the live roster sorted by name', async () => {
       const { sessionId } = await start();

@@ -35,6 +35,8 @@ export interface SessionServiceDeps {
   newId?: () => string;
   /** A session nobody stops closes itself this long after it opened (default 4 hours). */
   maxSessionSeconds?: number;
+  /** For this many seconds after Stop the session may be reopened (default 300; 0: never). */
+  reopenWindowSeconds?: number;
   /** Asked when a session is not found: Redis may have come back empty (see StateRecovery). */
   lossCheck?: LossCheck;
 }
@@ -53,6 +55,7 @@ export const AllOpenLimit = 500;
 export class SessionService {
   private readonly newId: () => string;
   private readonly maxSessionSeconds: number;
+  private readonly reopenWindowSeconds: number;
   private readonly lossCheck?: LossCheck;
   private readonly log = createLogger(SessionService.name);
 
@@ -66,6 +69,7 @@ export class SessionService {
   ) {
     this.newId = deps.newId ?? randomUUID;
     this.maxSessionSeconds = deps.maxSessionSeconds ?? 4 * 60 * 60;
+    this.reopenWindowSeconds = deps.reopenWindowSeconds ?? 300;
     this.lossCheck = deps.lossCheck;
   }
 
@@ -126,6 +130,57 @@ export class SessionService {
       );
     }
     return toView(await this.mustFind(sessionId));
+  }
+
+  /**
+   * Undoes a Stop: within the reopen window after it, a teacher of the course (as it was when the
+   * session opened) or an admin takes the session back to open, with its fence, QR codes, roster and
+   * marks as they were; students may check in again. Only a Stop is undone: a session the system
+   * closed (maximum length, state lost) is not. Published as session.reopened.v1; the report built at
+   * the Stop is replaced by the one built at the next close.
+   */
+  async reopen(req: RpcParsed<typeof Rpc.sessionReopen>, correlationId?: string): Promise<SessionView> {
+    const { actor, sessionId } = req;
+    authorize(actor, 'session.reopen');
+    const session = await this.mustFind(sessionId);
+    if (!isTeacherOf(actor, session, 'session.reopen')) {
+      throw new DomainError(ErrorCode.NOT_COURSE_TEACHER, `You do not teach ${session.courseCode}, so you cannot reopen its session.`);
+    }
+    const reopenedAt = this.clock.now();
+    const outcome = await this.store.reopen(sessionId, session.courseId, reopenedAt, actor.userId);
+    switch (outcome.kind) {
+      case 'not-found':
+        throw notFound();
+      case 'open': {
+        // A reopening that crashed between its write and its publish is repaired by this retry (JetStream drops a duplicate).
+        const again = await this.store.find(sessionId);
+        if (again?.lastReopen && again.reopens) await this.publishReopened(again, again.reopens, again.lastReopen, correlationId);
+        throw new DomainError(ErrorCode.SESSION_NOT_STOPPED, `This session of ${session.courseCode} is open: there is nothing to reopen.`);
+      }
+      case 'not-stopped':
+        throw new DomainError(
+          ErrorCode.SESSION_NOT_STOPPED,
+          session.closeReason === 'state-lost'
+            ? stateLostMessage(session.courseCode)
+            : `This session of ${session.courseCode} closed itself at its maximum length; only a session stopped with Stop can be reopened. Start a new session instead.`,
+        );
+      case 'window-passed':
+        throw new DomainError(
+          ErrorCode.REOPEN_WINDOW_PASSED,
+          this.reopenWindowSeconds > 0
+            ? `This session of ${session.courseCode} was stopped more than ${minutesOf(this.reopenWindowSeconds)} ago, so it can no longer be reopened. Start a new session instead.`
+            : `Reopening stopped sessions is turned off here. Start a new session of ${session.courseCode} instead.`,
+        );
+      case 'course-busy':
+        throw new DomainError(
+          ErrorCode.SESSION_ALREADY_OPEN,
+          `${session.courseCode} already has another open session (${outcome.openSessionId}). Stop it before reopening this one.`,
+        );
+    }
+    const reopened = await this.mustFind(sessionId);
+    await this.publishReopened(reopened, outcome.reopens, { at: reopenedAt.toISOString(), by: actor.userId, previousClosedAt: outcome.previousClosedAt }, correlationId);
+    this.log.info({ sessionId, courseId: session.courseId, reopenedBy: actor.userId, reopens: outcome.reopens }, 'session reopened after Stop');
+    return toView(reopened);
   }
 
   /**
@@ -362,7 +417,12 @@ export class SessionService {
     correlationId?: string,
   ): Promise<'closed' | 'already-closed'> {
     const { sessionId } = session;
-    const outcome = await this.store.close(sessionId, session.courseId, this.clock.now().toISOString(), closedBy, reason);
+    const closedAt = this.clock.now();
+    const reopen =
+      reason === 'stopped' && this.reopenWindowSeconds > 0
+        ? { seconds: this.reopenWindowSeconds, until: new Date(closedAt.getTime() + this.reopenWindowSeconds * 1000).toISOString() }
+        : undefined;
+    const outcome = await this.store.close(sessionId, session.courseId, closedAt.toISOString(), closedBy, reason, reopen);
     if (outcome.kind === 'not-found') throw notFound();
     // Also when it was closed before: a stop that crashed after its write is repaired by a retry.
     await publishSessionClosed(
@@ -375,7 +435,7 @@ export class SessionService {
         presentStudentIds: outcome.presentStudentIds,
         closeReason: outcome.closeReason,
       },
-      { about: sessionId, correlationId },
+      { about: sessionId, correlationId, reopens: outcome.reopens },
     );
     return outcome.kind;
   }
@@ -393,6 +453,27 @@ export class SessionService {
           : { studentId: id, name, state: 'absent', status, ...override };
       })
       .sort((a, b) => a.name.localeCompare(b.name) || a.studentId.localeCompare(b.studentId));
+  }
+
+  /** Published after the write, under a key per reopening: a retry that finds the session open publishes it again (see reopen). */
+  private async publishReopened(
+    session: SessionRecord,
+    reopens: number,
+    reopen: NonNullable<SessionRecord['lastReopen']>,
+    correlationId?: string,
+  ): Promise<void> {
+    await this.events.publish(
+      EventSubjects.sessionReopened,
+      {
+        sessionId: session.sessionId,
+        courseId: session.courseId,
+        reopenedAt: reopen.at,
+        reopenedBy: reopen.by,
+        previousClosedAt: reopen.previousClosedAt,
+        reopenCount: reopens,
+      },
+      { dedupKey: `session.reopened:${session.sessionId}:${reopens}`, about: session.sessionId, correlationId },
+    );
   }
 
   private async publishOpened(session: SessionRecord, correlationId?: string): Promise<void> {
@@ -458,6 +539,13 @@ export function stateLostMessage(courseCode: string): string {
   return `This session of ${courseCode} was closed by the system: the live session data was lost after a server fault. Every check-in already accepted is kept in the report. Start a new session to take attendance again.`;
 }
 
+/** 300 → "5 minutes", 90 → "90 seconds". */
+function minutesOf(seconds: number): string {
+  if (seconds % 60 !== 0) return `${seconds} seconds`;
+  const m = seconds / 60;
+  return m === 1 ? '1 minute' : `${m} minutes`;
+}
+
 export function notFound(): DomainError {
   return new DomainError(ErrorCode.SESSION_NOT_FOUND, 'There is no such session. It may have ended more than a week ago.');
 }
@@ -474,6 +562,8 @@ export function toView(s: SessionRecord): SessionView {
     openedAt: s.openedAt,
     ...(s.closedAt ? { closedAt: s.closedAt } : {}),
     ...(s.closeReason ? { closeReason: s.closeReason } : {}),
+    ...(s.status === 'closed' && s.reopenableUntil ? { reopenableUntil: s.reopenableUntil } : {}),
+    ...(s.reopens ? { reopenCount: s.reopens } : {}),
     radiusM: s.fence.radiusM,
     enrolledCount: s.enrolledCount,
     presentCount: s.presentCount,

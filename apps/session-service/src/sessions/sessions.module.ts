@@ -20,6 +20,8 @@ import { StateRecovery } from './state-recovery.service.js';
 export interface SessionsOptions {
   maxSessionSeconds: number;
   sweepIntervalMs: number;
+  /** How long after Stop a session may be reopened (0: never). */
+  reopenWindowSeconds: number;
 }
 
 /** Live sessions: start, stop, who is present, marks by hand, the automatic close, rotating QR codes. Needs the Redis and messaging modules (both global). */
@@ -41,7 +43,7 @@ export class SessionsModule {
         {
           provide: SessionService,
           useFactory: (store: SessionStore, identity: IdentityClient, events: EventPublisher, clock: Clock, qr: QrJudge, recovery: StateRecovery) =>
-            new SessionService(store, identity, events, clock, qr, { maxSessionSeconds: opts.maxSessionSeconds, lossCheck: recovery }),
+            new SessionService(store, identity, events, clock, qr, { maxSessionSeconds: opts.maxSessionSeconds, reopenWindowSeconds: opts.reopenWindowSeconds, lossCheck: recovery }),
           inject: [SessionStore, IdentityClient, EventPublisher, Clock, QrJudge, StateRecovery],
         },
         { provide: SWEEP_INTERVAL_MS, useValue: opts.sweepIntervalMs },

@@ -76,6 +76,30 @@ describe('StateRecovery: Redis that comes back empty', () => {
     expect(closedEvents()).toHaveLength(0);
   });
 
+  it('treats a session stopped and then reopened as open: Redis losing it closes it, under the dedup key of its next close', async () => {
+    const session = await start();
+    await mark(session.sessionId, alice.id);
+    await service.stop({ actor: teacher, sessionId: session.sessionId });
+    flush();
+    clock.set(new Date(clock.nowMs() + 30_000));
+    await service.reopen({ actor: teacher, sessionId: session.sessionId });
+    flush();
+    await mark(session.sessionId, bob.id);
+    const before = closedEvents().length;
+
+    store.wipe();
+    clock.set(new Date(clock.nowMs() + 60_000));
+    await expect(recovery.check()).resolves.toBe(true);
+
+    const lost = closedEvents().slice(before);
+    expect(lost).toEqual([
+      expect.objectContaining({
+        dedupKey: `session.closed.v2:${session.sessionId}:r1`,
+        data: expect.objectContaining({ closeReason: 'state-lost', presentStudentIds: [alice.id, bob.id] }),
+      }),
+    ]);
+  });
+
   it('closes a session Redis lost, with its marks from the stream, and tells why', async () => {
     const session = await start();
     clock.set(new Date(clock.nowMs() + 60_000));

@@ -106,11 +106,20 @@ export class StateRecovery implements LossCheck {
   async recover(correlationId?: string): Promise<string[]> {
     const since = new Date(this.clock.now().getTime() - (this.maxSessionSeconds + ScanMarginSeconds) * 1000);
     const unclosed = new Map<string, Opened>();
+    // A session stopped and then reopened is open again; its opened event is kept for that.
+    const openedById = new Map<string, Opened>();
+    const reopens = new Map<string, number>();
     await this.history.scan('attendance.session.>', since, (e) => {
       const opened = dataOf(e, EventSubjects.sessionOpened);
-      if (opened) unclosed.set(opened.sessionId, opened);
+      if (opened) (unclosed.set(opened.sessionId, opened), openedById.set(opened.sessionId, opened));
       const closed = dataOf(e, EventSubjects.sessionClosed);
       if (closed) unclosed.delete(closed.sessionId);
+      const reopened = dataOf(e, EventSubjects.sessionReopened);
+      const reopenedFrom = reopened && openedById.get(reopened.sessionId);
+      if (reopened && reopenedFrom) {
+        unclosed.set(reopened.sessionId, reopenedFrom);
+        reopens.set(reopened.sessionId, Math.max(reopens.get(reopened.sessionId) ?? 0, reopened.reopenCount));
+      }
     });
     const lost: Opened[] = [];
     for (const opened of unclosed.values()) if (!(await this.store.find(opened.sessionId))) lost.push(opened);
@@ -119,7 +128,7 @@ export class StateRecovery implements LossCheck {
     const marks = await this.marksOf(lost);
     const closedAt = this.clock.now().toISOString();
     for (const opened of lost) {
-      const session = await this.lostSession(opened, marks.get(opened.sessionId) ?? emptyMarks(), closedAt, correlationId);
+      const session = { ...(await this.lostSession(opened, marks.get(opened.sessionId) ?? emptyMarks(), closedAt, correlationId)), reopens: reopens.get(opened.sessionId) ?? 0 };
       const outcome = await this.store.restoreClosed(session);
       if (outcome.kind === 'still-open') continue; // cannot happen to a lost id; never close what is open
       await publishSessionClosed(
@@ -132,7 +141,7 @@ export class StateRecovery implements LossCheck {
           presentStudentIds: outcome.presentStudentIds,
           closeReason: outcome.closeReason,
         },
-        { about: opened.sessionId, correlationId },
+        { about: opened.sessionId, correlationId, reopens: outcome.reopens },
       );
     }
     return lost.map((o) => o.sessionId);

@@ -42,6 +42,8 @@ export function auditText(e: AuditEntry): string {
       return t('auditTextSessionOpened', { course: String(d.courseCode ?? name(d.courseId)) });
     case 'attendance.session.closed.v1':
       return t(e.actorId ? 'auditTextSessionClosed' : 'auditTextSessionAutoClosed', { course: name(d.courseId) });
+    case 'attendance.session.reopened.v1':
+      return t('auditTextSessionReopened', { course: name(d.courseId) });
     case 'attendance.mark.changed.v1':
       return t('auditTextMark', {
         student: name(d.studentId),

@@ -62,6 +62,22 @@ export function closeReasonInV1(reason: SessionCloseReason): (typeof SessionClos
   return reason === 'state-lost' ? 'max-length' : reason;
 }
 
+/**
+ * A session stopped by mistake was reopened by its teacher (or an admin) within the reopen window:
+ * it takes check-ins again, as it did before Stop. The close it undoes (previousClosedAt) no longer
+ * stands; a report built from it is replaced by the one built at the next close.
+ */
+export const SessionReopenedV1 = z.object({
+  sessionId: Id,
+  courseId: Id,
+  reopenedAt: IsoTime,
+  reopenedBy: Id,
+  /** The closedAt of the close this reopening undoes. */
+  previousClosedAt: IsoTime,
+  /** 1 for the first reopening of the session, 2 for the next, …: the latest one is the one that stands. */
+  reopenCount: z.number().int().positive(),
+});
+
 export const MarkChangedV1 = z.object({
   sessionId: Id,
   courseId: Id,
@@ -81,6 +97,8 @@ export const SessionStreamEvents = {
   sessionClosed: streamEvent('attendance.session.closed.v1', SessionClosedV1),
   /** Like session.closed.v1, with every close reason (state-lost). Published first, then v1 with the nearest reason. */
   sessionClosedV2: streamEvent('attendance.session.closed.v2', SessionClosedV2),
+  /** A stopped session taken back to open within the reopen window. */
+  sessionReopened: streamEvent('attendance.session.reopened.v1', SessionReopenedV1),
   /** A teacher (or admin) set a student's status by hand. */
   markChanged: streamEvent('attendance.mark.changed.v1', MarkChangedV1),
 };

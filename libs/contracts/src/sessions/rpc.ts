@@ -84,6 +84,10 @@ export interface SessionView {
   qr?: { mode: 'offered' | 'required'; stepSeconds: number };
   /** Present when the session was started from a room (its coordinates are never sent). */
   room?: { id: string; name: string; building?: string };
+  /** Added later, on a session closed by Stop (reopening on): until when its teacher may reopen it (session:reopen); in the past once that has gone. */
+  reopenableUntil?: string;
+  /** Added later: how many times the session was reopened after a Stop (absent: never). */
+  reopenCount?: number;
 }
 
 export const SessionRefRequest = z.object({ actor: Actor, sessionId: Id }).strict();
@@ -166,4 +170,5 @@ export const SessionRpc = {
   sessionActive: command('cc.session.active.v1', ActiveSessionsRequest).replies<ActiveSessionsReply>(),
   sessionMark: command('cc.session.mark.v1', MarkAttendanceRequest).replies<MarkChangeReply>(),
   sessionQr: command('cc.session.qr.v1', QrCodeRequest).replies<QrCodeReply>(),
+  sessionReopen: command('cc.session.reopen.v1', SessionRefRequest).replies<SessionView>(),
 };

@@ -51,12 +51,16 @@ export const SessionClientEvents = {
   /** The student is the target, not the actor: hence `targetStudentId` (a `studentId` field is refused as IDENTITY_MISMATCH everywhere). */
   attendanceMark: clientEvent('attendance:mark', z.object({ sessionId: Id, targetStudentId: Id, status: AttendanceStatus, reason: MarkReason }).strict()).acks<MarkChangeReply>(),
   sessionQr: clientEvent('session:qr', z.object({ sessionId: Id }).strict()).acks<QrCodeView>(),
+  /** Undoes a Stop within the reopen window: the session is open again (its fence, QR codes and marks as they were). */
+  sessionReopen: clientEvent('session:reopen', z.object({ sessionId: Id }).strict()).acks<SessionView>(),
 };
 
 export const SessionServerEvents = {
   sessionOpened: serverEvent('session:opened').carries<SessionView>(),
   /** closeReason added later (absent from older gateways): `state-lost` means the teacher should start a new session. */
   sessionClosed: serverEvent('session:closed').carries<{ sessionId: string; courseId: string; closedAt: string; closeReason?: SessionCloseReason }>(),
+  /** A stopped session was reopened: to the course's students and teachers (ask session:get or sessions:active for the rest). */
+  sessionReopened: serverEvent('session:reopened').carries<{ sessionId: string; courseId: string; reopenedAt: string; reopenCount: number }>(),
   /** To the course's teachers: a status set by hand. */
   markChanged: serverEvent('mark:changed').carries<MarkChangeReply & { courseId: string }>(),
 };

@@ -28,6 +28,8 @@ import {
   type MarkOutcome,
   type NewSession,
   type RestoreOutcome,
+  type ReopenOutcome,
+  type ReopenWindow,
   type SessionRecord,
   type StoredMark,
   type StoredOverride,
@@ -88,17 +90,47 @@ export class InMemorySessionStore extends SessionStore {
     const s = this.sessions.get(id)!;
     return { session, enrolled: s.names.has(studentId), alreadyPresent: s.present.has(studentId) };
   }
-  async close(id: string, courseId: string, closedAt: string, closedBy: string, closeReason: 'stopped' | 'max-length'): Promise<CloseOutcome> {
+  /** What a Stop kept for reopening (the fence's centre), by session id, with the window's end. */
+  readonly reopenable = new Map<string, { fence: SessionRecord['fence']; untilMs: number }>();
+  async close(id: string, courseId: string, closedAt: string, closedBy: string, closeReason: 'stopped' | 'max-length', reopen?: ReopenWindow): Promise<CloseOutcome> {
     const s = this.sessions.get(id);
     this.autoClose.delete(id);
     if (!s) return { kind: 'not-found' };
     const presentStudentIds = [...s.present.keys()];
+    const reopens = s.reopens ?? 0;
     if (s.status === 'closed') {
-      return { kind: 'already-closed', closedAt: s.closedAt!, closedBy: s.closedBy!, closeReason: s.closeReason!, presentStudentIds };
+      return { kind: 'already-closed', closedAt: s.closedAt!, closedBy: s.closedBy!, closeReason: s.closeReason!, presentStudentIds, reopens };
     }
     Object.assign(s, { status: 'closed', closedAt, closedBy, closeReason });
+    if (closeReason === 'stopped' && reopen && reopen.seconds > 0) {
+      this.reopenable.set(id, { fence: { ...s.fence }, untilMs: Date.parse(reopen.until) });
+      s.reopenableUntil = reopen.until;
+    }
+    // As the script does: the fence's centre does not stay with a closed session.
+    s.fence = { latitude: NaN, longitude: NaN, radiusM: s.fence.radiusM };
     if (this.openByCourse.get(courseId) === id) this.openByCourse.delete(courseId);
-    return { kind: 'closed', closedAt, closedBy, closeReason, presentStudentIds };
+    return { kind: 'closed', closedAt, closedBy, closeReason, presentStudentIds, reopens };
+  }
+  async reopen(id: string, courseId: string, now: Date, reopenedBy: string): Promise<ReopenOutcome> {
+    const s = this.sessions.get(id);
+    if (!s) return { kind: 'not-found' };
+    if (s.status === 'open') return { kind: 'open' };
+    if (s.closeReason && s.closeReason !== 'stopped') return { kind: 'not-stopped' };
+    const kept = this.reopenable.get(id);
+    if (!kept || now.getTime() > kept.untilMs) return { kind: 'window-passed' };
+    const open = this.openByCourse.get(courseId);
+    if (open && open !== id) return { kind: 'course-busy', openSessionId: open };
+    const previousClosedAt = s.closedAt!;
+    const reopens = (s.reopens ?? 0) + 1;
+    Object.assign(s, { status: 'open', fence: kept.fence, reopens, lastReopen: { at: now.toISOString(), by: reopenedBy, previousClosedAt } });
+    delete s.closedAt;
+    delete s.closedBy;
+    delete s.closeReason;
+    delete s.reopenableUntil;
+    this.reopenable.delete(id);
+    this.openByCourse.set(courseId, id);
+    if (s.autoCloseAt) this.autoClose.set(id, Date.parse(s.autoCloseAt));
+    return { kind: 'reopened', reopens, previousClosedAt };
   }
   async changeMark(id: string, studentId: string, change: MarkChange): Promise<ChangeOutcome> {
     const s = this.sessions.get(id);
@@ -163,14 +195,15 @@ export class InMemorySessionStore extends SessionStore {
   async restoreClosed(l: LostSession): Promise<RestoreOutcome> {
     const s = this.sessions.get(l.sessionId);
     if (s?.status === 'open') return { kind: 'still-open' };
-    if (s) return { kind: 'already-closed', closedAt: s.closedAt!, closedBy: s.closedBy!, closeReason: s.closeReason!, presentStudentIds: [...s.present.keys()] };
-    const { students, present, overrides, radiusM, closedAt, closedBy, ...rest } = l;
+    if (s) return { kind: 'already-closed', closedAt: s.closedAt!, closedBy: s.closedBy!, closeReason: s.closeReason!, presentStudentIds: [...s.present.keys()], reopens: s.reopens ?? 0 };
+    const { students, present, overrides, radiusM, closedAt, closedBy, reopens = 0, ...rest } = l;
     this.sessions.set(l.sessionId, {
       ...rest,
       status: 'closed',
       closedAt,
       closedBy,
       closeReason: 'state-lost',
+      reopens,
       fence: { latitude: NaN, longitude: NaN, radiusM },
       enrolledCount: students.length,
       lateAfterMinutes: 10,
@@ -178,7 +211,7 @@ export class InMemorySessionStore extends SessionStore {
       present: new Map(present),
       overrides: new Map(overrides),
     });
-    return { kind: 'closed', closedAt, closedBy, closeReason: 'state-lost', presentStudentIds: [...present.keys()] };
+    return { kind: 'closed', closedAt, closedBy, closeReason: 'state-lost', presentStudentIds: [...present.keys()], reopens };
   }
   async changeEnrollment(id: string, u: EnrollmentUpdate): Promise<'changed' | 'unchanged' | 'not-open'> {
     const s = this.sessions.get(id);

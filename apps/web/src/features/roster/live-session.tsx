@@ -26,6 +26,8 @@ const filterLabels: { filter: RosterFilter; label: Key; kind: string }[] = [
   { filter: 'retry', label: 'kindRetry', kind: 'retry' },
   { filter: 'flagged', label: 'kindFlagged', kind: 'flagged' },
   { filter: 'excused', label: 'statusExcused', kind: 'excused' },
+  // Set absent by hand (not "not yet"): its own count, so the tiles add up to the class.
+  { filter: 'absent', label: 'statusAbsent', kind: 'marked-absent' },
 ];
 
 function countOf(counts: Counts, filter: RosterFilter): number {
