@@ -47,6 +47,8 @@ export default defineConfig({
     // Framework-free contracts (types only at run time): the same names the services use.
     alias: [
       { find: /^@classconnect\/contracts$/, replacement: here('../../libs/contracts/src/index.ts') },
+      // The bounds of typed input alone (plain numbers, no zod): what the fields' maxLength, min and max say.
+      { find: /^@classconnect\/contracts\/limits$/, replacement: here('../../libs/contracts/src/limits.ts') },
       // Preact's React-compatible layer instead of React in the browser (about 50 KB gzipped less on
       // a phone): the code and its types stay React's; only what runs is Preact.
       { find: /^react-dom\/client$/, replacement: 'preact/compat/client' },

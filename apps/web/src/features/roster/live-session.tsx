@@ -15,6 +15,7 @@ import { QrScreen } from '../../qr-view.js';
 import { buildRows, checkedIn, countRows, filterRows, foldRoster, type Counts, type RosterFilter, type RosterRow, type RowKind } from './roster-model.js';
 import { useLiveRoster } from './use-live-roster.js';
 import './roster.css';
+import { InputLimits } from '@classconnect/contracts/limits';
 
 const filterLabels: { filter: RosterFilter; label: Key; kind: string }[] = [
   { filter: 'all', label: 'rosterAll', kind: 'all' },
@@ -147,7 +148,7 @@ export function LiveSession({ live, session, onStopped }: { live: Live; session:
         <h2>{t('rosterTitle', { n: counts.all })}</h2>
         <label className="roster-search">
           <span className="visually-hidden">{t('rosterSearch')}</span>
-          <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder={t('rosterSearch')} maxLength={100} data-testid="roster-search" />
+          <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder={t('rosterSearch')} maxLength={InputLimits.search.max} data-testid="roster-search" />
         </label>
       </div>
       {base === null ? (
