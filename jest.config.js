@@ -14,6 +14,7 @@ const common = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
+    '^@classconnect/contracts/limits$': '<rootDir>/libs/contracts/src/limits.ts',
     '^@classconnect/(.*)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

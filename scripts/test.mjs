@@ -69,6 +69,24 @@ for (const tier of chosen.length ? chosen : tiers) {
   failed ||= !ok;
   for (const k of Object.keys(totals)) totals[k] += counts[k];
   summary.push(`${tier}: ${ok ? 'ok' : 'FAILED'} — ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  if (tier === 'unit') runWebUnit();
+}
+
+/** The web client's hooks against a fake live channel: Vitest in a happy-dom page (apps/web/vitest.config.ts), part of the unit tier. */
+function runWebUnit() {
+  process.stderr.write('\n===== unit tests (web client, Vitest) =====\n');
+  const started = Date.now();
+  const resultFile = join(dataDir, 'web-unit-results.json');
+  const res = spawnSync(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--config', 'apps/web/vitest.config.ts', '--reporter=default', '--reporter=json', `--outputFile=${resultFile}`], { cwd: root, env, stdio: 'inherit' });
+  let counts = { passed: 0, failed: 0, skipped: 0 };
+  if (existsSync(resultFile)) {
+    const r = JSON.parse(readFileSync(resultFile, 'utf8'));
+    counts = { passed: r.numPassedTests ?? 0, failed: (r.numFailedTests ?? 0) + (r.numRuntimeErrorTestSuites ?? 0), skipped: (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0) };
+  }
+  const ok = res.status === 0 && counts.failed === 0;
+  failed ||= !ok;
+  for (const k of Object.keys(totals)) totals[k] += counts[k];
+  summary.push(`unit (web): ${ok ? 'ok' : 'FAILED'} — ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
 await infra.stop();

@@ -22,8 +22,16 @@ describe('every screen at 360 px', () => {
   async function phonePage(locale: string): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 360, height: 760 }, isMobile: true, hasTouch: true, locale, geolocation: here, permissions: ['geolocation'] });
     await watchCspViolations(context); // every screen, under the gateway's Content-Security-Policy
-    return context.newPage();
+    const page = await context.newPage();
+    // A word whose table was not loaded with its screen shows as its key; i18n.ts says so on the console.
+    const missing: string[] = [];
+    missingWords.set(page, missing);
+    page.on('console', (m) => m.type() === 'error' && m.text().includes('is not loaded') && missing.push(m.text()));
+    return page;
   }
+
+  /** Per page: the words it showed before their table had come (none, on every screen). */
+  const missingWords = new Map<Page, string[]>();
 
   /** The screen fits in 360 px (the page itself never scrolls sideways) and axe finds nothing serious. */
   async function check(page: Page, screen: string): Promise<void> {
@@ -37,7 +45,8 @@ describe('every screen at 360 px', () => {
         .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`),
     );
     const serious = await snapScreen(page, `360-${screen}`);
-    expect({ screen, widths, wide, serious }).toEqual({ screen, widths: { page: 360, body: 360 }, wide: [], serious: [] });
+    const missing = missingWords.get(page) ?? [];
+    expect({ screen, widths, wide, serious, missing }).toEqual({ screen, widths: { page: 360, body: 360 }, wide: [], serious: [], missing: [] });
   }
 
   beforeAll(async () => {

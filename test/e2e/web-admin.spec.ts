@@ -228,4 +228,41 @@ describe('the admin console in the web client', () => {
     await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(360);
     await phone.context.close();
   });
+
+  it('keeps the sections in one row of tabs: all in view on a 1280 px laptop in English and French, scrolling sideways on a 360 px phone', async () => {
+    /** How many rows the tabs make, whether the row must scroll to show them all, and the page's width. */
+    const tabRow = (page: Page) =>
+      page.evaluate(() => {
+        const list = document.querySelector('[role=tablist]')!;
+        const tops = [...list.querySelectorAll('[role=tab]')].map((tab) => Math.round(tab.getBoundingClientRect().top));
+        return { tabs: tops.length, rows: new Set(tops).size, scrolls: list.scrollWidth > list.clientWidth, pageWidth: document.documentElement.scrollWidth };
+      });
+    await admin.getByRole('tab', { name: 'People' }).click();
+    expect(await tabRow(admin)).toMatchObject({ tabs: 9, rows: 1, scrolls: false });
+    expect((await tabRow(admin)).pageWidth).toBeLessThanOrEqual(1280);
+
+    const french = await openLaptop(browser, sys.origin, campus, 'fr-FR');
+    await signInPage(french, sys.origin, DemoAdmin.email, DemoAdmin.password);
+    await french.getByRole('heading', { name: 'Administration' }).waitFor();
+    expect(await tabRow(french)).toMatchObject({ tabs: 9, rows: 1, scrolls: false });
+    expect((await tabRow(french)).pageWidth).toBeLessThanOrEqual(1280);
+    await snap(french, 'admin-laptop-fr-tabs');
+    await french.context().close();
+
+    const phone = await openPhone(browser, sys.origin, 'admin-phone-tabs', campus, 'fr-FR');
+    await signInPage(phone.page, sys.origin, DemoAdmin.email, DemoAdmin.password);
+    await phone.page.getByRole('heading', { name: 'Administration' }).waitFor();
+    expect(await tabRow(phone.page)).toMatchObject({ tabs: 9, rows: 1, scrolls: true });
+    expect((await tabRow(phone.page)).pageWidth).toBeLessThanOrEqual(360);
+    // The last section is reached from the keyboard (End), and its tab scrolls into view.
+    await phone.page.getByRole('tab', { name: 'Personnes' }).focus();
+    await phone.page.keyboard.press('End');
+    const last = phone.page.getByRole('tab').last();
+    await expect(last.getAttribute('aria-selected')).resolves.toBe('true');
+    const box = (await last.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(360);
+    await snap(phone.page, 'admin-phone-fr-tabs-end');
+    await phone.context.close();
+  });
 });

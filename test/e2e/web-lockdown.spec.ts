@@ -81,9 +81,11 @@ describe('the web client, light and locked down', () => {
     expect((await fetch(`${sys.origin}${studentScripts[0]!.url}.map`)).status).toBe(404);
   });
 
-  it('loads neither the teacher’s nor the administrator’s code on a student’s phone, and says how much it loads', async () => {
+  it('loads neither the teacher’s nor the administrator’s code or words on a student’s phone, only its own language, and says how much it loads', async () => {
     const names = studentScripts.map((s) => s.url);
     expect(names.some((n) => /\/assets\/(teacher|admin-home|roster-import)-/.test(n))).toBe(false);
+    // Words: the first page's tables in the phone's language, nothing of the other screens or the other language.
+    expect(names.filter((n) => n.includes('/assets/locale-')).map((n) => /locale-(\w+-\w+)-/.exec(n)![1]).sort()).toEqual(['en-checkin', 'en-common', 'en-errors']);
     const total = studentScripts.reduce((sum, s) => sum + s.bytes, 0);
     process.stderr.write(`[web-lockdown] a student's phone downloads ${studentScripts.length} script(s), ${(total / 1024).toFixed(1)} KB brotli: ${names.join(', ')}\n`);
     expect(total).toBeGreaterThan(0);
@@ -97,7 +99,22 @@ describe('the web client, light and locked down', () => {
     await signInPage(teacherPage, sys.origin, cls.teacher.email, cls.teacher.password);
     await teacherPage.getByRole('button', { name: /start/i }).first().waitFor();
     expect(loaded.some((n) => /\/assets\/teacher-/.test(n))).toBe(true);
+    for (const table of ['roster', 'reports', 'courses']) expect(loaded.some((n) => n.includes(`/assets/locale-en-${table}-`))).toBe(true);
+    expect(loaded.some((n) => /\/assets\/(admin-home|locale-en-admin|locale-fr)-/.test(n))).toBe(false);
     expect(await cspViolations(teacherPage)).toEqual([]);
     await teacherPage.context().close();
+  });
+
+  it('gives a French phone the French words only, and still no teacher’s or administrator’s code', async () => {
+    const cls = await sys.createClass(1);
+    const french = await openPhone(browser, sys.origin, 'etudiant', here, 'fr-FR');
+    const loaded: string[] = [];
+    french.page.on('request', (r) => r.resourceType() === 'script' && loaded.push(new URL(r.url()).pathname));
+    await signInPage(french.page, sys.origin, cls.students[0]!.email, cls.students[0]!.password);
+    await french.page.waitForLoadState('networkidle');
+    expect(loaded.some((n) => /\/assets\/(teacher|admin-home|roster-import|locale-en)-/.test(n))).toBe(false);
+    expect(loaded.filter((n) => n.includes('/assets/locale-')).map((n) => /locale-(\w+-\w+)-/.exec(n)![1]).sort()).toEqual(['fr-checkin', 'fr-common', 'fr-errors']);
+    expect(await cspViolations(french.page)).toEqual([]);
+    await french.context.close();
   });
 });

@@ -1,13 +1,19 @@
 /**
- * Every visible word of the web client, in English and French. The words live in one file per
- * language, `locales/<lang>.json` (`text`: the interface, `errors`: what each error code means to
- * a person), so a translator edits data, not code. English is the reference: the compiler refuses
- * a language file that lacks one of its keys or one of the contracts' error codes. The language
- * follows the browser (navigator.language); anything that is not French is shown in English.
+ * Every visible word of the web client, in English and French. The words live in tables, one file
+ * per feature and language, `locales/<lang>/<table>.json` (`errors.json`: what each error code means
+ * to a person), so a translator edits data, not code, and a phone downloads only the words of the
+ * screens it shows in the language it shows them: `common`, `checkin` and `errors` come with the
+ * first page; the teacher's and the administrator's tables with their screens (app.tsx). English
+ * is the reference: the compiler refuses a French table that lacks one of its keys, and an errors
+ * table that lacks one of the contracts' error codes. The language follows the browser
+ * (navigator.language); anything that is not French is shown in English.
+ *
+ * Which table a key goes in: the table of the files that show it (common: the shell, sign-in and
+ * shared parts; checkin: the student's screens; roster: the teacher's course and live screens;
+ * reports: the report; courses: the course panels teachers and administrators share; admin: the
+ * administrator's console). A key shown by files of two tables goes in `common`.
  */
 import type { ErrorCode } from '@classconnect/contracts';
-import en from './locales/en.json';
-import fr from './locales/fr.json';
 
 export type Lang = 'en' | 'fr';
 
@@ -17,18 +23,19 @@ export function pickLang(languages: readonly string[]): Lang {
 
 export const lang: Lang = pickLang(typeof navigator === 'undefined' ? [] : navigator.languages?.length ? navigator.languages : [navigator.language]);
 
-export type Key = keyof typeof en.text;
-
-const dictionaries: Record<Lang, Record<Key, string>> = { en: en.text, fr: fr.text };
-
-function fill(text: string, vars?: Record<string, string | number>): string {
-  return vars ? text.replace(/\{(\w+)\}/g, (all, name: string) => (name in vars ? String(vars[name]) : all)) : text;
+/** The English tables: the reference for every language's keys. */
+interface English {
+  common: typeof import('./locales/en/common.json');
+  checkin: typeof import('./locales/en/checkin.json');
+  roster: typeof import('./locales/en/roster.json');
+  reports: typeof import('./locales/en/reports.json');
+  courses: typeof import('./locales/en/courses.json');
+  admin: typeof import('./locales/en/admin.json');
 }
 
-/** The text for `key` in the chosen language, with `{name}` placeholders filled in. */
-export function t(key: Key, vars?: Record<string, string | number>, language: Lang = lang): string {
-  return fill(dictionaries[language][key], vars);
-}
+export type TextTable = keyof English;
+
+export type Key = { [T in TextTable]: Exclude<keyof English[T], symbol | number> }[TextTable];
 
 /**
  * What went wrong and what to do, for every error code: the student reads `problem` and `todo`;
@@ -43,7 +50,76 @@ interface ErrorText {
 /** Every code in the contracts must be here (the compiler checks); codes added later on the server read as INTERNAL until then. */
 type ErrorDictionary = Record<ErrorCode, ErrorText> & Record<string, ErrorText>;
 
-const errorDictionaries: Record<Lang, ErrorDictionary> = { en: en.errors, fr: fr.errors };
+export type Table = TextTable | 'errors';
+
+/** A language's tables, each with every key of its English table (a missing key fails the typecheck). */
+type Loaders = { [T in TextTable]: () => Promise<{ default: Record<keyof English[T], string> }> } & { errors: () => Promise<{ default: ErrorDictionary }> };
+
+const loaders: Record<Lang, Loaders> = {
+  en: {
+    common: () => import('./locales/en/common.json'),
+    checkin: () => import('./locales/en/checkin.json'),
+    roster: () => import('./locales/en/roster.json'),
+    reports: () => import('./locales/en/reports.json'),
+    courses: () => import('./locales/en/courses.json'),
+    admin: () => import('./locales/en/admin.json'),
+    errors: () => import('./locales/en/errors.json'),
+  },
+  fr: {
+    common: () => import('./locales/fr/common.json'),
+    checkin: () => import('./locales/fr/checkin.json'),
+    roster: () => import('./locales/fr/roster.json'),
+    reports: () => import('./locales/fr/reports.json'),
+    courses: () => import('./locales/fr/courses.json'),
+    admin: () => import('./locales/fr/admin.json'),
+    errors: () => import('./locales/fr/errors.json'),
+  },
+};
+
+/** The tables the first page needs: the shell, sign-in and the student's check-in. */
+export const FirstTables: readonly Table[] = ['common', 'checkin', 'errors'];
+export const AllTables: readonly Table[] = ['common', 'checkin', 'roster', 'reports', 'courses', 'admin', 'errors'];
+
+const dictionaries: Record<Lang, Partial<Record<Key, string>>> = { en: {}, fr: {} };
+const errorDictionaries: Record<Lang, ErrorDictionary> = { en: {} as ErrorDictionary, fr: {} as ErrorDictionary };
+const loading = new Map<string, Promise<void>>();
+
+/** Fetches `tables` in `languages` (the chosen one unless told) once; resolves when their words can be shown. */
+export function loadTexts(tables: readonly Table[], languages: readonly Lang[] = [lang]): Promise<void> {
+  const jobs = languages.flatMap((language) =>
+    tables.map((table) => {
+      const id = `${language}/${table}`;
+      let job = loading.get(id);
+      if (!job) {
+        job = (loaders[language][table] as () => Promise<{ default: object }>)().then(({ default: words }) => {
+          Object.assign(table === 'errors' ? errorDictionaries[language] : dictionaries[language], words);
+        });
+        job.catch(() => loading.delete(id));
+        loading.set(id, job);
+      }
+      return job;
+    }),
+  );
+  return Promise.all(jobs).then(() => undefined);
+}
+
+// The first page's words before anything renders; outside a browser (the unit tests) every table in both languages.
+await (typeof document === 'undefined' ? loadTexts(AllTables, ['en', 'fr']) : loadTexts(FirstTables));
+
+function fill(text: string, vars?: Record<string, string | number>): string {
+  return vars ? text.replace(/\{(\w+)\}/g, (all, name: string) => (name in vars ? String(vars[name]) : all)) : text;
+}
+
+/** The text for `key` in the chosen language, with `{name}` placeholders filled in. */
+export function t(key: Key, vars?: Record<string, string | number>, language: Lang = lang): string {
+  const text = dictionaries[language][key];
+  if (text === undefined) {
+    // A screen shown before its table was loaded (see app.tsx): a bug, shown as the key rather than a crash.
+    console.error(`ClassConnect: the text "${key}" is not loaded`);
+    return key;
+  }
+  return fill(text, vars);
+}
 
 /** The words for an error code; an unknown code (a newer server) reads like INTERNAL. */
 export function errorText(code: string, vars: { distance?: number; radius?: number } = {}, language: Lang = lang): ErrorText {

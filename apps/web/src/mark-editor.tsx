@@ -3,6 +3,7 @@ import type { AttendanceStatus, ErrorBody, MarkChangeReply } from '@classconnect
 import { statusText, t } from './i18n.js';
 import type { Live } from './live.js';
 import { ErrorAlert } from './ui.js';
+import { InputLimits } from '@classconnect/contracts/limits';
 
 const Statuses: AttendanceStatus[] = ['present', 'late', 'excused', 'absent'];
 
@@ -56,7 +57,7 @@ export function MarkEditor(props: {
         id={`${id}-reason`}
         type="text"
         value={reason}
-        maxLength={500}
+        maxLength={InputLimits.markReason.max}
         aria-required="true"
         autoFocus
         aria-describedby={`${id}-hint`}

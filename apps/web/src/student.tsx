@@ -1,49 +1,38 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import type { CheckinResult, CourseSummary, ErrorBody, SessionView } from '@classconnect/contracts';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import type { CourseSummary, ErrorBody, SessionView } from '@classconnect/contracts';
 import type { Auth } from './api.js';
-import { LocationError, currentPosition } from './geo.js';
 import { MyHistory } from './history.js';
 import { errorText, formatTime, t } from './i18n.js';
 import type { Live } from './live.js';
 import { QrCodeField, takeQrLink } from './qr-entry.js';
 import { ErrorAlert } from './ui.js';
-import { isRetryReason } from './features/roster/roster-model.js';
-import { passkeysSupported, signChallenge } from './webauthn.js';
+import { passkeysSupported } from './webauthn.js';
+import { useCheckin, type Step } from './features/checkin/use-checkin.js';
 import { MyPasskeys, registerThisDevice, registrationError } from './devices.js';
 import { PushOptIn } from './student/push-opt-in.js';
 import { MyDataDownload, RecordsDownload } from './downloads-ui.js';
-
-type Step =
-  | { kind: 'idle' }
-  | { kind: 'busy'; label: 'stepStarting' | 'stepPasskey' | 'stepLocation' | 'stepSending' | 'stepChecking' | 'waitingNetwork' }
-  | { kind: 'accepted'; at: string }
-  | { kind: 'rejected'; code: string; distanceM?: number }
-  /** The QR code was stale, mistyped or guessed too often: nothing is wrong with the student, they type the code shown now. */
-  | { kind: 'retry'; code: string }
-  | { kind: 'problem'; text: string };
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function StudentHome({ live, auth }: { live: Live; auth: Auth }) {
   const [passkeyCount, setPasskeyCount] = useState<number | null>(null);
   const [courses, setCourses] = useState<CourseSummary[] | null>(null);
   const [sessions, setSessions] = useState<Map<string, SessionView>>(new Map());
-  const [steps, setSteps] = useState<Map<string, Step>>(new Map());
   const [view, setView] = useState<'home' | 'history' | 'passkeys'>('home');
   // The rotating QR code per session: scanned (the link the phone's camera opened) or typed.
   const [link] = useState(() => takeQrLink());
   const [codes, setCodes] = useState<Map<string, { code: string; scanned: boolean }>>(() => new Map(link ? [[link.sessionId, { code: link.token, scanned: true }]] : []));
   const autoStarted = useRef(false);
-  const results = useRef(new Map<string, CheckinResult>());
-  const resultWaiters = useRef(new Map<string, (r: CheckinResult) => void>());
-
-  const setStep = useCallback((sessionId: string, step: Step) => setSteps((m) => new Map(m).set(sessionId, step)), []);
+  const { steps, setSteps, checkIn: checkInWith } = useCheckin(live, {
+    onNoPasskey: () => setPasskeyCount(0),
+    onCodeRefused: (id) =>
+      setCodes((m) => {
+        const next = new Map(m);
+        next.delete(id);
+        return next;
+      }),
+  });
+  const checkIn = (session: SessionView) => checkInWith(session, codes.get(session.sessionId)?.code);
 
   useEffect(() => {
-    const offResult = live.on('checkin:result', (r) => {
-      results.current.set(r.submissionId, r);
-      resultWaiters.current.get(r.submissionId)?.(r);
-    });
     const offOpened = live.on('session:opened', (s) => {
       setSessions((m) => new Map(m).set(s.sessionId, s));
       setSteps((m) => (m.has(s.sessionId) ? m : new Map(m).set(s.sessionId, { kind: 'idle' })));
@@ -76,114 +65,12 @@ export function StudentHome({ live, auth }: { live: Live; auth: Auth }) {
       }
     });
     return () => {
-      offResult();
       offOpened();
       offClosed();
       offReopened();
       offConnect();
     };
   }, [live]);
-
-  /** Waits for the verdict of `submissionId` (it may already have arrived), at most `ms`. */
-  const waitForResult = useCallback((submissionId: string, ms: number): Promise<CheckinResult | null> => {
-    const known = results.current.get(submissionId);
-    if (known) return Promise.resolve(known);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        resultWaiters.current.delete(submissionId);
-        resolve(null);
-      }, ms);
-      resultWaiters.current.set(submissionId, (r) => {
-        clearTimeout(timer);
-        resultWaiters.current.delete(submissionId);
-        resolve(r);
-      });
-    });
-  }, []);
-
-  async function checkIn(session: SessionView) {
-    const id = session.sessionId;
-    // Offline: say so, and start by itself when the network is back (nothing to confirm yet).
-    if (live.state !== 'online') {
-      setStep(id, { kind: 'busy', label: 'waitingNetwork' });
-      await live.whenOnline();
-    }
-    setStep(id, { kind: 'busy', label: 'stepStarting' });
-    const begin = await live.request('checkin:begin', { sessionId: id });
-    if (!begin.ok) {
-      if (begin.error.code === 'ALREADY_CHECKED_IN') return setStep(id, { kind: 'accepted', at: new Date().toISOString() });
-      if (begin.error.code === 'NO_PASSKEY') {
-        setPasskeyCount(0);
-        return setStep(id, { kind: 'idle' });
-      }
-      return setStep(id, { kind: 'rejected', code: begin.error.code });
-    }
-    setStep(id, { kind: 'busy', label: 'stepPasskey' });
-    // The position is looked up while the person confirms with their passkey.
-    const position = currentPosition();
-    position.catch(() => {});
-    let assertion: Record<string, unknown>;
-    try {
-      assertion = await signChallenge(begin.data.options);
-    } catch (err) {
-      // NotAllowedError: the person cancelled, or the phone could not verify them (no fingerprint, face or
-      // PIN set up): browsers do not say which, and both are fixed the same way.
-      const name = err instanceof DOMException ? err.name : '';
-      return setStep(id, { kind: 'rejected', code: name === 'NotAllowedError' || name === 'AbortError' ? 'USER_NOT_VERIFIED' : 'ASSERTION_INVALID' });
-    }
-    setStep(id, { kind: 'busy', label: 'stepLocation' });
-    let where;
-    try {
-      where = await position;
-    } catch (err) {
-      return setStep(id, { kind: 'problem', text: t(err instanceof LocationError && err.kind === 'denied' ? 'locationDenied' : 'locationUnavailable') });
-    }
-    // One attempt = one idempotency key: every resend of this payload (after a drop or a busy server) is the same check-in.
-    const qr = codes.get(id)?.code.trim();
-    const payload = { sessionId: id, assertion, position: where, idempotencyKey: crypto.randomUUID(), ...(qr ? { qr } : {}) } as const;
-    let submissionId: string | null = null;
-    for (let attempt = 0; submissionId === null; attempt++) {
-      if (live.state !== 'online') {
-        setStep(id, { kind: 'busy', label: 'waitingNetwork' });
-        await live.whenOnline();
-      }
-      setStep(id, { kind: 'busy', label: 'stepSending' });
-      const res = await live.request('checkin:submit', payload as never);
-      if (res.ok) {
-        submissionId = res.data.submissionId;
-        // A resend of an attempt that was already decided carries its verdict in the ack (no push follows).
-        if (res.data.status === 'decided' && res.data.result) results.current.set(submissionId, res.data.result);
-      }
-      else if (res.error.code === 'SERVICE_UNAVAILABLE' && attempt < 12) await sleep(Math.min(8_000, 500 * 2 ** attempt));
-      else return setStep(id, { kind: 'rejected', code: res.error.code });
-    }
-    setStep(id, { kind: 'busy', label: 'stepChecking' });
-    let result = await waitForResult(submissionId, 15_000);
-    if (!result) {
-      // The push may have been lost in a dropped connection: resend the same attempt (same key), which
-      // answers with the verdict if it was decided, then wait a little more.
-      await live.whenOnline();
-      const again = await live.request('checkin:submit', payload as never);
-      if (again.ok && again.data.status === 'decided' && again.data.result) result = again.data.result;
-      else result = await waitForResult(submissionId, 10_000);
-    }
-    // A refused code is stale or wrong: the field asks for a fresh one, and the card says "try again", not "refused".
-    if (result?.reason && isRetryReason(result.reason)) {
-      setCodes((m) => {
-        const next = new Map(m);
-        next.delete(id);
-        return next;
-      });
-      return setStep(id, { kind: 'retry', code: result.reason });
-    }
-    if (result) {
-      return setStep(id, result.verdict === 'accepted' ? { kind: 'accepted', at: result.at } : { kind: 'rejected', code: result.reason ?? 'INTERNAL', distanceM: result.distanceM });
-    }
-    // No verdict pushed (it may have been sent while we were offline): ask whether we are marked.
-    const probe = await live.request('checkin:begin', { sessionId: id });
-    if (!probe.ok && probe.error.code === 'ALREADY_CHECKED_IN') return setStep(id, { kind: 'accepted', at: new Date().toISOString() });
-    setStep(id, { kind: 'problem', text: `${t('unconfirmedTitle')}. ${t('unconfirmedBody')}` });
-  }
 
   // Opened from a QR code: check in to that session at once (a retry is one tap away if the phone needs a gesture).
   useEffect(() => {

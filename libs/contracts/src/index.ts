@@ -1,5 +1,6 @@
 // Shared building blocks
 export * from './primitives.js';
+export * from './limits.js';
 export * from './webauthn.js';
 export * from './validation.js';
 export * from './permissions.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { InputLimits } from './limits.js';
 
 export const Id = z.string().uuid();
 export const Role = z.enum(['admin', 'teacher', 'student']);
@@ -28,7 +29,7 @@ export const Position = z
   .strict();
 export type Position = z.infer<typeof Position>;
 
-export const RadiusM = z.number().int().min(10).max(2_000);
+export const RadiusM = z.number().int().min(InputLimits.radiusM.min).max(InputLimits.radiusM.max);
 
 /** A base64url string of bounded length (WebAuthn binary fields travel this way). */
 export const Base64Url = (max: number) =>
@@ -100,4 +101,4 @@ export const Email = z
   .trim()
   .toLowerCase()
   .email()
-  .max(254);
+  .max(InputLimits.email.max);

@@ -4,6 +4,7 @@ import { plural, t } from '../i18n.js';
 import type { Live } from '../live.js';
 import { ErrorAlert } from '../ui.js';
 import { CreateForm, Field, SaveCancel, checked, useDraft, useRequest } from './form.js';
+import { InputLimits } from '@classconnect/contracts/limits';
 
 /** Creating courses, changing their title and term, and choosing their teachers. */
 export function CoursesPanel({ live }: { live: Live }) {
@@ -99,13 +100,13 @@ function CreateCourse({ live, onCreated }: { live: Live; onCreated: (c: CourseVi
   return (
     <CreateForm id="courses-add-title" title={t('coursesAdd')} submitLabel={t('courseCreate')} busy={busy} error={error} onSubmit={submit}>
       <Field id="new-course-code" label={t('courseCode')}>
-        <input id="new-course-code" required maxLength={64} autoComplete="off" {...bind('code')} />
+        <input id="new-course-code" required maxLength={InputLimits.courseCode.max} autoComplete="off" {...bind('code')} />
       </Field>
       <Field id="new-course-title" label={t('courseTitleLabel')}>
-        <input id="new-course-title" required maxLength={200} autoComplete="off" {...bind('title')} />
+        <input id="new-course-title" required maxLength={InputLimits.courseTitle.max} autoComplete="off" {...bind('title')} />
       </Field>
       <Field id="new-course-term" label={t('courseTerm')} hint={t('courseTermHint')}>
-        <input id="new-course-term" required maxLength={64} autoComplete="off" {...bind('term')} />
+        <input id="new-course-term" required maxLength={InputLimits.courseTerm.max} autoComplete="off" {...bind('term')} />
       </Field>
     </CreateForm>
   );
@@ -150,10 +151,10 @@ function EditCourse(props: { live: Live; course: CourseView; onDone: (saved: Cou
       <p className="admin-item-title">{t('courseEditOf', { code: course.code })}</p>
       <div className="admin-fields">
         <Field id={`${id}-title`} label={t('courseTitleLabel')}>
-          <input id={`${id}-title`} required maxLength={200} value={title} onChange={(e) => setTitle(e.target.value)} />
+          <input id={`${id}-title`} required maxLength={InputLimits.courseTitle.max} value={title} onChange={(e) => setTitle(e.target.value)} />
         </Field>
         <Field id={`${id}-term`} label={t('courseTerm')}>
-          <input id={`${id}-term`} maxLength={64} value={term} onChange={(e) => setTerm(e.target.value)} />
+          <input id={`${id}-term`} maxLength={InputLimits.courseTerm.max} value={term} onChange={(e) => setTerm(e.target.value)} />
         </Field>
       </div>
       <TeacherPicker live={live} id={id} code={course.code} chosen={chosen} onChange={setChosen} />
@@ -233,7 +234,7 @@ function TeacherPicker({ live, id, code, chosen, onChange }: { live: Live; id: s
         </ul>
       )}
       <Field id={searchId} label={t('teacherSearch')} hint={t('teacherSearchHint')}>
-        <input id={searchId} ref={search} type="search" autoComplete="off" maxLength={100} value={query} onChange={(e) => setQuery(e.target.value)} onKeyDown={onKey} />
+        <input id={searchId} ref={search} type="search" autoComplete="off" maxLength={InputLimits.search.max} value={query} onChange={(e) => setQuery(e.target.value)} onKeyDown={onKey} />
       </Field>
       <ErrorAlert error={error} />
       {found && (

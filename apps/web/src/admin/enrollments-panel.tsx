@@ -12,6 +12,7 @@ import { Field, checked } from './form.js';
 import type { RosterCourse } from './roster-import.js';
 import './admin.css';
 import './admin-panels.css';
+import { InputLimits } from '@classconnect/contracts/limits';
 
 export function EnrollmentsPanel({ live, courses, collapsible }: { live: Live; courses: RosterCourse[]; collapsible?: boolean }) {
   return collapsible ? (
@@ -93,7 +94,7 @@ function EnrollmentsBody({ live, courses }: { live: Live; courses: RosterCourse[
       <form className="admin-form" noValidate onSubmit={checked(add)} aria-label={t('enrolAdd')}>
         <div className="admin-fields">
           <Field id={`${ids}-email`} label={t('enrolEmail')}>
-            <input id={`${ids}-email`} type="email" required maxLength={254} autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} />
+            <input id={`${ids}-email`} type="email" required maxLength={InputLimits.email.max} autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} />
           </Field>
         </div>
         <div className="mark-actions">

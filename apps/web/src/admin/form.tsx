@@ -54,9 +54,10 @@ export function Field({ id, label, hint, className, children }: { id: string; la
   const control = isValidElement(children) ? (children as ReactElement<Record<string, unknown>>) : null;
   const describedBy = [...new Set([control?.props['aria-describedby'], hint ? hintId(id) : '', problem ? problemId(id) : ''])].filter(Boolean).join(' ');
   return (
-    // onChange in the bubble phase, after the control's own: a capture-phase handler would make React
-    // put a controlled input back to its old value before the control's onChange had run.
-    <div className={className} ref={box} onChange={recheck}>
+    // The native `input` event (every keystroke, tick or choice; `change` waits for the field to lose
+    // focus under Preact) in the bubble phase, after the control's own handler: a capture-phase one
+    // would put a controlled input back to its old value before the control's onChange had run.
+    <div className={className} ref={box} onInput={recheck}>
       <label htmlFor={id}>{label}</label>
       {control ? cloneElement(control, { 'aria-describedby': describedBy || undefined, 'aria-invalid': problem ? true : undefined }) : children}
       {hint ? (

@@ -6,6 +6,7 @@ import { formatDate, t } from '../i18n.js';
 import type { Live } from '../live.js';
 import { ErrorAlert } from '../ui.js';
 import { CreateForm, Field, SaveCancel, checked, hintId, useDraft, useRequest, type TextBinding } from './form.js';
+import { InputLimits } from '@classconnect/contracts/limits';
 
 const PageSize = 20;
 const Roles: Role[] = ['student', 'teacher', 'admin'];
@@ -243,7 +244,7 @@ function EraseDialog({ live, account, onClose, onErased }: { live: Live; account
             type="email"
             autoComplete="off"
             spellCheck={false}
-            maxLength={254}
+            maxLength={InputLimits.email.max}
             value={typed}
             onChange={(e) => setTyped(e.target.value)}
             aria-describedby={hintId(`${id}-email`)}
@@ -283,10 +284,10 @@ function CreatePerson({ live, onCreated }: { live: Live; onCreated: (a: AccountV
   return (
     <CreateForm id="people-add-title" title={t('peopleAdd')} submitLabel={t('personCreate')} busy={busy} error={error} onSubmit={submit}>
       <Field id="new-person-name" label={t('personName')}>
-        <input id="new-person-name" required maxLength={200} autoComplete="off" {...bind('name')} />
+        <input id="new-person-name" required maxLength={InputLimits.personName.max} autoComplete="off" {...bind('name')} />
       </Field>
       <Field id="new-person-email" label={t('personEmail')}>
-        <input id="new-person-email" type="email" required maxLength={254} autoComplete="off" {...bind('email')} />
+        <input id="new-person-email" type="email" required maxLength={InputLimits.email.max} autoComplete="off" {...bind('email')} />
       </Field>
       <Field id="new-person-role" label={t('personRole')}>
         <RoleSelect id="new-person-role" value={role} onChange={setRole} />
@@ -312,7 +313,7 @@ function RoleSelect({ id, value, disabled, onChange }: { id: string; value: Role
 
 /** A new password (at least 8 characters), described by its field's hint. */
 function PasswordInput({ id, ...text }: { id: string } & TextBinding) {
-  return <input id={id} type="password" minLength={8} maxLength={1024} autoComplete="new-password" aria-describedby={hintId(id)} {...text} />;
+  return <input id={id} type="password" minLength={InputLimits.newPassword.min} maxLength={InputLimits.newPassword.max} autoComplete="new-password" aria-describedby={hintId(id)} {...text} />;
 }
 
 function EditPerson(props: { live: Live; account: AccountView; self: boolean; onErase: () => void; onDone: (changed: AccountView | null) => void }) {
@@ -348,7 +349,7 @@ function EditPerson(props: { live: Live; account: AccountView; self: boolean; on
       <p className="admin-item-sub">{account.email}</p>
       <div className="admin-fields">
         <Field id={`${id}-name`} label={t('personName')}>
-          <input id={`${id}-name`} required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
+          <input id={`${id}-name`} required maxLength={InputLimits.personName.max} value={name} onChange={(e) => setName(e.target.value)} />
         </Field>
         <Field id={`${id}-role`} label={t('personRole')}>
           <RoleSelect id={`${id}-role`} value={role} disabled={self} onChange={setRole} />

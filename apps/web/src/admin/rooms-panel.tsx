@@ -10,6 +10,7 @@ import type { Live } from '../live.js';
 import { ErrorAlert } from '../ui.js';
 import { Field, SaveCancel, checked } from './form.js';
 import './admin-panels.css';
+import { InputLimits } from '@classconnect/contracts/limits';
 
 interface Draft {
   name: string;
@@ -140,10 +141,10 @@ export function RoomsPanel({ live }: { live: Live }) {
           <h3 id={`${ids}-form`}>{editing === 'new' ? t('roomAdd') : t('roomEditTitle', { name: editing.name })}</h3>
           <div className="room-form">
             <Field className="field" id={`${ids}-name`} label={t('roomName')}>
-              <input id={`${ids}-name`} ref={nameInput} value={draft.name} onChange={set('name')} maxLength={100} autoComplete="off" />
+              <input id={`${ids}-name`} ref={nameInput} value={draft.name} onChange={set('name')} maxLength={InputLimits.roomName.max} autoComplete="off" />
             </Field>
             <Field className="field" id={`${ids}-building`} label={t('roomBuilding')}>
-              <input id={`${ids}-building`} value={draft.building} onChange={set('building')} maxLength={100} autoComplete="off" />
+              <input id={`${ids}-building`} value={draft.building} onChange={set('building')} maxLength={InputLimits.building.max} autoComplete="off" />
             </Field>
             <Field className="field" id={`${ids}-lat`} label={t('roomLatitude')}>
               <input id={`${ids}-lat`} value={draft.latitude} onChange={set('latitude')} inputMode="decimal" autoComplete="off" />
@@ -152,7 +153,7 @@ export function RoomsPanel({ live }: { live: Live }) {
               <input id={`${ids}-lon`} value={draft.longitude} onChange={set('longitude')} inputMode="decimal" autoComplete="off" />
             </Field>
             <Field className="field" id={`${ids}-radius`} label={t('roomRadius')}>
-              <input id={`${ids}-radius`} type="number" min={10} max={2000} step={1} value={draft.radius} onChange={set('radius')} />
+              <input id={`${ids}-radius`} type="number" min={InputLimits.radiusM.min} max={InputLimits.radiusM.max} step={1} value={draft.radius} onChange={set('radius')} />
             </Field>
             <div className="field">
               <button type="button" className="button button-secondary" onClick={() => void here()}>

@@ -13,6 +13,7 @@ import { ErrorAlert } from '../ui.js';
 import { Field, SaveCancel, checked } from './form.js';
 import './admin-panels.css';
 import './webhooks.css';
+import { InputLimits } from '@classconnect/contracts/limits';
 
 const Words = {
   en: {
@@ -247,10 +248,10 @@ export function WebhooksPanel({ live }: { live: Live }) {
         >
           <h3 id={`${ids}-form`}>{w('add')}</h3>
           <Field className="field" id={`${ids}-url`} label={w('url')}>
-            <input id={`${ids}-url`} type="url" value={url} onChange={(e) => setUrl(e.target.value)} maxLength={2000} autoComplete="off" required />
+            <input id={`${ids}-url`} type="url" value={url} onChange={(e) => setUrl(e.target.value)} maxLength={InputLimits.webhookUrl.max} autoComplete="off" required />
           </Field>
           <Field className="field" id={`${ids}-desc`} label={w('description')}>
-            <input id={`${ids}-desc`} value={description} onChange={(e) => setDescription(e.target.value)} maxLength={200} autoComplete="off" />
+            <input id={`${ids}-desc`} value={description} onChange={(e) => setDescription(e.target.value)} maxLength={InputLimits.webhookDescription.max} autoComplete="off" />
           </Field>
           <fieldset className="field choices">
             <legend>{w('events')}</legend>

@@ -11,6 +11,7 @@ import type { Live } from '../live.js';
 import { ErrorAlert } from '../ui.js';
 import { excusedText, wt } from './warnings-text.js';
 import './warnings.css';
+import { InputLimits } from '@classconnect/contracts/limits';
 
 type Loaded<T> = { data: T | null; error: ErrorBody | null; reload: () => Promise<void> };
 
@@ -159,15 +160,15 @@ function ThresholdsForm({ live, courseId, reply, onSaved }: { live: Live; course
       <form className="thresholds-form" onSubmit={submit} data-testid="thresholds-form">
         <label>
           {wt('minRate')}
-          <input type="number" min={0} max={100} step={1} required value={rate} onChange={(e) => setRate(e.target.value)} name="minRate" />
+          <input type="number" min={InputLimits.warningMinRate.min * 100} max={InputLimits.warningMinRate.max * 100} step={1} required value={rate} onChange={(e) => setRate(e.target.value)} name="minRate" />
         </label>
         <label>
           {wt('minSessions')}
-          <input type="number" min={1} max={1000} step={1} required value={sessions} onChange={(e) => setSessions(e.target.value)} name="minSessions" />
+          <input type="number" min={InputLimits.warningMinSessions.min} max={InputLimits.warningMinSessions.max} step={1} required value={sessions} onChange={(e) => setSessions(e.target.value)} name="minSessions" />
         </label>
         <label>
           {wt('consecutiveField')}
-          <input type="number" min={0} max={1000} step={1} required value={run} onChange={(e) => setRun(e.target.value)} name="consecutiveAbsences" />
+          <input type="number" min={InputLimits.warningConsecutiveAbsences.min} max={InputLimits.warningConsecutiveAbsences.max} step={1} required value={run} onChange={(e) => setRun(e.target.value)} name="consecutiveAbsences" />
         </label>
         <label>
           {wt('excusedField')}

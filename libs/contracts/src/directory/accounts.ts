@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { Actor, Email, HumanText, Id, Role, TextWithoutNul } from '../primitives.js';
 import { command } from '../slice-maps.js';
+import { InputLimits } from '../limits.js';
 
 export const UserSummary = z.object({ id: Id, email: z.string(), name: z.string(), role: Role });
 export type UserSummary = z.infer<typeof UserSummary>;
@@ -15,9 +16,9 @@ export interface UsersReply {
   users: UserSummary[];
 }
 
-export const PersonName = HumanText({ max: 200 });
+export const PersonName = HumanText(InputLimits.personName);
 /** A password an admin sets: at least 8 characters (argon2id-hashed; never stored or logged as given). */
-export const NewPassword = TextWithoutNul({ min: 8, max: 1_024 });
+export const NewPassword = TextWithoutNul(InputLimits.newPassword);
 
 export const CreateUserRequest = z
   .object({ actor: Actor, email: Email, name: PersonName, role: Role, password: NewPassword.optional() })
@@ -28,7 +29,7 @@ export const ListUsersRequest = z
   .object({
     actor: Actor,
     /** Part of a name or an email, case-insensitive. Teachers must give at least 3 characters. */
-    query: HumanText({ min: 0, max: 100 }).optional(),
+    query: HumanText({ min: 0, max: InputLimits.search.max }).optional(),
     role: Role.optional(),
     limit: z.number().int().min(1).max(200).default(50),
     offset: z.number().int().min(0).max(1_000_000).default(0),

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { Actor, HumanText, Id } from '../primitives.js';
 import { command } from '../slice-maps.js';
+import { InputLimits } from '../limits.js';
 
 export const CoursesOfRequest = z.object({ userId: Id }).strict();
 export interface CourseSummary {
@@ -31,9 +32,9 @@ export interface RosterReply {
   students: { id: string; name: string; email: string }[];
 }
 
-export const CourseCode = HumanText({ max: 64 });
-export const CourseTitle = HumanText({ max: 200 });
-export const CourseTerm = HumanText({ max: 64 });
+export const CourseCode = HumanText(InputLimits.courseCode);
+export const CourseTitle = HumanText(InputLimits.courseTitle);
+export const CourseTerm = HumanText(InputLimits.courseTerm);
 
 export const CreateCourseRequest = z.object({ actor: Actor, code: CourseCode, title: CourseTitle, term: CourseTerm }).strict();
 export type CreateCourseRequest = z.infer<typeof CreateCourseRequest>;

@@ -2,12 +2,13 @@
 import { z } from 'zod';
 import { Actor, ActorRequest, HumanText, Id, Position, RadiusM } from '../primitives.js';
 import { command } from '../slice-maps.js';
+import { InputLimits } from '../limits.js';
 
 /** A room's place: the fence's centre when a session is started from the room. Not personal data. */
 export const RoomFields = {
-  name: HumanText({ max: 100 }),
+  name: HumanText(InputLimits.roomName),
   /** Optional: the building, shown beside the name. */
-  building: HumanText({ max: 100 }),
+  building: HumanText(InputLimits.building),
   latitude: Position.shape.latitude,
   longitude: Position.shape.longitude,
   defaultRadiusM: RadiusM,

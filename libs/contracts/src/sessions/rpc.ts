@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { Actor, HumanText, Id, Position, RadiusM } from '../primitives.js';
 import { command } from '../slice-maps.js';
 import { AttendanceStatus, type SessionCloseReason } from './events.js';
+import { InputLimits } from '../limits.js';
 
 export const LateAfterMinutes = z.number().int().min(0).max(240);
 export const WindowMinutes = z.number().int().min(1).max(600);
@@ -140,7 +141,7 @@ export interface QrCodeReply {
 }
 
 /** Why a status was set by hand: a note, so it may run over several lines. */
-export const MarkReason = HumanText({ max: 500, multiline: true });
+export const MarkReason = HumanText({ ...InputLimits.markReason, multiline: true });
 /** A teacher or admin sets a student's status by hand, during the session or after it (while its live state is kept: 7 days). */
 export const MarkAttendanceRequest = z
   .object({

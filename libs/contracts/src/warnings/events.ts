@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { Id, IsoTime } from '../primitives.js';
 import { streamEvent } from '../slice-maps.js';
+import { InputLimits } from '../limits.js';
 
 /**
  * LOW_RATE: the attendance rate is below `minRate` after at least `minSessions` counted sessions;
@@ -26,11 +27,11 @@ export type ExcusedPolicy = z.infer<typeof ExcusedPolicy>;
 export const WarningThresholds = z
   .object({
     /** A rate below this (0 … 1) raises LOW_RATE … */
-    minRate: z.number().min(0).max(1),
+    minRate: z.number().min(InputLimits.warningMinRate.min).max(InputLimits.warningMinRate.max),
     /** … once at least this many sessions count. */
-    minSessions: z.number().int().min(1).max(1000),
+    minSessions: z.number().int().min(InputLimits.warningMinSessions.min).max(InputLimits.warningMinSessions.max),
     /** This many missed sessions in a row raise CONSECUTIVE_ABSENCES; 0 turns that warning off. */
-    consecutiveAbsences: z.number().int().min(0).max(1000),
+    consecutiveAbsences: z.number().int().min(InputLimits.warningConsecutiveAbsences.min).max(InputLimits.warningConsecutiveAbsences.max),
     excusedPolicy: ExcusedPolicy,
   })
   .strict();

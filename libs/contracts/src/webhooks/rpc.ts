@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { Actor, HumanText, Id } from '../primitives.js';
 import { command } from '../slice-maps.js';
+import { InputLimits } from '../limits.js';
 
 /**
  * A stream event's subject, e.g. `attendance.mark.recorded.v2`: any public fact on ATTENDANCE or
@@ -20,14 +21,14 @@ export const WebhookFields = {
   /** Where deliveries are POSTed: http or https, no credentials in it, at most 2,000 characters. */
   url: z
     .string()
-    .max(2_000)
+    .max(InputLimits.webhookUrl.max)
     .url()
     .refine((u) => /^https?:\/\//i.test(u), 'must be an http:// or https:// URL'),
   /** Subjects of the events to send, e.g. `attendance.mark.recorded.v2`. */
   eventTypes: z.array(WebhookEventType).min(1).max(100),
   /** Only events about these courses (`data.courseId`); absent: every course. */
   courseIds: z.array(Id).min(1).max(500),
-  description: HumanText({ max: 200 }),
+  description: HumanText(InputLimits.webhookDescription),
 };
 
 export const CreateWebhookRequest = z

@@ -5,7 +5,7 @@
  * (a few times a second) and rows are memoised, so 1,000 students checking in stay smooth.
  */
 import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
-import type { CheckinFlag, ErrorBody, MarkChangeReply, RosterEntry, RosterUpdate, SessionView } from '@classconnect/contracts';
+import type { CheckinFlag, MarkChangeReply, SessionView } from '@classconnect/contracts';
 import { errorText, formatTime, statusText, t, type Key } from '../../i18n.js';
 import type { Live } from '../../live.js';
 import { FlagBadges, useSessionFlags } from '../../flags.js';
@@ -13,10 +13,9 @@ import { MarkEditor } from '../../mark-editor.js';
 import { ErrorAlert, StatusBadge } from '../../ui.js';
 import { QrScreen } from '../../qr-view.js';
 import { buildRows, checkedIn, countRows, filterRows, foldRoster, type Counts, type RosterFilter, type RosterRow, type RowKind } from './roster-model.js';
+import { useLiveRoster } from './use-live-roster.js';
 import './roster.css';
-
-/** How often pushes that arrived meanwhile are drawn: fast enough to feel live, rare enough for 1,000 rows. */
-const FlushMs = 250;
+import { InputLimits } from '@classconnect/contracts/limits';
 
 const filterLabels: { filter: RosterFilter; label: Key; kind: string }[] = [
   { filter: 'all', label: 'rosterAll', kind: 'all' },
@@ -35,12 +34,8 @@ function countOf(counts: Counts, filter: RosterFilter): number {
 }
 
 export function LiveSession({ live, session, onStopped }: { live: Live; session: SessionView; onStopped: (s: SessionView) => void }) {
-  const [base, setBase] = useState<RosterEntry[] | null>(null);
-  const [updates, setUpdates] = useState<RosterUpdate[]>([]);
-  const [emails, setEmails] = useState<Map<string, string>>(new Map());
-  const [stopping, setStopping] = useState(false);
+  const { base, updates, emails, error, stopping, stop: stopSession, applyMark } = useLiveRoster(live, session, onStopped);
   const [confirming, setConfirming] = useState(false);
-  const [error, setError] = useState<ErrorBody | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
   const [showQr, setShowQr] = useState(false);
   const [filter, setFilter] = useState<RosterFilter>('all');
@@ -50,89 +45,17 @@ export function LiveSession({ live, session, onStopped }: { live: Live; session:
   const stopButton = useRef<HTMLButtonElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   const [saved, setSaved] = useState('');
-  const stoppedRef = useRef(false);
   const flags = useSessionFlags(live, session.sessionId);
 
   // Started (or came back to) a live session: the teacher lands on its title, not on the page body.
   useEffect(() => heading.current?.focus(), []);
-
-  const finish = useCallback(
-    (s: SessionView) => {
-      if (stoppedRef.current) return;
-      stoppedRef.current = true;
-      onStopped(s);
-    },
-    [onStopped],
-  );
-
-  useEffect(() => {
-    const known = new Set<string>();
-    let pending: RosterUpdate[] = [];
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const flush = () => {
-      timer = undefined;
-      const batch = pending;
-      pending = [];
-      setUpdates((list) => list.concat(batch));
-    };
-    const refresh = async () => {
-      const res = await live.request('session:get', { sessionId: session.sessionId });
-      if (res.ok) {
-        setBase(res.data.roster ?? []);
-        for (const r of res.data.roster ?? []) known.add(r.studentId);
-        if (res.data.status === 'closed') finish(res.data);
-      } else setError(res.error);
-    };
-    const offUpdate = live.on('roster:update', (u) => {
-      if (u.sessionId !== session.sessionId) return;
-      pending.push(u);
-      timer ??= setTimeout(flush, FlushMs);
-      // A student enrolled after the session opened is not in the snapshot yet: read it again for their name.
-      if (!known.has(u.studentId)) {
-        known.add(u.studentId);
-        void refresh();
-      }
-    });
-    const offClosed = live.on('session:closed', (c) => {
-      if (c.sessionId === session.sessionId) finish({ ...session, status: 'closed', closedAt: c.closedAt, ...(c.closeReason ? { closeReason: c.closeReason } : {}) });
-    });
-    // A status set by hand (here or on a colleague's screen): the roster snapshot carries it.
-    const offMark = live.on('mark:changed', (m) => {
-      if (m.sessionId === session.sessionId) void refresh();
-    });
-    const offConnect = live.onConnect(() => {
-      void refresh();
-      // Emails for the search (the live roster carries names only); a teacher's own course roster.
-      void live.request('course:roster', { courseId: session.courseId }).then((r) => {
-        if (r.ok) setEmails(new Map(r.data.students.map((s) => [s.id, s.email])));
-      });
-    });
-    return () => {
-      clearTimeout(timer);
-      offUpdate();
-      offClosed();
-      offMark();
-      offConnect();
-    };
-  }, [live, session, finish]);
 
   const rows = useMemo(() => buildRows(foldRoster(base ?? [], updates), flags, emails), [base, updates, flags, emails]);
   const counts = useMemo(() => countRows(rows), [rows]);
   const shown = useMemo(() => filterRows(rows, filter, deferredQuery), [rows, filter, deferredQuery]);
 
   async function stop() {
-    setStopping(true);
-    setError(null);
-    const res = await live.request('session:stop', { sessionId: session.sessionId });
-    if (res.ok) return finish(res.data);
-    if (res.error.code === 'SESSION_NOT_OPEN') {
-      // Closed meanwhile (by a colleague, the time limit or the system): session:get says how.
-      const now = await live.request('session:get', { sessionId: session.sessionId });
-      return finish(now.ok ? now.data : { ...session, status: 'closed' });
-    }
-    setError(res.error);
-    setStopping(false);
-    setConfirming(false);
+    if (!(await stopSession())) setConfirming(false);
   }
 
   const onCancelEdit = useCallback(() => setEditing(null), []);
@@ -140,8 +63,8 @@ export function LiveSession({ live, session, onStopped }: { live: Live; session:
   const onSaved = useCallback((name: string, change: MarkChangeReply) => {
     setEditing(null);
     setSaved(t('markSaved', { name, status: statusText(change.status) }));
-    setBase((b) => applyChange(b, change));
-  }, []);
+    applyMark(change);
+  }, [applyMark]);
 
   const qrMode = session.qr?.mode ?? 'off';
   return (
@@ -227,7 +150,7 @@ export function LiveSession({ live, session, onStopped }: { live: Live; session:
         <h2>{t('rosterTitle', { n: counts.all })}</h2>
         <label className="roster-search">
           <span className="visually-hidden">{t('rosterSearch')}</span>
-          <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder={t('rosterSearch')} maxLength={100} data-testid="roster-search" />
+          <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder={t('rosterSearch')} maxLength={InputLimits.search.max} data-testid="roster-search" />
         </label>
       </div>
       {base === null ? (
@@ -362,16 +285,5 @@ function StopConfirm({ counts, course, stopping, onStop, onCancel }: { counts: C
         </button>
       </div>
     </div>
-  );
-}
-
-/** Shows a change by hand at once, before the mark:changed push brings the roster snapshot again. */
-function applyChange(base: RosterEntry[] | null, change: MarkChangeReply): RosterEntry[] | null {
-  return (
-    base?.map((e) =>
-      e.studentId === change.studentId
-        ? { ...e, status: change.status, override: { status: change.status, reason: change.reason, by: change.changedBy, at: change.changedAt } }
-        : e,
-    ) ?? null
   );
 }
