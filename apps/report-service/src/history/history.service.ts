@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  DefaultExcusedPolicy,
   DomainError,
   ErrorCode,
+  attendanceRate,
   authorize,
   inScope,
   type Actor,
@@ -12,7 +14,6 @@ import {
   type StudentHistory,
 } from '@classconnect/contracts';
 import { IdentityClient } from '@classconnect/messaging';
-import { DefaultExcusedPolicy, attendanceRate } from './attendance-rate.js';
 import { HistoryStore, type HistoryRow } from './history.ports.js';
 
 const zero = (): Record<AttendanceStatus, number> => ({ present: 0, late: 0, excused: 0, absent: 0 });

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode, authorize, inScope, type Actor, type CheckinFlag, type CourseReply, type ReportReply, type ReportRow, type SessionFlagsReply } from '@classconnect/contracts';
+import { DefaultExcusedPolicy, DomainError, ErrorCode, attendanceRate, authorize, inScope, type Actor, type CheckinFlag, type CourseReply, type ReportReply, type ReportRow, type SessionFlagsReply } from '@classconnect/contracts';
 import { IdentityClient } from '@classconnect/messaging';
-import { DefaultExcusedPolicy, attendanceRate } from '../history/attendance-rate.js';
 import { countStatuses } from './report-builder.js';
 import { ReportStore } from './report.ports.js';
 

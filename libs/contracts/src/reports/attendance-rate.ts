@@ -1,4 +1,11 @@
-import type { AttendanceRate, AttendanceStatus, ExcusedPolicy } from '@classconnect/contracts';
+import type { AttendanceStatus } from '../sessions/events.js';
+import type { ExcusedPolicy } from '../warnings/events.js';
+import type { AttendanceRate } from './rpc.js';
+
+/**
+ * The one rule of every attendance rate: report-service's reports and histories and the web client's
+ * figures (which recount a report after a change by hand) use this function.
+ */
 
 /** The policy of a course whose identity-service predates the setting. */
 export const DefaultExcusedPolicy: ExcusedPolicy = 'exclude';
