@@ -1,4 +1,5 @@
 import { Fragment, useCallback, useEffect, useRef, useState } from 'react';
+import './zod-jitless.js'; // first: the contracts below build zod schemas as they load
 import {
   DefaultExcusedPolicy,
   attendanceRate,

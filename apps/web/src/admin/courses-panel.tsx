@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import '../zod-jitless.js'; // first: the contracts below build zod schemas as they load
 import { canonicalTimeZone, type AccountView, type CourseView, type ErrorBody, type ExcusedPolicy } from '@classconnect/contracts';
 import { plural, t } from '../i18n.js';
 import type { Live } from '../live.js';
