@@ -237,7 +237,7 @@ describe('the admin console in the web client', () => {
     const row = admin.getByTestId('people-list').getByRole('listitem').filter({ hasText: student.email });
     /** Reads the list again (a new search), as an admin coming back to it would. */
     const reread = async () => {
-      await search.fill('');
+      await search.fill('Morgan');
       await admin.getByTestId('people-list').getByText('Morgan Admin').waitFor();
       await search.fill(student.email);
       await row.waitFor();
@@ -271,6 +271,7 @@ describe('the admin console in the web client', () => {
     await page.getByRole('heading', { name: 'Administration' }).waitFor();
     await snap(page, 'admin-phone-fr-people');
     // Passkeys in French: the demo admin has none.
+    await page.getByLabel('Rechercher par nom ou e-mail').fill('Morgan');
     await page.getByTestId('people-list').getByRole('listitem').filter({ hasText: 'Morgan Admin' }).getByTestId('passkey-badge').filter({ hasText: 'Aucune clé d’accès' }).waitFor();
     // The app's own words for a refused field, in French whatever the browser would have said.
     const add = page.getByRole('form', { name: 'Ajouter une personne' });
