@@ -245,6 +245,19 @@ describe('the admin console in the web client', () => {
     await reread();
     await row.getByTestId('passkey-badge').filter({ hasText: /^1 passkey$/ }).waitFor();
     await expect(row.getByTestId('passkey-pending').count()).resolves.toBe(0);
+    // The same on a 360 px phone in English: the badges wrap, nothing runs off the side.
+    const phone = await openPhone(browser, sys.origin, 'admin-phone-en', campus, 'en-GB');
+    await signInPage(phone.page, sys.origin, DemoAdmin.email, DemoAdmin.password);
+    await phone.page.getByLabel('Search by name or email').fill(student.email);
+    await phone.page.getByTestId('people-list').getByRole('listitem').filter({ hasText: student.email }).getByTestId('passkey-badge').filter({ hasText: /^1 passkey$/ }).waitFor();
+    await snap(phone.page, 'admin-phone-en-people-passkeys');
+    await expect(phone.page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(360);
+    await phone.page.getByRole('tab', { name: 'Courses' }).click();
+    await phone.page.getByRole('button', { name: 'Edit BIO210' }).click();
+    await phone.page.getByLabel('Time zone').waitFor();
+    await snap(phone.page, 'admin-phone-en-course-settings');
+    await expect(phone.page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(360);
+    await phone.context.close();
     // The demo admin has none: "No passkey", not a bare "Password" badge.
     await search.fill('Morgan');
     await admin.getByTestId('people-list').getByRole('listitem').filter({ hasText: 'Morgan Admin' }).getByTestId('passkey-badge').filter({ hasText: 'No passkey' }).waitFor();
@@ -273,6 +286,7 @@ describe('the admin console in the web client', () => {
     // Passkeys in French: the demo admin has none.
     await page.getByLabel('Rechercher par nom ou e-mail').fill('Morgan');
     await page.getByTestId('people-list').getByRole('listitem').filter({ hasText: 'Morgan Admin' }).getByTestId('passkey-badge').filter({ hasText: 'Aucune clé d’accès' }).waitFor();
+    await snap(page, 'admin-phone-fr-people-passkeys');
     // The app's own words for a refused field, in French whatever the browser would have said.
     const add = page.getByRole('form', { name: 'Ajouter une personne' });
     await add.getByRole('button', { name: 'Créer le compte' }).click();
