@@ -144,7 +144,7 @@ describe('exports people use', () => {
     // A session's report: 1 present, 1 excused, 1 absent → 2 of 3 under `attended`.
     await teacher.locator('[data-testid=history-sessions] tbody tr').first().getByRole('button').first().click();
     await teacher.getByTestId('report').waitFor({ timeout: 30_000 });
-    await expect(teacher.getByTestId('report-rate').textContent()).resolves.toMatch(/^Taux de présence : 67\s?% · Les séances excusées comptent comme présences dans le taux\.$/);
+    await expect(teacher.getByTestId('report-rate').textContent()).resolves.toMatch(/^Taux de présence : 67\s?% · Les étudiant·es excusé·es comptent comme présent·es dans le taux\.$/);
     await expect(requestOk(klass.teacher, ClientEvents.reportGet, { sessionId: sessionIds[1]! })).resolves.toMatchObject({ rate: 2 / 3, excusedPolicy: 'attended', timeZone: 'America/New_York' });
     expect(await snapScreen(teacher, 'exports-03-report-rate-fr')).toEqual([]);
     // Back to the default for the next test.

@@ -247,7 +247,7 @@ function SessionRate({ counts, policy = DefaultExcusedPolicy }: { counts: Record
   return (
     <p className="rate-line" data-testid="report-rate">
       <strong>{rate === null ? t('reportNoRate') : t('reportRate', { rate: formatRate(rate) })}</strong>
-      <span className="muted"> · {t(`rateNote_${policy}`)}</span>
+      <span className="muted"> · {t(`reportRateNote_${policy}`)}</span>
     </p>
   );
 }
