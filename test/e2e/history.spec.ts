@@ -138,7 +138,18 @@ describe('attendance history', () => {
     });
     // A student of another course sees their own course only, with nothing held yet.
     await expect(requestOk(otherStudent, ClientEvents.historyMine, {})).resolves.toEqual({
-      courses: [{ courseId: other.courseId, courseCode: other.courseCode, courseTitle: expect.any(String), sessions: [], counts: { present: 0, late: 0, excused: 0, absent: 0 }, rate: null }],
+      courses: [
+        {
+          courseId: other.courseId,
+          courseCode: other.courseCode,
+          courseTitle: expect.any(String),
+          sessions: [],
+          counts: { present: 0, late: 0, excused: 0, absent: 0 },
+          rate: null,
+          // The course's policy the rate follows (the default: excused sessions left out).
+          excusedPolicy: 'exclude',
+        },
+      ],
     });
   });
 

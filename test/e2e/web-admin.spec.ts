@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import type { Position } from '@classconnect/contracts';
-import { launchChromium, openLaptop, openPhone, signInPage, snapScreen, startTestSystem, type TestSystem } from '@classconnect/testing';
+import { ClientEvents, type Position } from '@classconnect/contracts';
+import { launchChromium, openLaptop, openPhone, requestOk, seatClass, signInPage, snapScreen, startTestSystem, type Classroom, type TestSystem } from '@classconnect/testing';
 import { DemoAdmin, seedDemoAdmin } from './admin-fixture.js';
 
 const campus: Position = { latitude: 45.764, longitude: 4.8357, accuracy: 15 };
@@ -17,6 +17,7 @@ describe('the admin console in the web client', () => {
   let sys: TestSystem;
   let browser: Browser;
   let admin: Page;
+  let klass: Classroom | undefined;
 
   async function snap(page: Page, screen: string): Promise<void> {
     const serious = await snapScreen(page, screen);
@@ -32,6 +33,7 @@ describe('the admin console in the web client', () => {
   });
 
   afterAll(async () => {
+    klass?.close();
     await browser?.close();
     await sys?.stop();
   });
@@ -197,12 +199,94 @@ describe('the admin console in the web client', () => {
     await page.context().close();
   });
 
+  it('sets the course’s time zone and excused policy in the editor, refusing a zone that is none in the app’s words', async () => {
+    await admin.getByRole('tab', { name: 'Courses' }).click();
+    const card = admin.getByTestId('course-BIO210');
+    // A new course: the deployment's zone (UTC here) and excused sessions left out.
+    await expect(card.getByTestId('course-settings').textContent()).resolves.toBe('Times in UTC · Excused: left out');
+    await admin.getByRole('button', { name: 'Edit BIO210' }).click();
+    const edit = admin.getByRole('form', { name: 'Edit BIO210' });
+    const zone = edit.getByLabel('Time zone');
+    await expect(zone.inputValue()).resolves.toBe('UTC');
+    await zone.fill('Mars/Olympus');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await edit.getByText('Choose a time zone from the list, such as Europe/Paris.').waitFor();
+    await expect(zone.getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(zone.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await snap(admin, 'admin-course-settings-problem');
+    // Any letter case is taken; the server writes the zone back as the zone data spells it.
+    await zone.fill('europe/paris');
+    await expect(zone.getAttribute('aria-invalid')).resolves.toBeNull();
+    await edit.getByLabel('Excused sessions in attendance rates').selectOption({ label: 'Counted as absent' });
+    await snap(admin, 'admin-course-settings');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await admin.getByRole('status').filter({ hasText: 'BIO210' }).waitFor({ state: 'attached' });
+    await card.getByTestId('course-settings').filter({ hasText: 'Times in Europe/Paris · Excused: counted as absent' }).waitFor();
+    // Back to left out, so the rest of the spec reads the default.
+    await admin.getByRole('button', { name: 'Edit BIO210' }).click();
+    await edit.getByLabel('Excused sessions in attendance rates').selectOption('exclude');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await card.getByTestId('course-settings').filter({ hasText: 'Times in Europe/Paris · Excused: left out' }).waitFor();
+  });
+
+  it('shows in People how many passkeys each person has, and keeps it right as passkeys are added and removed', async () => {
+    klass = await seatClass(sys, 1);
+    const student = klass.cls.students[0]!;
+    await admin.getByRole('tab', { name: 'People' }).click();
+    const search = admin.getByLabel('Search by name or email');
+    const row = admin.getByTestId('people-list').getByRole('listitem').filter({ hasText: student.email });
+    /** Reads the list again (a new search), as an admin coming back to it would. */
+    const reread = async () => {
+      await search.fill('Morgan');
+      await admin.getByTestId('people-list').getByText('Morgan Admin').waitFor();
+      await search.fill(student.email);
+      await row.waitFor();
+    };
+    await reread();
+    await row.getByTestId('passkey-badge').filter({ hasText: /^1 passkey$/ }).waitFor();
+    await expect(row.getByTestId('passkey-pending').count()).resolves.toBe(0);
+    // The same on a 360 px phone in English: the badges wrap, nothing runs off the side.
+    const phone = await openPhone(browser, sys.origin, 'admin-phone-en', campus, 'en-GB');
+    await signInPage(phone.page, sys.origin, DemoAdmin.email, DemoAdmin.password);
+    await phone.page.getByLabel('Search by name or email').fill(student.email);
+    await phone.page.getByTestId('people-list').getByRole('listitem').filter({ hasText: student.email }).getByTestId('passkey-badge').filter({ hasText: /^1 passkey$/ }).waitFor();
+    await snap(phone.page, 'admin-phone-en-people-passkeys');
+    await expect(phone.page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(360);
+    await phone.page.getByRole('tab', { name: 'Courses' }).click();
+    await phone.page.getByRole('button', { name: 'Edit BIO210' }).click();
+    await phone.page.getByLabel('Time zone').waitFor();
+    await snap(phone.page, 'admin-phone-en-course-settings');
+    await expect(phone.page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(360);
+    await phone.context.close();
+    // The demo admin has none: "No passkey", not a bare "Password" badge.
+    await search.fill('Morgan');
+    await admin.getByTestId('people-list').getByRole('listitem').filter({ hasText: 'Morgan Admin' }).getByTestId('passkey-badge').filter({ hasText: 'No passkey' }).waitFor();
+    await snap(admin, 'admin-people-passkeys');
+
+    // A second phone: it waits for a teacher's approval (NEW_DEVICE_POLICY=approval).
+    await klass.students[0]!.registerPasskey('Second phone');
+    await reread();
+    await row.getByTestId('passkey-pending').filter({ hasText: '1 waiting for approval' }).waitFor();
+    await row.getByTestId('passkey-badge').filter({ hasText: /^1 passkey$/ }).waitFor();
+    // Both removed by the student: the list says so at the next reading.
+    const { passkeys } = await requestOk(klass.students[0]!.socket, ClientEvents.passkeyList, {});
+    for (const p of passkeys) await requestOk(klass.students[0]!.socket, ClientEvents.passkeyRemove, { credentialId: p.credentialId });
+    await reread();
+    await row.getByTestId('passkey-badge').filter({ hasText: 'No passkey' }).waitFor();
+    await expect(row.getByTestId('passkey-pending').count()).resolves.toBe(0);
+    await search.fill('');
+  });
+
   it('works on a 360 px phone in French', async () => {
     const phone = await openPhone(browser, sys.origin, 'admin-phone', campus, 'fr-FR');
     await signInPage(phone.page, sys.origin, DemoAdmin.email, DemoAdmin.password);
     const page = phone.page;
     await page.getByRole('heading', { name: 'Administration' }).waitFor();
     await snap(page, 'admin-phone-fr-people');
+    // Passkeys in French: the demo admin has none.
+    await page.getByLabel('Rechercher par nom ou e-mail').fill('Morgan');
+    await page.getByTestId('people-list').getByRole('listitem').filter({ hasText: 'Morgan Admin' }).getByTestId('passkey-badge').filter({ hasText: 'Aucune clé d’accès' }).waitFor();
+    await snap(page, 'admin-phone-fr-people-passkeys');
     // The app's own words for a refused field, in French whatever the browser would have said.
     const add = page.getByRole('form', { name: 'Ajouter une personne' });
     await add.getByRole('button', { name: 'Créer le compte' }).click();
@@ -220,6 +304,15 @@ describe('the admin console in the web client', () => {
     await page.getByRole('list', { name: 'Enseignant·es de BIO210' }).getByText(teacher.name).waitFor();
     await page.getByTestId('teacher-matches').getByText('Ada Lovelace').waitFor();
     await snap(page, 'admin-phone-fr-course-teachers');
+    // The course's settings, in French, fit the phone.
+    await expect(page.getByLabel('Fuseau horaire').inputValue()).resolves.toBe('Europe/Paris');
+    await page.getByLabel('Fuseau horaire').fill('Lune/Tranquillité');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.getByText('Choisissez un fuseau horaire de la liste, comme Europe/Paris.').waitFor();
+    await page.getByLabel('Fuseau horaire').scrollIntoViewIfNeeded();
+    await snap(page, 'admin-phone-fr-course-settings');
+    await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(360);
+    await page.getByLabel('Fuseau horaire').fill('Europe/Paris');
     await page.getByRole('tab', { name: 'Journal d’audit' }).click();
     // The entries read in French too, with the names they were recorded with.
     await page.getByTestId('audit-list').getByText('A désigné les enseignant·es de BIO210 : Rosalind Franklin.').waitFor();

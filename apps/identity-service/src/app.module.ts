@@ -23,7 +23,7 @@ export class AppModule {
         RepositoriesModule,
         AccountsModule,
         SignInModule.forRoot(config),
-        CoursesModule,
+        CoursesModule.forRoot(config),
         EnrollmentsModule,
         RoomsModule,
         AuditModule,

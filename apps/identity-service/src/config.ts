@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { canonicalTimeZone } from '@classconnect/contracts';
 import { BaseEnv, DatabaseEnv, OidcEnv, TokenEnv, loadConfig, opsEnv, type OidcConfig } from '@classconnect/config';
 
 /** What identity-service reads from its environment, validated once at boot. */
@@ -24,6 +25,22 @@ export const IdentityEnv = BaseEnv.extend(DatabaseEnv.shape)
     ACCOUNT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
     /** How often an instance runs the account retention sweep (any instance may; they do not collide). */
     ACCOUNT_RETENTION_SWEEP_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3_600),
+    /**
+     * The time zone a new course's exports write times in, until an admin sets the course's own (an
+     * IANA name such as Europe/Paris). The migration that added the setting gave it to the courses
+     * that existed then.
+     */
+    DEFAULT_TIME_ZONE: z
+      .string()
+      .default('UTC')
+      .transform((name, ctx) => {
+        const zone = canonicalTimeZone(name);
+        if (zone === null) {
+          ctx.addIssue({ code: 'custom', message: 'must be an IANA time zone name such as Europe/Paris' });
+          return z.NEVER;
+        }
+        return zone;
+      }),
   });
 export type IdentityConfig = z.output<typeof IdentityEnv> & { oidc: OidcConfig };
 

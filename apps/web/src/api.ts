@@ -84,8 +84,9 @@ export function authOf(reply: SignInReply): Auth {
 
 /** Fetches the report as CSV with the bearer token and hands it to the browser as a download. */
 /** For people: headers and statuses in the app's language, times in this device's time zone. */
+/** Exports for people in the app's language; times come in the course's own time zone (a course setting), not this browser's. */
 export function exportQuery(): string {
-  return new URLSearchParams({ lang, tz: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC' }).toString();
+  return new URLSearchParams({ lang }).toString();
 }
 
 export async function downloadReportCsv(token: string, sessionId: string): Promise<void> {

@@ -105,7 +105,9 @@ export function CourseHistory(props: { live: Live; course: CourseSummary; token?
             </div>
           )}
           <h2 id="history-students">{t('historyStudents', { n: data.students.length })}</h2>
-          <p className="hint">{t('historyRateNote')}</p>
+          <p className="hint" data-testid="history-rate-note">
+            {t(`rateNote_${data.excusedPolicy ?? 'exclude'}`)}
+          </p>
           <div className="table-wrap">
             <table className="report history stack-table" data-testid="history-students" aria-labelledby="history-students">
               <thead>
@@ -176,6 +178,7 @@ export function MyHistory({ live, onBack, extra }: { live: Live; onBack: () => v
                     <strong data-testid="my-rate">{t('myRate', { rate: formatRate(c.rate) })}</strong>
                     <span className="muted"> · {t('myAttended', { attended, n: c.sessions.length })}</span>
                   </p>
+                  <p className="hint">{t(`rateNote_${c.excusedPolicy ?? 'exclude'}`)}</p>
                   <RateBar rate={c.rate} label="" />
                   <ul className="history-list">
                     {c.sessions.map((s) => (

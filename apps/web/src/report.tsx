@@ -1,8 +1,20 @@
 import { Fragment, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import type { AttendanceStatus, ErrorBody, MarkChangeReply, ReportIncomplete, ReportReply, ReportRow, SessionView } from '@classconnect/contracts';
+import './zod-jitless.js'; // first: the contracts below build zod schemas as they load
+import {
+  DefaultExcusedPolicy,
+  attendanceRate,
+  type AttendanceStatus,
+  type ErrorBody,
+  type ExcusedPolicy,
+  type MarkChangeReply,
+  type ReportIncomplete,
+  type ReportReply,
+  type ReportRow,
+  type SessionView,
+} from '@classconnect/contracts';
 import { ApiError, downloadReportCsv, type Auth } from './api.js';
 import { ReportXlsxButton } from './downloads-ui.js';
-import { errorText, formatDate, formatTime, statusText, t } from './i18n.js';
+import { errorText, formatDate, formatRate, formatTime, statusText, t } from './i18n.js';
 import type { Live } from './live.js';
 import { FlagBadges } from './flags.js';
 import { MarkEditor } from './mark-editor.js';
@@ -155,6 +167,7 @@ export function Report(props: {
               <Tile key={s} kind={s} label={statusText(s)} value={counts[s]} total={report.rows.length} />
             ))}
           </div>
+          <SessionRate counts={counts} policy={report.excusedPolicy} />
           <div className="table-wrap">
             <table className="report stack-table" data-testid="report">
               <caption className="visually-hidden">{t('reportSummary', { present: counts.present + counts.late, absent: counts.absent + counts.excused })}</caption>
@@ -231,5 +244,19 @@ export function Report(props: {
         {saved}
       </p>
     </section>
+  );
+}
+
+/**
+ * The session's attendance rate under the course's excused policy, recounted from the rows shown
+ * (a change by hand after Stop changes it at once), with how excused students count.
+ */
+function SessionRate({ counts, policy = DefaultExcusedPolicy }: { counts: Record<AttendanceStatus, number>; policy?: ExcusedPolicy }) {
+  const rate = attendanceRate(counts, policy);
+  return (
+    <p className="rate-line" data-testid="report-rate">
+      <strong>{rate === null ? t('reportNoRate') : t('reportRate', { rate: formatRate(rate) })}</strong>
+      <span className="muted"> · {t(`reportRateNote_${policy}`)}</span>
+    </p>
   );
 }

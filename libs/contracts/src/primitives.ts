@@ -102,3 +102,27 @@ export const Email = z
   .toLowerCase()
   .email()
   .max(InputLimits.email.max);
+
+/** The IANA name as this runtime's time-zone data spells it (`europe/paris` → `Europe/Paris`), or null when it names no zone. */
+export function canonicalTimeZone(name: string): string | null {
+  // Names only: offsets such as "+01:00" are accepted by newer runtimes but follow no daylight saving.
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+){0,2}$/.test(name)) return null;
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+}
+
+/** An IANA time zone name (Europe/Paris, America/New_York, UTC), written back in its canonical spelling. */
+export const TimeZone = z
+  .string()
+  .max(64)
+  .transform((name, ctx) => {
+    const zone = canonicalTimeZone(name);
+    if (zone === null) {
+      ctx.addIssue({ code: 'custom', message: 'must be an IANA time zone name such as Europe/Paris' });
+      return z.NEVER;
+    }
+    return zone;
+  });

@@ -31,10 +31,11 @@ const Calls: Record<NatsService, readonly NatsService[]> = {
 };
 
 /**
- * Commands between services that the edge never sends: deciding a check-in and recording the mark.
- * A compromised gateway still cannot mark a student present without verification-service.
+ * Commands between services that the edge never sends: deciding a check-in and recording the mark
+ * (a compromised gateway still cannot mark a student present without verification-service), and
+ * the passkey counts identity-service joins into the admin's list of people.
  */
-const InternalOnly: readonly string[] = [Rpc.sessionCheckinContext, Rpc.sessionRecordMark, Rpc.sessionFenceDistance];
+const InternalOnly: readonly string[] = [Rpc.sessionCheckinContext, Rpc.sessionRecordMark, Rpc.sessionFenceDistance, Rpc.passkeyCounts];
 
 /** Who publishes each family of events, by subject prefix (the first that matches). */
 const EventOwners: readonly [prefix: string, owner: NatsService][] = [

@@ -182,7 +182,14 @@ describe('identity-service against real Postgres and NATS', () => {
         ['MA201', 'student'],
         ['PH110', 'student'],
       ]);
-      expect(studentCourses.courses[0]).toEqual({ id: expect.any(String), code: 'CS101', title: 'Introduction to Computing', relation: 'student' });
+      expect(studentCourses.courses[0]).toEqual({
+        id: expect.any(String),
+        code: 'CS101',
+        title: 'Introduction to Computing',
+        relation: 'student',
+        timeZone: expect.any(String),
+        excusedPolicy: 'exclude',
+      });
     });
 
     it('returns no courses for someone in none', async () => {
@@ -196,10 +203,61 @@ describe('identity-service against real Postgres and NATS', () => {
         id: klass.courseId,
         code: klass.courseCode,
         title: expect.any(String),
+        timeZone: expect.any(String),
+        excusedPolicy: 'exclude',
         teacherIds: [klass.teacher.id],
       });
       const missing = await failureOf(rpc.request(Rpc.identityCourse, { courseId: randomUUID() }));
       expect(missing.code).toBe(ErrorCode.COURSE_NOT_FOUND);
+    });
+  });
+
+  describe('a course’s time zone and excused policy', () => {
+    const admin = { userId: randomUUID(), role: 'admin' as const };
+    const settingsOf = async (courseId: string) =>
+      ((await db.query('SELECT time_zone, excused_policy FROM identity.courses WHERE id = $1', [courseId])) as { time_zone: string; excused_policy: string }[])[0];
+
+    it('migrates: courses that exist take DEFAULT_TIME_ZONE and `exclude`; a bad DEFAULT_TIME_ZONE stops the migration; down removes both', async () => {
+      const before = process.env['DEFAULT_TIME_ZONE'];
+      try {
+        await revertLast(identityDataSourceOptions(databaseUrl));
+        const columns = async () =>
+          ((await db.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = 'identity' AND table_name = 'courses'`)) as { column_name: string }[]).map((c) => c.column_name);
+        expect(await columns()).not.toEqual(expect.arrayContaining(['time_zone']));
+        process.env['DEFAULT_TIME_ZONE'] = 'Mars/Olympus';
+        await expect(migrateIdentity(databaseUrl)).rejects.toThrow(/DEFAULT_TIME_ZONE "Mars\/Olympus" is not an IANA time zone/);
+        expect(await columns()).not.toEqual(expect.arrayContaining(['time_zone']));
+        process.env['DEFAULT_TIME_ZONE'] = 'europe/paris';
+        await expect(migrateIdentity(databaseUrl)).resolves.toEqual(['CourseSettings1796800000000']);
+        await expect(settingsOf(klass.courseId)).resolves.toEqual({ time_zone: 'Europe/Paris', excused_policy: 'exclude' });
+        // The column takes only the three policies.
+        await expect(db.query(`UPDATE identity.courses SET excused_policy = 'sometimes' WHERE id = $1`, [klass.courseId])).rejects.toThrow(/check constraint/);
+      } finally {
+        if (before === undefined) delete process.env['DEFAULT_TIME_ZONE'];
+        else process.env['DEFAULT_TIME_ZONE'] = before;
+      }
+    });
+
+    it('is changed by an admin, read back by other services, published on DIRECTORY; a bad zone changes nothing', async () => {
+      const bad = await failureOf(rpc.request(Rpc.identityCourseUpdate, { actor: admin, courseId: klass.courseId, timeZone: 'Mars/Olympus' } as never));
+      expect(bad.code).toBe(ErrorCode.VALIDATION_FAILED);
+      expect(bad.message).toMatch(/timeZone must be an IANA time zone name/);
+      await expect(settingsOf(klass.courseId)).resolves.toEqual({ time_zone: 'Europe/Paris', excused_policy: 'exclude' });
+
+      const changed = await rpc.request(Rpc.identityCourseUpdate, { actor: admin, courseId: klass.courseId, timeZone: 'America/Toronto', excusedPolicy: 'attended' });
+      expect(changed).toMatchObject({ id: klass.courseId, timeZone: 'America/Toronto', excusedPolicy: 'attended', studentCount: 25 });
+      await expect(rpc.request(Rpc.identityCourse, { courseId: klass.courseId })).resolves.toMatchObject({ timeZone: 'America/Toronto', excusedPolicy: 'attended' });
+      const consumer = await jetstream(nc).consumers.get(Streams.directory.name, { filter_subjects: EventSubjects.courseChanged });
+      const ofCourse: Record<string, unknown>[] = [];
+      for await (const m of await consumer.fetch({ max_messages: 1_000, expires: 2_000 })) {
+        const data = decodeEvent(m.data).data as Record<string, unknown>;
+        if (data.courseId === klass.courseId) ofCourse.push(data);
+      }
+      expect(ofCourse.at(-1)).toMatchObject({ change: 'updated', timeZone: 'America/Toronto', excusedPolicy: 'attended', changedBy: admin.userId });
+
+      const created = await rpc.request(Rpc.identityCourseCreate, { actor: admin, code: `TZ-${randomUUID().slice(0, 8)}`, title: 'Zones', term: 'Spring' });
+      // A new course without a choice: the deployment's DEFAULT_TIME_ZONE (UTC in this spec) and excused sessions left out.
+      expect(created).toMatchObject({ timeZone: 'UTC', excusedPolicy: 'exclude' });
     });
   });
 

@@ -12,6 +12,7 @@ import {
   Streams,
   type Actor,
   type CloudEvent,
+  type CourseSettings,
   type EventData,
   type EventSubject,
   type UserSummary,
@@ -58,10 +59,13 @@ const [eve, dan, cat, bea, al] = students as [UserSummary, UserSummary, UserSumm
 const present = [eve, cat, al];
 const now = () => new Date().toISOString();
 
+/** The course's settings as the stand-in identity-service answers them (a spec changes them as an admin would). */
+const courseSettings: Partial<CourseSettings> = {};
+
 function serveFakeIdentity(nc: NatsConnection): RpcServer {
   const server = new RpcServer(nc, `spec-identity-${run}`);
   server.handle(Rpc.identityUsers, async ({ userIds }) => ({ users: students.filter((s) => userIds.includes(s.id)) }));
-  server.handle(Rpc.identityCourse, async ({ courseId: id }) => ({ id, code: 'CS101', title: 'Computing', teacherIds: [teacher.userId] }));
+  server.handle(Rpc.identityCourse, async ({ courseId: id }) => ({ id, code: 'CS101', title: 'Computing', teacherIds: [teacher.userId], ...courseSettings }));
   return server;
 }
 
@@ -340,6 +344,19 @@ describe('report-service', () => {
       { sequence: 1, status: 'absent', previous_status: 'present', reason: 'Left after the register', changed_by: teacher.userId },
       { sequence: 2, status: 'present', previous_status: 'absent', reason: 'She came back', changed_by: teacher.userId },
     ]);
+
+    // The session's rate follows the course's excused policy as identity-service says it now:
+    // 3 present, Dan excused, Bea absent.
+    expect(report).toMatchObject({ counts: { present: 3, late: 0, excused: 1, absent: 1 }, rate: 3 / 4, excusedPolicy: 'exclude', timeZone: 'UTC' });
+    try {
+      Object.assign(courseSettings, { excusedPolicy: 'attended', timeZone: 'Europe/Paris' });
+      await expect(rpc.request(Rpc.reportGet, { actor: teacher, sessionId })).resolves.toMatchObject({ rate: 4 / 5, excusedPolicy: 'attended', timeZone: 'Europe/Paris' });
+      courseSettings.excusedPolicy = 'absent';
+      await expect(rpc.request(Rpc.reportGet, { actor: admin, sessionId })).resolves.toMatchObject({ rate: 3 / 5, excusedPolicy: 'absent', presentCount: 3, absentCount: 2 });
+    } finally {
+      delete courseSettings.excusedPolicy;
+      delete courseSettings.timeZone;
+    }
   }, 30_000);
 
   it('reports a check-in late from mark.recorded.v2, whichever of v1 and v2 arrives', async () => {

@@ -10,7 +10,7 @@ import { RpcClient } from '@classconnect/messaging';
 import { newCorrelationId } from '@classconnect/observability';
 import type { AccessClaims } from '@classconnect/auth';
 import { AuthService, actorOf, bearerToken } from '../auth/auth.service.js';
-import { courseCsv, courseXlsx, exportOptions, peopleReportCsv, peopleReportXlsx, safeName, type ExportOptions } from './people-export.js';
+import { courseCsv, courseXlsx, exportOptions, inZone, peopleReportCsv, peopleReportXlsx, safeName, type ExportQueryOptions } from './people-export.js';
 import { recordsToCsv } from './records-csv.js';
 import { reportFileName, reportToCsv } from './report-csv.js';
 import { reportToXlsx, reportXlsxName } from './report-xlsx.js';
@@ -33,7 +33,7 @@ export class DownloadsController {
     return this.rpc.request(Rpc.reportGet, { actor, sessionId: parseOrThrow(Id, sessionId, 'session id') }, { correlationId: newCorrelationId() });
   }
 
-  /** With `lang` (and `tz`): for people (headers and statuses in that language, times in that zone, a heading); without: the machine CSV. */
+  /** With `lang`: for people (headers and statuses in that language, times in the course's zone or `tz`, a heading); without: the machine CSV. */
   @Get('api/sessions/:sessionId/report.csv')
   async reportCsv(@Param('sessionId') sessionId: string, @Res() res: Response, @Query() query: ExportQuery, @Headers('authorization') authorization?: string) {
     const { claims, options } = await this.forPeople(query, authorization);
@@ -42,7 +42,7 @@ export class DownloadsController {
       .status(200)
       .setHeader('Content-Type', 'text/csv; charset=utf-8')
       .setHeader('Content-Disposition', `attachment; filename="${reportFileName(report)}"`)
-      .send(options && claims ? peopleReportCsv(report, options) : reportToCsv(report));
+      .send(options && claims ? peopleReportCsv(report, inZone(options, report.timeZone)) : reportToCsv(report));
   }
 
   @Get('api/sessions/:sessionId/report.xlsx')
@@ -53,7 +53,7 @@ export class DownloadsController {
       .status(200)
       .setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .setHeader('Content-Disposition', `attachment; filename="${reportXlsxName(report)}"`)
-      .send(options ? await peopleReportXlsx(report, options) : await reportToXlsx(report));
+      .send(options ? await peopleReportXlsx(report, inZone(options, report.timeZone)) : await reportToXlsx(report));
   }
 
   /** The whole course: a row per student, a column per closed session, the counts and the rate (for people: `lang` is required). */
@@ -67,12 +67,13 @@ export class DownloadsController {
     const history = await this.rpc.request(Rpc.reportCourseHistory, { actor, courseId: parseOrThrow(Id, courseId, 'course id') }, { correlationId: newCorrelationId() });
     const name = `attendance-${safeName(history.courseCode)}-all-sessions.${format}`;
     res.status(200).setHeader('Content-Disposition', `attachment; filename="${name}"`);
-    if (format === 'csv') res.setHeader('Content-Type', 'text/csv; charset=utf-8').send(courseCsv(history, options));
-    else res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await courseXlsx(history, options));
+    const zoned = inZone(options, history.timeZone);
+    if (format === 'csv') res.setHeader('Content-Type', 'text/csv; charset=utf-8').send(courseCsv(history, zoned));
+    else res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await courseXlsx(history, zoned));
   }
 
   /** The export options when `lang` is asked for (a bad language or zone is a clear 400 before any work). */
-  private async forPeople(query: ExportQuery, authorization: string | undefined): Promise<{ claims?: AccessClaims; options?: ExportOptions }> {
+  private async forPeople(query: ExportQuery, authorization: string | undefined): Promise<{ claims?: AccessClaims; options?: ExportQueryOptions }> {
     if (query.lang === undefined) return {};
     const claims = await this.auth.authenticate(bearerToken(authorization));
     return { claims, options: exportOptions(query, { name: claims.name, role: claims.role }) };

@@ -1,11 +1,12 @@
 /**
  * Reports and course attendance for people (the web client's download buttons): headers and
- * statuses in the teacher's language, times in their time zone, a heading block (course, date,
- * teacher), the email first (no UUID), real date cells in the spreadsheet. The machine CSV
+ * statuses in the teacher's language, times in the course's time zone (a course setting; `tz`
+ * overrides it), a heading block (course, date, teacher, zone, how the rate counts excused
+ * sessions), the email first (no UUID), real date cells in the spreadsheet. The machine CSV
  * (report-csv.ts, asked for without `lang`) stays as it is for scripts reading by column name.
  */
 import writeXlsxFile, { type Row, type SheetData } from 'write-excel-file/node';
-import { DomainError, ErrorCode, type AttendanceStatus, type CourseHistoryReply, type ReportReply } from '@classconnect/contracts';
+import { DomainError, ErrorCode, canonicalTimeZone, type AttendanceStatus, type CourseHistoryReply, type ExcusedPolicy, type ReportReply } from '@classconnect/contracts';
 import { field } from './report-csv.js';
 
 export type ExportLang = 'en' | 'fr';
@@ -15,38 +16,58 @@ const Words = {
     course: 'Course', date: 'Date', time: 'Time', teacher: 'Teacher', exportedBy: 'Exported by', timeZone: 'Time zone', sessions: 'Sessions',
     email: 'Email', name: 'Name', status: 'Status', checkedInAt: 'Checked in at', distance: 'Distance (m)', accuracy: 'Accuracy (m)',
     provenBy: 'Proven by', lastTry: 'Last refused try', changedReason: 'Reason for the change', changedAt: 'Changed at', flags: 'Flags',
-    rate: 'Attendance rate', attended: 'Attended', excused: 'Excused', absent: 'Absent', rateNote: 'Rate: (present + late) / sessions, excused sessions left out',
+    rate: 'Attendance rate', attended: 'Attended', excused: 'Excused', absent: 'Absent',
+    rateNote_exclude: '(present + late) / sessions, excused sessions left out',
+    rateNote_attended: '(present + late + excused) / sessions, excused sessions counted as attended',
+    rateNote_absent: '(present + late) / sessions, excused sessions counted as absent',
+    rateHow: 'How the rate is counted', sessionRate: 'Attendance rate of the session', noRate: 'no rate (no session counted)',
     status_present: 'Present', status_late: 'Late', status_excused: 'Excused', status_absent: 'Absent',
   },
   fr: {
     course: 'Cours', date: 'Date', time: 'Heure', teacher: 'Enseignant·e', exportedBy: 'Exporté par', timeZone: 'Fuseau horaire', sessions: 'Séances',
     email: 'E-mail', name: 'Nom', status: 'Statut', checkedInAt: 'Pointé à', distance: 'Distance (m)', accuracy: 'Précision (m)',
     provenBy: 'Prouvé par', lastTry: 'Dernier essai refusé', changedReason: 'Motif du changement', changedAt: 'Changé à', flags: 'Signalements',
-    rate: 'Taux de présence', attended: 'Présences', excused: 'Excusées', absent: 'Absences', rateNote: 'Taux : (présent + en retard) / séances, séances excusées non comptées',
+    rate: 'Taux de présence', attended: 'Présences', excused: 'Excusées', absent: 'Absences',
+    rateNote_exclude: '(présent + en retard) / séances, séances excusées non comptées',
+    rateNote_attended: '(présent + en retard + excusé) / séances, séances excusées comptées comme présences',
+    rateNote_absent: '(présent + en retard) / séances, séances excusées comptées comme absences',
+    rateHow: 'Calcul du taux', sessionRate: 'Taux de présence de la séance', noRate: 'pas de taux (aucune séance comptée)',
     status_present: 'Présent', status_late: 'En retard', status_excused: 'Excusé', status_absent: 'Absent',
   },
 } as const;
 
 export interface ExportOptions {
   lang: ExportLang;
-  /** An IANA time zone (the teacher's browser's); times are written in it. */
+  /** An IANA time zone (the course's, unless the query named one); times are written in it. */
   timeZone: string;
   /** Who exported it, and whether they teach (the heading says "Teacher") or administer. */
   by: { name: string; role: string };
 }
 
+/** What the query asked for, checked before any work: the language, and a zone that overrides the course's. */
+export interface ExportQueryOptions {
+  lang: ExportLang;
+  tz?: string;
+  by: ExportOptions['by'];
+}
+
 /** Checks the query's language and time zone: an unknown one is a clear error, not a silent UTC. */
-export function exportOptions(query: { lang?: string; tz?: string }, by: ExportOptions['by']): ExportOptions {
+export function exportOptions(query: { lang?: string; tz?: string }, by: ExportOptions['by']): ExportQueryOptions {
   const lang = query.lang === 'fr' ? 'fr' : query.lang === 'en' ? 'en' : null;
   if (!lang) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'lang must be en or fr.');
-  const timeZone = query.tz ?? 'UTC';
-  try {
-    new Intl.DateTimeFormat('en', { timeZone }).format(0);
-  } catch {
-    throw new DomainError(ErrorCode.VALIDATION_FAILED, `tz "${timeZone.slice(0, 60)}" is not a time zone (use an IANA name such as Europe/Paris).`);
-  }
-  return { lang, timeZone, by };
+  if (query.tz === undefined) return { lang, by };
+  const tz = canonicalTimeZone(query.tz);
+  if (!tz) throw new DomainError(ErrorCode.VALIDATION_FAILED, `tz "${query.tz.slice(0, 60)}" is not a time zone (use an IANA name such as Europe/Paris).`);
+  return { lang, tz, by };
 }
+
+/** The options for one export: the query's zone when it named one, else the course's (UTC from a service that predates the setting). */
+export function inZone(options: ExportQueryOptions, courseTimeZone: string | undefined): ExportOptions {
+  return { lang: options.lang, by: options.by, timeZone: options.tz ?? courseTimeZone ?? 'UTC' };
+}
+
+const percent = (rate: number | null | undefined, o: ExportOptions) => (rate === null || rate === undefined ? Words[o.lang].noRate : `${Math.round(rate * 100)}%`);
+const rateNote = (policy: ExcusedPolicy | undefined, o: ExportOptions) => Words[o.lang][`rateNote_${policy ?? 'exclude'}`];
 
 const locale = (lang: ExportLang) => (lang === 'fr' ? 'fr-FR' : 'en-GB');
 
@@ -114,6 +135,12 @@ function reportWhen(report: ReportReply, o: ExportOptions): string[][] {
   return [[w.date, dateText(report.openedAt, o)], [w.time, `${timeText(report.openedAt, o)} – ${timeText(report.closedAt, o)}`]];
 }
 
+/** The session's rate under the course's excused policy, and how it is counted. */
+function reportRate(report: ReportReply, o: ExportOptions): string[][] {
+  const w = Words[o.lang];
+  return [[w.sessionRate, percent(report.rate, o)], [w.rateHow, rateNote(report.excusedPolicy, o)]];
+}
+
 function toCsv(lines: (string | number | undefined)[][]): string {
   // A BOM, so spreadsheets open accented names in UTF-8.
   return '\uFEFF' + lines.map((l) => l.map(field).join(',')).join('\r\n') + '\r\n';
@@ -121,7 +148,7 @@ function toCsv(lines: (string | number | undefined)[][]): string {
 
 export function peopleReportCsv(report: ReportReply, o: ExportOptions): string {
   const cols = reportColumns(o);
-  return toCsv([...heading(report, o, reportWhen(report, o)), [], cols.map((c) => Words[o.lang][c.name]), ...report.rows.map((r) => cols.map((c) => c.text(r)))]);
+  return toCsv([...heading(report, o, reportWhen(report, o)), ...reportRate(report, o), [], cols.map((c) => Words[o.lang][c.name]), ...report.rows.map((r) => cols.map((c) => c.text(r)))]);
 }
 
 type Cell = NonNullable<Row[number]>;
@@ -138,6 +165,12 @@ export async function peopleReportXlsx(report: ReportReply, o: ExportOptions): P
   const day = wallClock(report.openedAt, o.timeZone);
   day.setUTCHours(0, 0, 0, 0);
   head[1] = [{ value: Words[o.lang].date, type: String, fontWeight: 'bold' as const }, { value: day, type: Date, format: 'yyyy-mm-dd' }];
+  // The session's rate as a number with a percent style (none when nothing counts), then how it is counted.
+  const bold = (v: string): Cell => ({ value: v, type: String, fontWeight: 'bold' as const });
+  head.push(
+    [bold(Words[o.lang].sessionRate), report.rate === null || report.rate === undefined ? textCell(Words[o.lang].noRate) : { value: report.rate, type: Number, format: '0%' }],
+    [bold(Words[o.lang].rateHow), textCell(rateNote(report.excusedPolicy, o))],
+  );
   const data: SheetData = [
     ...head,
     [],
@@ -185,7 +218,7 @@ export function courseCsv(history: CourseHistoryReply, o: ExportOptions): string
   const { sessions, header, rows } = courseTable(history, o);
   return toCsv([
     ...heading(history, o, [[w.sessions, String(sessions.length)]]),
-    [w.rate, w.rateNote],
+    [w.rateHow, rateNote(history.excusedPolicy, o)],
     [],
     header,
     ...rows.map((r) => [r.email, r.name, ...r.statuses, r.attended, r.excused, r.absent, r.rate === null ? '' : `${Math.round(r.rate * 100)}%`]),
@@ -195,7 +228,7 @@ export function courseCsv(history: CourseHistoryReply, o: ExportOptions): string
 export async function courseXlsx(history: CourseHistoryReply, o: ExportOptions): Promise<Buffer> {
   const w = Words[o.lang];
   const { sessions, header, rows } = courseTable(history, o);
-  const head = headingRows([...heading(history, o, [[w.sessions, String(sessions.length)]]), [w.rate, w.rateNote]]);
+  const head = headingRows([...heading(history, o, [[w.sessions, String(sessions.length)]]), [w.rateHow, rateNote(history.excusedPolicy, o)]]);
   const data: SheetData = [
     ...head,
     [],

@@ -14,7 +14,7 @@ export class AccountsRpc implements OnApplicationBootstrap {
     this.rpc.handle(Rpc.identityUsers, (req) => this.accounts.users(req.userIds));
     // Administration
     this.rpc.handle(Rpc.identityUserCreate, (req, ctx) => this.accounts.create(req, ctx.correlationId));
-    this.rpc.handle(Rpc.identityUserList, (req) => this.accounts.list(req));
+    this.rpc.handle(Rpc.identityUserList, (req, ctx) => this.accounts.list(req, ctx.correlationId));
     this.rpc.handle(Rpc.identityUserUpdate, (req, ctx) => this.accounts.update(req, ctx.correlationId));
   }
 }

@@ -4,6 +4,7 @@ import type { UserRecord } from '../users/user.repository.js';
 import { FakeUserRepository } from '../users/testing/fakes.js';
 import type { EventSink } from '@classconnect/messaging';
 import { AccountsService } from './accounts.service.js';
+import { PasskeyCounts } from './passkey-counts.port.js';
 import { FakePasswordHasher } from './testing/fakes.js';
 
 const ada: UserRecord = {
@@ -124,5 +125,39 @@ describe('AccountsService: administration', () => {
     await expect(service.list({ actor: student, query: 'okafor', limit: 10, offset: 0 })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
     await service.list({ actor: admin, role: 'teacher', limit: 100, offset: 5 });
     expect(users.searches.at(-1)).toEqual({ query: undefined, role: 'teacher', limit: 100, offset: 5 });
+  });
+
+  it('gives an admin’s list each person’s passkeys as verification-service counts them; without an answer, no counts (not zero)', async () => {
+    const counted: string[][] = [];
+    let answering = true;
+    const passkeys = new (class extends PasskeyCounts {
+      async of(userIds: readonly string[]) {
+        counted.push([...userIds]);
+        if (!answering) throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'verification-service did not answer');
+        return [{ userId: gone.id, approved: 2, pending: 1 }];
+      }
+    })();
+    const users = new FakeUserRepository([{ ...ada }, { ...gone }]);
+    const service = new AccountsService(users, new FakePasswordHasher(), { publish: async () => ({}) as never }, passkeys);
+
+    const page = await service.list({ actor: admin, limit: 50, offset: 0 });
+    expect(page.users.map((u) => [u.email, u.passkeys])).toEqual(
+      expect.arrayContaining([
+        ['ada@uni.test', { approved: 0, pending: 0 }],
+        ['gone@uni.test', { approved: 2, pending: 1 }],
+      ]),
+    );
+    expect(counted).toEqual([page.users.map((u) => u.id)]);
+
+    answering = false;
+    const without = await service.list({ actor: admin, limit: 50, offset: 0 });
+    expect(without.users).toHaveLength(2);
+    for (const u of without.users) expect(u).not.toHaveProperty('passkeys');
+
+    // A teacher's lookup of students is not the admin's list: it asks nothing and shows no counts.
+    answering = true;
+    const looked = await service.list({ actor: teacher, query: 'gone', limit: 10, offset: 0 });
+    expect(counted).toHaveLength(2);
+    for (const u of looked.users) expect(u).not.toHaveProperty('passkeys');
   });
 });

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   DomainError,
   ErrorCode,
@@ -14,7 +14,9 @@ import {
   type UsersReply,
 } from '@classconnect/contracts';
 import { EventPublisher, type EventSink } from '@classconnect/messaging';
+import { createLogger } from '@classconnect/observability';
 import { UserRepository, type AccountChanges, type UserRecord } from '../users/user.repository.js';
+import { PasskeyCounts } from './passkey-counts.port.js';
 import { PasswordHasher } from './password-hasher.js';
 
 /** The part of EventPublisher this service uses, so tests can pass a fake. */
@@ -40,11 +42,14 @@ export class AccountsService {
    * same as checking a real account's, so the response time does not reveal who has an account.
    */
   private readonly dummyHash: Promise<string>;
+  private readonly log = createLogger(AccountsService.name);
 
   constructor(
     @Inject(UserRepository) private readonly accounts: UserRepository,
     @Inject(PasswordHasher) private readonly passwords: PasswordHasher,
     @Inject(EventPublisher) private readonly events: EventSink,
+    // Absent where only sign-in is tested: lists then carry no passkey counts.
+    @Optional() @Inject(PasskeyCounts) private readonly passkeys?: PasskeyCounts,
   ) {
     this.dummyHash = passwords.hash(randomBytes(32).toString('base64url'));
     this.dummyHash.catch(() => undefined); // surfaced on first use, not as an unhandled rejection
@@ -124,9 +129,9 @@ export class AccountsService {
    * only, and only by a search of at least 3 characters, at most 20 matches — enough to find the
    * student they want to add to their course, not to browse the directory.
    */
-  async list(req: ListUsersRequest): Promise<UserListReply> {
+  async list(req: ListUsersRequest, correlationId?: string): Promise<UserListReply> {
     const scope = authorize(req.actor, 'user.read');
-    if (scope === 'any') return this.accounts.search({ query: req.query || undefined, role: req.role, limit: req.limit, offset: req.offset });
+    if (scope === 'any') return this.withPasskeys(await this.accounts.search({ query: req.query || undefined, role: req.role, limit: req.limit, offset: req.offset }), correlationId);
     if (req.role !== undefined && req.role !== 'student') {
       throw new DomainError(ErrorCode.FORBIDDEN, 'Teachers can look up students only.');
     }
@@ -138,5 +143,27 @@ export class AccountsService {
       );
     }
     return this.accounts.search({ query: req.query, role: 'student', limit: Math.min(req.limit, TeacherLookup.maxResults), offset: req.offset });
+  }
+
+  /**
+   * An admin's page of accounts with each one's passkeys, as verification-service counts them now.
+   * When it does not answer in time the page is still shown, without counts (unknown, not zero).
+   */
+  private async withPasskeys(page: UserListReply, correlationId?: string): Promise<UserListReply> {
+    if (!this.passkeys || page.users.length === 0) return page;
+    let counts;
+    try {
+      counts = new Map((await this.passkeys.of(page.users.map((u) => u.id), correlationId)).map((c) => [c.userId, c]));
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message, correlationId }, 'passkey counts unavailable: the list is shown without them');
+      return page;
+    }
+    return {
+      ...page,
+      users: page.users.map((u) => {
+        const c = counts.get(u.id);
+        return { ...u, passkeys: { approved: c?.approved ?? 0, pending: c?.pending ?? 0 } };
+      }),
+    };
   }
 }

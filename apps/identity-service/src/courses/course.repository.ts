@@ -1,7 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { CourseReply, CourseSummary, CourseView } from '@classconnect/contracts';
+import type { CourseReply, CourseSettings, CourseSummary, CourseView } from '@classconnect/contracts';
 import { updatedRows, validUuids, type Queryable } from '../infrastructure/queryable.js';
+
+/** What an update may change; a field left out stays as it is. */
+export type CourseChanges = { title?: string; term?: string } & Partial<CourseSettings>;
 
 /** Which courses a list shows: every one, those a user teaches, or those a user is enrolled in. */
 export type CourseFilter = { kind: 'all' } | { kind: 'teaching' | 'enrolled'; userId: string };
@@ -20,9 +23,9 @@ export interface NewCourse {
 export abstract class CourseRepository {
   // The catalogue
   /** The new course, or null when another course has this code. */
-  abstract create(course: { code: string; title: string; term: string }): Promise<CourseView | null>;
+  abstract create(course: { code: string; title: string; term: string } & CourseSettings): Promise<CourseView | null>;
   /** The changed course, or null when there is no such course. */
-  abstract update(courseId: string, changes: { title?: string; term?: string }): Promise<CourseView | null>;
+  abstract update(courseId: string, changes: CourseChanges): Promise<CourseView | null>;
   /** Replaces the course's teachers; null when there is no such course. */
   abstract setTeachers(courseId: string, teacherIds: readonly string[]): Promise<CourseView | null>;
   abstract list(filter: CourseFilter): Promise<CourseView[]>;
@@ -49,12 +52,14 @@ interface CourseRow {
   code: string;
   title: string;
   term: string | null;
+  time_zone: string;
+  excused_policy: CourseSettings['excusedPolicy'];
   teachers: { id: string; name: string }[];
   student_count: string | number;
 }
 
 const SelectViews = `
-  SELECT c.id, c.code, c.title, c.term,
+  SELECT c.id, c.code, c.title, c.term, c.time_zone, c.excused_policy,
          coalesce((SELECT json_agg(json_build_object('id', u.id, 'name', u.name) ORDER BY u.name, u.id)
                      FROM identity.course_teachers t JOIN identity.users u ON u.id = t.teacher_id
                     WHERE t.course_id = c.id), '[]'::json) AS teachers,
@@ -62,7 +67,16 @@ const SelectViews = `
     FROM identity.courses c`;
 
 function toView(row: CourseRow): CourseView {
-  return { id: row.id, code: row.code, title: row.title, term: row.term, teachers: row.teachers, studentCount: Number(row.student_count) };
+  return {
+    id: row.id,
+    code: row.code,
+    title: row.title,
+    term: row.term,
+    timeZone: row.time_zone,
+    excusedPolicy: row.excused_policy,
+    teachers: row.teachers,
+    studentCount: Number(row.student_count),
+  };
 }
 
 @Injectable()
@@ -71,21 +85,24 @@ export class PostgresCourseRepository extends CourseRepository {
     super();
   }
 
-  async create(c: { code: string; title: string; term: string }): Promise<CourseView | null> {
+  async create(c: { code: string; title: string; term: string } & CourseSettings): Promise<CourseView | null> {
     const rows: { id: string }[] = await this.db.query(
-      'INSERT INTO identity.courses (code, title, term) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING RETURNING id',
-      [c.code, c.title, c.term],
+      `INSERT INTO identity.courses (code, title, term, time_zone, excused_policy) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (code) DO NOTHING RETURNING id`,
+      [c.code, c.title, c.term, c.timeZone, c.excusedPolicy],
     );
     return rows[0] ? this.view(rows[0].id) : null;
   }
 
-  async update(courseId: string, c: { title?: string; term?: string }): Promise<CourseView | null> {
+  async update(courseId: string, c: CourseChanges): Promise<CourseView | null> {
     const rows = updatedRows<{ id: string }>(
-      await this.db.query('UPDATE identity.courses SET title = coalesce($2, title), term = coalesce($3, term) WHERE id = $1 RETURNING id', [
-        courseId,
-        c.title ?? null,
-        c.term ?? null,
-      ]),
+      await this.db.query(
+        `UPDATE identity.courses
+            SET title = coalesce($2, title), term = coalesce($3, term),
+                time_zone = coalesce($4, time_zone), excused_policy = coalesce($5, excused_policy)
+          WHERE id = $1 RETURNING id`,
+        [courseId, c.title ?? null, c.term ?? null, c.timeZone ?? null, c.excusedPolicy ?? null],
+      ),
     );
     return rows[0] ? this.view(courseId) : null;
   }
@@ -118,11 +135,11 @@ export class PostgresCourseRepository extends CourseRepository {
 
   coursesOf(userId: string): Promise<CourseSummary[]> {
     return this.db.query(
-      `SELECT c.id, c.code, c.title, 'teacher' AS relation
+      `SELECT c.id, c.code, c.title, 'teacher' AS relation, c.time_zone AS "timeZone", c.excused_policy AS "excusedPolicy"
          FROM identity.course_teachers t JOIN identity.courses c ON c.id = t.course_id
         WHERE t.teacher_id = $1
        UNION ALL
-       SELECT c.id, c.code, c.title, 'student' AS relation
+       SELECT c.id, c.code, c.title, 'student' AS relation, c.time_zone, c.excused_policy
          FROM identity.enrollments e JOIN identity.courses c ON c.id = e.course_id
         WHERE e.student_id = $1
        ORDER BY code, relation`,
@@ -172,7 +189,7 @@ export class PostgresCourseRepository extends CourseRepository {
   /** Roster imports (by code) and other services (by id) read the same shape; teacher ids come sorted. */
   private withTeacherIds(where: string, params: unknown[]): Promise<CourseReply[]> {
     return this.db.query(
-      `SELECT c.id, c.code, c.title,
+      `SELECT c.id, c.code, c.title, c.time_zone AS "timeZone", c.excused_policy AS "excusedPolicy",
               coalesce(array_agg(t.teacher_id::text ORDER BY t.teacher_id) FILTER (WHERE t.teacher_id IS NOT NULL), '{}') AS "teacherIds"
          FROM identity.courses c LEFT JOIN identity.course_teachers t ON t.course_id = c.id
         WHERE ${where}

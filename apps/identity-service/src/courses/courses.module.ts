@@ -1,9 +1,13 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { IdentityConfig } from '../config.js';
 import { CoursesRpc } from './courses.rpc.js';
-import { CoursesService } from './courses.service.js';
+import { COURSE_DEFAULTS, CoursesService, type CourseDefaults } from './courses.service.js';
 
 /** Courses, their teachers and their rosters (the repositories come from RepositoriesModule). */
-@Module({
-  providers: [CoursesService, CoursesRpc],
-})
-export class CoursesModule {}
+@Module({})
+export class CoursesModule {
+  static forRoot(config: Pick<IdentityConfig, 'DEFAULT_TIME_ZONE'>): DynamicModule {
+    const defaults: CourseDefaults = { timeZone: config.DEFAULT_TIME_ZONE, excusedPolicy: 'exclude' };
+    return { module: CoursesModule, providers: [{ provide: COURSE_DEFAULTS, useValue: defaults }, CoursesService, CoursesRpc] };
+  }
+}

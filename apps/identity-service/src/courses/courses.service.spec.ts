@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ErrorCode, type Actor } from '@classconnect/contracts';
+import { ErrorCode, UpdateCourseRequest, type Actor } from '@classconnect/contracts';
 import { FakeEnrollmentRepository } from '../enrollments/testing/fakes.js';
 import { FakeUserRepository } from '../users/testing/fakes.js';
 import type { EventSink } from '@classconnect/messaging';
@@ -20,7 +20,7 @@ function setUp() {
   const courses = new FakeCourseRepository(users, enrollments);
   const published: { subject: string; data: Record<string, unknown> }[] = [];
   const events: EventSink = { publish: async (subject, data) => (published.push({ subject, data: data as Record<string, unknown> }), {} as never) };
-  return { courses, enrollments, published, service: new CoursesService(courses, users, enrollments, events) };
+  return { courses, enrollments, published, service: new CoursesService(courses, users, enrollments, events, { timeZone: 'Europe/Paris', excusedPolicy: 'exclude' }) };
 }
 
 describe('CoursesService: lookups for other services', () => {
@@ -34,7 +34,7 @@ describe('CoursesService: lookups for other services', () => {
   it("lists a user's courses with the relation", async () => {
     const { service, courseId } = withCourse();
     await expect(service.coursesOf(teacher.userId)).resolves.toEqual({
-      courses: [{ id: courseId, code: 'CS101', title: 'Computing', relation: 'teacher' }],
+      courses: [{ id: courseId, code: 'CS101', title: 'Computing', relation: 'teacher', timeZone: 'UTC', excusedPolicy: 'exclude' }],
     });
     await expect(service.coursesOf(admin.userId)).resolves.toEqual({ courses: [] });
   });
@@ -80,6 +80,36 @@ describe('CoursesService: the catalogue', () => {
       await expect(service.setTeachers({ actor, courseId, teacherIds: [] })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
     }
     expect(published).toHaveLength(1);
+  });
+
+  it('gives a new course the deployment time zone and excused sessions left out, unless the admin chose', async () => {
+    const { service } = setUp();
+    await expect(service.create({ actor: admin, code: 'A1', title: 'A', term: 't' })).resolves.toMatchObject({ timeZone: 'Europe/Paris', excusedPolicy: 'exclude' });
+    await expect(service.create({ actor: admin, code: 'A2', title: 'A', term: 't', timeZone: 'America/Toronto', excusedPolicy: 'attended' })).resolves.toMatchObject({
+      timeZone: 'America/Toronto',
+      excusedPolicy: 'attended',
+    });
+  });
+
+  it('changes the time zone and excused policy alone, tells the lookups and the stream, and keeps the rest', async () => {
+    const { published, service } = setUp();
+    const { id: courseId } = await service.create({ actor: admin, code: 'BIO210', title: 'Biology', term: '2026 autumn' });
+    const changed = await service.update({ actor: admin, courseId, timeZone: 'Asia/Tokyo', excusedPolicy: 'absent' });
+    expect(changed).toMatchObject({ title: 'Biology', term: '2026 autumn', timeZone: 'Asia/Tokyo', excusedPolicy: 'absent' });
+    await expect(service.course(courseId)).resolves.toMatchObject({ timeZone: 'Asia/Tokyo', excusedPolicy: 'absent' });
+    expect(published[1]!.data).toMatchObject({ change: 'updated', timeZone: 'Asia/Tokyo', excusedPolicy: 'absent' });
+    await expect(service.update({ actor: admin, courseId })).rejects.toMatchObject({ code: ErrorCode.VALIDATION_FAILED });
+    expect(published).toHaveLength(2);
+  });
+
+  it('takes only IANA zone names (written back as the zone data spells them) and the three policies', () => {
+    const base = { actor: admin, courseId: missingId };
+    expect(UpdateCourseRequest.parse({ ...base, timeZone: 'europe/paris' }).timeZone).toBe('Europe/Paris');
+    expect(UpdateCourseRequest.parse({ ...base, timeZone: 'UTC' }).timeZone).toBe('UTC');
+    for (const timeZone of ['Mars/Olympus', '+01:00', 'Europe/Paris\u0000', '', 'x'.repeat(65)]) {
+      expect(UpdateCourseRequest.safeParse({ ...base, timeZone }).error?.issues[0]?.path).toEqual(['timeZone']);
+    }
+    expect(UpdateCourseRequest.safeParse({ ...base, excusedPolicy: 'sometimes' }).success).toBe(false);
   });
 
   it('lists every course for admins, the taught ones for teachers, the attended ones for students', async () => {

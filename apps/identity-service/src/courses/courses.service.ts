@@ -9,6 +9,7 @@ import {
   type CourseListReply,
   type CourseReply,
   type CoursesOfReply,
+  type CourseSettings,
   type CourseView,
   type CreateCourseRequest,
   type RosterReply,
@@ -20,7 +21,9 @@ import { EnrollmentRepository } from '../enrollments/enrollment.repository.js';
 import { UserRepository } from '../users/user.repository.js';
 import { CourseRepository, type CourseFilter } from './course.repository.js';
 
-/** The part of EventPublisher this service uses, so tests can pass a fake. */
+/** What a new course's settings are when the admin gives none: the deployment's time zone, excused sessions left out. */
+export type CourseDefaults = CourseSettings;
+export const COURSE_DEFAULTS = Symbol('COURSE_DEFAULTS');
 
 export function courseNotFound(): DomainError {
   return new DomainError(ErrorCode.COURSE_NOT_FOUND, 'There is no such course.');
@@ -39,6 +42,7 @@ export class CoursesService {
     @Inject(UserRepository) private readonly users: UserRepository,
     @Inject(EnrollmentRepository) private readonly enrollments: EnrollmentRepository,
     @Inject(EventPublisher) private readonly events: EventSink,
+    @Inject(COURSE_DEFAULTS) private readonly defaults: CourseDefaults,
   ) {}
 
   async coursesOf(userId: string): Promise<CoursesOfReply> {
@@ -58,7 +62,13 @@ export class CoursesService {
 
   async create(req: CreateCourseRequest, correlationId?: string): Promise<CourseView> {
     authorize(req.actor, 'course.manage');
-    const course = await this.courses.create({ code: req.code, title: req.title, term: req.term });
+    const course = await this.courses.create({
+      code: req.code,
+      title: req.title,
+      term: req.term,
+      timeZone: req.timeZone ?? this.defaults.timeZone,
+      excusedPolicy: req.excusedPolicy ?? this.defaults.excusedPolicy,
+    });
     if (!course) throw new DomainError(ErrorCode.COURSE_CODE_TAKEN, `A course with the code ${req.code} already exists.`);
     await this.publish(course, 'created', req.actor, correlationId);
     return course;
@@ -66,10 +76,11 @@ export class CoursesService {
 
   async update(req: UpdateCourseRequest, correlationId?: string): Promise<CourseView> {
     authorize(req.actor, 'course.manage');
-    if (req.title === undefined && req.term === undefined) {
-      throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Nothing to change: give a new title or term.');
+    const { actor: _actor, courseId, ...changes } = req;
+    if (Object.values(changes).every((v) => v === undefined)) {
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Nothing to change: give a new title, term, time zone or excused policy.');
     }
-    const course = await this.courses.update(req.courseId, { title: req.title, term: req.term });
+    const course = await this.courses.update(courseId, changes);
     if (!course) throw courseNotFound();
     await this.publish(course, 'updated', req.actor, correlationId);
     return course;
@@ -112,6 +123,8 @@ export class CoursesService {
         title: course.title,
         term: course.term,
         teacherIds: course.teachers.map((t) => t.id),
+        timeZone: course.timeZone,
+        excusedPolicy: course.excusedPolicy,
         changedBy: actor.userId,
         changedAt: new Date().toISOString(),
       },

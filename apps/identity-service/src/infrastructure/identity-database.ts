@@ -5,6 +5,7 @@ import { AddAdministrationAndAudit1796000000000 } from './migrations/17960000000
 import { AddRoomsAndPasswordlessAccounts1796100000000 } from './migrations/1796100000000-add-rooms-and-passwordless-accounts.js';
 import { SignInSecurity1796200000000 } from './migrations/1796200000000-sign-in-security.js';
 import { Erasure1796700000000 } from './migrations/1796700000000-erasure.js';
+import { CourseSettings1796800000000 } from './migrations/1796800000000-course-settings.js';
 
 export const IdentitySchema = 'identity';
 
@@ -18,6 +19,8 @@ export const IdentityMigrations = [
   SignInSecurity1796200000000,
   // erasure and account retention
   Erasure1796700000000,
+  // a course's time zone and excused policy
+  CourseSettings1796800000000,
 ];
 
 export function identityDataSourceOptions(url: string, poolSize?: number): ServiceDataSourceOptions {

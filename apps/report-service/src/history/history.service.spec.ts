@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from '@jest/globals';
 import { ErrorCode, type AttendanceStatus } from '@classconnect/contracts';
 import { FakeIdentity } from '../reports/testing/fakes.js';
 import type { ClosedSessionRecord, HistoryRow } from './history.ports.js';
-import { HistoryService, attendanceRate } from './history.service.js';
+import { HistoryService } from './history.service.js';
 import { FakeHistoryStore } from './testing/fakes.js';
 
 const C = '20000000-0000-4000-8000-000000000001';
@@ -26,19 +26,6 @@ const session = (n: number, courseId: string, rows: HistoryRow[]): ClosedSession
   openedAt: `2025-03-0${n}T09:00:00.000Z`,
   closedAt: `2025-03-0${n}T09:50:00.000Z`,
   rows,
-});
-
-describe('attendanceRate', () => {
-  it('counts present and late as attended, absent as not, leaves excused out by default, and is null without sessions', () => {
-    expect(attendanceRate({ present: 1, late: 1, excused: 1, absent: 1 })).toBe(2 / 3);
-    // Two excused sessions are no rate at all, not 0 % like a no-show.
-    expect(attendanceRate({ present: 0, late: 0, excused: 2, absent: 0 })).toBeNull();
-    expect(attendanceRate({ present: 0, late: 0, excused: 0, absent: 0 })).toBeNull();
-    // The other policies: excused as attended, or as absent.
-    expect(attendanceRate({ present: 1, late: 1, excused: 1, absent: 1 }, 'attended')).toBe(0.75);
-    expect(attendanceRate({ present: 1, late: 1, excused: 1, absent: 1 }, 'absent')).toBe(0.5);
-    expect(attendanceRate({ present: 0, late: 0, excused: 2, absent: 0 }, 'absent')).toBe(0);
-  });
 });
 
 describe('HistoryService', () => {
@@ -115,8 +102,37 @@ describe('HistoryService', () => {
       { id: C2, code: 'MA201', title: 'Algebra', relation: 'teacher' },
     ]);
     await expect(service.myHistory({ userId: dee.id, role: 'student' })).resolves.toEqual({
-      courses: [{ courseId: C, courseCode: 'CS101', courseTitle: 'Computing', sessions: [], counts: { present: 0, late: 0, excused: 0, absent: 0 }, rate: null }],
+      courses: [
+        { courseId: C, courseCode: 'CS101', courseTitle: 'Computing', sessions: [], counts: { present: 0, late: 0, excused: 0, absent: 0 }, rate: null, excusedPolicy: 'exclude' },
+      ],
     });
     await expect(service.myHistory(teacher)).resolves.toEqual({ courses: [] });
+  });
+
+  it('follows the course’s excused policy in every rate: a course’s history and a student’s own', async () => {
+    // Ann: present, late, excused. Under `attended` 3/3, under `absent` 2/3, left out 2/2.
+    const rates = async (excusedPolicy: 'exclude' | 'attended' | 'absent') => {
+      identity.courses.set(C, { id: C, code: 'CS101', title: 'Computing', teacherIds: [teacher.userId], excusedPolicy, timeZone: 'Europe/Paris' });
+      identity.coursesByUser.set(ann.id, [{ id: C, code: 'CS101', title: 'Computing', relation: 'student', excusedPolicy }]);
+      const course = await service.courseHistory(teacher, C);
+      const mine = await service.myHistory({ userId: ann.id, role: 'student' });
+      expect(course).toMatchObject({ excusedPolicy, timeZone: 'Europe/Paris' });
+      expect(mine.courses[0]).toMatchObject({ excusedPolicy });
+      return [course.students.find((s) => s.studentId === ann.id)!.rate, mine.courses[0]!.rate];
+    };
+    expect(await rates('exclude')).toEqual([1, 1]);
+    expect(await rates('attended')).toEqual([1, 1]);
+    expect(await rates('absent')).toEqual([2 / 3, 2 / 3]);
+  });
+
+  it('shows two excused sessions as no rate under `exclude`, as 100 % under `attended`, and as 0 % only under `absent`', async () => {
+    store.sessions = [session(1, C, [row(ann, 'excused', true)]), session(2, C, [row(ann, 'excused', true)])];
+    const rateUnder = async (excusedPolicy: 'exclude' | 'attended' | 'absent') => {
+      identity.courses.set(C, { id: C, code: 'CS101', title: 'Computing', teacherIds: [teacher.userId], excusedPolicy });
+      return (await service.courseHistory(teacher, C)).students.find((s) => s.studentId === ann.id)!.rate;
+    };
+    expect(await rateUnder('exclude')).toBeNull();
+    expect(await rateUnder('attended')).toBe(1);
+    expect(await rateUnder('absent')).toBe(0);
   });
 });

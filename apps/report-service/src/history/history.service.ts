@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  DefaultExcusedPolicy,
   DomainError,
   ErrorCode,
+  attendanceRate,
   authorize,
   inScope,
   type Actor,
@@ -15,22 +17,6 @@ import { IdentityClient } from '@classconnect/messaging';
 import { HistoryStore, type HistoryRow } from './history.ports.js';
 
 const zero = (): Record<AttendanceStatus, number> => ({ present: 0, late: 0, excused: 0, absent: 0 });
-
-/**
- * What an excused session does to a rate: `left-out` (the default: neither attended nor missed, so
- * two excused sessions are no rate at all, not 0 % like a no-show), `attended`, or `absent`.
- */
-export type ExcusedPolicy = 'left-out' | 'attended' | 'absent';
-
-/**
- * The attendance rate over some sessions: (present + late) / sessions, with excused sessions
- * counted as the policy says; null when there is no session to count.
- */
-export function attendanceRate(counts: Record<AttendanceStatus, number>, excused: ExcusedPolicy = 'left-out'): AttendanceRate {
-  const attended = counts.present + counts.late + (excused === 'attended' ? counts.excused : 0);
-  const sessions = counts.present + counts.late + counts.absent + (excused === 'left-out' ? 0 : counts.excused);
-  return sessions === 0 ? null : attended / sessions;
-}
 
 /** A large course's roster may take identity-service longer than the default wait. */
 const RosterTimeoutMs = 10_000;
@@ -71,12 +57,15 @@ export class HistoryService {
         entry.statuses![session.sessionId] = row.status;
       }
     }
-    for (const entry of students.values()) entry.rate = attendanceRate(entry.counts);
+    const excusedPolicy = course.excusedPolicy ?? DefaultExcusedPolicy;
+    for (const entry of students.values()) entry.rate = attendanceRate(entry.counts, excusedPolicy);
 
     return {
       courseId,
       courseCode: course.code,
       courseTitle: course.title,
+      timeZone: course.timeZone ?? 'UTC',
+      excusedPolicy,
       sessions: sessions.map((s) => ({
         sessionId: s.sessionId,
         ...(s.openedAt ? { openedAt: s.openedAt } : {}),
@@ -107,7 +96,8 @@ export class HistoryService {
           });
         const counts = zero();
         for (const s of mine) counts[s.status]++;
-        return { courseId: c.id, courseCode: c.code, courseTitle: c.title, sessions: mine, counts, rate: attendanceRate(counts) };
+        const excusedPolicy = c.excusedPolicy ?? DefaultExcusedPolicy;
+        return { courseId: c.id, courseCode: c.code, courseTitle: c.title, sessions: mine, counts, rate: attendanceRate(counts, excusedPolicy), excusedPolicy };
       }),
     };
   }

@@ -72,6 +72,24 @@ describe('ReportQueryService.get', () => {
     expect(report.rows[1]).toEqual(other);
   });
 
+  it('gives the session’s rate under the course’s excused policy, with the course’s time zone', async () => {
+    const r = (n: number, status: 'present' | 'late' | 'excused' | 'absent') => ({ studentId: `40000000-0000-4000-8000-00000000000${n}`, name: `S${n}`, email: `s${n}@x`, status });
+    // 1 present, 1 late, 2 excused, 1 absent.
+    const rows = [r(1, 'present'), r(2, 'late'), r(3, 'excused'), r(4, 'excused'), r(5, 'absent')];
+    store.reports.set(S, { sessionId: S, courseId: C, builtAt: '2025-03-01T09:50:01.000Z', presentCount: 2, absentCount: 3, rows });
+    const under = async (excusedPolicy?: 'exclude' | 'attended' | 'absent') => {
+      identity.courses.set(C, { ...course([teacher.userId]), timeZone: 'Europe/Paris', ...(excusedPolicy ? { excusedPolicy } : {}) });
+      return service.get(teacher, S);
+    };
+    await expect(under('exclude')).resolves.toMatchObject({ rate: 2 / 3, excusedPolicy: 'exclude', timeZone: 'Europe/Paris' });
+    await expect(under('attended')).resolves.toMatchObject({ rate: 4 / 5, excusedPolicy: 'attended' });
+    await expect(under('absent')).resolves.toMatchObject({ rate: 2 / 5, excusedPolicy: 'absent' });
+    // An identity-service from before the setting: excused left out.
+    await expect(under()).resolves.toMatchObject({ rate: 2 / 3, excusedPolicy: 'exclude' });
+    // The counts stay what they were: the policy changes the rate, not the statuses.
+    await expect(under('absent')).resolves.toMatchObject({ counts: { present: 1, late: 1, excused: 2, absent: 1 }, presentCount: 2, absentCount: 3 });
+  });
+
   it('serves a session’s flags so far to its teachers, not to students or other teachers', async () => {
     store.flags.set(S, new Map([['40000000-0000-4000-8000-000000000001', [{ code: 'SHARED_DEVICE', detail: 'Same device.' }]]]));
     await expect(service.flags(teacher, S)).resolves.toEqual({

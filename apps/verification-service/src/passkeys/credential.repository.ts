@@ -39,6 +39,8 @@ export abstract class CredentialRepository {
   abstract decide(id: string, status: 'approved' | 'denied', by: string, at: Date): Promise<StoredCredential | null>;
   /** Records a successful use: the counter only ever grows. */
   abstract recordUse(id: string, counter: number, at: Date): Promise<void>;
+  /** Approved and pending passkeys per user, for those of `userIds` who have any (denied ones are not counted). */
+  abstract countByUsers(userIds: readonly string[]): Promise<{ userId: string; approved: number; pending: number }[]>;
 }
 
 interface CredentialRow {
@@ -131,6 +133,18 @@ export class PostgresCredentialRepository extends CredentialRepository {
       'UPDATE verification.credentials SET counter = greatest(counter, $2), last_used_at = greatest(last_used_at, $3) WHERE id = $1',
       [id, counter, at],
     );
+  }
+
+  async countByUsers(userIds: readonly string[]): Promise<{ userId: string; approved: number; pending: number }[]> {
+    if (userIds.length === 0) return [];
+    const rows: { user_id: string; approved: string; pending: string }[] = await this.db.query(
+      `SELECT user_id, count(*) FILTER (WHERE status = 'approved') AS approved, count(*) FILTER (WHERE status = 'pending') AS pending
+         FROM verification.credentials
+        WHERE user_id = ANY($1::uuid[]) AND status <> 'denied'
+        GROUP BY user_id`,
+      [[...new Set(userIds)]],
+    );
+    return rows.map((r) => ({ userId: r.user_id, approved: Number(r.approved), pending: Number(r.pending) }));
   }
 }
 

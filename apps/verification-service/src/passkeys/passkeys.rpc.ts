@@ -17,6 +17,7 @@ export class PasskeysRpc implements OnApplicationBootstrap {
     this.rpc.handle(Rpc.passkeyRegister, (req, ctx) => this.passkeys.register(req.actor, req.response, req.deviceName, ctx.correlationId));
     this.rpc.handle(Rpc.passkeyList, (req) => this.passkeys.list(req.actor));
     this.rpc.handle(Rpc.passkeyRemove, (req) => this.passkeys.remove(req.actor, req.credentialId));
+    this.rpc.handle(Rpc.passkeyCounts, (req) => this.passkeys.counts(req.userIds));
     this.rpc.handle(Rpc.devicesPending, (req, ctx) => this.devices.pending(req.actor, ctx.correlationId));
     this.rpc.handle(Rpc.deviceDecide, (req, ctx) => this.devices.decide(req.actor, req.credentialId, req.decision, ctx.correlationId));
   }

@@ -5,6 +5,7 @@ import {
   ErrorCode,
   authorize,
   type Actor,
+  type PasskeyCountsReply,
   type PasskeyRemovedReply,
   type PasskeysReply,
   type RegistrationOptionsReply,
@@ -108,6 +109,11 @@ export class PasskeysService {
     }
     this.log.info({ userId: actor.userId, credentialId }, 'passkey removed');
     return { credentialId, removed: true };
+  }
+
+  /** How many passkeys each account has (identity-service's list of people; only it may ask, by the NATS permissions). */
+  async counts(userIds: readonly string[]): Promise<PasskeyCountsReply> {
+    return { counts: await this.credentials.countByUsers(userIds) };
   }
 
   async list(actor: Actor): Promise<PasskeysReply> {

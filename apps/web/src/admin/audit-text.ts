@@ -30,7 +30,12 @@ export function auditText(e: AuditEntry): string {
     case 'directory.course.changed.v1': {
       const vars = { code: String(d.code), title: String(d.title), term: String(d.term ?? '—') };
       if (d.change === 'created') return t('auditTextCourseCreated', vars);
-      if (d.change === 'updated') return t('auditTextCourseUpdated', vars);
+      if (d.change === 'updated') {
+        // The course's settings as they were after the change (events from before the settings lack them).
+        const policy = d.excusedPolicy === 'attended' || d.excusedPolicy === 'absent' || d.excusedPolicy === 'exclude' ? d.excusedPolicy : null;
+        const settings = typeof d.timeZone === 'string' && policy ? ` ${t('courseSettingsLine', { zone: d.timeZone, policy: t(`excusedShort_${policy}`) })}.` : '';
+        return t('auditTextCourseUpdated', vars) + settings;
+      }
       const teachers = Array.isArray(d.teacherIds) ? d.teacherIds.map(name) : [];
       return t('auditTextCourseTeachers', { code: vars.code, names: teachers.join(', ') || t('auditTextNobody') });
     }

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import type { AccountView, CourseView, ErrorBody } from '@classconnect/contracts';
+import '../zod-jitless.js'; // first: the contracts below build zod schemas as they load
+import { canonicalTimeZone, type AccountView, type CourseView, type ErrorBody, type ExcusedPolicy } from '@classconnect/contracts';
 import { plural, t } from '../i18n.js';
 import type { Live } from '../live.js';
 import { ErrorAlert } from '../ui.js';
@@ -67,6 +68,9 @@ export function CoursesPanel({ live }: { live: Live }) {
                         <span className="admin-item-sub">
                           {t('courseTeachers')}: {c.teachers.length ? c.teachers.map((x) => x.name).join(', ') : t('courseNoTeacher')}
                         </span>
+                        <span className="admin-item-sub" data-testid="course-settings">
+                          {t('courseSettingsLine', { zone: c.timeZone, policy: t(`excusedShort_${c.excusedPolicy}`) })}
+                        </span>
                       </div>
                       <button type="button" className="button button-secondary button-small" onClick={() => setEditing(c.id)} aria-label={t('courseEditOf', { code: c.code })}>
                         {t('edit')}
@@ -116,6 +120,8 @@ function EditCourse(props: { live: Live; course: CourseView; onDone: (saved: Cou
   const { live, course, onDone } = props;
   const [title, setTitle] = useState(course.title);
   const [term, setTerm] = useState(course.term ?? '');
+  const [timeZone, setTimeZone] = useState(course.timeZone);
+  const [excusedPolicy, setExcusedPolicy] = useState<ExcusedPolicy>(course.excusedPolicy);
   const [chosen, setChosen] = useState<Teacher[]>(course.teachers);
   const { busy, error, setBusy, setError } = useRequest();
   const id = `course-${course.id}`;
@@ -124,8 +130,10 @@ function EditCourse(props: { live: Live; course: CourseView; onDone: (saved: Cou
     e.preventDefault();
     setBusy(true);
     let saved: CourseView | null = null;
-    if (title.trim() !== course.title || (term.trim() && term.trim() !== (course.term ?? ''))) {
-      const res = await live.request('course:update', { courseId: course.id, title, ...(term.trim() ? { term } : {}) });
+    const zone = canonicalTimeZone(timeZone.trim()) ?? timeZone.trim();
+    const settings = { ...(zone !== course.timeZone ? { timeZone: zone } : {}), ...(excusedPolicy !== course.excusedPolicy ? { excusedPolicy } : {}) };
+    if (title.trim() !== course.title || (term.trim() && term.trim() !== (course.term ?? '')) || Object.keys(settings).length > 0) {
+      const res = await live.request('course:update', { courseId: course.id, title, ...(term.trim() ? { term } : {}), ...settings });
       if (!res.ok) {
         setBusy(false);
         return setError(res.error);
@@ -156,10 +164,65 @@ function EditCourse(props: { live: Live; course: CourseView; onDone: (saved: Cou
         <Field id={`${id}-term`} label={t('courseTerm')}>
           <input id={`${id}-term`} maxLength={InputLimits.courseTerm.max} value={term} onChange={(e) => setTerm(e.target.value)} />
         </Field>
+        <Field id={`${id}-zone`} label={t('courseTimeZone')} hint={t('courseTimeZoneHint')}>
+          <TimeZoneInput id={`${id}-zone`} value={timeZone} onChange={setTimeZone} />
+        </Field>
+        <Field id={`${id}-excused`} label={t('courseExcusedPolicy')} hint={t('courseExcusedPolicyHint')}>
+          <select id={`${id}-excused`} value={excusedPolicy} onChange={(e) => setExcusedPolicy(e.target.value as ExcusedPolicy)}>
+            {ExcusedPolicies.map((p) => (
+              <option key={p} value={p}>
+                {t(`courseExcused_${p}`)}
+              </option>
+            ))}
+          </select>
+        </Field>
       </div>
       <TeacherPicker live={live} id={id} code={course.code} chosen={chosen} onChange={setChosen} />
       <SaveCancel error={error} busy={busy} onCancel={() => onDone(null)} />
     </form>
+  );
+}
+
+const ExcusedPolicies: ExcusedPolicy[] = ['exclude', 'attended', 'absent'];
+
+/** Every zone this browser knows, for the list under the time zone field (UTC first: some browsers leave it out). */
+const TimeZones = (() => {
+  const known = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  return ['UTC', ...known.filter((z) => z !== 'UTC')];
+})();
+
+/**
+ * A time zone typed or picked from the browser's list. A name that is no zone is marked invalid
+ * with the app's own sentence (setCustomValidity), so the form refuses it before asking the server.
+ */
+function TimeZoneInput({ id, value, onChange, ...aria }: { id: string; value: string; onChange: (v: string) => void }) {
+  const input = useRef<HTMLInputElement>(null);
+  const judge = (el: HTMLInputElement | null, v: string) => el?.setCustomValidity(canonicalTimeZone(v.trim()) ? '' : t('courseTimeZoneInvalid'));
+  useEffect(() => judge(input.current, value), [value]);
+  return (
+    <>
+      <input
+        id={id}
+        ref={input}
+        required
+        maxLength={64}
+        autoComplete="off"
+        spellCheck={false}
+        list={`${id}-list`}
+        value={value}
+        onChange={(e) => {
+          // Judged before the change bubbles to the Field, which rechecks what it shows under the field.
+          judge(e.target, e.target.value);
+          onChange(e.target.value);
+        }}
+        {...aria}
+      />
+      <datalist id={`${id}-list`}>
+        {TimeZones.map((z) => (
+          <option key={z} value={z} />
+        ))}
+      </datalist>
+    </>
   );
 }
 

@@ -26,6 +26,8 @@ export function problemText(control: Control): string {
   if (v.rangeUnderflow && 'min' in control) return t('fieldMin', { n: control.min });
   if (v.rangeOverflow && 'max' in control) return t('fieldMax', { n: control.max });
   if (v.badInput || v.stepMismatch) return t('fieldNumber');
+  // A field's own check (setCustomValidity) already speaks the app's language.
+  if (v.customError) return control.validationMessage;
   return t('fieldInvalid');
 }
 

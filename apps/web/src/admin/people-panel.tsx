@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import type { AccountView, EraseUserReply, ErrorBody, Role, UserListReply } from '@classconnect/contracts';
 import type { Auth } from '../api.js';
 import { PersonDataButton } from '../downloads-ui.js';
-import { formatDate, t } from '../i18n.js';
+import { formatDate, plural, t } from '../i18n.js';
 import type { Live } from '../live.js';
 import { ErrorAlert } from '../ui.js';
 import { CreateForm, Field, SaveCancel, checked, hintId, useDraft, useRequest, type TextBinding } from './form.js';
@@ -148,6 +148,7 @@ export function PeoplePanel({ live, auth }: { live: Live; auth: Auth }) {
                           <span className="admin-tags">
                             <span className={`tag tag-${u.role}`}>{roleWord(u.role)}</span>
                             <span className="tag">{u.hasPassword ? t('signsInPassword') : t('signsInSso')}</span>
+                            <PasskeyBadges passkeys={u.passkeys} />
                             {u.disabled && <span className="tag tag-off">{t('accountDisabled')}</span>}
                             <span className="admin-item-sub">{formatDate(u.createdAt)}</span>
                           </span>
@@ -399,5 +400,26 @@ function EditPerson(props: { live: Live; account: AccountView; self: boolean; on
         </div>
       )}
     </form>
+  );
+}
+
+/**
+ * How many passkeys the person has, as verification-service counted them when the list was read:
+ * those that check in, and those waiting for a teacher's approval. Without an answer the count is
+ * unknown, and says so rather than "No passkey".
+ */
+function PasskeyBadges({ passkeys }: { passkeys: AccountView['passkeys'] }) {
+  if (!passkeys) return <span className="tag tag-unknown" data-testid="passkey-badge">{t('passkeyUnknown')}</span>;
+  return (
+    <>
+      <span className={passkeys.approved > 0 ? 'tag tag-passkey' : 'tag tag-none'} data-testid="passkey-badge">
+        {passkeys.approved > 0 ? plural('passkeyCount', passkeys.approved) : t('passkeyNone')}
+      </span>
+      {passkeys.pending > 0 && (
+        <span className="tag tag-pending" data-testid="passkey-pending">
+          {t('passkeyPending', { n: passkeys.pending })}
+        </span>
+      )}
+    </>
   );
 }

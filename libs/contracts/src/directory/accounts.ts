@@ -50,6 +50,12 @@ export interface AccountView extends UserSummary {
   createdAt: string;
   /** Set when the person was erased: `name` is then "Erased student" (teacher, administrator) and `email` is empty. */
   erasedAt?: string;
+  /**
+   * In an admin's `user:list`: the person's passkeys as verification-service counts them when the
+   * list is read (approved ones check in; pending ones wait for a teacher). Absent when that could
+   * not be asked (verification-service did not answer in time), and in other replies.
+   */
+  passkeys?: { approved: number; pending: number };
 }
 export interface UserListReply {
   users: AccountView[];

@@ -4,9 +4,21 @@
  * at once: roster-import.ts.
  */
 import { z } from 'zod';
-import { Actor, HumanText, Id } from '../primitives.js';
+import { Actor, HumanText, Id, TimeZone } from '../primitives.js';
 import { command } from '../slice-maps.js';
 import { InputLimits } from '../limits.js';
+import { ExcusedPolicy } from '../warnings/events.js';
+
+/**
+ * A course's settings for its reports and exports: the time zone its times are written in (CSV and
+ * XLSX), and what an excused session does to an attendance rate — `exclude` (the default: left
+ * out, neither attended nor missed), `attended`, or `absent`.
+ */
+export interface CourseSettings {
+  /** An IANA name; a new course takes the deployment's DEFAULT_TIME_ZONE. */
+  timeZone: string;
+  excusedPolicy: ExcusedPolicy;
+}
 
 export const CoursesOfRequest = z.object({ userId: Id }).strict();
 export interface CourseSummary {
@@ -15,13 +27,17 @@ export interface CourseSummary {
   title: string;
   /** The user's relation to the course. */
   relation: 'teacher' | 'student';
+  /** Added later (absent from older services: UTC, exclude). */
+  timeZone?: string;
+  excusedPolicy?: ExcusedPolicy;
 }
 export interface CoursesOfReply {
   courses: CourseSummary[];
 }
 
 export const CourseRequest = z.object({ courseId: Id }).strict();
-export interface CourseReply {
+/** Settings added later: absent from older services (read as UTC and `exclude`). */
+export interface CourseReply extends Partial<CourseSettings> {
   id: string;
   code: string;
   title: string;
@@ -36,17 +52,26 @@ export const CourseCode = HumanText(InputLimits.courseCode);
 export const CourseTitle = HumanText(InputLimits.courseTitle);
 export const CourseTerm = HumanText(InputLimits.courseTerm);
 
-export const CreateCourseRequest = z.object({ actor: Actor, code: CourseCode, title: CourseTitle, term: CourseTerm }).strict();
+export const CreateCourseRequest = z
+  .object({ actor: Actor, code: CourseCode, title: CourseTitle, term: CourseTerm, timeZone: TimeZone.optional(), excusedPolicy: ExcusedPolicy.optional() })
+  .strict();
 export type CreateCourseRequest = z.infer<typeof CreateCourseRequest>;
 export const UpdateCourseRequest = z
-  .object({ actor: Actor, courseId: Id, title: CourseTitle.optional(), term: CourseTerm.optional() })
+  .object({
+    actor: Actor,
+    courseId: Id,
+    title: CourseTitle.optional(),
+    term: CourseTerm.optional(),
+    timeZone: TimeZone.optional(),
+    excusedPolicy: ExcusedPolicy.optional(),
+  })
   .strict();
 export type UpdateCourseRequest = z.infer<typeof UpdateCourseRequest>;
 export const SetCourseTeachersRequest = z.object({ actor: Actor, courseId: Id, teacherIds: z.array(Id).max(50) }).strict();
 export type SetCourseTeachersRequest = z.infer<typeof SetCourseTeachersRequest>;
 export const ListCoursesRequest = z.object({ actor: Actor }).strict();
 
-export interface CourseView {
+export interface CourseView extends CourseSettings {
   id: string;
   code: string;
   title: string;

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { Id, IsoTime } from '../primitives.js';
 import { streamEvent } from '../slice-maps.js';
+import { ExcusedPolicy } from '../warnings/events.js';
 
 export const EnrollmentChangedV1 = z.object({
   courseId: Id,
@@ -57,6 +58,10 @@ export const CourseChangedV1 = z.object({
   title: z.string(),
   term: z.string().nullable(),
   teacherIds: z.array(Id),
+  /** Added later (absent from earlier events): the zone the course's exports write times in, an IANA name. */
+  timeZone: z.string().optional(),
+  /** Added later (absent from earlier events): what an excused session does to an attendance rate. */
+  excusedPolicy: ExcusedPolicy.optional(),
   changedBy: Id,
   changedAt: IsoTime,
 });
@@ -80,7 +85,7 @@ export const DirectoryStreamEvents = {
   accountCreated: streamEvent('directory.account.created.v1', AccountCreatedV1),
   /** An admin changed an account's name, role or password. */
   accountUpdated: streamEvent('directory.account.updated.v1', AccountUpdatedV1),
-  /** An admin created a course, changed its title or term, or set its teachers. */
+  /** An admin created a course, changed its title, term, time zone or excused policy, or set its teachers. */
   courseChanged: streamEvent('directory.course.changed.v1', CourseChangedV1),
   /**
    * An admin erased a person (GDPR Art. 17): name, email, passkeys, devices, sign-ins and push

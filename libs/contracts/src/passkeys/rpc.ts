@@ -4,7 +4,7 @@
  * A published subject is never renamed: a new version is added beside it.
  */
 import { z } from 'zod';
-import { Actor, ActorRequest, HumanText } from '../primitives.js';
+import { Actor, ActorRequest, HumanText, Id } from '../primitives.js';
 import { command } from '../slice-maps.js';
 import { RegistrationResponse, type RegistrationOptions } from '../webauthn.js';
 
@@ -43,9 +43,28 @@ export interface PasskeyRemovedReply {
   removed: true;
 }
 
+/**
+ * How many passkeys each of these accounts has, for the admin's list of people (identity-service
+ * asks while answering it, so the count is read where the passkeys are, never copied). Accounts
+ * with none are left out. Denied passkeys are not counted: they never check in.
+ */
+export const PasskeyCountsRequest = z.object({ userIds: z.array(Id).max(200) }).strict();
+export type PasskeyCountsRequest = z.infer<typeof PasskeyCountsRequest>;
+export interface PasskeyCount {
+  userId: string;
+  /** Passkeys that check in. */
+  approved: number;
+  /** Passkeys waiting for a teacher's approval. */
+  pending: number;
+}
+export interface PasskeyCountsReply {
+  counts: PasskeyCount[];
+}
+
 export const PasskeyRpc = {
   passkeyRegistrationOptions: command('cc.verification.passkey-options.v1', ActorRequest).replies<RegistrationOptionsReply>(),
   passkeyRegister: command('cc.verification.passkey-register.v1', VerifyRegistrationRequest).replies<VerifyRegistrationReply>(),
   passkeyList: command('cc.verification.passkeys.v1', ActorRequest).replies<PasskeysReply>(),
   passkeyRemove: command('cc.verification.passkey-remove.v1', PasskeyRefRequest).replies<PasskeyRemovedReply>(),
+  passkeyCounts: command('cc.verification.passkey-counts.v1', PasskeyCountsRequest).replies<PasskeyCountsReply>(),
 };

@@ -9,6 +9,7 @@ import { Actor, Id } from '../primitives.js';
 import type { AttendanceStatus } from '../sessions/events.js';
 import { SessionRefRequest, type MarkOverride } from '../sessions/rpc.js';
 import { command } from '../slice-maps.js';
+import type { ExcusedPolicy } from '../warnings/events.js';
 import type { ReportIncomplete } from './events.js';
 
 export interface ReportRow {
@@ -52,13 +53,20 @@ export interface ReportReply {
   evidenceRemovedAt?: string;
   /** Present while the report was built without some events it waited for; a `report:updated` follows as they arrive. */
   incomplete?: ReportIncomplete;
+  /** Added later: the course's settings as they are now — the zone its times are shown in, and how excused rows count in `rate`. */
+  timeZone?: string;
+  excusedPolicy?: ExcusedPolicy;
+  /** Added later: the session's attendance rate under the course's excused policy (see AttendanceRate); null when no row counts. */
+  rate?: AttendanceRate;
 }
 
 // ---------- history ----------
 /**
  * Attendance rate of a student in a course: (present + late) / the closed sessions of the course
  * whose report lists the student (they were enrolled when the session opened, or checked in).
- * Excused sessions are left out (neither attended nor missed). null when no such session is left.
+ * Excused sessions count as the course's excused policy says: left out (`exclude`, the default:
+ * neither attended nor missed), as attended, or as absent. null when no session counts. A
+ * session's rate is the same over its rows.
  */
 export type AttendanceRate = number | null;
 
@@ -96,6 +104,9 @@ export interface CourseHistoryReply {
   courseId: string;
   courseCode: string;
   courseTitle: string;
+  /** Added later: the course's time zone (IANA) and the excused policy its rates follow. */
+  timeZone?: string;
+  excusedPolicy?: ExcusedPolicy;
   /** Every closed session with a built report, newest first. */
   sessions: HistorySession[];
   /** Students enrolled now and anyone listed in a past report, sorted by name. */
@@ -123,6 +134,8 @@ export interface MyCourseHistory {
   sessions: MySessionEntry[];
   counts: Record<AttendanceStatus, number>;
   rate: AttendanceRate;
+  /** Added later: how excused sessions count in `rate` (the course's policy). */
+  excusedPolicy?: ExcusedPolicy;
 }
 
 export interface MyHistoryReply {

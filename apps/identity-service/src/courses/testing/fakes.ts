@@ -1,11 +1,11 @@
 /** An in-memory stand-in for CourseRepository, with the same semantics as the Postgres one where the unit specs look. */
 import { randomUUID } from 'node:crypto';
-import type { CourseReply, CourseSummary, CourseView } from '@classconnect/contracts';
+import type { CourseReply, CourseSettings, CourseSummary, CourseView } from '@classconnect/contracts';
 import type { FakeEnrollmentRepository } from '../../enrollments/testing/fakes.js';
 import type { FakeUserRepository } from '../../users/testing/fakes.js';
-import { CourseRepository, type CourseFilter, type NewCourse } from '../course.repository.js';
+import { CourseRepository, type CourseChanges, type CourseFilter, type NewCourse } from '../course.repository.js';
 
-interface FakeCourse {
+interface FakeCourse extends CourseSettings {
   id: string;
   code: string;
   title: string;
@@ -27,19 +27,19 @@ export class FakeCourseRepository extends CourseRepository {
 
   /** Adds a course directly, as the command line would; returns its id. */
   add(course: Partial<FakeCourse> & { code: string }): string {
-    const c: FakeCourse = { id: randomUUID(), title: course.code, term: null, teacherIds: [], ...course };
+    const c: FakeCourse = { id: randomUUID(), title: course.code, term: null, teacherIds: [], timeZone: 'UTC', excusedPolicy: 'exclude', ...course };
     this.courses.push(c);
     return c.id;
   }
 
-  async create(c: { code: string; title: string; term: string }): Promise<CourseView | null> {
+  async create(c: { code: string; title: string; term: string } & CourseSettings): Promise<CourseView | null> {
     if (this.courses.some((x) => x.code === c.code)) return null;
     return this.view(this.add(c));
   }
-  async update(courseId: string, c: { title?: string; term?: string }): Promise<CourseView | null> {
+  async update(courseId: string, c: CourseChanges): Promise<CourseView | null> {
     const course = this.get(courseId);
     if (!course) return null;
-    Object.assign(course, c.title !== undefined ? { title: c.title } : {}, c.term !== undefined ? { term: c.term } : {});
+    for (const key of ['title', 'term', 'timeZone', 'excusedPolicy'] as const) if (c[key] !== undefined) Object.assign(course, { [key]: c[key] });
     return this.view(courseId);
   }
   async setTeachers(courseId: string, teacherIds: readonly string[]): Promise<CourseView | null> {
@@ -61,7 +61,7 @@ export class FakeCourseRepository extends CourseRepository {
   }
 
   async coursesOf(userId: string): Promise<CourseSummary[]> {
-    const ref = (c: FakeCourse, relation: 'teacher' | 'student'): CourseSummary => ({ id: c.id, code: c.code, title: c.title, relation });
+    const ref = (c: FakeCourse, relation: 'teacher' | 'student'): CourseSummary => ({ id: c.id, code: c.code, title: c.title, relation, timeZone: c.timeZone, excusedPolicy: c.excusedPolicy });
     return [
       ...this.courses.filter((c) => c.teacherIds.includes(userId)).map((c) => ref(c, 'teacher')),
       ...this.courses.filter((c) => this.enrollments.pairs.some((p) => p.courseId === c.id && p.studentId === userId)).map((c) => ref(c, 'student')),
@@ -69,7 +69,7 @@ export class FakeCourseRepository extends CourseRepository {
   }
   async find(courseId: string): Promise<CourseReply | null> {
     const c = this.get(courseId);
-    return c ? { id: c.id, code: c.code, title: c.title, teacherIds: [...c.teacherIds].sort() } : null;
+    return c ? { id: c.id, code: c.code, title: c.title, timeZone: c.timeZone, excusedPolicy: c.excusedPolicy, teacherIds: [...c.teacherIds].sort() } : null;
   }
   async findByCodes(codes: readonly string[]): Promise<CourseReply[]> {
     const wanted = codes.map((c) => c.toUpperCase());
@@ -103,6 +103,6 @@ export class FakeCourseRepository extends CourseRepository {
     if (!c) return null;
     const teachers = c.teacherIds.map((id) => ({ id, name: this.users.users.find((u) => u.id === id)?.name ?? id }));
     const studentCount = this.enrollments.pairs.filter((p) => p.courseId === c.id).length;
-    return { id: c.id, code: c.code, title: c.title, term: c.term, teachers, studentCount };
+    return { id: c.id, code: c.code, title: c.title, term: c.term, timeZone: c.timeZone, excusedPolicy: c.excusedPolicy, teachers, studentCount };
   }
 }

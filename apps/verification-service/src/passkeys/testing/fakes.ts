@@ -39,6 +39,16 @@ export class MemoryCredentials extends CredentialRepository {
     this.byId.delete(id);
     return true;
   }
+  async countByUsers(userIds: readonly string[]) {
+    const counts = new Map<string, { userId: string; approved: number; pending: number }>();
+    for (const c of this.byId.values()) {
+      if (!userIds.includes(c.userId) || c.status === 'denied') continue;
+      const entry = counts.get(c.userId) ?? { userId: c.userId, approved: 0, pending: 0 };
+      entry[c.status]++;
+      counts.set(c.userId, entry);
+    }
+    return [...counts.values()];
+  }
   async listPending(userIds?: string[]) {
     return [...this.byId.values()].filter((c) => c.status === 'pending' && (!userIds || userIds.includes(c.userId)));
   }
