@@ -92,6 +92,16 @@ export function StudentHome({ live, auth }: { live: Live; auth: Auth }) {
     });
   }, []);
 
+  /** The code was refused (stale, wrong, too many tries): it is cleared, and the card asks for the one shown now. */
+  function askForFreshCode(sessionId: string, reason: string) {
+    setCodes((m) => {
+      const next = new Map(m);
+      next.delete(sessionId);
+      return next;
+    });
+    setStep(sessionId, { kind: 'retry', code: reason });
+  }
+
   async function checkIn(session: SessionView) {
     const id = session.sessionId;
     // Offline: say so, and start by itself when the network is back (nothing to confirm yet).
@@ -100,9 +110,14 @@ export function StudentHome({ live, auth }: { live: Live; auth: Auth }) {
       await live.whenOnline();
     }
     setStep(id, { kind: 'busy', label: 'stepStarting' });
-    const begin = await live.request('checkin:begin', { sessionId: id });
+    // The code is judged now, when it was scanned or typed: the passkey prompt and the position take
+    // what time they need without it going stale.
+    const qr = codes.get(id)?.code.trim();
+    const begin = await live.request('checkin:begin', { sessionId: id, ...(qr ? { qr } : {}) });
     if (!begin.ok) {
       if (begin.error.code === 'ALREADY_CHECKED_IN') return setStep(id, { kind: 'accepted', at: new Date().toISOString() });
+      // A stale or wrong code: the field asks for the one shown now, and the card says "try again".
+      if (isRetryReason(begin.error.code)) return askForFreshCode(id, begin.error.code);
       if (begin.error.code === 'NO_PASSKEY') {
         setPasskeyCount(0);
         return setStep(id, { kind: 'idle' });
@@ -130,8 +145,7 @@ export function StudentHome({ live, auth }: { live: Live; auth: Auth }) {
       return setStep(id, { kind: 'problem', text: t(err instanceof LocationError && err.kind === 'denied' ? 'locationDenied' : 'locationUnavailable') });
     }
     // One attempt = one idempotency key: every resend of this payload (after a drop or a busy server) is the same check-in.
-    const qr = codes.get(id)?.code.trim();
-    const payload = { sessionId: id, assertion, position: where, idempotencyKey: crypto.randomUUID(), ...(qr ? { qr } : {}) } as const;
+    const payload = { sessionId: id, assertion, position: where, idempotencyKey: crypto.randomUUID() } as const;
     let submissionId: string | null = null;
     for (let attempt = 0; submissionId === null; attempt++) {
       if (live.state !== 'online') {
@@ -159,14 +173,7 @@ export function StudentHome({ live, auth }: { live: Live; auth: Auth }) {
       else result = await waitForResult(submissionId, 10_000);
     }
     // A refused code is stale or wrong: the field asks for a fresh one, and the card says "try again", not "refused".
-    if (result?.reason && isRetryReason(result.reason)) {
-      setCodes((m) => {
-        const next = new Map(m);
-        next.delete(id);
-        return next;
-      });
-      return setStep(id, { kind: 'retry', code: result.reason });
-    }
+    if (result?.reason && isRetryReason(result.reason)) return askForFreshCode(id, result.reason);
     if (result) {
       return setStep(id, result.verdict === 'accepted' ? { kind: 'accepted', at: result.at } : { kind: 'rejected', code: result.reason ?? 'INTERNAL', distanceM: result.distanceM });
     }

@@ -406,6 +406,33 @@ describe('session-service against real Redis and NATS', () => {
     await expect(checkIn(rulesRoster[2]!.id, token)).resolves.toEqual({ result: 'refused', reason: ErrorCode.SESSION_NOT_OPEN });
   });
 
+  it('judges a QR code given at checkin:begin in the context call, counting wrong ones in the same counter, and a code judged then marks with qr', async () => {
+    const view = await client.request(Rpc.sessionStart, { actor: teacher, courseId: rulesCourseId, position, qr: { mode: 'offered', stepSeconds: 10 } });
+    const { token, shortCode } = await client.request(Rpc.sessionQr, { actor: teacher, sessionId: view.sessionId });
+    const begin = (studentId: string, qr: string) => client.request(Rpc.sessionCheckinContext, { sessionId: view.sessionId, studentId, qr });
+    await expect(begin(rulesRoster[0]!.id, token)).resolves.toMatchObject({ qrMode: 'offered', qr: 'valid' });
+    await expect(begin(rulesRoster[0]!.id, shortCode.toLowerCase())).resolves.toMatchObject({ qr: 'valid' });
+    const failures = `${config.REDIS_KEY_PREFIX}session:${view.sessionId}:qrfail:${rulesRoster[1]!.id}`;
+    for (let i = 0; i < 5; i++) await expect(begin(rulesRoster[1]!.id, 'ZZZZZZ')).resolves.toMatchObject({ qr: 'invalid' });
+    await expect(begin(rulesRoster[1]!.id, token)).resolves.toMatchObject({ qr: 'throttled' });
+    expect(await redis.get(failures)).toBe('6');
+    expect(await redis.ttl(failures)).toBeGreaterThan(0);
+    expect(await redis.get(`${config.REDIS_KEY_PREFIX}session:${view.sessionId}:qrfail:${rulesRoster[0]!.id}`)).toBe('0');
+    // Verification then marks with the proof begin found: nothing is judged again.
+    await expect(
+      client.request(Rpc.sessionRecordMark, {
+        sessionId: view.sessionId,
+        studentId: rulesRoster[0]!.id,
+        submissionId: randomUUID(),
+        distanceM: 3,
+        accuracyM: 5,
+        methods: ['passkey', 'geofence', 'qr'],
+        verifiedAt: new Date().toISOString(),
+      }),
+    ).resolves.toMatchObject({ result: 'recorded', methods: ['passkey', 'geofence', 'qr'] });
+    await client.request(Rpc.sessionStop, { actor: teacher, sessionId: view.sessionId });
+  });
+
   it('answers SESSION_NOT_FOUND for an unknown session', async () => {
     await expect(client.request(Rpc.sessionGet, { actor: teacher, sessionId: randomUUID() })).rejects.toMatchObject({
       code: ErrorCode.SESSION_NOT_FOUND,

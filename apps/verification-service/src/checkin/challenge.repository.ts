@@ -23,6 +23,11 @@ export interface ChallengeContext {
    */
   fence?: Fence;
   qrMode?: 'offered' | 'required';
+  /**
+   * `valid`: the student gave the rotating QR code at checkin:begin and session-service judged it
+   * then; the verdict relies on that (a wrong or stale code refused the begin, and no challenge was made).
+   */
+  qr?: 'valid';
 }
 
 export type ClaimResult = { result: 'claimed'; context: ChallengeContext } | { result: 'not_found' | 'mismatch' | 'already_used' };

@@ -65,6 +65,7 @@ describe.each([
 
   beforeEach(async () => {
     qrMode = undefined;
+    codeAtBegin = false;
     sessionId = randomUUID();
     studentId = randomUUID();
     verdicts = new MemoryVerdicts();
@@ -98,7 +99,9 @@ describe.each([
     };
   }
 
-  const context = () => ({ courseId: session.courseId, fence, ...(qrMode ? { qrMode } : {}) });
+  /** The code given at checkin:begin was judged valid then (bound into the challenge). */
+  let codeAtBegin: boolean;
+  const context = () => ({ courseId: session.courseId, fence, ...(qrMode ? { qrMode } : {}), ...(codeAtBegin ? { qr: 'valid' as const } : {}) });
 
   async function expectRejected(s: CheckinSubmission, reason: string) {
     const verdict = await service.handle(s);
@@ -361,6 +364,25 @@ describe.each([
       const v = await service.handle(s);
       expect(v).toMatchObject({ outcome: 'verified', methods: ['passkey', 'geofence', 'qr'] });
       expect(session.requests).toEqual([expect.objectContaining({ sessionId, studentId, qr: { code: s.qr, at: s.submittedAt }, methods: ['passkey', 'geofence'] })]);
+    });
+
+    it('relies on the code judged at checkin:begin: accepted with qr among the methods, however stale that code is now, and nothing judged again', async () => {
+      withQr('required');
+      codeAtBegin = true;
+      // The submission carries no code (or an old one, ignored): what begin found stands.
+      session.qr = 'expired';
+      const plain = await service.handle(await submission());
+      expect(plain).toMatchObject({ outcome: 'verified', methods: ['passkey', 'geofence', 'qr'] });
+      const stale = await service.handle({ ...(await submission()), qr: 'ABCDEF' });
+      expect(stale).toMatchObject({ outcome: 'rejected', reason: ErrorCode.ALREADY_CHECKED_IN });
+      expect(session.requests[0]).toMatchObject({ methods: ['passkey', 'geofence', 'qr'] });
+      expect(session.requests[0]).not.toHaveProperty('qr');
+      expect(session.requests[1]).not.toHaveProperty('qr');
+    });
+
+    it('does not count a code judged at begin once the session no longer uses QR codes in the challenge', async () => {
+      codeAtBegin = true; // a challenge that says valid, but no QR mode: nothing to prove
+      await expect(service.handle(await submission())).resolves.toMatchObject({ outcome: 'verified', methods: ['passkey', 'geofence'] });
     });
 
     it.each([

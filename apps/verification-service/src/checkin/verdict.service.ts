@@ -6,7 +6,7 @@ import { VERIFICATION_CONFIG, type VerificationConfig } from '../config.js';
 import { CredentialRepository } from '../passkeys/credential.repository.js';
 import { AssertionVerifier, challengeOf } from './assertion-verifier.js';
 import { ChallengeRepository, type ClaimResult } from './challenge.repository.js';
-import { DeviceNotApproved } from './challenge.service.js';
+import { DeviceNotApproved, QrBeginRefusals } from './challenge.service.js';
 import { checkGeofence } from './geofence.js';
 import type { RejectedVerdict, Verdict } from './verdict.js';
 import { VerdictPublisher } from './verdict.publisher.js';
@@ -90,6 +90,9 @@ export class VerdictService {
     if (claim.result !== 'claimed') return reject(ClaimRejections[claim.result]);
     // Every later verdict names the course, so the teacher's live roster shows it.
     const { courseId, qrMode, fence: sessionFence } = claim.context;
+    // The code given at checkin:begin was judged then: what begin found stands, however long the
+    // passkey prompt and the position took since.
+    const codeProven = qrMode !== undefined && claim.context.qr === 'valid';
     const rejectClaimed = (r: Rejection): Decision => ({ verdict: this.rejected(s, r), claimedChallenge: challenge });
     // The session closed before this challenge was used, and its fence went with it.
     if (!sessionFence) return rejectClaimed({ ...MarkRefusals.SESSION_NOT_OPEN, courseId });
@@ -123,12 +126,13 @@ export class VerdictService {
     const { distanceM, accuracyM } = fence;
     const own: Rejection | undefined = !fence.inside
       ? { reason: fence.reason, message: fence.message, distanceM, accuracyM, courseId }
-      : qrMode === 'required' && !s.qr
+      : qrMode === 'required' && !codeProven && !s.qr
         ? { ...QrRejections.required, distanceM, accuracyM, courseId }
         : undefined;
-    // A code sent to a session without QR codes is ignored; one given is judged as of when the gateway
-    // queued the check-in, so a redelivery after a crash reaches the same verdict.
-    const qr = qrMode && s.qr && !own ? { code: s.qr, at: s.submittedAt } : undefined;
+    // A code sent to a session without QR codes is ignored. One given only with the submission (the
+    // older way) is judged as of when the gateway queued the check-in, so a redelivery after a crash
+    // reaches the same verdict.
+    const qr = qrMode && !codeProven && s.qr && !own ? { code: s.qr, at: s.submittedAt } : undefined;
 
     const verifiedAt = this.clock.now().toISOString();
     const mark = await this.sessions.recordMark(
@@ -138,7 +142,7 @@ export class VerdictService {
         submissionId: s.submissionId,
         distanceM,
         accuracyM,
-        methods: ['passkey', 'geofence'],
+        methods: codeProven ? ['passkey', 'geofence', 'qr'] : ['passkey', 'geofence'],
         verifiedAt,
         ...(qr ? { qr } : {}),
         ...(own ? { checkOnly: true as const } : {}),
@@ -195,28 +199,16 @@ export class VerdictService {
   }
 }
 
-/** What a student is told when the QR code did not prove presence. */
+/** What a student is told when the QR code did not prove presence: the same sentences as at checkin:begin. */
 const QrRejections: Record<'required' | QrRefusal, Rejection> = {
   required: {
     reason: ErrorCode.QR_REQUIRED,
     message: 'This session needs the code shown on the teacher’s screen. Scan the QR code, or type the 6-character code beside it.',
   },
-  expired: {
-    reason: ErrorCode.QR_EXPIRED,
-    message: 'That code has already changed on the teacher’s screen. Scan the QR code again, or type the code shown now.',
-  },
-  'wrong-session': {
-    reason: ErrorCode.QR_WRONG_SESSION,
-    message: 'That QR code belongs to another session. Scan the code shown in your room.',
-  },
-  invalid: {
-    reason: ErrorCode.QR_INVALID,
-    message: 'That code is not the one on the teacher’s screen. Check it and try again.',
-  },
-  throttled: {
-    reason: ErrorCode.RATE_LIMITED,
-    message: 'Too many wrong codes. Wait a minute, then scan the QR code again.',
-  },
+  expired: { reason: QrBeginRefusals.expired.code, message: QrBeginRefusals.expired.message },
+  'wrong-session': { reason: QrBeginRefusals['wrong-session'].code, message: QrBeginRefusals['wrong-session'].message },
+  invalid: { reason: QrBeginRefusals.invalid.code, message: QrBeginRefusals.invalid.message },
+  throttled: { reason: QrBeginRefusals.throttled.code, message: QrBeginRefusals.throttled.message },
 };
 
 /**
