@@ -2,7 +2,9 @@
  * What one check-in costs on NATS, counted from outside: a connection that hears every subject
  * (`>`) while one student begins and submits, one step at a time. The shape it holds: verification
  * asks session-service once when the challenge is issued (the context, with the QR code's verdict)
- * and once to decide (the atomic record-mark), and never again on the way.
+ * and once to decide (the atomic record-mark), and never again on the way; a refusal verification
+ * decides itself (the fence) asks nothing at submit. QR_AT_SUBMIT=1 gives the code the older way
+ * (with the submission), to compare with a build from before codes were judged at begin.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ClientEvents, type Position } from '@classconnect/contracts';
@@ -83,5 +85,19 @@ describe('NATS messages per check-in', () => {
     console.log(JSON.stringify({ begin: tally(atBegin), submit: tally(atSubmit), commandsAtBegin: commands(atBegin), commandsAtSubmit: commands(atSubmit) }, null, 2));
     expect(sessionCalls(atBegin)).toEqual(['cc.session.checkin-context.v1']);
     expect(sessionCalls(atSubmit)).toEqual(['cc.session.record-mark.v2']);
+
+    // A refusal verification decides itself (outside the fence) asks session-service nothing at submit.
+    const far = cls.students[1]!;
+    const begun = await requestOk(far.socket, ClientEvents.checkinBegin, { sessionId: session.sessionId });
+    const signed = await far.authenticator.getAssertion(begun.options, { origin: far.origin });
+    let refusedId = '';
+    const atRefusal = await during(async () => {
+      const ack = await requestOk(far.socket, ClientEvents.checkinSubmit, { sessionId: session.sessionId, assertion: signed, position: offsetNorth(room, 900), idempotencyKey: crypto.randomUUID() });
+      refusedId = ack.submissionId;
+      await far.results.waitFor((r) => r.submissionId === refusedId);
+    });
+    expect((await far.results.waitFor((r) => r.submissionId === refusedId)).reason).toBe('OUTSIDE_GEOFENCE');
+    console.log(JSON.stringify({ refusedOutsideTheFence: tally(atRefusal), commands: commands(atRefusal) }, null, 2));
+    expect(sessionCalls(atRefusal)).toEqual([]);
   });
 });

@@ -157,6 +157,7 @@ describe('session-service against real Redis and NATS', () => {
       enrolled: true,
       alreadyPresent: false,
       fence: { latitude: 45.764, longitude: 4.8357, radiusM: 80 },
+      checkinClosesAt: expect.any(String),
     });
   });
 
@@ -431,6 +432,35 @@ describe('session-service against real Redis and NATS', () => {
       }),
     ).resolves.toMatchObject({ result: 'recorded', methods: ['passkey', 'geofence', 'qr'] });
     await client.request(Rpc.sessionStop, { actor: teacher, sessionId: view.sessionId });
+  });
+
+  it('refuses in the one atomic record a student un-enrolled, or a session closed, between the challenge’s context and the submission', async () => {
+    const view = await client.request(Rpc.sessionStart, { actor: teacher, courseId: rulesCourseId, position, windowMinutes: 30 });
+    const [leaver, late] = [rulesRoster[0]!.id, rulesRoster[1]!.id];
+    const record = (studentId: string) =>
+      client.request(Rpc.sessionRecordMark, {
+        sessionId: view.sessionId,
+        studentId,
+        submissionId: randomUUID(),
+        distanceM: 3,
+        accuracyM: 5,
+        methods: ['passkey', 'geofence'],
+        verifiedAt: new Date().toISOString(),
+      });
+    // At begin both may check in, and the window travels with the challenge.
+    for (const studentId of [leaver, late]) {
+      await expect(client.request(Rpc.sessionCheckinContext, { sessionId: view.sessionId, studentId })).resolves.toMatchObject({
+        status: 'open',
+        enrolled: true,
+        checkinClosesAt: view.checkinClosesAt,
+      });
+    }
+    // The enrollment consumer takes the student off the open session's roster (what changeEnrollment's script does).
+    await redis.srem(`${config.REDIS_KEY_PREFIX}session:${view.sessionId}:enrolled`, leaver);
+    await expect(record(leaver)).resolves.toEqual({ result: 'refused', reason: ErrorCode.NOT_ENROLLED });
+    await client.request(Rpc.sessionStop, { actor: teacher, sessionId: view.sessionId });
+    await expect(record(late)).resolves.toEqual({ result: 'refused', reason: ErrorCode.SESSION_NOT_OPEN });
+    expect(await redis.hlen(`${config.REDIS_KEY_PREFIX}session:${view.sessionId}:present`)).toBe(0);
   });
 
   it('answers SESSION_NOT_FOUND for an unknown session', async () => {

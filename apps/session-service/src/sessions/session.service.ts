@@ -200,6 +200,7 @@ export class SessionService {
       alreadyPresent: facts.alreadyPresent,
       fence: { ...session.fence },
       ...(windowClosed ? { windowClosed: true } : {}),
+      ...(session.status === 'open' && session.checkinClosesAt ? { checkinClosesAt: session.checkinClosesAt } : {}),
       ...(session.qr ? { qrMode: session.qr.mode } : {}),
       ...(judged && judged !== 'not-enabled' ? { qr: judged } : {}),
     };

@@ -50,7 +50,8 @@ export const ChallengeTtlSeconds = 120;
 
 /**
  * Issues check-in challenges (docs/architecture.md, step 2), each with what its verdict needs of the
- * session (course, fence, QR mode), so deciding it asks session-service only to record the mark.
+ * session (course, fence, window, QR mode and the QR code's verdict), so deciding it asks
+ * session-service only to record the mark.
  */
 @Injectable()
 export class ChallengeService {
@@ -116,7 +117,13 @@ export class ChallengeService {
     await this.challenges.issue(
       challenge,
       { sessionId, studentId },
-      { courseId, fence, ...(qrMode ? { qrMode } : {}), ...(qrMode && context.qr === 'valid' ? { qr: 'valid' as const } : {}) },
+      {
+        courseId,
+        fence,
+        ...(context.checkinClosesAt ? { checkinClosesAt: context.checkinClosesAt } : {}),
+        ...(qrMode ? { qrMode } : {}),
+        ...(qrMode && context.qr === 'valid' ? { qr: 'valid' as const } : {}),
+      },
       ChallengeTtlSeconds,
     );
     const expiresAt = new Date(this.clock.now().getTime() + ChallengeTtlSeconds * 1000);

@@ -66,6 +66,7 @@ describe.each([
   beforeEach(async () => {
     qrMode = undefined;
     codeAtBegin = false;
+    closesAt = undefined;
     sessionId = randomUUID();
     studentId = randomUUID();
     verdicts = new MemoryVerdicts();
@@ -101,7 +102,15 @@ describe.each([
 
   /** The code given at checkin:begin was judged valid then (bound into the challenge). */
   let codeAtBegin: boolean;
-  const context = () => ({ courseId: session.courseId, fence, ...(qrMode ? { qrMode } : {}), ...(codeAtBegin ? { qr: 'valid' as const } : {}) });
+  /** When check-ins end, as session-service said at the challenge (undefined: no window). */
+  let closesAt: string | undefined;
+  const context = () => ({
+    courseId: session.courseId,
+    fence,
+    ...(closesAt ? { checkinClosesAt: closesAt } : {}),
+    ...(qrMode ? { qrMode } : {}),
+    ...(codeAtBegin ? { qr: 'valid' as const } : {}),
+  });
 
   async function expectRejected(s: CheckinSubmission, reason: string) {
     const verdict = await service.handle(s);
@@ -281,38 +290,48 @@ describe.each([
       expect(session.requests).toHaveLength(0);
     });
 
-    it('a closed session, a student not enrolled or a window passed before the fence, which writes nothing', async () => {
+    it('a session closed or a student un-enrolled since the challenge: refused by the atomic record, which writes nothing', async () => {
       session.state = 'closed';
-      await expectRejected(await submission({ metres: 400 }), ErrorCode.SESSION_NOT_OPEN);
+      await expectRejected(await submission(), ErrorCode.SESSION_NOT_OPEN);
       session.state = 'open';
       session.enrolled = false;
       publisher.published.length = 0;
-      await expectRejected(await submission({ metres: 400 }), ErrorCode.NOT_ENROLLED);
-      session.enrolled = true;
-      session.windowClosed = true;
-      publisher.published.length = 0;
-      await expectRejected(await submission({ accuracy: 250 }), ErrorCode.CHECKIN_WINDOW_CLOSED);
-      expect(session.requests.every((r) => r.checkOnly)).toBe(true);
+      await expectRejected(await submission(), ErrorCode.NOT_ENROLLED);
+      expect(session.requests).toHaveLength(2);
+      expect(session.requests.some((r) => r.checkOnly)).toBe(false);
       expect(session.marks).toHaveLength(0);
+    });
+
+    it('the window the challenge carries before the fence, and neither asks session-service', async () => {
+      closesAt = new Date(now.getTime() - 1).toISOString();
+      await expectRejected(await submission({ accuracy: 250 }), ErrorCode.CHECKIN_WINDOW_CLOSED);
+      closesAt = now.toISOString(); // closes at the very moment of the verdict: still open
+      publisher.published.length = 0;
+      await expectRejected(await submission({ metres: 400 }), ErrorCode.OUTSIDE_GEOFENCE);
+      expect(session.requests).toHaveLength(0);
+      publisher.published.length = 0;
+      await expect(service.handle(await submission())).resolves.toMatchObject({ outcome: 'verified' });
+      expect(session.requests).toHaveLength(1);
     });
 
     it('the fence before the QR code, and the code before "already checked in"', async () => {
       qrMode = 'required';
       session.qr = 'invalid';
       await expectRejected({ ...(await submission({ metres: 400 })), qr: 'ABCDEF' }, ErrorCode.OUTSIDE_GEOFENCE);
-      expect(session.requests[0]).toMatchObject({ checkOnly: true });
-      expect(session.requests[0]).not.toHaveProperty('qr');
+      // Refused here: the code was neither judged nor counted.
+      expect(session.requests).toHaveLength(0);
       session.markedElsewhere(studentId);
       publisher.published.length = 0;
       await expectRejected({ ...(await submission()), qr: 'ABCDEF' }, ErrorCode.QR_INVALID);
     });
   });
 
-  it('decides with the context the challenge carries: one call to session-service per check-in, none for the context', async () => {
+  it('decides with the context the challenge carries: one call to session-service for an accepted check-in, none for the context or a refusal of its own', async () => {
     await service.handle(await submission());
     await service.handle(await submission({ metres: 400 }));
     expect(session.contextCalls).toBe(0);
-    expect(session.requests).toHaveLength(2);
+    expect(session.requests).toHaveLength(1);
+    expect(session.requests[0]).not.toHaveProperty('checkOnly');
   });
 
   it('answers SESSION_NOT_OPEN to a challenge whose session closed before it was used (its fence is gone)', async () => {
@@ -345,11 +364,11 @@ describe.each([
       expect(session.requests[0]).not.toHaveProperty('qr');
     });
 
-    it('QR_REQUIRED, with the distance, when the session requires a code and none came: session-service only checks the session', async () => {
+    it('QR_REQUIRED, with the distance, when the session requires a code and none came (at begin or with the submission): session-service is not asked', async () => {
       withQr('required');
       const v = await expectRejected(await submission(), ErrorCode.QR_REQUIRED);
       expect(v.distanceM).toBeCloseTo(20, 0);
-      expect(session.requests).toEqual([expect.objectContaining({ checkOnly: true })]);
+      expect(session.requests).toEqual([]);
       expect(session.marks).toHaveLength(0);
     });
 

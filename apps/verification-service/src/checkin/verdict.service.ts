@@ -41,9 +41,9 @@ const ClaimRejections: Record<Exclude<ClaimResult['result'], 'claimed'>, Rejecti
  * Decides one check-in submission (docs/architecture.md, step 4). The order of the steps is what
  * makes a crash at any point, followed by a redelivery, end in exactly one verdict:
  * reuse a stored verdict → claim the challenge (which gives the session's context) → verify the
- * assertion → check the fence → record the mark (session-service checks again, in one script, what
- * may have changed since the challenge, and answers a retry of its own mark as recorded) → store
- * the verdict → record the credential's use → publish.
+ * assertion → check the window and the fence → record the mark (the one call to session-service: it
+ * checks again, in one script, what may have changed since the challenge, and answers a retry of its
+ * own mark as recorded) → store the verdict → record the credential's use → publish.
  * Infrastructure failures (SERVICE_UNAVAILABLE, Redis, Postgres) are thrown so the message is
  * redelivered; every domain failure becomes a rejected verdict.
  */
@@ -89,7 +89,7 @@ export class VerdictService {
     const claim = await this.challenges.claim(challenge, { sessionId: s.sessionId, studentId: s.studentId }, s.submissionId);
     if (claim.result !== 'claimed') return reject(ClaimRejections[claim.result]);
     // Every later verdict names the course, so the teacher's live roster shows it.
-    const { courseId, qrMode, fence: sessionFence } = claim.context;
+    const { courseId, qrMode, fence: sessionFence, checkinClosesAt } = claim.context;
     // The code given at checkin:begin was judged then: what begin found stands, however long the
     // passkey prompt and the position took since.
     const codeProven = qrMode !== undefined && claim.context.qr === 'valid';
@@ -119,22 +119,25 @@ export class VerdictService {
       });
     }
 
-    // Refusals decided here (the fence, a required QR code missing) come after the session's own
-    // (closed, not enrolled, window passed), which may have changed since the challenge: session-service
-    // is asked for those first, and writes nothing (checkOnly).
+    // Everything this decision needs of the session came with the challenge (course, fence, window,
+    // QR mode and the code's verdict at begin): the only call to session-service is the atomic
+    // record-mark below, which checks again what may have changed since (open, enrolled, the window,
+    // already present). A refusal of verification's own — the window by the challenge's clock, the
+    // fence, a required code missing — is decided here, without asking. (A session closed since the
+    // challenge is usually known already: its fence left the challenge when the close was seen.)
+    const verifiedAt = this.clock.now().toISOString();
+    if (checkinClosesAt && Date.parse(verifiedAt) > Date.parse(checkinClosesAt)) {
+      return rejectAfterAssertion({ ...MarkRefusals.CHECKIN_WINDOW_CLOSED, courseId });
+    }
     const fence = checkGeofence(s.position, sessionFence, this.maxAccuracyM);
     const { distanceM, accuracyM } = fence;
-    const own: Rejection | undefined = !fence.inside
-      ? { reason: fence.reason, message: fence.message, distanceM, accuracyM, courseId }
-      : qrMode === 'required' && !codeProven && !s.qr
-        ? { ...QrRejections.required, distanceM, accuracyM, courseId }
-        : undefined;
+    if (!fence.inside) return rejectAfterAssertion({ reason: fence.reason, message: fence.message, distanceM, accuracyM, courseId });
+    if (qrMode === 'required' && !codeProven && !s.qr) return rejectAfterAssertion({ ...QrRejections.required, distanceM, accuracyM, courseId });
     // A code sent to a session without QR codes is ignored. One given only with the submission (the
-    // older way) is judged as of when the gateway queued the check-in, so a redelivery after a crash
-    // reaches the same verdict.
-    const qr = qrMode && !codeProven && s.qr && !own ? { code: s.qr, at: s.submittedAt } : undefined;
+    // older way) is judged by session-service in the same call, as of when the gateway queued the
+    // check-in, so a redelivery after a crash reaches the same verdict.
+    const qr = qrMode && !codeProven && s.qr ? { code: s.qr, at: s.submittedAt } : undefined;
 
-    const verifiedAt = this.clock.now().toISOString();
     const mark = await this.sessions.recordMark(
       {
         sessionId: s.sessionId,
@@ -145,7 +148,6 @@ export class VerdictService {
         methods: codeProven ? ['passkey', 'geofence', 'qr'] : ['passkey', 'geofence'],
         verifiedAt,
         ...(qr ? { qr } : {}),
-        ...(own ? { checkOnly: true as const } : {}),
       },
       { correlationId },
     );
@@ -155,8 +157,7 @@ export class VerdictService {
           mark.reason === ErrorCode.ALREADY_CHECKED_IN ? { ...MarkRefusals[mark.reason], courseId, distanceM, accuracyM } : { ...MarkRefusals[mark.reason], courseId },
         );
       case 'allowed':
-        if (!own) throw new Error('session-service answered "allowed" to a mark it was asked to record');
-        return rejectAfterAssertion(own);
+        throw new Error('session-service answered "allowed" to a mark it was asked to record');
       case 'qr-refused':
         return rejectAfterAssertion({ ...QrRejections[mark.qr], courseId, distanceM, accuracyM });
       case 'recorded':

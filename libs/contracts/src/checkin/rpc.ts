@@ -1,7 +1,8 @@
 /**
  * Check-ins (request/reply on NATS core): the challenge a student signs (verification-service),
- * the verdict already given to a submission, and what verification asks session-service while it
- * decides (the check-in context at the challenge; the mark, with the rotating QR code, at the verdict). The submission itself travels on
+ * the verdict already given to a submission, and what verification asks session-service: once at
+ * the challenge (the check-in context, with the rotating QR code's verdict, all carried in the
+ * challenge) and once at the verdict (the atomic record-mark). The submission itself travels on
  * a work queue: intake.ts. A published subject is never renamed: a new version is added beside it.
  */
 import { z } from 'zod';
@@ -26,6 +27,11 @@ export interface CheckinContextReply {
   fence: { latitude: number; longitude: number; radiusM: number };
   /** True while the session is open but its check-in window has passed. */
   windowClosed?: boolean;
+  /**
+   * When check-ins end (ISO 8601), while the session is open and has a window. Carried in the
+   * challenge, so a submission after it is refused without asking again (record-mark checks it too).
+   */
+  checkinClosesAt?: string;
   /** Present when the session uses rotating QR codes. */
   qrMode?: 'offered' | 'required';
   /**
@@ -67,8 +73,9 @@ export const RecordMarkRequest = z
      */
     qr: z.object({ code: QrCodeInput, at: IsoTime }).strict().optional(),
     /**
-     * Verification refuses the check-in for a reason of its own that students are told after the
-     * session's (the fence, a missing QR code): only the session's conditions are checked, nothing is written.
+     * Only the session's conditions are checked, nothing is written. verification-service no longer
+     * sends it (a refusal of its own — the fence, a missing QR code — is decided without this call);
+     * still answered for an older instance during a rolling update.
      */
     checkOnly: z.literal(true).optional(),
   })
