@@ -42,13 +42,13 @@ describe('the rotating QR code in Chromium', () => {
     return code;
   }
 
-  async function openPhone(position: Position): Promise<Page> {
-    return (await openPhoneIn(browser, sys.origin, 'qr-phone', position)).page;
+  async function openPhone(position: Position, locale = 'en-GB'): Promise<Page> {
+    return (await openPhoneIn(browser, sys.origin, 'qr-phone', position, locale)).page;
   }
 
   beforeAll(async () => {
     sys = await startTestSystem();
-    cls = await sys.createClass(4);
+    cls = await sys.createClass(5);
     browser = await launchChromium();
   });
 
@@ -141,8 +141,20 @@ describe('the rotating QR code in Chromium', () => {
     await result.getByRole('heading', { name: 'Try again with the code shown now' }).waitFor();
     await snap(phone, 'student-qr-03-stale-link-try-again');
 
+    // The same stale link on a French phone: « Réessayez », not a refusal.
+    const french = await openPhone(offsetNorth(room, 16), 'fr-FR');
+    await french.goto(firstUrl);
+    await fillSignIn(french, cls.students[4]!.email, cls.students[4]!.password);
+    await french.getByRole('button', { name: /Créer ma clé/ }).click();
+    const frResult = french.getByTestId('checkin-result');
+    await frResult.waitFor({ timeout: 20_000 });
+    await expect(frResult.getAttribute('data-verdict')).resolves.toBe('retry');
+    await frResult.getByRole('heading', { name: 'Réessayez avec le code affiché maintenant' }).waitFor();
+    await frResult.getByText('Ce code a déjà changé sur l’écran de l’enseignant·e.').waitFor();
+    await snap(french, 'student-qr-03b-stale-link-try-again-fr');
+
     // The teacher sees "needs retry", apart from the refusals.
-    await count('retry').filter({ hasText: /^1$/ }).waitFor();
+    await count('retry').filter({ hasText: /^2$/ }).waitFor();
     await expect(count('rejected').textContent()).resolves.toBe('0');
     const row = teacher.locator(`[data-testid=roster] li[data-student="${cls.students[2]!.id}"]`);
     await expect(row.getAttribute('data-kind')).resolves.toBe('retry');
@@ -154,6 +166,7 @@ describe('the rotating QR code in Chromium', () => {
     await result.getByRole('button', { name: 'Try again' }).click();
     await phone.locator('[data-testid=checkin-result][data-verdict=accepted]').waitFor({ timeout: 20_000 });
     await count('present').filter({ hasText: /^3$/ }).waitFor();
+    await count('retry').filter({ hasText: /^1$/ }).waitFor();
     // The row is no longer "needs retry" (its count tile goes when nobody needs to retry).
     await teacher.locator(`[data-testid=roster] li[data-student="${cls.students[2]!.id}"][data-kind=present]`).waitFor();
   });
