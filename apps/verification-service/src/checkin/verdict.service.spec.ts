@@ -74,14 +74,15 @@ describe.each([
     credentials = new MemoryCredentials();
     session = new FakeSessionClient(sessionId, fence);
     publisher = new RecordingPublisher();
-    service = new VerdictService(verdicts, challenges, credentials, new Verifier(config), session.client, publisher, new SettableClock(now), config);
+    clock = new SettableClock(now);
+    service = new VerdictService(verdicts, challenges, credentials, new Verifier(config), session.client, publisher, clock, config);
     authenticator = new SoftAuthenticator();
     credentialId = await registerPasskey(authenticator, studentId, credentials);
   });
 
   /** Issues a challenge for (session, student) and signs it, as the browser would. */
   async function submission(
-    overrides: { owner?: ChallengeOwner; metres?: number; accuracy?: number; signCount?: number; with?: SoftAuthenticator } = {},
+    overrides: { owner?: ChallengeOwner; metres?: number; accuracy?: number; signCount?: number; with?: SoftAuthenticator; submittedAt?: string } = {},
   ): Promise<CheckinSubmission> {
     const challenge = randomUUID().replaceAll('-', '');
     await challenges.issue(challenge, overrides.owner ?? { sessionId, studentId }, context());
@@ -96,7 +97,7 @@ describe.each([
       studentId,
       assertion,
       position: { latitude: metresNorth(overrides.metres ?? 20), longitude: fence.longitude, accuracy: overrides.accuracy ?? 15 },
-      submittedAt: new Date().toISOString(),
+      submittedAt: overrides.submittedAt ?? new Date().toISOString(),
     };
   }
 
@@ -104,6 +105,7 @@ describe.each([
   let codeAtBegin: boolean;
   /** When check-ins end, as session-service said at the challenge (undefined: no window). */
   let closesAt: string | undefined;
+  let clock: SettableClock;
   const context = () => ({
     courseId: session.courseId,
     fence,
@@ -302,16 +304,34 @@ describe.each([
       expect(session.marks).toHaveLength(0);
     });
 
-    it('the window the challenge carries before the fence, and neither asks session-service', async () => {
-      closesAt = new Date(now.getTime() - 1).toISOString();
-      await expectRejected(await submission({ accuracy: 250 }), ErrorCode.CHECKIN_WINDOW_CLOSED);
-      closesAt = now.toISOString(); // closes at the very moment of the verdict: still open
+    it('the window the challenge carries (for a submission queued after it) before the fence, and neither asks session-service', async () => {
+      closesAt = now.toISOString();
+      const after = new Date(now.getTime() + 1).toISOString();
+      await expectRejected(await submission({ accuracy: 250, submittedAt: after }), ErrorCode.CHECKIN_WINDOW_CLOSED);
+      // Queued at the very moment the window closes: still in it.
       publisher.published.length = 0;
-      await expectRejected(await submission({ metres: 400 }), ErrorCode.OUTSIDE_GEOFENCE);
+      await expectRejected(await submission({ metres: 400, submittedAt: now.toISOString() }), ErrorCode.OUTSIDE_GEOFENCE);
       expect(session.requests).toHaveLength(0);
       publisher.published.length = 0;
-      await expect(service.handle(await submission())).resolves.toMatchObject({ outcome: 'verified' });
+      await expect(service.handle(await submission({ submittedAt: now.toISOString() }))).resolves.toMatchObject({ outcome: 'verified' });
       expect(session.requests).toHaveLength(1);
+    });
+
+    it('a redelivery after the window closed ends in the verdict the mark an earlier delivery recorded', async () => {
+      closesAt = new Date(now.getTime() + 1_000).toISOString();
+      const s = await submission({ submittedAt: now.toISOString() });
+      // The first delivery records the mark, then crashes before its verdict is stored.
+      const save = verdicts.saveIfAbsent.bind(verdicts);
+      verdicts.saveIfAbsent = async () => {
+        verdicts.saveIfAbsent = save;
+        throw new Error('Redis is down');
+      };
+      await expect(service.handle(s)).rejects.toThrow('Redis is down');
+      expect(session.marks).toHaveLength(1);
+      // Redelivered once the window has passed: the same verdict as the recorded mark.
+      clock.set(new Date(now.getTime() + 60_000));
+      session.windowClosed = true;
+      await expect(service.handle(s)).resolves.toMatchObject({ outcome: 'verified', submissionId: s.submissionId });
     });
 
     it('the fence before the QR code, and the code before "already checked in"', async () => {

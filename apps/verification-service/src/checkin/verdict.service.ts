@@ -121,12 +121,13 @@ export class VerdictService {
 
     // Everything this decision needs of the session came with the challenge (course, fence, window,
     // QR mode and the code's verdict at begin): the only call to session-service is the atomic
-    // record-mark below, which checks again what may have changed since (open, enrolled, the window,
-    // already present). A refusal of verification's own — the window by the challenge's clock, the
-    // fence, a required code missing — is decided here, without asking. (A session closed since the
+    // record-mark below, which checks again what may have changed since (open, enrolled, the window
+    // at the verdict's time, already present). A refusal of verification's own — a submission queued
+    // after the window, outside the fence, a required code missing — is decided here, without asking.
+    // Each depends only on the submission and the challenge, so a redelivery after a crash decides it
+    // the same way and never refuses a mark an earlier delivery recorded. (A session closed since the
     // challenge is usually known already: its fence left the challenge when the close was seen.)
-    const verifiedAt = this.clock.now().toISOString();
-    if (checkinClosesAt && Date.parse(verifiedAt) > Date.parse(checkinClosesAt)) {
+    if (checkinClosesAt && Date.parse(s.submittedAt) > Date.parse(checkinClosesAt)) {
       return rejectAfterAssertion({ ...MarkRefusals.CHECKIN_WINDOW_CLOSED, courseId });
     }
     const fence = checkGeofence(s.position, sessionFence, this.maxAccuracyM);
@@ -138,6 +139,7 @@ export class VerdictService {
     // check-in, so a redelivery after a crash reaches the same verdict.
     const qr = qrMode && !codeProven && s.qr ? { code: s.qr, at: s.submittedAt } : undefined;
 
+    const verifiedAt = this.clock.now().toISOString();
     const mark = await this.sessions.recordMark(
       {
         sessionId: s.sessionId,
