@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { ClientEvents, ErrorCode, type CloudEvent, type Position, type QrCodeView, type SessionView } from '@classconnect/contracts';
+import { ClientEvents, ErrorCode, ServerEvents, type CloudEvent, type Position, type QrCodeView, type SessionView } from '@classconnect/contracts';
 import { connectNats, sleep, subscribeEvents, type NatsConnection } from '@classconnect/messaging';
-import { offsetNorth, request, requestOk, seatClass, startTestSystem, type Classroom, type TestSystem, waitFor } from '@classconnect/testing';
+import { EventLog, offsetNorth, request, requestOk, seatClass, startTestSystem, type Classroom, type TestSystem, waitFor } from '@classconnect/testing';
 
 const room: Position = { latitude: 48.1374, longitude: 11.5755, accuracy: 10 };
 const inside = () => offsetNorth(room, 8);
@@ -28,7 +28,7 @@ describe('rotating QR codes', () => {
 
   beforeAll(async () => {
     sys = await startTestSystem();
-    [a, b] = await Promise.all([seatClass(sys, 6), seatClass(sys, 1)]);
+    [a, b] = await Promise.all([seatClass(sys, 9), seatClass(sys, 1)]);
     nc = await connectNats(sys.env.NATS_URL!, 'qr-e2e');
     subscribeEvents(nc, 'attendance.checkin.>', (e) => events.push(e));
   });
@@ -140,6 +140,45 @@ describe('rotating QR codes', () => {
     // One push to the student, from v2 (the gateway drops v1's twin of a rejection it pushed from v2).
     await sleep(200);
     expect(a.students[5]!.results.items.filter((r) => r.submissionId === result.submissionId)).toHaveLength(1);
+  });
+
+  it('judges the code at checkin:begin: a typed code and a scanned token stay good however long the passkey and the position take', async () => {
+    const typist = a.students[6]!;
+    const scanner = a.students[7]!;
+    const code = await qrOf(session);
+    const begins = await Promise.all([
+      request(typist.socket, ClientEvents.checkinBegin, { sessionId: session.sessionId, qr: code.shortCode.toLowerCase() }),
+      request(scanner.socket, ClientEvents.checkinBegin, { sessionId: session.sessionId, qr: code.token }),
+    ]);
+    // A slow biometric prompt and a slow position: by the submit, even the typed code (with its 20 s
+    // of grace) would be too old, and the token long since.
+    const wait = Date.parse(code.expiresAt) + (1 + 20 / code.stepSeconds) * code.stepSeconds * 1000 + 500 - Date.now();
+    await sleep(wait);
+    const results = await Promise.all(
+      [typist, scanner].map(async (student, i) => {
+        const begin = begins[i]!;
+        if (!begin.ok) throw new Error(`begin refused: ${begin.error.code}`);
+        const assertion = await student.authenticator.getAssertion(begin.data.options, { origin: student.origin });
+        const ack = await requestOk(student.socket, ClientEvents.checkinSubmit, { sessionId: session.sessionId, assertion, position: inside(), idempotencyKey: crypto.randomUUID() });
+        return student.results.waitFor((r) => r.submissionId === ack.submissionId);
+      }),
+    );
+    expect(results.map((r) => r.verdict)).toEqual(['accepted', 'accepted']);
+    await waitFor(() => results.every((r) => eventsOf('checkin.verified.v1', r.submissionId).length === 1), 'the verified events', 5_000);
+    for (const r of results) expect(eventsOf('checkin.verified.v1', r.submissionId)[0]!.data).toMatchObject({ methods: ['passkey', 'geofence', 'qr'] });
+
+    // The same token, given now at a begin, is two steps old: refused there, no challenge, and the
+    // teacher's roster hears "needs retry" (a rejection with the QR reason) from the public event.
+    const roster = new EventLog(a.teacher, ServerEvents.rosterUpdate);
+    const late = a.students[8]!;
+    const lateId = a.cls.students[8]!.id;
+    const refused = await request(late.socket, ClientEvents.checkinBegin, { sessionId: session.sessionId, qr: code.token });
+    expect(refused).toMatchObject({ ok: false, error: { code: ErrorCode.QR_EXPIRED, message: expect.stringMatching(/already changed/) } });
+    await expect(roster.waitFor((u) => u.studentId === lateId)).resolves.toMatchObject({ sessionId: session.sessionId, state: 'rejected', reason: 'QR_EXPIRED' });
+    await waitFor(() => events.some((e) => e.type.endsWith('checkin.code-refused.v1') && (e.data as { studentId: string }).studentId === lateId), 'the code-refused event', 5_000);
+    expect(events.filter((e) => (e.data as { studentId?: string }).studentId === lateId).map((e) => e.type)).toEqual(['edu.classconnect.attendance.checkin.code-refused.v1']);
+    // Begun again with the code shown now, the student checks in.
+    await expect(late.checkIn(session.sessionId, inside(), { qr: (await qrOf(session)).token, qrAt: 'begin' })).resolves.toMatchObject({ verdict: 'accepted' });
   });
 
   it('drops the secret when the session stops; no code is shown any more', async () => {

@@ -67,8 +67,10 @@ export class SessionClient {
   constructor(private readonly rpc: RpcClient) {}
 
   /** At the challenge: open? enrolled? already present? the fence. */
-  checkinContext(sessionId: string, studentId: string, opts: CallOptions = {}): Promise<CheckinContextReply> {
-    return this.rpc.request(Rpc.sessionCheckinContext, { sessionId, studentId }, opts);
+  /** `qr`: the rotating QR code given at checkin:begin, judged (and counted) by session-service now. */
+  checkinContext(sessionId: string, studentId: string, opts: CallOptions & { qr?: string | undefined } = {}): Promise<CheckinContextReply> {
+    const { qr, ...call } = opts;
+    return this.rpc.request(Rpc.sessionCheckinContext, { sessionId, studentId, ...(qr !== undefined ? { qr } : {}) }, call);
   }
 
   /** At the verdict: the one call to session-service (the QR code, the session's conditions checked again, the mark). */

@@ -95,6 +95,13 @@ export class EventLog<E extends ServerEvent> {
   }
 }
 
+export interface CheckinExtra {
+  /** The rotating QR code's token or short code. */
+  qr?: string;
+  /** When the code is given: with checkin:begin (judged there), or with the submission (the older way; the default). */
+  qrAt?: 'begin' | 'submit';
+}
+
 /** A student with a phone: a socket, a passkey, a position. */
 export class StudentClient {
   readonly results: EventLog<typeof ServerEvents.checkinResult>;
@@ -126,16 +133,21 @@ export class StudentClient {
     return registered.credentialId;
   }
 
-  /** The whole check-in: challenge, signature, submit. Resolves with the submit ack (the verdict comes as an event). */
-  async submitCheckin(sessionId: string, position: Position, idempotencyKey: string = randomUUID(), extra: { qr?: string } = {}) {
-    const begin = await request(this.socket, ClientEvents.checkinBegin, { sessionId });
+  /**
+   * The whole check-in: challenge, signature, submit. Resolves with the submit ack (the verdict comes
+   * as an event), or with checkin:begin's refusal. `extra.qr` goes with the submission (the older way)
+   * unless `extra.qrAt` is 'begin', where it is judged at once.
+   */
+  async submitCheckin(sessionId: string, position: Position, idempotencyKey: string = randomUUID(), extra: CheckinExtra = {}) {
+    const { qr, qrAt = 'submit' } = extra;
+    const begin = await request(this.socket, ClientEvents.checkinBegin, { sessionId, ...(qr !== undefined && qrAt === 'begin' ? { qr } : {}) });
     if (!begin.ok) return begin;
     const assertion = await this.authenticator.getAssertion(begin.data.options, { origin: this.origin });
-    return request(this.socket, ClientEvents.checkinSubmit, { sessionId, assertion, position, idempotencyKey, ...extra });
+    return request(this.socket, ClientEvents.checkinSubmit, { sessionId, assertion, position, idempotencyKey, ...(qr !== undefined && qrAt === 'submit' ? { qr } : {}) });
   }
 
-  /** `extra.qr`: the rotating QR code's token or short code. */
-  async checkIn(sessionId: string, position: Position, extra: { qr?: string } = {}): Promise<CheckinResult> {
+  /** `extra.qr`: the rotating QR code's token or short code (see submitCheckin). */
+  async checkIn(sessionId: string, position: Position, extra: CheckinExtra = {}): Promise<CheckinResult> {
     const ack = await this.submitCheckin(sessionId, position, randomUUID(), extra);
     if (!ack.ok) throw new Error(`check-in refused before submission: ${ack.error.code} ${ack.error.message}`);
     const { submissionId } = ack.data as { submissionId: string };

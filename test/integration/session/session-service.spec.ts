@@ -157,6 +157,7 @@ describe('session-service against real Redis and NATS', () => {
       enrolled: true,
       alreadyPresent: false,
       fence: { latitude: 45.764, longitude: 4.8357, radiusM: 80 },
+      checkinClosesAt: expect.any(String),
     });
   });
 
@@ -404,6 +405,62 @@ describe('session-service against real Redis and NATS', () => {
     expect(await redis.get(`${config.REDIS_KEY_PREFIX}session:${view.sessionId}:qrfail:${rulesRoster[0]!.id}`)).toBe('0');
     await client.request(Rpc.sessionStop, { actor: teacher, sessionId: view.sessionId });
     await expect(checkIn(rulesRoster[2]!.id, token)).resolves.toEqual({ result: 'refused', reason: ErrorCode.SESSION_NOT_OPEN });
+  });
+
+  it('judges a QR code given at checkin:begin in the context call, counting wrong ones in the same counter, and a code judged then marks with qr', async () => {
+    const view = await client.request(Rpc.sessionStart, { actor: teacher, courseId: rulesCourseId, position, qr: { mode: 'offered', stepSeconds: 10 } });
+    const { token, shortCode } = await client.request(Rpc.sessionQr, { actor: teacher, sessionId: view.sessionId });
+    const begin = (studentId: string, qr: string) => client.request(Rpc.sessionCheckinContext, { sessionId: view.sessionId, studentId, qr });
+    await expect(begin(rulesRoster[0]!.id, token)).resolves.toMatchObject({ qrMode: 'offered', qr: 'valid' });
+    await expect(begin(rulesRoster[0]!.id, shortCode.toLowerCase())).resolves.toMatchObject({ qr: 'valid' });
+    const failures = `${config.REDIS_KEY_PREFIX}session:${view.sessionId}:qrfail:${rulesRoster[1]!.id}`;
+    for (let i = 0; i < 5; i++) await expect(begin(rulesRoster[1]!.id, 'ZZZZZZ')).resolves.toMatchObject({ qr: 'invalid' });
+    await expect(begin(rulesRoster[1]!.id, token)).resolves.toMatchObject({ qr: 'throttled' });
+    expect(await redis.get(failures)).toBe('6');
+    expect(await redis.ttl(failures)).toBeGreaterThan(0);
+    expect(await redis.get(`${config.REDIS_KEY_PREFIX}session:${view.sessionId}:qrfail:${rulesRoster[0]!.id}`)).toBe('0');
+    // Verification then marks with the proof begin found: nothing is judged again.
+    await expect(
+      client.request(Rpc.sessionRecordMark, {
+        sessionId: view.sessionId,
+        studentId: rulesRoster[0]!.id,
+        submissionId: randomUUID(),
+        distanceM: 3,
+        accuracyM: 5,
+        methods: ['passkey', 'geofence', 'qr'],
+        verifiedAt: new Date().toISOString(),
+      }),
+    ).resolves.toMatchObject({ result: 'recorded', methods: ['passkey', 'geofence', 'qr'] });
+    await client.request(Rpc.sessionStop, { actor: teacher, sessionId: view.sessionId });
+  });
+
+  it('refuses in the one atomic record a student un-enrolled, or a session closed, between the challenge’s context and the submission', async () => {
+    const view = await client.request(Rpc.sessionStart, { actor: teacher, courseId: rulesCourseId, position, windowMinutes: 30 });
+    const [leaver, late] = [rulesRoster[0]!.id, rulesRoster[1]!.id];
+    const record = (studentId: string) =>
+      client.request(Rpc.sessionRecordMark, {
+        sessionId: view.sessionId,
+        studentId,
+        submissionId: randomUUID(),
+        distanceM: 3,
+        accuracyM: 5,
+        methods: ['passkey', 'geofence'],
+        verifiedAt: new Date().toISOString(),
+      });
+    // At begin both may check in, and the window travels with the challenge.
+    for (const studentId of [leaver, late]) {
+      await expect(client.request(Rpc.sessionCheckinContext, { sessionId: view.sessionId, studentId })).resolves.toMatchObject({
+        status: 'open',
+        enrolled: true,
+        checkinClosesAt: view.checkinClosesAt,
+      });
+    }
+    // The enrollment consumer takes the student off the open session's roster (what changeEnrollment's script does).
+    await redis.srem(`${config.REDIS_KEY_PREFIX}session:${view.sessionId}:enrolled`, leaver);
+    await expect(record(leaver)).resolves.toEqual({ result: 'refused', reason: ErrorCode.NOT_ENROLLED });
+    await client.request(Rpc.sessionStop, { actor: teacher, sessionId: view.sessionId });
+    await expect(record(late)).resolves.toEqual({ result: 'refused', reason: ErrorCode.SESSION_NOT_OPEN });
+    expect(await redis.hlen(`${config.REDIS_KEY_PREFIX}session:${view.sessionId}:present`)).toBe(0);
   });
 
   it('answers SESSION_NOT_FOUND for an unknown session', async () => {

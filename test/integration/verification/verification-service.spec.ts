@@ -55,7 +55,9 @@ const metresNorth = (m: number) => fence.latitude + m / 111_195;
 
 /** The part of session-service verification talks to, held in memory. */
 class FakeSessionService {
-  readonly sessions = new Map<string, { courseId: string; status: 'open' | 'closed'; enrolled: Set<string>; present: Map<string, string> }>();
+  readonly sessions = new Map<string, { courseId: string; status: 'open' | 'closed'; enrolled: Set<string>; present: Map<string, string>; qrMode?: 'required' }>();
+  /** The one code a session with QR codes takes (session-service's real judging is in its own specs). */
+  static readonly GoodCode = 'GOOD22';
   readonly marks: RecordMarkRequest[] = [];
 
   open(students: string[]): string {
@@ -66,9 +68,10 @@ class FakeSessionService {
 
   serve(nc: NatsConnection): RpcServer {
     const server = new RpcServer(nc, `spec-session-${randomUUID()}`);
-    server.handle(Rpc.sessionCheckinContext, async ({ sessionId, studentId }): Promise<CheckinContextReply> => {
+    server.handle(Rpc.sessionCheckinContext, async ({ sessionId, studentId, qr }): Promise<CheckinContextReply> => {
       const s = this.find(sessionId);
-      return { sessionId, courseId: s.courseId, status: s.status, enrolled: s.enrolled.has(studentId), alreadyPresent: s.present.has(studentId), fence };
+      const code = s.qrMode && qr !== undefined ? { qr: qr === FakeSessionService.GoodCode ? ('valid' as const) : ('invalid' as const) } : {};
+      return { sessionId, courseId: s.courseId, status: s.status, enrolled: s.enrolled.has(studentId), alreadyPresent: s.present.has(studentId), fence, ...(s.qrMode ? { qrMode: s.qrMode } : {}), ...code };
     });
     server.handle(Rpc.sessionRecordMark, async (req): Promise<RecordMarkReply> => {
       const s = this.sessions.get(req.sessionId);
@@ -255,15 +258,56 @@ describe('verification-service against real Redis, Postgres and NATS', () => {
     expect(session.sessions.get(sessionId)!.present.size).toBe(0);
   });
 
-  it('rejects a check-in to a session closed after its challenge was issued, before judging the fence', async () => {
+  it('rejects a check-in to a session closed after its challenge was issued: the one atomic record refuses it, and nothing is marked', async () => {
     const sessionId = session.open([student.userId]);
     const assertion = await signChallenge(sessionId);
     session.sessions.get(sessionId)!.status = 'closed';
-    const submissionId = await submit(sessionId, assertion, { latitude: metresNorth(300), longitude: fence.longitude, accuracy: 10 });
+    const submissionId = await submit(sessionId, assertion, { latitude: metresNorth(20), longitude: fence.longitude, accuracy: 10 });
     const event = await waitFor(eventFor(submissionId, 'v3'), 'the verdict event');
     expect(event.data).toMatchObject({ submissionId, reason: ErrorCode.SESSION_NOT_OPEN, message: 'This session is no longer open for check-in.' });
     expect(event.data).not.toHaveProperty('distanceM');
-    expect(session.marks.filter((m) => m.submissionId === submissionId)).toEqual([expect.objectContaining({ checkOnly: true })]);
+    expect(session.marks.filter((m) => m.submissionId === submissionId)).toEqual([expect.not.objectContaining({ checkOnly: true })]);
+    expect(session.sessions.get(sessionId)!.present.size).toBe(0);
+  });
+
+  it('rejects a check-in of a student un-enrolled after the challenge was issued: the one atomic record refuses it', async () => {
+    const sessionId = session.open([student.userId]);
+    const assertion = await signChallenge(sessionId);
+    session.sessions.get(sessionId)!.enrolled.delete(student.userId);
+    const submissionId = await submit(sessionId, assertion, { latitude: metresNorth(20), longitude: fence.longitude, accuracy: 10 });
+    const event = await waitFor(eventFor(submissionId, 'v3'), 'the verdict event');
+    expect(event.data).toMatchObject({ submissionId, reason: ErrorCode.NOT_ENROLLED });
+    expect(session.sessions.get(sessionId)!.present.size).toBe(0);
+  });
+
+  it('refuses outside the fence without asking session-service at all: the challenge carried the fence', async () => {
+    const sessionId = session.open([student.userId]);
+    const assertion = await signChallenge(sessionId);
+    const submissionId = await submit(sessionId, assertion, { latitude: metresNorth(300), longitude: fence.longitude, accuracy: 10 });
+    await expect(waitFor(eventFor(submissionId, 'v3'), 'the verdict event')).resolves.toMatchObject({ data: { reason: ErrorCode.OUTSIDE_GEOFENCE } });
+    expect(session.marks.filter((m) => m.submissionId === submissionId)).toEqual([]);
+  });
+
+  it('binds a QR code judged at begin into the challenge (accepted with qr, no code at submit), and refuses a wrong one at begin with a code-refused event', async () => {
+    const sessionId = session.open([student.userId]);
+    session.sessions.get(sessionId)!.qrMode = 'required';
+    const { options } = await client.request(Rpc.checkinChallenge, { actor: student, sessionId, qr: FakeSessionService.GoodCode });
+    const raw = await redis.get(`${prefix}chal:${options.challenge}`);
+    expect(JSON.parse(JSON.parse(raw!).context)).toMatchObject({ qrMode: 'required', qr: 'valid' });
+    const assertion = await authenticator.getAssertion(options, { origin });
+    const submissionId = await submit(sessionId, assertion, { latitude: metresNorth(20), longitude: fence.longitude, accuracy: 10 });
+    await expect(waitFor(eventFor(submissionId), 'the verdict event')).resolves.toMatchObject({
+      type: 'edu.classconnect.attendance.checkin.verified.v1',
+      data: { methods: ['passkey', 'geofence', 'qr'] },
+    });
+    expect(session.marks.filter((m) => m.submissionId === submissionId)).toEqual([expect.objectContaining({ methods: ['passkey', 'geofence', 'qr'] })]);
+
+    const other = session.open([student.userId]);
+    session.sessions.get(other)!.qrMode = 'required';
+    await expect(client.request(Rpc.checkinChallenge, { actor: student, sessionId: other, qr: 'BAD222' })).rejects.toMatchObject({ code: ErrorCode.QR_INVALID });
+    await expect(
+      waitFor(() => events.find((e) => e.type.endsWith('checkin.code-refused.v1') && (e.data as { sessionId: string }).sessionId === other), 'the code-refused event'),
+    ).resolves.toMatchObject({ data: { studentId: student.userId, courseId: session.sessions.get(other)!.courseId, reason: 'QR_INVALID' } });
   });
 
   it('rejects a replayed assertion as CHALLENGE_ALREADY_USED and leaves the first verdict alone', async () => {

@@ -60,6 +60,20 @@ describe('EventFanout', () => {
     expect(emitted.map((e) => e.event)).toEqual([ServerEvents.checkinResult]);
   });
 
+  it('pushes a QR code refused at checkin:begin to the course’s teachers only, as a rejection with its QR reason ("needs retry")', () => {
+    const { fanout, emitted } = attached();
+    fanout.route(
+      cloudEvent(EventSubjects.checkinCodeRefused, { sessionId, courseId, studentId, reason: 'QR_EXPIRED', message: 'That code has already changed.', refusedAt: at }),
+    );
+    expect(emitted).toEqual([
+      {
+        rooms: [Rooms.teaching(courseId)],
+        event: ServerEvents.rosterUpdate,
+        payload: { sessionId, studentId, state: 'rejected', reason: 'QR_EXPIRED', message: 'That code has already changed.', at },
+      },
+    ]);
+  });
+
   it('pushes a close once (v2, then its v1 twin), with its reason', () => {
     const { fanout, emitted } = attached();
     const closed = { sessionId, courseId, closedAt: at, closedBy: studentId, presentStudentIds: [] };

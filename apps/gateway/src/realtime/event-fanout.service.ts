@@ -105,6 +105,16 @@ export const AttendancePushes: Routes = {
       },
     ],
   },
+  // A QR code refused at checkin:begin: the student heard it in the ack; the teacher's roster shows "needs retry".
+  [EventSubjects.checkinCodeRefused]: {
+    pushes: [
+      {
+        to: (e) => [Rooms.teaching(e.courseId)],
+        event: ServerEvents.rosterUpdate,
+        payload: (e) => ({ sessionId: e.sessionId, studentId: e.studentId, state: 'rejected', reason: e.reason, message: e.message, at: e.refusedAt }),
+      },
+    ],
+  },
   [EventSubjects.checkinRejectedV3]: checkinRejected,
   [EventSubjects.checkinRejectedV2]: checkinRejected,
   [EventSubjects.checkinRejected]: checkinRejected,

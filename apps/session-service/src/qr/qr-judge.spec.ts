@@ -43,6 +43,17 @@ describe('QrJudge', () => {
     await expect(judged(then.shortCode)).resolves.toBe('expired');
   });
 
+  it('at checkin:begin, judges as of now and counts the attempt: five wrong codes, then even the right one is throttled', async () => {
+    const mine = codesAt(store.secrets.get(A)!, A, 10, now);
+    const student = 'dddddddd-0000-4000-8000-000000000004';
+    await expect(judge.judgeAndCount(A, student, mine.shortCode)).resolves.toBe('valid');
+    for (let i = 0; i < 5; i++) await expect(judge.judgeAndCount(A, student, 'ABCDEF')).resolves.toBe('invalid');
+    await expect(judge.judgeAndCount(A, student, mine.token)).resolves.toBe('throttled');
+    // Not counted where QR codes are off.
+    await expect(judge.judgeAndCount(C, student, 'ABCDEF')).resolves.toBe('not-enabled');
+    expect(store.attempts.get(`${C}:${student}`)).toBeUndefined();
+  });
+
   it('says not-enabled for a session without QR codes, and invalid once the secret is gone', async () => {
     await expect(judged('ABCDEF', C)).resolves.toBe('not-enabled');
     const code = codesAt(store.secrets.get(A)!, A, 10, now).token;

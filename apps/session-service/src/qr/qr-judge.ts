@@ -1,13 +1,12 @@
 import type { Clock } from '@classconnect/config';
 import { checkQrCode, isTokenOf, tagOf } from './qr-code.js';
-import type { QrStore } from './qr.repository.js';
+import type { QrStore, QrVerdict } from './qr.repository.js';
 
 /** Failed QR attempts a student may make per session within QrAttemptWindowSeconds; the next is refused unchecked. */
 export const QrAttemptsPerWindow = 5;
 export const QrAttemptWindowSeconds = 60;
 
-/** A code's verdict, before the student's attempts are counted (the record-mark script counts them). */
-export type QrVerdict = 'valid' | 'expired' | 'wrong-session' | 'invalid';
+export type { QrVerdict };
 
 /**
  * Judges a student's code for a session as of `at` (when the gateway queued the check-in, so a
@@ -29,6 +28,17 @@ export class QrJudge {
     const now = this.clock.now();
     const check = checkQrCode({ secret: state.secret, sessionId, stepSeconds: state.stepSeconds, code, at, now });
     return check === 'foreign' ? this.foreign(code, now) : check;
+  }
+
+  /**
+   * At checkin:begin: judges the code as of now and counts the attempt against the student (a few
+   * wrong codes a minute per session, then `throttled`). `not-enabled`: the session does not use QR
+   * codes (the code is ignored, and not counted).
+   */
+  async judgeAndCount(sessionId: string, studentId: string, code: string): Promise<QrVerdict | 'throttled' | 'not-enabled'> {
+    const verdict = await this.judge(sessionId, code, this.clock.now());
+    if (verdict === 'not-enabled') return verdict;
+    return this.store.countAttempt(sessionId, studentId, verdict, { attemptsPerWindow: QrAttemptsPerWindow, windowSeconds: QrAttemptWindowSeconds });
   }
 
   /** A token with another session's tag: wrong-session only if that session's secret really made it. */

@@ -283,6 +283,8 @@ describe('SessionService', () => {
         enrolled: true,
         alreadyPresent: true,
         fence: { latitude: 48.8566, longitude: 2.3522, radiusM: 50 },
+        // With no window given, check-ins end at the maximum session length (3 h here).
+        checkinClosesAt: minutesAfterStart(180).toISOString(),
       });
       await expect(service.checkinContext({ sessionId, studentId: randomUUID() })).resolves.toMatchObject({ enrolled: false, alreadyPresent: false });
     });

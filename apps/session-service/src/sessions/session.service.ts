@@ -240,6 +240,13 @@ export class SessionService {
     const { session } = facts;
     const enrolled =
       facts.enrolled || (session.status === 'open' && (await this.enrolledSinceOpening(session.sessionId, session.courseId, req.studentId, correlationId)));
+    const windowClosed = session.status === 'open' && isWindowClosed(session.checkinClosesAt, this.clock.now());
+    // The code given at checkin:begin is judged now, so the passkey prompt and the position do not
+    // count against it; only for a student who may check in (a refusal for the session's own reasons
+    // comes first, and costs no attempt).
+    const mayCheckIn = session.status === 'open' && enrolled && !facts.alreadyPresent && !windowClosed;
+    const judged = req.qr && session.qr && mayCheckIn ? await this.qr.judgeAndCount(session.sessionId, req.studentId, req.qr) : undefined;
+    if (judged === 'throttled') this.log.warn({ sessionId: session.sessionId, studentId: req.studentId }, 'QR attempts throttled');
     return {
       sessionId: session.sessionId,
       courseId: session.courseId,
@@ -247,8 +254,10 @@ export class SessionService {
       enrolled,
       alreadyPresent: facts.alreadyPresent,
       fence: { ...session.fence },
-      ...(session.status === 'open' && isWindowClosed(session.checkinClosesAt, this.clock.now()) ? { windowClosed: true } : {}),
+      ...(windowClosed ? { windowClosed: true } : {}),
+      ...(session.status === 'open' && session.checkinClosesAt ? { checkinClosesAt: session.checkinClosesAt } : {}),
       ...(session.qr ? { qrMode: session.qr.mode } : {}),
+      ...(judged && judged !== 'not-enabled' ? { qr: judged } : {}),
     };
   }
 
@@ -269,7 +278,7 @@ export class SessionService {
         markedAt: this.clock.now().toISOString(),
         distanceM: req.distanceM,
         accuracyM: req.accuracyM,
-        methods: qr === 'valid' ? [...req.methods, 'qr'] : [...req.methods],
+        methods: qr === 'valid' && !req.methods.includes('qr') ? [...req.methods, 'qr'] : [...req.methods],
       },
       verifiedAt: req.verifiedAt,
       checkOnly,

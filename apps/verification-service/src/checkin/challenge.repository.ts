@@ -11,9 +11,10 @@ export interface ChallengeOwner {
 }
 
 /**
- * What the verdict needs of the session, as session-service said when the challenge was issued: none
- * of it changes while the session is open. What can change (open, enrolled, the window, present) is
- * checked again when the mark is recorded.
+ * What the verdict needs of the session, as session-service said when the challenge was issued (a
+ * challenge is only issued to an enrolled student of an open session, before its window ends): none
+ * of it changes while the session is open, so deciding needs no second look. What can change (open,
+ * enrolled, the window, present) is checked again, atomically, when the mark is recorded.
  */
 export interface ChallengeContext {
   courseId: string;
@@ -23,6 +24,13 @@ export interface ChallengeContext {
    */
   fence?: Fence;
   qrMode?: 'offered' | 'required';
+  /** When check-ins end (ISO 8601); absent: they never end before the session does. */
+  checkinClosesAt?: string;
+  /**
+   * `valid`: the student gave the rotating QR code at checkin:begin and session-service judged it
+   * then; the verdict relies on that (a wrong or stale code refused the begin, and no challenge was made).
+   */
+  qr?: 'valid';
 }
 
 export type ClaimResult = { result: 'claimed'; context: ChallengeContext } | { result: 'not_found' | 'mismatch' | 'already_used' };

@@ -11,6 +11,6 @@ export class ChallengeRpc implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.rpc.handle(Rpc.checkinChallenge, (req, ctx) => this.challenges.issue(req.actor, req.sessionId, ctx.correlationId, req.deviceFingerprint));
+    this.rpc.handle(Rpc.checkinChallenge, (req, ctx) => this.challenges.issue(req.actor, req.sessionId, { correlationId: ctx.correlationId, deviceFingerprint: req.deviceFingerprint, qr: req.qr }));
   }
 }

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { DomainError, ErrorCode, authorize, inScope, type Actor, type IssueChallengeReply } from '@classconnect/contracts';
+import { DomainError, ErrorCode, authorize, inScope, type Actor, type IssueChallengeReply, type QrRefusal } from '@classconnect/contracts';
 import { Clock } from '@classconnect/config';
 import { SessionClient } from '@classconnect/messaging';
 import { VERIFICATION_CONFIG, type VerificationConfig } from '../config.js';
 import { CredentialRepository } from '../passkeys/credential.repository.js';
 import { ChallengeRepository } from './challenge.repository.js';
+import { CodeRefusalPublisher, type CodeRefusal } from './code-refusal.publisher.js';
 import { FlagDetector } from '../flags/flag-detector.js';
 
 /** What a student is told when the passkey they hold may not check in. */
@@ -16,12 +17,41 @@ export const DeviceNotApproved = {
     'Your teacher refused this device’s passkey. Check in with the device you set up first, or ask your teacher or an administrator about this device.',
 } as const;
 
+export interface IssueOptions {
+  correlationId?: string | undefined;
+  deviceFingerprint?: string | undefined;
+  qr?: string | undefined;
+}
+
+type CodeRefusalReason = CodeRefusal['reason'];
+
+/** What a student is told when the code given at checkin:begin did not prove presence (the web client shows "try again"). */
+export const QrBeginRefusals: Record<QrRefusal, { code: CodeRefusalReason; message: string }> = {
+  expired: {
+    code: ErrorCode.QR_EXPIRED,
+    message: 'That code has already changed on the teacher’s screen. Scan the QR code again, or type the code shown now.',
+  },
+  'wrong-session': {
+    code: ErrorCode.QR_WRONG_SESSION,
+    message: 'That QR code belongs to another session. Scan the code shown in your room.',
+  },
+  invalid: {
+    code: ErrorCode.QR_INVALID,
+    message: 'That code is not the one on the teacher’s screen. Check it and try again.',
+  },
+  throttled: {
+    code: ErrorCode.RATE_LIMITED,
+    message: 'Too many wrong codes. Wait a minute, then scan the QR code again.',
+  },
+};
+
 /** How long a student has from "check in" to a submitted assertion. */
 export const ChallengeTtlSeconds = 120;
 
 /**
  * Issues check-in challenges (docs/architecture.md, step 2), each with what its verdict needs of the
- * session (course, fence, QR mode), so deciding it asks session-service only to record the mark.
+ * session (course, fence, window, QR mode and the QR code's verdict), so deciding it asks
+ * session-service only to record the mark.
  */
 @Injectable()
 export class ChallengeService {
@@ -31,6 +61,7 @@ export class ChallengeService {
     private readonly sessions: SessionClient,
     private readonly credentials: CredentialRepository,
     private readonly challenges: ChallengeRepository,
+    private readonly codeRefusals: CodeRefusalPublisher,
     private readonly clock: Clock,
     @Inject(VERIFICATION_CONFIG) config: Pick<VerificationConfig, 'WEBAUTHN_RP_ID'>,
     /** Check-in flags: remembers which device began a check-in (none when left out). */
@@ -39,12 +70,18 @@ export class ChallengeService {
     this.rpId = config.WEBAUTHN_RP_ID;
   }
 
-  /** `deviceFingerprint`: the gateway's hash of the connection's client signals, for the check-in flags. */
-  async issue(actor: Actor, sessionId: string, correlationId?: string, deviceFingerprint?: string): Promise<IssueChallengeReply> {
+  /**
+   * `deviceFingerprint`: the gateway's hash of the connection's client signals, for the check-in
+   * flags. `qr`: the rotating QR code the student gave, judged now by session-service (which holds
+   * the secret) and bound into the challenge, so the time the passkey prompt and the position take
+   * does not count against it.
+   */
+  async issue(actor: Actor, sessionId: string, opts: IssueOptions = {}): Promise<IssueChallengeReply> {
+    const { correlationId, deviceFingerprint, qr } = opts;
     const scope = authorize(actor, 'checkin.submit');
     const studentId = actor.userId;
 
-    const context = await this.sessions.checkinContext(sessionId, studentId, { correlationId });
+    const context = await this.sessions.checkinContext(sessionId, studentId, { correlationId, ...(qr !== undefined ? { qr } : {}) });
     if (context.status !== 'open') throw new DomainError(ErrorCode.SESSION_NOT_OPEN, 'This session is not open for check-in.');
     // A begin is a use of the account, even one refused below: two devices at once get the check-in flagged.
     if (context.enrolled) await this.flagDetector?.noteBegin(sessionId, studentId, deviceFingerprint);
@@ -52,6 +89,17 @@ export class ChallengeService {
     if (context.alreadyPresent) throw new DomainError(ErrorCode.ALREADY_CHECKED_IN, 'You are already checked in to this session.');
     if (context.windowClosed) {
       throw new DomainError(ErrorCode.CHECKIN_WINDOW_CLOSED, 'The check-in time for this session is over; ask your teacher to mark you.');
+    }
+
+    // A wrong or stale code: nothing is wrong with the student, who is asked for the code shown now.
+    // The teacher's roster hears of it (as "needs retry"), since no submission will follow.
+    if (context.qr && context.qr !== 'valid') {
+      const refusal = QrBeginRefusals[context.qr];
+      await this.codeRefusals.publish(
+        { sessionId, courseId: context.courseId, studentId, reason: refusal.code, message: refusal.message, refusedAt: this.clock.now().toISOString() },
+        correlationId,
+      );
+      throw new DomainError(refusal.code, refusal.message);
     }
 
     const passkeys = await this.credentials.listByUser(studentId);
@@ -66,7 +114,18 @@ export class ChallengeService {
 
     const challenge = randomBytes(32).toString('base64url');
     const { courseId, fence, qrMode } = context;
-    await this.challenges.issue(challenge, { sessionId, studentId }, { courseId, fence, ...(qrMode ? { qrMode } : {}) }, ChallengeTtlSeconds);
+    await this.challenges.issue(
+      challenge,
+      { sessionId, studentId },
+      {
+        courseId,
+        fence,
+        ...(context.checkinClosesAt ? { checkinClosesAt: context.checkinClosesAt } : {}),
+        ...(qrMode ? { qrMode } : {}),
+        ...(qrMode && context.qr === 'valid' ? { qr: 'valid' as const } : {}),
+      },
+      ChallengeTtlSeconds,
+    );
     const expiresAt = new Date(this.clock.now().getTime() + ChallengeTtlSeconds * 1000);
     return {
       sessionId,

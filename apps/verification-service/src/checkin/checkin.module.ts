@@ -6,6 +6,7 @@ import { ChallengeRepository, RedisChallengeRepository } from './challenge.repos
 import { ChallengeRpc } from './challenge.rpc.js';
 import { VerdictRpc } from './verdict.rpc.js';
 import { ChallengeService } from './challenge.service.js';
+import { CodeRefusalPublisher, EventCodeRefusalPublisher } from './code-refusal.publisher.js';
 import { FastAssertionVerifier } from './fast-assertion-verifier.js';
 import { IntakeConsumer } from './intake.consumer.js';
 import { SessionEndCleaner } from './session-end.cleaner.js';
@@ -22,6 +23,7 @@ import { VerdictService } from './verdict.service.js';
     // The library's checks with each key imported once; unusual inputs go to the library itself.
     { provide: AssertionVerifier, useClass: FastAssertionVerifier },
     { provide: VerdictPublisher, useClass: EventVerdictPublisher },
+    { provide: CodeRefusalPublisher, useClass: EventCodeRefusalPublisher },
     ChallengeService,
     ChallengeRpc,
     VerdictRpc,

@@ -65,6 +65,8 @@ describe.each([
 
   beforeEach(async () => {
     qrMode = undefined;
+    codeAtBegin = false;
+    closesAt = undefined;
     sessionId = randomUUID();
     studentId = randomUUID();
     verdicts = new MemoryVerdicts();
@@ -72,14 +74,15 @@ describe.each([
     credentials = new MemoryCredentials();
     session = new FakeSessionClient(sessionId, fence);
     publisher = new RecordingPublisher();
-    service = new VerdictService(verdicts, challenges, credentials, new Verifier(config), session.client, publisher, new SettableClock(now), config);
+    clock = new SettableClock(now);
+    service = new VerdictService(verdicts, challenges, credentials, new Verifier(config), session.client, publisher, clock, config);
     authenticator = new SoftAuthenticator();
     credentialId = await registerPasskey(authenticator, studentId, credentials);
   });
 
   /** Issues a challenge for (session, student) and signs it, as the browser would. */
   async function submission(
-    overrides: { owner?: ChallengeOwner; metres?: number; accuracy?: number; signCount?: number; with?: SoftAuthenticator } = {},
+    overrides: { owner?: ChallengeOwner; metres?: number; accuracy?: number; signCount?: number; with?: SoftAuthenticator; submittedAt?: string } = {},
   ): Promise<CheckinSubmission> {
     const challenge = randomUUID().replaceAll('-', '');
     await challenges.issue(challenge, overrides.owner ?? { sessionId, studentId }, context());
@@ -94,11 +97,22 @@ describe.each([
       studentId,
       assertion,
       position: { latitude: metresNorth(overrides.metres ?? 20), longitude: fence.longitude, accuracy: overrides.accuracy ?? 15 },
-      submittedAt: new Date().toISOString(),
+      submittedAt: overrides.submittedAt ?? new Date().toISOString(),
     };
   }
 
-  const context = () => ({ courseId: session.courseId, fence, ...(qrMode ? { qrMode } : {}) });
+  /** The code given at checkin:begin was judged valid then (bound into the challenge). */
+  let codeAtBegin: boolean;
+  /** When check-ins end, as session-service said at the challenge (undefined: no window). */
+  let closesAt: string | undefined;
+  let clock: SettableClock;
+  const context = () => ({
+    courseId: session.courseId,
+    fence,
+    ...(closesAt ? { checkinClosesAt: closesAt } : {}),
+    ...(qrMode ? { qrMode } : {}),
+    ...(codeAtBegin ? { qr: 'valid' as const } : {}),
+  });
 
   async function expectRejected(s: CheckinSubmission, reason: string) {
     const verdict = await service.handle(s);
@@ -278,38 +292,66 @@ describe.each([
       expect(session.requests).toHaveLength(0);
     });
 
-    it('a closed session, a student not enrolled or a window passed before the fence, which writes nothing', async () => {
+    it('a session closed or a student un-enrolled since the challenge: refused by the atomic record, which writes nothing', async () => {
       session.state = 'closed';
-      await expectRejected(await submission({ metres: 400 }), ErrorCode.SESSION_NOT_OPEN);
+      await expectRejected(await submission(), ErrorCode.SESSION_NOT_OPEN);
       session.state = 'open';
       session.enrolled = false;
       publisher.published.length = 0;
-      await expectRejected(await submission({ metres: 400 }), ErrorCode.NOT_ENROLLED);
-      session.enrolled = true;
-      session.windowClosed = true;
-      publisher.published.length = 0;
-      await expectRejected(await submission({ accuracy: 250 }), ErrorCode.CHECKIN_WINDOW_CLOSED);
-      expect(session.requests.every((r) => r.checkOnly)).toBe(true);
+      await expectRejected(await submission(), ErrorCode.NOT_ENROLLED);
+      expect(session.requests).toHaveLength(2);
+      expect(session.requests.some((r) => r.checkOnly)).toBe(false);
       expect(session.marks).toHaveLength(0);
+    });
+
+    it('the window the challenge carries (for a submission queued after it) before the fence, and neither asks session-service', async () => {
+      closesAt = now.toISOString();
+      const after = new Date(now.getTime() + 1).toISOString();
+      await expectRejected(await submission({ accuracy: 250, submittedAt: after }), ErrorCode.CHECKIN_WINDOW_CLOSED);
+      // Queued at the very moment the window closes: still in it.
+      publisher.published.length = 0;
+      await expectRejected(await submission({ metres: 400, submittedAt: now.toISOString() }), ErrorCode.OUTSIDE_GEOFENCE);
+      expect(session.requests).toHaveLength(0);
+      publisher.published.length = 0;
+      await expect(service.handle(await submission({ submittedAt: now.toISOString() }))).resolves.toMatchObject({ outcome: 'verified' });
+      expect(session.requests).toHaveLength(1);
+    });
+
+    it('a redelivery after the window closed ends in the verdict the mark an earlier delivery recorded', async () => {
+      closesAt = new Date(now.getTime() + 1_000).toISOString();
+      const s = await submission({ submittedAt: now.toISOString() });
+      // The first delivery records the mark, then crashes before its verdict is stored.
+      const save = verdicts.saveIfAbsent.bind(verdicts);
+      verdicts.saveIfAbsent = async () => {
+        verdicts.saveIfAbsent = save;
+        throw new Error('Redis is down');
+      };
+      await expect(service.handle(s)).rejects.toThrow('Redis is down');
+      expect(session.marks).toHaveLength(1);
+      // Redelivered once the window has passed: the same verdict as the recorded mark.
+      clock.set(new Date(now.getTime() + 60_000));
+      session.windowClosed = true;
+      await expect(service.handle(s)).resolves.toMatchObject({ outcome: 'verified', submissionId: s.submissionId });
     });
 
     it('the fence before the QR code, and the code before "already checked in"', async () => {
       qrMode = 'required';
       session.qr = 'invalid';
       await expectRejected({ ...(await submission({ metres: 400 })), qr: 'ABCDEF' }, ErrorCode.OUTSIDE_GEOFENCE);
-      expect(session.requests[0]).toMatchObject({ checkOnly: true });
-      expect(session.requests[0]).not.toHaveProperty('qr');
+      // Refused here: the code was neither judged nor counted.
+      expect(session.requests).toHaveLength(0);
       session.markedElsewhere(studentId);
       publisher.published.length = 0;
       await expectRejected({ ...(await submission()), qr: 'ABCDEF' }, ErrorCode.QR_INVALID);
     });
   });
 
-  it('decides with the context the challenge carries: one call to session-service per check-in, none for the context', async () => {
+  it('decides with the context the challenge carries: one call to session-service for an accepted check-in, none for the context or a refusal of its own', async () => {
     await service.handle(await submission());
     await service.handle(await submission({ metres: 400 }));
     expect(session.contextCalls).toBe(0);
-    expect(session.requests).toHaveLength(2);
+    expect(session.requests).toHaveLength(1);
+    expect(session.requests[0]).not.toHaveProperty('checkOnly');
   });
 
   it('answers SESSION_NOT_OPEN to a challenge whose session closed before it was used (its fence is gone)', async () => {
@@ -342,11 +384,11 @@ describe.each([
       expect(session.requests[0]).not.toHaveProperty('qr');
     });
 
-    it('QR_REQUIRED, with the distance, when the session requires a code and none came: session-service only checks the session', async () => {
+    it('QR_REQUIRED, with the distance, when the session requires a code and none came (at begin or with the submission): session-service is not asked', async () => {
       withQr('required');
       const v = await expectRejected(await submission(), ErrorCode.QR_REQUIRED);
       expect(v.distanceM).toBeCloseTo(20, 0);
-      expect(session.requests).toEqual([expect.objectContaining({ checkOnly: true })]);
+      expect(session.requests).toEqual([]);
       expect(session.marks).toHaveLength(0);
     });
 
@@ -361,6 +403,25 @@ describe.each([
       const v = await service.handle(s);
       expect(v).toMatchObject({ outcome: 'verified', methods: ['passkey', 'geofence', 'qr'] });
       expect(session.requests).toEqual([expect.objectContaining({ sessionId, studentId, qr: { code: s.qr, at: s.submittedAt }, methods: ['passkey', 'geofence'] })]);
+    });
+
+    it('relies on the code judged at checkin:begin: accepted with qr among the methods, however stale that code is now, and nothing judged again', async () => {
+      withQr('required');
+      codeAtBegin = true;
+      // The submission carries no code (or an old one, ignored): what begin found stands.
+      session.qr = 'expired';
+      const plain = await service.handle(await submission());
+      expect(plain).toMatchObject({ outcome: 'verified', methods: ['passkey', 'geofence', 'qr'] });
+      const stale = await service.handle({ ...(await submission()), qr: 'ABCDEF' });
+      expect(stale).toMatchObject({ outcome: 'rejected', reason: ErrorCode.ALREADY_CHECKED_IN });
+      expect(session.requests[0]).toMatchObject({ methods: ['passkey', 'geofence', 'qr'] });
+      expect(session.requests[0]).not.toHaveProperty('qr');
+      expect(session.requests[1]).not.toHaveProperty('qr');
+    });
+
+    it('does not count a code judged at begin once the session no longer uses QR codes in the challenge', async () => {
+      codeAtBegin = true; // a challenge that says valid, but no QR mode: nothing to prove
+      await expect(service.handle(await submission())).resolves.toMatchObject({ outcome: 'verified', methods: ['passkey', 'geofence'] });
     });
 
     it.each([

@@ -6,7 +6,7 @@ import { VERIFICATION_CONFIG, type VerificationConfig } from '../config.js';
 import { CredentialRepository } from '../passkeys/credential.repository.js';
 import { AssertionVerifier, challengeOf } from './assertion-verifier.js';
 import { ChallengeRepository, type ClaimResult } from './challenge.repository.js';
-import { DeviceNotApproved } from './challenge.service.js';
+import { DeviceNotApproved, QrBeginRefusals } from './challenge.service.js';
 import { checkGeofence } from './geofence.js';
 import type { RejectedVerdict, Verdict } from './verdict.js';
 import { VerdictPublisher } from './verdict.publisher.js';
@@ -41,9 +41,9 @@ const ClaimRejections: Record<Exclude<ClaimResult['result'], 'claimed'>, Rejecti
  * Decides one check-in submission (docs/architecture.md, step 4). The order of the steps is what
  * makes a crash at any point, followed by a redelivery, end in exactly one verdict:
  * reuse a stored verdict → claim the challenge (which gives the session's context) → verify the
- * assertion → check the fence → record the mark (session-service checks again, in one script, what
- * may have changed since the challenge, and answers a retry of its own mark as recorded) → store
- * the verdict → record the credential's use → publish.
+ * assertion → check the window and the fence → record the mark (the one call to session-service: it
+ * checks again, in one script, what may have changed since the challenge, and answers a retry of its
+ * own mark as recorded) → store the verdict → record the credential's use → publish.
  * Infrastructure failures (SERVICE_UNAVAILABLE, Redis, Postgres) are thrown so the message is
  * redelivered; every domain failure becomes a rejected verdict.
  */
@@ -89,7 +89,10 @@ export class VerdictService {
     const claim = await this.challenges.claim(challenge, { sessionId: s.sessionId, studentId: s.studentId }, s.submissionId);
     if (claim.result !== 'claimed') return reject(ClaimRejections[claim.result]);
     // Every later verdict names the course, so the teacher's live roster shows it.
-    const { courseId, qrMode, fence: sessionFence } = claim.context;
+    const { courseId, qrMode, fence: sessionFence, checkinClosesAt } = claim.context;
+    // The code given at checkin:begin was judged then: what begin found stands, however long the
+    // passkey prompt and the position took since.
+    const codeProven = qrMode !== undefined && claim.context.qr === 'valid';
     const rejectClaimed = (r: Rejection): Decision => ({ verdict: this.rejected(s, r), claimedChallenge: challenge });
     // The session closed before this challenge was used, and its fence went with it.
     if (!sessionFence) return rejectClaimed({ ...MarkRefusals.SESSION_NOT_OPEN, courseId });
@@ -116,19 +119,25 @@ export class VerdictService {
       });
     }
 
-    // Refusals decided here (the fence, a required QR code missing) come after the session's own
-    // (closed, not enrolled, window passed), which may have changed since the challenge: session-service
-    // is asked for those first, and writes nothing (checkOnly).
+    // Everything this decision needs of the session came with the challenge (course, fence, window,
+    // QR mode and the code's verdict at begin): the only call to session-service is the atomic
+    // record-mark below, which checks again what may have changed since (open, enrolled, the window
+    // at the verdict's time, already present). A refusal of verification's own — a submission queued
+    // after the window, outside the fence, a required code missing — is decided here, without asking.
+    // Each depends only on the submission and the challenge, so a redelivery after a crash decides it
+    // the same way and never refuses a mark an earlier delivery recorded. (A session closed since the
+    // challenge is usually known already: its fence left the challenge when the close was seen.)
+    if (checkinClosesAt && Date.parse(s.submittedAt) > Date.parse(checkinClosesAt)) {
+      return rejectAfterAssertion({ ...MarkRefusals.CHECKIN_WINDOW_CLOSED, courseId });
+    }
     const fence = checkGeofence(s.position, sessionFence, this.maxAccuracyM);
     const { distanceM, accuracyM } = fence;
-    const own: Rejection | undefined = !fence.inside
-      ? { reason: fence.reason, message: fence.message, distanceM, accuracyM, courseId }
-      : qrMode === 'required' && !s.qr
-        ? { ...QrRejections.required, distanceM, accuracyM, courseId }
-        : undefined;
-    // A code sent to a session without QR codes is ignored; one given is judged as of when the gateway
-    // queued the check-in, so a redelivery after a crash reaches the same verdict.
-    const qr = qrMode && s.qr && !own ? { code: s.qr, at: s.submittedAt } : undefined;
+    if (!fence.inside) return rejectAfterAssertion({ reason: fence.reason, message: fence.message, distanceM, accuracyM, courseId });
+    if (qrMode === 'required' && !codeProven && !s.qr) return rejectAfterAssertion({ ...QrRejections.required, distanceM, accuracyM, courseId });
+    // A code sent to a session without QR codes is ignored. One given only with the submission (the
+    // older way) is judged by session-service in the same call, as of when the gateway queued the
+    // check-in, so a redelivery after a crash reaches the same verdict.
+    const qr = qrMode && !codeProven && s.qr ? { code: s.qr, at: s.submittedAt } : undefined;
 
     const verifiedAt = this.clock.now().toISOString();
     const mark = await this.sessions.recordMark(
@@ -138,10 +147,9 @@ export class VerdictService {
         submissionId: s.submissionId,
         distanceM,
         accuracyM,
-        methods: ['passkey', 'geofence'],
+        methods: codeProven ? ['passkey', 'geofence', 'qr'] : ['passkey', 'geofence'],
         verifiedAt,
         ...(qr ? { qr } : {}),
-        ...(own ? { checkOnly: true as const } : {}),
       },
       { correlationId },
     );
@@ -151,8 +159,7 @@ export class VerdictService {
           mark.reason === ErrorCode.ALREADY_CHECKED_IN ? { ...MarkRefusals[mark.reason], courseId, distanceM, accuracyM } : { ...MarkRefusals[mark.reason], courseId },
         );
       case 'allowed':
-        if (!own) throw new Error('session-service answered "allowed" to a mark it was asked to record');
-        return rejectAfterAssertion(own);
+        throw new Error('session-service answered "allowed" to a mark it was asked to record');
       case 'qr-refused':
         return rejectAfterAssertion({ ...QrRejections[mark.qr], courseId, distanceM, accuracyM });
       case 'recorded':
@@ -195,28 +202,16 @@ export class VerdictService {
   }
 }
 
-/** What a student is told when the QR code did not prove presence. */
+/** What a student is told when the QR code did not prove presence: the same sentences as at checkin:begin. */
 const QrRejections: Record<'required' | QrRefusal, Rejection> = {
   required: {
     reason: ErrorCode.QR_REQUIRED,
     message: 'This session needs the code shown on the teacher’s screen. Scan the QR code, or type the 6-character code beside it.',
   },
-  expired: {
-    reason: ErrorCode.QR_EXPIRED,
-    message: 'That code has already changed on the teacher’s screen. Scan the QR code again, or type the code shown now.',
-  },
-  'wrong-session': {
-    reason: ErrorCode.QR_WRONG_SESSION,
-    message: 'That QR code belongs to another session. Scan the code shown in your room.',
-  },
-  invalid: {
-    reason: ErrorCode.QR_INVALID,
-    message: 'That code is not the one on the teacher’s screen. Check it and try again.',
-  },
-  throttled: {
-    reason: ErrorCode.RATE_LIMITED,
-    message: 'Too many wrong codes. Wait a minute, then scan the QR code again.',
-  },
+  expired: { reason: QrBeginRefusals.expired.code, message: QrBeginRefusals.expired.message },
+  'wrong-session': { reason: QrBeginRefusals['wrong-session'].code, message: QrBeginRefusals['wrong-session'].message },
+  invalid: { reason: QrBeginRefusals.invalid.code, message: QrBeginRefusals.invalid.message },
+  throttled: { reason: QrBeginRefusals.throttled.code, message: QrBeginRefusals.throttled.message },
 };
 
 /**

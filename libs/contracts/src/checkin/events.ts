@@ -86,6 +86,21 @@ export const MarkRecordedV2 = MarkRecordedV1.extend({
   status: z.enum(['present', 'late']),
 });
 
+/**
+ * The rotating QR code a student gave at checkin:begin did not prove presence (stale, another
+ * session's, wrong, or too many wrong ones this minute): no challenge was issued, and the student
+ * is asked for the code shown now. Not a rejected check-in (nothing was submitted): the teacher's
+ * live roster shows the student as "needs retry".
+ */
+export const CheckinCodeRefusedV1 = z.object({
+  sessionId: Id,
+  courseId: Id,
+  studentId: Id,
+  reason: z.enum(['QR_EXPIRED', 'QR_WRONG_SESSION', 'QR_INVALID', 'RATE_LIMITED']),
+  message: z.string(),
+  refusedAt: IsoTime,
+});
+
 export const CheckinStreamEvents = {
   checkinVerified: streamEvent('attendance.checkin.verified.v1', CheckinVerifiedV1),
   checkinRejected: streamEvent('attendance.checkin.rejected.v1', CheckinRejectedV1),
@@ -102,4 +117,6 @@ export const CheckinStreamEvents = {
    * Published for every rejection, first, then v2 and v1 with the nearest reason each knows.
    */
   checkinRejectedV3: streamEvent('attendance.checkin.rejected.v3', CheckinRejectedV3),
+  /** A QR code refused at checkin:begin (the student begins again with the code shown now). */
+  checkinCodeRefused: streamEvent('attendance.checkin.code-refused.v1', CheckinCodeRefusedV1),
 };

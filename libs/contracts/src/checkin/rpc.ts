@@ -1,7 +1,8 @@
 /**
  * Check-ins (request/reply on NATS core): the challenge a student signs (verification-service),
- * the verdict already given to a submission, and what verification asks session-service while it
- * decides (the check-in context at the challenge; the mark, with the rotating QR code, at the verdict). The submission itself travels on
+ * the verdict already given to a submission, and what verification asks session-service: once at
+ * the challenge (the check-in context, with the rotating QR code's verdict, all carried in the
+ * challenge) and once at the verdict (the atomic record-mark). The submission itself travels on
  * a work queue: intake.ts. A published subject is never renamed: a new version is added beside it.
  */
 import { z } from 'zod';
@@ -11,8 +12,12 @@ import { command } from '../slice-maps.js';
 import type { AuthenticationOptions } from '../webauthn.js';
 import type { RejectionReasonV3 } from './errors.js';
 
-/** Internal: what verification needs to decide a check-in. Never exposed through the gateway. */
-export const CheckinContextRequest = z.object({ sessionId: Id, studentId: Id }).strict();
+/**
+ * Internal: what verification needs to issue a challenge and, later, to decide it. Never exposed
+ * through the gateway. `qr`: the code the student gave at checkin:begin, judged now (the secret
+ * stays in session-service) and counted against the student's attempts.
+ */
+export const CheckinContextRequest = z.object({ sessionId: Id, studentId: Id, qr: QrCodeInput.optional() }).strict();
 export interface CheckinContextReply {
   sessionId: string;
   courseId: string;
@@ -22,8 +27,18 @@ export interface CheckinContextReply {
   fence: { latitude: number; longitude: number; radiusM: number };
   /** True while the session is open but its check-in window has passed. */
   windowClosed?: boolean;
+  /**
+   * When check-ins end (ISO 8601), while the session is open and has a window. Carried in the
+   * challenge, so a submission after it is refused without asking again (record-mark checks it too).
+   */
+  checkinClosesAt?: string;
   /** Present when the session uses rotating QR codes. */
   qrMode?: 'offered' | 'required';
+  /**
+   * The code's verdict, when one was given, the session uses QR codes and the student may check in
+   * (open, enrolled, not yet present, window open): only then is it judged and counted.
+   */
+  qr?: 'valid' | QrRefusal;
 }
 
 /** The QR code's verdict when it did not prove presence; `throttled`: too many wrong codes this minute, not checked. */
@@ -46,14 +61,21 @@ export const RecordMarkRequest = z
     submissionId: z.string().min(1).max(128),
     distanceM: z.number().finite().min(0),
     accuracyM: z.number().finite().min(0),
-    /** The proofs verification checked itself; `qr` is added when the code given here is valid. */
-    methods: z.array(z.enum(['passkey', 'geofence'])).min(1),
+    /**
+     * The proofs verification holds: `qr` when the code given at checkin:begin was judged valid then
+     * (bound in the challenge); otherwise `qr` is added when the code given here is valid.
+     */
+    methods: z.array(z.enum(['passkey', 'geofence', 'qr'])).min(1),
     verifiedAt: IsoTime,
-    /** The code the check-in carried. Failed attempts count against the student (a few per minute per session). */
+    /**
+     * A code given only with checkin:submit (the older way), judged as of `at`. Failed attempts count
+     * against the student (a few per minute per session).
+     */
     qr: z.object({ code: QrCodeInput, at: IsoTime }).strict().optional(),
     /**
-     * Verification refuses the check-in for a reason of its own that students are told after the
-     * session's (the fence, a missing QR code): only the session's conditions are checked, nothing is written.
+     * Only the session's conditions are checked, nothing is written. verification-service no longer
+     * sends it (a refusal of its own — the fence, a missing QR code — is decided without this call);
+     * still answered for an older instance during a rolling update.
      */
     checkOnly: z.literal(true).optional(),
   })
@@ -71,6 +93,8 @@ export const IssueChallengeRequest = z
   .object({
     actor: Actor,
     sessionId: Id,
+    /** The rotating QR code, judged now and bound into the challenge (see checkin:begin). */
+    qr: QrCodeInput.optional(),
     /** Check-in flags: the gateway's keyed hash of the connection's client signals (never the signals themselves). */
     deviceFingerprint: z.string().min(1).max(64).optional(),
   })

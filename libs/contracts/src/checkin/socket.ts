@@ -23,7 +23,21 @@ export interface CheckinAccepted {
 }
 
 export const CheckinClientEvents = {
-  checkinBegin: clientEvent('checkin:begin', z.object({ sessionId: Id }).strict()).acks<IssueChallengeReply>(),
+  checkinBegin: clientEvent(
+    'checkin:begin',
+    z
+      .object({
+        sessionId: Id,
+        /**
+         * The rotating QR code's token (from the scanned URL) or its short code, judged now: the time
+         * the passkey prompt and the position take does not count against it. A wrong or stale code
+         * refuses the begin (QR_EXPIRED, QR_WRONG_SESSION, QR_INVALID, RATE_LIMITED): ask for the code
+         * shown now and begin again.
+         */
+        qr: QrCodeInput.optional(),
+      })
+      .strict(),
+  ).acks<IssueChallengeReply>(),
   checkinSubmit: clientEvent(
     'checkin:submit',
     z
@@ -33,7 +47,10 @@ export const CheckinClientEvents = {
         position: Position,
         /** A UUID the client makes once per check-in attempt and reuses on every retry of it. */
         idempotencyKey: z.string().uuid(),
-        /** The rotating QR code's token (from the scanned URL) or its short code; required when the session's QR mode is required. */
+        /**
+         * The older way to give the rotating QR code: judged as of this submit, and only when
+         * checkin:begin carried none (a code given at begin is the one that counts).
+         */
         qr: QrCodeInput.optional(),
       })
       .strict(),

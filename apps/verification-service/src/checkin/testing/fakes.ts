@@ -5,6 +5,7 @@ import type { SessionClient } from '@classconnect/messaging';
 import { ChallengeRepository, type ChallengeContext, type ChallengeOwner, type ClaimResult } from '../challenge.repository.js';
 import type { Verdict } from '../verdict.js';
 import { VerdictPublisher } from '../verdict.publisher.js';
+import { CodeRefusalPublisher, type CodeRefusal } from '../code-refusal.publisher.js';
 import { VerdictRepository } from '../verdict.repository.js';
 
 export class MemoryVerdicts extends VerdictRepository {
@@ -72,8 +73,11 @@ export class FakeSessionClient implements Pick<SessionClient, 'checkinContext' |
   constructor(sessionId: string, fence: CheckinContextReply['fence']) {
     this.context = { sessionId, courseId: this.courseId, status: 'open', enrolled: true, alreadyPresent: false, fence };
   }
-  async checkinContext(): Promise<CheckinContextReply> {
+  /** The QR code each context request carried (undefined: none). */
+  readonly contextCodes: (string | undefined)[] = [];
+  async checkinContext(_sessionId: string, _studentId: string, opts: { qr?: string | undefined } = {}): Promise<CheckinContextReply> {
     this.contextCalls++;
+    this.contextCodes.push(opts.qr);
     if (this.context instanceof Error) throw this.context;
     return this.context;
   }
@@ -112,5 +116,12 @@ export class RecordingPublisher extends VerdictPublisher {
       throw new Error('NATS is down');
     }
     this.published.push(v);
+  }
+}
+
+export class RecordingCodeRefusals extends CodeRefusalPublisher {
+  readonly published: CodeRefusal[] = [];
+  async publish(r: CodeRefusal) {
+    this.published.push(r);
   }
 }

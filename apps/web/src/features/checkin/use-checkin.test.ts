@@ -38,7 +38,7 @@ describe('useCheckin: the student’s check-in, step by step', () => {
     events.onCodeRefused.mockReset();
   });
 
-  it('asks for a challenge, signs it while the position is found, sends both with the code, and shows the pushed verdict', async () => {
+  it('asks for a challenge with the code, signs it while the position is found, sends both, and shows the pushed verdict', async () => {
     const live = new FakeLive().answer('checkin:begin', challenge).answer('checkin:submit', { ok: true, data: { submissionId: 'sub-1', status: 'pending' } });
     const sign = later<Record<string, unknown>>();
     const device = { sign: vi.fn(() => sign.promise), locate: vi.fn(async () => here) };
@@ -46,6 +46,8 @@ describe('useCheckin: the student’s check-in, step by step', () => {
 
     const done = result.current.checkIn(session, '  K7Q2XM ');
     await settle();
+    // The code is judged at begin, so the time the passkey prompt takes does not count against it.
+    expect(live.sentOf('checkin:begin')[0]).toEqual({ sessionId: 's-1', qr: 'K7Q2XM' });
     expect(step()).toEqual({ kind: 'busy', label: 'stepPasskey' });
     expect(device.sign).toHaveBeenCalledWith({ challenge: 'abc' });
     // The position is asked at the same time as the passkey, not after it.
@@ -55,7 +57,8 @@ describe('useCheckin: the student’s check-in, step by step', () => {
     await settle();
     expect(step()).toEqual({ kind: 'busy', label: 'stepChecking' });
     const [sent] = live.sentOf('checkin:submit');
-    expect(sent).toMatchObject({ sessionId: 's-1', assertion, position: here, qr: 'K7Q2XM' });
+    expect(sent).toMatchObject({ sessionId: 's-1', assertion, position: here });
+    expect(sent).not.toHaveProperty('qr');
     expect(sent!.idempotencyKey).toMatch(/^[0-9a-f-]{36}$/);
 
     live.push('checkin:result', verdict());
@@ -70,6 +73,7 @@ describe('useCheckin: the student’s check-in, step by step', () => {
     const { result, settle } = start(live, { sign: async () => assertion, locate: async () => here });
     await result.current.checkIn(session, '   ');
     await settle();
+    expect(live.sentOf('checkin:begin')[0]).not.toHaveProperty('qr');
     expect(live.sentOf('checkin:submit')[0]).not.toHaveProperty('qr');
     expect(step()?.kind).toBe('accepted');
   });
@@ -167,6 +171,18 @@ describe('useCheckin: the student’s check-in, step by step', () => {
     await settle();
     expect(step()).toEqual({ kind: 'retry', code: 'QR_EXPIRED' });
     expect(events.onCodeRefused).toHaveBeenCalledWith('s-1');
+  });
+
+  it('turns a code refused at begin into "try again", without asking for a passkey', async () => {
+    const live = new FakeLive().answer('checkin:begin', { ok: false, error: { code: 'QR_EXPIRED', message: 'x' } });
+    const device = { sign: vi.fn(async () => assertion), locate: vi.fn(async () => here) };
+    const { result, settle } = start(live, device);
+    await result.current.checkIn(session, 'OLD123');
+    await settle();
+    expect(step()).toEqual({ kind: 'retry', code: 'QR_EXPIRED' });
+    expect(events.onCodeRefused).toHaveBeenCalledWith('s-1');
+    expect(device.sign).not.toHaveBeenCalled();
+    expect(live.sentOf('checkin:submit')).toEqual([]);
   });
 
   it('after no verdict at all, asks whether the student is marked, and says it could not confirm otherwise', async () => {

@@ -75,6 +75,12 @@ export function useCheckin(live: CheckinChannel, events: CheckinEvents, device: 
     });
   }, []);
 
+  /** The code was refused (stale, wrong, too many tries): the screen clears it, and the card asks for the one shown now. */
+  function askForFreshCode(sessionId: string, reason: string) {
+    events.onCodeRefused(sessionId);
+    setStep(sessionId, { kind: 'retry', code: reason });
+  }
+
   /** One check-in to `session`, with the QR code typed or scanned for it (if any). */
   async function checkIn(session: SessionView, code?: string) {
     const id = session.sessionId;
@@ -84,9 +90,14 @@ export function useCheckin(live: CheckinChannel, events: CheckinEvents, device: 
       await live.whenOnline();
     }
     setStep(id, { kind: 'busy', label: 'stepStarting' });
-    const begin = await live.request('checkin:begin', { sessionId: id });
+    // The code is judged now, when it was scanned or typed: the passkey prompt and the position take
+    // what time they need without it going stale.
+    const qr = code?.trim();
+    const begin = await live.request('checkin:begin', { sessionId: id, ...(qr ? { qr } : {}) });
     if (!begin.ok) {
       if (begin.error.code === 'ALREADY_CHECKED_IN') return setStep(id, { kind: 'accepted', at: new Date().toISOString() });
+      // A stale or wrong code: the field asks for the one shown now, and the card says "try again".
+      if (isRetryReason(begin.error.code)) return askForFreshCode(id, begin.error.code);
       if (begin.error.code === 'NO_PASSKEY') {
         events.onNoPasskey();
         return setStep(id, { kind: 'idle' });
@@ -114,8 +125,7 @@ export function useCheckin(live: CheckinChannel, events: CheckinEvents, device: 
       return setStep(id, { kind: 'problem', text: t(err instanceof LocationError && err.kind === 'denied' ? 'locationDenied' : 'locationUnavailable') });
     }
     // One attempt = one idempotency key: every resend of this payload (after a drop or a busy server) is the same check-in.
-    const qr = code?.trim();
-    const payload = { sessionId: id, assertion, position: where, idempotencyKey: crypto.randomUUID(), ...(qr ? { qr } : {}) } as const;
+    const payload = { sessionId: id, assertion, position: where, idempotencyKey: crypto.randomUUID() } as const;
     let submissionId: string | null = null;
     for (let attempt = 0; submissionId === null; attempt++) {
       if (live.state !== 'online') {
@@ -143,10 +153,7 @@ export function useCheckin(live: CheckinChannel, events: CheckinEvents, device: 
       else result = await waitForResult(submissionId, 10_000);
     }
     // A refused code is stale or wrong: the field asks for a fresh one, and the card says "try again", not "refused".
-    if (result?.reason && isRetryReason(result.reason)) {
-      events.onCodeRefused(id);
-      return setStep(id, { kind: 'retry', code: result.reason });
-    }
+    if (result?.reason && isRetryReason(result.reason)) return askForFreshCode(id, result.reason);
     if (result) {
       return setStep(id, result.verdict === 'accepted' ? { kind: 'accepted', at: result.at } : { kind: 'rejected', code: result.reason ?? 'INTERNAL', distanceM: result.distanceM });
     }
