@@ -29,12 +29,13 @@ export interface Route<D> {
 export type Routes = { [S in EventSubject]?: Route<EventData<S>> };
 
 /**
- * Turns the events on `pattern` into pushes to the right sockets, as `routes` says. Every gateway
- * instance subscribes to all of them (core NATS, not a queue group) and emits to its own members
- * of each room.
+ * Turns the events under `prefix` into pushes to the right sockets, as `routes` says. Every gateway
+ * instance subscribes to them (core NATS, not a queue group) and emits to its own members of each
+ * room. It subscribes to the subjects it routes, one by one, not to the whole prefix: the facts it
+ * pushes nothing for (the mark.recorded copies of every check-in, …) are then never delivered to it.
  */
 export abstract class Fanout implements OnApplicationShutdown {
-  private sub?: Subscription;
+  private readonly subs: Subscription[] = [];
   private server?: Server;
   /**
    * A publisher that retries after a crash sends the same event (same id) again. JetStream stores it
@@ -45,22 +46,25 @@ export abstract class Fanout implements OnApplicationShutdown {
 
   protected constructor(
     private readonly nc: NatsConnection,
-    private readonly pattern: string,
+    /** Where its subjects live, e.g. `attendance.`: every route's subject must start with it. */
+    private readonly prefix: string,
     private readonly routes: Routes,
     private readonly log: Logger,
     private readonly remembered: number,
   ) {
     this.seen = new RecentIds(remembered);
+    const stray = Object.keys(routes).filter((subject) => !subject.startsWith(prefix));
+    if (stray.length) throw new Error(`Fanout under ${prefix} given routes for ${stray.join(', ')}`);
   }
 
   attach(server: Server): void {
-    if (this.sub) return;
+    if (this.server) return;
     this.server = server;
-    this.sub = subscribeEvents(this.nc, this.pattern, (event) => this.route(event));
+    for (const subject of Object.keys(this.routes)) this.subs.push(subscribeEvents(this.nc, subject, (event) => this.route(event)));
   }
 
   onApplicationShutdown(): void {
-    this.sub?.unsubscribe();
+    for (const sub of this.subs.splice(0)) sub.unsubscribe();
   }
 
   route(event: CloudEvent): void {

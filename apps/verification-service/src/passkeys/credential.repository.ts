@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { CredentialCache } from './credential-cache.js';
 
 export type CredentialStatus = 'approved' | 'pending' | 'denied';
 
@@ -126,11 +127,114 @@ export class PostgresCredentialRepository extends CredentialRepository {
     return updated[0] ? toCredential(updated[0]) : this.findById(id);
   }
 
-  async recordUse(id: string, counter: number, at: Date): Promise<void> {
+  /**
+   * Uses recorded in the same turn of the event loop (many check-ins finish together at nine o'clock)
+   * are written in one statement; each caller still waits for that statement's commit.
+   */
+  recordUse(id: string, counter: number, at: Date): Promise<void> {
+    return this.uses.add({ id, counter, at });
+  }
+
+  private readonly uses = new TurnBatch<{ id: string; counter: number; at: Date }>(async (uses) => {
+    // One row per passkey (a row updated twice by one UPDATE … FROM takes either value): the highest of each.
+    const merged = new Map<string, { counter: number; at: Date }>();
+    for (const u of uses) {
+      const m = merged.get(u.id);
+      merged.set(u.id, m ? { counter: Math.max(m.counter, u.counter), at: u.at > m.at ? u.at : m.at } : { counter: u.counter, at: u.at });
+    }
+    const ids = [...merged.keys()];
     await this.db.query(
-      'UPDATE verification.credentials SET counter = greatest(counter, $2), last_used_at = greatest(last_used_at, $3) WHERE id = $1',
-      [id, counter, at],
+      `UPDATE verification.credentials c
+          SET counter = greatest(c.counter, u.counter), last_used_at = greatest(c.last_used_at, u.at)
+         FROM unnest($1::text[], $2::bigint[], $3::timestamptz[]) AS u(id, counter, at)
+        WHERE c.id = u.id`,
+      [ids, ids.map((i) => merged.get(i)!.counter), ids.map((i) => merged.get(i)!.at)],
     );
+  });
+}
+
+/**
+ * Gathers the items added during one turn of the event loop and hands them to `flush` together (at
+ * setImmediate, so nothing waits on a timer); every add resolves or fails with its batch.
+ */
+export class TurnBatch<T> {
+  private pending: { item: T; resolve: () => void; reject: (err: unknown) => void }[] = [];
+
+  constructor(private readonly flush: (items: T[]) => Promise<void>) {}
+
+  add(item: T): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (this.pending.push({ item, resolve, reject }) === 1) setImmediate(() => void this.run());
+    });
+  }
+
+  private async run(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      await this.flush(batch.map((p) => p.item));
+      for (const p of batch) p.resolve();
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+    }
+  }
+}
+
+/**
+ * The passkey store with this instance's memory of passkeys in front (CredentialCache): a check-in
+ * reads a passkey seen before from memory; every change goes to Postgres first, then is forgotten
+ * here and announced to the other instances.
+ */
+@Injectable()
+export class CachingCredentialRepository extends CredentialRepository {
+  constructor(
+    /** Postgres in the service; any store in unit specs. */
+    @Inject(PostgresCredentialRepository) private readonly store: CredentialRepository,
+    @Inject(CredentialCache) private readonly cache: CredentialCache,
+  ) {
+    super();
+  }
+
+  async findById(id: string): Promise<StoredCredential | null> {
+    const cached = this.cache.get(id);
+    if (cached) return cached;
+    const readAt = this.cache.current();
+    const found = await this.store.findById(id);
+    if (found) this.cache.remember(found, readAt);
+    return found;
+  }
+
+  listByUser(userId: string): Promise<StoredCredential[]> {
+    return this.store.listByUser(userId);
+  }
+
+  async insert(credential: NewCredential, laterNeedsApproval?: boolean): Promise<StoredCredential | null> {
+    const readAt = this.cache.current();
+    const stored = await this.store.insert(credential, laterNeedsApproval);
+    // Its first check-in usually follows soon, on this instance or another.
+    if (stored) this.cache.remember(stored, readAt);
+    return stored;
+  }
+
+  async remove(id: string, userId: string): Promise<boolean> {
+    const removed = await this.store.remove(id, userId);
+    if (removed) this.cache.changed([id]);
+    return removed;
+  }
+
+  listPending(userIds?: string[]): Promise<StoredCredential[]> {
+    return this.store.listPending(userIds);
+  }
+
+  async decide(id: string, status: 'approved' | 'denied', by: string, at: Date): Promise<StoredCredential | null> {
+    const decided = await this.store.decide(id, status, by, at);
+    this.cache.changed([id]);
+    return decided;
+  }
+
+  async recordUse(id: string, counter: number, at: Date): Promise<void> {
+    await this.store.recordUse(id, counter, at);
+    this.cache.used(id, counter, at);
   }
 }
 
