@@ -54,7 +54,7 @@ export class ChallengeService {
       throw new DomainError(ErrorCode.CHECKIN_WINDOW_CLOSED, 'The check-in time for this session is over; ask your teacher to mark you.');
     }
 
-    const passkeys = await this.credentials.listByUser(studentId);
+    const passkeys = await this.credentials.listForCheckin(studentId);
     if (passkeys.length === 0) {
       throw new DomainError(ErrorCode.NO_PASSKEY, 'You have no passkey yet. Register one on this device, then check in.');
     }

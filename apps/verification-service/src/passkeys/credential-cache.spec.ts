@@ -82,6 +82,27 @@ describe('CachingCredentialRepository', () => {
     expect(memory.byId.get('a1')!.counter).toBe(7);
   });
 
+  it('lists a person’s passkeys for a check-in from memory until one is registered, removed or decided on any instance', async () => {
+    const { memory, a, b } = await twoInstances();
+    const spy = jest.spyOn(memory, 'listByUser');
+    const ids = async (repo: CachingCredentialRepository) => (await repo.listForCheckin(bob)).map((c) => `${c.id}:${c.status}`);
+    expect(await ids(b.repo)).toEqual(['b1:approved', 'b2:pending']);
+    expect(await ids(b.repo)).toEqual(['b1:approved', 'b2:pending']);
+    expect(spy).toHaveBeenCalledTimes(1);
+    await a.repo.decide('b2', 'approved', alice, new Date());
+    expect(await ids(b.repo)).toEqual(['b1:approved', 'b2:approved']);
+    await a.repo.insert({ id: 'b3', userId: bob, publicKey: key, counter: 0, transports: [], deviceName: 'tablet' });
+    expect(await ids(b.repo)).toEqual(['b1:approved', 'b2:approved', 'b3:approved']);
+    await a.repo.remove('b1', bob);
+    expect(await ids(b.repo)).toEqual(['b2:approved', 'b3:approved']);
+    expect(spy).toHaveBeenCalledTimes(4);
+    // Someone else's list stays remembered.
+    await b.repo.listForCheckin(alice);
+    await a.repo.remove('b2', bob);
+    await b.repo.listForCheckin(alice);
+    expect(spy).toHaveBeenCalledTimes(5);
+  });
+
   it('does not announce the uses of a passkey without a counter', async () => {
     const { bus, a } = await twoInstances();
     await a.repo.recordUse('a1', 0, new Date());

@@ -12,11 +12,12 @@ import type { StoredCredential } from './credential.repository.js';
 export const CredentialsChangedSubject = 'cc.verification.credentials-changed';
 
 /**
- * One change, as announced: passkeys removed or decided (`ids`), every passkey of an erased person
- * (`userId`), or a passkey used with a signature counter that grew (`used`). `from` names the
- * announcing instance, which has already brought its own memory up to date.
+ * One change, as announced: passkeys registered, removed or decided (`ids`, with their owners'
+ * `userIds`), every passkey of an erased person (`userId`), or a passkey used with a signature
+ * counter that grew (`used`). `from` names the announcing instance, which has already brought its
+ * own memory up to date.
  */
-export type CredentialChange = { from: string } & ({ ids: string[] } | { userId: string } | { used: { id: string; counter: number } });
+export type CredentialChange = { from: string } & ({ ids: string[]; userIds: string[] } | { userId: string } | { used: { id: string; counter: number } });
 
 /** How the instances reach each other: NATS in the service, a fake bus in unit specs. */
 export abstract class CredentialChangeBus {
@@ -68,8 +69,8 @@ export class NatsCredentialChangeBus extends CredentialChangeBus {
   }
 }
 
-interface Entry {
-  credential: StoredCredential;
+interface Entry<T> {
+  value: T;
   expiresAt: number;
 }
 
@@ -78,8 +79,8 @@ const MaxEntries = 100_000;
 const TtlMs = 6 * 60 * 60 * 1000;
 
 /**
- * What this instance remembers of passkeys read for check-ins, so a check-in does not read Postgres
- * for a passkey seen before. It never answers for a passkey that changed: every change is made
+ * What this instance remembers of passkeys read for check-ins, so a check-in (its begin, its
+ * verdict) does not read Postgres for a passkey seen before. It never answers for a passkey that changed: every change is made
  * through CachingCredentialRepository (or, for an erasure, announced by the privacy service), which
  * forgets it here and announces it to every other instance. A passkey whose signature counter
  * grew is updated here and forgotten by the others. When the announcements may have been missed
@@ -87,7 +88,9 @@ const TtlMs = 6 * 60 * 60 * 1000;
  */
 @Injectable()
 export class CredentialCache implements OnModuleInit, OnApplicationShutdown {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, Entry<StoredCredential>>();
+  /** Each person's passkeys as a check-in begin offers them (ids, transports, status). */
+  private readonly lists = new Map<string, Entry<StoredCredential[]>>();
   private readonly instance = randomUUID();
   /** Grows with every change heard: a read that started before a change does not store what it read. */
   private generation = 0;
@@ -111,13 +114,12 @@ export class CredentialCache implements OnModuleInit, OnApplicationShutdown {
 
   /** The passkey as last read, or undefined when it must be read from the store. */
   get(id: string): StoredCredential | undefined {
-    const entry = this.entries.get(id);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= this.clock.nowMs()) {
-      this.entries.delete(id);
-      return undefined;
-    }
-    return entry.credential;
+    return this.live(this.entries, id);
+  }
+
+  /** The person's passkeys as last listed for a check-in, or undefined. */
+  listOf(userId: string): StoredCredential[] | undefined {
+    return this.live(this.lists, userId);
   }
 
   /** The generation to pass back to `remember` after reading the store. */
@@ -127,15 +129,33 @@ export class CredentialCache implements OnModuleInit, OnApplicationShutdown {
 
   /** Keeps a passkey read from the store, unless something changed since the read began (`readAt`). */
   remember(credential: StoredCredential, readAt: number): void {
-    if (readAt !== this.generation) return;
-    if (this.entries.size >= MaxEntries) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(credential.id, { credential, expiresAt: this.clock.nowMs() + TtlMs });
+    if (readAt === this.generation) this.keep(this.entries, credential.id, credential);
   }
 
-  /** These passkeys were removed or decided: forgotten here and by every other instance. */
-  changed(ids: string[]): void {
-    this.forgetIds(ids);
-    this.bus.announce({ from: this.instance, ids });
+  /** Keeps a person's passkeys listed for a check-in, unless something changed since the read began. */
+  rememberList(userId: string, credentials: StoredCredential[], readAt: number): void {
+    if (readAt === this.generation) this.keep(this.lists, userId, credentials);
+  }
+
+  private live<T>(map: Map<string, Entry<T>>, key: string): T | undefined {
+    const entry = map.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= this.clock.nowMs()) {
+      map.delete(key);
+      return undefined;
+    }
+    return entry.value;
+  }
+
+  private keep<T>(map: Map<string, Entry<T>>, key: string, value: T): void {
+    if (map.size >= MaxEntries) map.delete(map.keys().next().value as string);
+    map.set(key, { value, expiresAt: this.clock.nowMs() + TtlMs });
+  }
+
+  /** These passkeys (of these people) were registered, removed or decided: forgotten here and by every other instance. */
+  changed(ids: string[], userIds: string[]): void {
+    this.forget(ids, userIds);
+    this.bus.announce({ from: this.instance, ids, userIds });
   }
 
   /** Every passkey of this person was erased: forgotten here and by every other instance. */
@@ -147,30 +167,33 @@ export class CredentialCache implements OnModuleInit, OnApplicationShutdown {
   /** A use was recorded: the counter read next must be at least this one, here and elsewhere. */
   used(id: string, counter: number, at: Date): void {
     const entry = this.entries.get(id);
-    if (entry) entry.credential = { ...entry.credential, counter: Math.max(entry.credential.counter, counter), lastUsedAt: at };
+    if (entry) entry.value = { ...entry.value, counter: Math.max(entry.value.counter, counter), lastUsedAt: at };
     // A counter of 0 is what most passkeys always send: nothing another instance could hold stale.
     if (counter > 0) this.bus.announce({ from: this.instance, used: { id, counter } });
   }
 
   private heard(change: CredentialChange): void {
     if (change.from === this.instance) return;
-    if ('ids' in change) this.forgetIds(change.ids);
+    if ('ids' in change) this.forget(change.ids, change.userIds);
     else if ('userId' in change) this.forgetUser(change.userId);
-    else if ('used' in change) this.forgetIds([change.used.id]);
+    else if ('used' in change) this.forget([change.used.id], []);
   }
 
-  private forgetIds(ids: string[]): void {
+  private forget(ids: string[], userIds: string[]): void {
     this.generation++;
     for (const id of ids) this.entries.delete(id);
+    for (const userId of userIds) this.lists.delete(userId);
   }
 
   private forgetUser(userId: string): void {
     this.generation++;
-    for (const [id, entry] of this.entries) if (entry.credential.userId === userId) this.entries.delete(id);
+    this.lists.delete(userId);
+    for (const [id, entry] of this.entries) if (entry.value.userId === userId) this.entries.delete(id);
   }
 
   private clear(): void {
     this.generation++;
     this.entries.clear();
+    this.lists.clear();
   }
 }

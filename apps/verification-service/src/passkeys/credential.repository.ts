@@ -26,6 +26,13 @@ export abstract class CredentialRepository {
   abstract findById(id: string): Promise<StoredCredential | null>;
   abstract listByUser(userId: string): Promise<StoredCredential[]>;
   /**
+   * The user's passkeys as a check-in offers them: ids, transports and status are current, the
+   * counter and last use may not be (they may come from memory). listByUser where nothing is remembered.
+   */
+  listForCheckin(userId: string): Promise<StoredCredential[]> {
+    return this.listByUser(userId);
+  }
+  /**
    * Stores a new credential and binds its owner to a device, in one transaction. The owner's first
    * credential ever (no earlier binding, even of a passkey since removed) is approved; a later one
    * is approved only when `laterNeedsApproval` is false, else pending. Returns null when that
@@ -208,17 +215,29 @@ export class CachingCredentialRepository extends CredentialRepository {
     return this.store.listByUser(userId);
   }
 
-  async insert(credential: NewCredential, laterNeedsApproval?: boolean): Promise<StoredCredential | null> {
+  override async listForCheckin(userId: string): Promise<StoredCredential[]> {
+    const cached = this.cache.listOf(userId);
+    if (cached) return cached;
     const readAt = this.cache.current();
+    const listed = await this.store.listByUser(userId);
+    this.cache.rememberList(userId, listed, readAt);
+    return listed;
+  }
+
+  async insert(credential: NewCredential, laterNeedsApproval?: boolean): Promise<StoredCredential | null> {
     const stored = await this.store.insert(credential, laterNeedsApproval);
-    // Its first check-in usually follows soon, on this instance or another.
-    if (stored) this.cache.remember(stored, readAt);
+    if (stored) {
+      // Every instance lists the owner's passkeys again; this one keeps the new passkey, whose first
+      // check-in usually follows soon.
+      this.cache.changed([stored.id], [stored.userId]);
+      this.cache.remember(stored, this.cache.current());
+    }
     return stored;
   }
 
   async remove(id: string, userId: string): Promise<boolean> {
     const removed = await this.store.remove(id, userId);
-    if (removed) this.cache.changed([id]);
+    if (removed) this.cache.changed([id], [userId]);
     return removed;
   }
 
@@ -228,7 +247,7 @@ export class CachingCredentialRepository extends CredentialRepository {
 
   async decide(id: string, status: 'approved' | 'denied', by: string, at: Date): Promise<StoredCredential | null> {
     const decided = await this.store.decide(id, status, by, at);
-    this.cache.changed([id]);
+    if (decided) this.cache.changed([id], [decided.userId]);
     return decided;
   }
 
