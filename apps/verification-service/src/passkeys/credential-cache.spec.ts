@@ -73,9 +73,9 @@ describe('CachingCredentialRepository', () => {
     const { memory, a, b } = await twoInstances();
     await a.repo.findById('a1');
     await b.repo.findById('a1');
-    await a.repo.recordUse('a1', 7, new Date());
+    await Promise.all([a.repo.recordUse('a1', 7, new Date('2026-01-05T09:00:05Z')), a.repo.recordUse('a1', 6, new Date('2026-01-05T09:00:01Z'))]);
     const spy = jest.spyOn(memory, 'findById');
-    expect(await a.repo.findById('a1')).toMatchObject({ counter: 7 });
+    expect(await a.repo.findById('a1')).toMatchObject({ counter: 7, lastUsedAt: new Date('2026-01-05T09:00:05Z') });
     expect(spy).not.toHaveBeenCalled();
     expect(await b.repo.findById('a1')).toMatchObject({ counter: 7 });
     expect(spy).toHaveBeenCalledTimes(1);

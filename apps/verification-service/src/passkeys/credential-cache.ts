@@ -167,7 +167,11 @@ export class CredentialCache implements OnModuleInit, OnApplicationShutdown {
   /** A use was recorded: the counter read next must be at least this one, here and elsewhere. */
   used(id: string, counter: number, at: Date): void {
     const entry = this.entries.get(id);
-    if (entry) entry.value = { ...entry.value, counter: Math.max(entry.value.counter, counter), lastUsedAt: at };
+    if (entry) {
+      // As the store does: neither the counter nor the last use moves back.
+      const last = entry.value.lastUsedAt;
+      entry.value = { ...entry.value, counter: Math.max(entry.value.counter, counter), lastUsedAt: last && last > at ? last : at };
+    }
     // A counter of 0 is what most passkeys always send: nothing another instance could hold stale.
     if (counter > 0) this.bus.announce({ from: this.instance, used: { id, counter } });
   }
