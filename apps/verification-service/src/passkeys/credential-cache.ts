@@ -54,12 +54,13 @@ export class NatsCredentialChangeBus extends CredentialChangeBus {
         }
       },
     });
-    // Core NATS delivers nothing while disconnected: whatever was announced then is lost, so forget all.
+    // Core NATS delivers nothing while disconnected, and drops messages for a subscriber that falls
+    // behind: whatever was announced then is lost, so everything is forgotten.
     let stopped = false;
     void (async () => {
       for await (const s of this.nc.status()) {
         if (stopped) return;
-        if (s.type === 'disconnect' || s.type === 'reconnect') onGap();
+        if (s.type === 'disconnect' || s.type === 'reconnect' || s.type === 'slowConsumer') onGap();
       }
     })().catch(() => onGap());
     return () => {
