@@ -60,7 +60,16 @@ export abstract class Fanout implements OnApplicationShutdown {
   attach(server: Server): void {
     if (this.server) return;
     this.server = server;
-    for (const subject of Object.keys(this.routes)) this.subs.push(subscribeEvents(this.nc, subject, (event) => this.route(event)));
+    for (const subject of Object.keys(this.routes)) this.subs.push(subscribeEvents(this.nc, subject, (event) => this.routeOrWarn(event)));
+  }
+
+  /** The data is not parsed on this hop: one that is not what its type says is logged and skipped. */
+  private routeOrWarn(event: CloudEvent): void {
+    try {
+      this.route(event);
+    } catch (err) {
+      this.log.warn({ err: { message: (err as Error).message }, type: event.type, id: event.id }, 'could not push an event whose data is not what its type says');
+    }
   }
 
   onApplicationShutdown(): void {
