@@ -55,15 +55,18 @@ const EventSubscriptions: Partial<Record<NatsService, readonly string[]>> = {
 
 /**
  * Core subjects outside the maps: report-service asks every gateway who is connected (the class-start
- * push), and integration-service's instances tell each other that the webhook endpoints changed.
+ * push), integration-service's instances tell each other that the webhook endpoints changed, and
+ * verification-service's that passkeys changed (each forgets what it remembered of them).
  */
 const CorePublish: Partial<Record<NatsService, readonly string[]>> = {
   'report-service': [ConnectedUsersSubject],
   'integration-service': ['cc.integration.webhooks-changed'],
+  'verification-service': ['cc.verification.credentials-changed'],
 };
 const CoreSubscribe: Partial<Record<NatsService, readonly string[]>> = {
   gateway: [ConnectedUsersSubject],
   'integration-service': ['cc.integration.webhooks-changed'],
+  'verification-service': ['cc.verification.credentials-changed'],
 };
 
 /** The inbox prefix of a service's connection: its replies arrive under it, and nobody else may read there. */

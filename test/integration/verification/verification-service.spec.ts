@@ -20,13 +20,15 @@ import {
   type RecordMarkReply,
   type RecordMarkRequest,
 } from '@classconnect/contracts';
-import { loadConfig } from '@classconnect/config';
+import { SystemClock, loadConfig } from '@classconnect/config';
 import { RpcClient, RpcServer, connectNats, subscribeEvents, type NatsConnection } from '@classconnect/messaging';
 import { SoftAuthenticator, waitFor } from '@classconnect/testing';
 import { AppModule } from '../../../apps/verification-service/src/app.module.js';
 import { ChallengeRepository } from '../../../apps/verification-service/src/checkin/challenge.repository.js';
 import { VerdictRepository } from '../../../apps/verification-service/src/checkin/verdict.repository.js';
-import { CredentialRepository } from '../../../apps/verification-service/src/passkeys/credential.repository.js';
+import { CredentialCache, NatsCredentialChangeBus } from '../../../apps/verification-service/src/passkeys/credential-cache.js';
+import { CachingCredentialRepository, CredentialRepository, PostgresCredentialRepository } from '../../../apps/verification-service/src/passkeys/credential.repository.js';
+import { VerificationPrivacyService } from '../../../apps/verification-service/src/privacy/privacy.service.js';
 import { VerificationEnv } from '../../../apps/verification-service/src/config.js';
 import {
   migrateVerification,
@@ -383,6 +385,35 @@ describe('verification-service against real Redis, Postgres and NATS', () => {
     expect(b).toMatchObject({ counter: 13, lastUsedAt: new Date(t0 + 4000) });
     await credentials.recordUse(ids[0]!, 2, new Date(t0));
     await expect(credentials.findById(ids[0]!)).resolves.toMatchObject({ counter: 12, lastUsedAt: new Date(t0 + 4000) });
+  });
+
+  it('tells a second instance over NATS to forget a passkey that was decided, used, removed or erased', async () => {
+    const here = app.get(CredentialRepository);
+    // Another instance: its own memory, its own NATS connection, the same Postgres.
+    const otherCache = new CredentialCache(new NatsCredentialChangeBus(nc), new SystemClock());
+    otherCache.onModuleInit();
+    const there = new CachingCredentialRepository(app.get(PostgresCredentialRepository), otherCache);
+    try {
+      const userId = randomUUID();
+      const [first, second] = [`spec-cache-1-${randomUUID()}`, `spec-cache-2-${randomUUID()}`];
+      await here.insert({ id: first, userId, publicKey: new Uint8Array([1, 2, 3]), counter: 0, transports: [], deviceName: 'Phone' }, true);
+      await here.insert({ id: second, userId, publicKey: new Uint8Array([4, 5, 6]), counter: 0, transports: [], deviceName: 'Laptop' }, true);
+      await expect(there.findById(second)).resolves.toMatchObject({ status: 'pending' });
+      await expect(there.listForCheckin(userId)).resolves.toHaveLength(2);
+      await expect(there.findById(first)).resolves.toMatchObject({ counter: 0 });
+
+      await here.decide(second, 'approved', randomUUID(), new Date());
+      await waitFor(async () => (await there.findById(second))?.status === 'approved', 'the other instance to see the decision', 5_000);
+      await here.recordUse(first, 4, new Date());
+      await waitFor(async () => (await there.findById(first))?.counter === 4, 'the other instance to see the new counter', 5_000);
+      await here.remove(first, userId);
+      await waitFor(async () => (await there.findById(first)) === null, 'the other instance to forget the removed passkey', 5_000);
+      expect((await there.listForCheckin(userId)).map((c) => c.id)).toEqual([second]);
+      await app.get(VerificationPrivacyService).erase(userId);
+      await waitFor(async () => (await there.listForCheckin(userId)).length === 0 && (await there.findById(second)) === null, 'the other instance to forget the erased person', 5_000);
+    } finally {
+      otherCache.onApplicationShutdown();
+    }
   });
 
   it('stores a verdict once: the first one wins', async () => {

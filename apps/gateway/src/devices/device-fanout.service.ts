@@ -34,6 +34,6 @@ export const DevicePushes: Routes = {
 @Injectable()
 export class DeviceFanout extends Fanout {
   constructor(@Inject(NATS_CONNECTION) nc: NatsConnection) {
-    super(nc, 'directory.device.>', DevicePushes, createLogger('DeviceFanout'), 10_000);
+    super(nc, 'directory.device.', DevicePushes, createLogger('DeviceFanout'), 10_000);
   }
 }

@@ -84,10 +84,22 @@ describe('EventFanout', () => {
     ]);
   });
 
-  it('pushes nothing for data that does not match its schema, or for an event it does not push', () => {
+  it('pushes nothing for an event type it does not know or does not push', () => {
     const { fanout, emitted } = attached();
-    fanout.route({ ...cloudEvent(EventSubjects.checkinVerified, {} as never) });
-    fanout.route({ ...cloudEvent(EventSubjects.checkinVerified, {} as never), type: 'edu.classconnect.attendance.something.v9' });
+    const verified = { submissionId: 'sub-9', sessionId, courseId, studentId, distanceM: 12, accuracyM: 8, methods: ['passkey' as const], verifiedAt: at };
+    fanout.route({ ...cloudEvent(EventSubjects.checkinVerified, verified), type: 'edu.classconnect.attendance.something.v9' });
+    fanout.route(cloudEvent(EventSubjects.markRecorded, { sessionId, courseId, studentId, source: 'checkin', submissionId: 'sub-9', distanceM: 12, accuracyM: 8, methods: ['passkey'], markedAt: at, status: 'present' } as never));
     expect(emitted).toEqual([]);
+  });
+
+  it('subscribes to the subjects it pushes, not to every attendance fact', () => {
+    const subjects: string[] = [];
+    const nats = { subscribe: (subject: string) => (subjects.push(subject), { unsubscribe: () => undefined }) } as unknown as typeof idleNats;
+    new EventFanout(nats, new CheckinTimer()).attach(new FakeServer().asServer());
+    expect(subjects).toContain(EventSubjects.checkinVerified);
+    expect(subjects).toContain(EventSubjects.checkinRejectedV3);
+    expect(subjects).not.toContain(EventSubjects.markRecorded);
+    expect(subjects).not.toContain(EventSubjects.markRecordedV2);
+    expect(subjects.every((s) => s.startsWith('attendance.') && !s.includes('>') && !s.includes('*'))).toBe(true);
   });
 });

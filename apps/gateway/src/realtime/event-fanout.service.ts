@@ -174,7 +174,7 @@ export class EventFanout extends Fanout {
     @Inject(NATS_CONNECTION) nc: NatsConnection,
     @Inject(CheckinTimer) private readonly timer: CheckinTimer,
   ) {
-    super(nc, 'attendance.>', AttendancePushes, createLogger('EventFanout'), 100_000);
+    super(nc, 'attendance.', AttendancePushes, createLogger('EventFanout'), 100_000);
   }
 
   protected override pushed(event: string, payload: unknown): void {

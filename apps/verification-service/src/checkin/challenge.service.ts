@@ -102,7 +102,7 @@ export class ChallengeService {
       throw new DomainError(refusal.code, refusal.message);
     }
 
-    const passkeys = await this.credentials.listByUser(studentId);
+    const passkeys = await this.credentials.listForCheckin(studentId);
     if (passkeys.length === 0) {
       throw new DomainError(ErrorCode.NO_PASSKEY, 'You have no passkey yet. Register one on this device, then check in.');
     }

@@ -2,7 +2,11 @@ import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:cryp
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { ErrorCode, type AuthenticationResponse } from '@classconnect/contracts';
 import { cborEncode } from '@classconnect/testing';
-import type { StoredCredential } from '../passkeys/credential.repository.js';
+import { SettableClock } from '@classconnect/config';
+import { CredentialCache } from '../passkeys/credential-cache.js';
+import { CachingCredentialRepository, type StoredCredential } from '../passkeys/credential.repository.js';
+import { MemoryCredentialChangeBus, copying } from '../passkeys/testing/credential-bus.js';
+import { MemoryCredentials } from '../passkeys/testing/fakes.js';
 import { LibraryAssertionVerifier, type AssertionFailure, type AssertionOutcome } from './assertion-verifier.js';
 import { FastAssertionVerifier } from './fast-assertion-verifier.js';
 
@@ -189,5 +193,49 @@ describe('FastAssertionVerifier gives the library’s answer', () => {
     await expect(fast.verify({ assertion: assertionFor(first.credential, first.privateKey), expectedChallenge: challenge, credential: first.credential })).resolves.toMatchObject({ ok: true });
     await expect(fast.verify({ assertion: assertionFor(reused, second.privateKey), expectedChallenge: challenge, credential: reused })).resolves.toMatchObject({ ok: true });
     await expect(fast.verify({ assertion: assertionFor(reused, first.privateKey), expectedChallenge: challenge, credential: reused })).resolves.toMatchObject({ ok: false });
+  });
+});
+
+describe('FastAssertionVerifier with passkeys read from the instances’ memory gives the library’s answer on the stored passkey', () => {
+  it('through uses on two instances, counter replays and a removal', async () => {
+    const library = new LibraryAssertionVerifier(config);
+    const memory = new MemoryCredentials();
+    const store = copying(memory);
+    const bus = new MemoryCredentialChangeBus();
+    const clock = new SettableClock();
+    const instances = [0, 1].map(() => {
+      const cache = new CredentialCache(bus, clock);
+      cache.onModuleInit();
+      return { repo: new CachingCredentialRepository(store, cache), fast: new FastAssertionVerifier(config) };
+    });
+    const { credential, privateKey } = es256Credential();
+    await instances[0]!.repo.insert({ id: credential.id, userId: credential.userId, publicKey: credential.publicKey, counter: 0, transports: [], deviceName: 'phone' });
+
+    // [instance, counter the authenticator sends, the library's answer on the stored passkey]
+    const steps: [number, number, 'ok' | AssertionFailure][] = [
+      [0, 1, 'ok'],
+      [1, 2, 'ok'],
+      [0, 2, 'COUNTER_REPLAY'], // instance 0 remembered counter 1; instance 1's use made it forget
+      [0, 3, 'ok'],
+      [1, 3, 'COUNTER_REPLAY'],
+      [1, 9, 'ok'],
+      [1, 8, 'COUNTER_REPLAY'], // its own use: remembered with the new counter
+      [0, 0, 'COUNTER_REPLAY'],
+      [0, 10, 'ok'],
+    ];
+    for (const [i, counter, answer] of steps) {
+      const { repo, fast } = instances[i]!;
+      const assertion = assertionFor(credential, privateKey, { counter });
+      const stored = (await store.findById(credential.id))!;
+      const expected = await library.verify({ assertion, expectedChallenge: challenge, credential: stored });
+      expect(expected.ok ? 'ok' : expected.reason).toBe(answer);
+      const remembered = (await repo.findById(credential.id))!;
+      expect(await fast.verify({ assertion, expectedChallenge: challenge, credential: remembered })).toEqual(expected);
+      if (expected.ok) await repo.recordUse(credential.id, expected.newCounter, clock.now());
+    }
+
+    await instances[1]!.repo.remove(credential.id, credential.userId);
+    expect(await store.findById(credential.id)).toBeNull();
+    expect(await instances[0]!.repo.findById(credential.id)).toBeNull();
   });
 });

@@ -6,7 +6,7 @@ import { SessionClient } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
 import { VERIFICATION_CONFIG, type VerificationConfig } from '../config.js';
 import { accuracyZero, concurrentUse, identicalPosition, impossibleTravel, isImpossibleTravel, sharedDevice, travelDistanceM, type FlagSettings } from './flag-rules.js';
-import { FlagStateRepository, type Sighting } from './flag-state.repository.js';
+import { FlagStateRepository, type CheckinStop, type Sighting } from './flag-state.repository.js';
 
 /** Flags for one check-in, to publish as attendance.checkin.flagged.v1. */
 export interface FlagNotice {
@@ -69,26 +69,29 @@ export class FlagDetector {
     const zero = accuracyZero(s.position.accuracy);
     if (zero) flags.push(zero);
 
+    // The sightings touch keys of their own and do not depend on each other: they go to Redis
+    // together (one write, one round trip) and are read in the order the flags are listed.
     // Exact coordinates, as the device reported them: only a keyed digest is kept.
-    const position = await this.state.sightPosition(s.sessionId, digest(key, 'position', `${s.position.latitude}:${s.position.longitude}`), me);
+    const positionDigest = digest(key, 'position', `${s.position.latitude}:${s.position.longitude}`);
+    const device = s.deviceFingerprint ? digest(key, 'device', s.deviceFingerprint) : undefined;
+    const windowMs = this.settings.windowSeconds * 1000;
+    const [position, shared, uses, previous] = await Promise.all([
+      this.state.sightPosition(s.sessionId, positionDigest, me),
+      device ? this.state.sightDevice(s.sessionId, device, me, windowMs) : undefined,
+      device ? this.state.recordUse(s.sessionId, s.studentId, { device, at, submissionId: s.submissionId }) : undefined,
+      this.state.recordStop(s.studentId, { sessionId: s.sessionId, courseId, submissionId: s.submissionId, at }),
+    ]);
     if (position.others.length > 0) {
       flags.push(identicalPosition(new Set(position.others.map((o) => o.studentId)).size));
       flagEarlier(position.newlyFlagged, s.sessionId, identicalPosition(1));
     }
-
-    if (s.deviceFingerprint) {
-      const device = digest(key, 'device', s.deviceFingerprint);
-      const windowMs = this.settings.windowSeconds * 1000;
-      const shared = await this.state.sightDevice(s.sessionId, device, me, windowMs);
-      if (shared.others.length > 0) {
-        flags.push(sharedDevice(new Set(shared.others.map((o) => o.studentId)).size, this.settings.windowSeconds));
-        flagEarlier(shared.newlyFlagged, s.sessionId, sharedDevice(1, this.settings.windowSeconds));
-      }
-      const uses = await this.state.recordUse(s.sessionId, s.studentId, { device, at, submissionId: s.submissionId });
-      if (uses.some((u) => u.device !== device && Math.abs(u.at - at) <= windowMs)) flags.push(concurrentUse(this.settings.windowSeconds));
+    if (shared && shared.others.length > 0) {
+      flags.push(sharedDevice(new Set(shared.others.map((o) => o.studentId)).size, this.settings.windowSeconds));
+      flagEarlier(shared.newlyFlagged, s.sessionId, sharedDevice(1, this.settings.windowSeconds));
     }
+    if (uses?.some((u) => u.device !== device && Math.abs(u.at - at) <= windowMs)) flags.push(concurrentUse(this.settings.windowSeconds));
 
-    const travel = await this.travel(s, courseId, at, correlationId);
+    const travel = await this.travel(s, previous, at, correlationId);
     if (travel) {
       flags.push(travel.flag);
       const { previous } = travel;
@@ -107,8 +110,7 @@ export class FlagDetector {
    * Compares with the student's previous accepted check-in, in another session: the distance is
    * between the two fences (centres minus radii), known only while both sessions are open.
    */
-  private async travel(s: CheckinSubmission, courseId: string, at: number, correlationId?: string) {
-    const previous = await this.state.recordStop(s.studentId, { sessionId: s.sessionId, courseId, submissionId: s.submissionId, at });
+  private async travel(s: CheckinSubmission, previous: CheckinStop | null, at: number, correlationId?: string) {
     if (!previous || previous.sessionId === s.sessionId) return null;
     let reply;
     try {

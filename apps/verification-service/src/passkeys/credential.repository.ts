@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { CredentialCache } from './credential-cache.js';
 
 export type CredentialStatus = 'approved' | 'pending' | 'denied';
 
@@ -24,6 +25,13 @@ export type NewCredential = Omit<StoredCredential, 'createdAt' | 'lastUsedAt' | 
 export abstract class CredentialRepository {
   abstract findById(id: string): Promise<StoredCredential | null>;
   abstract listByUser(userId: string): Promise<StoredCredential[]>;
+  /**
+   * The user's passkeys as a check-in offers them: ids, transports and status are current, the
+   * counter and last use may not be (they may come from memory). listByUser where nothing is remembered.
+   */
+  listForCheckin(userId: string): Promise<StoredCredential[]> {
+    return this.listByUser(userId);
+  }
   /**
    * Stores a new credential and binds its owner to a device, in one transaction. The owner's first
    * credential ever (no earlier binding, even of a passkey since removed) is approved; a later one
@@ -128,12 +136,30 @@ export class PostgresCredentialRepository extends CredentialRepository {
     return updated[0] ? toCredential(updated[0]) : this.findById(id);
   }
 
-  async recordUse(id: string, counter: number, at: Date): Promise<void> {
-    await this.db.query(
-      'UPDATE verification.credentials SET counter = greatest(counter, $2), last_used_at = greatest(last_used_at, $3) WHERE id = $1',
-      [id, counter, at],
-    );
+  /**
+   * Uses recorded in the same turn of the event loop (many check-ins finish together at nine o'clock)
+   * are written in one statement; each caller still waits for that statement's commit.
+   */
+  recordUse(id: string, counter: number, at: Date): Promise<void> {
+    return this.uses.add({ id, counter, at });
   }
+
+  private readonly uses = new TurnBatch<{ id: string; counter: number; at: Date }>(async (uses) => {
+    // One row per passkey (a row updated twice by one UPDATE … FROM takes either value): the highest of each.
+    const merged = new Map<string, { counter: number; at: Date }>();
+    for (const u of uses) {
+      const m = merged.get(u.id);
+      merged.set(u.id, m ? { counter: Math.max(m.counter, u.counter), at: u.at > m.at ? u.at : m.at } : { counter: u.counter, at: u.at });
+    }
+    const ids = [...merged.keys()];
+    await this.db.query(
+      `UPDATE verification.credentials c
+          SET counter = greatest(c.counter, u.counter), last_used_at = greatest(c.last_used_at, u.at)
+         FROM unnest($1::text[], $2::bigint[], $3::timestamptz[]) AS u(id, counter, at)
+        WHERE c.id = u.id`,
+      [ids, ids.map((i) => merged.get(i)!.counter), ids.map((i) => merged.get(i)!.at)],
+    );
+  });
 
   async countByUsers(userIds: readonly string[]): Promise<{ userId: string; approved: number; pending: number }[]> {
     if (userIds.length === 0) return [];
@@ -145,6 +171,107 @@ export class PostgresCredentialRepository extends CredentialRepository {
       [[...new Set(userIds)]],
     );
     return rows.map((r) => ({ userId: r.user_id, approved: Number(r.approved), pending: Number(r.pending) }));
+  }
+}
+
+/**
+ * Gathers the items added during one turn of the event loop and hands them to `flush` together (at
+ * setImmediate, so nothing waits on a timer); every add resolves or fails with its batch.
+ */
+export class TurnBatch<T> {
+  private pending: { item: T; resolve: () => void; reject: (err: unknown) => void }[] = [];
+
+  constructor(private readonly flush: (items: T[]) => Promise<void>) {}
+
+  add(item: T): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (this.pending.push({ item, resolve, reject }) === 1) setImmediate(() => void this.run());
+    });
+  }
+
+  private async run(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      await this.flush(batch.map((p) => p.item));
+      for (const p of batch) p.resolve();
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+    }
+  }
+}
+
+/**
+ * The passkey store with this instance's memory of passkeys in front (CredentialCache): a check-in
+ * reads a passkey seen before from memory; every change goes to Postgres first, then is forgotten
+ * here and announced to the other instances.
+ */
+@Injectable()
+export class CachingCredentialRepository extends CredentialRepository {
+  constructor(
+    /** Postgres in the service; any store in unit specs. */
+    @Inject(PostgresCredentialRepository) private readonly store: CredentialRepository,
+    @Inject(CredentialCache) private readonly cache: CredentialCache,
+  ) {
+    super();
+  }
+
+  async findById(id: string): Promise<StoredCredential | null> {
+    const cached = this.cache.get(id);
+    if (cached) return cached;
+    const readAt = this.cache.current();
+    const found = await this.store.findById(id);
+    if (found) this.cache.remember(found, readAt);
+    return found;
+  }
+
+  listByUser(userId: string): Promise<StoredCredential[]> {
+    return this.store.listByUser(userId);
+  }
+
+  override async listForCheckin(userId: string): Promise<StoredCredential[]> {
+    const cached = this.cache.listOf(userId);
+    if (cached) return cached;
+    const readAt = this.cache.current();
+    const listed = await this.store.listByUser(userId);
+    this.cache.rememberList(userId, listed, readAt);
+    return listed;
+  }
+
+  async insert(credential: NewCredential, laterNeedsApproval?: boolean): Promise<StoredCredential | null> {
+    const stored = await this.store.insert(credential, laterNeedsApproval);
+    if (stored) {
+      // Every instance lists the owner's passkeys again; this one keeps the new passkey, whose first
+      // check-in usually follows soon.
+      this.cache.changed([stored.id], [stored.userId]);
+      this.cache.remember(stored, this.cache.current());
+    }
+    return stored;
+  }
+
+  async remove(id: string, userId: string): Promise<boolean> {
+    const removed = await this.store.remove(id, userId);
+    if (removed) this.cache.changed([id], [userId]);
+    return removed;
+  }
+
+  listPending(userIds?: string[]): Promise<StoredCredential[]> {
+    return this.store.listPending(userIds);
+  }
+
+  async decide(id: string, status: 'approved' | 'denied', by: string, at: Date): Promise<StoredCredential | null> {
+    const decided = await this.store.decide(id, status, by, at);
+    if (decided) this.cache.changed([id], [decided.userId]);
+    return decided;
+  }
+
+  async recordUse(id: string, counter: number, at: Date): Promise<void> {
+    await this.store.recordUse(id, counter, at);
+    this.cache.used(id, counter, at);
+  }
+
+  countByUsers(userIds: readonly string[]): Promise<{ userId: string; approved: number; pending: number }[]> {
+    return this.store.countByUsers(userIds);
   }
 }
 

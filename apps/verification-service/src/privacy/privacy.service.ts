@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { authorize, type PersonDataRequest, type VerificationPersonData } from '@classconnect/contracts';
 import { createLogger } from '@classconnect/observability';
+import { CredentialCache } from '../passkeys/credential-cache.js';
 import { PersonKeys, PersonRecords } from './privacy.repository.js';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
@@ -16,6 +17,8 @@ export class VerificationPrivacyService {
   constructor(
     private readonly records: PersonRecords,
     private readonly keys: PersonKeys,
+    /** What the instances remember of passkeys (none in unit specs that leave it out). */
+    @Optional() private readonly credentials?: CredentialCache,
   ) {}
 
   /** Asked by the person themself or by an administrator; the gateway joins it with the other services' parts. */
@@ -43,6 +46,8 @@ export class VerificationPrivacyService {
    */
   async erase(userId: string): Promise<void> {
     const rows = await this.records.erase(userId);
+    // Every instance forgets the person's passkeys, so none is read from memory once they are gone.
+    this.credentials?.userErased(userId);
     // Postgres first: once it has committed the person cannot check in, so a Redis failure after it
     // leaves only short-lived keys, and the redelivery deletes them.
     const redisKeys = await this.keys.forget(userId);
