@@ -17,11 +17,15 @@ const Tables = ['common', 'checkin', 'roster', 'reports', 'courses', 'admin'];
 
 /** The table of a source file (relative to apps/web/src), as i18n.ts describes it. */
 function tableOf(file) {
-  if (['admin/form.tsx', 'admin/enrollments-panel.tsx', 'admin/roster-import.tsx', 'admin/room-picker.tsx'].includes(file)) return 'courses';
-  if (file.startsWith('admin/') || file.startsWith('features/admin/')) return 'admin';
-  if (file.startsWith('features/roster/') || ['teacher.tsx', 'mark-editor.tsx', 'qr-view.tsx', 'qr-options.tsx', 'flags.tsx'].includes(file)) return 'roster';
-  if (file.startsWith('features/reports/') || file === 'report.tsx') return 'reports';
-  if (file.startsWith('features/checkin/') || file.startsWith('warnings/') || file.startsWith('student/') || ['student.tsx', 'qr-entry.tsx', 'history.tsx', 'devices.tsx'].includes(file)) return 'checkin';
+  const courses = ['form.tsx', 'enrollments-panel.tsx', 'roster-import.tsx', 'room-picker.tsx'].map((f) => `features/admin/${f}`);
+  if (courses.includes(file)) return 'courses';
+  if (file.startsWith('features/admin/')) return 'admin';
+  if (file.startsWith('features/roster/')) return 'roster';
+  // The student's own history comes with the first page, and downloads are offered to every role.
+  if (file === 'features/reports/history.tsx') return 'checkin';
+  if (file === 'features/reports/downloads.ts' || file === 'features/reports/downloads-ui.tsx') return 'common';
+  if (file.startsWith('features/reports/')) return 'reports';
+  if (file.startsWith('features/checkin/') || file.startsWith('features/warnings/')) return 'checkin';
   return 'common';
 }
 

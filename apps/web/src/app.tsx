@@ -2,13 +2,13 @@ import { Suspense, lazy, useEffect, useState } from 'react';
 import { loadTexts, t } from './i18n.js';
 import { Live, type ConnectionState } from './live.js';
 import { SignIn } from './sign-in.js';
-import { StudentHome } from './student.js';
+import { StudentHome } from './features/checkin/student.js';
 import { useSession } from './use-session.js';
 
 // A student's phone loads sign-in and check-in only: the teacher's and the administrator's screens
 // are separate files, fetched the first time someone with that role signs in, with their words.
-const TeacherHome = lazy(() => Promise.all([import('./teacher.js'), loadTexts(['roster', 'reports', 'courses'])]).then(([m]) => ({ default: m.TeacherHome })));
-const AdminHome = lazy(() => Promise.all([import('./admin/admin-home.js'), loadTexts(['admin', 'courses'])]).then(([m]) => ({ default: m.AdminHome })));
+const TeacherHome = lazy(() => Promise.all([import('./features/roster/teacher.js'), loadTexts(['roster', 'reports', 'courses'])]).then(([m]) => ({ default: m.TeacherHome })));
+const AdminHome = lazy(() => Promise.all([import('./features/admin/admin-home.js'), loadTexts(['admin', 'courses'])]).then(([m]) => ({ default: m.AdminHome })));
 
 export function App() {
   const { auth, restoring, notice, signedIn, signOut, ended, token } = useSession();

@@ -9,9 +9,11 @@
  * (navigator.language); anything that is not French is shown in English.
  *
  * Which table a key goes in: the table of the files that show it (common: the shell, sign-in and
- * shared parts; checkin: the student's screens; roster: the teacher's course and live screens;
- * reports: the report; courses: the course panels teachers and administrators share; admin: the
- * administrator's console). A key shown by files of two tables goes in `common`.
+ * shared parts, downloads; checkin: the student's screens, features/checkin and features/warnings,
+ * and the attendance history; roster: features/roster, the teacher's course and live screens;
+ * reports: the report in features/reports; courses: the course panels teachers and administrators
+ * share; admin: the rest of features/admin, the administrator's console). A key shown by files of
+ * two tables goes in `common`; scripts/place-texts.mjs applies the same rule.
  */
 import type { ErrorCode } from '@classconnect/contracts';
 

@@ -8,10 +8,10 @@ import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useSta
 import type { CheckinFlag, MarkChangeReply, SessionView } from '@classconnect/contracts';
 import { errorText, formatTime, statusText, t, type Key } from '../../i18n.js';
 import type { Live } from '../../live.js';
-import { FlagBadges, useSessionFlags } from '../../flags.js';
-import { MarkEditor } from '../../mark-editor.js';
+import { FlagBadges, useSessionFlags } from './flags.js';
+import { MarkEditor } from './mark-editor.js';
 import { ErrorAlert, StatusBadge } from '../../ui.js';
-import { QrScreen } from '../../qr-view.js';
+import { QrScreen } from './qr-view.js';
 import { buildRows, checkedIn, countRows, filterRows, foldRoster, type Counts, type RosterFilter, type RosterRow, type RowKind } from './roster-model.js';
 import { useLiveRoster } from './use-live-roster.js';
 import './roster.css';

@@ -1,0 +1,47 @@
+/** File downloads with the bearer token: the report as a spreadsheet, a student's own records, a person's whole data. */
+import { ApiError, exportQuery } from '../../api.js';
+
+async function download(token: string, path: string, fallbackName: string): Promise<void> {
+  let res: Response;
+  try {
+    res = await fetch(path, { headers: { authorization: `Bearer ${token}` } });
+  } catch {
+    throw new ApiError({ code: 'SERVICE_UNAVAILABLE', message: 'network error' });
+  }
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as { error?: ApiError['body'] } | null;
+    throw new ApiError(body?.error ?? { code: res.status >= 500 ? 'SERVICE_UNAVAILABLE' : 'INTERNAL', message: `HTTP ${res.status}` });
+  }
+  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function downloadReportXlsx(token: string, sessionId: string): Promise<void> {
+  return download(token, `/api/sessions/${encodeURIComponent(sessionId)}/report.xlsx?${exportQuery()}`, `attendance-${sessionId}.xlsx`);
+}
+
+/** The whole course: a row per student, a column per session, the rate. */
+export function downloadCourse(token: string, courseId: string, format: 'csv' | 'xlsx'): Promise<void> {
+  return download(token, `/api/courses/${encodeURIComponent(courseId)}/attendance.${format}?${exportQuery()}`, `attendance-${courseId}.${format}`);
+}
+
+export function downloadMyRecords(token: string, format: 'csv' | 'json'): Promise<void> {
+  return download(token, `/api/me/records.${format}`, `attendance-records.${format}`);
+}
+
+/** Everything ClassConnect holds about the signed-in person, as one JSON document (any role). */
+export function downloadMyData(token: string): Promise<void> {
+  return download(token, '/api/me/data.json', 'classconnect-my-data.json');
+}
+
+/** An admin's copy of one person's whole data (the same document as theirs), erased or not. */
+export function downloadPersonData(token: string, userId: string): Promise<void> {
+  return download(token, `/api/users/${encodeURIComponent(userId)}/data.json`, `classconnect-data-${userId}.json`);
+}
