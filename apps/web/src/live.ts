@@ -16,9 +16,16 @@ export type ConnectionState = 'connecting' | 'online' | 'offline';
  * Wi-Fi that stays associated, a phone between cells) fires no `offline` event: without this the
  * header would say "Connected" for up to 40 s. `/health/live` is answered by the gateway alone (no
  * NATS, no rate limit); any answer, even an error status, proves the way to it works.
+ *
+ * A late answer only changes the header: the transport is dropped (so socket.io reconnects) once
+ * nothing at all has come from the server for DropAfterMs. A gateway slowed down by a whole lecture
+ * hall at nine o'clock answers late without being gone, and dropping every phone's socket then
+ * would lose the requests in flight and send them all back at once; when the answers come again,
+ * the header says "Connected" again.
  */
 const HeartbeatEveryMs = 750;
 const HeartbeatLimitMs = 1_000;
+const DropAfterMs = 5_000;
 const HeartbeatPath = '/health/live';
 
 export class Live {
@@ -119,9 +126,13 @@ export class Live {
     this.beating = false;
     if (this.closed) return;
     if (!answered && this.socket.connected && Date.now() - this.heardAt > HeartbeatLimitMs) {
-      // The way to the server is gone: say so now, and drop the transport so socket.io reconnects.
+      // The way to the server may be gone: say so now; drop the transport, so socket.io reconnects,
+      // only when the server has been silent for long enough not to be merely slow.
       this.setState('offline');
-      this.socket.io.engine?.close();
+      if (Date.now() - this.heardAt > DropAfterMs) this.socket.io.engine?.close();
+    } else if (answered && this.socket.connected && this.state === 'offline') {
+      // It was slow, not gone: the same connection carries on.
+      this.setState('online');
     } else if (answered && !this.socket.connected && this.socket.active && Date.now() - this.kickedAt > 3_000) {
       // The server answers again but the socket is still between attempts (or stuck in one that
       // started while the network was gone): connect now instead of at the next back-off step.
@@ -164,10 +175,16 @@ export class Live {
     }
   }
 
-  /** Resolves once the socket is connected (at once if it is). */
+  /** Resolves once the socket is connected and the server answers (at once if both hold). */
   whenOnline(): Promise<void> {
-    if (this.socket.connected) return Promise.resolve();
-    return new Promise((resolve) => this.socket.once('connect', () => resolve()));
+    if (this.socket.connected && this.state === 'online') return Promise.resolve();
+    return new Promise((resolve) => {
+      const off = this.onState((state) => {
+        if (state !== 'online') return;
+        off();
+        resolve();
+      });
+    });
   }
 
   close(): void {
