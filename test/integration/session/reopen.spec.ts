@@ -91,9 +91,10 @@ describe('reopening a stopped session (session-service, real Redis and NATS)', (
     const stopped = await client.request(Rpc.sessionStop, { actor: teacher, sessionId });
     expect(stopped).toMatchObject({ status: 'closed', presentCount: 1 });
     expect(Date.parse(stopped.reopenableUntil!) - Date.parse(stopped.closedAt!)).toBe(WindowSeconds * 1000);
-    // The closed session no longer holds the fence's centre or the QR secret; the reopen key does, and expires with the window.
+    // The closed session no longer holds the fence's centre or the QR secret; the reopen key keeps the
+    // QR secret (never a coordinate: the centre comes again with the reopening) and expires with the window.
     expect(await redis.hmget(key(''), 'latitude', 'qrSecret')).toEqual([null, null]);
-    expect(await redis.hget(key(':reopen'), 'latitude')).toBe(String(position.latitude));
+    expect(await redis.hmget(key(':reopen'), 'latitude', 'longitude')).toEqual([null, null]);
     expect(await redis.hexists(key(':reopen'), 'qrSecret')).toBe(1);
     const ttl = await redis.ttl(key(':reopen'));
     expect(ttl).toBeGreaterThan(0);
@@ -104,7 +105,12 @@ describe('reopening a stopped session (session-service, real Redis and NATS)', (
 
     await expect(client.request(Rpc.sessionReopen, { actor: otherTeacher, sessionId })).rejects.toMatchObject({ code: ErrorCode.NOT_COURSE_TEACHER });
     await expect(client.request(Rpc.sessionReopen, { actor: { userId: ben.id, role: 'student' }, sessionId })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
-    const view = await client.request(Rpc.sessionReopen, { actor: teacher, sessionId });
+    // Without a position (the session was not started from a room) there is no place for the fence.
+    const placeless = client.request(Rpc.sessionReopen, { actor: teacher, sessionId });
+    await expect(placeless).rejects.toMatchObject({ code: ErrorCode.VALIDATION_FAILED });
+    await expect(placeless).rejects.toThrow('its place is not kept after Stop');
+    const here = { latitude: position.latitude + 0.0001, longitude: position.longitude, accuracy: 8 };
+    const view = await client.request(Rpc.sessionReopen, { actor: teacher, sessionId, position: here });
     expect(view).toMatchObject({ status: 'open', presentCount: 1, reopenCount: 1, qr: { mode: 'offered', stepSeconds: 10 } });
     expect(view).not.toHaveProperty('closedAt');
     expect(JSON.stringify(view)).not.toMatch(/latitude|longitude/);
@@ -120,7 +126,7 @@ describe('reopening a stopped session (session-service, real Redis and NATS)', (
     await expect(client.request(Rpc.sessionCheckinContext, { sessionId, studentId: ben.id })).resolves.toMatchObject({
       status: 'open',
       enrolled: true,
-      fence: { latitude: position.latitude, longitude: position.longitude, radiusM: 60 },
+      fence: { latitude: here.latitude, longitude: here.longitude, radiusM: 60 },
     });
     await expect(client.request(Rpc.sessionQr, { actor: teacher, sessionId })).resolves.toMatchObject({ mode: 'offered' });
     await expect(client.request(Rpc.sessionStart, { actor: teacher, courseId, position })).rejects.toMatchObject({ code: ErrorCode.SESSION_ALREADY_OPEN });
@@ -129,7 +135,7 @@ describe('reopening a stopped session (session-service, real Redis and NATS)', (
   it('lets students check in after the reopening, each at most once, and closes again under a dedup key of its own', async () => {
     await expect(mark(ada.id)).resolves.toEqual({ result: 'refused', reason: ErrorCode.ALREADY_CHECKED_IN });
     await expect(mark(ben.id)).resolves.toMatchObject({ result: 'recorded' });
-    await expect(client.request(Rpc.sessionReopen, { actor: teacher, sessionId })).rejects.toMatchObject({ code: ErrorCode.SESSION_NOT_STOPPED });
+    await expect(client.request(Rpc.sessionReopen, { actor: teacher, sessionId, position })).rejects.toMatchObject({ code: ErrorCode.SESSION_NOT_STOPPED });
     await client.request(Rpc.sessionStop, { actor: teacher, sessionId });
     const closes = await waitFor(() => (eventsOf(EventSubjects.sessionClosed).length >= 2 ? eventsOf(EventSubjects.sessionClosed) : undefined), 'the second close');
     expect(closes.map((e) => e.id)).toEqual([`session.closed:${sessionId}`, `session.closed:${sessionId}:r1`]);
@@ -139,7 +145,7 @@ describe('reopening a stopped session (session-service, real Redis and NATS)', (
 
   it('refuses past the window with REOPEN_WINDOW_PASSED and changes nothing', async () => {
     await sleep(WindowSeconds * 1000 + 200);
-    const late = client.request(Rpc.sessionReopen, { actor: teacher, sessionId });
+    const late = client.request(Rpc.sessionReopen, { actor: teacher, sessionId, position });
     await expect(late).rejects.toMatchObject({ code: ErrorCode.REOPEN_WINDOW_PASSED });
     await expect(late).rejects.toThrow(`more than ${WindowSeconds} seconds ago`);
     expect(await redis.exists(key(':reopen'))).toBe(0);

@@ -159,6 +159,12 @@ export interface CheckinFacts {
 }
 
 /** Where live sessions are kept. Implemented on Redis (SessionRepository); unit tests use an in-memory fake. Nest injects it by this class. */
+/** A fence's centre. */
+export interface Centre {
+  latitude: number;
+  longitude: number;
+}
+
 export abstract class SessionStore {
   /** Atomically: opens the session unless its course already has an open one. */
   abstract create(session: NewSession): Promise<CreateOutcome>;
@@ -176,7 +182,8 @@ export abstract class SessionStore {
    * at `now` and its course has no other open session: the fence's centre and the QR secret kept
    * for the window come back, the course's open key and the auto-close schedule too.
    */
-  abstract reopen(sessionId: string, courseId: string, now: Date, reopenedBy: string): Promise<ReopenOutcome>;
+  /** `centre`: the fence's centre again (it is not kept after Stop). */
+  abstract reopen(sessionId: string, courseId: string, now: Date, reopenedBy: string, centre: Centre): Promise<ReopenOutcome>;
   /**
    * Atomically, in this order: answers a retry of the submission that marked the student (even once
    * the session closed); refuses when the session is not open, the student not enrolled, the window

@@ -23,6 +23,7 @@ import {
   type SessionRecord,
   type StoredMark,
   type StoredOverride,
+  type Centre,
 } from './session.model.js';
 import { qrAttemptsKey, qrTagKey } from '../qr/qr.repository.js';
 import { sessionTag } from '../qr/qr-code.js';
@@ -184,7 +185,7 @@ export class SessionRepository extends SessionStore {
     }
   }
 
-  async reopen(sessionId: string, courseId: string, now: Date, reopenedBy: string): Promise<ReopenOutcome> {
+  async reopen(sessionId: string, courseId: string, now: Date, reopenedBy: string, centre: Centre): Promise<ReopenOutcome> {
     const autoCloseAt = await redisCall(() => this.redis.hget(this.sessionKey(sessionId), 'autoCloseAt'));
     const reply = (await this.run(
       reopenSessionScript,
@@ -198,7 +199,7 @@ export class SessionRepository extends SessionStore {
         this.presentKey(sessionId),
         this.overridesKey(sessionId),
       ],
-      [sessionId, now.getTime(), now.toISOString(), reopenedBy, autoCloseAt ? Date.parse(autoCloseAt) : ''],
+      [sessionId, now.getTime(), now.toISOString(), reopenedBy, autoCloseAt ? Date.parse(autoCloseAt) : '', centre.latitude, centre.longitude],
     )) as [string, string?, string?];
     switch (reply[0]) {
       case 'REOPENED':

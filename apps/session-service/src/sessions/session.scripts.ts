@@ -36,8 +36,10 @@ return {'OK'}
 /**
  * Closes an open session: status, closedAt, closedBy, closeReason, drops the fence's centre and the QR secret, frees
  * the course, leaves the auto-close schedule, sets the keys to expire. A Stop with a reopen window
- * moves the fence's centre and the QR secret to the reopen hash, which expires with the window:
- * what a reopening needs, kept no longer than it may happen.
+ * moves the QR secret and the window's end to the reopen hash, which expires with the window: what a
+ * reopening needs, kept no longer than it may happen. The fence's centre is not kept: like a device
+ * position it is dropped at the close, and a reopening brings it again (the device's position, or
+ * the room's place).
  * KEYS: session hash, present hash, enrolled set, names hash, course open key, overrides hash, auto-close schedule, reopen hash.
  * ARGV: sessionId, closedAt, closedBy, seconds to keep the closed session, closeReason,
  *       reopen window in seconds ('0': none), reopenable until (ISO), the same in epoch ms.
@@ -53,10 +55,10 @@ local reopens = redis.call('HGET', KEYS[1], 'reopens') or '0'
 if status == 'open' then
   redis.call('HSET', KEYS[1], 'status', 'closed', 'closedAt', ARGV[2], 'closedBy', ARGV[3], 'closeReason', ARGV[5])
   if ARGV[5] == 'stopped' and tonumber(ARGV[6]) > 0 then
-    local keep = redis.call('HMGET', KEYS[1], 'latitude', 'longitude', 'qrSecret')
+    local keep = redis.call('HGET', KEYS[1], 'qrSecret')
     redis.call('DEL', KEYS[8])
-    redis.call('HSET', KEYS[8], 'latitude', keep[1], 'longitude', keep[2], 'untilMs', ARGV[8])
-    if keep[3] then redis.call('HSET', KEYS[8], 'qrSecret', keep[3]) end
+    redis.call('HSET', KEYS[8], 'untilMs', ARGV[8])
+    if keep then redis.call('HSET', KEYS[8], 'qrSecret', keep) end
     redis.call('EXPIRE', KEYS[8], ARGV[6])
     redis.call('HSET', KEYS[1], 'reopenableUntil', ARGV[7])
   end
@@ -75,11 +77,12 @@ return {'ALREADY_CLOSED', closed[1], closed[2], redis.call('HKEYS', KEYS[2]), cl
 
 /**
  * Reopens a session closed by Stop, within its reopen window: status open again, the fence's centre
- * and the QR secret back from the reopen hash, the course's open key and the auto-close schedule
+ * given anew (ARGV 6 and 7), the QR secret back from the reopen hash, the course's open key and the auto-close schedule
  * restored, the keys kept again (no expiry, as for any open session). Marks, changes by hand and
  * the roster stay as they were.
  * KEYS: session hash, reopen hash, course open key, auto-close schedule, enrolled set, names hash, present hash, overrides hash.
- * ARGV: sessionId, now in epoch ms, reopenedAt (ISO), reopenedBy, autoCloseAt in epoch ms ('' when none).
+ * ARGV: sessionId, now in epoch ms, reopenedAt (ISO), reopenedBy, autoCloseAt in epoch ms ('' when none),
+ *       the fence's centre: latitude, longitude.
  * Replies {'REOPENED', reopens, the closedAt it undoes}, {'COURSE_BUSY', openSessionId}, or
  * {'SESSION_NOT_FOUND' | 'OPEN' | 'NOT_STOPPED' | 'WINDOW_PASSED'}.
  */
@@ -88,13 +91,13 @@ local s = redis.call('HMGET', KEYS[1], 'status', 'closeReason', 'closedAt', 'reo
 if not s[1] then return {'SESSION_NOT_FOUND'} end
 if s[1] == 'open' then return {'OPEN'} end
 if s[2] and s[2] ~= 'stopped' then return {'NOT_STOPPED'} end
-local kept = redis.call('HMGET', KEYS[2], 'latitude', 'longitude', 'qrSecret', 'untilMs')
-if not kept[1] or not kept[4] or tonumber(ARGV[2]) > tonumber(kept[4]) then return {'WINDOW_PASSED'} end
+local kept = redis.call('HMGET', KEYS[2], 'qrSecret', 'untilMs')
+if not kept[2] or tonumber(ARGV[2]) > tonumber(kept[2]) then return {'WINDOW_PASSED'} end
 local open = redis.call('GET', KEYS[3])
 if open and open ~= ARGV[1] then return {'COURSE_BUSY', open} end
 local reopens = tonumber(s[4] or '0') + 1
-redis.call('HSET', KEYS[1], 'status', 'open', 'latitude', kept[1], 'longitude', kept[2], 'reopens', reopens, 'reopenedAt', ARGV[3], 'reopenedBy', ARGV[4], 'reopenedFrom', s[3])
-if kept[3] then redis.call('HSET', KEYS[1], 'qrSecret', kept[3]) end
+redis.call('HSET', KEYS[1], 'status', 'open', 'latitude', ARGV[6], 'longitude', ARGV[7], 'reopens', reopens, 'reopenedAt', ARGV[3], 'reopenedBy', ARGV[4], 'reopenedFrom', s[3])
+if kept[1] then redis.call('HSET', KEYS[1], 'qrSecret', kept[1]) end
 redis.call('HDEL', KEYS[1], 'closedAt', 'closedBy', 'closeReason', 'reopenableUntil')
 redis.call('SET', KEYS[3], ARGV[1])
 if ARGV[5] ~= '' then redis.call('ZADD', KEYS[4], ARGV[5], ARGV[1]) end

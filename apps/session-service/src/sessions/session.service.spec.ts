@@ -149,7 +149,7 @@ describe('SessionService', () => {
       const stopped = await service.stop({ actor: teacher, sessionId });
       expect(stopped.reopenableUntil).toBe('2030-01-15T09:05:00.000Z');
       clock.advance(60_000);
-      const view = await service.reopen({ actor: teacher, sessionId });
+      const view = await service.reopen({ actor: teacher, sessionId, position });
       expect(view).toMatchObject({ status: 'open', presentCount: 1, reopenCount: 1 });
       expect(view.closedAt).toBeUndefined();
       expect(view.reopenableUntil).toBeUndefined();
@@ -171,12 +171,23 @@ describe('SessionService', () => {
       expect((closes[1]!.data.presentStudentIds as string[]).sort()).toEqual([alice.id, bob.id].sort());
     });
 
+    it('asks for the device’s position again: the fence’s centre is not kept after Stop', async () => {
+      const { sessionId } = await start();
+      await service.stop({ actor: teacher, sessionId });
+      const placeless = service.reopen({ actor: teacher, sessionId });
+      await rejectsWith(placeless, ErrorCode.VALIDATION_FAILED);
+      expect((await store.find(sessionId))?.status).toBe('closed');
+      const elsewhere = { latitude: position.latitude + 0.001, longitude: position.longitude, accuracy: 5 };
+      await service.reopen({ actor: teacher, sessionId, position: elsewhere });
+      await expect(service.checkinContext({ sessionId, studentId: bob.id })).resolves.toMatchObject({ fence: { latitude: elsewhere.latitude, longitude: elsewhere.longitude } });
+    });
+
     it('refuses past the window with REOPEN_WINDOW_PASSED, and a session not stopped with SESSION_NOT_STOPPED, changing nothing', async () => {
       const { sessionId } = await start();
-      await rejectsWith(service.reopen({ actor: teacher, sessionId }), ErrorCode.SESSION_NOT_STOPPED);
+      await rejectsWith(service.reopen({ actor: teacher, sessionId, position }), ErrorCode.SESSION_NOT_STOPPED);
       await service.stop({ actor: teacher, sessionId });
       clock.advance(5 * 60_000 + 1);
-      const late = service.reopen({ actor: teacher, sessionId });
+      const late = service.reopen({ actor: teacher, sessionId, position });
       await rejectsWith(late, ErrorCode.REOPEN_WINDOW_PASSED);
       await expect(late).rejects.toThrow('more than 5 minutes ago');
       expect((await store.find(sessionId))?.status).toBe('closed');
@@ -188,23 +199,23 @@ describe('SessionService', () => {
       const { sessionId } = await start();
       clock.advance(3 * 60 * 60 * 1000);
       await service.closeOverdue();
-      await rejectsWith(service.reopen({ actor: teacher, sessionId }), ErrorCode.SESSION_NOT_STOPPED);
+      await rejectsWith(service.reopen({ actor: teacher, sessionId, position }), ErrorCode.SESSION_NOT_STOPPED);
     });
 
     it('lets the course’s teachers and admins reopen, not students or other teachers', async () => {
       const { sessionId } = await start();
       await service.stop({ actor: teacher, sessionId });
-      await rejectsWith(service.reopen({ actor: studentActor(alice), sessionId }), ErrorCode.FORBIDDEN);
-      await rejectsWith(service.reopen({ actor: otherTeacher, sessionId }), ErrorCode.NOT_COURSE_TEACHER);
+      await rejectsWith(service.reopen({ actor: studentActor(alice), sessionId, position }), ErrorCode.FORBIDDEN);
+      await rejectsWith(service.reopen({ actor: otherTeacher, sessionId, position }), ErrorCode.NOT_COURSE_TEACHER);
       expect((await store.find(sessionId))?.status).toBe('closed');
-      await expect(service.reopen({ actor: admin, sessionId })).resolves.toMatchObject({ status: 'open' });
+      await expect(service.reopen({ actor: admin, sessionId, position })).resolves.toMatchObject({ status: 'open' });
     });
 
     it('refuses while the course has another open session, and when reopening is turned off', async () => {
       const { sessionId } = await start();
       await service.stop({ actor: teacher, sessionId });
       const other = await start();
-      await rejectsWith(service.reopen({ actor: teacher, sessionId }), ErrorCode.SESSION_ALREADY_OPEN);
+      await rejectsWith(service.reopen({ actor: teacher, sessionId, position }), ErrorCode.SESSION_ALREADY_OPEN);
       await service.stop({ actor: teacher, sessionId: other.sessionId });
       const off = reopenService(0);
       const third = await off.start({ actor: teacher, courseId, position, radiusM: 50, lateAfterMinutes: 10 });
@@ -217,8 +228,8 @@ describe('SessionService', () => {
       const { sessionId } = await start();
       await service.stop({ actor: teacher, sessionId });
       events.failNext = true;
-      await expect(service.reopen({ actor: teacher, sessionId })).rejects.toThrow('NATS is down');
-      await rejectsWith(service.reopen({ actor: teacher, sessionId }), ErrorCode.SESSION_NOT_STOPPED);
+      await expect(service.reopen({ actor: teacher, sessionId, position })).rejects.toThrow('NATS is down');
+      await rejectsWith(service.reopen({ actor: teacher, sessionId, position }), ErrorCode.SESSION_NOT_STOPPED);
       expect(events.of(EventSubjects.sessionReopened)).toEqual([expect.objectContaining({ dedupKey: `session.reopened:${sessionId}:1` })]);
     });
   });
@@ -439,6 +450,15 @@ describe('SessionService', () => {
       await service.stop({ actor: teacher, sessionId: view.sessionId });
       const wider = await service.start({ actor: teacher, courseId, roomId, radiusM: 150, lateAfterMinutes: 10 });
       expect(wider.radiusM).toBe(150);
+    });
+
+    it('reopens a session started from a room at the room’s place, without a device position', async () => {
+      identity.rooms.set(roomId, { id: roomId, name: 'Amphi A', latitude: 45.1, longitude: 5.2, defaultRadiusM: 40, createdAt: clock.now().toISOString() });
+      const view = await service.start({ actor: teacher, courseId, roomId, lateAfterMinutes: 10 });
+      await service.stop({ actor: teacher, sessionId: view.sessionId });
+      expect(store.sessions.get(view.sessionId)?.fence.latitude).toBeNaN();
+      await expect(service.reopen({ actor: teacher, sessionId: view.sessionId })).resolves.toMatchObject({ status: 'open', room: { id: roomId } });
+      expect(store.sessions.get(view.sessionId)?.fence).toEqual({ latitude: 45.1, longitude: 5.2, radiusM: 40 });
     });
 
     it('refuses an unknown room, and defaults a device position to 100 m', async () => {

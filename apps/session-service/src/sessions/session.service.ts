@@ -147,7 +147,11 @@ export class SessionService {
       throw new DomainError(ErrorCode.NOT_COURSE_TEACHER, `You do not teach ${session.courseCode}, so you cannot reopen its session.`);
     }
     const reopenedAt = this.clock.now();
-    const outcome = await this.store.reopen(sessionId, session.courseId, reopenedAt, actor.userId);
+    // The place is asked for only when a reopening may happen; otherwise the store says why not
+    // (open, closed by the system, window passed) before it would read the centre.
+    const mayReopen = session.status !== 'open' && session.closeReason === 'stopped' && !!session.reopenableUntil && reopenedAt.getTime() <= Date.parse(session.reopenableUntil);
+    const centre = mayReopen ? await this.centreForReopening(req, session, correlationId) : { latitude: Number.NaN, longitude: Number.NaN };
+    const outcome = await this.store.reopen(sessionId, session.courseId, reopenedAt, actor.userId, centre);
     switch (outcome.kind) {
       case 'not-found':
         throw notFound();
@@ -404,6 +408,23 @@ export class SessionService {
   private async enrolledSinceOpening(sessionId: string, courseId: string, studentId: string, correlationId?: string): Promise<boolean> {
     const outcome = await this.syncEnrollment({ courseId, studentId }, correlationId);
     return outcome === 'changed' || (outcome === 'unchanged' && (await this.store.isEnrolled(sessionId, studentId)));
+  }
+
+  /**
+   * The fence's centre for a reopening (it was dropped at the Stop, like any position): the room's
+   * place for a session started from a room (the device's position if the room has gone since),
+   * else the device's position sent with the request.
+   */
+  private async centreForReopening(req: RpcParsed<typeof Rpc.sessionReopen>, session: SessionRecord, correlationId?: string): Promise<{ latitude: number; longitude: number }> {
+    if (session.room) {
+      const room = await this.identity.room(session.room.id, { correlationId }).catch((err: unknown) => {
+        if (req.position && (err as { code?: string }).code === ErrorCode.ROOM_NOT_FOUND) return null;
+        throw err;
+      });
+      if (room) return { latitude: room.latitude, longitude: room.longitude };
+    }
+    if (req.position) return { latitude: req.position.latitude, longitude: req.position.longitude };
+    throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Send the device’s position to reopen this session: its place is not kept after Stop.');
   }
 
   /** The fence's centre and radius: the teacher's device position, or a room's stored place. */

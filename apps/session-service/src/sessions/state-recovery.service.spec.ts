@@ -82,7 +82,7 @@ describe('StateRecovery: Redis that comes back empty', () => {
     await service.stop({ actor: teacher, sessionId: session.sessionId });
     flush();
     clock.set(new Date(clock.nowMs() + 30_000));
-    await service.reopen({ actor: teacher, sessionId: session.sessionId });
+    await service.reopen({ actor: teacher, sessionId: session.sessionId, position: { latitude: 48.8566, longitude: 2.3522, accuracy: 10 } });
     flush();
     await mark(session.sessionId, bob.id);
     const before = closedEvents().length;

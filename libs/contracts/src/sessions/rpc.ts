@@ -93,6 +93,9 @@ export interface SessionView {
 
 export const SessionRefRequest = z.object({ actor: Actor, sessionId: Id }).strict();
 export type SessionRefRequest = z.infer<typeof SessionRefRequest>;
+/** A reopening: the device's position gives the fence's centre again (not needed for a session started from a room). */
+export const ReopenSessionRequest = z.object({ actor: Actor, sessionId: Id, position: Position.optional() }).strict();
+export type ReopenSessionRequest = z.infer<typeof ReopenSessionRequest>;
 
 export const ActiveSessionsRequest = z.object({ actor: Actor }).strict();
 export interface ActiveSessionsReply {
@@ -171,5 +174,5 @@ export const SessionRpc = {
   sessionActive: command('cc.session.active.v1', ActiveSessionsRequest).replies<ActiveSessionsReply>(),
   sessionMark: command('cc.session.mark.v1', MarkAttendanceRequest).replies<MarkChangeReply>(),
   sessionQr: command('cc.session.qr.v1', QrCodeRequest).replies<QrCodeReply>(),
-  sessionReopen: command('cc.session.reopen.v1', SessionRefRequest).replies<SessionView>(),
+  sessionReopen: command('cc.session.reopen.v1', ReopenSessionRequest).replies<SessionView>(),
 };

@@ -51,8 +51,12 @@ export const SessionClientEvents = {
   /** The student is the target, not the actor: hence `targetStudentId` (a `studentId` field is refused as IDENTITY_MISMATCH everywhere). */
   attendanceMark: clientEvent('attendance:mark', z.object({ sessionId: Id, targetStudentId: Id, status: AttendanceStatus, reason: MarkReason }).strict()).acks<MarkChangeReply>(),
   sessionQr: clientEvent('session:qr', z.object({ sessionId: Id }).strict()).acks<QrCodeView>(),
-  /** Undoes a Stop within the reopen window: the session is open again (its fence, QR codes and marks as they were). */
-  sessionReopen: clientEvent('session:reopen', z.object({ sessionId: Id }).strict()).acks<SessionView>(),
+  /**
+   * Undoes a Stop within the reopen window: the session is open again (its radius, QR codes and marks
+   * as they were). The fence's centre is not kept after Stop: a session started from a room takes the
+   * room's place again; any other needs the device's `position`, as at Start.
+   */
+  sessionReopen: clientEvent('session:reopen', z.object({ sessionId: Id, position: Position.optional() }).strict()).acks<SessionView>(),
 };
 
 export const SessionServerEvents = {

@@ -33,6 +33,7 @@ import {
   type SessionRecord,
   type StoredMark,
   type StoredOverride,
+  type Centre,
 } from '../session.model.js';
 
 /** Holds sessions in memory with the same rules the Lua scripts enforce. */
@@ -111,7 +112,7 @@ export class InMemorySessionStore extends SessionStore {
     if (this.openByCourse.get(courseId) === id) this.openByCourse.delete(courseId);
     return { kind: 'closed', closedAt, closedBy, closeReason, presentStudentIds, reopens };
   }
-  async reopen(id: string, courseId: string, now: Date, reopenedBy: string): Promise<ReopenOutcome> {
+  async reopen(id: string, courseId: string, now: Date, reopenedBy: string, centre: Centre): Promise<ReopenOutcome> {
     const s = this.sessions.get(id);
     if (!s) return { kind: 'not-found' };
     if (s.status === 'open') return { kind: 'open' };
@@ -122,7 +123,7 @@ export class InMemorySessionStore extends SessionStore {
     if (open && open !== id) return { kind: 'course-busy', openSessionId: open };
     const previousClosedAt = s.closedAt!;
     const reopens = (s.reopens ?? 0) + 1;
-    Object.assign(s, { status: 'open', fence: kept.fence, reopens, lastReopen: { at: now.toISOString(), by: reopenedBy, previousClosedAt } });
+    Object.assign(s, { status: 'open', fence: { latitude: centre.latitude, longitude: centre.longitude, radiusM: kept.fence.radiusM }, reopens, lastReopen: { at: now.toISOString(), by: reopenedBy, previousClosedAt } });
     delete s.closedAt;
     delete s.closedBy;
     delete s.closeReason;

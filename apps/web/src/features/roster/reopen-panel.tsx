@@ -6,18 +6,32 @@
  */
 import { useEffect, useState } from 'react';
 import type { ErrorBody, SessionView } from '@classconnect/contracts';
-import { plural, t } from '../../i18n.js';
+import { LocationError, currentPosition } from '../../geo.js';
+import { errorText, plural, t } from '../../i18n.js';
 import type { Live } from '../../live.js';
 import { ErrorAlert } from '../../ui.js';
 
 /** How often the minutes left are redrawn. */
 const TickMs = 10_000;
 
-export function ReopenPanel({ live, sessionId, until, onReopened }: { live: Live; sessionId: string; until?: string; onReopened: (s: SessionView) => void }) {
+export function ReopenPanel({
+  live,
+  sessionId,
+  until,
+  fromRoom,
+  onReopened,
+}: {
+  live: Live;
+  sessionId: string;
+  until?: string;
+  /** Started from a room: the server takes the room's place again; otherwise this device's position is the fence's centre, as at Start. */
+  fromRoom: boolean;
+  onReopened: (s: SessionView) => void;
+}) {
   const [deadline, setDeadline] = useState(until);
   const [now, setNow] = useState(() => Date.now());
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ErrorBody | null>(null);
+  const [error, setError] = useState<ErrorBody | string | null>(null);
 
   useEffect(() => {
     let gone = false;
@@ -45,7 +59,17 @@ export function ReopenPanel({ live, sessionId, until, onReopened }: { live: Live
   async function reopen() {
     setBusy(true);
     setError(null);
-    const res = await live.request('session:reopen', { sessionId });
+    // The session's place is not kept after Stop (positions never are): this device gives it again.
+    let position;
+    if (!fromRoom) {
+      try {
+        position = await currentPosition();
+      } catch (err) {
+        setBusy(false);
+        return setError(err instanceof LocationError ? t(err.kind === 'denied' ? 'locationDenied' : 'locationUnavailable') : errorText('INTERNAL').problem);
+      }
+    }
+    const res = await live.request('session:reopen', { sessionId, ...(position ? { position } : {}) });
     if (res.ok) return onReopened(res.data);
     // Reopened meanwhile (a colleague, or a retry): the session says so.
     const current = await live.request('session:get', { sessionId });

@@ -18,7 +18,7 @@ import { EnrollmentsPanel } from '../admin/enrollments-panel.js';
 import { RosterImport } from '../admin/roster-import.js';
 
 /** What the report screen needs to know about its session before the report arrives. */
-type ReportTarget = Pick<SessionView, 'sessionId' | 'courseCode' | 'courseTitle' | 'closeReason' | 'reopenableUntil'>;
+type ReportTarget = Pick<SessionView, 'sessionId' | 'courseCode' | 'courseTitle' | 'closeReason' | 'reopenableUntil' | 'room'>;
 
 type Phase =
   | { kind: 'courses' }
@@ -72,7 +72,7 @@ export function TeacherHome({ live, auth }: { live: Live; auth: Auth }) {
           onBack={() => setPhase(from ? { kind: 'history', course: from } : { kind: 'courses' })}
           aside={
             phase.session.closeReason === 'state-lost' ? null : (
-              <ReopenPanel live={live} sessionId={phase.session.sessionId} until={phase.session.reopenableUntil} onReopened={onReopened} />
+              <ReopenPanel live={live} sessionId={phase.session.sessionId} until={phase.session.reopenableUntil} fromRoom={!!phase.session.room} onReopened={onReopened} />
             )
           }
         />
