@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import type { CourseSummary, ErrorBody, SessionView } from '@classconnect/contracts';
 import type { Auth } from '../../api.js';
 import { MyHistory } from '../reports/history.js';
@@ -169,7 +169,7 @@ function CheckinCard(props: { session: SessionView; step: Step; onCheckIn: () =>
   const course = `${session.courseCode} · ${session.courseTitle}`;
   const headingRef = useRef<HTMLHeadingElement>(null);
   // Move focus to the outcome so screen readers and keyboards land on it.
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (step.kind === 'accepted' || step.kind === 'rejected' || step.kind === 'retry' || step.kind === 'problem') headingRef.current?.focus();
   }, [step.kind]);
 

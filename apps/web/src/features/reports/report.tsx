@@ -1,4 +1,4 @@
-import { Fragment, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import '../../zod-jitless.js'; // first: the contracts below build zod schemas as they load
 import {
   DefaultExcusedPolicy,
@@ -73,7 +73,7 @@ export function Report(props: {
   const [saved, setSaved] = useState('');
   const heading = useRef<HTMLHeadingElement>(null);
   // Arriving from Stop or the history: the teacher lands on the report's title.
-  useEffect(() => heading.current?.focus(), []);
+  useLayoutEffect(() => heading.current?.focus(), []);
 
   const fetchOnce = useCallback(async () => {
     const res = await live.request('report:get', { sessionId: session.sessionId });

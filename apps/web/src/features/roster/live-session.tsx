@@ -4,7 +4,7 @@
  * what needs the teacher (refused, flagged, needs retry, not yet). Pushes are applied in batches
  * (a few times a second) and rows are memoised, so 1,000 students checking in stay smooth.
  */
-import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { CheckinFlag, MarkChangeReply, SessionView } from '@classconnect/contracts';
 import { errorText, formatTime, statusText, t, type Key } from '../../i18n.js';
 import type { Live } from '../../live.js';
@@ -48,7 +48,9 @@ export function LiveSession({ live, session, onStopped }: { live: Live; session:
   const flags = useSessionFlags(live, session.sessionId);
 
   // Started (or came back to) a live session: the teacher lands on its title, not on the page body.
-  useEffect(() => heading.current?.focus(), []);
+  // A layout effect: focus moves before the next key press can reach anything else (Preact runs
+  // plain effects only after the next frame).
+  useLayoutEffect(() => heading.current?.focus(), []);
 
   const rows = useMemo(() => buildRows(foldRoster(base ?? [], updates), flags, emails), [base, updates, flags, emails]);
   const counts = useMemo(() => countRows(rows), [rows]);
@@ -267,7 +269,8 @@ const Row = memo(
 /** Stop asks first, with the counts; the safe answer has the focus, so one Enter does not end the session. */
 function StopConfirm({ counts, course, stopping, onStop, onCancel }: { counts: Counts; course: string; stopping: boolean; onStop: () => void; onCancel: () => void }) {
   const keep = useRef<HTMLButtonElement>(null);
-  useEffect(() => keep.current?.focus(), []);
+  // At once (a layout effect): an Enter pressed right after Stop must land on "Keep it open".
+  useLayoutEffect(() => keep.current?.focus(), []);
   return (
     <div className="stop-confirm" role="alertdialog" aria-modal="false" aria-labelledby="stop-confirm-title" aria-describedby="stop-confirm-body" data-testid="stop-confirm" onKeyDown={(e) => e.key === 'Escape' && onCancel()}>
       <p id="stop-confirm-title" className="stop-confirm-title">
