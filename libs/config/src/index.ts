@@ -135,3 +135,4 @@ export * from './clock.js';
 export * from './ops.js';
 export * from './tls.js';
 export * from './periodic.js';
+export * from './coalesce-writes.js';

@@ -1,5 +1,6 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import type { NatsSecurity } from '@classconnect/config';
+import type { Duplex } from 'node:stream';
+import { coalesceWrites, type NatsSecurity } from '@classconnect/config';
 import { countDependencyError, createLogger } from '@classconnect/observability';
 import { inboxPrefixOf } from './nats-permissions.js';
 
@@ -24,6 +25,7 @@ export async function connectNats(url: string, name: string, security: NatsSecur
     // A failed request still says which subject (RpcClient turns it into SERVICE_UNAVAILABLE).
     noAsyncTraces: true,
   });
+  coalesceTransportWrites(nc);
   void (async () => {
     for await (const s of nc.status()) {
       if (s.type === 'disconnect' || s.type === 'reconnect' || s.type === 'error') log.warn({ status: s.type }, 'NATS connection status');
@@ -32,4 +34,31 @@ export async function connectNats(url: string, name: string, security: NatsSecur
   })();
   log.info({ server: nc.getServer() }, 'connected to NATS');
   return nc;
+}
+
+interface TransportInternals {
+  socket?: Duplex;
+  _send?: (frame: Uint8Array) => Promise<void>;
+}
+const Patched = Symbol('classconnect.coalesced');
+
+/**
+ * What the client writes in one turn of the event loop goes to the server in one system call
+ * (coalesceWrites), on this connection's socket and on every socket it reconnects with. The client
+ * keeps its transport to itself: the hook is put on the transport's class once, where every write
+ * passes; should a later client version name things differently, the client is left as it is.
+ */
+function coalesceTransportWrites(nc: NatsConnection): void {
+  const transport = (nc as unknown as { protocol?: { transport?: TransportInternals } }).protocol?.transport;
+  const proto = transport ? (Object.getPrototypeOf(transport) as TransportInternals & { [Patched]?: true }) : undefined;
+  const send = proto?._send;
+  if (!proto || proto[Patched] || typeof send !== 'function') {
+    if (!proto?.[Patched]) log.debug('the NATS client has no transport hook to coalesce writes; writes go out one by one');
+    return;
+  }
+  proto._send = function (this: TransportInternals, frame: Uint8Array) {
+    if (this.socket) coalesceWrites(this.socket);
+    return send.call(this, frame);
+  };
+  proto[Patched] = true;
 }

@@ -1,7 +1,7 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { DomainError, ErrorCode } from '@classconnect/contracts';
-import { redisTlsOptions } from '@classconnect/config';
+import { coalesceWrites, redisTlsOptions } from '@classconnect/config';
 import { countDependencyError, createLogger } from '@classconnect/observability';
 
 /** The process's Redis client. */
@@ -21,6 +21,8 @@ export function connectRedis(url: string, tlsCaFile?: string): Redis {
     enableAutoPipelining: true,
     ...redisTlsOptions({ REDIS_URL: url, REDIS_TLS_CA_FILE: tlsCaFile }),
   });
+  // What one turn of the event loop sends leaves in one write (auto-pipelining gathers only one microtask's worth).
+  redis.on('connect', () => coalesceWrites(redis.stream));
   redis.on('error', (err) => {
     countDependencyError('redis');
     log.warn({ err: { message: err.message } }, 'Redis connection error');

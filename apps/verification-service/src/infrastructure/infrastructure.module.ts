@@ -1,7 +1,7 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { redisTlsOptions } from '@classconnect/config';
+import { redisTlsOptions, coalesceWrites } from '@classconnect/config';
 import { countDependencyError, createLogger } from '@classconnect/observability';
 import { VERIFICATION_CONFIG, type VerificationConfig } from '../config.js';
 import { REDIS_KEYS, RedisKeys } from './redis-keys.js';
@@ -26,6 +26,8 @@ class ConnectionsLifecycle implements OnApplicationShutdown {
 
 function openRedis(config: Pick<VerificationConfig, 'REDIS_URL' | 'REDIS_TLS_CA_FILE'>): Redis {
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, enableAutoPipelining: true, ...redisTlsOptions(config) });
+  // What one turn of the event loop sends leaves in one write (auto-pipelining gathers only one microtask's worth).
+  redis.on('connect', () => coalesceWrites(redis.stream));
   // ioredis reconnects by itself; without a listener an outage would crash the process.
   redis.on('error', (err) => {
     countDependencyError('redis');
