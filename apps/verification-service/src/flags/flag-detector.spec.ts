@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { beforeEach, describe, expect, it } from '@jest/globals';
+import { beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { SettableClock } from '@classconnect/config';
 import type { CheckinSubmission, Position } from '@classconnect/contracts';
 import { FlagDetector } from './flag-detector.js';
@@ -147,6 +147,16 @@ describe('FlagDetector', () => {
       expect(codes(await detector.detect(submission({ sessionId, studentId: alice, atMs: t0 + 3_600_000 }), courseId))).toEqual([]);
       const third = randomUUID();
       expect(codes(await detector.detect(submission({ sessionId: third, studentId: alice, atMs: t0 + 3_660_000 }), courseId))).toEqual([]);
+    });
+
+    it('does not ask session-service about a previous session that has closed (its flag state is gone)', async () => {
+      const other = randomUUID();
+      await detector.detect(submission({ sessionId: other, studentId: alice }), courseId);
+      fences.set(sessionId, other, { known: true, distanceM: 100_000, radiiM: 0 });
+      await state.forgetSession(other); // what the session-end cleaner does at close
+      const asked = jest.spyOn(fences, 'fenceDistance');
+      expect(codes(await detector.detect(submission({ sessionId, studentId: alice, atMs: t0 + 60_000 }), courseId))).toEqual([]);
+      expect(asked).not.toHaveBeenCalled();
     });
 
     it('compares a redelivered check-in with the one before it, not with itself', async () => {

@@ -108,10 +108,12 @@ export class FlagDetector {
 
   /**
    * Compares with the student's previous accepted check-in, in another session: the distance is
-   * between the two fences (centres minus radii), known only while both sessions are open.
+   * between the two fences (centres minus radii), known only while both sessions are open. A
+   * previous session already closed (its flag state is gone) is not asked about: session-service
+   * would only answer that it no longer knows, and that is a student's usual previous check-in.
    */
-  private async travel(s: CheckinSubmission, previous: CheckinStop | null, at: number, correlationId?: string) {
-    if (!previous || previous.sessionId === s.sessionId) return null;
+  private async travel(s: CheckinSubmission, previous: (CheckinStop & { sessionOpen: boolean }) | null, at: number, correlationId?: string) {
+    if (!previous || previous.sessionId === s.sessionId || !previous.sessionOpen) return null;
     let reply;
     try {
       reply = await this.sessions.fenceDistance(s.sessionId, previous.sessionId, { correlationId });

@@ -47,8 +47,11 @@ export abstract class FlagStateRepository {
   abstract sightPosition(sessionId: string, digest: string, sighting: Sighting): Promise<SightingOutcome>;
   /** Records a device digest; others are other students with it within `windowMs`. */
   abstract sightDevice(sessionId: string, digest: string, sighting: Sighting, windowMs: number): Promise<SightingOutcome>;
-  /** Remembers the student's latest accepted check-in; returns the one before it (null when none is known). */
-  abstract recordStop(studentId: string, stop: CheckinStop): Promise<CheckinStop | null>;
+  /**
+   * Remembers the student's latest accepted check-in; returns the one before it (null when none is
+   * known), and whether that one's session still has its flag state, i.e. has not closed.
+   */
+  abstract recordStop(studentId: string, stop: CheckinStop): Promise<(CheckinStop & { sessionOpen: boolean }) | null>;
   /** Records a use of the account in the session; returns every use recorded (this one included). */
   abstract recordUse(sessionId: string, studentId: string, use: AccountUse): Promise<AccountUse[]>;
   /** Deletes the session's key and digests (at close). */
@@ -88,7 +91,11 @@ redis.call('EXPIRE', KEYS[1], ARGV[4])
 return cjson.encode({ others = others, newly = newly })
 `);
 
-/** KEYS[1] the student's {last, prev}. ARGV: stop JSON, TTL seconds. Returns the stop before this one. */
+/**
+ * KEYS[1] the student's {last, prev}. ARGV: stop JSON, TTL seconds, the prefix of the sessions' flag
+ * keys. Returns the stop before this one, with `sessionOpen`: whether its session's flag key is still
+ * there (it is made at that session's first accepted check-in and deleted when the session closes).
+ */
 const StopScript = new LuaScript(`
 local raw = redis.call('GET', KEYS[1])
 local state = raw and cjson.decode(raw) or {}
@@ -98,8 +105,9 @@ if not (state.last and state.last.submissionId == me.submissionId) then
   state.last = me
   redis.call('SET', KEYS[1], cjson.encode(state), 'EX', ARGV[2])
 end
-if state.prev then return cjson.encode(state.prev) end
-return false
+if not state.prev then return false end
+state.prev.sessionOpen = redis.call('EXISTS', ARGV[3] .. state.prev.sessionId) == 1
+return cjson.encode(state.prev)
 `);
 
 /** KEYS[1] a hash of studentId → JSON list of uses. ARGV: studentId, use JSON, TTL seconds. Keeps the 20 latest. */
@@ -170,9 +178,11 @@ export class RedisFlagStateRepository extends FlagStateRepository {
     return { others: list<Sighting>(parsed.others).map(strip), newlyFlagged: list<Sighting>(parsed.newly).map(strip) };
   }
 
-  async recordStop(studentId: string, stop: CheckinStop): Promise<CheckinStop | null> {
-    const raw = (await StopScript.run(this.redis, [this.keys.flagLastCheckin(studentId)], [JSON.stringify(stop), this.ttlSeconds])) as string | null;
-    return raw ? (JSON.parse(raw) as CheckinStop) : null;
+  async recordStop(studentId: string, stop: CheckinStop): Promise<(CheckinStop & { sessionOpen: boolean }) | null> {
+    const raw = (await StopScript.run(this.redis, [this.keys.flagLastCheckin(studentId)], [JSON.stringify(stop), this.ttlSeconds, this.keys.flagSessionKey('')])) as
+      | string
+      | null;
+    return raw ? (JSON.parse(raw) as CheckinStop & { sessionOpen: boolean }) : null;
   }
 
   async recordUse(sessionId: string, studentId: string, use: AccountUse): Promise<AccountUse[]> {

@@ -27,7 +27,7 @@ export class MemoryFlagState extends FlagStateRepository {
       state.last = stop;
     }
     this.stops.set(studentId, state);
-    return state.prev ?? null;
+    return state.prev ? { ...state.prev, sessionOpen: this.keys.has(state.prev.sessionId) } : null;
   }
   async recordUse(sessionId: string, studentId: string, use: AccountUse) {
     const key = `${sessionId}:${studentId}`;
