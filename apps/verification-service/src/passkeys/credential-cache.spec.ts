@@ -153,4 +153,25 @@ describe('TurnBatch', () => {
     await batch.add(4);
     expect(flushed).toEqual([[1, 2, 3], [12, 13], [4]]);
   });
+
+  it('lets one flush run at a time: what is added meanwhile waits and goes in the next one, together', async () => {
+    const flushed: number[][] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const batch = new TurnBatch<number>(async (items) => {
+      flushed.push(items);
+      if (flushed.length === 1) await held;
+    });
+    const first = batch.add(1);
+    await new Promise((r) => setImmediate(r));
+    expect(flushed).toEqual([[1]]);
+    const later = [batch.add(2)];
+    await new Promise((r) => setImmediate(r));
+    later.push(batch.add(3));
+    await new Promise((r) => setImmediate(r));
+    expect(flushed).toEqual([[1]]); // 2 and 3 wait for the running flush
+    release();
+    await Promise.all([first, ...later]);
+    expect(flushed).toEqual([[1], [2, 3]]);
+  });
 });

@@ -133,9 +133,12 @@ export class CredentialCache implements OnModuleInit, OnApplicationShutdown {
     if (readAt === this.generation) this.keep(this.entries, credential.id, credential);
   }
 
-  /** Keeps a person's passkeys listed for a check-in, unless something changed since the read began. */
+  /** Keeps a person's passkeys listed for a check-in, and each of them by id, unless something changed since the read began. */
   rememberList(userId: string, credentials: StoredCredential[], readAt: number): void {
-    if (readAt === this.generation) this.keep(this.lists, userId, credentials);
+    if (readAt !== this.generation) return;
+    this.keep(this.lists, userId, credentials);
+    // The list holds each passkey whole: the submission that follows the begin finds its passkey here.
+    for (const c of credentials) this.keep(this.entries, c.id, c);
   }
 
   private live<T>(map: Map<string, Entry<T>>, key: string): T | undefined {

@@ -175,28 +175,35 @@ export class PostgresCredentialRepository extends CredentialRepository {
 }
 
 /**
- * Gathers the items added during one turn of the event loop and hands them to `flush` together (at
- * setImmediate, so nothing waits on a timer); every add resolves or fails with its batch.
+ * Gathers items and hands them to `flush` together, as a group commit: the first add schedules a
+ * flush at setImmediate (so nothing waits on a timer), and while a flush is running every add waits
+ * for it and goes in the next one. Under load the batches grow with the store's latency instead of
+ * each turn paying a query of its own; every add resolves or fails with its batch.
  */
 export class TurnBatch<T> {
   private pending: { item: T; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  private flushing = false;
 
   constructor(private readonly flush: (items: T[]) => Promise<void>) {}
 
   add(item: T): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      if (this.pending.push({ item, resolve, reject }) === 1) setImmediate(() => void this.run());
+      if (this.pending.push({ item, resolve, reject }) === 1 && !this.flushing) setImmediate(() => void this.run());
     });
   }
 
   private async run(): Promise<void> {
     const batch = this.pending;
     this.pending = [];
+    this.flushing = true;
     try {
       await this.flush(batch.map((p) => p.item));
       for (const p of batch) p.resolve();
     } catch (err) {
       for (const p of batch) p.reject(err);
+    } finally {
+      this.flushing = false;
+      if (this.pending.length > 0) setImmediate(() => void this.run());
     }
   }
 }
