@@ -1,5 +1,5 @@
 import { lang } from './i18n.js';
-/** The small HTTP part of the protocol (sign-in, CSV download) and the stored sign-in. */
+/** The small HTTP part of the protocol (sign-in; the downloads are in features/reports/downloads.ts) and the stored sign-in. */
 import type { ErrorBody, SignInReply, UserSummary } from '@classconnect/contracts';
 
 const StorageKey = 'classconnect.auth';
@@ -82,23 +82,7 @@ export function authOf(reply: SignInReply): Auth {
   return { accessToken, expiresAt, user, ...(refreshToken ? { refreshToken } : {}), ...(refreshExpiresAt ? { refreshExpiresAt } : {}), ...(signInId ? { signInId } : {}) };
 }
 
-/** Fetches the report as CSV with the bearer token and hands it to the browser as a download. */
-/** For people: headers and statuses in the app's language, times in this device's time zone. */
 /** Exports for people in the app's language; times come in the course's own time zone (a course setting), not this browser's. */
 export function exportQuery(): string {
   return new URLSearchParams({ lang }).toString();
-}
-
-export async function downloadReportCsv(token: string, sessionId: string): Promise<void> {
-  const res = await fetch(`/api/sessions/${encodeURIComponent(sessionId)}/report.csv?${exportQuery()}`, { headers: { authorization: `Bearer ${token}` } });
-  if (!res.ok) throw await errorOf(res);
-  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `attendance-${sessionId}.csv`;
-  const url = URL.createObjectURL(await res.blob());
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

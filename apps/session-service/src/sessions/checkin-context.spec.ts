@@ -1,56 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { SettableClock } from '@classconnect/config';
+import type { SettableClock } from '@classconnect/config';
 import type { Actor } from '@classconnect/contracts';
-import { codesAt, newQrSecret } from '../qr/qr-code.js';
-import { QrAttemptsPerWindow, QrJudge } from '../qr/qr-judge.js';
-import { FakeQrStore } from '../qr/testing/fakes.js';
-import { SessionService } from './session.service.js';
-import { FakeEvents, FakeIdentityClient, InMemorySessionStore } from './testing/fakes.js';
+import { QrAttemptsPerWindow } from '../qr/qr-judge.js';
+import type { FakeQrStore } from '../qr/testing/fakes.js';
+import type { SessionService } from './session.service.js';
+import { opening, sessionFixture, type SessionFixture } from './testing/session-fixture.js';
 
 const teacher: Actor = { userId: randomUUID(), role: 'teacher' };
 const alice = { id: randomUUID(), name: 'Alice Martin', email: 'alice@uni.test' };
 const bob = { id: randomUUID(), name: 'Bob Dupont', email: 'bob@uni.test' };
-const position = { latitude: 48.8566, longitude: 2.3522, accuracy: 10 };
-const opening = new Date('2030-01-15T09:00:00.000Z');
 
 /** checkin-context at checkin:begin: the QR code the student gives is judged there, once, and counted. */
 describe('SessionService.checkinContext with a QR code', () => {
-  let store: InMemorySessionStore;
+  let fixture: SessionFixture;
   let qrStore: FakeQrStore;
   let clock: SettableClock;
   let service: SessionService;
-  let courseId: string;
 
-  const start = async (mode?: 'offered' | 'required', windowMinutes?: number) => {
-    const view = await service.start({
-      actor: teacher,
-      courseId,
-      position,
-      radiusM: 50,
-      lateAfterMinutes: 10,
-      ...(windowMinutes ? { windowMinutes } : {}),
-      ...(mode ? { qr: { mode, stepSeconds: 10 } } : {}),
-    });
-    if (mode) {
-      // The fake stores keep the secret apart from the session: the Redis ones share the session hash.
-      qrStore.secrets.set(view.sessionId, newQrSecret());
-      qrStore.options.set(view.sessionId, { mode, stepSeconds: 10 });
-    }
-    return view.sessionId;
-  };
-  const codes = (sessionId: string, at = clock.now()) => codesAt(qrStore.secrets.get(sessionId)!, sessionId, 10, at);
+  const start = async (mode?: 'offered' | 'required', windowMinutes?: number) => (await fixture.start({ qr: mode, windowMinutes })).sessionId;
+  const codes: SessionFixture['codes'] = (...args) => fixture.codes(...args);
   const context = (sessionId: string, studentId: string, qr?: string) => service.checkinContext({ sessionId, studentId, ...(qr ? { qr } : {}) });
 
   beforeEach(() => {
-    store = new InMemorySessionStore();
-    qrStore = new FakeQrStore();
-    const identity = new FakeIdentityClient();
-    clock = new SettableClock(opening);
-    service = new SessionService(store, identity.client, new FakeEvents(), clock, new QrJudge(qrStore, clock), { maxSessionSeconds: 3 * 60 * 60 });
-    courseId = randomUUID();
-    identity.courses.set(courseId, { id: courseId, code: 'CS101', title: 'Algorithms', teacherIds: [teacher.userId] });
-    identity.rosters.set(courseId, [alice, bob]);
+    fixture = sessionFixture({ teacher, roster: [alice, bob] });
+    ({ qrStore, clock, service } = fixture);
   });
 
   it('judges the code as of now: the current token and short code are valid, one two steps old is expired, a made-up one invalid', async () => {

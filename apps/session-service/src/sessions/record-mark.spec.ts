@@ -1,71 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { SettableClock } from '@classconnect/config';
-import { ErrorCode, EventSubjects, type Actor, type RecordMarkRequest } from '@classconnect/contracts';
-import { codesAt, newQrSecret } from '../qr/qr-code.js';
-import { QrAttemptsPerWindow, QrJudge } from '../qr/qr-judge.js';
-import { FakeQrStore } from '../qr/testing/fakes.js';
-import { SessionService } from './session.service.js';
-import { FakeEvents, FakeIdentityClient, InMemorySessionStore } from './testing/fakes.js';
+import type { SettableClock } from '@classconnect/config';
+import { ErrorCode, EventSubjects, type Actor } from '@classconnect/contracts';
+import { QrAttemptsPerWindow } from '../qr/qr-judge.js';
+import type { SessionService } from './session.service.js';
+import type { FakeEvents, FakeIdentityClient, InMemorySessionStore } from './testing/fakes.js';
+import { opening, sessionFixture, type SessionFixture } from './testing/session-fixture.js';
 
 const teacher: Actor = { userId: randomUUID(), role: 'teacher' };
 const alice = { id: randomUUID(), name: 'Alice Martin', email: 'alice@uni.test' };
 const bob = { id: randomUUID(), name: 'Bob Dupont', email: 'bob@uni.test' };
 const dave = { id: randomUUID(), name: 'Dave Moreau', email: 'dave@uni.test' };
-const position = { latitude: 48.8566, longitude: 2.3522, accuracy: 10 };
-const opening = new Date('2030-01-15T09:00:00.000Z');
 
 /** record-mark: the one call that decides, with the session's state as it is now, whether a verified check-in marks the student. */
 describe('SessionService.recordMark', () => {
+  let fixture: SessionFixture;
   let store: InMemorySessionStore;
-  let qrStore: FakeQrStore;
   let identity: FakeIdentityClient;
   let events: FakeEvents;
   let clock: SettableClock;
   let service: SessionService;
   let courseId: string;
 
-  const start = async (options: { windowMinutes?: number; qr?: 'offered' | 'required' } = {}) => {
-    const view = await service.start({
-      actor: teacher,
-      courseId,
-      position,
-      radiusM: 50,
-      lateAfterMinutes: 10,
-      ...(options.windowMinutes ? { windowMinutes: options.windowMinutes } : {}),
-      ...(options.qr ? { qr: { mode: options.qr, stepSeconds: 10 } } : {}),
-    });
-    if (options.qr) {
-      // The fake stores keep the secret apart from the session: the Redis ones share the session hash.
-      const secret = newQrSecret();
-      qrStore.secrets.set(view.sessionId, secret);
-      qrStore.options.set(view.sessionId, { mode: options.qr, stepSeconds: 10 });
-    }
-    return view.sessionId;
-  };
-  const mark = (sessionId: string, studentId: string, extra: Partial<RecordMarkRequest> = {}) =>
-    service.recordMark({
-      sessionId,
-      studentId,
-      submissionId: randomUUID(),
-      distanceM: 12.5,
-      accuracyM: 8,
-      methods: ['passkey', 'geofence'],
-      verifiedAt: clock.now().toISOString(),
-      ...extra,
-    });
-  const qrAt = (sessionId: string, at = clock.now()) => codesAt(qrStore.secrets.get(sessionId)!, sessionId, 10, at);
+  const start = async (options: { windowMinutes?: number; qr?: 'offered' | 'required' } = {}) => (await fixture.start(options)).sessionId;
+  const mark: SessionFixture['mark'] = (...args) => fixture.mark(...args);
+  const qrAt: SessionFixture['codes'] = (...args) => fixture.codes(...args);
 
   beforeEach(() => {
-    store = new InMemorySessionStore();
-    qrStore = new FakeQrStore();
-    identity = new FakeIdentityClient();
-    events = new FakeEvents();
-    clock = new SettableClock(opening);
-    service = new SessionService(store, identity.client, events, clock, new QrJudge(qrStore, clock), { maxSessionSeconds: 3 * 60 * 60 });
-    courseId = randomUUID();
-    identity.courses.set(courseId, { id: courseId, code: 'CS101', title: 'Algorithms', teacherIds: [teacher.userId] });
-    identity.rosters.set(courseId, [alice, bob]);
+    fixture = sessionFixture({ teacher, roster: [alice, bob] });
+    ({ store, identity, events, clock, service, courseId } = fixture);
   });
 
   it('records once, publishes both mark events, and answers a retry of the same submission the same way', async () => {

@@ -1,4 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { PeriodicJob } from '@classconnect/config';
 import { createLogger, newCorrelationId } from '@classconnect/observability';
 import { SessionService } from './session.service.js';
 import { StateRecovery } from './state-recovery.service.js';
@@ -12,12 +13,12 @@ const log = createLogger('SessionSweeper');
  * process; instead every instance sweeps the Redis schedule every few seconds (see
  * SessionService.closeOverdue for why several instances sweeping at once is safe). Each sweep
  * first looks whether Redis came back empty (StateRecovery), at start too: an empty schedule
- * would otherwise look like nothing to do.
+ * would otherwise look like nothing to do. A slow sweep is not overlapped by the next tick, and a
+ * shutdown waits for the sweep in progress (PeriodicJob).
  */
 @Injectable()
 export class SessionSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly job = new PeriodicJob(() => this.sweep());
 
   constructor(
     @Inject(SessionService) private readonly sessions: SessionService,
@@ -26,24 +27,25 @@ export class SessionSweeper implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.tick(), this.intervalMs);
-    this.timer.unref();
-    this.tick();
+    this.job.start(this.intervalMs, { immediately: true });
   }
 
-  private tick(): void {
-    if (this.running) return; // a slow sweep is not overlapped by the next one
+  onApplicationShutdown(): Promise<void> {
+    return this.job.stop();
+  }
+
+  /** Never throws: a failure is logged and the next tick tries again. */
+  private async sweep(): Promise<void> {
     const correlationId = newCorrelationId();
-    this.running = this.recovery
-      .check(correlationId)
-      .catch((err: unknown) => log.warn({ err }, 'could not look whether Redis lost its state; trying again at the next tick'))
-      .then(() => this.sessions.closeOverdue(correlationId))
-      .catch((err: unknown) => log.warn({ err }, 'sweep failed; trying again at the next tick'))
-      .finally(() => (this.running = undefined));
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    try {
+      await this.recovery.check(correlationId);
+    } catch (err) {
+      log.warn({ err }, 'could not look whether Redis lost its state; trying again at the next tick');
+    }
+    try {
+      await this.sessions.closeOverdue(correlationId);
+    } catch (err) {
+      log.warn({ err }, 'sweep failed; trying again at the next tick');
+    }
   }
 }

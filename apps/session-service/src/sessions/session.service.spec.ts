@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { SettableClock } from '@classconnect/config';
+import type { SettableClock } from '@classconnect/config';
 import { DomainError, ErrorCode, EventSubjects, SystemActorId, type Actor } from '@classconnect/contracts';
-import { QrJudge } from '../qr/qr-judge.js';
-import { FakeQrStore } from '../qr/testing/fakes.js';
-import { SessionService } from './session.service.js';
-import { FakeEvents, FakeIdentityClient, InMemorySessionStore } from './testing/fakes.js';
+import type { SessionService } from './session.service.js';
+import type { FakeEvents, FakeIdentityClient, InMemorySessionStore } from './testing/fakes.js';
+import { opening, position, sessionFixture, type SessionFixture } from './testing/session-fixture.js';
 
 const teacher: Actor = { userId: randomUUID(), role: 'teacher' };
 const otherTeacher: Actor = { userId: randomUUID(), role: 'teacher' };
@@ -14,7 +13,6 @@ const alice = { id: randomUUID(), name: 'Alice Martin', email: 'alice@uni.test' 
 const bob = { id: randomUUID(), name: 'Bob Dupont', email: 'bob@uni.test' };
 const carol = { id: randomUUID(), name: 'Carol Petit', email: 'carol@uni.test' };
 const studentActor = (s: { id: string }): Actor => ({ userId: s.id, role: 'student' });
-const position = { latitude: 48.8566, longitude: 2.3522, accuracy: 10 };
 
 async function rejectsWith(p: Promise<unknown>, code: ErrorCode): Promise<void> {
   await expect(p).rejects.toBeInstanceOf(DomainError);
@@ -22,6 +20,7 @@ async function rejectsWith(p: Promise<unknown>, code: ErrorCode): Promise<void> 
 }
 
 describe('SessionService', () => {
+  let fixture: SessionFixture;
   let store: InMemorySessionStore;
   let identity: FakeIdentityClient;
   let events: FakeEvents;
@@ -29,29 +28,15 @@ describe('SessionService', () => {
   let courseId: string;
 
   let clock: SettableClock;
-  const start = (actor: Actor = teacher, options: { lateAfterMinutes?: number; windowMinutes?: number } = {}) =>
-    service.start({ actor, courseId, position, radiusM: 50, lateAfterMinutes: 10, ...options });
+  const start = (actor: Actor = teacher, options: { lateAfterMinutes?: number; windowMinutes?: number } = {}) => fixture.start({ actor, ...options });
   const mark = (sessionId: string, studentId: string, submissionId: string = randomUUID(), verifiedAt = clock.now().toISOString()) =>
-    service.recordMark({
-      sessionId,
-      studentId,
-      submissionId,
-      distanceM: 12.5,
-      accuracyM: 8,
-      methods: ['passkey', 'geofence'],
-      verifiedAt,
-    });
-  const minutesAfterStart = (m: number) => new Date(Date.parse('2030-01-15T09:00:00.000Z') + m * 60_000);
+    fixture.mark(sessionId, studentId, { submissionId, verifiedAt });
+  const minutesAfterStart = (m: number) => new Date(opening.getTime() + m * 60_000);
 
   beforeEach(() => {
-    store = new InMemorySessionStore();
-    identity = new FakeIdentityClient();
-    events = new FakeEvents();
-    clock = new SettableClock(minutesAfterStart(0));
-    service = new SessionService(store, identity.client, events, clock, new QrJudge(new FakeQrStore(), clock), { maxSessionSeconds: 3 * 60 * 60 });
-    courseId = randomUUID();
-    identity.courses.set(courseId, { id: courseId, code: 'CS101', title: 'Algorithms', teacherIds: [teacher.userId] });
-    identity.rosters.set(courseId, [carol, alice, bob]);
+    // The roster out of name order: the teacher's view sorts it.
+    fixture = sessionFixture({ teacher, roster: [carol, alice, bob] });
+    ({ store, identity, events, clock, service, courseId } = fixture);
   });
 
   describe('start', () => {
@@ -140,8 +125,7 @@ describe('SessionService', () => {
   });
 
   describe('reopen', () => {
-    const reopenService = (seconds: number) =>
-      new SessionService(store, identity.client, events, clock, new QrJudge(new FakeQrStore(), clock), { maxSessionSeconds: 3 * 60 * 60, reopenWindowSeconds: seconds });
+    const reopenService = (seconds: number) => fixture.newService({ reopenWindowSeconds: seconds });
 
     it('takes a stopped session back to open within the window: its fence, marks and roster as they were, and check-ins again', async () => {
       const { sessionId } = await start();

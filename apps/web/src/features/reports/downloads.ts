@@ -1,5 +1,5 @@
 /** File downloads with the bearer token: the report as a spreadsheet, a student's own records, a person's whole data. */
-import { ApiError, exportQuery } from '../../api.js';
+import { ApiError, errorOf, exportQuery } from '../../api.js';
 
 async function download(token: string, path: string, fallbackName: string): Promise<void> {
   let res: Response;
@@ -8,10 +8,16 @@ async function download(token: string, path: string, fallbackName: string): Prom
   } catch {
     throw new ApiError({ code: 'SERVICE_UNAVAILABLE', message: 'network error' });
   }
-  if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as { error?: ApiError['body'] } | null;
-    throw new ApiError(body?.error ?? { code: res.status >= 500 ? 'SERVICE_UNAVAILABLE' : 'INTERNAL', message: `HTTP ${res.status}` });
-  }
+  if (!res.ok) throw await errorOf(res);
+  await saveAsFile(res, fallbackName);
+}
+
+/**
+ * Hands a fetched file to the browser as a download, under the name the server gave it
+ * (Content-Disposition) or else `fallbackName`. The object URL is revoked a little later, not at
+ * once: the browser may still be reading it after the click.
+ */
+async function saveAsFile(res: Response, fallbackName: string): Promise<void> {
   const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;
   const url = URL.createObjectURL(await res.blob());
   const a = document.createElement('a');
@@ -21,6 +27,16 @@ async function download(token: string, path: string, fallbackName: string): Prom
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/**
+ * The report as CSV. Unlike the others, a network failure reaches the caller as the fetch's own
+ * error, not as SERVICE_UNAVAILABLE: the report screen shows it as it always has.
+ */
+export async function downloadReportCsv(token: string, sessionId: string): Promise<void> {
+  const res = await fetch(`/api/sessions/${encodeURIComponent(sessionId)}/report.csv?${exportQuery()}`, { headers: { authorization: `Bearer ${token}` } });
+  if (!res.ok) throw await errorOf(res);
+  await saveAsFile(res, `attendance-${sessionId}.csv`);
 }
 
 export function downloadReportXlsx(token: string, sessionId: string): Promise<void> {

@@ -1,31 +1,17 @@
 import { CourseDownload } from './downloads-ui.js';
-import { type ReactNode, useCallback, useEffect, useState } from 'react';
-import type { CourseHistoryReply, CourseSummary, ErrorBody, HistorySession, MyHistoryReply } from '@classconnect/contracts';
+import { type ReactNode, useCallback, useEffect } from 'react';
+import type { CourseHistoryReply, CourseSummary, HistorySession, MyHistoryReply } from '@classconnect/contracts';
 import { formatDate, formatRate, formatTime, t } from '../../i18n.js';
 import type { Live } from '../../live.js';
 import { ErrorAlert, RateBar, StatusBadge } from '../../ui.js';
+import { useLoaded } from '../../use-loaded.js';
 import { CourseWarnings, MyWarnings, WarningBadge, useCourseWarnings } from '../warnings/warnings.js';
-
-/** Re-reads on every (re)connect and whenever `also` asks (pushes are not replayed). */
-function useHistory<T>(live: Live, load: () => Promise<{ ok: true; data: T } | { ok: false; error: ErrorBody }>) {
-  const [data, setData] = useState<T | null>(null);
-  const [error, setError] = useState<ErrorBody | null>(null);
-  const reload = useCallback(async () => {
-    const res = await load();
-    if (res.ok) {
-      setData(res.data);
-      setError(null);
-    } else setError(res.error);
-  }, [load]);
-  useEffect(() => live.onConnect(reload), [live, reload]);
-  return { data, error, reload };
-}
 
 /** A course's closed sessions (counts per status) and its students' attendance rates, for its teachers. */
 export function CourseHistory(props: { live: Live; course: CourseSummary; token?: string; onOpenReport: (s: HistorySession) => void; onBack: () => void }) {
   const { live, course, token, onOpenReport, onBack } = props;
   const load = useCallback(() => live.request('history:course', { courseId: course.id }), [live, course.id]);
-  const { data, error, reload } = useHistory<CourseHistoryReply>(live, load);
+  const { data, error, reload } = useLoaded<CourseHistoryReply>(live, load);
   const warnings = useCourseWarnings(live, course.id);
 
   // A report built or changed in this course changes the history.
@@ -153,7 +139,7 @@ export function CourseHistory(props: { live: Live; course: CourseSummary; token?
 /** `extra`: shown under the courses, above Back (the downloads of records and of all the student’s data). */
 export function MyHistory({ live, onBack, extra }: { live: Live; onBack: () => void; extra?: ReactNode }) {
   const load = useCallback(() => live.request('history:mine', {}), [live]);
-  const { data, error } = useHistory<MyHistoryReply>(live, load);
+  const { data, error } = useLoaded<MyHistoryReply>(live, load);
 
   return (
     <section aria-labelledby="my-history-title" className="stack">

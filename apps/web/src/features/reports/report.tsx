@@ -12,7 +12,8 @@ import {
   type ReportRow,
   type SessionView,
 } from '@classconnect/contracts';
-import { ApiError, downloadReportCsv, type Auth } from '../../api.js';
+import { ApiError, type Auth } from '../../api.js';
+import { downloadReportCsv } from './downloads.js';
 import { ReportXlsxButton } from './downloads-ui.js';
 import { errorText, formatDate, formatRate, formatTime, statusText, t } from '../../i18n.js';
 import type { Live } from '../../live.js';

@@ -5,27 +5,19 @@
  * cleared (the server pushes both to the student and to the course's teachers).
  */
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
-import type { CourseWarningsReply, ErrorBody, ExcusedPolicy, MyWarningsReply, OpenWarning, WarningThresholds } from '@classconnect/contracts';
+import type { CourseWarningsReply, ErrorBody, ExcusedPolicy, MyWarningsReply, OpenWarning, Result, WarningThresholds } from '@classconnect/contracts';
 import { formatDate, formatRate } from '../../i18n.js';
 import type { Live } from '../../live.js';
 import { ErrorAlert } from '../../ui.js';
+import { useLoaded, type Loaded } from '../../use-loaded.js';
 import { excusedText, wt } from './warnings-text.js';
 import './warnings.css';
 import { InputLimits } from '@classconnect/contracts/limits';
 
-type Loaded<T> = { data: T | null; error: ErrorBody | null; reload: () => Promise<void> };
-
-function useLoaded<T>(live: Live, load: () => Promise<{ ok: true; data: T } | { ok: false; error: ErrorBody }>, relevant: (e: { courseId: string; studentId: string }) => boolean): Loaded<T> {
-  const [data, setData] = useState<T | null>(null);
-  const [error, setError] = useState<ErrorBody | null>(null);
-  const reload = useCallback(async () => {
-    const res = await load();
-    if (res.ok) {
-      setData(res.data);
-      setError(null);
-    } else setError(res.error);
-  }, [load]);
-  useEffect(() => live.onConnect(() => void reload()), [live, reload]);
+/** What `load` reads, read again on (re)connect and whenever a warning raised or cleared is `relevant`. */
+function useWarnings<T>(live: Live, load: () => Promise<Result<T>>, relevant: (e: { courseId: string; studentId: string }) => boolean): Loaded<T> {
+  const loaded = useLoaded(live, load);
+  const { reload } = loaded;
   useEffect(() => {
     const onPush = (e: { courseId: string; studentId: string }) => relevant(e) && void reload();
     const offRaised = live.on('warning:raised', onPush);
@@ -35,14 +27,14 @@ function useLoaded<T>(live: Live, load: () => Promise<{ ok: true; data: T } | { 
       offCleared();
     };
   }, [live, reload, relevant]);
-  return { data, error, reload };
+  return loaded;
 }
 
 /** The student's own open warnings; nothing at all when there are none. */
 export function MyWarnings({ live }: { live: Live }) {
   const load = useCallback(() => live.request('warnings:mine', {}), [live]);
   const all = useCallback(() => true, []);
-  const { data, error } = useLoaded<MyWarningsReply>(live, load, all);
+  const { data, error } = useWarnings<MyWarningsReply>(live, load, all);
   if (error) return <ErrorAlert error={error} />;
   if (!data?.warnings.length) return null;
   return (
@@ -69,7 +61,7 @@ export function MyWarnings({ live }: { live: Live }) {
 export function useCourseWarnings(live: Live, courseId: string) {
   const load = useCallback(() => live.request('warnings:course', { courseId }), [live, courseId]);
   const ofCourse = useCallback((e: { courseId: string }) => e.courseId === courseId, [courseId]);
-  const loaded = useLoaded<CourseWarningsReply>(live, load, ofCourse);
+  const loaded = useWarnings<CourseWarningsReply>(live, load, ofCourse);
   const byStudent = useMemo(() => {
     const map = new Map<string, OpenWarning[]>();
     for (const w of loaded.data?.warnings ?? []) map.set(w.studentId, [...(map.get(w.studentId) ?? []), w]);
