@@ -11,7 +11,8 @@
 //     burst:   N students check in all at once → check-ins per second (to the last verdict, and to
 //              the report, i.e. through the projection).
 //     idle:    gateway memory per connected idle socket, after a full GC (read through its inspector).
-// Prints a table and writes bench-results/bench-<time>.json.
+// Prints a table and writes bench-results/bench-<time>.json. BENCH_NODE_ARGS (space-separated) go to
+// node before every service's main, to try a V8 or Node setting, e.g. BENCH_NODE_ARGS=--max-semi-space-size=32.
 import { createHash, generateKeyPairSync, randomUUID, sign, verify } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -190,7 +191,7 @@ async function runSystem(N) {
   const inspectPort = await freePort();
   const sys = await testing.startTestSystem({
     env: { LOG_LEVEL: 'warn', NODE_OPTIONS: `--inspect-port=127.0.0.1:${inspectPort}` },
-    ...(profileDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
+    nodeArgs: [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
   });
   const nameByPid = Object.fromEntries(Object.entries(sys.pids()).map(([name, pid]) => [pid, name]));
   const window = { fromUs: 0, toUs: 0 };

@@ -56,13 +56,17 @@ describe('RedisFlagStateRepository', () => {
     expect((await repo.sightDevice(s, 'dev', sighting('carol', t0 + 59_000), 60_000)).others.map((o) => o.studentId)).toEqual(['alice', 'bob']);
   });
 
-  it('remembers a student’s previous check-in, and gives a redelivery the same previous one', async () => {
+  it('remembers a student’s previous check-in, gives a redelivery the same previous one, and says whether its session is still open', async () => {
     const student = randomUUID();
     const first = { sessionId: randomUUID(), courseId: randomUUID(), submissionId: 'one', at: t0 };
     const second = { ...first, sessionId: randomUUID(), submissionId: 'two', at: t0 + 60_000 };
     expect(await repo.recordStop(student, first)).toBeNull();
-    expect(await repo.recordStop(student, second)).toEqual(first);
-    expect(await repo.recordStop(student, second)).toEqual(first);
+    // The first session has no flag key (nothing was checked in to it through the detector): as if closed.
+    expect(await repo.recordStop(student, second)).toEqual({ ...first, sessionOpen: false });
+    await repo.sessionKey(first.sessionId);
+    expect(await repo.recordStop(student, second)).toEqual({ ...first, sessionOpen: true });
+    await repo.forgetSession(first.sessionId);
+    expect(await repo.recordStop(student, second)).toEqual({ ...first, sessionOpen: false });
   });
 
   it('records uses of an account once per submission, and forgets a closed session', async () => {
