@@ -97,6 +97,15 @@ describe('an honest connection and forgiving QR codes on a phone', () => {
     session = await requestOk(teacher, ClientEvents.sessionStart, { courseId: cls.courseId, position: room, radiusM: 50, qr: { mode: 'offered', stepSeconds: 5 } });
     const card = page.getByTestId('checkin-card');
     await card.waitFor();
+    // Connected and shown, the page watches the server's pings: it sends no heartbeat of its own
+    // (an HTTP heartbeat from every open page cost the gateway more than the check-ins).
+    const probes: string[] = [];
+    const countProbe = (req: { url(): string }) => void (new URL(req.url()).pathname === '/health/live' && probes.push(req.url()));
+    page.on('request', countProbe);
+    await page.waitForTimeout(3_000);
+    page.off('request', countProbe);
+    expect(probes).toEqual([]);
+    await expect(page.getByTestId('connection').textContent()).resolves.toMatch(/Connected/);
     // Offered: the code is optional, behind a question.
     await expect(card.getByTestId('qr-have-code').textContent()).resolves.toBe('Have the code? (optional)');
     await expect(card.getByTestId('qr-code-input').count()).resolves.toBe(0);

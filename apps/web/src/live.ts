@@ -10,23 +10,30 @@ import type { ClientAckData, ClientEvent, ClientPayload, ErrorBody, Result, Serv
 export type ConnectionState = 'connecting' | 'online' | 'offline';
 
 /**
- * The heartbeat: while the page is visible it asks the server something tiny every 750 ms, and an
- * answer that takes longer than a second counts as a drop, so a drop shows within 1.75 s. The
- * socket's own pings come every 20 s and forgive 20 s more, and a network that goes quiet (a hall's
- * Wi-Fi that stays associated, a phone between cells) fires no `offline` event: without this the
- * header would say "Connected" for up to 40 s. `/health/live` is answered by the gateway alone (no
- * NATS, no rate limit); any answer, even an error status, proves the way to it works.
+ * Watching the connection. The gateway pings every socket every 750 ms (Engine.IO's own ping,
+ * answered by socket.io-client by itself; docs/protocol.md §1.2), so while the socket is connected
+ * the server is heard at least that often. While the page is visible, a local check ten times a
+ * second (no network) turns the header to "Offline" once nothing — no packet, no ping — has come
+ * for SilentAfterMs, so a drop shows within 2 s and a ping up to 850 ms late is forgiven; a network that goes quiet (a hall's Wi-Fi that stays associated, a phone
+ * between cells) fires no `offline` event, and this is how it is seen.
  *
- * A late answer only changes the header: the transport is dropped (so socket.io reconnects) once
- * nothing at all has come from the server for DropAfterMs. A gateway slowed down by a whole lecture
- * hall at nine o'clock answers late without being gone, and dropping every phone's socket then
- * would lose the requests in flight and send them all back at once; when the answers come again,
- * the header says "Connected" again.
+ * Silence only changes the header: the transport is dropped (so socket.io reconnects) once nothing
+ * at all has come for DropAfterMs. A gateway slowed down by a whole lecture hall at nine o'clock
+ * pings late without being gone, and dropping every phone's socket then would lose the requests in
+ * flight and send them all back at once; when the pings come again the header says "Connected".
+ *
+ * Only while the socket is not connected does the page ask `/health/live` (every 750 ms, while
+ * visible): an answer shows the way to the server works again, and a reconnect stuck in an attempt
+ * started while the network was gone is started afresh. (The page used to ask it all the time: at
+ * about half a millisecond of the gateway's CPU each, a lecture hall of open pages cost the gateway
+ * more than the hall's check-ins.)
  */
-const HeartbeatEveryMs = 750;
-const HeartbeatLimitMs = 1_000;
+const WatchEveryMs = 100;
+const SilentAfterMs = 1_600;
 const DropAfterMs = 5_000;
-const HeartbeatPath = '/health/live';
+const ProbeEveryMs = 750;
+const ProbeLimitMs = 1_000;
+const ProbePath = '/health/live';
 
 export class Live {
   readonly socket: Socket;
@@ -38,8 +45,10 @@ export class Live {
   private beatTimer: ReturnType<typeof setTimeout> | undefined;
   private beating = false;
   private closed = false;
-  /** When the socket last heard the server (a packet or one of its pings): a late heartbeat alone is not a drop. */
+  /** When the socket last heard the server (a packet or one of its pings). */
   private heardAt = 0;
+  /** When the page was last shown: silence is counted from then at the earliest. */
+  private shownAt = Date.now();
   private kickedAt = 0;
 
   /**
@@ -61,7 +70,7 @@ export class Live {
       document.addEventListener('visibilitychange', this.onVisibility);
       this.socket.io.on('packet', this.heard);
       this.socket.io.on('ping', this.heard);
-      this.scheduleBeat(HeartbeatEveryMs);
+      this.scheduleBeat(WatchEveryMs);
     }
     // Sign-in security: the server ends a revoked sign-in's socket right after saying why.
     this.socket.on('auth:revoked', (p: { reason?: string }) => onUnauthenticated(p?.reason ?? 'ended'));
@@ -104,9 +113,14 @@ export class Live {
     this.heardAt = Date.now();
   };
 
-  /** Back in view (a phone unlocked, a tab brought forward): check at once, the socket may have died meanwhile. */
+  /**
+   * Back in view (a phone unlocked, a tab brought forward): look at once, the socket may have died
+   * meanwhile. A page the phone suspended heard nothing while asleep, so the silence counts from now.
+   */
   private readonly onVisibility = () => {
-    if (document.visibilityState === 'visible') this.scheduleBeat(0);
+    if (document.visibilityState !== 'visible') return;
+    this.shownAt = Date.now();
+    this.scheduleBeat(0);
   };
 
   private scheduleBeat(delayMs: number) {
@@ -114,32 +128,38 @@ export class Live {
     if (!this.closed) this.beatTimer = setTimeout(() => void this.beat(), delayMs);
   }
 
-  /** One heartbeat; the next starts 750 ms after this one started (or when it ends). A hidden page stops until it is shown again. */
+  /** One look at the connection; a hidden page stops looking until it is shown again. */
   private async beat() {
     if (this.beating || document.visibilityState !== 'visible') return;
+    if (this.socket.connected) {
+      const silentMs = Date.now() - Math.max(this.heardAt, this.shownAt);
+      if (silentMs > SilentAfterMs) {
+        // The way to the server may be gone: say so now; drop the transport, so socket.io
+        // reconnects, only when the server has been silent for long enough not to be merely slow.
+        this.setState('offline');
+        if (silentMs > DropAfterMs) this.socket.io.engine?.close();
+      } else if (this.state === 'offline') {
+        // It was slow, not gone: the same connection carries on.
+        this.setState('online');
+      }
+      this.scheduleBeat(WatchEveryMs);
+      return;
+    }
     this.beating = true;
     const started = Date.now();
-    const answered = await fetch(HeartbeatPath, { cache: 'no-store', signal: AbortSignal.timeout(HeartbeatLimitMs) }).then(
+    const answered = await fetch(ProbePath, { cache: 'no-store', signal: AbortSignal.timeout(ProbeLimitMs) }).then(
       () => true,
       () => false,
     );
     this.beating = false;
     if (this.closed) return;
-    if (!answered && this.socket.connected && Date.now() - this.heardAt > HeartbeatLimitMs) {
-      // The way to the server may be gone: say so now; drop the transport, so socket.io reconnects,
-      // only when the server has been silent for long enough not to be merely slow.
-      this.setState('offline');
-      if (Date.now() - this.heardAt > DropAfterMs) this.socket.io.engine?.close();
-    } else if (answered && this.socket.connected && this.state === 'offline') {
-      // It was slow, not gone: the same connection carries on.
-      this.setState('online');
-    } else if (answered && !this.socket.connected && this.socket.active && Date.now() - this.kickedAt > 3_000) {
+    if (answered && !this.socket.connected && this.socket.active && Date.now() - this.kickedAt > 3_000) {
       // The server answers again but the socket is still between attempts (or stuck in one that
       // started while the network was gone): connect now instead of at the next back-off step.
       this.kickedAt = Date.now();
       this.socket.disconnect().connect();
     }
-    this.scheduleBeat(Math.max(0, started + HeartbeatEveryMs - Date.now()));
+    this.scheduleBeat(this.socket.connected ? WatchEveryMs : Math.max(0, started + ProbeEveryMs - Date.now()));
   }
 
   private setState(state: ConnectionState) {
