@@ -15,7 +15,7 @@
 // node before every service's main, to try a V8 or Node setting, e.g. BENCH_NODE_ARGS=--max-semi-space-size=32.
 import { createHash, generateKeyPairSync, randomUUID, sign, verify } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import http, { createServer } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -151,6 +151,25 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
+/** The gateway's CPU per GET /health/live, in µs: 1,000 to warm up, then 5,000 measured, 50 at a time over kept-alive connections. */
+async function healthCheckCost(base, gatewayCpu) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 50 });
+  const url = new URL('/health/live', base);
+  const get = () =>
+    new Promise((resolve, reject) =>
+      http.get(url, { agent, headers: { 'cache-control': 'no-store' } }, (res) => res.resume().on('end', resolve)).on('error', reject),
+    );
+  const round = async (n) => {
+    for (let i = 0; i < n; i += 50) await Promise.all(Array.from({ length: 50 }, get));
+  };
+  await round(1_000);
+  const from = gatewayCpu();
+  await round(5_000);
+  const us = ((gatewayCpu() - from) / 5_000) * 1e6;
+  agent.destroy();
+  return us;
+}
+
 // ---------- the system ----------
 /** Microseconds on the monotonic clock the profiles' sample times use too. */
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
@@ -211,6 +230,11 @@ async function runSystem(N) {
     warmups.forEach((s) => s.close());
     await sleep(2_000);
     const memBefore = await fullGcAndRead(inspector);
+    // The gateway's own idle burn with no student connected, taken off the upkeep per socket below.
+    const bareFrom = cpuSeconds(gatewayPid);
+    const bareStart = performance.now();
+    await sleep(3_000);
+    const bareCpuPerSecond = (cpuSeconds(gatewayPid) - bareFrom) / ((performance.now() - bareStart) / 1000);
     say(`connecting ${N} students…`);
     const students = [];
     for (let i = 0; i < N; i += 100) {
@@ -221,6 +245,15 @@ async function runSystem(N) {
     inspector.close();
     const kbPerSocket = (memAfter.rss - memBefore.rss) / 1024 / N;
     const heapKbPerSocket = (memAfter.heapUsed - memBefore.heapUsed) / 1024 / N;
+
+    // Connection upkeep: what the gateway spends on an idle connected socket (its pings, every
+    // 750 ms), and on one HTTP GET /health/live (what every open page used to send every 750 ms).
+    const gatewayCpu = () => cpuSeconds(gatewayPid);
+    const upkeepFrom = gatewayCpu();
+    const upkeepStart = performance.now();
+    await sleep(5_000);
+    const idleSocketUsPerSecond = (Math.max(0, (gatewayCpu() - upkeepFrom) / ((performance.now() - upkeepStart) / 1000) - bareCpuPerSecond) / N) * 1e6;
+    const healthUs = await healthCheckCost(sys.gatewayUrl, gatewayCpu);
 
     say('registering passkeys…');
     for (let i = 0; i < N; i += 50) await Promise.all(students.slice(i, i + 50).map((s) => s.registerPasskey()));
@@ -346,7 +379,14 @@ async function runSystem(N) {
         checkinsPerSecondToVerdict: N / ((lastVerdict - burstStart) / 1000),
         checkinsPerSecondToReport: N / ((reportAt - burstStart) / 1000),
       },
-      gateway: { rssBeforeKb: Math.round(memBefore.rss / 1024), rssAfterKb: Math.round(memAfter.rss / 1024), kbPerIdleSocket: kbPerSocket, heapKbPerIdleSocket: heapKbPerSocket },
+      gateway: {
+        rssBeforeKb: Math.round(memBefore.rss / 1024),
+        rssAfterKb: Math.round(memAfter.rss / 1024),
+        kbPerIdleSocket: kbPerSocket,
+        heapKbPerIdleSocket: heapKbPerSocket,
+        cpuUsPerIdleSocketPerSecond: idleSocketUsPerSecond,
+        cpuUsPerHealthCheck: healthUs,
+      },
     };
   } finally {
     await sys.stop();
@@ -399,6 +439,7 @@ const runLines = (r) => [
     .join(', ')}`,
   `  burst: ${f(r.burst.checkinsPerSecondToVerdict, 0)} check-ins/s to verdict, ${f(r.burst.checkinsPerSecondToReport, 0)} /s through the report`,
   `  gateway after a full GC: RSS ${r.gateway.rssBeforeKb} → ${r.gateway.rssAfterKb} KB with ${r.students} idle sockets: ${f(r.gateway.kbPerIdleSocket, 2)} KB of RSS, ${f(r.gateway.heapKbPerIdleSocket, 2)} KB of heap each`,
+  `  connection upkeep (gateway CPU): ${f(r.gateway.cpuUsPerIdleSocketPerSecond, 1)} µs per idle socket per second (its pings); ${f(r.gateway.cpuUsPerHealthCheck, 0)} µs per GET /health/live`,
   `  rejected ${r.rejected} (expected 0); present in the last report ${r.presentInReport}/${r.students}`,
   ...(r.profile
     ? [`  profiles in ${r.profile.dir}; top functions by self time during the check-ins (paced and burst):`, ...Object.entries(r.profile.top).flatMap(([name, fns]) => [`    ${name}`, ...fns.map((x) => `      ${f(x.ms, 0).padStart(7)} ms ${f(x.share * 100, 1).padStart(5)} %  ${x.fn}`)])]

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { extname, join, normalize, resolve } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NextFunction, Request, Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 
 /** Where `npm run build` puts the web client: dist/web, seen from dist/apps/gateway/src/http. */
 export const WebClientDir = resolve(import.meta.dirname, '../../../../web');
@@ -75,13 +75,19 @@ export function mountWebClient(app: NestExpressApplication, dir = WebClientDir):
     res.setHeader('Cache-Control', file.startsWith(join(dir, 'assets') + '/') ? 'public, max-age=31536000, immutable' : 'no-cache');
     res.sendFile(file + pick.suffix);
   });
-  app.useStaticAssets(dir, {
+  const staticFiles = express.static(dir, {
     index: 'index.html',
     setHeaders(res, path) {
       res.setHeader('X-Content-Type-Options', 'nosniff');
       // Hashed bundles never change; everything else (index.html, manifest, icons) is re-checked.
       res.setHeader('Cache-Control', path.includes(`${join(dir, 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
+  });
+  // Only a GET for something the client could be: the API, health checks and metrics never look
+  // at the disk (serve-static stats a file for every request it sees).
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || ServerPaths.test(req.path)) return next();
+    staticFiles(req, res, next);
   });
   app.use((req: Request, res: Response, next: NextFunction) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || ServerPaths.test(req.path)) return next();
