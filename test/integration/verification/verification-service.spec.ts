@@ -194,7 +194,7 @@ describe('verification-service against real Redis, Postgres and NATS', () => {
     expect(new Date(reply.expiresAt).getTime()).toBeGreaterThan(Date.now() + 100_000);
     const stored = JSON.parse((await redis.get(`${prefix}chal:${reply.options.challenge}`))!);
     // With what the verdict needs of the session, so deciding it asks session-service only to record the mark.
-    expect(stored).toEqual({ sessionId, studentId: student.userId, context: JSON.stringify({ courseId: session.sessions.get(sessionId)!.courseId, fence }) });
+    expect(stored).toEqual({ sessionId, studentId: student.userId, issuedAt: expect.stringMatching(/^\d{13}$/), context: JSON.stringify({ courseId: session.sessions.get(sessionId)!.courseId, fence }) });
     expect(await redis.ttl(`${prefix}chal:${reply.options.challenge}`)).toBeGreaterThan(100);
 
     await expect(client.request(Rpc.checkinChallenge, { actor: { userId: randomUUID(), role: 'teacher' }, sessionId })).rejects.toMatchObject({
@@ -229,7 +229,7 @@ describe('verification-service against real Redis, Postgres and NATS', () => {
     expect(JSON.parse((await redis.get(`${prefix}verdict:${submissionId}`))!)).toMatchObject({ outcome: 'verified' });
     // The claimed challenge no longer holds the fence's centre.
     const challenge = JSON.parse(Buffer.from(assertion.response.clientDataJSON, 'base64url').toString()).challenge as string;
-    expect(JSON.parse((await redis.get(`${prefix}chal:${challenge}`))!)).toEqual({ sessionId, studentId: student.userId, claimedBy: submissionId });
+    expect(JSON.parse((await redis.get(`${prefix}chal:${challenge}`))!)).toEqual({ sessionId, studentId: student.userId, issuedAt: expect.stringMatching(/^\d{13}$/), claimedBy: submissionId });
 
     const db = new pg.Client({ connectionString: config.DATABASE_URL });
     await db.connect();
@@ -331,7 +331,8 @@ describe('verification-service against real Redis, Postgres and NATS', () => {
     const challenge = `spec-${randomUUID()}`;
     // Numbers cjson would round: the context must come back exactly as it went in, also after the claim re-encodes the record.
     const context = { courseId: randomUUID(), fence: { latitude: 45.76412345678912, longitude: 4.835712345678912, radiusM: 80 }, qrMode: 'required' as const };
-    await challenges.issue(challenge, owner, context, 120);
+    const issuedAt = Date.now();
+    await challenges.issue(challenge, owner, context, 120, issuedAt);
     await expect(challenges.claim(challenge, { ...owner, studentId: randomUUID() }, 'sub-a')).resolves.toEqual({ result: 'mismatch' });
     await expect(challenges.claim(challenge, owner, 'sub-a')).resolves.toEqual({ result: 'claimed', context });
     await expect(challenges.claim(challenge, owner, 'sub-a')).resolves.toEqual({ result: 'claimed', context });
@@ -339,35 +340,40 @@ describe('verification-service against real Redis, Postgres and NATS', () => {
     await expect(challenges.claim('never-issued', owner, 'sub-a')).resolves.toEqual({ result: 'not_found' });
     // A claimed challenge outlives its 120 s so a redelivery after a crash still finds its own claim.
     expect(await redis.ttl(`${prefix}chal:${challenge}`)).toBeGreaterThan(500);
-    expect(JSON.parse((await redis.get(`${prefix}chal:${challenge}`))!)).toEqual({ ...owner, context: JSON.stringify(context), claimedBy: 'sub-a' });
+    expect(JSON.parse((await redis.get(`${prefix}chal:${challenge}`))!)).toEqual({ ...owner, issuedAt: String(issuedAt), context: JSON.stringify(context), claimedBy: 'sub-a' });
 
     // Once the verdict is stored, the challenge forgets its context (the fence centre) and keeps its claim.
     const verdict = { submissionId: 'sub-a', ...owner, at: new Date().toISOString(), outcome: 'rejected' as const, reason: ErrorCode.OUTSIDE_GEOFENCE, message: 'Too far.' };
     await app.get(VerdictRepository).saveIfAbsent(verdict, challenge);
-    expect(JSON.parse((await redis.get(`${prefix}chal:${challenge}`))!)).toEqual({ ...owner, claimedBy: 'sub-a' });
+    expect(JSON.parse((await redis.get(`${prefix}chal:${challenge}`))!)).toEqual({ ...owner, issuedAt: String(issuedAt), claimedBy: 'sub-a' });
     expect(await redis.ttl(`${prefix}chal:${challenge}`)).toBeGreaterThan(500);
     await expect(challenges.claim(challenge, owner, 'sub-b')).resolves.toEqual({ result: 'already_used' });
   });
 
-  it('takes the fence out of a closed session’s unclaimed challenges and leaves the claimed one being decided', async () => {
+  it('takes the fence out of a closed session’s unclaimed challenges, leaves the claimed one being decided and one issued after a reopen', async () => {
     const challenges = app.get(ChallengeRepository);
     const owner = { sessionId: randomUUID(), studentId: randomUUID() };
     const other = { sessionId: randomUUID(), studentId: owner.studentId };
     const context = { courseId: randomUUID(), fence: { latitude: 45.7641, longitude: 4.8357, radiusM: 80 } };
-    const [unclaimed, claimed, elsewhere] = ['u', 'c', 'e'].map((k) => `spec-${k}-${randomUUID()}`);
-    await challenges.issue(unclaimed!, owner, context, 120);
-    await challenges.issue(claimed!, owner, context, 120);
-    await challenges.issue(elsewhere!, other, context, 120);
+    const [unclaimed, claimed, elsewhere, afterReopen] = ['u', 'c', 'e', 'r'].map((k) => `spec-${k}-${randomUUID()}`);
+    const closedAt = Date.now();
+    await challenges.issue(unclaimed!, owner, context, 120, closedAt - 5_000);
+    await challenges.issue(claimed!, owner, context, 120, closedAt - 4_000);
+    await challenges.issue(elsewhere!, other, context, 120, closedAt - 3_000);
+    // Issued after the close: the session was reopened before this service saw the close.
+    await challenges.issue(afterReopen!, owner, context, 120, closedAt + 60_000);
     await challenges.claim(claimed!, owner, 'sub-c');
-    expect(await redis.smembers(`${prefix}chals:${owner.sessionId}`)).toEqual(expect.arrayContaining([unclaimed, claimed]));
+    expect(await redis.smembers(`${prefix}chals:${owner.sessionId}`)).toEqual(expect.arrayContaining([unclaimed, claimed, afterReopen]));
 
-    await challenges.forgetSession(owner.sessionId);
+    await challenges.forgetSession(owner.sessionId, closedAt);
     expect(JSON.parse(JSON.parse((await redis.get(`${prefix}chal:${unclaimed}`))!).context)).toEqual({ courseId: context.courseId });
     expect(await redis.ttl(`${prefix}chal:${unclaimed}`)).toBeGreaterThan(100);
     await expect(challenges.claim(unclaimed!, owner, 'sub-u')).resolves.toEqual({ result: 'claimed', context: { courseId: context.courseId } });
-    expect(await redis.exists(`${prefix}chals:${owner.sessionId}`)).toBe(0);
+    // Only the reopened session's challenge is left in the list, for its own close.
+    expect(await redis.smembers(`${prefix}chals:${owner.sessionId}`)).toEqual([afterReopen]);
     await expect(challenges.claim(claimed!, owner, 'sub-c')).resolves.toEqual({ result: 'claimed', context });
     await expect(challenges.claim(elsewhere!, other, 'sub-e')).resolves.toEqual({ result: 'claimed', context });
+    await expect(challenges.claim(afterReopen!, owner, 'sub-r')).resolves.toEqual({ result: 'claimed', context });
   });
 
   it('records passkey uses arriving together in few statements: the counter only grows, the last use is the latest', async () => {

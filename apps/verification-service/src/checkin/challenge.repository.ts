@@ -37,15 +37,18 @@ export type ClaimResult = { result: 'claimed'; context: ChallengeContext } | { r
 
 /** Check-in challenges: issued for one (session, student) with the session's context, claimed by exactly one submission. */
 export abstract class ChallengeRepository {
-  abstract issue(challenge: string, owner: ChallengeOwner, context: ChallengeContext, ttlSeconds: number): Promise<void>;
+  /** `issuedAt`: when it was issued (epoch ms), so a session's close forgets only the challenges issued before it. */
+  abstract issue(challenge: string, owner: ChallengeOwner, context: ChallengeContext, ttlSeconds: number, issuedAt: number): Promise<void>;
   /** Atomically claims the challenge for a submission and gives its context; claiming again for the same submission succeeds. */
   abstract claim(challenge: string, owner: ChallengeOwner, submissionId: string): Promise<ClaimResult>;
   /**
-   * Once the session has closed, its unclaimed challenges forget the fence's centre (a submission
-   * still to come is then told the session is no longer open). A claimed one keeps it: its
-   * submission is being decided, and the stored verdict drops it.
+   * Once the session has closed (at `closedAt`, epoch ms), its unclaimed challenges issued before
+   * then forget the fence's centre (a submission still to come is then told the session is no longer
+   * open). A claimed one keeps it: its submission is being decided, and the stored verdict drops it.
+   * One issued after the close belongs to the session reopened since (the close was seen late) and
+   * is left as it is, for that session's own close.
    */
-  abstract forgetSession(sessionId: string): Promise<void>;
+  abstract forgetSession(sessionId: string, closedAt: number): Promise<void>;
 }
 
 /**
@@ -70,25 +73,28 @@ return {'claimed', raw}
 `);
 
 /**
- * KEYS[1] the session's set of challenges; ARGV[1] the challenge key prefix. Takes the fence out of
- * the context of every challenge of the set that was never claimed, then deletes the set. (The
- * context is a string of its own: decoded, changed, encoded; without the fence it holds no number.)
+ * KEYS[1] the session's set of challenges; ARGV[1] the challenge key prefix, ARGV[2] the close (epoch
+ * ms). Takes the fence out of the context of every challenge of the set that was issued before the
+ * close and never claimed, and takes those issued before the close out of the set (a challenge from
+ * before challenges carried their issue time counts as before). The context is a string of its own:
+ * decoded, changed, encoded; without the fence it holds no number.
  */
 const ForgetSessionScript = new LuaScript(`
+local closedAt = tonumber(ARGV[2])
 for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   local key = ARGV[1] .. id
   local raw = redis.call('GET', key)
-  if raw then
-    local c = cjson.decode(raw)
-    if not c.claimedBy and c.context then
+  local c = raw and cjson.decode(raw)
+  if not (c and c.issuedAt and tonumber(c.issuedAt) > closedAt) then
+    if c and not c.claimedBy and c.context then
       local context = cjson.decode(c.context)
       context.fence = nil
       c.context = cjson.encode(context)
       redis.call('SET', key, cjson.encode(c), 'KEEPTTL')
     end
+    redis.call('SREM', KEYS[1], id)
   end
 end
-redis.call('DEL', KEYS[1])
 return 1
 `);
 
@@ -107,9 +113,10 @@ export class RedisChallengeRepository extends ChallengeRepository {
     super();
   }
 
-  async issue(challenge: string, owner: ChallengeOwner, context: ChallengeContext, ttlSeconds: number): Promise<void> {
-    // The context as a string of its own: the claim script re-encodes the record, and cjson would round its numbers.
-    const value = JSON.stringify({ sessionId: owner.sessionId, studentId: owner.studentId, context: JSON.stringify(context) });
+  async issue(challenge: string, owner: ChallengeOwner, context: ChallengeContext, ttlSeconds: number, issuedAt: number): Promise<void> {
+    // The context as a string of its own: the claim script re-encodes the record, and cjson would
+    // round its numbers (the issue time too: a string).
+    const value = JSON.stringify({ sessionId: owner.sessionId, studentId: owner.studentId, issuedAt: String(issuedAt), context: JSON.stringify(context) });
     const list = this.keys.sessionChallenges(owner.sessionId);
     // Issued together, they leave in one write (the client pipelines what one tick sends).
     await Promise.all([
@@ -119,8 +126,8 @@ export class RedisChallengeRepository extends ChallengeRepository {
     ]);
   }
 
-  async forgetSession(sessionId: string): Promise<void> {
-    await ForgetSessionScript.run(this.redis, [this.keys.sessionChallenges(sessionId)], [this.keys.checkinChallenge('')]);
+  async forgetSession(sessionId: string, closedAt: number): Promise<void> {
+    await ForgetSessionScript.run(this.redis, [this.keys.sessionChallenges(sessionId)], [this.keys.checkinChallenge(''), closedAt]);
   }
 
   async claim(challenge: string, owner: ChallengeOwner, submissionId: string): Promise<ClaimResult> {

@@ -37,7 +37,9 @@ describe('ChallengeService', () => {
     const reply = await service.issue(student, sessionId, { qr: 'ABC DEF' });
     expect(session.contextCodes).toEqual(['ABC DEF']);
     expect(reply.options.challenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(stored()).toEqual([{ sessionId, studentId: student.userId, context: { courseId: session.courseId, fence, checkinClosesAt: '2026-03-02T09:15:00.000Z', qrMode: 'required', qr: 'valid' } }]);
+    expect(stored()).toEqual([
+      { sessionId, studentId: student.userId, issuedAt: now.getTime(), context: { courseId: session.courseId, fence, checkinClosesAt: '2026-03-02T09:15:00.000Z', qrMode: 'required', qr: 'valid' } },
+    ]);
     // One call to session-service at begin: everything the verdict needs travels with the challenge.
     expect(session.contextCalls).toBe(1);
     expect(refusals.published).toEqual([]);

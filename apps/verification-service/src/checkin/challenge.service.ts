@@ -125,6 +125,7 @@ export class ChallengeService {
         ...(qrMode && context.qr === 'valid' ? { qr: 'valid' as const } : {}),
       },
       ChallengeTtlSeconds,
+      this.clock.nowMs(),
     );
     const expiresAt = new Date(this.clock.now().getTime() + ChallengeTtlSeconds * 1000);
     return {

@@ -37,14 +37,16 @@ export class SessionEndCleaner extends ConsumerLifecycle {
   }
 
   async onMessage(msg: ConsumedMessage): Promise<void> {
-    let sessionId: string;
+    let closed: { sessionId: string; closedAt: string };
     try {
-      sessionId = SessionClosedV1.parse(decodeEvent(msg.data).data).sessionId;
+      closed = SessionClosedV1.parse(decodeEvent(msg.data).data);
     } catch {
       this.log.warn({ seq: msg.seq }, 'skipped a session.closed event that does not match its schema');
       return;
     }
-    await this.challenges.forgetSession(sessionId);
-    await this.state.forgetSession(sessionId);
+    // A close seen late (this service was down) may come after the session was reopened: only what
+    // was issued before the close is forgotten.
+    await this.challenges.forgetSession(closed.sessionId, Date.parse(closed.closedAt));
+    await this.state.forgetSession(closed.sessionId);
   }
 }

@@ -24,10 +24,10 @@ export class MemoryVerdicts extends VerdictRepository {
 
 /** Challenges in memory, with the rules of the claim script. */
 export class MemoryChallenges extends ChallengeRepository {
-  readonly byChallenge = new Map<string, ChallengeOwner & { context: ChallengeContext; claimedBy?: string }>();
+  readonly byChallenge = new Map<string, ChallengeOwner & { context: ChallengeContext; claimedBy?: string; issuedAt: number }>();
   claims = 0;
-  async issue(challenge: string, owner: ChallengeOwner, context: ChallengeContext) {
-    this.byChallenge.set(challenge, { ...owner, context });
+  async issue(challenge: string, owner: ChallengeOwner, context: ChallengeContext, _ttlSeconds = 120, issuedAt = 0) {
+    this.byChallenge.set(challenge, { ...owner, context, issuedAt });
   }
   async claim(challenge: string, owner: ChallengeOwner, submissionId: string): Promise<ClaimResult> {
     this.claims++;
@@ -38,9 +38,9 @@ export class MemoryChallenges extends ChallengeRepository {
     c.claimedBy = submissionId;
     return { result: 'claimed', context: c.context };
   }
-  async forgetSession(sessionId: string) {
+  async forgetSession(sessionId: string, closedAt = Number.MAX_SAFE_INTEGER) {
     for (const c of this.byChallenge.values()) {
-      if (c.sessionId === sessionId && !c.claimedBy) c.context = { courseId: c.context.courseId, ...(c.context.qrMode ? { qrMode: c.context.qrMode } : {}) };
+      if (c.sessionId === sessionId && !c.claimedBy && c.issuedAt <= closedAt) c.context = { courseId: c.context.courseId, ...(c.context.qrMode ? { qrMode: c.context.qrMode } : {}) };
     }
   }
 }
