@@ -1,7 +1,7 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { SettableClock } from '@classconnect/config';
 import { CredentialCache } from './credential-cache.js';
-import { CachingCredentialRepository, TurnBatch } from './credential.repository.js';
+import { CachingCredentialRepository, GroupCommit } from './credential.repository.js';
 import { MemoryCredentialChangeBus, copying } from './testing/credential-bus.js';
 import { MemoryCredentials } from './testing/fakes.js';
 
@@ -140,10 +140,10 @@ describe('CachingCredentialRepository', () => {
   });
 });
 
-describe('TurnBatch', () => {
+describe('GroupCommit', () => {
   it('hands what was added in one turn to one flush, and each add settles with its batch', async () => {
     const flushed: number[][] = [];
-    const batch = new TurnBatch<number>(async (items) => {
+    const batch = new GroupCommit<number>(async (items) => {
       flushed.push(items);
       if (items.includes(13)) throw new Error('unlucky');
     });
@@ -158,7 +158,7 @@ describe('TurnBatch', () => {
     const flushed: number[][] = [];
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
-    const batch = new TurnBatch<number>(async (items) => {
+    const batch = new GroupCommit<number>(async (items) => {
       flushed.push(items);
       if (flushed.length === 1) await held;
     });

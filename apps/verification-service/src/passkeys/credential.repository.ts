@@ -144,7 +144,7 @@ export class PostgresCredentialRepository extends CredentialRepository {
     return this.uses.add({ id, counter, at });
   }
 
-  private readonly uses = new TurnBatch<{ id: string; counter: number; at: Date }>(async (uses) => {
+  private readonly uses = new GroupCommit<{ id: string; counter: number; at: Date }>(async (uses) => {
     // One row per passkey (a row updated twice by one UPDATE … FROM takes either value): the highest of each.
     const merged = new Map<string, { counter: number; at: Date }>();
     for (const u of uses) {
@@ -180,7 +180,7 @@ export class PostgresCredentialRepository extends CredentialRepository {
  * for it and goes in the next one. Under load the batches grow with the store's latency instead of
  * each turn paying a query of its own; every add resolves or fails with its batch.
  */
-export class TurnBatch<T> {
+export class GroupCommit<T> {
   private pending: { item: T; resolve: () => void; reject: (err: unknown) => void }[] = [];
   private flushing = false;
 
