@@ -44,4 +44,4 @@ COPY --from=build --chown=0:0 /app/dist ./dist
 USER 1000:1000
 EXPOSE 3000 9100
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "--enable-source-maps", "dist/apps/gateway/src/main.js"]
+CMD ["node", "--enable-source-maps", "--max-semi-space-size=32", "dist/apps/gateway/src/main.js"]

@@ -44,7 +44,7 @@ function startContainer(service: string, env: Record<string, string>): Container
   const name = `cc-image-${runId}-${service}`;
   const args = ['run', '--rm', '--name', name, '--network', 'host', '--read-only', '--tmpfs', '/tmp', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges'];
   for (const [k, v] of Object.entries({ ...env, SERVICE_NAME: service })) args.push('-e', `${k}=${v}`);
-  args.push(image, 'node', '--enable-source-maps', `dist/apps/${service}/src/main.js`);
+  args.push(image, 'node', '--enable-source-maps', '--max-semi-space-size=32', `dist/apps/${service}/src/main.js`);
   const child = spawn('podman', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const log: string[] = [];
   let markReady!: () => void;

@@ -37,11 +37,21 @@ export function startService(name, env, { logDir, onLine, nodeArgs = [], instanc
   return handle;
 }
 
+/**
+ * What every service runs with, here as in the image (Dockerfile, k8s/, docker-compose.yml): a
+ * young generation of up to 32 MB per half instead of V8's 16. A check-in allocates short-lived
+ * objects in every service; with more room they die before a scavenge has to copy them. Two
+ * interleaved pairs of `npm run bench` at 1,000 students: CPU per check-in 3.80 and 3.57 ms without,
+ * 3.24 and 3.18 ms with; paced p99 1,122 and 986 ms without, 834 and 773 ms with. It costs at most
+ * 32 MB more per process. A service's own `nodeArgs` come after it, so they can change it.
+ */
+const ServiceNodeArgs = ['--max-semi-space-size=32'];
+
 function launch(handle) {
   const { name, env, logDir, onLine, nodeArgs, instance } = handle;
   if (logDir) mkdirSync(logDir, { recursive: true });
   const log = logDir ? createWriteStream(join(logDir, `${instance === undefined ? name : `${name}-${instance}`}.log`), { flags: 'a' }) : null;
-  const child = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', mainOf(name)], {
+  const child = spawn(process.execPath, [...ServiceNodeArgs, ...nodeArgs, '--enable-source-maps', mainOf(name)], {
     cwd: root,
     env: { ...process.env, ...env, SERVICE_NAME: name },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
