@@ -1,4 +1,4 @@
-// `npm run bench [-- --students 100,500,1000,5000] [--cpu-prof]`: the full check-in through the
+// `npm run bench [-- --students 100,500,1000,5000] [--cpu-prof] [--repeat 3] [--warm-up 200]`: the full check-in through the
 // running system, for each class size given (default 1000), beside baselines measured in the same
 // run on the same machine, reported as ratios to DESIGN.md's targets and the performance issue's
 // bars. `--cpu-prof` runs every service under `node --cpu-prof` and prints each one's top functions.
@@ -26,8 +26,15 @@ import { root } from '../libs/runtime/src/services.mjs';
 import { fullGcAndRead, inspect } from './inspector.mjs';
 
 const { values } = parseArgs({
-  options: { students: { type: 'string', default: '1000' }, 'cpu-prof': { type: 'boolean', default: false }, 'warm-up': { type: 'string', default: '200' } },
+  options: {
+    students: { type: 'string', default: '1000' },
+    'cpu-prof': { type: 'boolean', default: false },
+    'warm-up': { type: 'string', default: '200' },
+    repeat: { type: 'string', default: '3' },
+  },
 });
+const Repeat = Number(values.repeat);
+if (!Number.isInteger(Repeat) || Repeat < 1) throw new Error(`--repeat takes how many times to run the paced and burst phases (1 or more); got "${values.repeat}"`);
 const WarmUp = Number(values['warm-up']);
 if (!Number.isInteger(WarmUp) || WarmUp < 0) throw new Error(`--warm-up takes a class size (0: none); got "${values['warm-up']}"`);
 const Sizes = values.students.split(',').map(Number);
@@ -146,6 +153,16 @@ function cpuByName(named) {
   return out;
 }
 const sumValues = (o) => Object.values(o).reduce((a, b) => a + b, 0);
+
+/** The median of each named figure over `runs`. */
+function medianOf(runs, keys) {
+  return Object.fromEntries(keys.map((k) => [k, medianRun(runs, k)[k]]));
+}
+/** The run whose `key` is the median (the lower middle one of an even count). */
+function medianRun(runs, key) {
+  const sorted = [...runs].sort((a, b) => a[key] - b[key]);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
 
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -292,92 +309,117 @@ async function runSystem(N) {
       await sleep(1_000);
     }
 
-    // Paced: N students within one second.
-    say(`paced: ${N} check-ins spread over one second…`);
-    let session = await testing.requestOk(teacher, ClientEvents.sessionStart, { courseId: cls.courseId, position: room, radiusM: 100 });
     const pids = serverPids(sys);
-    // What the system burns doing nothing (timers, heartbeats, consumers waiting), per second, so
-    // that it can be taken off: at 100 students it would otherwise be half the figure.
-    const idleFrom = cpuByName(pids);
-    const idleStart = performance.now();
-    await sleep(3_000);
-    const idleTo = cpuByName(pids);
-    const idleSeconds = (performance.now() - idleStart) / 1000;
-    const idleCpuPerSecond = Object.fromEntries(Object.keys(idleTo).map((k) => [k, (idleTo[k] - (idleFrom[k] ?? 0)) / idleSeconds]));
-    window.fromUs = monotonicUs();
-    const cpuBefore = cpuByName(pids);
-    const measuredFrom = performance.now();
-    const latencies = [];
-    unavailableRetries = 0;
     let rejected = 0;
-    const pacedStart = performance.now();
-    await Promise.all(students.map(async (s, i) => {
-      await sleep((i * 1_000) / N);
-      const begin = await requestRetrying(s.socket, ClientEvents.checkinBegin, { sessionId: session.sessionId });
-      const assertion = await s.authenticator.getAssertion(begin.options, { origin: s.origin });
-      const t0 = performance.now();
-      const ack = await requestRetrying(s.socket, ClientEvents.checkinSubmit, { sessionId: session.sessionId, assertion, position: positionOf(i), idempotencyKey: randomUUID() });
-      const result = await s.results.waitFor((r) => r.submissionId === ack.submissionId, 120_000);
-      latencies.push(performance.now() - t0);
-      if (result.verdict !== 'accepted') rejected++;
-    }));
-    const pacedMs = performance.now() - pacedStart;
-    const pacedRetries = unavailableRetries;
-    await sleep(1_000); // let the projection finish its share of the work before reading CPU
-    const cpuAfter = cpuByName(pids);
-    const measuredSeconds = (performance.now() - measuredFrom) / 1000;
-    // Net of the idle system's own CPU over the same time; never below zero.
-    const cpuMsPerCheckinByProcess = Object.fromEntries(
-      Object.keys(cpuAfter).map((k) => [k, Math.max(0, (cpuAfter[k] - (cpuBefore[k] ?? 0) - (idleCpuPerSecond[k] ?? 0) * measuredSeconds) * 1000) / N]),
-    );
-    const cpuPerCheckin = sumValues(cpuMsPerCheckinByProcess) / 1000;
-    const grossCpuPerCheckin = (sumValues(cpuAfter) - sumValues(cpuBefore)) / N;
-    await testing.requestOk(teacher, ClientEvents.sessionStop, { sessionId: session.sessionId });
-    await reportReady.waitFor((r) => r.sessionId === session.sessionId, 120_000);
-    latencies.sort((a, b) => a - b);
+
+    // Paced: N students within one second.
+    const paced = async () => {
+      say(`paced: ${N} check-ins spread over one second…`);
+      const session = await testing.requestOk(teacher, ClientEvents.sessionStart, { courseId: cls.courseId, position: room, radiusM: 100 });
+      // What the system burns doing nothing (timers, pings, consumers waiting), per second, so
+      // that it can be taken off: at 100 students it would otherwise be half the figure.
+      const idleFrom = cpuByName(pids);
+      const idleStart = performance.now();
+      await sleep(3_000);
+      const idleTo = cpuByName(pids);
+      const idleSeconds = (performance.now() - idleStart) / 1000;
+      const idleCpuPerSecond = Object.fromEntries(Object.keys(idleTo).map((k) => [k, (idleTo[k] - (idleFrom[k] ?? 0)) / idleSeconds]));
+      if (!window.fromUs) window.fromUs = monotonicUs();
+      const cpuBefore = cpuByName(pids);
+      const measuredFrom = performance.now();
+      const latencies = [];
+      const retriesBefore = unavailableRetries;
+      const pacedStart = performance.now();
+      await Promise.all(students.map(async (s, i) => {
+        await sleep((i * 1_000) / N);
+        const begin = await requestRetrying(s.socket, ClientEvents.checkinBegin, { sessionId: session.sessionId });
+        const assertion = await s.authenticator.getAssertion(begin.options, { origin: s.origin });
+        const t0 = performance.now();
+        const ack = await requestRetrying(s.socket, ClientEvents.checkinSubmit, { sessionId: session.sessionId, assertion, position: positionOf(i), idempotencyKey: randomUUID() });
+        const result = await s.results.waitFor((r) => r.submissionId === ack.submissionId, 120_000);
+        latencies.push(performance.now() - t0);
+        if (result.verdict !== 'accepted') rejected++;
+      }));
+      const wallMs = performance.now() - pacedStart;
+      await sleep(1_000); // let the projection finish its share of the work before reading CPU
+      const cpuAfter = cpuByName(pids);
+      const measuredSeconds = (performance.now() - measuredFrom) / 1000;
+      // Net of the idle system's own CPU over the same time; never below zero.
+      const cpuMsPerCheckinByProcess = Object.fromEntries(
+        Object.keys(cpuAfter).map((k) => [k, Math.max(0, (cpuAfter[k] - (cpuBefore[k] ?? 0) - (idleCpuPerSecond[k] ?? 0) * measuredSeconds) * 1000) / N]),
+      );
+      await testing.requestOk(teacher, ClientEvents.sessionStop, { sessionId: session.sessionId });
+      await reportReady.waitFor((r) => r.sessionId === session.sessionId, 120_000);
+      latencies.sort((a, b) => a - b);
+      return {
+        wallMs,
+        p50Ms: percentile(latencies, 50),
+        p95Ms: percentile(latencies, 95),
+        p99Ms: percentile(latencies, 99),
+        maxMs: latencies[latencies.length - 1],
+        cpuMsPerCheckin: sumValues(cpuMsPerCheckinByProcess),
+        cpuMsPerCheckinByProcess,
+        grossCpuMsPerCheckin: ((sumValues(cpuAfter) - sumValues(cpuBefore)) / N) * 1000,
+        idleCpuMsPerSecond: sumValues(idleCpuPerSecond) * 1000,
+        unavailableRetries: unavailableRetries - retriesBefore,
+      };
+    };
 
     // Burst: all at once, as fast as the system goes.
-    say(`burst: ${N} check-ins at once…`);
-    session = await testing.requestOk(teacher, ClientEvents.sessionStart, { courseId: cls.courseId, position: room, radiusM: 100 });
-    const burstStart = performance.now();
-    let lastVerdict = 0;
-    await Promise.all(students.map(async (s, i) => {
-      const begin = await requestRetrying(s.socket, ClientEvents.checkinBegin, { sessionId: session.sessionId });
-      const assertion = await s.authenticator.getAssertion(begin.options, { origin: s.origin });
-      const ack = await requestRetrying(s.socket, ClientEvents.checkinSubmit, { sessionId: session.sessionId, assertion, position: positionOf(i), idempotencyKey: randomUUID() });
-      const result = await s.results.waitFor((r) => r.submissionId === ack.submissionId, 120_000);
-      if (result.verdict !== 'accepted') rejected++;
-      lastVerdict = Math.max(lastVerdict, performance.now());
-    }));
-    await testing.requestOk(teacher, ClientEvents.sessionStop, { sessionId: session.sessionId });
-    const ready = await reportReady.waitFor((r) => r.sessionId === session.sessionId, 300_000);
-    const reportAt = performance.now();
+    let presentInReport = 0;
+    const burst = async () => {
+      say(`burst: ${N} check-ins at once…`);
+      const session = await testing.requestOk(teacher, ClientEvents.sessionStart, { courseId: cls.courseId, position: room, radiusM: 100 });
+      const retriesBefore = unavailableRetries;
+      const burstStart = performance.now();
+      let lastVerdict = 0;
+      await Promise.all(students.map(async (s, i) => {
+        const begin = await requestRetrying(s.socket, ClientEvents.checkinBegin, { sessionId: session.sessionId });
+        const assertion = await s.authenticator.getAssertion(begin.options, { origin: s.origin });
+        const ack = await requestRetrying(s.socket, ClientEvents.checkinSubmit, { sessionId: session.sessionId, assertion, position: positionOf(i), idempotencyKey: randomUUID() });
+        const result = await s.results.waitFor((r) => r.submissionId === ack.submissionId, 120_000);
+        if (result.verdict !== 'accepted') rejected++;
+        lastVerdict = Math.max(lastVerdict, performance.now());
+      }));
+      await testing.requestOk(teacher, ClientEvents.sessionStop, { sessionId: session.sessionId });
+      // The count comes with report:ready; asking for the whole report of a big class is not what is measured here.
+      const ready = await reportReady.waitFor((r) => r.sessionId === session.sessionId, 300_000);
+      const reportAt = performance.now();
+      presentInReport = ready.presentCount;
+      return {
+        checkinsPerSecondToVerdict: N / ((lastVerdict - burstStart) / 1000),
+        checkinsPerSecondToReport: N / ((reportAt - burstStart) / 1000),
+        unavailableRetries: unavailableRetries - retriesBefore,
+      };
+    };
+
+    // Each phase `--repeat` times, alternating; every figure is the median of its runs (single
+    // runs on these machines differ by up to ±15 %), and each run is kept.
+    const pacedRuns = [];
+    const burstRuns = [];
+    for (let r = 0; r < Repeat; r++) {
+      pacedRuns.push(await paced());
+      burstRuns.push(await burst());
+    }
     window.toUs = monotonicUs();
-    // The count comes with report:ready; asking for the whole report of a big class is not what is measured here.
-    const report = { presentCount: ready.presentCount };
 
     students.forEach((s) => s.close());
     teacher.close();
     result = {
       students: N,
       rejected,
-      presentInReport: report.presentCount,
+      presentInReport,
       // Requests answered SERVICE_UNAVAILABLE (waited too long in the queue) and sent again a second later.
-      unavailableRetries: { paced: pacedRetries, burst: unavailableRetries - pacedRetries },
+      unavailableRetries: { paced: sumValues(pacedRuns.map((p) => p.unavailableRetries)), burst: sumValues(burstRuns.map((b) => b.unavailableRetries)) },
       paced: {
-        wallMs: pacedMs,
-        p50Ms: percentile(latencies, 50),
-        p95Ms: percentile(latencies, 95),
-        p99Ms: percentile(latencies, 99),
-        maxMs: latencies[latencies.length - 1],
-        cpuMsPerCheckin: cpuPerCheckin * 1000,
-        cpuMsPerCheckinByProcess,
-        grossCpuMsPerCheckin: grossCpuPerCheckin * 1000,
-        idleCpuMsPerSecond: sumValues(idleCpuPerSecond) * 1000,
+        ...medianOf(pacedRuns, ['wallMs', 'p50Ms', 'p95Ms', 'p99Ms', 'maxMs', 'cpuMsPerCheckin', 'grossCpuMsPerCheckin', 'idleCpuMsPerSecond']),
+        // The per-process split of the run whose CPU per check-in is the median.
+        cpuMsPerCheckinByProcess: medianRun(pacedRuns, 'cpuMsPerCheckin').cpuMsPerCheckinByProcess,
+        runs: pacedRuns,
       },
       burst: {
-        checkinsPerSecondToVerdict: N / ((lastVerdict - burstStart) / 1000),
-        checkinsPerSecondToReport: N / ((reportAt - burstStart) / 1000),
+        ...medianOf(burstRuns, ['checkinsPerSecondToVerdict', 'checkinsPerSecondToReport']),
+        runs: burstRuns,
       },
       gateway: {
         rssBeforeKb: Math.round(memBefore.rss / 1024),
@@ -438,6 +480,11 @@ const runLines = (r) => [
     .map(([k, v]) => `${k} ${f(v, 2)}`)
     .join(', ')}`,
   `  burst: ${f(r.burst.checkinsPerSecondToVerdict, 0)} check-ins/s to verdict, ${f(r.burst.checkinsPerSecondToReport, 0)} /s through the report`,
+  ...(r.paced.runs.length > 1
+    ? [
+        `  each run: CPU per check-in ${r.paced.runs.map((x) => f(x.cpuMsPerCheckin, 2)).join(' / ')} ms; paced p99 ${r.paced.runs.map((x) => f(x.p99Ms, 0)).join(' / ')} ms; burst ${r.burst.runs.map((x) => f(x.checkinsPerSecondToVerdict, 0)).join(' / ')} /s`,
+      ]
+    : []),
   `  gateway after a full GC: RSS ${r.gateway.rssBeforeKb} → ${r.gateway.rssAfterKb} KB with ${r.students} idle sockets: ${f(r.gateway.kbPerIdleSocket, 2)} KB of RSS, ${f(r.gateway.heapKbPerIdleSocket, 2)} KB of heap each`,
   `  connection upkeep (gateway CPU): ${f(r.gateway.cpuUsPerIdleSocketPerSecond, 1)} µs per idle socket per second (its pings); ${f(r.gateway.cpuUsPerHealthCheck, 0)} µs per GET /health/live`,
   `  rejected ${r.rejected} (expected 0); present in the last report ${r.presentInReport}/${r.students}`,
@@ -459,6 +506,7 @@ const lines = [
   `bars (figures from the class of ${main.students} unless the bar names a size)     measured        bar    ratio   met`,
   ...bars.map(([name, value, bar, ratio, met]) => `  ${name.padEnd(62)} ${f(value, 2).padStart(9)} ${f(bar, 2).padStart(10)} ${f(ratio, 2).padStart(8)}   ${met ? 'yes' : 'NO'}`),
   '',
+  `Each paced and burst figure is the median of ${Repeat} run${Repeat === 1 ? '' : 's'} (--repeat N), alternating paced and burst on the same system.`,
   WarmUp > 0
     ? `Before each class, another class of ${WarmUp} checked in once (not measured), so the figures are those of a running system (--warm-up 0: a cold one).`
     : 'No warm-up (--warm-up 0): the paced phase includes V8 compiling the check-in path on its first use.',
@@ -477,6 +525,7 @@ writeFileSync(
       node: process.versions.node,
       sizes: Sizes,
       warmUpStudents: WarmUp,
+      repeat: Repeat,
       baselines: { es256Verify1: verify1, es256Verify2: verify2, socketEcho: echo, verifyCostMs },
       runs,
       bars: bars.map(([name, value, bar, ratio, met]) => ({ name, value, bar, ratio, met })),
