@@ -12,7 +12,7 @@
 //              the report, i.e. through the projection).
 //     idle:    gateway memory per connected idle socket, after a full GC (read through its inspector).
 // Prints a table and writes bench-results/bench-<time>.json. BENCH_NODE_ARGS (space-separated) go to
-// node before every service's main, to try a V8 or Node setting, e.g. BENCH_NODE_ARGS=--max-semi-space-size=32.
+// node before every service's main, to try a V8 or Node setting, e.g. BENCH_NODE_ARGS=--max-semi-space-size=64.
 import { createHash, generateKeyPairSync, randomUUID, sign, verify } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import http, { createServer } from 'node:http';
