@@ -64,6 +64,18 @@ async function requestRetrying(socket, event, payload) {
   }
 }
 
+/**
+ * One student's whole check-in: begin, the passkey's answer, submit, and the result on their socket.
+ * `submitted` is called just before the submit (the paced phase times from there).
+ */
+async function checkIn(student, sessionId, position, submitted = () => {}) {
+  const begin = await requestRetrying(student.socket, ClientEvents.checkinBegin, { sessionId });
+  const assertion = await student.authenticator.getAssertion(begin.options, { origin: student.origin });
+  submitted();
+  const ack = await requestRetrying(student.socket, ClientEvents.checkinSubmit, { sessionId, assertion, position, idempotencyKey: randomUUID() });
+  return student.results.waitFor((r) => r.submissionId === ack.submissionId, 120_000);
+}
+
 // ---------- baselines ----------
 const VERIFY_WORKER = `
   const { parentPort, workerData } = require('node:worker_threads');
@@ -296,12 +308,7 @@ async function runSystem(N) {
       const others = await Promise.all(other.students.map(async (s) => testing.StudentClient.connect(sys.gatewayUrl, sys.origin, await tokenOf(s, 'student'))));
       for (let i = 0; i < others.length; i += 50) await Promise.all(others.slice(i, i + 50).map((s) => s.registerPasskey()));
       const warm = await testing.requestOk(otherTeacher, ClientEvents.sessionStart, { courseId: other.courseId, position: room, radiusM: 100 });
-      await Promise.all(others.map(async (s, i) => {
-        const begin = await requestRetrying(s.socket, ClientEvents.checkinBegin, { sessionId: warm.sessionId });
-        const assertion = await s.authenticator.getAssertion(begin.options, { origin: s.origin });
-        const ack = await requestRetrying(s.socket, ClientEvents.checkinSubmit, { sessionId: warm.sessionId, assertion, position: positionOf(N + i), idempotencyKey: randomUUID() });
-        await s.results.waitFor((r) => r.submissionId === ack.submissionId, 120_000);
-      }));
+      await Promise.all(others.map((s, i) => checkIn(s, warm.sessionId, positionOf(N + i))));
       await testing.requestOk(otherTeacher, ClientEvents.sessionStop, { sessionId: warm.sessionId });
       await otherReady.waitFor((r) => r.sessionId === warm.sessionId, 120_000);
       others.forEach((s) => s.close());
@@ -332,11 +339,8 @@ async function runSystem(N) {
       const pacedStart = performance.now();
       await Promise.all(students.map(async (s, i) => {
         await sleep((i * 1_000) / N);
-        const begin = await requestRetrying(s.socket, ClientEvents.checkinBegin, { sessionId: session.sessionId });
-        const assertion = await s.authenticator.getAssertion(begin.options, { origin: s.origin });
-        const t0 = performance.now();
-        const ack = await requestRetrying(s.socket, ClientEvents.checkinSubmit, { sessionId: session.sessionId, assertion, position: positionOf(i), idempotencyKey: randomUUID() });
-        const result = await s.results.waitFor((r) => r.submissionId === ack.submissionId, 120_000);
+        let t0 = 0;
+        const result = await checkIn(s, session.sessionId, positionOf(i), () => (t0 = performance.now()));
         latencies.push(performance.now() - t0);
         if (result.verdict !== 'accepted') rejected++;
       }));
@@ -374,10 +378,7 @@ async function runSystem(N) {
       const burstStart = performance.now();
       let lastVerdict = 0;
       await Promise.all(students.map(async (s, i) => {
-        const begin = await requestRetrying(s.socket, ClientEvents.checkinBegin, { sessionId: session.sessionId });
-        const assertion = await s.authenticator.getAssertion(begin.options, { origin: s.origin });
-        const ack = await requestRetrying(s.socket, ClientEvents.checkinSubmit, { sessionId: session.sessionId, assertion, position: positionOf(i), idempotencyKey: randomUUID() });
-        const result = await s.results.waitFor((r) => r.submissionId === ack.submissionId, 120_000);
+        const result = await checkIn(s, session.sessionId, positionOf(i));
         if (result.verdict !== 'accepted') rejected++;
         lastVerdict = Math.max(lastVerdict, performance.now());
       }));
