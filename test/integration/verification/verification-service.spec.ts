@@ -6,6 +6,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { DataSource } from 'typeorm';
 import {
   DomainError,
   ErrorCode,
@@ -391,6 +392,33 @@ describe('verification-service against real Redis, Postgres and NATS', () => {
     expect(b).toMatchObject({ counter: 13, lastUsedAt: new Date(t0 + 4000) });
     await credentials.recordUse(ids[0]!, 2, new Date(t0));
     await expect(credentials.findById(ids[0]!)).resolves.toMatchObject({ counter: 12, lastUsedAt: new Date(t0 + 4000) });
+  });
+
+  it('reads the passkey lists and passkeys of check-ins begun together in one query each, every caller getting only its own', async () => {
+    const store = app.get(PostgresCredentialRepository);
+    const users = [randomUUID(), randomUUID(), randomUUID()];
+    const owned = new Map<string, string[]>();
+    for (const [i, userId] of users.entries()) {
+      // The first user has two passkeys, the second one, the third none.
+      const ids = Array.from({ length: 2 - i }, (_, k) => `spec-batch-${i}-${k}-${randomUUID()}`);
+      for (const id of ids) await store.insert({ id, userId, publicKey: new Uint8Array([i]), counter: 0, transports: ['internal'], deviceName: `Phone ${i}` });
+      owned.set(userId, ids);
+    }
+    const queries = jest.spyOn(app.get(DataSource), 'query');
+    try {
+      // The same user twice, and an id that is not a uuid (it must not fail the others' batch).
+      const lists = await Promise.all([...users, users[0]!, 'not-a-uuid'].map((u) => store.listForCheckin(u)));
+      expect(lists.map((l) => l.map((c) => c.id))).toEqual([owned.get(users[0]!), owned.get(users[1]!), [], owned.get(users[0]!), []]);
+      expect(lists[0]![0]).toMatchObject({ userId: users[0], transports: ['internal'], status: 'approved', counter: 0 });
+      const wanted = [owned.get(users[1]!)![0]!, 'spec-no-such-passkey', owned.get(users[0]!)![1]!];
+      const found = await Promise.all(wanted.map((id) => store.findById(id)));
+      expect(found.map((c) => c?.id ?? null)).toEqual([wanted[0], null, wanted[2]]);
+      expect(found[0]).toMatchObject({ userId: users[1], deviceName: 'Phone 1' });
+      // One statement for the five lists, one for the three passkeys.
+      expect(queries).toHaveBeenCalledTimes(2);
+    } finally {
+      queries.mockRestore();
+    }
   });
 
   it('tells a second instance over NATS to forget a passkey that was decided, used, removed or erased', async () => {

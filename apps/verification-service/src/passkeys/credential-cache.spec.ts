@@ -174,4 +174,9 @@ describe('GroupCommit', () => {
     await Promise.all([first, ...later]);
     expect(flushed).toEqual([[1], [2, 3]]);
   });
+
+  it('gives each add of a reading flush its own result, in the order added', async () => {
+    const reads = new GroupCommit<string, number>(async (words) => words.map((w) => w.length));
+    await expect(Promise.all([reads.add('a'), reads.add('abc'), reads.add(''), reads.add('abc')])).resolves.toEqual([1, 3, 0, 3]);
+  });
 });

@@ -65,6 +65,8 @@ interface CredentialRow {
   decided_at: Date | null;
 }
 
+const Uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const Columns = 'id, user_id, public_key, counter, transports, device_name, created_at, last_used_at, status, decided_by, decided_at';
 
 @Injectable()
@@ -73,9 +75,9 @@ export class PostgresCredentialRepository extends CredentialRepository {
     super();
   }
 
-  async findById(id: string): Promise<StoredCredential | null> {
-    const rows: CredentialRow[] = await this.db.query(`SELECT ${Columns} FROM verification.credentials WHERE id = $1`, [id]);
-    return rows[0] ? toCredential(rows[0]) : null;
+  /** Read together with the other check-ins' lookups of the same moment (`byIds`). */
+  findById(id: string): Promise<StoredCredential | null> {
+    return this.byIds.add(id);
   }
 
   async listByUser(userId: string): Promise<StoredCredential[]> {
@@ -85,6 +87,40 @@ export class PostgresCredentialRepository extends CredentialRepository {
     );
     return rows.map(toCredential);
   }
+
+  /**
+   * The same list as listByUser, read together with the other check-ins begun at the same moment:
+   * at nine o'clock a lecture hall begins at once, and each student's first check-in of the day
+   * reads their passkeys here. One query for many students costs Postgres and this process far
+   * less than one each.
+   */
+  override listForCheckin(userId: string): Promise<StoredCredential[]> {
+    return this.byUsers.add(userId);
+  }
+
+  private readonly byUsers = new GroupCommit<string, StoredCredential[]>(async (userIds) => {
+    // Every user id is a uuid (it comes from a token we signed); one that were not would fail the whole batch's cast.
+    const rows: CredentialRow[] = await this.db.query(
+      `SELECT ${Columns} FROM verification.credentials WHERE user_id = ANY($1::uuid[]) ORDER BY created_at, id`,
+      [[...new Set(userIds.filter((u) => Uuid.test(u)))]],
+    );
+    const lists = new Map<string, StoredCredential[]>();
+    for (const row of rows) {
+      const list = lists.get(row.user_id);
+      if (list) list.push(toCredential(row));
+      else lists.set(row.user_id, [toCredential(row)]);
+    }
+    return userIds.map((u) => lists.get(u) ?? []);
+  });
+
+  private readonly byIds = new GroupCommit<string, StoredCredential | null>(async (ids) => {
+    const rows: CredentialRow[] = await this.db.query(`SELECT ${Columns} FROM verification.credentials WHERE id = ANY($1::text[])`, [[...new Set(ids)]]);
+    const found = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => {
+      const row = found.get(id);
+      return row ? toCredential(row) : null;
+    });
+  });
 
   async insert(c: NewCredential, laterNeedsApproval = false): Promise<StoredCredential | null> {
     return this.db.transaction(async (tx) => {
@@ -178,16 +214,17 @@ export class PostgresCredentialRepository extends CredentialRepository {
  * Gathers items and hands them to `flush` together, as a group commit: the first add schedules a
  * flush at setImmediate (so nothing waits on a timer), and while a flush is running every add waits
  * for it and goes in the next one. Under load the batches grow with the store's latency instead of
- * each turn paying a query of its own; every add resolves or fails with its batch.
+ * each turn paying a query of its own; every add resolves or fails with its batch. A flush that
+ * answers (a read) returns one result per item, in the items' order; each add resolves with its own.
  */
-export class GroupCommit<T> {
-  private pending: { item: T; resolve: () => void; reject: (err: unknown) => void }[] = [];
+export class GroupCommit<T, R = void> {
+  private pending: { item: T; resolve: (result: R) => void; reject: (err: unknown) => void }[] = [];
   private flushing = false;
 
-  constructor(private readonly flush: (items: T[]) => Promise<void>) {}
+  constructor(private readonly flush: (items: T[]) => Promise<R[] | void>) {}
 
-  add(item: T): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  add(item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
       if (this.pending.push({ item, resolve, reject }) === 1 && !this.flushing) setImmediate(() => void this.run());
     });
   }
@@ -197,8 +234,8 @@ export class GroupCommit<T> {
     this.pending = [];
     this.flushing = true;
     try {
-      await this.flush(batch.map((p) => p.item));
-      for (const p of batch) p.resolve();
+      const results = await this.flush(batch.map((p) => p.item));
+      batch.forEach((p, i) => p.resolve(results ? results[i]! : (undefined as R)));
     } catch (err) {
       for (const p of batch) p.reject(err);
     } finally {
@@ -240,7 +277,7 @@ export class CachingCredentialRepository extends CredentialRepository {
     const cached = this.cache.listOf(userId);
     if (cached) return cached;
     const readAt = this.cache.current();
-    const listed = await this.store.listByUser(userId);
+    const listed = await this.store.listForCheckin(userId);
     this.cache.rememberList(userId, listed, readAt);
     return listed;
   }
