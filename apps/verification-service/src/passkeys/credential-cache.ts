@@ -11,13 +11,20 @@ import type { StoredCredential } from './credential.repository.js';
  */
 export const CredentialsChangedSubject = 'cc.verification.credentials-changed';
 
+/** A passkey used with a signature counter that grew, to this counter. */
+export interface CredentialUse {
+  id: string;
+  counter: number;
+}
+
 /**
  * One change, as announced: passkeys registered, removed or decided (`ids`, with their owners'
- * `userIds`), every passkey of an erased person (`userId`), or a passkey used with a signature
- * counter that grew (`used`). `from` names the announcing instance, which has already brought its
- * own memory up to date.
+ * `userIds`), every passkey of an erased person (`userId`), or passkeys used with a signature
+ * counter that grew (`used`: those of one turn of the event loop together; an instance of an earlier
+ * version sends one use, not a list). `from` names the announcing instance, which has already
+ * brought its own memory up to date.
  */
-export type CredentialChange = { from: string } & ({ ids: string[]; userIds: string[] } | { userId: string } | { used: { id: string; counter: number } });
+export type CredentialChange = { from: string } & ({ ids: string[]; userIds: string[] } | { userId: string } | { used: CredentialUse[] | CredentialUse });
 
 /** How the instances reach each other: NATS in the service, a fake bus in unit specs. */
 export abstract class CredentialChangeBus {
@@ -93,6 +100,8 @@ export class CredentialCache implements OnModuleInit, OnApplicationShutdown {
   /** Each person's passkeys as a check-in begin offers them (ids, transports, status). */
   private readonly lists = new Map<string, Entry<StoredCredential[]>>();
   private readonly instance = randomUUID();
+  /** Uses of this turn not yet announced, by passkey: sent together at setImmediate (a lecture hall's check-ins finish together). */
+  private unannounced = new Map<string, number>();
   /** Grows with every change heard: a read that started before a change does not store what it read. */
   private generation = 0;
   private stopListening?: () => void;
@@ -177,14 +186,22 @@ export class CredentialCache implements OnModuleInit, OnApplicationShutdown {
       entry.value = { ...entry.value, counter: Math.max(entry.value.counter, counter), lastUsedAt: last && last > at ? last : at };
     }
     // A counter of 0 is what most passkeys always send: nothing another instance could hold stale.
-    if (counter > 0) this.bus.announce({ from: this.instance, used: { id, counter } });
+    if (counter <= 0) return;
+    if (this.unannounced.size === 0) setImmediate(() => this.announceUses());
+    this.unannounced.set(id, Math.max(this.unannounced.get(id) ?? 0, counter));
+  }
+
+  private announceUses(): void {
+    const used = [...this.unannounced].map(([id, counter]) => ({ id, counter }));
+    this.unannounced = new Map();
+    if (used.length) this.bus.announce({ from: this.instance, used });
   }
 
   private heard(change: CredentialChange): void {
     if (change.from === this.instance) return;
     if ('ids' in change) this.forget(change.ids, change.userIds);
     else if ('userId' in change) this.forgetUser(change.userId);
-    else if ('used' in change) this.forget([change.used.id], []);
+    else if ('used' in change) this.forget(Array.isArray(change.used) ? change.used.map((u) => u.id) : [change.used.id], []);
   }
 
   private forget(ids: string[], userIds: string[]): void {
