@@ -334,6 +334,10 @@ describe('verification-service against real Redis, Postgres and NATS', () => {
     const context = { courseId: randomUUID(), fence: { latitude: 45.76412345678912, longitude: 4.835712345678912, radiusM: 80 }, qrMode: 'required' as const };
     const issuedAt = Date.now();
     await challenges.issue(challenge, owner, context, 120, issuedAt);
+    // Issuing lists the challenge under its session (for the close), a list that expires on its own.
+    expect(await redis.sismember(`${prefix}chals:${owner.sessionId}`, challenge)).toBe(1);
+    expect(await redis.ttl(`${prefix}chals:${owner.sessionId}`)).toBeGreaterThan(3600);
+    expect(await redis.ttl(`${prefix}chal:${challenge}`)).toBeLessThanOrEqual(120);
     await expect(challenges.claim(challenge, { ...owner, studentId: randomUUID() }, 'sub-a')).resolves.toEqual({ result: 'mismatch' });
     await expect(challenges.claim(challenge, owner, 'sub-a')).resolves.toEqual({ result: 'claimed', context });
     await expect(challenges.claim(challenge, owner, 'sub-a')).resolves.toEqual({ result: 'claimed', context });
@@ -349,6 +353,9 @@ describe('verification-service against real Redis, Postgres and NATS', () => {
     expect(JSON.parse((await redis.get(`${prefix}chal:${challenge}`))!)).toEqual({ ...owner, issuedAt: String(issuedAt), claimedBy: 'sub-a' });
     expect(await redis.ttl(`${prefix}chal:${challenge}`)).toBeGreaterThan(500);
     await expect(challenges.claim(challenge, owner, 'sub-b')).resolves.toEqual({ result: 'already_used' });
+    // A redelivery of the decided submission gets its verdict from the same call, whatever became of the challenge.
+    await expect(challenges.claim(challenge, owner, 'sub-a')).resolves.toEqual({ result: 'decided', verdict });
+    await expect(challenges.claim('never-issued', owner, 'sub-a')).resolves.toEqual({ result: 'decided', verdict });
   });
 
   it('takes the fence out of a closed session’s unclaimed challenges, leaves the claimed one being decided and one issued after a reopen', async () => {

@@ -4,6 +4,7 @@ import { REDIS } from '../infrastructure/infrastructure.module.js';
 import { LuaScript } from '@classconnect/persistence';
 import { REDIS_KEYS, type RedisKeys } from '../infrastructure/redis-keys.js';
 import type { Fence } from './geofence.js';
+import type { Verdict } from './verdict.js';
 
 export interface ChallengeOwner {
   sessionId: string;
@@ -33,13 +34,21 @@ export interface ChallengeContext {
   qr?: 'valid';
 }
 
-export type ClaimResult = { result: 'claimed'; context: ChallengeContext } | { result: 'not_found' | 'mismatch' | 'already_used' };
+export type ClaimResult =
+  | { result: 'claimed'; context: ChallengeContext }
+  /** The submission was decided before (this is a redelivery): its verdict as stored, and nothing was claimed. */
+  | { result: 'decided'; verdict: Verdict }
+  | { result: 'not_found' | 'mismatch' | 'already_used' };
 
 /** Check-in challenges: issued for one (session, student) with the session's context, claimed by exactly one submission. */
 export abstract class ChallengeRepository {
   /** `issuedAt`: when it was issued (epoch ms), so a session's close forgets only the challenges issued before it. */
   abstract issue(challenge: string, owner: ChallengeOwner, context: ChallengeContext, ttlSeconds: number, issuedAt: number): Promise<void>;
-  /** Atomically claims the challenge for a submission and gives its context; claiming again for the same submission succeeds. */
+  /**
+   * Atomically claims the challenge for a submission and gives its context; claiming again for the
+   * same submission succeeds. A submission with a stored verdict (a redelivery) gets that verdict
+   * instead, in the same step, and claims nothing.
+   */
   abstract claim(challenge: string, owner: ChallengeOwner, submissionId: string): Promise<ClaimResult>;
   /**
    * Once the session has closed (at `closedAt`, epoch ms), its unclaimed challenges issued before
@@ -52,12 +61,15 @@ export abstract class ChallengeRepository {
 }
 
 /**
- * KEYS[1] the challenge; ARGV: sessionId, studentId, submissionId, minimum life of a claimed challenge (ms).
- * Replies {'claimed', the challenge as JSON} or {reason}. The claim keeps the challenge's TTL but never
- * leaves a claimed one with less than the minimum, so a redelivery after a crash still finds the
- * claim it made and reaches the same verdict.
+ * KEYS[1] the challenge, KEYS[2] the submission's verdict; ARGV: sessionId, studentId, submissionId,
+ * minimum life of a claimed challenge (ms). Replies {'decided', the verdict as JSON} when the
+ * submission has one, else {'claimed', the challenge as JSON} or {reason}. The claim keeps the
+ * challenge's TTL but never leaves a claimed one with less than the minimum, so a redelivery after a
+ * crash still finds the claim it made and reaches the same verdict.
  */
 const ClaimScript = new LuaScript(`
+local decided = redis.call('GET', KEYS[2])
+if decided then return {'decided', decided} end
 local raw = redis.call('GET', KEYS[1])
 if not raw then return {'not_found'} end
 local c = cjson.decode(raw)
@@ -70,6 +82,18 @@ end
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl >= 0 and ttl < tonumber(ARGV[4]) then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
 return {'claimed', raw}
+`);
+
+/**
+ * KEYS[1] the challenge, KEYS[2] the session's set of challenges; ARGV: the challenge record, its TTL
+ * in seconds, the set's TTL in seconds. One command where three were sent (Redis and the client each
+ * pay per command, at nine o'clock a thousand times a second).
+ */
+const IssueScript = new LuaScript(`
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2], 'NX')
+redis.call('SADD', KEYS[2], ARGV[4])
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+return 1
 `);
 
 /**
@@ -117,13 +141,11 @@ export class RedisChallengeRepository extends ChallengeRepository {
     // The context as a string of its own: the claim script re-encodes the record, and cjson would
     // round its numbers (the issue time too: a string).
     const value = JSON.stringify({ sessionId: owner.sessionId, studentId: owner.studentId, issuedAt: String(issuedAt), context: JSON.stringify(context) });
-    const list = this.keys.sessionChallenges(owner.sessionId);
-    // Issued together, they leave in one write (the client pipelines what one tick sends).
-    await Promise.all([
-      this.redis.set(this.keys.checkinChallenge(challenge), value, 'EX', ttlSeconds, 'NX'),
-      this.redis.sadd(list, challenge),
-      this.redis.expire(list, SessionChallengesTtlSeconds),
-    ]);
+    await IssueScript.run(
+      this.redis,
+      [this.keys.checkinChallenge(challenge), this.keys.sessionChallenges(owner.sessionId)],
+      [value, ttlSeconds, SessionChallengesTtlSeconds, challenge],
+    );
   }
 
   async forgetSession(sessionId: string, closedAt: number): Promise<void> {
@@ -133,9 +155,10 @@ export class RedisChallengeRepository extends ChallengeRepository {
   async claim(challenge: string, owner: ChallengeOwner, submissionId: string): Promise<ClaimResult> {
     const [result, raw] = (await ClaimScript.run(
       this.redis,
-      [this.keys.checkinChallenge(challenge)],
+      [this.keys.checkinChallenge(challenge), this.keys.verdict(submissionId)],
       [owner.sessionId, owner.studentId, submissionId, ClaimedChallengeMinLifeMs],
     )) as [string, string?];
+    if (result === 'decided') return { result: 'decided', verdict: JSON.parse(raw!) as Verdict };
     if (result !== 'claimed') return { result: result as 'not_found' | 'mismatch' | 'already_used' };
     const { context } = JSON.parse(raw!) as { context?: string };
     // A challenge issued before challenges carried their context: as if it had expired (the student begins again).

@@ -70,7 +70,7 @@ describe.each([
     sessionId = randomUUID();
     studentId = randomUUID();
     verdicts = new MemoryVerdicts();
-    challenges = new MemoryChallenges();
+    challenges = new MemoryChallenges(verdicts);
     credentials = new MemoryCredentials();
     session = new FakeSessionClient(sessionId, fence);
     publisher = new RecordingPublisher();

@@ -20,9 +20,11 @@ interface Decision {
   verdict: Verdict;
   claimedChallenge?: string;
   credentialUse?: { id: string; counter: number };
+  /** The verdict was found stored (a redelivery): nothing to store or record again. */
+  stored?: true;
 }
 
-const ClaimRejections: Record<Exclude<ClaimResult['result'], 'claimed'>, Rejection> = {
+const ClaimRejections: Record<Exclude<ClaimResult['result'], 'claimed' | 'decided'>, Rejection> = {
   not_found: {
     reason: ErrorCode.CHALLENGE_NOT_FOUND,
     message: 'This check-in request has expired or was never issued. Start the check-in again.',
@@ -40,7 +42,7 @@ const ClaimRejections: Record<Exclude<ClaimResult['result'], 'claimed'>, Rejecti
 /**
  * Decides one check-in submission (docs/architecture.md, step 4). The order of the steps is what
  * makes a crash at any point, followed by a redelivery, end in exactly one verdict:
- * reuse a stored verdict → claim the challenge (which gives the session's context) → verify the
+ * reuse a stored verdict, or else claim the challenge (one Redis script; the claim gives the session's context) → verify the
  * assertion → check the window and the fence → record the mark (the one call to session-service: it
  * checks again, in one script, what may have changed since the challenge, and answers a retry of its
  * own mark as recorded) → store the verdict → record the credential's use → publish.
@@ -67,13 +69,14 @@ export class VerdictService {
   }
 
   async handle(submission: CheckinSubmission, correlationId?: string): Promise<Verdict> {
-    const verdict = (await this.verdicts.find(submission.submissionId)) ?? (await this.decideAndStore(submission, correlationId));
+    const verdict = await this.decideAndStore(submission, correlationId);
     await this.publisher.publish(verdict, correlationId);
     return verdict;
   }
 
   private async decideAndStore(submission: CheckinSubmission, correlationId?: string): Promise<Verdict> {
-    const { verdict, claimedChallenge, credentialUse } = await this.decide(submission, correlationId);
+    const { verdict, claimedChallenge, credentialUse, stored: found } = await this.decide(submission, correlationId);
+    if (found) return verdict;
     const stored = await this.verdicts.saveIfAbsent(verdict, claimedChallenge);
     if (credentialUse) await this.credentials.recordUse(credentialUse.id, credentialUse.counter, this.clock.now());
     return stored;
@@ -84,9 +87,13 @@ export class VerdictService {
 
     const challenge = challengeOf(s.assertion.response.clientDataJSON);
     if (!challenge) {
+      const earlier = await this.verdicts.find(s.submissionId);
+      if (earlier) return { verdict: earlier, stored: true };
       return reject({ reason: ErrorCode.ASSERTION_INVALID, message: 'The passkey answer does not say which check-in it is for. Start the check-in again.' });
     }
+    // A redelivered submission finds its verdict here, in the same Redis call as the claim.
     const claim = await this.challenges.claim(challenge, { sessionId: s.sessionId, studentId: s.studentId }, s.submissionId);
+    if (claim.result === 'decided') return { verdict: claim.verdict, stored: true };
     if (claim.result !== 'claimed') return reject(ClaimRejections[claim.result]);
     // Every later verdict names the course, so the teacher's live roster shows it.
     const { courseId, qrMode, fence: sessionFence, checkinClosesAt } = claim.context;

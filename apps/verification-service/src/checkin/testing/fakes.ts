@@ -26,10 +26,18 @@ export class MemoryVerdicts extends VerdictRepository {
 export class MemoryChallenges extends ChallengeRepository {
   readonly byChallenge = new Map<string, ChallengeOwner & { context: ChallengeContext; claimedBy?: string; issuedAt: number }>();
   claims = 0;
+
+  /** `verdicts`: where a submission's verdict is found, as the claim script looks first. */
+  constructor(private readonly verdicts?: MemoryVerdicts) {
+    super();
+  }
+
   async issue(challenge: string, owner: ChallengeOwner, context: ChallengeContext, _ttlSeconds = 120, issuedAt = 0) {
     this.byChallenge.set(challenge, { ...owner, context, issuedAt });
   }
   async claim(challenge: string, owner: ChallengeOwner, submissionId: string): Promise<ClaimResult> {
+    const decided = this.verdicts?.byId.get(submissionId);
+    if (decided) return { result: 'decided', verdict: decided };
     this.claims++;
     const c = this.byChallenge.get(challenge);
     if (!c) return { result: 'not_found' };
