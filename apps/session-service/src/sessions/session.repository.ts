@@ -29,6 +29,7 @@ import { qrAttemptsKey, qrTagKey } from '../qr/qr.repository.js';
 import { sessionTag } from '../qr/qr-code.js';
 import {
   changeEnrollmentScript,
+  checkinFactsScript,
   changeMarkScript,
   closeSessionScript,
   createSessionScript,
@@ -142,12 +143,16 @@ export class SessionRepository extends SessionStore {
     };
   }
 
+  /** One script where four commands were sent: every checkin:begin asks it. */
   async checkinFacts(sessionId: string, studentId: string): Promise<CheckinFacts | null> {
-    const [session, enrolled, present] = await Promise.all([
-      this.find(sessionId),
-      redisCall(() => this.redis.sismember(this.enrolledKey(sessionId), studentId)),
-      redisCall(() => this.redis.hexists(this.presentKey(sessionId), studentId)),
-    ]);
+    const [fields, presentCount, enrolled, present] = (await this.run(
+      checkinFactsScript,
+      [this.sessionKey(sessionId), this.enrolledKey(sessionId), this.presentKey(sessionId)],
+      [studentId],
+    )) as [string[], number, number, number];
+    const hash: Record<string, string> = {};
+    for (let i = 0; i + 1 < fields.length; i += 2) hash[fields[i]!] = fields[i + 1]!;
+    const session = toRecord(sessionId, hash, presentCount);
     if (!session) return null;
     return { session, enrolled: enrolled === 1, alreadyPresent: present === 1 };
   }

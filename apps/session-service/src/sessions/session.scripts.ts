@@ -12,6 +12,15 @@ import { LuaScript } from '@classconnect/persistence';
  * ARGV: sessionId, number of hash arguments n, auto-close time in epoch ms,
  *       n hash arguments (field, value, ...), then the roster as (studentId, name) pairs.
  */
+/**
+ * What checkin:begin asks of a session, in one call. KEYS: session hash, enrolled set, present hash;
+ * ARGV[1] the student. Replies {the session hash as field, value, …; how many are present; enrolled
+ * (1/0); already present (1/0)}.
+ */
+export const checkinFactsScript = new LuaScript(`
+return { redis.call('HGETALL', KEYS[1]), redis.call('HLEN', KEYS[3]), redis.call('SISMEMBER', KEYS[2], ARGV[1]), redis.call('HEXISTS', KEYS[3], ARGV[1]) }
+`);
+
 export const createSessionScript = new LuaScript(`
 local open = redis.call('GET', KEYS[1])
 if open then return {'SESSION_ALREADY_OPEN', open} end
