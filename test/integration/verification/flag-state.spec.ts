@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { RedisFlagStateRepository } from '../../../apps/verification-service/src/flags/flag-state.repository.js';
+import { FlagStateRepository, RedisFlagStateRepository, type CheckinRecords } from '../../../apps/verification-service/src/flags/flag-state.repository.js';
 import { RedisKeys } from '../../../apps/verification-service/src/infrastructure/redis-keys.js';
 
 const prefix = `test-flags-${randomUUID().slice(0, 8)}:`;
@@ -78,5 +78,60 @@ describe('RedisFlagStateRepository', () => {
     await repo.sightPosition(s, 'd', sighting('alice'));
     await repo.forgetSession(s);
     expect(await redis.keys(`${prefix}flags:*:${s}`)).toEqual([]);
+  });
+
+  it('records an accepted check-in in one script exactly as the four scripts one by one: the same answers, the same state', async () => {
+    // The same check-ins through both paths, each under its own prefix: the one script, and the
+    // default recordCheckin, which runs the four scripts (sightPosition, sightDevice, recordUse, recordStop).
+    const otherPrefix = `${prefix}ref:`;
+    const reference = new RedisFlagStateRepository(redis, new RedisKeys(otherPrefix), { FLAG_STATE_TTL_SECONDS: 600 });
+    const fourByOne = (c: CheckinRecords) => FlagStateRepository.prototype.recordCheckin.call(reference, c);
+    const [s1, s2] = [randomUUID(), randomUUID()];
+    const [alice, bob] = [randomUUID(), randomUUID()];
+    const courseId = randomUUID();
+    // Both sessions have their flag key in both stores, so a previous stop's session counts as open.
+    for (const r of [repo, reference]) for (const s of [s1, s2]) await r.sessionKey(s);
+    const checkin = (sessionId: string, studentId: string, at: number, position: string, device?: string): CheckinRecords => {
+      const me = { studentId, submissionId: `${studentId.slice(0, 8)}-${at}`, at };
+      return {
+        sessionId,
+        sighting: me,
+        positionDigest: position,
+        device: device ? { digest: device, windowMs: 60_000, use: { device, at, submissionId: me.submissionId } } : undefined,
+        stop: { sessionId, courseId, submissionId: me.submissionId, at },
+      };
+    };
+    const checkins = [
+      checkin(s1, alice, t0, 'p1', 'phone-a'),
+      checkin(s1, bob, t0 + 1_000, 'p1', 'phone-a'), // the same position and device as alice
+      checkin(s1, bob, t0 + 1_000, 'p1', 'phone-a'), // a redelivery
+      checkin(s2, alice, t0 + 5_000, 'p2'), // no device; alice's previous stop is in s1, still open
+      checkin(s2, bob, t0 + 120_000, 'p3', 'phone-a'), // outside the device window
+    ];
+    const answers = [];
+    for (const c of checkins) {
+      const [one, four] = [await repo.recordCheckin(c), await fourByOne(c)];
+      expect(one).toEqual(four);
+      answers.push(one);
+    }
+    expect(answers[1]).toMatchObject({ position: { others: [checkins[0]!.sighting] }, shared: { others: [checkins[0]!.sighting] } });
+    expect(answers[3]).toMatchObject({ shared: undefined, uses: undefined, previous: { sessionId: s1, sessionOpen: true } });
+
+    const stateOf = async (p: string) => {
+      const state: Record<string, unknown> = {};
+      for (const key of (await redis.keys(`${p}flags:*`)).filter((k) => !k.startsWith(`${p}ref:`) && !k.includes(':key:'))) {
+        const type = await redis.type(key);
+        // Parsed: cjson writes a table's fields in no set order.
+        const parse = (v: string | null) => (v === null ? v : (JSON.parse(v) as unknown));
+        state[key.slice(p.length)] =
+          type === 'hash' ? Object.fromEntries(Object.entries(await redis.hgetall(key)).map(([f, v]) => [f, parse(v)])) : parse(await redis.get(key));
+      }
+      return state;
+    };
+    const mine = await stateOf(prefix);
+    const theirs = await stateOf(otherPrefix);
+    for (const k of Object.keys(mine)) if (![s1, s2, alice, bob].some((id) => k.includes(id))) delete mine[k];
+    expect(Object.keys(theirs).length).toBeGreaterThan(3);
+    expect(mine).toEqual(theirs);
   });
 });

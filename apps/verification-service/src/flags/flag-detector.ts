@@ -69,18 +69,19 @@ export class FlagDetector {
     const zero = accuracyZero(s.position.accuracy);
     if (zero) flags.push(zero);
 
-    // The sightings touch keys of their own and do not depend on each other: they go to Redis
-    // together (one write, one round trip) and are read in the order the flags are listed.
+    // The sightings do not depend on each other: they are recorded in one call (one script in
+    // Redis) and read in the order the flags are listed.
     // Exact coordinates, as the device reported them: only a keyed digest is kept.
     const positionDigest = digest(key, 'position', `${s.position.latitude}:${s.position.longitude}`);
     const device = s.deviceFingerprint ? digest(key, 'device', s.deviceFingerprint) : undefined;
     const windowMs = this.settings.windowSeconds * 1000;
-    const [position, shared, uses, previous] = await Promise.all([
-      this.state.sightPosition(s.sessionId, positionDigest, me),
-      device ? this.state.sightDevice(s.sessionId, device, me, windowMs) : undefined,
-      device ? this.state.recordUse(s.sessionId, s.studentId, { device, at, submissionId: s.submissionId }) : undefined,
-      this.state.recordStop(s.studentId, { sessionId: s.sessionId, courseId, submissionId: s.submissionId, at }),
-    ]);
+    const { position, shared, uses, previous } = await this.state.recordCheckin({
+      sessionId: s.sessionId,
+      sighting: me,
+      positionDigest,
+      device: device ? { digest: device, windowMs, use: { device, at, submissionId: s.submissionId } } : undefined,
+      stop: { sessionId: s.sessionId, courseId, submissionId: s.submissionId, at },
+    });
     if (position.others.length > 0) {
       flags.push(identicalPosition(new Set(position.others.map((o) => o.studentId)).size));
       flagEarlier(position.newlyFlagged, s.sessionId, identicalPosition(1));

@@ -56,6 +56,37 @@ export abstract class FlagStateRepository {
   abstract recordUse(sessionId: string, studentId: string, use: AccountUse): Promise<AccountUse[]>;
   /** Deletes the session's key and digests (at close). */
   abstract forgetSession(sessionId: string): Promise<void>;
+
+  /**
+   * An accepted check-in's four records at once: its position, its device and the account's use
+   * (when the device is known), and the student's latest stop. Each as its own method does it; a
+   * store may do them in one round trip.
+   */
+  recordCheckin(c: CheckinRecords): Promise<CheckinSightings> {
+    return Promise.all([
+      this.sightPosition(c.sessionId, c.positionDigest, c.sighting),
+      c.device ? this.sightDevice(c.sessionId, c.device.digest, c.sighting, c.device.windowMs) : undefined,
+      c.device ? this.recordUse(c.sessionId, c.sighting.studentId, c.device.use) : undefined,
+      this.recordStop(c.sighting.studentId, c.stop),
+    ]).then(([position, shared, uses, previous]) => ({ position, shared, uses, previous }));
+  }
+}
+
+/** What FlagStateRepository.recordCheckin records. */
+export interface CheckinRecords {
+  sessionId: string;
+  sighting: Sighting;
+  positionDigest: string;
+  device?: { digest: string; windowMs: number; use: AccountUse } | undefined;
+  stop: CheckinStop;
+}
+
+/** What FlagStateRepository.recordCheckin found: each method's answer (the device's two: undefined without a device). */
+export interface CheckinSightings {
+  position: SightingOutcome;
+  shared: SightingOutcome | undefined;
+  uses: AccountUse[] | undefined;
+  previous: (CheckinStop & { sessionOpen: boolean }) | null;
 }
 
 /**
@@ -63,7 +94,7 @@ export abstract class FlagStateRepository {
  * window), TTL seconds. A sighting flagged once remembers who flagged it (`by`), so it is flagged
  * once, and a redelivery of that same check-in finds the same ones to flag again.
  */
-const SightScript = new LuaScript(`
+const SightBody = `
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
 local list = raw and cjson.decode(raw) or {}
 local me = cjson.decode(ARGV[2])
@@ -89,14 +120,15 @@ if #others > 0 and mine.by == nil then mine.by = mine.submissionId end
 redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(list))
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 return cjson.encode({ others = others, newly = newly })
-`);
+`;
+const SightScript = new LuaScript(SightBody);
 
 /**
  * KEYS[1] the student's {last, prev}. ARGV: stop JSON, TTL seconds, the prefix of the sessions' flag
  * keys. Returns the stop before this one, with `sessionOpen`: whether its session's flag key is still
  * there (it is made at that session's first accepted check-in and deleted when the session closes).
  */
-const StopScript = new LuaScript(`
+const StopBody = `
 local raw = redis.call('GET', KEYS[1])
 local state = raw and cjson.decode(raw) or {}
 local me = cjson.decode(ARGV[1])
@@ -108,10 +140,11 @@ end
 if not state.prev then return false end
 state.prev.sessionOpen = redis.call('EXISTS', ARGV[3] .. state.prev.sessionId) == 1
 return cjson.encode(state.prev)
-`);
+`;
+const StopScript = new LuaScript(StopBody);
 
 /** KEYS[1] a hash of studentId → JSON list of uses. ARGV: studentId, use JSON, TTL seconds. Keeps the 20 latest. */
-const UseScript = new LuaScript(`
+const UseBody = `
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
 local list = raw and cjson.decode(raw) or {}
 local me = cjson.decode(ARGV[2])
@@ -126,6 +159,28 @@ while #list > 20 do table.remove(list, 1) end
 redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(list))
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 return cjson.encode(list)
+`;
+const UseScript = new LuaScript(UseBody);
+
+/**
+ * The three scripts above in one, for an accepted check-in (each body a Lua function whose KEYS and
+ * ARGV are its own). KEYS: the positions hash, the devices hash, the uses hash, the student's stops.
+ * ARGV: [1] position digest, [2] sighting JSON, [3] TTL seconds, [4] device digest ('' when none),
+ * [5] device window ms, [6] student id, [7] use JSON, [8] stop JSON, [9] prefix of the sessions' flag
+ * keys. Replies {position, device or nil, uses or nil, previous stop or nil}, each as its own script does.
+ */
+const RecordCheckinScript = new LuaScript(`
+local function sight(KEYS, ARGV)${SightBody}end
+local function use(KEYS, ARGV)${UseBody}end
+local function stop(KEYS, ARGV)${StopBody}end
+local position = sight({ KEYS[1] }, { ARGV[1], ARGV[2], '0', ARGV[3] })
+local device = false
+local uses = false
+if ARGV[4] ~= '' then
+  device = sight({ KEYS[2] }, { ARGV[4], ARGV[2], ARGV[5], ARGV[3] })
+  uses = use({ KEYS[3] }, { ARGV[6], ARGV[7], ARGV[3] })
+end
+return { position, device, uses, stop({ KEYS[4] }, { ARGV[8], ARGV[3], ARGV[9] }) }
 `);
 
 /** How many sessions' keys an instance keeps in memory. */
@@ -134,6 +189,15 @@ const KeyCacheSize = 10_000;
 /** cjson encodes an empty table as {}: read it as an empty list. */
 const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
 const strip = (s: Sighting & { by?: string }): Sighting => ({ studentId: s.studentId, submissionId: s.submissionId, at: s.at });
+
+function sightingOf(raw: string): SightingOutcome {
+  const parsed = JSON.parse(raw) as { others?: unknown; newly?: unknown };
+  return { others: list<Sighting>(parsed.others).map(strip), newlyFlagged: list<Sighting>(parsed.newly).map(strip) };
+}
+
+function stopOf(raw: string | null): (CheckinStop & { sessionOpen: boolean }) | null {
+  return raw ? (JSON.parse(raw) as CheckinStop & { sessionOpen: boolean }) : null;
+}
 
 @Injectable()
 export class RedisFlagStateRepository extends FlagStateRepository {
@@ -173,21 +237,44 @@ export class RedisFlagStateRepository extends FlagStateRepository {
   }
 
   private async sight(key: string, digest: string, sighting: Sighting, windowMs: number): Promise<SightingOutcome> {
-    const raw = (await SightScript.run(this.redis, [key], [digest, JSON.stringify(sighting), windowMs, this.ttlSeconds])) as string;
-    const parsed = JSON.parse(raw) as { others?: unknown; newly?: unknown };
-    return { others: list<Sighting>(parsed.others).map(strip), newlyFlagged: list<Sighting>(parsed.newly).map(strip) };
+    return sightingOf((await SightScript.run(this.redis, [key], [digest, JSON.stringify(sighting), windowMs, this.ttlSeconds])) as string);
   }
 
   async recordStop(studentId: string, stop: CheckinStop): Promise<(CheckinStop & { sessionOpen: boolean }) | null> {
-    const raw = (await StopScript.run(this.redis, [this.keys.flagLastCheckin(studentId)], [JSON.stringify(stop), this.ttlSeconds, this.keys.flagSessionKey('')])) as
-      | string
-      | null;
-    return raw ? (JSON.parse(raw) as CheckinStop & { sessionOpen: boolean }) : null;
+    return stopOf(
+      (await StopScript.run(this.redis, [this.keys.flagLastCheckin(studentId)], [JSON.stringify(stop), this.ttlSeconds, this.keys.flagSessionKey('')])) as string | null,
+    );
   }
 
   async recordUse(sessionId: string, studentId: string, use: AccountUse): Promise<AccountUse[]> {
     const raw = (await UseScript.run(this.redis, [this.keys.flagAccountUses(sessionId)], [studentId, JSON.stringify(use), this.ttlSeconds])) as string;
     return list<AccountUse>(JSON.parse(raw));
+  }
+
+  /** One script where four were sent: every accepted check-in records these. */
+  override async recordCheckin(c: CheckinRecords): Promise<CheckinSightings> {
+    const { sessionId, sighting, device } = c;
+    const [position, shared, uses, previous] = (await RecordCheckinScript.run(
+      this.redis,
+      [this.keys.flagPositions(sessionId), this.keys.flagDevices(sessionId), this.keys.flagAccountUses(sessionId), this.keys.flagLastCheckin(sighting.studentId)],
+      [
+        c.positionDigest,
+        JSON.stringify(sighting),
+        this.ttlSeconds,
+        device?.digest ?? '',
+        device?.windowMs ?? 0,
+        sighting.studentId,
+        device ? JSON.stringify(device.use) : '',
+        JSON.stringify(c.stop),
+        this.keys.flagSessionKey(''),
+      ],
+    )) as [string, string | null, string | null, string | null];
+    return {
+      position: sightingOf(position),
+      shared: device && shared ? sightingOf(shared) : undefined,
+      uses: device && uses ? list<AccountUse>(JSON.parse(uses)) : undefined,
+      previous: stopOf(previous),
+    };
   }
 
   async forgetSession(sessionId: string): Promise<void> {
