@@ -158,10 +158,26 @@ function serverPids(sys) {
   }
   return named;
 }
-/** CPU seconds so far, per process name. */
-function cpuByName(named) {
+/**
+ * CPU seconds so far of every server process, by pid (with its name). PostgreSQL's processes are
+ * looked for again at each reading: a pool closes an idle connection and opens another, so its
+ * server process ends and a new one starts.
+ */
+function cpuSnapshot(sys) {
+  const out = new Map();
+  for (const [name, pid] of serverPids(sys)) out.set(pid, { name, cpu: cpuSeconds(pid) });
+  return out;
+}
+
+/**
+ * CPU seconds per process name between two snapshots. A process started meanwhile counts whole; one
+ * that ended counts nothing after the first snapshot (it is gone: its last moments are lost, rather
+ * than its whole past being taken off, which a process read as 0 would do).
+ */
+function cpuBetween(from, to) {
   const out = {};
-  for (const [name, pid] of named) out[name] = (out[name] ?? 0) + cpuSeconds(pid);
+  for (const { name } of [...from.values(), ...to.values()]) out[name] ??= 0;
+  for (const [pid, { name, cpu }] of to) out[name] += Math.max(0, cpu - (from.get(pid)?.cpu ?? 0));
   return out;
 }
 const sumValues = (o) => Object.values(o).reduce((a, b) => a + b, 0);
@@ -316,7 +332,6 @@ async function runSystem(N) {
       await sleep(1_000);
     }
 
-    const pids = serverPids(sys);
     let rejected = 0;
 
     // Paced: N students within one second.
@@ -325,14 +340,14 @@ async function runSystem(N) {
       const session = await testing.requestOk(teacher, ClientEvents.sessionStart, { courseId: cls.courseId, position: room, radiusM: 100 });
       // What the system burns doing nothing (timers, pings, consumers waiting), per second, so
       // that it can be taken off: at 100 students it would otherwise be half the figure.
-      const idleFrom = cpuByName(pids);
+      const idleFrom = cpuSnapshot(sys);
       const idleStart = performance.now();
       await sleep(3_000);
-      const idleTo = cpuByName(pids);
+      const idleDelta = cpuBetween(idleFrom, cpuSnapshot(sys));
       const idleSeconds = (performance.now() - idleStart) / 1000;
-      const idleCpuPerSecond = Object.fromEntries(Object.keys(idleTo).map((k) => [k, (idleTo[k] - (idleFrom[k] ?? 0)) / idleSeconds]));
+      const idleCpuPerSecond = Object.fromEntries(Object.entries(idleDelta).map(([k, seconds]) => [k, seconds / idleSeconds]));
       if (!window.fromUs) window.fromUs = monotonicUs();
-      const cpuBefore = cpuByName(pids);
+      const cpuBefore = cpuSnapshot(sys);
       const measuredFrom = performance.now();
       const latencies = [];
       const retriesBefore = unavailableRetries;
@@ -346,11 +361,11 @@ async function runSystem(N) {
       }));
       const wallMs = performance.now() - pacedStart;
       await sleep(1_000); // let the projection finish its share of the work before reading CPU
-      const cpuAfter = cpuByName(pids);
+      const cpuDelta = cpuBetween(cpuBefore, cpuSnapshot(sys));
       const measuredSeconds = (performance.now() - measuredFrom) / 1000;
       // Net of the idle system's own CPU over the same time; never below zero.
       const cpuMsPerCheckinByProcess = Object.fromEntries(
-        Object.keys(cpuAfter).map((k) => [k, Math.max(0, (cpuAfter[k] - (cpuBefore[k] ?? 0) - (idleCpuPerSecond[k] ?? 0) * measuredSeconds) * 1000) / N]),
+        Object.entries(cpuDelta).map(([k, seconds]) => [k, Math.max(0, (seconds - (idleCpuPerSecond[k] ?? 0) * measuredSeconds) * 1000) / N]),
       );
       await testing.requestOk(teacher, ClientEvents.sessionStop, { sessionId: session.sessionId });
       await reportReady.waitFor((r) => r.sessionId === session.sessionId, 120_000);
@@ -363,7 +378,7 @@ async function runSystem(N) {
         maxMs: latencies[latencies.length - 1],
         cpuMsPerCheckin: sumValues(cpuMsPerCheckinByProcess),
         cpuMsPerCheckinByProcess,
-        grossCpuMsPerCheckin: ((sumValues(cpuAfter) - sumValues(cpuBefore)) / N) * 1000,
+        grossCpuMsPerCheckin: (sumValues(cpuDelta) / N) * 1000,
         idleCpuMsPerSecond: sumValues(idleCpuPerSecond) * 1000,
         unavailableRetries: unavailableRetries - retriesBefore,
       };
