@@ -5,6 +5,8 @@ import { DomainError, ErrorCode, type Actor } from '@classconnect/contracts';
 import { MemoryCredentials } from '../passkeys/testing/fakes.js';
 import { ChallengeService } from './challenge.service.js';
 import { FakeSessionClient, MemoryChallenges, RecordingCodeRefusals } from './testing/fakes.js';
+import { FlagDetector } from '../flags/flag-detector.js';
+import { FakeFences, MemoryFlagState } from '../flags/testing/fakes.js';
 
 const fence = { latitude: 48.15, longitude: 11.58, radiusM: 100 };
 const now = new Date('2026-03-02T09:00:00.000Z');
@@ -84,5 +86,33 @@ describe('ChallengeService', () => {
   it('refuses a non-student before asking session-service', async () => {
     await expect(service.issue({ userId: randomUUID(), role: 'teacher' }, sessionId, { qr: 'ABCDEF' })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
     expect(session.contextCalls).toBe(0);
+  });
+
+  describe('with check-in flags', () => {
+    let flags: MemoryFlagState;
+
+    beforeEach(() => {
+      flags = new MemoryFlagState();
+      const detector = new FlagDetector(flags, new FakeFences().client, new SettableClock(now), { FLAG_WINDOW_SECONDS: 120, FLAG_MAX_SPEED_KMH: 200 });
+      service = new ChallengeService(session.client, credentials, challenges, refusals, new SettableClock(now), { WEBAUTHN_RP_ID: 'localhost' }, detector);
+    });
+
+    const usesOf = () => flags.uses.get(`${sessionId}:${student.userId}`) ?? [];
+
+    it('remembers the device of every begin of an enrolled student, a refused one too', async () => {
+      await service.issue(student, sessionId, { deviceFingerprint: 'phone' });
+      session.context = { ...(session.context as object), alreadyPresent: true } as typeof session.context;
+      await expect(service.issue(student, sessionId, { deviceFingerprint: 'laptop' })).rejects.toMatchObject({ code: ErrorCode.ALREADY_CHECKED_IN });
+      expect(usesOf()).toHaveLength(2);
+      expect(stored()).toHaveLength(1);
+    });
+
+    it('fails the begin when the device cannot be remembered, and a refusal then reports that failure', async () => {
+      const down = new Error('Redis is down');
+      flags.recordUse = () => Promise.reject(down);
+      await expect(service.issue(student, sessionId, { deviceFingerprint: 'phone' })).rejects.toBe(down);
+      session.context = { ...(session.context as object), alreadyPresent: true } as typeof session.context;
+      await expect(service.issue(student, sessionId, { deviceFingerprint: 'phone' })).rejects.toBe(down);
+    });
   });
 });

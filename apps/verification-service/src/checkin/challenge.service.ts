@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { DomainError, ErrorCode, authorize, inScope, type Actor, type IssueChallengeReply, type QrRefusal } from '@classconnect/contracts';
+import { DomainError, ErrorCode, authorize, inScope, type Actor, type CheckinContextReply, type IssueChallengeReply, type QrRefusal } from '@classconnect/contracts';
 import { Clock } from '@classconnect/config';
 import { SessionClient } from '@classconnect/messaging';
 import { VERIFICATION_CONFIG, type VerificationConfig } from '../config.js';
@@ -83,8 +83,26 @@ export class ChallengeService {
 
     const context = await this.sessions.checkinContext(sessionId, studentId, { correlationId, ...(qr !== undefined ? { qr } : {}) });
     if (context.status !== 'open') throw new DomainError(ErrorCode.SESSION_NOT_OPEN, 'This session is not open for check-in.');
-    // A begin is a use of the account, even one refused below: two devices at once get the check-in flagged.
-    if (context.enrolled) await this.flagDetector?.noteBegin(sessionId, studentId, deviceFingerprint);
+    // A begin is a use of the account, even one refused below: two devices at once get the check-in
+    // flagged. Recorded while the challenge is made (both go to Redis in one write), and waited for
+    // whatever the answer: should it fail, the begin fails as before.
+    const noted = context.enrolled ? this.flagDetector?.noteBegin(sessionId, studentId, deviceFingerprint) : undefined;
+    noted?.catch(() => undefined); // awaited below; this only keeps a failure meanwhile from counting as unhandled
+    try {
+      return await this.challengeFor(actor, scope, sessionId, context, correlationId);
+    } finally {
+      await noted;
+    }
+  }
+
+  private async challengeFor(
+    actor: Actor,
+    scope: ReturnType<typeof authorize>,
+    sessionId: string,
+    context: CheckinContextReply,
+    correlationId?: string,
+  ): Promise<IssueChallengeReply> {
+    const studentId = actor.userId;
     if (!inScope(scope, { enrolled: context.enrolled })) throw new DomainError(ErrorCode.NOT_ENROLLED, 'You are not enrolled in this course.');
     if (context.alreadyPresent) throw new DomainError(ErrorCode.ALREADY_CHECKED_IN, 'You are already checked in to this session.');
     if (context.windowClosed) {
