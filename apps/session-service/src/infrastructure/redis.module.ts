@@ -18,10 +18,10 @@ export function connectRedis(url: string, tlsCaFile?: string): Redis {
     protocol: 3,
     replyMapping: 'legacy',
     maxRetriesPerRequest: 3,
-    enableAutoPipelining: true,
     ...redisTlsOptions({ REDIS_URL: url, REDIS_TLS_CA_FILE: tlsCaFile }),
   });
-  // What one turn of the event loop sends leaves in one write (auto-pipelining gathers only one microtask's worth).
+  // No auto-pipelining: what one turn of the event loop sends already leaves in one write
+  // (coalesceWrites), and ioredis's pipelines cost about twice the CPU per command (docs/benchmarks/README.md).
   redis.on('connect', () => coalesceWrites(redis.stream));
   redis.on('error', (err) => {
     countDependencyError('redis');

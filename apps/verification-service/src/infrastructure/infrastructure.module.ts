@@ -25,8 +25,9 @@ class ConnectionsLifecycle implements OnApplicationShutdown {
 }
 
 function openRedis(config: Pick<VerificationConfig, 'REDIS_URL' | 'REDIS_TLS_CA_FILE'>): Redis {
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, enableAutoPipelining: true, ...redisTlsOptions(config) });
-  // What one turn of the event loop sends leaves in one write (auto-pipelining gathers only one microtask's worth).
+  // No auto-pipelining: what one turn of the event loop sends already leaves in one write
+  // (coalesceWrites), and ioredis's pipelines cost about twice the CPU per command (docs/benchmarks/README.md).
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, ...redisTlsOptions(config) });
   redis.on('connect', () => coalesceWrites(redis.stream));
   // ioredis reconnects by itself; without a listener an outage would crash the process.
   redis.on('error', (err) => {
