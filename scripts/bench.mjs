@@ -148,10 +148,16 @@ function cpuSeconds(pid) {
 /** Every process of the system by name: the six services, the servers started for it, and PostgreSQL's processes. */
 function serverPids(sys) {
   const named = Object.entries(sys.pids()).map(([name, pid]) => [name, pid]);
+  const database = decodeURIComponent(new URL(sys.env.DATABASE_URL).pathname.slice(1));
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') named.push(['postgres', Number(entry)]);
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
+      // A connection's server process names its database ("postgres: 15/main: user db 127.0.0.1(5432) idle"):
+      // only this system's count. The shared ones (checkpointer, WAL writer, autovacuum, …) all do.
+      const title = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      const backend = /^postgres: (?:[^:]+: )?\S+ (\S+) (\[local\]|\S+\(\d+\))/.exec(title);
+      if (!backend || backend[1] === database) named.push(['postgres', Number(entry)]);
     } catch {
       /* gone */
     }

@@ -87,7 +87,7 @@ describe('RedisFlagStateRepository', () => {
     const reference = new RedisFlagStateRepository(redis, new RedisKeys(otherPrefix), { FLAG_STATE_TTL_SECONDS: 600 });
     const fourByOne = (c: CheckinRecords) => FlagStateRepository.prototype.recordCheckin.call(reference, c);
     const [s1, s2] = [randomUUID(), randomUUID()];
-    const [alice, bob] = [randomUUID(), randomUUID()];
+    const [alice, bob, carol] = [randomUUID(), randomUUID(), randomUUID()];
     const courseId = randomUUID();
     // Both sessions have their flag key in both stores, so a previous stop's session counts as open.
     for (const r of [repo, reference]) for (const s of [s1, s2]) await r.sessionKey(s);
@@ -107,6 +107,7 @@ describe('RedisFlagStateRepository', () => {
       checkin(s1, bob, t0 + 1_000, 'p1', 'phone-a'), // a redelivery
       checkin(s2, alice, t0 + 5_000, 'p2'), // no device; alice's previous stop is in s1, still open
       checkin(s2, bob, t0 + 120_000, 'p3', 'phone-a'), // outside the device window
+      checkin(s2, carol, t0 + 600_000, 'p3', 'phone-c'), // the same position ten minutes later: positions have no window
     ];
     const answers = [];
     for (const c of checkins) {
@@ -116,6 +117,7 @@ describe('RedisFlagStateRepository', () => {
     }
     expect(answers[1]).toMatchObject({ position: { others: [checkins[0]!.sighting] }, shared: { others: [checkins[0]!.sighting] } });
     expect(answers[3]).toMatchObject({ shared: undefined, uses: undefined, previous: { sessionId: s1, sessionOpen: true } });
+    expect(answers[5]!.position.others).toEqual([checkins[4]!.sighting]);
 
     const stateOf = async (p: string) => {
       const state: Record<string, unknown> = {};
@@ -130,7 +132,7 @@ describe('RedisFlagStateRepository', () => {
     };
     const mine = await stateOf(prefix);
     const theirs = await stateOf(otherPrefix);
-    for (const k of Object.keys(mine)) if (![s1, s2, alice, bob].some((id) => k.includes(id))) delete mine[k];
+    for (const k of Object.keys(mine)) if (![s1, s2, alice, bob, carol].some((id) => k.includes(id))) delete mine[k];
     expect(Object.keys(theirs).length).toBeGreaterThan(3);
     expect(mine).toEqual(theirs);
   });

@@ -413,8 +413,8 @@ describe('verification-service against real Redis, Postgres and NATS', () => {
     }
     const queries = jest.spyOn(app.get(DataSource), 'query');
     try {
-      // The same user twice, and an id that is not a uuid (it must not fail the others' batch).
-      const lists = await Promise.all([...users, users[0]!, 'not-a-uuid'].map((u) => store.listForCheckin(u)));
+      // The same user twice (once in upper case), and an id that is not a uuid (it must not fail the others' batch).
+      const lists = await Promise.all([...users, users[0]!.toUpperCase(), 'not-a-uuid'].map((u) => store.listForCheckin(u)));
       expect(lists.map((l) => l.map((c) => c.id))).toEqual([owned.get(users[0]!), owned.get(users[1]!), [], owned.get(users[0]!), []]);
       expect(lists[0]![0]).toMatchObject({ userId: users[0], transports: ['internal'], status: 'approved', counter: 0 });
       const wanted = [owned.get(users[1]!)![0]!, 'spec-no-such-passkey', owned.get(users[0]!)![1]!];

@@ -1,10 +1,20 @@
 import { LuaScript } from '@classconnect/persistence';
 
 /*
- * Every script replies with a flat Lua table whose first element is an outcome word, e.g.
- * {'OK'} or {'SESSION_ALREADY_OPEN', <sessionId>}. Under RESP3 (ioredis's default) a Lua table
+ * Every script that changes something replies with a flat Lua table whose first element is an
+ * outcome word, e.g. {'OK'} or {'SESSION_ALREADY_OPEN', <sessionId>} (checkinFactsScript, which only
+ * reads, replies with what it read). Under RESP3 (ioredis's default) a Lua table
  * still arrives as a plain JavaScript array, so the repository reads positions, not maps.
  */
+
+/**
+ * What checkin:begin asks of a session, in one call. KEYS: session hash, enrolled set, present hash;
+ * ARGV[1] the student. Replies {the session hash as field, value, …; how many are present (the
+ * record's count, as a plain read gives it); enrolled (1/0); already present (1/0)}.
+ */
+export const checkinFactsScript = new LuaScript(`
+return { redis.call('HGETALL', KEYS[1]), redis.call('HLEN', KEYS[3]), redis.call('SISMEMBER', KEYS[2], ARGV[1]), redis.call('HEXISTS', KEYS[3], ARGV[1]) }
+`);
 
 /**
  * Opens a session unless the course already has one, and schedules its automatic close.
@@ -12,15 +22,6 @@ import { LuaScript } from '@classconnect/persistence';
  * ARGV: sessionId, number of hash arguments n, auto-close time in epoch ms,
  *       n hash arguments (field, value, ...), then the roster as (studentId, name) pairs.
  */
-/**
- * What checkin:begin asks of a session, in one call. KEYS: session hash, enrolled set, present hash;
- * ARGV[1] the student. Replies {the session hash as field, value, …; how many are present; enrolled
- * (1/0); already present (1/0)}.
- */
-export const checkinFactsScript = new LuaScript(`
-return { redis.call('HGETALL', KEYS[1]), redis.call('HLEN', KEYS[3]), redis.call('SISMEMBER', KEYS[2], ARGV[1]), redis.call('HEXISTS', KEYS[3], ARGV[1]) }
-`);
-
 export const createSessionScript = new LuaScript(`
 local open = redis.call('GET', KEYS[1])
 if open then return {'SESSION_ALREADY_OPEN', open} end

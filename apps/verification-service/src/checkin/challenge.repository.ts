@@ -86,7 +86,7 @@ return {'claimed', raw}
 
 /**
  * KEYS[1] the challenge, KEYS[2] the session's set of challenges; ARGV: the challenge record, its TTL
- * in seconds, the set's TTL in seconds. One command where three were sent (Redis and the client each
+ * in seconds, the set's TTL in seconds, the challenge (the set's member). One command where three were sent (Redis and the client each
  * pay per command, at nine o'clock a thousand times a second).
  */
 const IssueScript = new LuaScript(`

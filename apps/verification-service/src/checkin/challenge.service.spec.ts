@@ -114,5 +114,12 @@ describe('ChallengeService', () => {
       session.context = { ...(session.context as object), alreadyPresent: true } as typeof session.context;
       await expect(service.issue(student, sessionId, { deviceFingerprint: 'phone' })).rejects.toBe(down);
     });
+
+    it('tells the teacher’s roster of no refused code when the begin failed on remembering the device', async () => {
+      flags.recordUse = () => Promise.reject(new Error('Redis is down'));
+      session.context = { ...(session.context as object), qrMode: 'required', qr: 'invalid' } as typeof session.context;
+      await expect(service.issue(student, sessionId, { deviceFingerprint: 'phone', qr: 'WRONG1' })).rejects.toThrow('Redis is down');
+      expect(refusals.published).toEqual([]);
+    });
   });
 });

@@ -3,11 +3,14 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DomainError, ErrorCode, authorize, inScope, type Actor, type CheckinContextReply, type IssueChallengeReply, type QrRefusal } from '@classconnect/contracts';
 import { Clock } from '@classconnect/config';
 import { SessionClient } from '@classconnect/messaging';
+import { createLogger } from '@classconnect/observability';
 import { VERIFICATION_CONFIG, type VerificationConfig } from '../config.js';
 import { CredentialRepository } from '../passkeys/credential.repository.js';
 import { ChallengeRepository } from './challenge.repository.js';
 import { CodeRefusalPublisher, type CodeRefusal } from './code-refusal.publisher.js';
 import { FlagDetector } from '../flags/flag-detector.js';
+
+const log = createLogger('ChallengeService');
 
 /** What a student is told when the passkey they hold may not check in. */
 export const DeviceNotApproved = {
@@ -85,13 +88,20 @@ export class ChallengeService {
     if (context.status !== 'open') throw new DomainError(ErrorCode.SESSION_NOT_OPEN, 'This session is not open for check-in.');
     // A begin is a use of the account, even one refused below: two devices at once get the check-in
     // flagged. Recorded while the challenge is made (both go to Redis in one write), and waited for
-    // whatever the answer: should it fail, the begin fails as before.
+    // whatever the answer: should it fail, the begin fails as before, and nothing is published.
     const noted = context.enrolled ? this.flagDetector?.noteBegin(sessionId, studentId, deviceFingerprint) : undefined;
     noted?.catch(() => undefined); // awaited below; this only keeps a failure meanwhile from counting as unhandled
     try {
-      return await this.challengeFor(actor, scope, sessionId, context, correlationId);
-    } finally {
-      await noted;
+      return await this.challengeFor(actor, scope, sessionId, context, noted, correlationId);
+    } catch (err) {
+      if (noted) {
+        await noted.catch((failure: unknown) => {
+          // The failure to remember the device is what the student is told; the refusal it hides goes to the log.
+          if (failure !== err) log.warn({ sessionId, studentId, refusal: err instanceof DomainError ? err.code : 'INTERNAL' }, 'a refused begin whose device could not be remembered');
+          throw failure;
+        });
+      }
+      throw err;
     }
   }
 
@@ -100,6 +110,8 @@ export class ChallengeService {
     scope: ReturnType<typeof authorize>,
     sessionId: string,
     context: CheckinContextReply,
+    /** The device being remembered for the flags: waited for before anything is published or stored. */
+    noted: Promise<void> | undefined,
     correlationId?: string,
   ): Promise<IssueChallengeReply> {
     const studentId = actor.userId;
@@ -113,6 +125,7 @@ export class ChallengeService {
     // The teacher's roster hears of it (as "needs retry"), since no submission will follow.
     if (context.qr && context.qr !== 'valid') {
       const refusal = QrBeginRefusals[context.qr];
+      await noted;
       await this.codeRefusals.publish(
         { sessionId, courseId: context.courseId, studentId, reason: refusal.code, message: refusal.message, refusedAt: this.clock.now().toISOString() },
         correlationId,
@@ -132,19 +145,24 @@ export class ChallengeService {
 
     const challenge = randomBytes(32).toString('base64url');
     const { courseId, fence, qrMode } = context;
-    await this.challenges.issue(
-      challenge,
-      { sessionId, studentId },
-      {
-        courseId,
-        fence,
-        ...(context.checkinClosesAt ? { checkinClosesAt: context.checkinClosesAt } : {}),
-        ...(qrMode ? { qrMode } : {}),
-        ...(qrMode && context.qr === 'valid' ? { qr: 'valid' as const } : {}),
-      },
-      ChallengeTtlSeconds,
-      this.clock.nowMs(),
-    );
+    // Sent in the same turn as the device's record: one write to Redis. Should that record fail,
+    // the challenge is never given out and expires unused.
+    await Promise.all([
+      noted,
+      this.challenges.issue(
+        challenge,
+        { sessionId, studentId },
+        {
+          courseId,
+          fence,
+          ...(context.checkinClosesAt ? { checkinClosesAt: context.checkinClosesAt } : {}),
+          ...(qrMode ? { qrMode } : {}),
+          ...(qrMode && context.qr === 'valid' ? { qr: 'valid' as const } : {}),
+        },
+        ChallengeTtlSeconds,
+        this.clock.nowMs(),
+      ),
+    ]);
     const expiresAt = new Date(this.clock.now().getTime() + ChallengeTtlSeconds * 1000);
     return {
       sessionId,

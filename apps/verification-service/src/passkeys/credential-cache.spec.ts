@@ -9,8 +9,6 @@ const alice = '00000000-0000-4000-8000-00000000000a';
 const bob = '00000000-0000-4000-8000-00000000000b';
 const key = new Uint8Array([1, 2, 3]);
 
-const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
-
 /** Two instances of verification-service over one store and one bus. */
 async function twoInstances() {
   const memory = new MemoryCredentials();
@@ -79,34 +77,9 @@ describe('CachingCredentialRepository', () => {
     const spy = jest.spyOn(memory, 'findById');
     expect(await a.repo.findById('a1')).toMatchObject({ counter: 7, lastUsedAt: new Date('2026-01-05T09:00:05Z') });
     expect(spy).not.toHaveBeenCalled();
-    // The uses of a turn are announced together, when it ends.
-    await nextTurn();
     expect(await b.repo.findById('a1')).toMatchObject({ counter: 7 });
     expect(spy).toHaveBeenCalledTimes(1);
     expect(memory.byId.get('a1')!.counter).toBe(7);
-  });
-
-  it('announces the uses of one turn in one message, each passkey once with its highest counter', async () => {
-    const { bus, a } = await twoInstances();
-    const at = new Date();
-    a.cache.used('a1', 3, at);
-    a.cache.used('b1', 5, at);
-    a.cache.used('a1', 9, at);
-    a.cache.used('a1', 4, at);
-    expect(bus.announced).toEqual([]);
-    await nextTurn();
-    expect(bus.announced).toEqual([{ from: expect.any(String), used: [{ id: 'a1', counter: 9 }, { id: 'b1', counter: 5 }] }]);
-    a.cache.used('b1', 6, at);
-    await nextTurn();
-    expect(bus.announced).toHaveLength(2);
-  });
-
-  it('still understands the one use an instance of the earlier version announces', async () => {
-    const { memory, bus, b } = await twoInstances();
-    await b.repo.findById('a1');
-    memory.byId.get('a1')!.counter = 11;
-    bus.announce({ from: 'an-older-instance', used: { id: 'a1', counter: 11 } });
-    expect(await b.repo.findById('a1')).toMatchObject({ counter: 11 });
   });
 
   it('lists a person’s passkeys for a check-in from memory until one is registered, removed or decided on any instance', async () => {
@@ -128,6 +101,23 @@ describe('CachingCredentialRepository', () => {
     await a.repo.remove('b2', bob);
     await b.repo.listForCheckin(alice);
     expect(spy).toHaveBeenCalledTimes(5);
+  });
+
+  it('brings a read that raced a use recorded here up to that use’s counter', async () => {
+    const { memory, a } = await twoInstances();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    // The read sees the counter before the use, and answers only after the use was recorded.
+    jest.spyOn(memory, 'findById').mockImplementationOnce(async (id) => {
+      const before = { ...memory.byId.get(id)! };
+      await gate;
+      return before;
+    });
+    const reading = a.repo.findById('a1');
+    await a.repo.recordUse('a1', 9, new Date());
+    release();
+    expect(await reading).toMatchObject({ counter: 9 });
+    expect(await a.repo.findById('a1')).toMatchObject({ counter: 9 });
   });
 
   it('does not announce the uses of a passkey without a counter', async () => {

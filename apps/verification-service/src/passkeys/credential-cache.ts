@@ -11,20 +11,13 @@ import type { StoredCredential } from './credential.repository.js';
  */
 export const CredentialsChangedSubject = 'cc.verification.credentials-changed';
 
-/** A passkey used with a signature counter that grew, to this counter. */
-export interface CredentialUse {
-  id: string;
-  counter: number;
-}
-
 /**
  * One change, as announced: passkeys registered, removed or decided (`ids`, with their owners'
- * `userIds`), every passkey of an erased person (`userId`), or passkeys used with a signature
- * counter that grew (`used`: those of one turn of the event loop together; an instance of an earlier
- * version sends one use, not a list). `from` names the announcing instance, which has already
- * brought its own memory up to date.
+ * `userIds`), every passkey of an erased person (`userId`), or a passkey used with a signature
+ * counter that grew (`used`). `from` names the announcing instance, which has already brought its
+ * own memory up to date.
  */
-export type CredentialChange = { from: string } & ({ ids: string[]; userIds: string[] } | { userId: string } | { used: CredentialUse[] | CredentialUse });
+export type CredentialChange = { from: string } & ({ ids: string[]; userIds: string[] } | { userId: string } | { used: { id: string; counter: number } });
 
 /** How the instances reach each other: NATS in the service, a fake bus in unit specs. */
 export abstract class CredentialChangeBus {
@@ -100,10 +93,13 @@ export class CredentialCache implements OnModuleInit, OnApplicationShutdown {
   /** Each person's passkeys as a check-in begin offers them (ids, transports, status). */
   private readonly lists = new Map<string, Entry<StoredCredential[]>>();
   private readonly instance = randomUUID();
-  /** Uses of this turn not yet announced, by passkey: sent together at setImmediate (a lecture hall's check-ins finish together). */
-  private unannounced = new Map<string, number>();
   /** Grows with every change heard: a read that started before a change does not store what it read. */
   private generation = 0;
+  /**
+   * The counter of each passkey's latest use recorded here. A read of the store that started before
+   * that use was written can answer the older counter: what it read is brought up to this one.
+   */
+  private readonly usedCounters = new Map<string, number>();
   private stopListening?: () => void;
 
   constructor(
@@ -137,17 +133,29 @@ export class CredentialCache implements OnModuleInit, OnApplicationShutdown {
     return this.generation;
   }
 
-  /** Keeps a passkey read from the store, unless something changed since the read began (`readAt`). */
-  remember(credential: StoredCredential, readAt: number): void {
-    if (readAt === this.generation) this.keep(this.entries, credential.id, credential);
+  /**
+   * Keeps a passkey read from the store, unless something changed since the read began (`readAt`).
+   * Returns it as it is to be used: with the counter of a use recorded here meanwhile.
+   */
+  remember(credential: StoredCredential, readAt: number): StoredCredential {
+    const current = this.withUsedCounter(credential);
+    if (readAt === this.generation) this.keep(this.entries, current.id, current);
+    return current;
   }
 
   /** Keeps a person's passkeys listed for a check-in, and each of them by id, unless something changed since the read began. */
-  rememberList(userId: string, credentials: StoredCredential[], readAt: number): void {
-    if (readAt !== this.generation) return;
-    this.keep(this.lists, userId, credentials);
+  rememberList(userId: string, credentials: StoredCredential[], readAt: number): StoredCredential[] {
+    const current = credentials.map((c) => this.withUsedCounter(c));
+    if (readAt !== this.generation) return current;
+    this.keep(this.lists, userId, current);
     // The list holds each passkey whole: the submission that follows the begin finds its passkey here.
-    for (const c of credentials) this.keep(this.entries, c.id, c);
+    for (const c of current) this.keep(this.entries, c.id, c);
+    return current;
+  }
+
+  private withUsedCounter(c: StoredCredential): StoredCredential {
+    const used = this.usedCounters.get(c.id);
+    return used !== undefined && used > c.counter ? { ...c, counter: used } : c;
   }
 
   private live<T>(map: Map<string, Entry<T>>, key: string): T | undefined {
@@ -179,6 +187,10 @@ export class CredentialCache implements OnModuleInit, OnApplicationShutdown {
 
   /** A use was recorded: the counter read next must be at least this one, here and elsewhere. */
   used(id: string, counter: number, at: Date): void {
+    if (counter > 0) {
+      if (this.usedCounters.size >= MaxEntries) this.usedCounters.delete(this.usedCounters.keys().next().value as string);
+      this.usedCounters.set(id, Math.max(this.usedCounters.get(id) ?? 0, counter));
+    }
     const entry = this.entries.get(id);
     if (entry) {
       // As the store does: neither the counter nor the last use moves back.
@@ -186,22 +198,14 @@ export class CredentialCache implements OnModuleInit, OnApplicationShutdown {
       entry.value = { ...entry.value, counter: Math.max(entry.value.counter, counter), lastUsedAt: last && last > at ? last : at };
     }
     // A counter of 0 is what most passkeys always send: nothing another instance could hold stale.
-    if (counter <= 0) return;
-    if (this.unannounced.size === 0) setImmediate(() => this.announceUses());
-    this.unannounced.set(id, Math.max(this.unannounced.get(id) ?? 0, counter));
-  }
-
-  private announceUses(): void {
-    const used = [...this.unannounced].map(([id, counter]) => ({ id, counter }));
-    this.unannounced = new Map();
-    if (used.length) this.bus.announce({ from: this.instance, used });
+    if (counter > 0) this.bus.announce({ from: this.instance, used: { id, counter } });
   }
 
   private heard(change: CredentialChange): void {
     if (change.from === this.instance) return;
     if ('ids' in change) this.forget(change.ids, change.userIds);
     else if ('userId' in change) this.forgetUser(change.userId);
-    else if ('used' in change) this.forget(Array.isArray(change.used) ? change.used.map((u) => u.id) : [change.used.id], []);
+    else if ('used' in change) this.forget([change.used.id], []);
   }
 
   private forget(ids: string[], userIds: string[]): void {

@@ -98,8 +98,10 @@ export class PostgresCredentialRepository extends CredentialRepository {
     return this.byUsers.add(userId);
   }
 
-  private readonly byUsers = new GroupCommit<string, StoredCredential[]>(async (userIds) => {
-    // Every user id is a uuid (it comes from a token we signed); one that were not would fail the whole batch's cast.
+  private readonly byUsers = new GroupCommit<string, StoredCredential[]>(async (given) => {
+    // Every user id is a uuid (it comes from a token we signed); one that were not would fail the
+    // whole batch's cast, so it gets an empty list. Postgres answers uuids in lower case.
+    const userIds = given.map((u) => u.toLowerCase());
     const rows: CredentialRow[] = await this.db.query(
       `SELECT ${Columns} FROM verification.credentials WHERE user_id = ANY($1::uuid[]) ORDER BY created_at, id`,
       [[...new Set(userIds.filter((u) => Uuid.test(u)))]],
@@ -265,8 +267,7 @@ export class CachingCredentialRepository extends CredentialRepository {
     if (cached) return cached;
     const readAt = this.cache.current();
     const found = await this.store.findById(id);
-    if (found) this.cache.remember(found, readAt);
-    return found;
+    return found ? this.cache.remember(found, readAt) : null;
   }
 
   listByUser(userId: string): Promise<StoredCredential[]> {
@@ -277,9 +278,7 @@ export class CachingCredentialRepository extends CredentialRepository {
     const cached = this.cache.listOf(userId);
     if (cached) return cached;
     const readAt = this.cache.current();
-    const listed = await this.store.listForCheckin(userId);
-    this.cache.rememberList(userId, listed, readAt);
-    return listed;
+    return this.cache.rememberList(userId, await this.store.listForCheckin(userId), readAt);
   }
 
   async insert(credential: NewCredential, laterNeedsApproval?: boolean): Promise<StoredCredential | null> {
