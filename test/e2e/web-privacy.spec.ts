@@ -217,8 +217,11 @@ describe('erasing a person and downloading data in the web client', () => {
     await snap(page, 'privacy-phone-fr-erased-row');
 
     await page.getByLabel('Rechercher par nom ou e-mail').fill(student(1).email);
-    await page.getByRole('button', { name: `Modifier ${student(1).name}` }).click();
-    await page.getByRole('button', { name: 'Effacer…' }).click();
+    // Within the student's own row: until the search has applied, the list may still show someone
+    // else of the same name.
+    const row = page.getByTestId('people-list').getByRole('listitem').filter({ hasText: student(1).email });
+    await row.getByRole('button', { name: `Modifier ${student(1).name}` }).click();
+    await row.getByRole('button', { name: 'Effacer…' }).click();
     const dialog = page.getByRole('dialog', { name: `Effacer ${student(1).name}` });
     await dialog.getByText('C’est irréversible.').waitFor();
     await snapDialog(page, 'privacy-phone-fr-erase-dialog');
