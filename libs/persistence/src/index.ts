@@ -114,6 +114,13 @@ export async function revertLast(opts: ServiceDataSourceOptions): Promise<void> 
 
 export { LuaScript } from './lua-script.js';
 
+const PostgresUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The distinct ids among these that Postgres can read as a uuid (anything else would fail the whole query). */
+export function validUuids(ids: readonly string[]): string[] {
+  return [...new Set(ids.filter((id) => PostgresUuid.test(id)))];
+}
+
 /**
  * The body of every service's `migrate.js`: `up` (default) applies pending migrations, `down`
  * reverts the last one, `wait` waits until another process (the migration Job) has applied them

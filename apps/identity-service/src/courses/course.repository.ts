@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { CourseReply, CourseSettings, CourseSummary, CourseView } from '@classconnect/contracts';
-import { updatedRows, validUuids, type Queryable } from '../infrastructure/queryable.js';
+import { validUuids } from '@classconnect/persistence';
+import { updatedRows, type Queryable } from '../infrastructure/queryable.js';
 
 /** What an update may change; a field left out stays as it is. */
 export type CourseChanges = { title?: string; term?: string } & Partial<CourseSettings>;

@@ -11,10 +11,3 @@ export function updatedRows<T>(result: unknown): T[] {
   if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
   return result as T[];
 }
-
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The distinct ids among these that Postgres can read as a uuid (anything else would fail the whole query). */
-export function validUuids(ids: readonly string[]): string[] {
-  return [...new Set(ids.filter((id) => uuid.test(id)))];
-}

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AccountView, Role, UserSummary } from '@classconnect/contracts';
-import { updatedRows, validUuids, type Queryable } from '../infrastructure/queryable.js';
+import { validUuids } from '@classconnect/persistence';
+import { updatedRows, type Queryable } from '../infrastructure/queryable.js';
 
 /** An account as sign-in sees it. */
 export interface UserRecord extends UserSummary {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { validUuids } from '@classconnect/persistence';
 import { CredentialCache } from './credential-cache.js';
 
 export type CredentialStatus = 'approved' | 'pending' | 'denied';
@@ -65,8 +66,6 @@ interface CredentialRow {
   decided_at: Date | null;
 }
 
-const Uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 const Columns = 'id, user_id, public_key, counter, transports, device_name, created_at, last_used_at, status, decided_by, decided_at';
 
 @Injectable()
@@ -104,7 +103,7 @@ export class PostgresCredentialRepository extends CredentialRepository {
     const userIds = given.map((u) => u.toLowerCase());
     const rows: CredentialRow[] = await this.db.query(
       `SELECT ${Columns} FROM verification.credentials WHERE user_id = ANY($1::uuid[]) ORDER BY created_at, id`,
-      [[...new Set(userIds.filter((u) => Uuid.test(u)))]],
+      [validUuids(userIds)],
     );
     const lists = new Map<string, StoredCredential[]>();
     for (const row of rows) {
