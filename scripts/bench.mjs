@@ -1,10 +1,12 @@
-// `npm run bench [-- --students 100,500,1000,5000] [--cpu-prof] [--repeat 3] [--warm-up 200]`: the full check-in through the
+// `npm run bench [-- --students 100,500,1000,5000] [--cpu-prof] [--perf] [--repeat 3] [--warm-up 200]`: the full check-in through the
 // running system, for each class size given (default 1000), beside baselines measured in the same
 // run on the same machine, reported as ratios to DESIGN.md's targets and the performance issue's
-// bars. `--cpu-prof` runs every service under `node --cpu-prof` and prints each one's top functions.
+// bars. `--cpu-prof` runs every service under `node --cpu-prof` and prints each one's top functions
+// (wall-clock samples); `--perf` samples CPU time of the whole machine with Linux perf during one
+// paced run (perf-profile.mjs says why the two differ).
 //
-//   baselines: raw ES256 verify (node:crypto, cached KeyObject) on 1 and 2 worker threads;
-//              a bare Socket.IO echo with ack.
+//   baselines: raw ES256 verify (node:crypto, cached KeyObject) on 1 and 2 worker threads, read
+//              before the first class and after each; a bare Socket.IO echo with ack.
 //   system:    the six services as separate processes on private NATS and Redis, Postgres.
 //     paced:   N students check in spread evenly over one second → p50/p95/p99 submit→result,
 //              CPU per check-in summed over every server process.
@@ -16,10 +18,12 @@
 import { createHash, generateKeyPairSync, randomUUID, sign, verify } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import http, { createServer } from 'node:http';
+import os from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
+import { perfSummary, perfUsable, startPerf } from './perf-profile.mjs';
 import { checkNode, ensureBuild, ensureDependencies } from './prepare.mjs';
 import { freePort } from '../libs/runtime/src/infra.mjs';
 import { root } from '../libs/runtime/src/services.mjs';
@@ -29,16 +33,21 @@ const { values } = parseArgs({
   options: {
     students: { type: 'string', default: '1000' },
     'cpu-prof': { type: 'boolean', default: false },
+    perf: { type: 'boolean', default: false },
     'warm-up': { type: 'string', default: '200' },
     repeat: { type: 'string', default: '3' },
   },
 });
+if (values.perf && !perfUsable()) throw new Error('--perf needs Linux perf, allowed to sample every CPU (as root: apt-get install linux-perf)');
 const Repeat = Number(values.repeat);
 if (!Number.isInteger(Repeat) || Repeat < 1) throw new Error(`--repeat takes how many times to run the paced and burst phases (1 or more); got "${values.repeat}"`);
 const WarmUp = Number(values['warm-up']);
 if (!Number.isInteger(WarmUp) || WarmUp < 0) throw new Error(`--warm-up takes a class size (0: none); got "${values['warm-up']}"`);
 const Sizes = values.students.split(',').map(Number);
 if (Sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--students takes class sizes separated by commas, e.g. 100,1000; got "${values.students}"`);
+// Figures are ratios to baselines of the same run, yet how the two move differs between machines
+// (docs/benchmarks/README.md): the machine goes with them.
+const Machine = { cpu: os.cpus()[0]?.model.trim() ?? 'unknown', cores: os.cpus().length, kernel: os.release(), memoryGb: Math.round(os.totalmem() / 2 ** 30) };
 const Stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const say = (msg) => process.stderr.write(`[bench] ${msg}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -261,11 +270,16 @@ async function runSystem(N) {
   const inspectPort = await freePort();
   const sys = await testing.startTestSystem({
     env: { LOG_LEVEL: 'warn', NODE_OPTIONS: `--inspect-port=127.0.0.1:${inspectPort}` },
-    nodeArgs: [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+    nodeArgs: [
+      ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []),
+      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+      ...(values.perf ? ['--perf-basic-prof'] : []),
+    ],
   });
   const nameByPid = Object.fromEntries(Object.entries(sys.pids()).map(([name, pid]) => [pid, name]));
   const window = { fromUs: 0, toUs: 0 };
   let result;
+  let perfProfile;
   try {
     say(`creating a class of ${N}…`);
     const cls = await sys.createClass(N);
@@ -341,7 +355,10 @@ async function runSystem(N) {
     let rejected = 0;
 
     // Paced: N students within one second.
-    const paced = async () => {
+    // With --perf, the running system's paced run (the second, as for --cpu-prof) is sampled by perf.
+    const perfRun = Math.min(1, Repeat - 1);
+    const perfFile = join(root, 'bench-results', `perf-${Stamp}-${N}.data`);
+    const paced = async (run) => {
       say(`paced: ${N} check-ins spread over one second…`);
       const session = await testing.requestOk(teacher, ClientEvents.sessionStart, { courseId: cls.courseId, position: room, radiusM: 100 });
       // What the system burns doing nothing (timers, pings, consumers waiting), per second, so
@@ -352,6 +369,7 @@ async function runSystem(N) {
       const idleDelta = cpuBetween(idleFrom, cpuSnapshot(sys));
       const idleSeconds = (performance.now() - idleStart) / 1000;
       const idleCpuPerSecond = Object.fromEntries(Object.entries(idleDelta).map(([k, seconds]) => [k, seconds / idleSeconds]));
+      const perf = values.perf && run === perfRun ? startPerf(perfFile) : undefined;
       const cpuBefore = cpuSnapshot(sys);
       const measuredFrom = performance.now();
       const fromUs = monotonicUs();
@@ -370,6 +388,11 @@ async function runSystem(N) {
       const cpuDelta = cpuBetween(cpuBefore, cpuSnapshot(sys));
       const toUs = monotonicUs();
       const measuredSeconds = (performance.now() - measuredFrom) / 1000;
+      if (perf) {
+        await perf.stop();
+        const infra = { 'nats-server': 'nats', 'redis-server': 'redis', postgres: 'postgres' };
+        perfProfile = { file: perfFile, byProcess: perfSummary(perfFile, (pid, comm) => nameByPid[pid] ?? infra[comm]) };
+      }
       // Net of the idle system's own CPU over the same time; never below zero.
       const cpuMsPerCheckinByProcess = Object.fromEntries(
         Object.entries(cpuDelta).map(([k, seconds]) => [k, Math.max(0, (seconds - (idleCpuPerSecond[k] ?? 0) * measuredSeconds) * 1000) / N]),
@@ -423,7 +446,7 @@ async function runSystem(N) {
     const pacedRuns = [];
     const burstRuns = [];
     for (let r = 0; r < Repeat; r++) {
-      pacedRuns.push(await paced());
+      pacedRuns.push(await paced(r));
       burstRuns.push(await burst());
     }
     // A profile counts the running system: from the second paced run on when there is one (the first
@@ -462,13 +485,20 @@ async function runSystem(N) {
     await sys.stop();
   }
   if (profileDir) result.profile = { dir: profileDir, window, top: profileSummary(profileDir, nameByPid, window) };
+  if (perfProfile) result.perf = perfProfile;
   return result;
 }
 
-say('baseline: raw ES256 verify, 1 thread…');
-const verify1 = await es256Rate(1);
-say('baseline: raw ES256 verify, 2 threads…');
-const verify2 = await es256Rate(2);
+// The verify rates are read before the first class and again after each one (the system stopped),
+// and the median reading is the baseline: one reading moved by a tenth from run to run on a shared
+// host, and the CPU bar moves with it. Every reading is kept in the JSON.
+const verifyReadings = { oneThread: [], twoThreads: [] };
+async function readVerifyRates(when) {
+  say(`baseline: raw ES256 verify on 1 and 2 threads (${when})…`);
+  verifyReadings.oneThread.push(await es256Rate(1));
+  verifyReadings.twoThreads.push(await es256Rate(2));
+}
+await readVerifyRates('before the first class');
 say('baseline: bare Socket.IO echo with ack…');
 const echo = await socketEchoRate();
 const runs = [];
@@ -476,7 +506,12 @@ for (const n of Sizes) {
   say(`system with a class of ${n}…`);
   runs.push(await runSystem(n));
   say(`class of ${n}: ${JSON.stringify({ paced: runs.at(-1).paced, burst: runs.at(-1).burst, gateway: runs.at(-1).gateway })}`);
+  await readVerifyRates(`after the class of ${n}`);
 }
+const median = (xs) => medianRun(xs.map((v) => ({ v })), 'v').v;
+const verify1 = median(verifyReadings.oneThread);
+const verify2 = median(verifyReadings.twoThreads);
+const spread = (xs) => `median of ${xs.length} readings, ${f(Math.min(...xs), 0)}–${f(Math.max(...xs), 0)}`;
 
 const verifyCostMs = 1000 / verify1;
 const f = (n, d = 1) => Number(n).toFixed(d);
@@ -519,15 +554,25 @@ const runLines = (r) => [
   ...(r.profile
     ? [`  profiles in ${r.profile.dir}; top functions by self time during the check-ins (paced and burst):`, ...Object.entries(r.profile.top).flatMap(([name, fns]) => [`    ${name}`, ...fns.map((x) => `      ${f(x.ms, 0).padStart(7)} ms ${f(x.share * 100, 1).padStart(5)} %  ${x.fn}`)])]
     : []),
+  ...(r.perf
+    ? [
+        `  perf, paced run ${Math.min(2, Repeat)} (${r.perf.file}): share of the machine's CPU samples, by kind of code, and top symbols by self time:`,
+        ...Object.entries(r.perf.byProcess).flatMap(([name, p]) => [
+          `    ${name} ${f(p.shareOfAllSamples * 100, 1)} %: ${Object.entries(p.kinds).map(([k, v]) => `${k} ${f(v * 100, 0)} %`).join(', ')}`,
+          ...p.top.slice(0, 8).map((x) => `      ${f(x.share * 100, 1).padStart(5)} %  ${x.symbol.replace(root + '/', '')}`),
+        ]),
+      ]
+    : []),
   '',
 ];
 const lines = [
   '',
-  `ClassConnect benchmark — classes of ${Sizes.join(', ')}, ${new Date().toISOString()}, Node ${process.versions.node}, ${(await import('node:os')).cpus().length} cores`,
+  `ClassConnect benchmark — classes of ${Sizes.join(', ')}, ${new Date().toISOString()}, Node ${process.versions.node}`,
+  `machine: ${Machine.cores} × ${Machine.cpu}, Linux ${Machine.kernel}, ${Machine.memoryGb} GB`,
   '',
   'baselines (same run)',
-  `  raw ES256 verify, 1 thread        ${f(verify1, 0)} /s   (${f(verifyCostMs, 3)} ms each)`,
-  `  raw ES256 verify, 2 threads       ${f(verify2, 0)} /s`,
+  `  raw ES256 verify, 1 thread        ${f(verify1, 0)} /s   (${f(verifyCostMs, 3)} ms each; ${spread(verifyReadings.oneThread)})`,
+  `  raw ES256 verify, 2 threads       ${f(verify2, 0)} /s   (${spread(verifyReadings.twoThreads)})`,
   `  Socket.IO echo with ack           ${f(echo, 0)} /s`,
   '',
   ...runs.flatMap(runLines),
@@ -538,7 +583,7 @@ const lines = [
   WarmUp > 0
     ? `Before each class, another class of ${WarmUp} checked in once (not measured), so the figures are those of a running system (--warm-up 0: a cold one).`
     : 'No warm-up (--warm-up 0): the paced phase includes V8 compiling the check-in path on its first use.',
-  'The load generator (sockets, signing) runs on the same 2 cores as the servers.',
+  `The load generator (sockets, signing) runs on the same ${Machine.cores} cores as the servers.`,
 ];
 process.stdout.write(lines.join('\n') + '\n');
 
@@ -554,7 +599,8 @@ writeFileSync(
       sizes: Sizes,
       warmUpStudents: WarmUp,
       repeat: Repeat,
-      baselines: { es256Verify1: verify1, es256Verify2: verify2, socketEcho: echo, verifyCostMs },
+      machine: Machine,
+      baselines: { es256Verify1: verify1, es256Verify2: verify2, socketEcho: echo, verifyCostMs, verifyReadings },
       runs,
       bars: bars.map(([name, value, bar, ratio, met]) => ({ name, value, bar, ratio, met })),
     },

@@ -1,0 +1,84 @@
+// `npm run bench -- --perf`: a CPU profile of the running system from Linux perf, for one paced run.
+//
+// node's --cpu-prof samples the main thread on a wall-clock timer. On two busy cores a process that
+// waits for a core is sampled where the kernel left it, so system calls (writev above all) take far
+// more of its profile than of its CPU time. perf samples a process only while it runs on a core, so
+// its shares are shares of CPU. It sees the whole machine at once: the services, NATS, Redis and
+// PostgreSQL, the kernel's part of each, and JavaScript by name (the services run with
+// --perf-basic-prof, which writes the names of compiled functions to /tmp/perf-<pid>.map).
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+
+/** Whether `perf` is installed and may sample every CPU here (it needs root or a low perf_event_paranoid). */
+export function perfUsable() {
+  try {
+    execFileSync('perf', ['stat', '-a', '-e', 'cpu-clock', '--', 'true'], { stdio: 'ignore', timeout: 10_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts sampling every CPU at `hz` into `file`; `stop()` ends it once the samples are written. */
+export function startPerf(file, hz = 999) {
+  const child = spawn('perf', ['record', '-F', String(hz), '-a', '-o', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = once(child, 'exit');
+  return {
+    async stop() {
+      child.kill('SIGINT');
+      const [code, signal] = await exited;
+      if (code !== 0 && signal !== 'SIGINT') throw new Error(`perf record ended with ${code ?? signal}: ${stderr.trim()}`);
+    },
+  };
+}
+
+/** What a sample's code is: JavaScript compiled by V8, the node binary (V8 and Node's own C++, OpenSSL), other libraries, or the kernel. */
+function kindOf(dso) {
+  if (dso.startsWith('/tmp/perf-') || dso.startsWith('[JIT]')) return 'JavaScript (compiled)';
+  if (dso === '[kernel.kallsyms]' || dso === '[vdso]') return 'kernel';
+  const base = dso.split('/').pop();
+  if (base === 'node') return 'node (V8 runtime, builtins, OpenSSL)';
+  if (base.startsWith('libc.so') || base.startsWith('libstdc++') || base.startsWith('libjemalloc')) return 'libc / allocator';
+  return 'program';
+}
+
+/**
+ * Per process of the system (`nameOf(pid, comm)` names it, or undefined to leave it out): its share
+ * of every sample taken, the split of its samples by kind of code, and its `top` symbols by self time.
+ */
+export function perfSummary(file, nameOf, top = 15) {
+  const text = execFileSync('perf', ['script', '-i', file, '-F', 'comm,pid,ip,sym,dso'], { maxBuffer: 1 << 30, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  let all = 0;
+  const byName = new Map();
+  for (const line of text.split('\n')) {
+    // "<comm> <pid> <address> <symbol> (<dso>)" (the symbol needs the address); comm may hold spaces.
+    const m = /^\s*(.*?)\s+(\d+)\s+[0-9a-f]+\s+(.*)\s+\((.*)\)\s*$/.exec(line);
+    if (!m) continue;
+    all++;
+    const [, comm, pid, sym, dso] = m;
+    const name = nameOf(Number(pid), comm);
+    if (!name) continue;
+    const entry = byName.get(name) ?? { samples: 0, kinds: new Map(), symbols: new Map() };
+    byName.set(name, entry);
+    entry.samples++;
+    const kind = kindOf(dso);
+    entry.kinds.set(kind, (entry.kinds.get(kind) ?? 0) + 1);
+    const key = `${sym.replace(/^JS:/, '').replace('file://', '')} [${kind.split(' ')[0]}]`;
+    entry.symbols.set(key, (entry.symbols.get(key) ?? 0) + 1);
+  }
+  const shares = (m, n) => [...m].sort((a, b) => b[1] - a[1]).map(([k, c]) => [k, c / n]);
+  return Object.fromEntries(
+    [...byName]
+      .sort((a, b) => b[1].samples - a[1].samples)
+      .map(([name, e]) => [
+        name,
+        {
+          shareOfAllSamples: e.samples / all,
+          kinds: Object.fromEntries(shares(e.kinds, e.samples)),
+          top: shares(e.symbols, e.samples).slice(0, top).map(([symbol, share]) => ({ symbol, share })),
+        },
+      ]),
+  );
+}
