@@ -36,6 +36,26 @@ export async function connectNats(url: string, name: string, security: NatsSecur
   return nc;
 }
 
+/**
+ * Calls `onGap` whenever this connection's plain (core) subscriptions may have missed messages: core
+ * NATS delivers nothing while disconnected, and drops messages for a subscriber that falls behind.
+ * For a process that keeps something in memory on the strength of such messages. Returns how to stop.
+ */
+export function watchForGaps(nc: NatsConnection, onGap: () => void): () => void {
+  let stopped = false;
+  void (async () => {
+    for await (const s of nc.status()) {
+      if (stopped) return;
+      if (s.type === 'disconnect' || s.type === 'reconnect' || s.type === 'slowConsumer') onGap();
+    }
+  })().catch(() => {
+    if (!stopped) onGap();
+  });
+  return () => {
+    stopped = true;
+  };
+}
+
 interface TransportInternals {
   socket?: Duplex;
   _send?: (frame: Uint8Array) => Promise<void>;

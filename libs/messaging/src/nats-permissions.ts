@@ -48,9 +48,14 @@ const EventOwners: readonly [prefix: string, owner: NatsService][] = [
   ['directory.', 'identity-service'],
 ];
 
-/** Core subscriptions to events (not durable consumers): the gateway's live pushes and its followers use them. */
+/**
+ * Core subscriptions to events (not durable consumers): the gateway's live pushes and its followers
+ * use them, and each verification-service instance forgets a session's cached flag key when it
+ * closes or reopens.
+ */
 const EventSubscriptions: Partial<Record<NatsService, readonly string[]>> = {
   gateway: ['attendance.>', 'directory.device.>'],
+  'verification-service': [EventSubjects.sessionClosed, EventSubjects.sessionReopened],
 };
 
 /**

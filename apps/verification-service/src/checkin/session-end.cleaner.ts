@@ -44,9 +44,13 @@ export class SessionEndCleaner extends ConsumerLifecycle {
       this.log.warn({ seq: msg.seq }, 'skipped a session.closed event that does not match its schema');
       return;
     }
-    // A close seen late (this service was down) may come after the session was reopened: only what
-    // was issued before the close is forgotten.
-    await this.challenges.forgetSession(closed.sessionId, Date.parse(closed.closedAt));
-    await this.state.forgetSession(closed.sessionId);
+    // A close seen late (this service was down) may come after the session was reopened: only the
+    // challenges issued before the close are forgotten, and the flag state only if the reopened
+    // session recorded nothing in it yet.
+    const closedAt = Date.parse(closed.closedAt);
+    await this.challenges.forgetSession(closed.sessionId, closedAt);
+    if (!(await this.state.forgetSession(closed.sessionId, closedAt))) {
+      this.log.info({ sessionId: closed.sessionId, closedAt: closed.closedAt }, 'kept the flag state of a session reopened since this close');
+    }
   }
 }

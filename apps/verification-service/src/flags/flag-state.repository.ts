@@ -54,8 +54,23 @@ export abstract class FlagStateRepository {
   abstract recordStop(studentId: string, stop: CheckinStop): Promise<(CheckinStop & { sessionOpen: boolean }) | null>;
   /** Records a use of the account in the session; returns every use recorded (this one included). */
   abstract recordUse(sessionId: string, studentId: string, use: AccountUse): Promise<AccountUse[]>;
-  /** Deletes the session's key and digests (at close). */
-  abstract forgetSession(sessionId: string): Promise<void>;
+  /**
+   * At the session's close (`closedAt`, epoch ms): deletes its key and digests, unless something
+   * was recorded in it after the close. Then the close was seen late, after the session was
+   * reopened, and what the reopened session recorded stays, with the key it was recorded under.
+   * Returns whether it deleted.
+   */
+  abstract forgetSession(sessionId: string, closedAt: number): Promise<boolean>;
+
+  /**
+   * Forgets what this instance keeps in memory of the session's key (of every session's, without
+   * an id), so that its next check-in reads the key from the store. A session that closes may have
+   * its key deleted and, when it is reopened, get another: an instance that held on to the old
+   * one would digest the same device or position differently from the others.
+   */
+  forgetCachedKey(_sessionId?: string): void {
+    /* a store that keeps nothing in memory has nothing to forget */
+  }
 
   /**
    * An accepted check-in's four records at once: its position, its device and the account's use
@@ -183,6 +198,25 @@ end
 return { position, device, uses, stop({ KEYS[4] }, { ARGV[8], ARGV[3], ARGV[9] }) }
 `);
 
+/**
+ * KEYS: the session's key, its positions, devices and account uses. ARGV: the close (epoch ms).
+ * Deletes the four unless a sighting or use recorded after the close is there (the session was
+ * reopened since); replies 1 when it deleted, 0 when it kept them.
+ */
+const ForgetSessionScript = new LuaScript(`
+local closedAt = tonumber(ARGV[1])
+for i = 2, 4 do
+  for _, raw in ipairs(redis.call('HVALS', KEYS[i])) do
+    for _, e in ipairs(cjson.decode(raw)) do
+      local at = tonumber(e.at)
+      if at and at > closedAt then return 0 end
+    end
+  end
+end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
+return 1
+`);
+
 /** How many sessions' keys an instance keeps in memory. */
 const KeyCacheSize = 10_000;
 
@@ -222,7 +256,8 @@ export class RedisFlagStateRepository extends FlagStateRepository {
     const stored = await this.redis.get(key);
     if (!stored) throw new Error(`the flag key of session ${sessionId} vanished right after it was set`);
     const value = Buffer.from(stored, 'base64');
-    // A session's key never changes while it is open (a closed session accepts no check-in), so each instance keeps the recent ones.
+    // A session's key never changes while it is open (a closed session accepts no check-in), so each
+    // instance keeps the recent ones; SessionKeyInvalidation forgets one when its session closes or reopens.
     if (this.keyCache.size >= KeyCacheSize) this.keyCache.delete(this.keyCache.keys().next().value as string);
     this.keyCache.set(sessionId, value);
     return value;
@@ -277,13 +312,19 @@ export class RedisFlagStateRepository extends FlagStateRepository {
     };
   }
 
-  async forgetSession(sessionId: string): Promise<void> {
-    this.keyCache.delete(sessionId);
-    await this.redis.del(
-      this.keys.flagSessionKey(sessionId),
-      this.keys.flagPositions(sessionId),
-      this.keys.flagDevices(sessionId),
-      this.keys.flagAccountUses(sessionId),
-    );
+  async forgetSession(sessionId: string, closedAt: number): Promise<boolean> {
+    const forgot =
+      (await ForgetSessionScript.run(
+        this.redis,
+        [this.keys.flagSessionKey(sessionId), this.keys.flagPositions(sessionId), this.keys.flagDevices(sessionId), this.keys.flagAccountUses(sessionId)],
+        [closedAt],
+      )) === 1;
+    if (forgot) this.keyCache.delete(sessionId);
+    return forgot;
+  }
+
+  override forgetCachedKey(sessionId?: string): void {
+    if (sessionId === undefined) this.keyCache.clear();
+    else this.keyCache.delete(sessionId);
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Clock } from '@classconnect/config';
-import { NATS_CONNECTION, type NatsConnection } from '@classconnect/messaging';
+import { NATS_CONNECTION, watchForGaps, type NatsConnection } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
 import type { StoredCredential } from './credential.repository.js';
 
@@ -54,17 +54,10 @@ export class NatsCredentialChangeBus extends CredentialChangeBus {
         }
       },
     });
-    // Core NATS delivers nothing while disconnected, and drops messages for a subscriber that falls
-    // behind: whatever was announced then is lost, so everything is forgotten.
-    let stopped = false;
-    void (async () => {
-      for await (const s of this.nc.status()) {
-        if (stopped) return;
-        if (s.type === 'disconnect' || s.type === 'reconnect' || s.type === 'slowConsumer') onGap();
-      }
-    })().catch(() => onGap());
+    // Whatever was announced while messages may have been lost is lost: everything is forgotten.
+    const stopWatching = watchForGaps(this.nc, onGap);
     return () => {
-      stopped = true;
+      stopWatching();
       sub.unsubscribe();
     };
   }
