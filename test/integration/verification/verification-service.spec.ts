@@ -10,6 +10,8 @@ import { DataSource } from 'typeorm';
 import {
   DomainError,
   ErrorCode,
+  EventSubjects,
+  EventTypePrefix,
   IntakeSubject,
   Rpc,
   Streams,
@@ -27,6 +29,7 @@ import { SoftAuthenticator, waitFor } from '@classconnect/testing';
 import { AppModule } from '../../../apps/verification-service/src/app.module.js';
 import { ChallengeRepository } from '../../../apps/verification-service/src/checkin/challenge.repository.js';
 import { VerdictRepository } from '../../../apps/verification-service/src/checkin/verdict.repository.js';
+import { FlagStateRepository } from '../../../apps/verification-service/src/flags/flag-state.repository.js';
 import { CredentialCache, NatsCredentialChangeBus } from '../../../apps/verification-service/src/passkeys/credential-cache.js';
 import { CachingCredentialRepository, CredentialRepository, PostgresCredentialRepository } from '../../../apps/verification-service/src/passkeys/credential.repository.js';
 import { VerificationPrivacyService } from '../../../apps/verification-service/src/privacy/privacy.service.js';
@@ -522,5 +525,26 @@ describe('verification-service against real Redis, Postgres and NATS', () => {
       sub.unsubscribe();
       await identity.close();
     }
+  });
+
+  it('forgets a session’s cached flag key when it hears the session reopened over NATS, and reads the key Redis holds', async () => {
+    const flags = app.get(FlagStateRepository);
+    const sessionId = randomUUID();
+    const cached = await flags.sessionKey(sessionId);
+    // Another instance handled the close (the key deleted) and, after the reopening, made a new key.
+    const renewed = Buffer.alloc(32, 7);
+    await redis.set(`${prefix}flags:key:${sessionId}`, renewed.toString('base64'), 'EX', 600);
+    expect(await flags.sessionKey(sessionId)).toEqual(cached);
+    const event = {
+      specversion: '1.0',
+      id: randomUUID(),
+      source: '/session-service',
+      type: `${EventTypePrefix}${EventSubjects.sessionReopened}`,
+      time: new Date().toISOString(),
+      datacontenttype: 'application/json',
+      data: { sessionId, courseId: randomUUID(), reopenedAt: new Date().toISOString(), reopenedBy: randomUUID(), previousClosedAt: new Date().toISOString(), reopenCount: 1 },
+    };
+    nc.publish(EventSubjects.sessionReopened, JSON.stringify(event));
+    await waitFor(async () => (await flags.sessionKey(sessionId)).equals(renewed) || undefined, 'the renewed key');
   });
 });
