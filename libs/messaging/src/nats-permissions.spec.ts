@@ -19,6 +19,9 @@ describe('per-service NATS permissions', () => {
     // The edge cannot record a mark itself; verification-service can.
     expect(all.gateway!.publish.allow).not.toContain(Rpc.sessionRecordMark);
     expect(all['verification-service']!.publish.allow).toContain(Rpc.sessionRecordMark);
+    // Each verification instance hears closes and reopenings itself (its cached flag keys); no other service's events.
+    expect(all['verification-service']!.subscribe.allow).toEqual(expect.arrayContaining([EventSubjects.sessionClosed, EventSubjects.sessionReopened]));
+    expect(all['verification-service']!.subscribe.allow).not.toContain('attendance.>');
     expect(all['report-service']!.publish.allow).not.toContain(Rpc.sessionStart);
     // Replies: each reads only its own inbox.
     expect(all.gateway!.subscribe.allow).toContain('_INBOX.gateway.>');

@@ -1,8 +1,8 @@
 /**
  * The check-in flags' Redis state (Lua scripts) against a real Redis: a digest seen by two students
  * flags the first one once, a redelivery gets the same answer, the window is honoured, a student's
- * previous check-in is remembered without ever being compared with itself, and a session's state
- * goes at once when it closes, unless the session was reopened and recorded in before the close was seen.
+ * previous check-in is remembered without ever being compared with itself, a session's state goes
+ * at once when it closes, and a cached key is read again once forgotten.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -65,7 +65,7 @@ describe('RedisFlagStateRepository', () => {
     expect(await repo.recordStop(student, second)).toEqual({ ...first, sessionOpen: false });
     await repo.sessionKey(first.sessionId);
     expect(await repo.recordStop(student, second)).toEqual({ ...first, sessionOpen: true });
-    expect(await repo.forgetSession(first.sessionId, t0 + 3_600_000)).toBe(true);
+    await repo.forgetSession(first.sessionId);
     expect(await repo.recordStop(student, second)).toEqual({ ...first, sessionOpen: false });
   });
 
@@ -76,34 +76,8 @@ describe('RedisFlagStateRepository', () => {
     expect(await repo.recordUse(s, 'alice', { device: 'laptop', at: t0 + 1, submissionId: 'x' })).toHaveLength(2);
     await repo.sessionKey(s);
     await repo.sightPosition(s, 'd', sighting('alice'));
-    expect(await repo.forgetSession(s, t0 + 3_600_000)).toBe(true);
+    await repo.forgetSession(s);
     expect(await redis.keys(`${prefix}flags:*:${s}`)).toEqual([]);
-  });
-
-  it('keeps the state of a session reopened and checked in to before its close was seen, and forgets one with nothing after the close', async () => {
-    const [reopened, closed] = [randomUUID(), randomUUID()];
-    const closedAt = t0 + 600_000;
-    for (const s of [reopened, closed]) {
-      await repo.sessionKey(s);
-      await repo.sightPosition(s, 'p', sighting('alice', t0));
-      await repo.sightDevice(s, 'd', sighting('alice', t0), 60_000);
-      await repo.recordUse(s, 'alice', { device: 'phone', at: t0 });
-    }
-    // After the reopening (the close not yet seen): a sighting in one session, a use in none.
-    await repo.sightDevice(reopened, 'd', sighting('bob', closedAt + 60_000), 60_000);
-    await repo.recordUse(closed, 'bob', { device: 'phone', at: closedAt });
-    const keyBefore = await repo.sessionKey(reopened);
-    expect(await repo.forgetSession(reopened, closedAt)).toBe(false);
-    expect(await repo.forgetSession(closed, closedAt)).toBe(true);
-    expect((await redis.keys(`${prefix}flags:*:${reopened}`)).length).toBe(4);
-    expect(await redis.keys(`${prefix}flags:*:${closed}`)).toEqual([]);
-    // The reopened session goes on with its key and its digests: bob's device still meets alice's.
-    expect(await repo.sessionKey(reopened)).toEqual(keyBefore);
-    expect((await repo.sightDevice(reopened, 'd', sighting('carol', t0 + 30_000), 60_000)).others.map((o) => o.studentId)).toEqual(['alice']);
-    // A use recorded after the close keeps it too.
-    const third = randomUUID();
-    await repo.recordUse(third, 'alice', { device: 'phone', at: closedAt + 1 });
-    expect(await repo.forgetSession(third, closedAt)).toBe(false);
   });
 
   it('reads a session’s key from Redis again once told to forget its cached one (another instance deleted it at the close, and the reopened session has another)', async () => {
@@ -112,7 +86,7 @@ describe('RedisFlagStateRepository', () => {
     const old = await repo.sessionKey(s);
     expect(await other.sessionKey(s)).toEqual(old);
     // The close, handled by the other instance; after the reopening its first check-in makes a new key.
-    expect(await other.forgetSession(s, Date.now())).toBe(true);
+    await other.forgetSession(s);
     const renewed = await other.sessionKey(s);
     expect(renewed).not.toEqual(old);
     // This instance still digests with the old key until it forgets it (SessionKeyInvalidation, on the events).

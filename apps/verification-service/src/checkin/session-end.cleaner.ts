@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { EventSubjects, SessionClosedV1, Streams } from '@classconnect/contracts';
-import { ConsumerLifecycle, NATS_CONNECTION, type DurableConsumer, type ConsumedMessage, decodeEvent, type NatsConnection } from '@classconnect/messaging';
+import { DomainError, ErrorCode, EventSubjects, SessionClosedV1, Streams } from '@classconnect/contracts';
+import { ConsumerLifecycle, NATS_CONNECTION, SessionClient, type DurableConsumer, type ConsumedMessage, decodeEvent, type NatsConnection } from '@classconnect/messaging';
 import { createLogger } from '@classconnect/observability';
 import { FlagStateRepository } from '../flags/flag-state.repository.js';
 import { ChallengeRepository } from './challenge.repository.js';
@@ -22,6 +23,7 @@ export class SessionEndCleaner extends ConsumerLifecycle {
     @Inject(NATS_CONNECTION) nc: NatsConnection,
     private readonly state: FlagStateRepository,
     private readonly challenges: ChallengeRepository,
+    private readonly sessions: SessionClient,
   ) {
     super(nc, {
       stream: Streams.attendance.name,
@@ -45,12 +47,27 @@ export class SessionEndCleaner extends ConsumerLifecycle {
       return;
     }
     // A close seen late (this service was down) may come after the session was reopened: only the
-    // challenges issued before the close are forgotten, and the flag state only if the reopened
-    // session recorded nothing in it yet.
-    const closedAt = Date.parse(closed.closedAt);
-    await this.challenges.forgetSession(closed.sessionId, closedAt);
-    if (!(await this.state.forgetSession(closed.sessionId, closedAt))) {
+    // challenges issued before the close are forgotten, and the flag state only if the session is
+    // not open again (session-service says; the reopened session's next close forgets it then).
+    await this.challenges.forgetSession(closed.sessionId, Date.parse(closed.closedAt));
+    if (await this.openAgain(closed.sessionId)) {
       this.log.info({ sessionId: closed.sessionId, closedAt: closed.closedAt }, 'kept the flag state of a session reopened since this close');
+      return;
+    }
+    await this.state.forgetSession(closed.sessionId);
+  }
+
+  /**
+   * Whether the session is open now. Asked as the check-in context of nobody in particular (a
+   * random id, enrolled nowhere): it is read-only. A session session-service no longer knows is not
+   * open; any other failure is thrown, and the close is handled again later.
+   */
+  private async openAgain(sessionId: string): Promise<boolean> {
+    try {
+      return (await this.sessions.checkinContext(sessionId, randomUUID())).status === 'open';
+    } catch (err) {
+      if (err instanceof DomainError && err.code === ErrorCode.SESSION_NOT_FOUND) return false;
+      throw err;
     }
   }
 }

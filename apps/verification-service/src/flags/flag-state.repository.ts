@@ -37,7 +37,8 @@ export interface AccountUse {
 
 /**
  * The flags' state. It never holds a coordinate or a client signal: positions and devices are
- * kept as HMACs under a random per-session key, and all of a session's state goes when it closes.
+ * kept as HMACs under a random per-session key, and all of a session's state goes when it closes
+ * (a close seen only once the session was open again leaves it to the next close).
  * Every write is idempotent for a redelivered submission, so a check-in decided twice gets the same flags.
  */
 export abstract class FlagStateRepository {
@@ -54,13 +55,8 @@ export abstract class FlagStateRepository {
   abstract recordStop(studentId: string, stop: CheckinStop): Promise<(CheckinStop & { sessionOpen: boolean }) | null>;
   /** Records a use of the account in the session; returns every use recorded (this one included). */
   abstract recordUse(sessionId: string, studentId: string, use: AccountUse): Promise<AccountUse[]>;
-  /**
-   * At the session's close (`closedAt`, epoch ms): deletes its key and digests, unless something
-   * was recorded in it after the close. Then the close was seen late, after the session was
-   * reopened, and what the reopened session recorded stays, with the key it was recorded under.
-   * Returns whether it deleted.
-   */
-  abstract forgetSession(sessionId: string, closedAt: number): Promise<boolean>;
+  /** Deletes the session's key and digests (at close; SessionEndCleaner says when). */
+  abstract forgetSession(sessionId: string): Promise<void>;
 
   /**
    * Forgets what this instance keeps in memory of the session's key (of every session's, without
@@ -198,27 +194,9 @@ end
 return { position, device, uses, stop({ KEYS[4] }, { ARGV[8], ARGV[3], ARGV[9] }) }
 `);
 
-/**
- * KEYS: the session's key, its positions, devices and account uses. ARGV: the close (epoch ms).
- * Deletes the four unless a sighting or use recorded after the close is there (the session was
- * reopened since); replies 1 when it deleted, 0 when it kept them.
- */
-const ForgetSessionScript = new LuaScript(`
-local closedAt = tonumber(ARGV[1])
-for i = 2, 4 do
-  for _, raw in ipairs(redis.call('HVALS', KEYS[i])) do
-    for _, e in ipairs(cjson.decode(raw)) do
-      local at = tonumber(e.at)
-      if at and at > closedAt then return 0 end
-    end
-  end
-end
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
-return 1
-`);
-
-/** How many sessions' keys an instance keeps in memory. */
+/** How many sessions' keys an instance keeps in memory, and for how long at most (a bound, should the news of a close or a reopening not reach it). */
 const KeyCacheSize = 10_000;
+const KeyCacheMs = 60_000;
 
 /** cjson encodes an empty table as {}: read it as an empty list. */
 const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
@@ -236,7 +214,9 @@ function stopOf(raw: string | null): (CheckinStop & { sessionOpen: boolean }) | 
 @Injectable()
 export class RedisFlagStateRepository extends FlagStateRepository {
   private readonly ttlSeconds: number;
-  private readonly keyCache = new Map<string, Buffer>();
+  private readonly keyCache = new Map<string, { key: Buffer; until: number }>();
+  /** Grows with every forget: a key read from Redis before one is not kept (it may be the old key). */
+  private generation = 0;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -249,7 +229,8 @@ export class RedisFlagStateRepository extends FlagStateRepository {
 
   async sessionKey(sessionId: string): Promise<Buffer> {
     const cached = this.keyCache.get(sessionId);
-    if (cached) return cached;
+    if (cached && cached.until > Date.now()) return cached.key;
+    const generation = this.generation;
     const key = this.keys.flagSessionKey(sessionId);
     // SET NX then GET: every instance ends up with the one key the first instance set.
     await this.redis.set(key, randomBytes(32).toString('base64'), 'EX', this.ttlSeconds, 'NX');
@@ -257,9 +238,11 @@ export class RedisFlagStateRepository extends FlagStateRepository {
     if (!stored) throw new Error(`the flag key of session ${sessionId} vanished right after it was set`);
     const value = Buffer.from(stored, 'base64');
     // A session's key never changes while it is open (a closed session accepts no check-in), so each
-    // instance keeps the recent ones; SessionKeyInvalidation forgets one when its session closes or reopens.
+    // instance keeps the recent ones. Its close deletes it, and after a reopening another is made:
+    // SessionKeyInvalidation forgets the session's key here then, and the time bound covers news lost.
+    if (generation !== this.generation) return value;
     if (this.keyCache.size >= KeyCacheSize) this.keyCache.delete(this.keyCache.keys().next().value as string);
-    this.keyCache.set(sessionId, value);
+    this.keyCache.set(sessionId, { key: value, until: Date.now() + KeyCacheMs });
     return value;
   }
 
@@ -312,18 +295,18 @@ export class RedisFlagStateRepository extends FlagStateRepository {
     };
   }
 
-  async forgetSession(sessionId: string, closedAt: number): Promise<boolean> {
-    const forgot =
-      (await ForgetSessionScript.run(
-        this.redis,
-        [this.keys.flagSessionKey(sessionId), this.keys.flagPositions(sessionId), this.keys.flagDevices(sessionId), this.keys.flagAccountUses(sessionId)],
-        [closedAt],
-      )) === 1;
-    if (forgot) this.keyCache.delete(sessionId);
-    return forgot;
+  async forgetSession(sessionId: string): Promise<void> {
+    this.forgetCachedKey(sessionId);
+    await this.redis.del(
+      this.keys.flagSessionKey(sessionId),
+      this.keys.flagPositions(sessionId),
+      this.keys.flagDevices(sessionId),
+      this.keys.flagAccountUses(sessionId),
+    );
   }
 
   override forgetCachedKey(sessionId?: string): void {
+    this.generation++;
     if (sessionId === undefined) this.keyCache.clear();
     else this.keyCache.delete(sessionId);
   }

@@ -9,12 +9,14 @@ type Callback = (err: Error | null, msg: { data: Uint8Array }) => void;
 /** Just enough of a NATS connection: plain subscriptions by subject, and a status stream the spec feeds. */
 function fakeNats() {
   const callbacks = new Map<string, Callback>();
+  const options: Record<string, unknown>[] = [];
   const unsubscribed: string[] = [];
   const statuses: { type: string }[] = [];
   let wake: (() => void) | undefined;
   const nc = {
     subscribe(subject: string, opts: { callback: Callback }) {
       callbacks.set(subject, opts.callback);
+      options.push(opts);
       return { unsubscribe: () => unsubscribed.push(subject) };
     },
     status() {
@@ -37,6 +39,7 @@ function fakeNats() {
       await new Promise((r) => setImmediate(r));
     },
     subjects: () => [...callbacks.keys()],
+    options,
     unsubscribed,
   };
 }
@@ -61,6 +64,8 @@ describe('SessionKeyInvalidation', () => {
   it('forgets the cached key of a session that closed or was reopened, and only that one', () => {
     const { nats, state } = setUp();
     expect(nats.subjects().sort()).toEqual([EventSubjects.sessionClosed, EventSubjects.sessionReopened].sort());
+    // No queue group: every instance must hear every event.
+    expect(nats.options.every((o) => o.queue === undefined)).toBe(true);
     nats.deliver(EventSubjects.sessionClosed, 's1');
     nats.deliver(EventSubjects.sessionReopened, 's2');
     expect(state.forgotten).toEqual(['s1', 's2']);

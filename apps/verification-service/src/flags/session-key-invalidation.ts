@@ -13,9 +13,10 @@ export const SessionKeyEvents = [EventSubjects.sessionClosed, EventSubjects.sess
  * new one: an instance still holding the old key would digest the same device or position
  * differently from the others, and a device shared between two students checking in through two
  * instances would not be flagged. So each instance hears session.closed and session.reopened
- * itself (plain subscriptions, beside the durable consumers) and forgets that session's key; when
- * it may have missed one (NATS disconnected, or it fell behind), it forgets them all. What it
- * forgets is read again from Redis once per session.
+ * itself (plain subscriptions with no queue group, so that every instance hears every event) and
+ * forgets that session's key; when it may have missed one (NATS disconnected, or it fell behind),
+ * it forgets them all. What it forgets is read again from Redis once per session. The repository
+ * also keeps no key longer than a minute, the bound should all of this fail.
  */
 @Injectable()
 export class SessionKeyInvalidation implements OnModuleInit, OnApplicationShutdown {
@@ -32,7 +33,11 @@ export class SessionKeyInvalidation implements OnModuleInit, OnApplicationShutdo
     const subs = SessionKeyEvents.map((subject) =>
       this.nc.subscribe(subject, {
         callback: (err, msg) => {
-          if (err) return forgetAll();
+          if (err) {
+            // A refused subscription (NATS permissions) ends here: the keys are then kept only for their time bound.
+            this.log.error({ err, subject }, 'cannot hear session closes and reopenings: cached flag keys now live out their minute');
+            return forgetAll();
+          }
           let sessionId: unknown;
           try {
             sessionId = (decodeOwnEvent(msg.data).data as { sessionId?: unknown }).sessionId;

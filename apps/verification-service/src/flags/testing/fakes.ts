@@ -36,17 +36,11 @@ export class MemoryFlagState extends FlagStateRepository {
     this.uses.set(key, list);
     return [...list];
   }
-  async forgetSession(sessionId: string, closedAt = Number.MAX_SAFE_INTEGER) {
-    const times = [this.positions.get(sessionId), this.devices.get(sessionId)]
-      .flatMap((byDigest) => [...(byDigest?.values() ?? [])].flat().map((e) => e.at))
-      .concat([...this.uses].filter(([k]) => k.startsWith(`${sessionId}:`)).flatMap(([, list]) => list.map((u) => u.at)));
-    const recordedSince = times.some((at) => at > closedAt);
-    if (recordedSince) return false;
+  async forgetSession(sessionId: string) {
     this.keys.delete(sessionId);
     this.positions.delete(sessionId);
     this.devices.delete(sessionId);
     for (const k of [...this.uses.keys()]) if (k.startsWith(`${sessionId}:`)) this.uses.delete(k);
-    return true;
   }
 }
 
