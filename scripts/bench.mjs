@@ -16,7 +16,7 @@
 // Prints a table and writes bench-results/bench-<time>.json. BENCH_NODE_ARGS (space-separated) go to
 // node before every service's main, to try a V8 or Node setting, e.g. BENCH_NODE_ARGS=--max-semi-space-size=64.
 import { createHash, generateKeyPairSync, randomUUID, sign, verify } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import http, { createServer } from 'node:http';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -390,8 +390,9 @@ async function runSystem(N) {
       const measuredSeconds = (performance.now() - measuredFrom) / 1000;
       if (perf) {
         await perf.stop();
-        const infra = { 'nats-server': 'nats', 'redis-server': 'redis', postgres: 'postgres' };
-        perfProfile = { file: perfFile, byProcess: perfSummary(perfFile, (pid, comm) => nameByPid[pid] ?? infra[comm]) };
+        // By pid, as the CPU figures are: this system's processes only (its own PostgreSQL connections).
+        const ours = new Map(serverPids(sys).map(([name, pid]) => [pid, name]));
+        perfProfile = { file: perfFile, byProcess: perfSummary(perfFile, (pid) => ours.get(pid)) };
       }
       // Net of the idle system's own CPU over the same time; never below zero.
       const cpuMsPerCheckinByProcess = Object.fromEntries(
@@ -486,12 +487,14 @@ async function runSystem(N) {
   }
   if (profileDir) result.profile = { dir: profileDir, window, top: profileSummary(profileDir, nameByPid, window) };
   if (perfProfile) result.perf = perfProfile;
+  // --perf-basic-prof left each service's map of compiled code in /tmp.
+  if (values.perf) for (const pid of Object.keys(nameByPid)) rmSync(`/tmp/perf-${pid}.map`, { force: true });
   return result;
 }
 
 // The verify rates are read before the first class and again after each one (the system stopped),
-// and the median reading is the baseline: one reading moved by a tenth from run to run on a shared
-// host, and the CPU bar moves with it. Every reading is kept in the JSON.
+// and the median reading is the baseline: one reading moved by up to a third from run to run on a
+// shared host, and the CPU bar moves with it. Every reading is kept in the JSON.
 const verifyReadings = { oneThread: [], twoThreads: [] };
 async function readVerifyRates(when) {
   say(`baseline: raw ES256 verify on 1 and 2 threads (${when})…`);
@@ -508,7 +511,13 @@ for (const n of Sizes) {
   say(`class of ${n}: ${JSON.stringify({ paced: runs.at(-1).paced, burst: runs.at(-1).burst, gateway: runs.at(-1).gateway })}`);
   await readVerifyRates(`after the class of ${n}`);
 }
-const median = (xs) => medianRun(xs.map((v) => ({ v })), 'v').v;
+// The true median (of an even count, the mean of the middle two): a reading just after a class tends
+// to be low, and with one class there are two readings.
+const median = (xs) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
 const verify1 = median(verifyReadings.oneThread);
 const verify2 = median(verifyReadings.twoThreads);
 const spread = (xs) => `median of ${xs.length} readings, ${f(Math.min(...xs), 0)}–${f(Math.max(...xs), 0)}`;

@@ -19,16 +19,23 @@ export function perfUsable() {
   }
 }
 
-/** Starts sampling every CPU at `hz` into `file`; `stop()` ends it once the samples are written. */
+/**
+ * Starts sampling every CPU at `hz` into `file`; `stop()` ends it once the samples are written. Should
+ * the benchmark end first (a failure), perf is stopped with it rather than left sampling.
+ */
 export function startPerf(file, hz = 999) {
   const child = spawn('perf', ['record', '-F', String(hz), '-a', '-o', file], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
-  const exited = once(child, 'exit');
+  const exited = once(child, 'exit').catch((err) => [null, null, err]);
+  const stopWithUs = () => child.kill('SIGINT');
+  process.once('exit', stopWithUs);
   return {
     async stop() {
+      process.off('exit', stopWithUs);
       child.kill('SIGINT');
-      const [code, signal] = await exited;
+      const [code, signal, err] = await exited;
+      if (err) throw new Error(`perf record could not run: ${err.message}`);
       if (code !== 0 && signal !== 'SIGINT') throw new Error(`perf record ended with ${code ?? signal}: ${stderr.trim()}`);
     },
   };
@@ -45,7 +52,8 @@ function kindOf(dso) {
 }
 
 /**
- * Per process of the system (`nameOf(pid, comm)` names it, or undefined to leave it out): its share
+ * Per process of the system (`nameOf(pid, comm)` names it, or undefined to leave it out; every
+ * thread of a process counts under its pid): its share
  * of every sample taken, the split of its samples by kind of code, and its `top` symbols by self time.
  */
 export function perfSummary(file, nameOf, top = 15) {
