@@ -64,6 +64,8 @@ class FlakyLine {
     if (!m) return;
     this.submittedKeys.push((JSON.parse(m[2]!) as { idempotencyKey: string }).idempotencyKey);
     if (this.cut === 'drop-submit-ack') this.submitAckId = m[1];
+    // The phone asked again: from now on the verdict may reach it (in this resend's ack).
+    if (this.cut === 'drop-result-push' && this.submittedKeys.length > 1 && this.dropped.length > 0) this.cut = 'none';
   }
 
   private shouldDrop(frame: string): boolean {
@@ -75,6 +77,9 @@ class FlakyLine {
   private afterDrop(ws: WebSocketRoute, server: WebSocketRoute): void {
     const cut = this.cut;
     this.dropped.push(cut);
+    // Every verdict push is lost until the phone sends its check-in again: a busy system may decide a
+    // redelivered submission twice and push the verdict twice, which would not test the resend.
+    if (cut === 'drop-result-push') return;
     this.cut = 'none';
     this.submitAckId = undefined;
     if (cut === 'drop-submit-ack') {
@@ -153,7 +158,8 @@ describe('a check-in across a flaky connection, in Chromium', () => {
     const result = phone.page.getByTestId('checkin-result');
     await result.waitFor({ timeout: 60_000 });
     await expect(result.getAttribute('data-verdict')).resolves.toBe('accepted');
-    expect(line.dropped).toEqual(['drop-result-push']);
+    expect(line.dropped.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(line.dropped)).toEqual(new Set(['drop-result-push']));
     expect(line.submittedKeys.length).toBeGreaterThanOrEqual(2);
     expect(new Set(line.submittedKeys).size).toBe(1);
   });
