@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfigOrExit } from '@classconnect/config';
-import { announceReady } from '@classconnect/messaging';
+import { announceReady, subscriptionsRegistered } from '@classconnect/messaging';
 import { createLogger, metricsRegistry } from '@classconnect/observability';
 import { GatewayEnv } from './config/gateway.config.js';
 import { GatewayModule } from './gateway.module.js';
@@ -22,6 +22,7 @@ try {
   app.enableShutdownHooks();
   if (!mountWebClient(app)) log.warn('the web client is not built (dist/web is missing): serving a placeholder page at /');
   await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
+  await subscriptionsRegistered(app);
   log.info({ port: config.GATEWAY_PORT }, 'listening');
   announceReady(log);
 } catch (err) {

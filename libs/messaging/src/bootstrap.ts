@@ -17,6 +17,17 @@ export function announceReady(log: Logger, extra: Record<string, unknown> = {}):
   process.send?.({ type: 'ready', pid: process.pid, ...extra });
 }
 
+/**
+ * Resolves once the NATS server has taken every subscription the application made while it
+ * started (its RPC handlers, its followers). A subscription goes out on the wire without an
+ * answer, so a request sent by another process just after `init()` could otherwise reach the
+ * server first and find no responder. One PING/PONG settles it: the server handles a
+ * connection's commands in order.
+ */
+export async function subscriptionsRegistered(app: INestApplicationContext): Promise<void> {
+  await app.get<NatsConnection>(NATS_CONNECTION).flush();
+}
+
 /** Ready needs NATS to answer a round trip now: a reconnecting connection is not closed, but not usable either. */
 export function natsCheck(nc: NatsConnection): ReadinessCheck {
   return {
@@ -73,6 +84,7 @@ export async function bootstrapService(name: string, module: unknown, opts: Boot
     }
     context.enableShutdownHooks();
     await context.init();
+    await subscriptionsRegistered(context);
     const opsServer = ops;
     // Closed last, so /health/live keeps answering while the rest drains.
     process.once('exit', () => void opsServer.close());

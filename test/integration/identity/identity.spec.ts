@@ -12,7 +12,7 @@ import { TokenService } from '@classconnect/auth';
 import { SystemClock, loadConfig } from '@classconnect/config';
 import { DomainError, ErrorCode, EventSubjects, Rpc, Streams } from '@classconnect/contracts';
 import { jetstream } from '@nats-io/jetstream';
-import { RpcClient, connectNats, decodeEvent, type NatsConnection } from '@classconnect/messaging';
+import { RpcClient, connectNats, subscriptionsRegistered, decodeEvent, type NatsConnection } from '@classconnect/messaging';
 import { ensureDatabase, revertLast } from '@classconnect/persistence';
 import { AppModule } from '../../../apps/identity-service/src/app.module.js';
 import { loadIdentityConfig } from '../../../apps/identity-service/src/config.js';
@@ -78,6 +78,7 @@ describe('identity-service against real Postgres and NATS', () => {
 
     app = await NestFactory.createApplicationContext(AppModule.forRoot(loadIdentityConfig(env)), { logger: ['error', 'warn'] });
     await app.init();
+    await subscriptionsRegistered(app);
     nc = await connectNats(env.NATS_URL ?? 'nats://127.0.0.1:4222', 'identity-spec-client');
     rpc = new RpcClient(nc, 5_000);
   });

@@ -7,7 +7,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import pg from 'pg';
 import { ErrorCode, EventSubjects, Rpc, Streams, type Actor, type CloudEvent, type EventData, type EventSubject, type ReportReply, type UserSummary } from '@classconnect/contracts';
 import { loadConfig } from '@classconnect/config';
-import { EventPublisher, RpcClient, RpcServer, connectNats, sleep, subscribeEvents, type NatsConnection } from '@classconnect/messaging';
+import { EventPublisher, RpcClient, RpcServer, connectNats, subscriptionsRegistered, sleep, subscribeEvents, type NatsConnection } from '@classconnect/messaging';
 import { ensureDatabase, migrate } from '@classconnect/persistence';
 import { AppModule } from '../../../apps/report-service/src/app.module.js';
 import { Env } from '../../../apps/report-service/src/config.js';
@@ -89,6 +89,7 @@ describe('report-service: erasure and export of a person', () => {
 
     app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
     await app.init();
+    await subscriptionsRegistered(app);
 
     // Two closed sessions of ann and bob. s1: ann checks in (flagged), bob is refused. s2: bob is
     // late, ann is excused by hand with a reason that names both.

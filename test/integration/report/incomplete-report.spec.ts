@@ -7,7 +7,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import pg from 'pg';
 import { EventSubjects, Rpc, Streams, type Actor, type CloudEvent, type EventData, type UserSummary } from '@classconnect/contracts';
 import { loadConfig } from '@classconnect/config';
-import { EventPublisher, RpcClient, RpcServer, connectNats, sleep, subscribeEvents, type NatsConnection } from '@classconnect/messaging';
+import { EventPublisher, RpcClient, RpcServer, connectNats, subscriptionsRegistered, sleep, subscribeEvents, type NatsConnection } from '@classconnect/messaging';
 import { ensureDatabase, migrate } from '@classconnect/persistence';
 import { AppModule } from '../../../apps/report-service/src/app.module.js';
 import { Env } from '../../../apps/report-service/src/config.js';
@@ -97,6 +97,7 @@ describe('report-service: a report never waits forever', () => {
 
     app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error'] });
     await app.init();
+    await subscriptionsRegistered(app);
   }, 60_000);
 
   afterAll(async () => {

@@ -18,7 +18,7 @@ import {
   type UserSummary,
 } from '@classconnect/contracts';
 import { loadConfig } from '@classconnect/config';
-import { EventPublisher, RpcClient, RpcServer, connectNats, sleep, subscribeEvents, type NatsConnection } from '@classconnect/messaging';
+import { EventPublisher, RpcClient, RpcServer, connectNats, subscriptionsRegistered, sleep, subscribeEvents, type NatsConnection } from '@classconnect/messaging';
 import { ensureDatabase, migrate, revertLast } from '@classconnect/persistence';
 import { AppModule } from '../../../apps/report-service/src/app.module.js';
 import { Env } from '../../../apps/report-service/src/config.js';
@@ -150,6 +150,7 @@ describe('report-service', () => {
 
     app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
     await app.init();
+    await subscriptionsRegistered(app);
   }, 60_000);
 
   afterAll(async () => {

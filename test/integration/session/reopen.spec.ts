@@ -6,7 +6,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { DomainError, ErrorCode, EventSubjects, Rpc, type Actor, type CloudEvent, type CourseReply, type RosterReply } from '@classconnect/contracts';
 import { loadConfig } from '@classconnect/config';
-import { RpcClient, RpcServer, connectNats, sleep, subscribeEvents, type NatsConnection } from '@classconnect/messaging';
+import { RpcClient, RpcServer, connectNats, subscriptionsRegistered, sleep, subscribeEvents, type NatsConnection } from '@classconnect/messaging';
 import { waitFor } from '@classconnect/testing';
 import { AppModule } from '../../../apps/session-service/src/app.module.js';
 import { SessionEnv } from '../../../apps/session-service/src/config.js';
@@ -51,6 +51,7 @@ describe('reopening a stopped session (session-service, real Redis and NATS)', (
   const startApp = async () => {
     app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
     await app.init();
+    await subscriptionsRegistered(app);
   };
   const mark = (studentId: string) =>
     client.request(Rpc.sessionRecordMark, {

@@ -18,7 +18,7 @@ import {
   type RosterReply,
 } from '@classconnect/contracts';
 import { loadConfig } from '@classconnect/config';
-import { RpcClient, RpcServer, connectNats, subscribeEvents, type NatsConnection } from '@classconnect/messaging';
+import { RpcClient, RpcServer, connectNats, subscriptionsRegistered, subscribeEvents, type NatsConnection } from '@classconnect/messaging';
 import { AppModule } from '../../../apps/session-service/src/app.module.js';
 import { SessionEnv } from '../../../apps/session-service/src/config.js';
 import { waitFor } from '@classconnect/testing';
@@ -112,6 +112,7 @@ describe('session-service against real Redis and NATS', () => {
     await nc.flush();
     app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
     await app.init();
+    await subscriptionsRegistered(app);
   });
 
   afterAll(async () => {

@@ -21,7 +21,7 @@ import {
   type RecordMarkRequest,
 } from '@classconnect/contracts';
 import { loadConfig } from '@classconnect/config';
-import { RpcClient, RpcServer, connectNats, subscribeEvents, type NatsConnection } from '@classconnect/messaging';
+import { RpcClient, RpcServer, connectNats, subscriptionsRegistered, subscribeEvents, type NatsConnection } from '@classconnect/messaging';
 import { SoftAuthenticator, waitFor } from '@classconnect/testing';
 import { AppModule } from '../../../apps/verification-service/src/app.module.js';
 import { VerificationEnv } from '../../../apps/verification-service/src/config.js';
@@ -127,6 +127,7 @@ describe('verification-service: a person’s data, exported and erased', () => {
     subscribeEvents(nc, 'attendance.checkin.>', (e) => verdicts.push(e));
     app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: false });
     await app.init();
+    await subscriptionsRegistered(app);
   });
 
   afterAll(async () => {

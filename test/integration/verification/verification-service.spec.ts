@@ -24,7 +24,7 @@ import {
   type RecordMarkRequest,
 } from '@classconnect/contracts';
 import { SystemClock, loadConfig } from '@classconnect/config';
-import { RpcClient, RpcServer, connectNats, subscribeEvents, type NatsConnection } from '@classconnect/messaging';
+import { RpcClient, RpcServer, connectNats, subscriptionsRegistered, subscribeEvents, type NatsConnection } from '@classconnect/messaging';
 import { SoftAuthenticator, waitFor } from '@classconnect/testing';
 import { AppModule } from '../../../apps/verification-service/src/app.module.js';
 import { ChallengeRepository } from '../../../apps/verification-service/src/checkin/challenge.repository.js';
@@ -145,6 +145,7 @@ describe('verification-service against real Redis, Postgres and NATS', () => {
     subscribeEvents(nc, 'attendance.checkin.>', (e) => events.push(e));
     app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: false });
     await app.init();
+    await subscriptionsRegistered(app);
   });
 
   afterAll(async () => {

@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { ErrorCode, Rpc, type Actor, type WebhookSecretReply } from '@classconnect/contracts';
 import { loadConfig } from '@classconnect/config';
-import { RpcClient, connectNats, type NatsConnection } from '@classconnect/messaging';
+import { RpcClient, connectNats, subscriptionsRegistered, type NatsConnection } from '@classconnect/messaging';
 import { migrate } from '@classconnect/persistence';
 import { AppModule } from '../../../apps/integration-service/src/app.module.js';
 import { Env } from '../../../apps/integration-service/src/config.js';
@@ -45,9 +45,10 @@ describe('integration-service: the webhook endpoints a person registered', () =>
   beforeAll(async () => {
     await migrate(integrationDataSourceOptions(config.DATABASE_URL));
     nc = await connectNats(config.NATS_URL, 'integration-privacy-spec');
-    client = new RpcClient(nc, 5_000);
+    client = new RpcClient(nc, 15_000); // creating an endpoint also creates its durable consumers: slow on a loaded machine
     app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: false });
     await app.init();
+    await subscriptionsRegistered(app);
   });
 
   afterAll(async () => {
