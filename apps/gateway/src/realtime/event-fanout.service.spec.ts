@@ -40,6 +40,19 @@ describe('EventFanout', () => {
     ]);
   });
 
+  it('pushes an accepted check-in once when its decision is published again (a new event for the same submission)', () => {
+    const { fanout, emitted } = attached();
+    const verified = { submissionId: 'sub-1', sessionId, courseId, studentId, distanceM: 12, accuracyM: 8, methods: ['passkey'] as const, verifiedAt: at };
+    const first = cloudEvent(EventSubjects.checkinVerified, verified);
+    const again = cloudEvent(EventSubjects.checkinVerified, verified);
+    expect(again.id).not.toBe(first.id);
+    fanout.route(first);
+    fanout.route(again);
+    expect(emitted.map((e) => e.event)).toEqual([ServerEvents.checkinResult, ServerEvents.rosterUpdate]);
+    fanout.route(cloudEvent(EventSubjects.checkinVerified, { ...verified, submissionId: 'sub-9' }));
+    expect(emitted).toHaveLength(4);
+  });
+
   it('pushes a rejection once, from the first of its versions, and a repeated event not again', () => {
     const { fanout, emitted } = attached();
     const v3 = cloudEvent(EventSubjects.checkinRejectedV3, rejection('OUTSIDE_GEOFENCE'));

@@ -112,7 +112,6 @@ export abstract class Fanout implements OnApplicationShutdown {
   }
 }
 
-/** A bounded set of the most recently added ids. */
 /** The fields of an event a push passes on unchanged; a field the event leaves out stays out. */
 export function pick<D extends object, K extends keyof D>(data: D, keys: readonly K[]): Pick<D, K> {
   const out = {} as Pick<D, K>;
@@ -120,6 +119,7 @@ export function pick<D extends object, K extends keyof D>(data: D, keys: readonl
   return out;
 }
 
+/** A bounded set of the most recently added ids. */
 export class RecentIds {
   private readonly ids = new Set<string>();
 
