@@ -2,10 +2,11 @@
  * The check-in flags' Redis state (Lua scripts) against a real Redis: a digest seen by two students
  * flags the first one once, a redelivery gets the same answer, the window is honoured, a student's
  * previous check-in is remembered without ever being compared with itself, a session's state goes
- * at once when it closes, and a cached key is read again once forgotten.
+ * at once when it closes, and a cached key is read again once forgotten (or a minute old), and not
+ * kept when it was read while a forget came.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { FlagStateRepository, RedisFlagStateRepository, type CheckinRecords } from '../../../apps/verification-service/src/flags/flag-state.repository.js';
 import { RedisKeys } from '../../../apps/verification-service/src/infrastructure/redis-keys.js';
@@ -95,6 +96,34 @@ describe('RedisFlagStateRepository', () => {
     expect(await repo.sessionKey(s)).toEqual(renewed);
     other.forgetCachedKey();
     expect(await other.sessionKey(s)).toEqual(renewed);
+  });
+
+  it('does not keep a key it was reading while told to forget (it may be the old one), and keeps none longer than a minute', async () => {
+    const s = randomUUID();
+    const redisKey = `${prefix}flags:key:${s}`;
+    const fresh = new RedisFlagStateRepository(redis, new RedisKeys(prefix), { FLAG_STATE_TTL_SECONDS: 600 });
+    // The read starts (its first await is Redis), and the news of a close arrives before it ends.
+    const reading = fresh.sessionKey(s);
+    fresh.forgetCachedKey(s);
+    const old = await reading;
+    // The close deleted the key elsewhere and the reopened session has a new one.
+    const renewed = Buffer.alloc(32, 7);
+    await redis.set(redisKey, renewed.toString('base64'), 'EX', 600);
+    expect(await fresh.sessionKey(s)).toEqual(renewed);
+    expect(renewed).not.toEqual(old);
+
+    // Kept from here on (no forget came during this read)…
+    const later = Buffer.alloc(32, 9);
+    await redis.set(redisKey, later.toString('base64'), 'EX', 600);
+    expect(await fresh.sessionKey(s)).toEqual(renewed);
+    // …but for a minute at most, should the news of a change never come.
+    const now = Date.now();
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(now + 61_000);
+    try {
+      expect(await fresh.sessionKey(s)).toEqual(later);
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it('records an accepted check-in in one script exactly as the four scripts one by one: the same answers, the same state', async () => {
