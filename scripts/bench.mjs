@@ -369,7 +369,7 @@ async function runSystem(N) {
       const idleDelta = cpuBetween(idleFrom, cpuSnapshot(sys));
       const idleSeconds = (performance.now() - idleStart) / 1000;
       const idleCpuPerSecond = Object.fromEntries(Object.entries(idleDelta).map(([k, seconds]) => [k, seconds / idleSeconds]));
-      const perf = values.perf && run === perfRun ? startPerf(perfFile) : undefined;
+      const perf = values.perf && run === perfRun ? await startPerf(perfFile) : undefined;
       const cpuBefore = cpuSnapshot(sys);
       const measuredFrom = performance.now();
       const fromUs = monotonicUs();

@@ -8,6 +8,7 @@
 // --perf-basic-prof, which writes the names of compiled functions to /tmp/perf-<pid>.map).
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync, rmSync, statSync } from 'node:fs';
 
 /** Whether `perf` is installed and may sample every CPU here (it needs root or a low perf_event_paranoid). */
 export function perfUsable() {
@@ -20,16 +21,33 @@ export function perfUsable() {
 }
 
 /**
- * Starts sampling every CPU at `hz` into `file`; `stop()` ends it once the samples are written. Should
- * the benchmark end first (a failure), perf is stopped with it rather than left sampling.
+ * Starts sampling every CPU at `hz` into `file`, and resolves once perf has opened its events and
+ * written the file's header (so the run that follows is sampled from its start); `stop()` ends it
+ * once the samples are written. Should the benchmark end first (a failure), perf is stopped with it
+ * rather than left sampling.
  */
-export function startPerf(file, hz = 999) {
+export async function startPerf(file, hz = 999) {
+  rmSync(file, { force: true });
   const child = spawn('perf', ['record', '-F', String(hz), '-a', '-o', file], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
-  const exited = once(child, 'exit').catch((err) => [null, null, err]);
+  let ended = false;
+  const exited = once(child, 'exit')
+    .catch((err) => [null, null, err])
+    .finally(() => (ended = true));
   const stopWithUs = () => child.kill('SIGINT');
   process.once('exit', stopWithUs);
+  for (let waited = 0; !(existsSync(file) && statSync(file).size > 0); waited += 20) {
+    if (ended) {
+      const [code, signal, err] = await exited;
+      throw new Error(`perf record could not start: ${err?.message || stderr.trim() || code || signal}`);
+    }
+    if (waited >= 10_000) {
+      child.kill('SIGINT');
+      throw new Error(`perf record wrote nothing in 10 s: ${stderr.trim()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   return {
     async stop() {
       process.off('exit', stopWithUs);
