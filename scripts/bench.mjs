@@ -487,8 +487,16 @@ async function runSystem(N) {
   }
   if (profileDir) result.profile = { dir: profileDir, window, top: profileSummary(profileDir, nameByPid, window) };
   if (perfProfile) result.perf = perfProfile;
-  // --perf-basic-prof left each service's map of compiled code in /tmp.
-  if (values.perf) for (const pid of Object.keys(nameByPid)) rmSync(`/tmp/perf-${pid}.map`, { force: true });
+  // --perf-basic-prof left each service's map of compiled code in /tmp, and V8's log of its
+  // isolate (isolate-<address>-<pid>-v8.log) in the directory the service ran in.
+  if (values.perf) {
+    const pids = new Set(Object.keys(nameByPid));
+    for (const pid of pids) rmSync(`/tmp/perf-${pid}.map`, { force: true });
+    for (const file of readdirSync(root)) {
+      const pid = /^isolate-0x[0-9a-f]+-(\d+)-v8\.log$/.exec(file)?.[1];
+      if (pid && pids.has(pid)) rmSync(join(root, file), { force: true });
+    }
+  }
   return result;
 }
 
