@@ -42,7 +42,7 @@ describe('EventFanout', () => {
 
   it('pushes an accepted check-in once when its decision is published again (a new event for the same submission)', () => {
     const { fanout, emitted } = attached();
-    const verified = { submissionId: 'sub-1', sessionId, courseId, studentId, distanceM: 12, accuracyM: 8, methods: ['passkey'] as const, verifiedAt: at };
+    const verified = { submissionId: 'sub-1', sessionId, courseId, studentId, distanceM: 12, accuracyM: 8, methods: ['passkey' as const], verifiedAt: at };
     const first = cloudEvent(EventSubjects.checkinVerified, verified);
     const again = cloudEvent(EventSubjects.checkinVerified, verified);
     expect(again.id).not.toBe(first.id);
