@@ -69,7 +69,23 @@ for (const tier of chosen.length ? chosen : tiers) {
   failed ||= !ok;
   for (const k of Object.keys(totals)) totals[k] += counts[k];
   summary.push(`${tier}: ${ok ? 'ok' : 'FAILED'} — ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  if (tier === 'unit') runWebUnit();
+  if (tier === 'unit') {
+    runWebUnit();
+    typecheckSpecs();
+  }
+}
+
+/**
+ * The build compiles the code but not the specs, and Jest's SWC transform strips types without
+ * checking them: the whole project, specs included, is checked here (part of the unit tier).
+ */
+function typecheckSpecs() {
+  process.stderr.write('\n===== type check (code and specs: tsc -p tsconfig.json) =====\n');
+  const started = Date.now();
+  const res = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit'], { cwd: root, env, stdio: 'inherit' });
+  const ok = res.status === 0;
+  failed ||= !ok;
+  summary.push(`type check: ${ok ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
 /** The web client's hooks against a fake live channel: Vitest in a happy-dom page (apps/web/vitest.config.ts), part of the unit tier. */
