@@ -21,8 +21,10 @@ try {
   useBodyParsers(app);
   app.enableShutdownHooks();
   if (!mountWebClient(app)) log.warn('the web client is not built (dist/web is missing): serving a placeholder page at /');
-  await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
+  // Every NATS subscription in place before the first phone or browser is served.
+  await app.init();
   await subscriptionsRegistered(app);
+  await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
   log.info({ port: config.GATEWAY_PORT }, 'listening');
   announceReady(log);
 } catch (err) {

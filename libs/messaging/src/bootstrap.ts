@@ -18,11 +18,13 @@ export function announceReady(log: Logger, extra: Record<string, unknown> = {}):
 }
 
 /**
- * Resolves once the NATS server has taken every subscription the application made while it
- * started (its RPC handlers, its followers). A subscription goes out on the wire without an
- * answer, so a request sent by another process just after `init()` could otherwise reach the
- * server first and find no responder. One PING/PONG settles it: the server handles a
- * connection's commands in order.
+ * Resolves once the NATS server this process is connected to has taken every subscription the
+ * application made while it started (its RPC handlers among them). A subscription goes out on the
+ * wire without an answer, so a request sent by another process just after `init()` could otherwise
+ * reach the server first and find no responder. One PING/PONG settles it: the server handles a
+ * connection's commands in order. (In a cluster, the other servers learn of the interest a moment
+ * later: a requester connected to one of them can still meet "no responders" for that moment, and
+ * RpcClient reports it as SERVICE_UNAVAILABLE, the error that says to try again.)
  */
 export async function subscriptionsRegistered(app: INestApplicationContext): Promise<void> {
   await app.get<NatsConnection>(NATS_CONNECTION).flush();
