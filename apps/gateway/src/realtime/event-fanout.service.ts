@@ -91,10 +91,7 @@ export const AttendancePushes: Routes = {
       },
     ],
   },
-  // A decision made again (its intake message redelivered under load or after a crash) publishes the
-  // stored verdict again, as a new event: the student and the roster hear it once.
   [EventSubjects.checkinVerified]: {
-    once: { group: 'checkin-verified', key: (e) => e.submissionId },
     pushes: [
       {
         to: (e) => [Rooms.user(e.studentId)],
