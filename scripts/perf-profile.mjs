@@ -8,7 +8,9 @@
 // --perf-basic-prof, which writes the names of compiled functions to /tmp/perf-<pid>.map).
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** Whether `perf` is installed and may sample every CPU here (it needs root or a low perf_event_paranoid). */
 export function perfUsable() {
@@ -21,14 +23,22 @@ export function perfUsable() {
 }
 
 /**
- * Starts sampling every CPU at `hz` into `file`, and resolves once perf has opened its events and
- * written the file's header (so the run that follows is sampled from its start); `stop()` ends it
- * once the samples are written. Should the benchmark end first (a failure), perf is stopped with it
- * rather than left sampling.
+ * Starts sampling every CPU at `hz` into `file`, and resolves once perf says sampling is on: perf
+ * starts with its events disabled (`-D -1`), sets itself up (the header, a scan of every process),
+ * and is then told `enable` over a control FIFO and answers `ack`, so the run that follows is
+ * sampled from its start. `stop()` ends it once the samples are written. Should the benchmark end
+ * first (a failure), perf is stopped with it rather than left sampling.
  */
 export async function startPerf(file, hz = 999) {
   rmSync(file, { force: true });
-  const child = spawn('perf', ['record', '-F', String(hz), '-a', '-o', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const fifos = mkdtempSync(join(tmpdir(), 'bench-perf-'));
+  const ctl = join(fifos, 'ctl');
+  const ack = join(fifos, 'ack');
+  execFileSync('mkfifo', [ctl, ack]);
+  // Neither open waits for perf: read-write on a FIFO and non-blocking read-only both return at once.
+  const ctlFd = openSync(ctl, constants.O_RDWR);
+  const ackFd = openSync(ack, constants.O_RDONLY | constants.O_NONBLOCK);
+  const child = spawn('perf', ['record', '-F', String(hz), '-a', '-D', '-1', '--control', `fifo:${ctl},${ack}`, '-o', file], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   let ended = false;
@@ -37,22 +47,41 @@ export async function startPerf(file, hz = 999) {
     .finally(() => (ended = true));
   const stopWithUs = () => child.kill('SIGINT');
   process.once('exit', stopWithUs);
-  for (let waited = 0; !(existsSync(file) && statSync(file).size > 0); waited += 20) {
+  const cleanUp = () => {
+    closeSync(ctlFd);
+    closeSync(ackFd);
+    rmSync(fifos, { recursive: true, force: true });
+  };
+  const fail = async (message) => {
+    process.off('exit', stopWithUs);
+    child.kill('SIGINT');
+    await exited;
+    cleanUp();
+    throw new Error(message);
+  };
+  writeSync(ctlFd, 'enable\n');
+  const answer = Buffer.alloc(16);
+  let heard = '';
+  for (let waited = 0; !heard.includes('ack'); waited += 20) {
     if (ended) {
       const [code, signal, err] = await exited;
-      throw new Error(`perf record could not start: ${err?.message || stderr.trim() || code || signal}`);
+      return fail(`perf record could not start: ${err?.message || stderr.trim() || code || signal}`);
     }
-    if (waited >= 10_000) {
-      child.kill('SIGINT');
-      throw new Error(`perf record wrote nothing in 10 s: ${stderr.trim()}`);
+    if (waited >= 10_000) return fail(`perf record did not start sampling within 10 s: ${stderr.trim()}`);
+    try {
+      const n = readSync(ackFd, answer, 0, answer.length, null);
+      heard += answer.toString('utf8', 0, n);
+    } catch (err) {
+      if (err.code !== 'EAGAIN') return fail(`perf's control FIFO could not be read: ${err.message}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    if (!heard.includes('ack')) await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return {
     async stop() {
       process.off('exit', stopWithUs);
       child.kill('SIGINT');
       const [code, signal, err] = await exited;
+      cleanUp();
       if (err) throw new Error(`perf record could not run: ${err.message}`);
       if (code !== 0 && signal !== 'SIGINT') throw new Error(`perf record ended with ${code ?? signal}: ${stderr.trim()}`);
     },
