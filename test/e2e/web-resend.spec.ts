@@ -77,8 +77,11 @@ class FlakyLine {
   private afterDrop(ws: WebSocketRoute, server: WebSocketRoute): void {
     const cut = this.cut;
     this.dropped.push(cut);
-    // Every verdict push is lost until the phone sends its check-in again: a busy system may decide a
-    // redelivered submission twice and push the verdict twice, which would not test the resend.
+    // Every verdict push is lost until the phone sends its check-in again. A relay that dropped only
+    // the first once let the verdict reach the phone after its only submit, under CI load; the cause
+    // is not known (a repeated verdict event has the same id, which the gateway pushes once; a second
+    // socket of the same user during a reconnect would get its own push), and either way it would
+    // not test the resend.
     if (cut === 'drop-result-push') return;
     this.cut = 'none';
     this.submitAckId = undefined;
