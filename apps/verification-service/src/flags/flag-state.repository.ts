@@ -296,13 +296,14 @@ export class RedisFlagStateRepository extends FlagStateRepository {
   }
 
   async forgetSession(sessionId: string): Promise<void> {
-    this.forgetCachedKey(sessionId);
     await this.redis.del(
       this.keys.flagSessionKey(sessionId),
       this.keys.flagPositions(sessionId),
       this.keys.flagDevices(sessionId),
       this.keys.flagAccountUses(sessionId),
     );
+    // Once the key is gone: a read of it still under way then is not kept either.
+    this.forgetCachedKey(sessionId);
   }
 
   override forgetCachedKey(sessionId?: string): void {
